@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import pino, { type Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { loadConfig, type AppConfig } from './config';
+import { createDataSource } from './db/data-source';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
+import { createAuthenticator } from './auth/authenticate';
+import { createTokenIssuer } from './auth/tokens';
+import type { ModuleDefinition } from './core/module';
+import { createApollo } from './server/apollo';
+import type { AppServices } from './server/context';
+import { createHttpHandler } from './server/http';
+import { coreModules } from './server/modules';
+import { buildAppSchema } from './server/schema';
+import { loadOrCreateSecrets } from './server/secrets';
+import { attachWebSocket } from './server/ws';
+
+// Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface CreateAppOptions extends Partial<AppConfig> {
+  /** A logger to use instead of a new pino logger at `logLevel`. */
+  logger?: Logger;
+}
+
+export interface App {
+  /** http://host:port/graphql */
+  url: string;
+  /** ws://host:port/graphql */
+  wsUrl: string;
+  dataSource: DataSource;
+  config: AppConfig & { adminKey: string; jwtSecret: string };
+  log: Logger;
+  /** Graceful stop: refuse new work, drain requests, close sockets and the database. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
+export async function createApp(options: CreateAppOptions = {}): Promise<App> {
+  const { logger, ...overrides } = options;
+  // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
+  const base = loadConfig({});
+  const config0: AppConfig = { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
+  const log = logger ?? pino({ level: config0.logLevel, base: undefined });
+  const secrets = await loadOrCreateSecrets(config0.dataDir, { jwtSecret: config0.jwtSecret, adminKey: config0.adminKey });
+  const config = { ...config0, ...secrets };
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), { port: config.embeddedPgPort, log });
+    databaseUrl = embedded.url;
+  }
+  const modules: ModuleDefinition[] = coreModules;
+  const db = createDataSource({ url: databaseUrl, entities: modules.flatMap((m) => m.entities), log });
+  try {
+    await db.initialize();
+    if (config.migrateOnStart) await db.runMigrations({ transaction: 'each' });
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+
+  const schema = buildAppSchema(modules);
+  const tokens = createTokenIssuer(config.jwtSecret);
+  const services: AppServices = {
+    db,
+    config,
+    log,
+    tokens,
+    nodes: Object.assign({}, ...modules.map((m) => m.nodes ?? {})),
+  };
+  const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
+  const apollo = createApollo(schema, config, log);
+  await apollo.start();
+
+  let ready = false;
+  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready }));
+  server.keepAliveTimeout = 65_000;
+  const ws = attachWebSocket(server, { schema, app: services, auth, config });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  ready = true;
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    dataSource: db,
+    config,
+    log,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await ws.close();
+        await apollo.stop();
+        // In-flight requests had their chance while Apollo drained; cut what is left.
+        const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+        await closed;
+        clearTimeout(timer);
+        await db.destroy();
+        await embedded?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const flag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  ZOCO_DATA_DIR: z.string().min(1).default('.zoco'),
+  ZOCO_EMBEDDED_PG_PORT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(65535).default(54329),
+  ZOCO_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  ZOCO_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ZOCO_MIGRATE_ON_START: flag.default(true),
+  ZOCO_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
+  ZOCO_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
+  ZOCO_MAX_COST: z.coerce.number().int().min(10).default(20_000),
+  ZOCO_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+});
+
+export interface Limits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Connection string; when absent the app runs an embedded PostgreSQL in `dataDir/pg`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Operator key; generated and stored in `dataDir` when unset outside production. */
+  adminKey?: string;
+  /** HS256 secret for customer tokens; generated and stored in `dataDir` when unset outside production. */
+  jwtSecret?: string;
+  migrateOnStart: boolean;
+  currency: string;
+  limits: Limits;
+  logLevel: (typeof logLevels)[number];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from environment variables, reporting every bad value at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const missing = [
+      !e.ZOCO_JWT_SECRET && 'ZOCO_JWT_SECRET: required in production',
+      !e.ZOCO_ADMIN_KEY && 'ZOCO_ADMIN_KEY: required in production',
+      !e.DATABASE_URL && 'DATABASE_URL: required in production (the embedded database is for development)',
+    ].filter((m): m is string => Boolean(m));
+    if (missing.length) throw new ConfigError(missing);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.ZOCO_DATA_DIR,
+    embeddedPgPort: e.ZOCO_EMBEDDED_PG_PORT,
+    adminKey: e.ZOCO_ADMIN_KEY,
+    jwtSecret: e.ZOCO_JWT_SECRET,
+    migrateOnStart: e.ZOCO_MIGRATE_ON_START,
+    currency: e.ZOCO_CURRENCY,
+    limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+
+/** The catalog of stable error codes: `userErrors[].code` for expected failures. */
+export enum ErrorCode {
+  INVALID = 'INVALID',
+  INVALID_ID = 'INVALID_ID',
+  NOT_FOUND = 'NOT_FOUND',
+  TAKEN = 'TAKEN',
+  TOO_LONG = 'TOO_LONG',
+  BLANK = 'BLANK',
+  NEGATIVE = 'NEGATIVE',
+  CURRENCY_NOT_SUPPORTED = 'CURRENCY_NOT_SUPPORTED',
+  INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
+  INVALID_STATE = 'INVALID_STATE',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  FORBIDDEN = 'FORBIDDEN',
+}
+
+/** `extensions.code` of GraphQL errors: everything that is not a userError. */
+export type GraphQLErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX'
+  | 'INTERNAL_SERVER_ERROR';
+
+export function apiError(code: GraphQLErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const unauthenticated = (message = 'Sign in to do this.') => apiError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this.') => apiError('FORBIDDEN', message);
+export const notFound = (what: string) => apiError('NOT_FOUND', `${what} not found.`);
+export const badInput = (message: string, field?: string) =>
+  apiError('BAD_USER_INPUT', message, field ? { field } : {});

@@ -1,0 +1,33 @@
+import { badInput } from './errors';
+
+export type NodeType = 'Product' | 'ProductVariant' | 'Listing' | 'Seller' | 'Category' | 'Customer' | 'SellerApiKey';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Opaque Relay global ID: base64url of `Type:uuid`. */
+export function toGlobalId(type: NodeType, id: string): string {
+  return Buffer.from(`${type}:${id}`).toString('base64url');
+}
+
+/** Decodes a global ID; null when it is malformed. */
+export function parseGlobalId(globalId: string): { type: string; id: string } | null {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const sep = decoded.indexOf(':');
+  if (sep < 1) return null;
+  const id = decoded.slice(sep + 1);
+  if (!uuid.test(id)) return null;
+  return { type: decoded.slice(0, sep), id };
+}
+
+/** The uuid inside a global ID of the expected type, or null. */
+export function idOf(globalId: string, type: NodeType): string | null {
+  const parsed = parseGlobalId(globalId);
+  return parsed && parsed.type === type ? parsed.id : null;
+}
+
+/** Like idOf for query arguments: a malformed ID is a BAD_USER_INPUT GraphQL error. */
+export function requireIdOf(globalId: string, type: NodeType, field = 'id'): string {
+  const id = idOf(globalId, type);
+  if (!id) throw badInput(`${field} is not a valid ${type} ID.`, field);
+  return id;
+}

@@ -1,0 +1,52 @@
+import { DataSource, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import type { Logger } from 'pino';
+import { allMigrations } from '../../migrations';
+
+/** Counts every SQL statement the app sends; tests and benchmarks read it to prove N+1 freedom. */
+export class StatementCounter implements OrmLogger {
+  count = 0;
+  constructor(private readonly logger?: Logger) {}
+  logQuery(query: string, parameters?: unknown[]): void {
+    this.count++;
+    if (this.logger?.isLevelEnabled('trace')) this.logger.trace({ query, parameters }, 'sql');
+  }
+  logQueryError(error: string | Error, query: string): void {
+    this.logger?.debug({ err: error, query }, 'sql error');
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.logger?.warn({ ms: time, query }, 'slow sql');
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.logger?.info(message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger?.warn(String(message));
+  }
+}
+
+export interface DataSourceOptions {
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  log?: Logger;
+  poolSize?: number;
+}
+
+export function createDataSource({ url, entities, log, poolSize = 20 }: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations: allMigrations,
+    migrationsTableName: 'zoco_migrations',
+    synchronize: false,
+    logger: new StatementCounter(log),
+    maxQueryExecutionTime: 1000,
+    extra: { max: poolSize, application_name: 'zoco' },
+  });
+}
+
+export function statementCount(ds: DataSource): number {
+  return (ds.logger as unknown as StatementCounter).count;
+}

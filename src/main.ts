@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config';
+import { createApp, type App } from './app';
+import { seedDatabase, type SeedScale } from './seed/seed';
+import { buildAppSchema, printAppSchema } from './server/schema';
+import { coreModules } from './server/modules';
+
+const USAGE = `Usage: zoco [serve|migrate|seed|schema] [options]
+  serve [--seed-if-empty]     start the API (default command)
+  migrate                     run pending migrations and exit
+  seed --scale small|bench|large
+                              fill an empty database with a deterministic demo marketplace
+  schema [--out FILE]         print (or write) the GraphQL SDL`;
+
+const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
+    bestListing { price { formatted } stock seller { name } } } } }`;
+
+async function seedAndRemember(app: App, scale: SeedScale): Promise<void> {
+  const result = await seedDatabase(app.dataSource, scale, app.log);
+  const demo = result.sellers[0]!;
+  // Development aid: seller keys are stored hashed, so the demo key is kept here to print again.
+  await writeFile(
+    path.join(app.config.dataDir, 'demo.json'),
+    JSON.stringify({ seller: demo.slug, sellerApiKey: demo.apiKey }, null, 2),
+    { mode: 0o600 },
+  );
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      scale: { type: 'string', default: 'small' },
+      'seed-if-empty': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help || !['serve', 'migrate', 'seed', 'schema'].includes(command)) {
+    console.log(USAGE);
+    process.exitCode = values.help ? 0 : 2;
+    return;
+  }
+  if (command === 'schema') {
+    const sdl = printAppSchema(buildAppSchema(coreModules));
+    if (values.out) await writeFile(values.out, sdl);
+    else process.stdout.write(sdl);
+    return;
+  }
+  const config = loadConfig(process.env);
+  if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
+    throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
+  }
+  const app = await createApp({ ...config, ...(command === 'serve' ? {} : { port: 0, host: '127.0.0.1' }) });
+  if (command !== 'serve') {
+    if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
+    await app.stop();
+    return;
+  }
+  if (values['seed-if-empty']) {
+    const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM product');
+    if (count === 0) await seedAndRemember(app, 'small');
+  }
+  let demoKey = '(run `zoco seed` to create demo sellers)';
+  try {
+    demoKey = JSON.parse(await readFile(path.join(app.config.dataDir, 'demo.json'), 'utf8')).sellerApiKey;
+  } catch {
+    // no demo data in this data folder
+  }
+  console.log(`
+  Zoco is listening: ${app.url}   (WebSocket: ${app.wsUrl})
+  Demo seller API key: ${demoKey}
+  Operator key: in ${path.join(app.config.dataDir, 'secrets.json')} (or ZOCO_ADMIN_KEY)
+
+  Try:
+    curl -s ${app.url} -H 'content-type: application/json' \\
+      -d '{"query":"${EXAMPLE_QUERY.replace(/\s+/g, ' ')}"}'
+`);
+  const shutdown = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

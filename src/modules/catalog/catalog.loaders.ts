@@ -1,0 +1,56 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { byKey, groupByKey } from '../../core/batch';
+import { CATEGORY_COLUMNS, toCategory, type Category, type CategoryRow } from './category.type';
+import { LISTING_COLUMNS, toListing, type Listing, type ListingRow } from './listing.type';
+import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './product.type';
+import { VARIANT_COLUMNS, toVariant, type ProductVariant, type VariantRow } from './variant.type';
+
+/** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
+export function catalogLoaders(db: DataSource) {
+  return {
+    productById: new DataLoader<string, Product | null>(async (ids) => {
+      const rows: ProductRow[] = await db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [ids]);
+      return byKey(ids, rows.map(toProduct), (p) => p.uuid);
+    }),
+    variantById: new DataLoader<string, ProductVariant | null>(async (ids) => {
+      const rows: VariantRow[] = await db.query(`SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = ANY($1)`, [ids]);
+      return byKey(ids, rows.map(toVariant), (v) => v.uuid);
+    }),
+    variantsByProductId: new DataLoader<string, ProductVariant[]>(async (ids) => {
+      const rows: VariantRow[] = await db.query(
+        `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`,
+        [ids],
+      );
+      return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid);
+    }),
+    listingById: new DataLoader<string, Listing | null>(async (ids) => {
+      const rows: ListingRow[] = await db.query(
+        `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY($1)`,
+        [ids],
+      );
+      return byKey(ids, rows.map(toListing), (l) => l.uuid);
+    }),
+    /** Visible listings only: active listings of active sellers, cheapest first. */
+    visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
+      const rows: ListingRow[] = await db.query(
+        `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id
+          WHERE l.product_id = ANY($1) AND l.status = 'active' AND s.status = 'active'
+          ORDER BY l.price, l.id`,
+        [ids],
+      );
+      return groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
+    }),
+    categoryById: new DataLoader<string, Category | null>(async (ids) => {
+      const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
+      return byKey(ids, rows.map(toCategory), (c) => c.uuid);
+    }),
+    categoryChildren: new DataLoader<string, Category[]>(async (ids) => {
+      const rows: CategoryRow[] = await db.query(
+        `SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.parent_id = ANY($1) ORDER BY c.position, c.name`,
+        [ids],
+      );
+      return groupByKey(ids, rows.map(toCategory), (c) => c.parentUuid);
+    }),
+  };
+}

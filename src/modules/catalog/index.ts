@@ -1,0 +1,28 @@
+import { defineModule } from '../../core/module';
+import { CategoryEntity, ListingEntity, ProductEntity, ProductVariantEntity } from './catalog.entity';
+import { CategoryResolver } from './category.resolver';
+import { ListingResolver } from './listing.resolver';
+import { ProductResolver } from './product.resolver';
+import { SellerListingsResolver } from './seller-listings.resolver';
+import { VariantResolver } from './variant.resolver';
+import { findProduct } from './product.service';
+import { findListing } from './listing.service';
+import { findCategory } from './category.service';
+import { canSeeProduct } from './catalog.visibility';
+import { toGlobalId } from '../../core/global-id';
+
+export default defineModule({
+  name: 'catalog',
+  entities: [CategoryEntity, ProductEntity, ProductVariantEntity, ListingEntity],
+  resolvers: [ProductResolver, VariantResolver, ListingResolver, CategoryResolver, SellerListingsResolver],
+  nodes: {
+    Product: (ctx, id) => findProduct(ctx, { id: toGlobalId('Product', id) }),
+    ProductVariant: async (ctx, id) => {
+      const variant = await ctx.loaders.variantById.load(id);
+      const product = variant && (await ctx.loaders.productById.load(variant.productUuid));
+      return product && canSeeProduct(ctx.viewer, product) ? variant : null;
+    },
+    Listing: findListing,
+    Category: (ctx, id) => findCategory(ctx, { id: toGlobalId('Category', id) }),
+  },
+});

@@ -1,0 +1,214 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import { actingSeller, requireSeller } from '../../auth/guards';
+import { ErrorCode } from '../../core/errors';
+import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
+import { idOf, requireIdOf } from '../../core/global-id';
+import type { MoneyInput } from '../../core/money';
+import { fail } from '../../core/user-error';
+import { Validator } from '../../core/validate';
+import { uniqueViolation } from '../../db/pg-errors';
+import { ListingEntity } from './catalog.entity';
+import { canSeeProduct, ownsListing } from './catalog.visibility';
+import { LISTING_COLUMNS, ListingStatus, toListing, type Listing, type ListingRow } from './listing.type';
+import { refreshPrices } from './pricing';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.type';
+import type {
+  ListingCreateInput,
+  ListingStockAdjustInput,
+  ListingStockSetInput,
+  ListingUpdateInput,
+} from './catalog.inputs';
+
+const MAX_STOCK = 1_000_000_000;
+
+function validateMoney(v: Validator, ctx: Context, field: string, money: MoneyInput | undefined): void {
+  if (!money) return;
+  v.int(`${field}.amount`, money.amount);
+  v.check(
+    money.currency === ctx.config.currency,
+    `${field}.currency`,
+    `Listings are priced in ${ctx.config.currency}.`,
+    ErrorCode.CURRENCY_NOT_SUPPORTED,
+  );
+}
+
+function validateListingFields(v: Validator, ctx: Context, input: Partial<ListingCreateInput>): void {
+  if (input.sku != null) v.text('sku', input.sku, { max: 64 });
+  validateMoney(v, ctx, 'price', input.price);
+  validateMoney(v, ctx, 'compareAtPrice', input.compareAtPrice);
+  v.int('stock', input.stock, { min: 0, max: MAX_STOCK });
+  v.int('handlingDays', input.handlingDays, { min: 0, max: 60 });
+}
+
+async function loadListing(tx: EntityManager, id: string): Promise<Listing> {
+  const rows: ListingRow[] = await tx.query(
+    `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = $1`,
+    [id],
+  );
+  return toListing(rows[0]!);
+}
+
+/** Locks and returns a listing the viewer owns; NOT_FOUND for anyone else's. */
+async function ownListing(ctx: Context, tx: EntityManager, globalId: string, field: string): Promise<Listing> {
+  if (ctx.viewer.kind !== 'admin') requireSeller(ctx.viewer, 'catalog:write');
+  const uuid = idOf(globalId, 'Listing');
+  if (!uuid) fail(field, `${field} is not a valid Listing ID.`, ErrorCode.INVALID_ID);
+  const rows: ListingRow[] = await tx.query(
+    `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = $1 FOR UPDATE OF l`,
+    [uuid],
+  );
+  const listing = rows[0] ? toListing(rows[0]) : null;
+  if (!listing || !ownsListing(ctx.viewer, listing)) fail(field, 'Listing not found.', ErrorCode.NOT_FOUND);
+  return listing;
+}
+
+function uniqueToUserError(err: unknown): never {
+  const constraint = uniqueViolation(err);
+  if (constraint?.includes('sku')) fail('sku', 'You already have an active listing with this SKU.', ErrorCode.TAKEN);
+  if (constraint !== null) {
+    fail('condition', 'You already list this variant in this condition; update that listing instead.', ErrorCode.TAKEN);
+  }
+  throw err;
+}
+
+export async function createListing(ctx: Context, input: ListingCreateInput) {
+  const sellerUuid = actingSeller(ctx.viewer, input.sellerId ? requireIdOf(input.sellerId, 'Seller', 'sellerId') : null, 'catalog:write');
+  const v = new Validator();
+  v.check(!input.variantId !== !input.gtin, 'variantId', 'Give exactly one of variantId and gtin.');
+  validateListingFields(v, ctx, input);
+  v.done();
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      let variantRows: { id: string; productId: string }[];
+      if (input.variantId) {
+        const variantUuid = idOf(input.variantId, 'ProductVariant');
+        if (!variantUuid) fail('variantId', 'variantId is not a valid ProductVariant ID.', ErrorCode.INVALID_ID);
+        variantRows = await tx.query('SELECT id, product_id AS "productId" FROM product_variant WHERE id = $1', [variantUuid]);
+      } else {
+        variantRows = await tx.query('SELECT id, product_id AS "productId" FROM product_variant WHERE gtin = $1', [input.gtin]);
+      }
+      const variant = variantRows[0];
+      const productRows: ProductRow[] = variant
+        ? await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1`, [variant.productId])
+        : [];
+      if (!variant || !productRows[0] || !canSeeProduct(ctx.viewer, toProduct(productRows[0]))) {
+        fail(input.variantId ? 'variantId' : 'gtin', 'Variant not found.', ErrorCode.NOT_FOUND);
+      }
+      const entity = tx.create(ListingEntity, {
+        sellerId: sellerUuid,
+        variantId: variant.id,
+        productId: variant.productId,
+        sku: input.sku.trim(),
+        price: String(input.price.amount),
+        compareAtPrice: input.compareAtPrice ? String(input.compareAtPrice.amount) : null,
+        currency: input.price.currency,
+        stock: input.stock,
+        condition: input.condition,
+        handlingDays: input.handlingDays,
+      });
+      await tx.save(entity);
+      await refreshPrices(tx, [variant.productId]);
+      return { listing: await loadListing(tx, entity.id) };
+    });
+  } catch (err) {
+    return uniqueToUserError(err);
+  }
+}
+
+export async function updateListing(ctx: Context, input: ListingUpdateInput) {
+  const v = new Validator();
+  validateListingFields(v, ctx, input);
+  v.done();
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const listing = await ownListing(ctx, tx, input.id, 'id');
+      if (listing.status === ListingStatus.ARCHIVED) fail('id', 'Archived listings cannot change.', ErrorCode.INVALID_STATE);
+      const changes: Partial<ListingEntity> = { updatedAt: new Date() };
+      if (input.sku != null) changes.sku = input.sku.trim();
+      if (input.price) changes.price = String(input.price.amount);
+      if (input.compareAtPrice) changes.compareAtPrice = input.compareAtPrice.amount ? String(input.compareAtPrice.amount) : null;
+      if (input.condition) changes.condition = input.condition;
+      if (input.handlingDays != null) changes.handlingDays = input.handlingDays;
+      await tx.update(ListingEntity, { id: listing.uuid }, changes);
+      await refreshPrices(tx, [listing.productUuid]);
+      return { listing: await loadListing(tx, listing.uuid) };
+    });
+  } catch (err) {
+    return uniqueToUserError(err);
+  }
+}
+
+export async function archiveListing(ctx: Context, id: string) {
+  return ctx.db.transaction(async (tx) => {
+    const listing = await ownListing(ctx, tx, id, 'id');
+    await tx.update(ListingEntity, { id: listing.uuid }, { status: 'archived', updatedAt: new Date() });
+    await refreshPrices(tx, [listing.productUuid]);
+    return { listing: await loadListing(tx, listing.uuid) };
+  });
+}
+
+export async function setStock(ctx: Context, input: ListingStockSetInput) {
+  const v = new Validator();
+  v.int('stock', input.stock, { min: 0, max: MAX_STOCK });
+  v.done();
+  return ctx.db.transaction(async (tx) => {
+    const listing = await ownListing(ctx, tx, input.listingId, 'listingId');
+    await tx.update(ListingEntity, { id: listing.uuid }, { stock: input.stock, updatedAt: new Date() });
+    await refreshPrices(tx, [listing.productUuid]);
+    return { listing: await loadListing(tx, listing.uuid) };
+  });
+}
+
+/** Adds `delta` atomically; the stock never goes below zero whatever runs concurrently. */
+export async function adjustStock(ctx: Context, input: ListingStockAdjustInput) {
+  const v = new Validator();
+  v.int('delta', input.delta, { min: -MAX_STOCK, max: MAX_STOCK });
+  v.done();
+  return ctx.db.transaction(async (tx) => {
+    const listing = await ownListing(ctx, tx, input.listingId, 'listingId');
+    const result: [unknown[], number] = await tx.query(
+      'UPDATE listing SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 BETWEEN 0 AND $3',
+      [listing.uuid, input.delta, MAX_STOCK],
+    );
+    if (!result[1]) {
+      fail('delta', `Stock is ${listing.stock}; it can't go below zero or above ${MAX_STOCK}.`, ErrorCode.INSUFFICIENT_STOCK);
+    }
+    await refreshPrices(tx, [listing.productUuid]);
+    return { listing: await loadListing(tx, listing.uuid) };
+  });
+}
+
+/** A listing by global ID when the viewer may see it (visible to all, or owned). */
+export async function findListing(ctx: Context, uuid: string): Promise<Listing | null> {
+  const listing = await ctx.loaders.listingById.load(uuid);
+  if (!listing) return null;
+  if (ownsListing(ctx.viewer, listing)) return listing;
+  if (listing.status !== ListingStatus.ACTIVE) return null;
+  const [seller, product] = await Promise.all([
+    ctx.loaders.sellerById.load(listing.sellerUuid),
+    ctx.loaders.productById.load(listing.productUuid),
+  ]);
+  return seller?.status === 'active' && product && canSeeProduct(ctx.viewer, product) ? listing : null;
+}
+
+/** A seller's listings, newest first: the seller itself and the operator also see archived ones. */
+export async function listSellerListings(ctx: Context, sellerUuid: string, { first, after }: { first: number; after?: string }) {
+  checkPageSize(first);
+  const params: unknown[] = [sellerUuid];
+  const where = ['l.seller_id = $1'];
+  const owner = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerUuid);
+  if (!owner) where.push(`l.status = 'active'`, `EXISTS (SELECT 1 FROM product p WHERE p.id = l.product_id AND p.status = 'active')`);
+  if (after) {
+    const { key, id } = decodeKeyset(after);
+    params.push(key, id);
+    where.push('(l.created_at, l.id) < ($2::timestamptz, $3::uuid)');
+  }
+  params.push(first + 1);
+  const rows: (ListingRow & { sortKey: string })[] = await ctx.db.query(
+    `SELECT ${LISTING_COLUMNS}, l.created_at::text AS "sortKey" FROM listing l JOIN seller s ON s.id = l.seller_id
+      WHERE ${where.join(' AND ')} ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toListing);
+}

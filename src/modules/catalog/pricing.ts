@@ -1,0 +1,51 @@
+import type { EntityManager } from 'typeorm';
+import type { Listing } from './listing.type';
+
+/**
+ * Recomputes the denormalised price range and stock flag of products from their visible listings
+ * (active listings of active sellers). Call it in the transaction that changed the listings.
+ */
+export async function refreshPrices(tx: EntityManager, productIds: readonly string[]): Promise<void> {
+  if (!productIds.length) return;
+  const ids = [...new Set(productIds)].sort();
+  // Lock first, then aggregate in a new statement: under READ COMMITTED the aggregate then sees every
+  // listing change committed by a transaction that held the lock before us, so the last writer is right.
+  await tx.query('SELECT 1 FROM product WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE', [ids]);
+  await tx.query(
+    `UPDATE product p SET min_price = a.min_price, max_price = a.max_price, in_stock = a.in_stock
+       FROM (SELECT p2.id, min(l.price) AS min_price, max(l.price) AS max_price,
+                    coalesce(bool_or(l.stock > 0), false) AS in_stock
+               FROM product p2
+               LEFT JOIN (listing l JOIN seller s ON s.id = l.seller_id AND s.status = 'active')
+                 ON l.product_id = p2.id AND l.status = 'active'
+              WHERE p2.id = ANY($1)
+              GROUP BY p2.id) a
+      WHERE p.id = a.id`,
+    [ids],
+  );
+}
+
+export async function refreshPricesOfSeller(tx: EntityManager, sellerId: string): Promise<void> {
+  const rows: { productId: string }[] = await tx.query(
+    'SELECT DISTINCT product_id AS "productId" FROM listing WHERE seller_id = $1',
+    [sellerId],
+  );
+  await refreshPrices(
+    tx,
+    rows.map((r) => r.productId),
+  );
+}
+
+/**
+ * The buy box: among visible listings, in-stock ones first, then the lowest landed price
+ * (price + shipping; shipping rates arrive with carts), then the best seller rating, then the most stock.
+ */
+export function compareForBuyBox(a: Listing, b: Listing): number {
+  return (
+    Number(b.stock > 0) - Number(a.stock > 0) ||
+    a.price.amount - b.price.amount ||
+    b.sellerRating - a.sellerRating ||
+    b.stock - a.stock ||
+    (a.uuid < b.uuid ? -1 : 1)
+  );
+}

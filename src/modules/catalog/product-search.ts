@@ -1,0 +1,67 @@
+import type { Context } from '../../server/context';
+import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
+import { requireIdOf } from '../../core/global-id';
+import { badInput } from '../../core/errors';
+import { ProductSort, type ProductFilter } from './catalog.inputs';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.type';
+
+const MAX_SAFE = '9007199254740991';
+
+/** Keyset order per sort: the key expression (with the id as tie-breaker) and how to compare cursors. */
+const orders: Record<ProductSort, { key: string; cast: string; desc: boolean }> = {
+  [ProductSort.NEWEST]: { key: 'p.created_at', cast: 'timestamptz', desc: true },
+  [ProductSort.PRICE_ASC]: { key: `coalesce(p.min_price, ${MAX_SAFE})`, cast: 'bigint', desc: false },
+  [ProductSort.PRICE_DESC]: { key: 'coalesce(p.min_price, -1)', cast: 'bigint', desc: true },
+  [ProductSort.TITLE]: { key: 'lower(p.title)', cast: 'text', desc: false },
+};
+
+interface Page {
+  first: number;
+  after?: string;
+  filter?: ProductFilter;
+  sort: ProductSort;
+}
+
+/** The storefront's product list: active products, filtered and sorted, one SQL statement per page. */
+export async function searchProducts(ctx: Context, { first, after, filter = {}, sort }: Page) {
+  checkPageSize(first);
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const where = [`p.status = 'active'`];
+
+  if (filter.category) {
+    const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
+    where.push(`p.category_id IN (SELECT c.id FROM category c JOIN category root ON root.id = ${param(categoryId)}
+      WHERE c.path = root.path OR c.path LIKE root.path || '/%')`);
+  }
+  if (filter.priceMin != null && filter.priceMax != null && filter.priceMin > filter.priceMax) {
+    throw badInput('priceMin must not exceed priceMax.', 'filter.priceMin');
+  }
+  const listingConditions: string[] = [];
+  if (filter.seller) listingConditions.push(`l.seller_id = ${param(requireIdOf(filter.seller, 'Seller', 'filter.seller'))}`);
+  if (filter.priceMin != null) listingConditions.push(`l.price >= ${param(filter.priceMin)}`);
+  if (filter.priceMax != null) listingConditions.push(`l.price <= ${param(filter.priceMax)}`);
+  if (filter.condition) listingConditions.push(`l.condition = ${param(filter.condition)}`);
+  if (filter.inStock === true && listingConditions.length) listingConditions.push('l.stock > 0');
+  else if (filter.inStock === true) where.push('p.in_stock');
+  if (filter.inStock === false) where.push('NOT p.in_stock');
+  if (listingConditions.length) {
+    where.push(`EXISTS (SELECT 1 FROM listing l JOIN seller s ON s.id = l.seller_id AND s.status = 'active'
+      WHERE l.product_id = p.id AND l.status = 'active' AND ${listingConditions.join(' AND ')})`);
+  }
+
+  const order = orders[sort];
+  const direction = order.desc ? 'DESC' : 'ASC';
+  if (after) {
+    const { key, id } = decodeKeyset(after);
+    where.push(`(${order.key}, p.id) ${order.desc ? '<' : '>'} (${param(key)}::${order.cast}, ${param(id)}::uuid)`);
+  }
+  const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
+    `SELECT ${PRODUCT_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${order.key} ${direction}, p.id ${direction}
+      LIMIT ${param(first + 1)}`,
+    params,
+  );
+  return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
+}

@@ -1,0 +1,113 @@
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { PageArgs, connectionType } from '../../core/connection';
+import { MoneyRange, Money } from '../../core/money';
+import { payload } from '../../core/payload';
+import { badInput } from '../../core/errors';
+import {
+  ProductArchiveInput,
+  ProductCreateInput,
+  ProductFilter,
+  ProductSort,
+  ProductUpdateInput,
+  ProductVariantsCreateInput,
+  ProductVariantUpdateInput,
+} from './catalog.inputs';
+import { ProductPayload, ProductVariantPayload, ProductVariantsPayload } from './catalog.payloads';
+import { Category } from './category.type';
+import { Listing } from './listing.type';
+import { Product } from './product.type';
+import { ProductVariant } from './variant.type';
+import { compareForBuyBox } from './pricing';
+import { searchProducts } from './product-search';
+import * as products from './product.service';
+
+@ObjectType()
+export class ProductConnection extends connectionType('Product', Product) {}
+
+@ArgsType()
+class ProductsArgs extends PageArgs {
+  @Field(() => ProductFilter, { nullable: true })
+  filter?: ProductFilter;
+
+  @Field(() => ProductSort, { defaultValue: ProductSort.NEWEST })
+  sort!: ProductSort;
+}
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Query(() => ProductConnection, { description: 'Active products of the shared catalog, each once with all its sellers.' })
+  products(@Ctx() ctx: Context, @Args() args: ProductsArgs) {
+    return searchProducts(ctx, args);
+  }
+
+  @Query(() => Product, { nullable: true, description: 'A product by ID or slug.' })
+  product(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('slug', { nullable: true }) slug?: string,
+  ): Promise<Product | null> {
+    if (!id === !slug) throw badInput('Give exactly one of id and slug.');
+    return products.findProduct(ctx, { id, slug });
+  }
+
+  @FieldResolver(() => Category, { nullable: true })
+  category(@Ctx() ctx: Context, @Root() product: Product): Promise<Category | null> | null {
+    return product.categoryUuid ? ctx.loaders.categoryById.load(product.categoryUuid) : null;
+  }
+
+  @FieldResolver(() => [ProductVariant])
+  variants(@Ctx() ctx: Context, @Root() product: Product): Promise<ProductVariant[]> {
+    return ctx.loaders.variantsByProductId.load(product.uuid);
+  }
+
+  @FieldResolver(() => [Listing], { description: 'Visible listings of every variant, best offer first.' })
+  async listings(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing[]> {
+    return [...(await ctx.loaders.visibleListingsByProductId.load(product.uuid))].sort(compareForBuyBox);
+  }
+
+  @FieldResolver(() => Listing, {
+    nullable: true,
+    description: 'The buy box: in stock first, then lowest landed price, best seller rating, most stock.',
+  })
+  async bestListing(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing | null> {
+    const listings = await ctx.loaders.visibleListingsByProductId.load(product.uuid);
+    return listings.reduce<Listing | null>((best, l) => (!best || compareForBuyBox(l, best) < 0 ? l : best), null);
+  }
+
+  @FieldResolver(() => MoneyRange, { nullable: true, description: 'Lowest and highest visible listing price.' })
+  priceRange(@Ctx() ctx: Context, @Root() product: Product): MoneyRange | null {
+    if (product.minPrice == null || product.maxPrice == null) return null;
+    return { min: new Money(product.minPrice, ctx.config.currency), max: new Money(product.maxPrice, ctx.config.currency) };
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => ProductPayload, { description: 'Create a catalog product with its variants; it belongs to the calling seller.' })
+  productCreate(@Ctx() ctx: Context, @Arg('input') input: ProductCreateInput) {
+    return payload(() => products.createProduct(ctx, input));
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => ProductPayload)
+  productUpdate(@Ctx() ctx: Context, @Arg('input') input: ProductUpdateInput) {
+    return payload(() => products.updateProduct(ctx, input));
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => ProductPayload, { description: 'Hide a product from the storefront; its listings stay for the record.' })
+  productArchive(@Ctx() ctx: Context, @Arg('input') input: ProductArchiveInput) {
+    return payload(() => products.archiveProduct(ctx, input.id));
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => ProductVariantsPayload)
+  productVariantsCreate(@Ctx() ctx: Context, @Arg('input') input: ProductVariantsCreateInput) {
+    return payload(() => products.createVariants(ctx, input));
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => ProductVariantPayload)
+  productVariantUpdate(@Ctx() ctx: Context, @Arg('input') input: ProductVariantUpdateInput) {
+    return payload(() => products.updateVariant(ctx, input));
+  }
+}

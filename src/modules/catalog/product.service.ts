@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import { requireSeller } from '../../auth/guards';
+import { ErrorCode, badInput } from '../../core/errors';
+import { idOf, toGlobalId } from '../../core/global-id';
+import { fail } from '../../core/user-error';
+import { Validator, slugify } from '../../core/validate';
+import { uniqueViolation } from '../../db/pg-errors';
+import { ProductEntity, ProductVariantEntity } from './catalog.entity';
+import { canEditProduct, canSeeProduct } from './catalog.visibility';
+import { PRODUCT_COLUMNS, ProductStatus, toProduct, type Product, type ProductRow } from './product.type';
+import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.type';
+import type {
+  ImageInput,
+  ProductCreateInput,
+  ProductUpdateInput,
+  ProductVariantsCreateInput,
+  ProductVariantUpdateInput,
+  VariantInput,
+} from './catalog.inputs';
+
+const GTIN = /^(\d{8}|\d{12,14})$/;
+const MAX_VARIANTS = 100;
+
+export async function findProduct(ctx: Context, by: { id?: string; slug?: string }): Promise<Product | null> {
+  let product: Product | null = null;
+  if (by.id) {
+    const uuid = idOf(by.id, 'Product');
+    if (!uuid) throw badInput('id is not a valid Product ID.', 'id');
+    product = await ctx.loaders.productById.load(uuid);
+  } else if (by.slug) {
+    const rows: ProductRow[] = await ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.slug = $1`, [by.slug]);
+    product = rows[0] ? toProduct(rows[0]) : null;
+  }
+  return product && canSeeProduct(ctx.viewer, product) ? product : null;
+}
+
+/** The product behind a global ID that the viewer may edit; userErrors otherwise. */
+async function editableProduct(ctx: Context, tx: EntityManager, globalId: string, field: string): Promise<Product> {
+  const uuid = idOf(globalId, 'Product');
+  if (!uuid) fail(field, `${field} is not a valid Product ID.`, ErrorCode.INVALID_ID);
+  const rows: ProductRow[] = await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1 FOR UPDATE`, [uuid]);
+  const product = rows[0] ? toProduct(rows[0]) : null;
+  if (!product || !canSeeProduct(ctx.viewer, product)) fail(field, 'Product not found.', ErrorCode.NOT_FOUND);
+  if (!canEditProduct(ctx.viewer, product)) {
+    fail(field, 'Only the seller that created this product can change it; list it instead.', ErrorCode.FORBIDDEN);
+  }
+  return product;
+}
+
+function catalogActor(ctx: Context): string | null {
+  return ctx.viewer.kind === 'admin' ? null : requireSeller(ctx.viewer, 'catalog:write');
+}
+
+function validateImages(v: Validator, images: ImageInput[] | undefined): void {
+  if (!images) return;
+  v.check(images.length <= 20, 'images', 'At most 20 images.');
+  images.forEach((img, i) => {
+    v.check(/^https?:\/\/\S+$/.test(img.url) && img.url.length <= 2000, `images.${i}.url`, 'url must be an http(s) URL.');
+    v.text(`images.${i}.alt`, img.alt, { required: false, max: 300 });
+  });
+}
+
+function validateAttributes(v: Validator, attributes: Record<string, unknown> | undefined): void {
+  if (attributes) v.check(JSON.stringify(attributes).length <= 10_000, 'attributes', 'attributes must be under 10 KB of JSON.');
+}
+
+function validateVariant(v: Validator, variant: Partial<VariantInput>, path: string): void {
+  v.text(`${path}.title`, variant.title, { required: false, max: 200 });
+  if (variant.options) {
+    const names = variant.options.map((o) => o.name.trim().toLowerCase());
+    v.check(new Set(names).size === names.length, `${path}.options`, 'Option names must be unique.');
+    variant.options.forEach((o, i) => {
+      v.text(`${path}.options.${i}.name`, o.name, { max: 50 });
+      v.text(`${path}.options.${i}.value`, o.value, { max: 100 });
+    });
+  }
+  if (variant.gtin != null) v.check(GTIN.test(variant.gtin), `${path}.gtin`, 'gtin must have 8, 12, 13 or 14 digits.');
+}
+
+async function categoryUuid(tx: EntityManager, globalId: string | undefined, field: string): Promise<string | null | undefined> {
+  if (globalId === undefined) return undefined;
+  const uuid = idOf(globalId, 'Category');
+  if (!uuid) fail(field, `${field} is not a valid Category ID.`, ErrorCode.INVALID_ID);
+  const rows = await tx.query('SELECT 1 FROM category WHERE id = $1', [uuid]);
+  if (!rows.length) fail(field, 'Category not found.', ErrorCode.NOT_FOUND);
+  return uuid;
+}
+
+function variantEntity(tx: EntityManager, productId: string, variant: VariantInput, position: number) {
+  const options = Object.fromEntries(variant.options.map((o) => [o.name.trim(), o.value.trim()]));
+  const title = variant.title?.trim() || variant.options.map((o) => o.value.trim()).join(' / ') || 'Default';
+  return tx.create(ProductVariantEntity, { productId, title, options, gtin: variant.gtin ?? null, position });
+}
+
+function uniqueToUserError(err: unknown, slug: string | undefined): never {
+  const constraint = uniqueViolation(err);
+  if (constraint?.includes('gtin')) fail('variants', 'A variant with this GTIN already exists; list it with listingCreate.', ErrorCode.TAKEN);
+  if (constraint !== null) fail('slug', `The slug "${slug}" is taken.`, ErrorCode.TAKEN);
+  throw err;
+}
+
+async function loadProduct(tx: EntityManager, id: string): Promise<Product> {
+  const rows: ProductRow[] = await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1`, [id]);
+  return toProduct(rows[0]!);
+}
+
+export async function createProduct(ctx: Context, input: ProductCreateInput) {
+  const creator = catalogActor(ctx);
+  const variants: VariantInput[] = input.variants ?? [{ options: [] }];
+  const v = new Validator();
+  v.text('title', input.title, { max: 200 });
+  v.slug('slug', input.slug);
+  v.text('description', input.description, { required: false, max: 20_000 });
+  validateImages(v, input.images);
+  validateAttributes(v, input.attributes);
+  v.check(variants.length >= 1 && variants.length <= MAX_VARIANTS, 'variants', `A product has 1 to ${MAX_VARIANTS} variants.`);
+  variants.forEach((variant, i) => validateVariant(v, variant, `variants.${i}`));
+  v.done();
+  // An explicit slug must be free; a derived one gets a short suffix when taken.
+  const slug = input.slug ?? (slugify(input.title) || 'product');
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const categoryId = await categoryUuid(tx, input.categoryId, 'categoryId');
+      let finalSlug = slug;
+      if (!input.slug && (await tx.query('SELECT 1 FROM product WHERE slug = $1', [slug])).length) {
+        finalSlug = `${slug}-${randomUUID().slice(0, 6)}`;
+      }
+      const product = tx.create(ProductEntity, {
+        slug: finalSlug,
+        title: input.title.trim(),
+        description: input.description ?? '',
+        categoryId: categoryId ?? null,
+        images: input.images.map((i) => ({ url: i.url, alt: i.alt ?? null })),
+        attributes: input.attributes ?? {},
+        status: input.status,
+        createdBySellerId: creator,
+      });
+      await tx.save(product);
+      await tx.save(variants.map((variant, i) => variantEntity(tx, product.id, variant, i)));
+      return { product: await loadProduct(tx, product.id) };
+    });
+  } catch (err) {
+    return uniqueToUserError(err, slug);
+  }
+}
+
+export async function updateProduct(ctx: Context, input: ProductUpdateInput) {
+  catalogActor(ctx);
+  const v = new Validator();
+  if (input.title != null) v.text('title', input.title, { max: 200 });
+  v.slug('slug', input.slug);
+  v.text('description', input.description, { required: false, max: 20_000 });
+  validateImages(v, input.images);
+  validateAttributes(v, input.attributes);
+  v.done();
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const product = await editableProduct(ctx, tx, input.id, 'id');
+      const changes: Partial<ProductEntity> = { updatedAt: new Date() };
+      if (input.slug != null) changes.slug = input.slug;
+      if (input.title != null) changes.title = input.title.trim();
+      if (input.description != null) changes.description = input.description;
+      const categoryId = await categoryUuid(tx, input.categoryId, 'categoryId');
+      if (categoryId !== undefined) changes.categoryId = categoryId;
+      if (input.images) changes.images = input.images.map((i) => ({ url: i.url, alt: i.alt ?? null }));
+      if (input.attributes) changes.attributes = input.attributes;
+      if (input.status) changes.status = input.status;
+      await tx.update(ProductEntity, { id: product.uuid }, changes as object);
+      return { product: await loadProduct(tx, product.uuid) };
+    });
+  } catch (err) {
+    return uniqueToUserError(err, input.slug);
+  }
+}
+
+export function archiveProduct(ctx: Context, id: string) {
+  return updateProduct(ctx, { id, status: ProductStatus.ARCHIVED });
+}
+
+export async function createVariants(ctx: Context, input: ProductVariantsCreateInput) {
+  catalogActor(ctx);
+  const v = new Validator();
+  v.check(input.variants.length >= 1 && input.variants.length <= MAX_VARIANTS, 'variants', `Give 1 to ${MAX_VARIANTS} variants.`);
+  input.variants.forEach((variant, i) => validateVariant(v, variant, `variants.${i}`));
+  v.done();
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const product = await editableProduct(ctx, tx, input.productId, 'productId');
+      const [{ next }] = await tx.query(
+        'SELECT coalesce(max(position) + 1, 0) AS next FROM product_variant WHERE product_id = $1',
+        [product.uuid],
+      );
+      const entities = input.variants.map((variant, i) => variantEntity(tx, product.uuid, variant, Number(next) + i));
+      await tx.save(entities);
+      const rows: VariantRow[] = await tx.query(
+        `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = ANY($1) ORDER BY v.position`,
+        [entities.map((e) => e.id)],
+      );
+      return { product, variants: rows.map(toVariant) };
+    });
+  } catch (err) {
+    return uniqueToUserError(err, undefined);
+  }
+}
+
+export async function updateVariant(ctx: Context, input: ProductVariantUpdateInput) {
+  catalogActor(ctx);
+  const v = new Validator();
+  validateVariant(v, input, 'variant');
+  v.done();
+  const uuid = idOf(input.id, 'ProductVariant');
+  if (!uuid) fail('id', 'id is not a valid ProductVariant ID.', ErrorCode.INVALID_ID);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const rows: VariantRow[] = await tx.query(`SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = $1`, [uuid]);
+      if (!rows[0]) fail('id', 'Variant not found.', ErrorCode.NOT_FOUND);
+      const product = await editableProduct(ctx, tx, toGlobalId('Product', rows[0].productId), 'id');
+      const changes: Partial<ProductVariantEntity> = {};
+      if (input.title != null) changes.title = input.title.trim();
+      if (input.options) changes.options = Object.fromEntries(input.options.map((o) => [o.name.trim(), o.value.trim()]));
+      if (input.gtin != null) changes.gtin = input.gtin;
+      if (Object.keys(changes).length) await tx.update(ProductVariantEntity, { id: uuid }, changes);
+      const updated: VariantRow[] = await tx.query(`SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = $1`, [uuid]);
+      return { product, variant: toVariant(updated[0]!) };
+    });
+  } catch (err) {
+    return uniqueToUserError(err, undefined);
+  }
+}
+

@@ -1,0 +1,18 @@
+import { Args, Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { PageArgs, connectionType } from '../../core/connection';
+import { Seller } from '../sellers';
+import { Listing } from './listing.type';
+import { listSellerListings } from './listing.service';
+
+@ObjectType()
+export class ListingConnection extends connectionType('Listing', Listing) {}
+
+/** Extends the sellers module's Seller type with its catalog: the catalog depends on sellers, not the reverse. */
+@Resolver(() => Seller)
+export class SellerListingsResolver {
+  @FieldResolver(() => ListingConnection, { description: "The seller's listings, newest first." })
+  listings(@Ctx() ctx: Context, @Root() seller: Seller, @Args() page: PageArgs) {
+    return listSellerListings(ctx, seller.uuid, page);
+  }
+}

@@ -1,0 +1,71 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { sellerScopes } from '../../auth/viewer';
+
+@InputType()
+export class SellerCreateInput {
+  @Field({ description: 'URL name, e.g. "acme-store".' })
+  slug!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ nullable: true })
+  description?: string;
+
+  @Field({ nullable: true, description: 'Legal name for invoices.' })
+  legalName?: string;
+
+  @Field({ nullable: true, description: 'Tax id (NIF/VAT number) for invoices.' })
+  taxId?: string;
+}
+
+@InputType()
+export class SellerUpdateInput {
+  @Field(() => ID, { nullable: true, description: 'Required for the operator; a seller key updates itself.' })
+  sellerId?: string;
+
+  @Field({ nullable: true })
+  name?: string;
+
+  @Field({ nullable: true })
+  description?: string;
+
+  @Field({ nullable: true })
+  legalName?: string;
+
+  @Field({ nullable: true })
+  taxId?: string;
+}
+
+@InputType()
+export class SellerSuspendInput {
+  @Field(() => ID)
+  sellerId!: string;
+
+  @Field({ nullable: true })
+  reason?: string;
+}
+
+@InputType()
+export class SellerReactivateInput {
+  @Field(() => ID)
+  sellerId!: string;
+}
+
+@InputType()
+export class SellerApiKeyCreateInput {
+  @Field(() => ID, { nullable: true, description: 'Required for the operator; a seller key creates keys for itself.' })
+  sellerId?: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => [String], { nullable: true, description: `Subset of: ${sellerScopes.join(', ')}. Default: all.` })
+  scopes?: string[];
+}
+
+@InputType()
+export class SellerApiKeyRevokeInput {
+  @Field(() => ID)
+  id!: string;
+}

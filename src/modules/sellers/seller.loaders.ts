@@ -1,0 +1,14 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { byKey } from '../../core/batch';
+import { SELLER_COLUMNS, toSeller, type Seller, type SellerRow } from './seller.type';
+
+export function sellerLoaders(db: DataSource) {
+  return {
+    /** Any seller, suspended ones included: visibility is the caller's rule. */
+    sellerById: new DataLoader<string, Seller | null>(async (ids) => {
+      const rows: SellerRow[] = await db.query(`SELECT ${SELLER_COLUMNS} FROM seller WHERE id = ANY($1)`, [ids]);
+      return byKey(ids, rows.map(toSeller), (s) => s.uuid);
+    }),
+  };
+}

@@ -1,0 +1,150 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { generateSellerKey } from '../auth/api-keys';
+import { sellerScopes } from '../auth/viewer';
+import { slugify } from '../core/validate';
+import { bulkInsert } from './bulk-insert';
+import { createRandom, type Random } from './prng';
+import { brands, categoryTree, colours, nouns, qualities, sellerNames, sizes } from './vocabulary';
+
+export type SeedScale = 'small' | 'bench' | 'large';
+
+const scales: Record<SeedScale, { sellers: number; products: number; variants: [number, number] }> = {
+  small: { sellers: 10, products: 300, variants: [1, 3] },
+  bench: { sellers: 50, products: 5_000, variants: [3, 3] },
+  large: { sellers: 100, products: 100_000, variants: [3, 3] },
+};
+
+export interface SeedResult {
+  sellers: { id: string; slug: string; name: string; apiKey: string }[];
+  products: number;
+  variants: number;
+  listings: number;
+  productSlugs: string[];
+}
+
+function ean13(n: number): string {
+  const body = `84${String(n).padStart(10, '0')}`;
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * (i % 2 ? 3 : 1), 0);
+  return body + ((10 - (sum % 10)) % 10);
+}
+
+function variantOptions(rng: Random, leaf: string, count: number, spanish: boolean): Record<string, string>[] {
+  const colour = (i: number) => colours[i % colours.length]![spanish ? 0 : 1];
+  if (count === 1) return [{}];
+  if (['camisetas', 'zapatillas', 'chaquetas', 'running'].includes(leaf)) {
+    const start = rng.int(0, sizes.length - count);
+    const c = colour(rng.int(0, colours.length - 1));
+    return Array.from({ length: count }, (_, i) => ({ [spanish ? 'talla' : 'size']: sizes[start + i]!, [spanish ? 'color' : 'colour']: c }));
+  }
+  const offset = rng.int(0, colours.length - 1);
+  return Array.from({ length: count }, (_, i) => ({ [spanish ? 'color' : 'colour']: colour(offset + i) }));
+}
+
+/**
+ * Fills an empty database with a deterministic marketplace: the same scale always produces the
+ * same sellers, categories, products, variants and listings (API keys excepted: they are secrets).
+ */
+export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logger): Promise<SeedResult> {
+  const size = scales[scale];
+  const rng = createRandom(20261123);
+  const [{ count }] = await db.query('SELECT count(*)::int AS count FROM product');
+  if (count > 0) throw new Error('The database already has products; seed an empty database.');
+  const started = Date.now();
+  const epoch = Date.parse('2026-01-01T00:00:00Z');
+
+  return db.transaction(async (tx) => {
+    const sellers: SeedResult['sellers'] = [];
+    const sellerRows: unknown[][] = [];
+    const keyRows: unknown[][] = [];
+    for (let i = 0; i < size.sellers; i++) {
+      const id = rng.uuid();
+      const base = sellerNames[i % sellerNames.length]!;
+      const name = i < sellerNames.length ? base : `${base} ${Math.floor(i / sellerNames.length) + 1}`;
+      const slug = slugify(name);
+      const rating = (3 + rng.next() * 2).toFixed(2);
+      // The last seller of the small demo is suspended, to show that its listings disappear.
+      const status = scale === 'small' && i === size.sellers - 1 ? 'suspended' : 'active';
+      sellerRows.push([id, slug, name, `${name}: envíos rápidos desde España.`, `${name} S.L.`, `B${String(10_000_000 + i)}`, status, rating, rng.int(5, 500), new Date(epoch + i * 60_000)]);
+      const key = generateSellerKey();
+      keyRows.push([id, 'seed', key.prefix, key.hash]);
+      sellers.push({ id, slug, name, apiKey: key.key });
+    }
+    await bulkInsert(tx, 'seller', { id: 'uuid', slug: 'text', name: 'text', description: 'text', legal_name: 'text', tax_id: 'text', status: 'text', rating: 'numeric', rating_count: 'int', created_at: 'timestamptz' }, sellerRows);
+    await tx.query(
+      `INSERT INTO seller_api_key (seller_id, name, prefix, key_hash, scopes)
+       SELECT k.*, $5::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) k`,
+      [0, 1, 2, 3].map((c) => keyRows.map((r) => r[c])).concat([[...sellerScopes]]),
+    );
+
+    const leaves: { id: string; slug: string }[] = [];
+    const categoryRows: unknown[][] = [];
+    categoryTree.forEach((root, r) => {
+      const rootId = rng.uuid();
+      categoryRows.push([rootId, root.slug, root.name, null, rootId, r]);
+      if (!root.children.length) leaves.push({ id: rootId, slug: root.slug });
+      root.children.forEach((child, c) => {
+        const id = rng.uuid();
+        categoryRows.push([id, child.slug, child.name, rootId, `${rootId}/${id}`, c]);
+        leaves.push({ id, slug: child.slug });
+      });
+    });
+    await bulkInsert(tx, 'category', { id: 'uuid', slug: 'text', name: 'text', parent_id: 'uuid', path: 'text', position: 'int' }, categoryRows);
+
+    const productRows: unknown[][] = [];
+    const variantRows: unknown[][] = [];
+    const listingRows: unknown[][] = [];
+    const productSlugs: string[] = [];
+    for (let p = 0; p < size.products; p++) {
+      const id = rng.uuid();
+      const leaf = rng.pick(leaves);
+      const spanish = p % 2 === 0;
+      const [nounEs, nounEn] = rng.pick(nouns[leaf.slug]!);
+      const [qualityEs, qualityEn] = rng.pick(qualities);
+      const brand = rng.pick(brands);
+      const title = spanish ? `${nounEs} ${qualityEs} ${brand}` : `${brand} ${qualityEn} ${nounEn}`;
+      const slug = `${slugify(title)}-${p + 1}`;
+      const creator = rng.pick(sellers);
+      const status = rng.chance(0.03) ? 'draft' : 'active';
+      const images = JSON.stringify([{ url: `https://images.zoco.example/${slug}.jpg`, alt: title }]);
+      const attributes = JSON.stringify({ brand, language: spanish ? 'es' : 'en' });
+      productRows.push([id, slug, title, spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000)]);
+      if (status === 'active') productSlugs.push(slug);
+      const basePrice = rng.int(5, 500) * 100 - 1;
+      const variantCount = rng.int(size.variants[0], size.variants[1]);
+      variantOptions(rng, leaf.slug, variantCount, spanish).forEach((options, v) => {
+        const variantId = rng.uuid();
+        const title = Object.values(options).join(' / ') || 'Default';
+        variantRows.push([variantId, id, title, JSON.stringify(options), ean13(variantRows.length + 1), v]);
+        // ~1.5 listings per variant: the creator, and another seller half of the time.
+        const listers = [creator];
+        if (rng.chance(0.5)) {
+          const other = rng.pick(sellers);
+          if (other !== creator) listers.push(other);
+        }
+        for (const seller of listers) {
+          const price = Math.max(99, Math.round(basePrice * (0.85 + rng.next() * 0.3)));
+          const stock = rng.chance(0.1) ? 0 : rng.int(1, 200);
+          const condition = rng.chance(0.85) ? 'new' : rng.chance(0.66) ? 'refurbished' : 'used';
+          const compareAt = rng.chance(0.2) ? Math.round(price * 1.25) : null;
+          listingRows.push([rng.uuid(), seller.id, variantId, id, `SKU-${p + 1}-${v + 1}`, price, compareAt, 'EUR', stock, condition, rng.int(0, 5)]);
+        }
+      });
+    }
+    await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz' }, productRows);
+    await bulkInsert(tx, 'product_variant', { id: 'uuid', product_id: 'uuid', title: 'text', options: 'jsonb', gtin: 'text', position: 'int' }, variantRows);
+    await bulkInsert(tx, 'listing', { id: 'uuid', seller_id: 'uuid', variant_id: 'uuid', product_id: 'uuid', sku: 'text', price: 'bigint', compare_at_price: 'bigint', currency: 'text', stock: 'int', condition: 'text', handling_days: 'int' }, listingRows);
+    await tx.query(
+      `UPDATE product p SET min_price = a.min_price, max_price = a.max_price, in_stock = a.in_stock
+         FROM (SELECT l.product_id, min(l.price) AS min_price, max(l.price) AS max_price, bool_or(l.stock > 0) AS in_stock
+                 FROM listing l JOIN seller s ON s.id = l.seller_id AND s.status = 'active'
+                WHERE l.status = 'active' GROUP BY l.product_id) a
+        WHERE p.id = a.product_id`,
+    );
+    log?.info(
+      { scale, sellers: sellers.length, products: productRows.length, variants: variantRows.length, listings: listingRows.length, ms: Date.now() - started },
+      'seeded',
+    );
+    return { sellers, products: productRows.length, variants: variantRows.length, listings: listingRows.length, productSlugs };
+  });
+}

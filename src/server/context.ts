@@ -1,0 +1,34 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Viewer } from '../auth/viewer';
+import type { TokenIssuer } from '../auth/tokens';
+import type { AppConfig } from '../config';
+import type { NodeType } from '../core/global-id';
+import type { NodeFetcher } from '../core/module';
+import { createLoaders, type Loaders } from './loaders';
+
+/** What the whole app shares: built once in createApp. */
+export interface AppServices {
+  db: DataSource;
+  config: AppConfig;
+  log: Logger;
+  tokens: TokenIssuer;
+  /** Refetchers for `node(id:)`, from the modules. */
+  nodes: Partial<Record<NodeType, NodeFetcher>>;
+}
+
+/** Per request (and per subscription event): the first argument of every service method. */
+export interface Context extends AppServices {
+  viewer: Viewer;
+  requestId: string;
+  loaders: Loaders;
+}
+
+export function createContext(app: AppServices, viewer: Viewer, requestId: string): Context {
+  return { ...app, viewer, requestId, log: app.log.child({ reqId: requestId }), loaders: createLoaders(app.db) };
+}
+
+/** Runs `fn` in one transaction; its manager is the only one the writes may use. */
+export function transaction<T>(ctx: Context, fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+  return ctx.db.transaction(fn);
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Authenticator } from '../auth/authenticate';
+import { createContext, type AppServices, type Context } from './context';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpHandlerOptions {
+  apollo: ApolloServer<Context>;
+  app: AppServices;
+  auth: Authenticator;
+  /** Whether the app is accepting work (false while starting and stopping). */
+  isReady: () => boolean;
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
+
+/** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
+export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOptions) {
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      const raw = await readBody(req);
+      if (raw === null) return sendJson(res, 413, graphqlError('The request body is over 1 MiB.', 'BAD_REQUEST'));
+      if (headers.get('content-type')?.includes('json')) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return sendJson(res, 400, graphqlError('The request body is not valid JSON.', 'BAD_REQUEST'));
+        }
+      } else body = raw;
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
+      context: async () => {
+        const viewer = await auth.authenticate(req.headers.authorization);
+        if (!viewer) {
+          throw new GraphQLError('The access token or API key is invalid, expired or revoked.', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        return createContext(app, viewer, requestId);
+      },
+    });
+    const outHeaders: Record<string, string> = { 'x-request-id': requestId };
+    for (const [key, value] of response.headers) outHeaders[key] = value;
+    if (response.body.kind === 'complete') {
+      res.writeHead(response.status ?? 200, outHeaders);
+      res.end(response.body.string);
+      return;
+    }
+    res.writeHead(response.status ?? 200, outHeaders);
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  async function ready(res: ServerResponse): Promise<void> {
+    if (!isReady()) return sendJson(res, 503, { status: 'stopping' });
+    try {
+      await app.db.query('SELECT 1');
+      sendJson(res, 200, { status: 'ready' });
+    } catch {
+      sendJson(res, 503, { status: 'database unavailable' });
+    }
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let work: Promise<void> | void;
+    if (url.pathname === '/graphql') work = graphql(req, res, url);
+    else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
+    else if (url.pathname === '/readyz') work = ready(res);
+    else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });
+    Promise.resolve(work).catch((err: unknown) => {
+      app.log.error({ err }, 'http handler failed');
+      if (!res.headersSent) sendJson(res, 500, graphqlError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
+      else res.destroy();
+    });
+  };
+}

@@ -1,0 +1,10 @@
+import type { DataSource } from 'typeorm';
+import { catalogLoaders } from '../modules/catalog/catalog.loaders';
+import { sellerLoaders } from '../modules/sellers';
+
+/** Fresh loaders for one request (or one subscription event): caches never outlive it. */
+export function createLoaders(db: DataSource) {
+  return { ...sellerLoaders(db), ...catalogLoaders(db) };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

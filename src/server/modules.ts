@@ -1,0 +1,7 @@
+import type { ModuleDefinition } from '../core/module';
+import catalog from '../modules/catalog';
+import customers from '../modules/customers';
+import sellers from '../modules/sellers';
+
+/** The core modules, in dependency order. */
+export const coreModules: ModuleDefinition[] = [sellers, catalog, customers];
