@@ -6,6 +6,7 @@ module.exports = {
   // jose is ESM-only; jest's CommonJS runtime needs it transformed (Node 20 has no require(esm) under jest).
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 60_000,

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { generateSellerKey } from '../auth/api-keys';
 import { sellerScopes } from '../auth/viewer';
-import { slugify } from '../core/validate';
+import { slugify } from '../core/slug';
 import { bulkInsert } from './bulk-insert';
 import { createRandom, type Random } from './prng';
 import { brands, categoryTree, colours, nouns, qualities, sellerNames, sizes } from './vocabulary';

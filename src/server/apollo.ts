@@ -31,7 +31,8 @@ function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ document, operationName, request, schema }) {
           const error = checkCost(schema, document, operationName ?? undefined, request.variables, config.limits.maxCost);
-          if (error) throw error;
+          // Thrown here, Apollo would answer 500; over a limit is the client's problem.
+          if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
         },
         async didEncounterErrors({ errors }) {
           for (const error of errors) {

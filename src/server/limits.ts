@@ -78,11 +78,11 @@ export function aliasLimit(maxAliases: number): ValidationRule {
   };
 }
 
-/** Lists cost their children times `first` (connections) or an assumed 5 items (plain lists). */
+/** Lists cost their children times `first` (connections) or an assumed 3 items (plain lists: variants, listings). */
 const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   if (typeof args['first'] === 'number') return 1 + childComplexity * Math.max(0, args['first']);
   const type = getNullableType(field.type);
-  if (isListType(type) && getNamedType(type) !== undefined) return 1 + childComplexity * 5;
+  if (isListType(type) && getNamedType(type) !== undefined) return 1 + childComplexity * 3;
   return undefined;
 };
 
