@@ -2,6 +2,7 @@ import {
   GraphQLError,
   Kind,
   getNamedType,
+  isLeafType,
   isListType,
   getNullableType,
   type ASTVisitor,
@@ -78,11 +79,13 @@ export function aliasLimit(maxAliases: number): ValidationRule {
   };
 }
 
-/** Lists cost their children times `first` (connections) or an assumed 3 items (plain lists: variants, listings). */
+/** Objects cost 1 and scalars 0; lists cost their children times `first` (connections) or an assumed 3 items (plain lists: variants, listings). */
 const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  // Scalars come with their object's row: only objects (rows, loader hits) cost.
+  if (isLeafType(getNamedType(field.type))) return 0;
   if (typeof args['first'] === 'number') return 1 + childComplexity * Math.max(0, args['first']);
   const type = getNullableType(field.type);
-  if (isListType(type) && getNamedType(type) !== undefined) return 1 + childComplexity * 3;
+  if (isListType(type)) return 1 + childComplexity * 3;
   return undefined;
 };
 

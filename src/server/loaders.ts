@@ -4,7 +4,8 @@ import { sellerLoaders } from '../modules/sellers';
 
 /** Fresh loaders for one request (or one subscription event): caches never outlive it. */
 export function createLoaders(db: DataSource) {
-  return { ...sellerLoaders(db), ...catalogLoaders(db) };
+  const sellers = sellerLoaders(db);
+  return { ...sellers, ...catalogLoaders(db, sellers.sellerById) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
+import { pickSellerRow, sellerColumns, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, toCategory, type Category, type CategoryRow } from './category.type';
 import { LISTING_COLUMNS, toListing, type Listing, type ListingRow } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type ProductVariant, type VariantRow } from './variant.type';
 
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
-export function catalogLoaders(db: DataSource) {
+export function catalogLoaders(db: DataSource, sellerById: DataLoader<string, Seller | null>) {
   return {
     productById: new DataLoader<string, Product | null>(async (ids) => {
       const rows: ProductRow[] = await db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [ids]);
@@ -31,14 +32,18 @@ export function catalogLoaders(db: DataSource) {
       );
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
-    /** Visible listings only: active listings of active sellers, cheapest first. */
+    /**
+     * Visible listings only: active listings of active sellers, cheapest first. The join's seller
+     * columns prime sellerById, so `listing { seller }` costs no further round trip.
+     */
     visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
-      const rows: ListingRow[] = await db.query(
-        `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id
+      const rows: (ListingRow & Record<string, unknown>)[] = await db.query(
+        `SELECT ${LISTING_COLUMNS}, ${sellerColumns('s', 'seller.')} FROM listing l JOIN seller s ON s.id = l.seller_id
           WHERE l.product_id = ANY($1) AND l.status = 'active' AND s.status = 'active'
           ORDER BY l.price, l.id`,
         [ids],
       );
+      for (const row of rows) sellerById.prime(row.sellerId, toSeller(pickSellerRow(row, 'seller.')));
       return groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
     }),
     categoryById: new DataLoader<string, Category | null>(async (ids) => {

@@ -5,7 +5,7 @@ import { SellerResolver } from './seller.resolver';
 import { findSeller } from './seller.service';
 import { toGlobalId } from '../../core/global-id';
 
-export { Seller, SellerStatus, toSeller } from './seller.type';
+export { Seller, SellerStatus, toSeller, sellerColumns, pickSellerRow } from './seller.type';
 export { sellerLoaders } from './seller.loaders';
 export { canSeeSeller } from './seller.service';
 

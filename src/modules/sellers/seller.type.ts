@@ -46,8 +46,30 @@ export interface SellerRow {
   createdAt: Date;
 }
 
-export const SELLER_COLUMNS = `id, slug, name, description, status, rating::float8 AS rating,
-  rating_count AS "ratingCount", created_at AS "createdAt"`;
+const sellerFields: Record<keyof SellerRow, string> = {
+  id: 'id',
+  slug: 'slug',
+  name: 'name',
+  description: 'description',
+  status: 'status',
+  rating: 'rating::float8',
+  ratingCount: 'rating_count',
+  createdAt: 'created_at',
+};
+
+/** Selects a SellerRow from `table`, each column aliased `${prefix}${field}` (for joins). */
+export function sellerColumns(table: string, prefix = ''): string {
+  return Object.entries(sellerFields)
+    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
+    .join(', ');
+}
+
+/** The SellerRow inside a joined row selected with `sellerColumns(table, prefix)`. */
+export function pickSellerRow(row: Record<string, unknown>, prefix: string): SellerRow {
+  return Object.fromEntries(Object.keys(sellerFields).map((field) => [field, row[prefix + field]])) as unknown as SellerRow;
+}
+
+export const SELLER_COLUMNS = sellerColumns('seller');
 
 export function toSeller(row: SellerRow): Seller {
   return { __typename: 'Seller', uuid: row.id, ...row, id: toGlobalId('Seller', row.id) };

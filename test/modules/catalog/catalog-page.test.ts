@@ -1,0 +1,37 @@
+import { seedDatabase } from '../../../src/seed/seed';
+import { statementCount } from '../../../src/db/data-source';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await seedDatabase(t.app.dataSource, 'small');
+});
+afterAll(() => t.stop());
+
+const CATALOG = `query ($first: Int!) {
+  products(first: $first) {
+    nodes {
+      title slug
+      priceRange { min { amount currency } max { amount currency } }
+      bestListing { price { amount currency } stock seller { name } }
+      variants { title listings { price { amount currency } stock seller { name } } }
+      category { name parent { name } }
+    }
+  }
+}`;
+
+describe('catalog page cost', () => {
+  it('runs the same number of SQL statements for 10, 50 and 100 products', async () => {
+    const counts: number[] = [];
+    for (const first of [10, 50, 100]) {
+      const before = statementCount(t.app.dataSource);
+      const data = await t.data(CATALOG, { first });
+      counts.push(statementCount(t.app.dataSource) - before);
+      expect(data.products.nodes).toHaveLength(first);
+    }
+    expect(counts).toEqual([counts[0], counts[0], counts[0]]);
+    // products, variants, listings (with their sellers), categories, parent categories
+    expect(counts[0]).toBe(5);
+  });
+});
