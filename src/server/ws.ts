@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
@@ -32,7 +32,7 @@ export function attachWebSocket(
         return true;
       },
       onSubscribe(_ctx, _id, payload) {
-        let document;
+        let document: DocumentNode;
         try {
           document = parse(payload.query);
         } catch (err) {

@@ -80,6 +80,11 @@ function validateVariant(v: Validator, variant: Partial<VariantInput>, path: str
   if (variant.gtin != null) v.check(GTIN.test(variant.gtin), `${path}.gtin`, 'gtin must have 8, 12, 13 or 14 digits.');
 }
 
+function validateVariants(v: Validator, variants: VariantInput[]): void {
+  v.check(variants.length >= 1 && variants.length <= MAX_VARIANTS, 'variants', `Give 1 to ${MAX_VARIANTS} variants.`);
+  for (const [i, variant] of variants.entries()) validateVariant(v, variant, `variants.${i}`);
+}
+
 async function categoryUuid(tx: EntityManager, globalId: string | undefined, field: string): Promise<string | null | undefined> {
   if (globalId === undefined) return undefined;
   const uuid = idOf(globalId, 'Category');
@@ -116,8 +121,7 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
   v.text('description', input.description, { required: false, max: 20_000 });
   validateImages(v, input.images);
   validateAttributes(v, input.attributes);
-  v.check(variants.length >= 1 && variants.length <= MAX_VARIANTS, 'variants', `A product has 1 to ${MAX_VARIANTS} variants.`);
-  variants.forEach((variant, i) => validateVariant(v, variant, `variants.${i}`));
+  validateVariants(v, variants);
   v.done();
   // An explicit slug must be free; a derived one gets a short suffix when taken.
   const slug = input.slug ?? (slugify(input.title) || 'product');
@@ -183,8 +187,7 @@ export function archiveProduct(ctx: Context, id: string) {
 export async function createVariants(ctx: Context, input: ProductVariantsCreateInput) {
   catalogActor(ctx);
   const v = new Validator();
-  v.check(input.variants.length >= 1 && input.variants.length <= MAX_VARIANTS, 'variants', `Give 1 to ${MAX_VARIANTS} variants.`);
-  input.variants.forEach((variant, i) => validateVariant(v, variant, `variants.${i}`));
+  validateVariants(v, input.variants);
   v.done();
   try {
     return await ctx.db.transaction(async (tx) => {
