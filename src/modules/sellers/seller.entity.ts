@@ -1,3 +1,4 @@
+import type { AddressData } from '../../core/address';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type SellerStatus = 'active' | 'suspended';
@@ -33,6 +34,19 @@ export class SellerEntity {
 
   @Column('integer', { name: 'rating_count', default: 0 })
   ratingCount!: number;
+
+  @Column('bigint', { name: 'shipping_rate', default: 499 })
+  shippingRate!: number;
+
+  @Column('bigint', { name: 'free_shipping_threshold', nullable: true })
+  freeShippingThreshold!: number | null;
+
+  /** Invoice series prefix, e.g. "ACME" in ACME-2026-000042; defaults to the slug's initials. */
+  @Column('text', { name: 'invoice_prefix', nullable: true })
+  invoicePrefix!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  address!: AddressData | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,5 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { SafeIntResolver } from 'graphql-scalars';
 import { sellerScopes } from '../../auth/viewer';
+import { MailingAddressInput } from '../../core/address';
 
 @InputType()
 export class SellerCreateInput {
@@ -35,6 +37,18 @@ export class SellerUpdateInput {
 
   @Field({ nullable: true })
   taxId?: string;
+
+  @Field(() => SafeIntResolver, { nullable: true, description: 'Flat shipping per order, minor units.' })
+  shippingRate?: number;
+
+  @Field(() => SafeIntResolver, { nullable: true, description: 'Order subtotal from which shipping is free; 0 clears it.' })
+  freeShippingThreshold?: number;
+
+  @Field({ nullable: true, description: 'Invoice series prefix: 2–10 capital letters or digits.' })
+  invoicePrefix?: string;
+
+  @Field(() => MailingAddressInput, { nullable: true, description: 'Registered address, printed on invoices.' })
+  address?: MailingAddressInput;
 }
 
 @InputType()

@@ -4,7 +4,8 @@ import { PageArgs, connectionType } from '../../core/connection';
 import { payload } from '../../core/payload';
 import { badInput } from '../../core/errors';
 import * as sellers from './seller.service';
-import { Seller } from './seller.type';
+import { Seller, ShippingPolicy } from './seller.type';
+import { Money } from '../../core/money';
 import { SellerApiKey } from './seller-api-key.type';
 import {
   SellerApiKeyCreateInput,
@@ -40,6 +41,15 @@ export class SellerResolver {
   @Query(() => Seller, { nullable: true, description: 'The seller of the API key in use.' })
   currentSeller(@Ctx() ctx: Context): Promise<Seller | null> {
     return sellers.currentSeller(ctx);
+  }
+
+  @FieldResolver(() => ShippingPolicy)
+  shipping(@Ctx() ctx: Context, @Root() seller: Seller): ShippingPolicy {
+    const money = (amount: number) => new Money(amount, ctx.config.currency);
+    return {
+      flatRate: money(seller.shippingRate),
+      freeShippingThreshold: seller.freeShippingThreshold == null ? null : money(seller.freeShippingThreshold),
+    };
   }
 
   @FieldResolver(() => [SellerApiKey], { description: 'Only for the seller itself and the operator.' })

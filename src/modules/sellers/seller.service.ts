@@ -8,6 +8,7 @@ import { idOf, requireIdOf } from '../../core/global-id';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
+import { validateAddress } from '../../core/address';
 import { uniqueViolation } from '../../db/pg-errors';
 import { refreshPricesOfSeller } from '../catalog/pricing';
 import { SellerEntity } from './seller.entity';
@@ -61,8 +62,11 @@ export async function listSellers(ctx: Context, { first, after }: { first: numbe
   return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toSeller);
 }
 
-function validateSellerFields(v: Validator, input: Partial<SellerCreateInput>, creating: boolean): void {
+function validateSellerFields(v: Validator, input: Partial<SellerUpdateInput>, creating: boolean): void {
   v.text('name', input.name, { required: creating, max: 120 });
+  v.int('shippingRate', input.shippingRate, { max: 1_000_000 });
+  v.int('freeShippingThreshold', input.freeShippingThreshold);
+  if (input.invoicePrefix != null) v.check(/^[A-Z0-9]{2,10}$/.test(input.invoicePrefix), 'invoicePrefix', 'invoicePrefix must be 2–10 capital letters or digits.');
   v.text('description', input.description, { required: false, max: 5000 });
   v.text('legalName', input.legalName, { required: false, max: 200 });
   v.text('taxId', input.taxId, { required: false, max: 40 });
@@ -115,14 +119,19 @@ export async function updateSeller(ctx: Context, input: SellerUpdateInput) {
   const sellerId = actingSeller(ctx.viewer, sellerIdArg(input.sellerId), 'settings:write');
   const v = new Validator();
   validateSellerFields(v, input, false);
+  const address = input.address ? validateAddress(v, 'address', input.address) : undefined;
   v.done();
   const changes: Partial<SellerEntity> = {};
+  if (address) changes.address = address;
+  if (input.shippingRate != null) changes.shippingRate = input.shippingRate;
+  if (input.freeShippingThreshold != null) changes.freeShippingThreshold = input.freeShippingThreshold || null;
+  if (input.invoicePrefix != null) changes.invoicePrefix = input.invoicePrefix;
   if (input.name != null) changes.name = input.name.trim();
   if (input.description != null) changes.description = input.description;
   if (input.legalName != null) changes.legalName = input.legalName;
   if (input.taxId != null) changes.taxId = input.taxId;
   return ctx.db.transaction(async (tx) => {
-    const result = await tx.update(SellerEntity, { id: sellerId }, { ...changes, updatedAt: new Date() });
+    const result = await tx.update(SellerEntity, { id: sellerId }, { ...changes, updatedAt: new Date() } as object);
     if (!result.affected) throw notFound('Seller');
     return { seller: await loadSeller(tx, sellerId) };
   });

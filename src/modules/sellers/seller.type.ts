@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, type NodeSource } from '../../core/node';
+import { Money } from '../../core/money';
 import { toGlobalId } from '../../core/global-id';
 
 export enum SellerStatus {
@@ -33,6 +34,11 @@ export class Seller extends Node implements NodeSource {
 
   @Field()
   createdAt!: Date;
+
+  /** Flat shipping per order of this seller, minor units (see Seller.shipping). */
+  shippingRate!: number;
+  /** Subtotal from which shipping is free; null: never. */
+  freeShippingThreshold!: number | null;
 }
 
 export interface SellerRow {
@@ -44,6 +50,8 @@ export interface SellerRow {
   rating: number;
   ratingCount: number;
   createdAt: Date;
+  shippingRate: number;
+  freeShippingThreshold: number | null;
 }
 
 const sellerFields: Record<keyof SellerRow, string> = {
@@ -55,6 +63,8 @@ const sellerFields: Record<keyof SellerRow, string> = {
   rating: 'rating::float8',
   ratingCount: 'rating_count',
   createdAt: 'created_at',
+  shippingRate: 'shipping_rate',
+  freeShippingThreshold: 'free_shipping_threshold',
 };
 
 /** Selects a SellerRow from `table`, each column aliased `${prefix}${field}` (for joins). */
@@ -73,4 +83,13 @@ export const SELLER_COLUMNS = sellerColumns('seller');
 
 export function toSeller(row: SellerRow): Seller {
   return { __typename: 'Seller', uuid: row.id, ...row, id: toGlobalId('Seller', row.id) };
+}
+
+@ObjectType({ simpleResolvers: true, description: "A seller's shipping terms: one flat rate per order, free above a threshold." })
+export class ShippingPolicy {
+  @Field(() => Money)
+  flatRate!: Money;
+
+  @Field(() => Money, { nullable: true, description: 'Orders with a subtotal at least this much ship free.' })
+  freeShippingThreshold!: Money | null;
 }
