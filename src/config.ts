@@ -57,25 +57,27 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads the configuration from environment variables, reporting every bad value at once. */
+// Their values never appear in errors (which end up in logs); a database URL may hold a password.
+const SECRET_VARIABLES = new Set(['ZOCO_ADMIN_KEY', 'ZOCO_JWT_SECRET', 'DATABASE_URL']);
+
+/** Reads the configuration from environment variables, reporting every bad or missing value at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(
-    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
-  );
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`),
-    );
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(given);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0]);
+        const got = SECRET_VARIABLES.has(name) ? 'value hidden' : `got ${JSON.stringify(env[name])}`;
+        return `${i.path.join('.')}: ${i.message} (${got})`;
+      });
+  if (given['NODE_ENV'] === 'production') {
+    if (!given['ZOCO_JWT_SECRET']) problems.push('ZOCO_JWT_SECRET: required in production');
+    if (!given['ZOCO_ADMIN_KEY']) problems.push('ZOCO_ADMIN_KEY: required in production');
+    if (!given['DATABASE_URL']) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
   }
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
-  if (e.NODE_ENV === 'production') {
-    const missing = [
-      !e.ZOCO_JWT_SECRET && 'ZOCO_JWT_SECRET: required in production',
-      !e.ZOCO_ADMIN_KEY && 'ZOCO_ADMIN_KEY: required in production',
-      !e.DATABASE_URL && 'DATABASE_URL: required in production (the embedded database is for development)',
-    ].filter((m): m is string => Boolean(m));
-    if (missing.length) throw new ConfigError(missing);
-  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,

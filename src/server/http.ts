@@ -15,17 +15,21 @@ export interface HttpHandlerOptions {
   isReady: () => boolean;
 }
 
+/** The body as text, or null when it is over MAX_BODY_BYTES (the rest is then discarded unread). */
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      // Don't destroy the socket here: the 413 could not be sent. Stop buffering; the caller
+      // answers with `connection: close` and Node drops the socket once the answer is out.
+      req.off('data', onData);
+      req.resume();
+      resolve(null);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -41,8 +45,7 @@ const graphqlError = (message: string, code: string) => ({ errors: [{ message, e
 
 /** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
 export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOptions) {
-  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+  async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -50,7 +53,9 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     let body: unknown;
     if (req.method === 'POST') {
       const raw = await readBody(req);
-      if (raw === null) return sendJson(res, 413, graphqlError('The request body is over 1 MiB.', 'BAD_REQUEST'));
+      if (raw === null) {
+        return sendJson(res, 413, graphqlError('The request body is over 1 MiB.', 'BAD_REQUEST'), { connection: 'close' });
+      }
       if (headers.get('content-type')?.includes('json')) {
         try {
           body = JSON.parse(raw);
@@ -71,7 +76,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
         return createContext(app, viewer, requestId);
       },
     });
-    const outHeaders: Record<string, string> = { 'x-request-id': requestId };
+    const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;
     if (response.body.kind === 'complete') {
       res.writeHead(response.status ?? 200, outHeaders);
@@ -95,8 +100,11 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Every response, errors included, names its request: the id ties a client report to the logs.
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    res.setHeader('x-request-id', requestId);
     let work: Promise<void> | void;
-    if (url.pathname === '/graphql') work = graphql(req, res, url);
+    if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
     else if (url.pathname === '/readyz') work = ready(res);
     else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });

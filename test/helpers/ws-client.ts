@@ -1,0 +1,48 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { GraphQLResponse } from './graphql-client';
+
+export interface WsClient extends Client {
+  /** How many sockets were opened and acknowledged, and the close code of each socket that closed. */
+  connections: number;
+  closeCodes: number[];
+}
+
+/**
+ * A graphql-ws client that never retries. `lazy` (the default) connects on the first operation and
+ * closes after the last; `lazy: false` holds one socket open until `dispose()`.
+ */
+export function wsClient(url: string, token?: string, { lazy = true } = {}): WsClient {
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    lazy,
+    retryAttempts: 0,
+    onNonLazyError: () => undefined,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
+    on: {
+      connected: () => void result.connections++,
+      closed: (event) => void result.closeCodes.push((event as { code: number }).code),
+    },
+  });
+  const result: WsClient = Object.assign(client, { connections: 0, closeCodes: [] as number[] });
+  return result;
+}
+
+/**
+ * One operation over the socket. GraphQL errors (in a result, or the `error` message the server
+ * sends for a refused operation) resolve as `errors`; a closed socket rejects with its CloseEvent.
+ */
+export function wsRequest<T = any>(client: Client, query: string, variables?: Record<string, unknown>): Promise<Omit<GraphQLResponse<T>, 'status'>> {
+  return new Promise((resolve, reject) => {
+    let result: Omit<GraphQLResponse<T>, 'status'> = {};
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => void (result = value as typeof result),
+        error: (err) => (Array.isArray(err) ? resolve({ errors: err }) : reject(err)),
+        complete: () => resolve(result),
+      },
+    );
+  });
+}
