@@ -18,6 +18,10 @@ import { coreModules } from './server/modules';
 import { buildAppSchema } from './server/schema';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
+import { createDispatcher, type EventHandler } from './events/dispatcher';
+import type { EventType } from './events/event-types';
+import { createTestPaymentProvider } from './modules/payments/test-provider';
+import type { PaymentProvider } from './modules/payments/payment-provider';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -25,6 +29,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export interface CreateAppOptions extends Partial<AppConfig> {
   /** A logger to use instead of a new pino logger at `logLevel`. */
   logger?: Logger;
+  /** Modules added after the core ones (tests use this to observe events). */
+  modules?: ModuleDefinition[];
+  /** Payment providers; default: the built-in `test` provider. */
+  paymentProviders?: PaymentProvider[];
+  /** How often the event dispatcher polls the outbox, ms. */
+  eventPollIntervalMs?: number;
 }
 
 export interface App {
@@ -41,7 +51,7 @@ export interface App {
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, ...overrides } = options;
+  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, ...overrides } = options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
   const config0: AppConfig = { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
@@ -55,7 +65,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), { port: config.embeddedPgPort, log });
     databaseUrl = embedded.url;
   }
-  const modules: ModuleDefinition[] = coreModules;
+  const modules: ModuleDefinition[] = [...coreModules, ...extraModules];
   const db = createDataSource({ url: databaseUrl, entities: modules.flatMap((m) => m.entities), log });
   try {
     await db.initialize();
@@ -67,12 +77,21 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 
   const schema = buildAppSchema(modules);
   const tokens = createTokenIssuer(config.jwtSecret);
+  const handlers: Partial<Record<EventType, EventHandler[]>> = {};
+  for (const m of modules) {
+    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [EventType, EventHandler][]) {
+      (handlers[type] ??= []).push(handler);
+    }
+  }
+  const events = createDispatcher({ databaseUrl, log, handlers, pollIntervalMs: eventPollIntervalMs });
   const services: AppServices = {
     db,
     config,
     log,
     tokens,
     nodes: Object.assign({}, ...modules.map((m) => m.nodes ?? {})),
+    events,
+    payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
   };
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const apollo = createApollo(schema, config, log);
@@ -108,6 +127,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         const timer = setTimeout(() => server.closeAllConnections(), 5_000);
         await closed;
         clearTimeout(timer);
+        await events.stop();
         await db.destroy();
         await embedded?.stop();
       })();

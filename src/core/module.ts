@@ -1,6 +1,8 @@
 import type { NonEmptyArray } from 'type-graphql';
 import type { Context } from '../server/context';
 import type { NodeType } from './global-id';
+import type { EventType } from '../events/event-types';
+import type { EventHandler } from '../events/dispatcher';
 
 /** Fetches one node by its database id for `node(id:)`, applying the same visibility as the module's queries. */
 export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null>;
@@ -14,6 +16,8 @@ export interface ModuleDefinition {
   resolvers: NonEmptyArray<Function> | Function[];
   /** Refetchers for the node types this module owns. */
   nodes?: Partial<Record<NodeType, NodeFetcher>>;
+  /** Handlers of domain events, called after commit, at least once. */
+  hooks?: Partial<Record<EventType, EventHandler>>;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -5,6 +5,8 @@ import type { TokenIssuer } from '../auth/tokens';
 import type { AppConfig } from '../config';
 import type { NodeType } from '../core/global-id';
 import type { NodeFetcher } from '../core/module';
+import type { Dispatcher } from '../events/dispatcher';
+import type { PaymentProvider } from '../modules/payments/payment-provider';
 import { createLoaders, type Loaders } from './loaders';
 
 /** What the whole app shares: built once in createApp. */
@@ -15,6 +17,10 @@ export interface AppServices {
   tokens: TokenIssuer;
   /** Refetchers for `node(id:)`, from the modules. */
   nodes: Partial<Record<NodeType, NodeFetcher>>;
+  /** Delivers committed outbox events; call `kick()` after a commit that emitted some. */
+  events: Dispatcher;
+  /** Payment providers by name (`test` is built in). */
+  payments: ReadonlyMap<string, PaymentProvider>;
 }
 
 /** Per request (and per subscription event): the first argument of every service method. */

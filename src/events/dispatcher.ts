@@ -1,0 +1,123 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { DomainEvent, EventType } from './event-types';
+
+/** Handles one event type; must be idempotent (delivery is at least once; dedupe on `event.id`). */
+export type EventHandler = (event: DomainEvent) => Promise<void>;
+
+export interface DispatcherOptions {
+  databaseUrl: string;
+  log: Logger;
+  handlers: Partial<Record<EventType, EventHandler[]>>;
+  /** Fallback poll for events committed by other processes or left by a crash; ms. */
+  pollIntervalMs?: number;
+  /** Attempts before an event is parked (kept, with its last error, for the operator). */
+  maxAttempts?: number;
+}
+
+export interface Dispatcher {
+  /** Asks for a delivery round soon: services call it after committing events. */
+  kick(): void;
+  /** Resolves when every event committed so far has been handled or has failed this round. */
+  drain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  type: EventType;
+  payload: unknown;
+  createdAt: Date;
+  attempts: number;
+}
+
+/**
+ * Delivers outbox rows to handlers after commit (the transactional outbox pattern). Rows are claimed
+ * with FOR UPDATE SKIP LOCKED, so several processes (`zoco worker`, API instances) can dispatch at once.
+ * It uses its own small pool: delivery never competes with requests for connections.
+ */
+export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 1_000, maxAttempts = 10 }: DispatcherOptions): Dispatcher {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'zoco-dispatcher' });
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function deliver(row: OutboxRow): Promise<string | null> {
+    const event = { id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt } as DomainEvent;
+    for (const handler of handlers[row.type] ?? []) {
+      try {
+        await handler(event);
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+    }
+    return null;
+  }
+
+  async function round(): Promise<number> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Backoff: an event that failed n times waits 2^n seconds (capped at ~17 min) before its next try.
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, type, payload, created_at AS "createdAt", attempts FROM outbox
+          WHERE dispatched_at IS NULL AND attempts < $1
+            AND (attempts = 0 OR created_at + make_interval(secs => least(power(2, attempts), 1024)) < now())
+          ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        [maxAttempts],
+      );
+      for (const row of rows) {
+        const error = await deliver(row);
+        if (error === null) await client.query('UPDATE outbox SET dispatched_at = now() WHERE id = $1', [row.id]);
+        else {
+          log.warn({ eventId: row.id, type: row.type, err: error }, 'event handler failed; will retry');
+          await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, error]);
+        }
+      }
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          while (!stopped && (await round()) === 100);
+        } while (again && !stopped);
+      } catch (err) {
+        if (!stopped) log.error({ err }, 'event dispatch failed');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  const timer = setInterval(() => void run(), pollIntervalMs);
+  timer.unref();
+
+  return {
+    kick: () => void run(),
+    async drain() {
+      while (running) await running;
+      await run();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      while (running) await running;
+      await pool.end();
+    },
+  };
+}
