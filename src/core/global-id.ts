@@ -1,6 +1,18 @@
 import { badInput } from './errors';
 
-export type NodeType = 'Product' | 'ProductVariant' | 'Listing' | 'Seller' | 'Category' | 'Customer' | 'SellerApiKey';
+export type NodeType =
+  | 'Product'
+  | 'ProductVariant'
+  | 'Listing'
+  | 'Seller'
+  | 'Category'
+  | 'Customer'
+  | 'SellerApiKey'
+  | 'CustomerAddress'
+  | 'PaymentMethod'
+  | 'Checkout'
+  | 'Order'
+  | 'OrderLine';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
