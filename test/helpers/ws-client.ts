@@ -39,7 +39,9 @@ export function wsRequest<T = any>(client: Client, query: string, variables?: Re
     client.subscribe<T>(
       { query, variables },
       {
-        next: (value) => void (result = value as typeof result),
+        next: (value) => {
+          result = value as typeof result;
+        },
         error: (err) => (Array.isArray(err) ? resolve({ errors: err }) : reject(err)),
         complete: () => resolve(result),
       },
