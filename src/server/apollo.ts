@@ -75,6 +75,13 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       error: (m) => log.error(m),
     },
     formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+      // Apollo relabels every validation-rule error GRAPHQL_VALIDATION_FAILED; our limits keep their own code.
+      const ruleCode = error instanceof GraphQLError && error.originalError instanceof GraphQLError
+        ? error.originalError.extensions?.['code']
+        : undefined;
+      if (formatted.extensions?.['code'] === 'GRAPHQL_VALIDATION_FAILED' && ruleCode === 'QUERY_TOO_COMPLEX') {
+        return { ...formatted, extensions: { ...formatted.extensions, code: ruleCode } };
+      }
       const code = formatted.extensions?.['code'];
       if (typeof code === 'string' && EXPECTED_CODES.has(code)) return formatted;
       const original = unwrapResolverError(error);

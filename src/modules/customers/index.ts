@@ -1,11 +1,18 @@
 import { defineModule } from '../../core/module';
 import { CustomerEntity } from './customer.entity';
+import { CustomerAddressEntity, CustomerConsentEntity, PaymentMethodEntity } from './profile.entity';
 import { CustomerResolver } from './customer.resolver';
+import { ProfileResolver } from './profile.resolver';
 import { findCustomer } from './customer.service';
+
+export { Customer } from './customer.type';
+export { ownAddress } from './address.service';
+export { ownPaymentMethod } from './payment-method.service';
+export { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';
 
 export default defineModule({
   name: 'customers',
-  entities: [CustomerEntity],
-  resolvers: [CustomerResolver],
+  entities: [CustomerEntity, CustomerAddressEntity, PaymentMethodEntity, CustomerConsentEntity],
+  resolvers: [CustomerResolver, ProfileResolver],
   nodes: { Customer: findCustomer },
 });

@@ -1,0 +1,30 @@
+import type { Context } from '../../server/context';
+import { requireCustomer } from '../../auth/guards';
+import { Validator } from '../../core/validate';
+import { CustomerConsentEntity } from './profile.entity';
+import { ConsentKind, toConsent, type Consent } from './profile.type';
+import type { CustomerConsentsUpdateInput } from './profile.inputs';
+
+/** Every kind, not given until the customer says so (GDPR art. 7: consent is opt-in). */
+export async function listConsents(ctx: Context, customerId: string): Promise<Consent[]> {
+  const rows = await ctx.db.getRepository(CustomerConsentEntity).findBy({ customerId });
+  const byKind = new Map(rows.map((r) => [r.kind, toConsent(r)]));
+  return Object.values(ConsentKind).map(
+    (kind) => byKind.get(kind) ?? { kind, granted: false, source: 'default', updatedAt: new Date(0) },
+  );
+}
+
+export async function updateConsents(ctx: Context, input: CustomerConsentsUpdateInput) {
+  const customerId = requireCustomer(ctx.viewer);
+  const v = new Validator();
+  v.text('source', input.source, { max: 60 });
+  const kinds = input.consents.map((c) => c.kind);
+  v.check(new Set(kinds).size === kinds.length, 'consents', 'Each consent kind at most once.');
+  v.done();
+  const now = new Date();
+  await ctx.db.getRepository(CustomerConsentEntity).upsert(
+    input.consents.map((c) => ({ customerId, kind: c.kind, granted: c.granted, source: input.source, updatedAt: now })),
+    ['customerId', 'kind'],
+  );
+  return { consents: await listConsents(ctx, customerId) };
+}

@@ -1,0 +1,22 @@
+import type { Context } from '../../server/context';
+import { requireCustomer } from '../../auth/guards';
+import { Validator } from '../../core/validate';
+import { CustomerEntity } from './customer.entity';
+import { toCustomer } from './customer.type';
+import type { CustomerUpdateInput } from './profile.inputs';
+
+export const LOCALE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
+
+export async function updateCustomer(ctx: Context, input: CustomerUpdateInput) {
+  const customerId = requireCustomer(ctx.viewer);
+  const v = new Validator();
+  if (input.name != null) v.text('name', input.name, { max: 120 });
+  if (input.locale != null) v.check(LOCALE.test(input.locale), 'locale', 'locale must look like "es" or "es-ES".');
+  v.done();
+  const repo = ctx.db.getRepository(CustomerEntity);
+  const changes: Partial<CustomerEntity> = { updatedAt: new Date() };
+  if (input.name != null) changes.name = input.name.trim();
+  if (input.locale != null) changes.locale = input.locale;
+  await repo.update({ id: customerId }, changes);
+  return { customer: toCustomer(await repo.findOneByOrFail({ id: customerId })) };
+}

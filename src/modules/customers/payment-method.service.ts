@@ -1,0 +1,68 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import { requireCustomer } from '../../auth/guards';
+import { ErrorCode } from '../../core/errors';
+import { idOf } from '../../core/global-id';
+import { fail } from '../../core/user-error';
+import { Validator } from '../../core/validate';
+import { PaymentMethodEntity } from './profile.entity';
+import { toPaymentMethod, type PaymentMethod } from './profile.type';
+import type { PaymentMethodAddInput } from './profile.inputs';
+
+export async function listPaymentMethods(ctx: Context, customerId: string): Promise<PaymentMethod[]> {
+  const rows = await ctx.db.getRepository(PaymentMethodEntity).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+  return rows.map(toPaymentMethod);
+}
+
+/** The customer's own payment method by global ID; NOT_FOUND for anyone else's. */
+export async function ownPaymentMethod(tx: EntityManager, customerId: string, globalId: string, field: string[]): Promise<PaymentMethodEntity> {
+  const id = idOf(globalId, 'PaymentMethod');
+  if (!id) fail(field, 'Not a valid PaymentMethod ID.', ErrorCode.INVALID_ID);
+  const method = await tx.findOneBy(PaymentMethodEntity, { id, customerId });
+  if (!method) fail(field, 'Payment method not found.', ErrorCode.NOT_FOUND);
+  return method;
+}
+
+async function makeDefault(tx: EntityManager, method: PaymentMethodEntity): Promise<void> {
+  await tx.update(PaymentMethodEntity, { customerId: method.customerId, isDefault: true }, { isDefault: false });
+  method.isDefault = true;
+}
+
+export async function addPaymentMethod(ctx: Context, input: PaymentMethodAddInput) {
+  const customerId = requireCustomer(ctx.viewer);
+  const v = new Validator();
+  v.text('token', input.token, { max: 200 });
+  const provider = ctx.payments.get(input.provider);
+  v.check(Boolean(provider), 'provider', `Unknown payment provider "${input.provider}".`, ErrorCode.NOT_FOUND);
+  v.done();
+  const card = await provider!.describe(input.token);
+  if (!card) fail('token', 'The payment provider does not know this token.', ErrorCode.INVALID);
+  return ctx.db.transaction(async (tx) => {
+    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR UPDATE', [customerId]);
+    const count = await tx.count(PaymentMethodEntity, { where: { customerId } });
+    const method = tx.create(PaymentMethodEntity, { customerId, provider: input.provider, token: input.token, ...card });
+    if (input.makeDefault || count === 0) await makeDefault(tx, method);
+    await tx.save(method);
+    return { paymentMethod: toPaymentMethod(method) };
+  });
+}
+
+export async function setDefaultPaymentMethod(ctx: Context, globalId: string) {
+  const customerId = requireCustomer(ctx.viewer);
+  return ctx.db.transaction(async (tx) => {
+    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR UPDATE', [customerId]);
+    const method = await ownPaymentMethod(tx, customerId, globalId, ['input', 'id']);
+    await makeDefault(tx, method);
+    await tx.save(method);
+    return { paymentMethod: toPaymentMethod(method) };
+  });
+}
+
+export async function removePaymentMethod(ctx: Context, globalId: string) {
+  const customerId = requireCustomer(ctx.viewer);
+  return ctx.db.transaction(async (tx) => {
+    const method = await ownPaymentMethod(tx, customerId, globalId, ['input', 'id']);
+    await tx.delete(PaymentMethodEntity, { id: method.id });
+    return { removedId: globalId };
+  });
+}
