@@ -14,6 +14,7 @@ export enum ErrorCode {
   INVALID_STATE = 'INVALID_STATE',
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   FORBIDDEN = 'FORBIDDEN',
+  LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
 }
 
 /** `extensions.code` of GraphQL errors: everything that is not a userError. */

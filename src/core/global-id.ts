@@ -12,7 +12,9 @@ export type NodeType =
   | 'PaymentMethod'
   | 'Checkout'
   | 'Order'
-  | 'OrderLine';
+  | 'OrderLine'
+  | 'Cart'
+  | 'CartLine';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
