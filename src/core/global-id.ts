@@ -14,7 +14,8 @@ export type NodeType =
   | 'Order'
   | 'OrderLine'
   | 'Cart'
-  | 'CartLine';
+  | 'CartLine'
+  | 'Invoice';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
