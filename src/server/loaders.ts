@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { catalogLoaders } from '../modules/catalog/catalog.loaders';
 import { sellerLoaders } from '../modules/sellers';
+import { orderLoaders } from '../modules/orders';
 
 /** Fresh loaders for one request (or one subscription event): caches never outlive it. */
 export function createLoaders(db: DataSource) {
   const sellers = sellerLoaders(db);
-  return { ...sellers, ...catalogLoaders(db, sellers.sellerById) };
+  return { ...sellers, ...catalogLoaders(db, sellers.sellerById), ...orderLoaders(db) };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,29 @@
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { payload } from '../../core/payload';
+import { Order } from '../orders';
+import { Checkout, CheckoutPayload } from './checkout.type';
+import { BuyNowInput, CheckoutCompleteInput } from './checkout.inputs';
+import * as checkout from './checkout.service';
+
+@Resolver(() => Checkout)
+export class CheckoutResolver {
+  @FieldResolver(() => [Order], { description: 'One order per seller.' })
+  orders(@Ctx() ctx: Context, @Root() root: Checkout) {
+    return ctx.loaders.ordersByCheckoutId.load(root.uuid);
+  }
+
+  @Authorized('CUSTOMER')
+  @Mutation(() => CheckoutPayload, {
+    description: 'Buy the cart: one order and one invoice per seller, one payment. Idempotent on idempotencyKey.',
+  })
+  checkoutComplete(@Ctx() ctx: Context, @Arg('input') input: CheckoutCompleteInput) {
+    return payload(() => checkout.completeCheckout(ctx, input));
+  }
+
+  @Authorized('CUSTOMER')
+  @Mutation(() => CheckoutPayload, { description: 'One click: buy a listing with your default address and payment method.' })
+  buyNow(@Ctx() ctx: Context, @Arg('input') input: BuyNowInput) {
+    return payload(() => checkout.buyNow(ctx, input));
+  }
+}

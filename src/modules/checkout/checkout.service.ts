@@ -1,0 +1,112 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import { requireCustomer } from '../../auth/guards';
+import { validateAddress, type AddressData } from '../../core/address';
+import { ErrorCode } from '../../core/errors';
+import { idOf } from '../../core/global-id';
+import { fail } from '../../core/user-error';
+import { Validator } from '../../core/validate';
+import { cartForCheckout, completeCart } from '../carts';
+import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
+import type { PaymentProvider } from '../payments/payment-provider';
+import { requestHash } from './idempotency';
+import { existingCheckout, placeOrders } from './place-orders';
+import { toCheckout, type Checkout, type CheckoutRow } from './checkout.type';
+import type { BuyNowInput, CheckoutCompleteInput } from './checkout.inputs';
+
+async function loadCheckout(ctx: Context, id: string): Promise<Checkout | null> {
+  const [row]: CheckoutRow[] = await ctx.db.query(
+    'SELECT id, customer_id AS "customerId", total, currency, created_at AS "createdAt" FROM checkout WHERE id = $1',
+    [id],
+  );
+  return row ? toCheckout(row) : null;
+}
+
+/** A checkout by database id, for its customer and the operator. */
+export async function findCheckout(ctx: Context, id: string): Promise<Checkout | null> {
+  const checkout = await loadCheckout(ctx, id);
+  const own = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'customer' && ctx.viewer.customerId === checkout?.customerUuid);
+  return own ? checkout : null;
+}
+
+function validateKey(v: Validator, key: string): void {
+  v.check(/^[\x21-\x7e]{8,100}$/.test(key), 'idempotencyKey', 'idempotencyKey must be 8 to 100 visible ASCII characters (a UUID is ideal).');
+}
+
+function providerNamed(ctx: Context, name: string, field: string): PaymentProvider {
+  const provider = ctx.payments.get(name);
+  if (!provider) fail(field, `Unknown payment provider "${name}".`, ErrorCode.NOT_FOUND);
+  return provider;
+}
+
+function toAddressData(a: CustomerAddressEntity): AddressData {
+  return { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country, phone: a.phone };
+}
+
+/** A retry of a purchase already made returns it; the same key for another purchase is an error. */
+async function replay(ctx: Context, customerId: string, key: string, hash: string) {
+  const id = await existingCheckout(ctx, customerId, key, hash);
+  return id ? { checkout: await loadCheckout(ctx, id) } : null;
+}
+
+export async function completeCheckout(ctx: Context, input: CheckoutCompleteInput) {
+  const customerId = requireCustomer(ctx.viewer);
+  const v = new Validator();
+  validateKey(v, input.idempotencyKey);
+  v.check(!input.paymentMethodId !== !input.paymentToken, 'paymentMethodId', 'Give exactly one of paymentMethodId and paymentToken.');
+  v.check(!(input.shippingAddress && input.addressId), 'addressId', 'Give shippingAddress or addressId, not both.');
+  const inlineAddress = input.shippingAddress ? validateAddress(v, 'shippingAddress', input.shippingAddress) : null;
+  v.done();
+  const { idempotencyKey, ...request } = input;
+  const hash = requestHash(request);
+  const replayed = await replay(ctx, customerId, idempotencyKey, hash);
+  if (replayed) return replayed;
+  const method = input.paymentMethodId
+    ? await ownPaymentMethod(ctx.db.manager, customerId, input.paymentMethodId, ['input', 'paymentMethodId'])
+    : { provider: input.paymentProvider, token: input.paymentToken! };
+  const id = await placeOrders(ctx, {
+    customerId,
+    idempotencyKey,
+    requestHash: hash,
+    payment: { provider: providerNamed(ctx, method.provider, 'paymentProvider'), token: method.token },
+    async prepare(tx: EntityManager) {
+      const cart = await cartForCheckout(ctx, tx, input.cartId);
+      const shippingAddress =
+        inlineAddress ??
+        (input.addressId ? toAddressData(await ownAddress(tx, customerId, input.addressId, ['input', 'addressId'])) : cart.shippingAddress);
+      if (!shippingAddress) fail('shippingAddress', 'Give a shipping address, a saved addressId, or set one on the cart.', ErrorCode.BLANK);
+      const lines = cart.lines.map((l, i) => ({ ...l, field: ['input', 'cartId', 'lines', String(i)] }));
+      return { cartId: cart.id, lines, shippingAddress };
+    },
+    onPlaced: (tx, purchase) => completeCart(tx, purchase.cartId!),
+  });
+  return { checkout: await loadCheckout(ctx, id) };
+}
+
+/** One click: the default shipping address and the default payment method, no cart. */
+export async function buyNow(ctx: Context, input: BuyNowInput) {
+  const customerId = requireCustomer(ctx.viewer);
+  const v = new Validator();
+  validateKey(v, input.idempotencyKey);
+  v.int('quantity', input.quantity, { min: 1, max: 999 });
+  v.done();
+  const listingId = idOf(input.listingId, 'Listing');
+  if (!listingId) fail('listingId', 'listingId is not a valid Listing ID.', ErrorCode.INVALID_ID);
+  const hash = requestHash({ listingId, quantity: input.quantity });
+  const replayed = await replay(ctx, customerId, input.idempotencyKey, hash);
+  if (replayed) return replayed;
+  const [method] = await ctx.db.query('SELECT provider, token FROM payment_method WHERE customer_id = $1 AND is_default', [customerId]);
+  if (!method) fail(null, 'Save a default payment method to buy with one click.', ErrorCode.NO_DEFAULT_PAYMENT_METHOD);
+  const id = await placeOrders(ctx, {
+    customerId,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: hash,
+    payment: { provider: providerNamed(ctx, method.provider, 'paymentMethod'), token: method.token },
+    async prepare(tx: EntityManager) {
+      const address = await tx.findOneBy(CustomerAddressEntity, { customerId, isDefaultShipping: true });
+      if (!address) fail(null, 'Save a default shipping address to buy with one click.', ErrorCode.NO_DEFAULT_ADDRESS);
+      return { cartId: null, shippingAddress: toAddressData(address), lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
+    },
+  });
+  return { checkout: await loadCheckout(ctx, id) };
+}

@@ -1,0 +1,252 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import type { AddressData } from '../../core/address';
+import { ErrorCode } from '../../core/errors';
+import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
+import { emit } from '../../events/outbox';
+import { refreshPrices } from '../catalog/pricing';
+import { issueInvoice, orderTax } from '../invoices';
+import type { TaxClass } from '../invoices/vat-rates';
+import { PaymentProviderUnavailable, type PaymentProvider } from '../payments/payment-provider';
+
+export interface PurchaseLine {
+  listingId: string;
+  quantity: number;
+  /** Where the line came from in the input, for userErrors, e.g. ['input', 'listingId']. */
+  field: string[];
+}
+
+export interface Purchase {
+  lines: PurchaseLine[];
+  cartId: string | null;
+  shippingAddress: AddressData;
+}
+
+export interface PurchaseRequest {
+  customerId: string;
+  idempotencyKey: string;
+  /** Fingerprint of the input: the same key with another input is refused. */
+  requestHash: string;
+  /** Reads (and locks) what is bought and where it goes, inside the transaction. */
+  prepare(tx: EntityManager): Promise<Purchase>;
+  /** Runs after the purchase is recorded, in its transaction (e.g. empties the cart). */
+  onPlaced?(tx: EntityManager, purchase: Purchase): Promise<void>;
+  payment: { provider: PaymentProvider; token: string };
+}
+
+interface ListingForSale {
+  id: string;
+  sellerId: string;
+  productId: string;
+  variantId: string;
+  sku: string;
+  price: number;
+  currency: string;
+  stock: number;
+  title: string;
+  variantTitle: string;
+  taxClass: TaxClass;
+  buyable: boolean;
+  shippingRate: number;
+  freeShippingThreshold: number | null;
+}
+
+/** Thrown inside the transaction when another request holds or has used the idempotency key. */
+class KeyInUse extends Error {}
+
+/** The checkout made with (customer, key), or a userError when the key was used for another request. */
+export async function existingCheckout(ctx: Context, customerId: string, key: string, hash: string): Promise<string | null> {
+  const [row] = await ctx.db.query(
+    'SELECT id, request_hash AS "requestHash" FROM checkout WHERE customer_id = $1 AND idempotency_key = $2',
+    [customerId, key],
+  );
+  if (!row) return null;
+  if (row.requestHash !== hash) {
+    fail('idempotencyKey', 'This idempotency key was used for a different purchase; use a new key.', ErrorCode.IDEMPOTENCY_KEY_REUSED);
+  }
+  return row.id;
+}
+
+async function lockListings(tx: EntityManager, ids: string[]): Promise<Map<string, ListingForSale>> {
+  // Locked in id order so concurrent checkouts of overlapping carts can't deadlock.
+  const rows: ListingForSale[] = await tx.query(
+    `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId", l.sku, l.price,
+            l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
+            (l.status = 'active' AND s.status = 'active' AND p.status = 'active') AS buyable,
+            s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold"
+       FROM listing l
+       JOIN seller s ON s.id = l.seller_id
+       JOIN product p ON p.id = l.product_id
+       JOIN product_variant v ON v.id = l.variant_id
+       LEFT JOIN category c ON c.id = p.category_id
+      WHERE l.id = ANY($1)
+      ORDER BY l.id
+        FOR UPDATE OF l`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function checkAvailability(lines: PurchaseLine[], listings: Map<string, ListingForSale>): void {
+  const errors: UserError[] = [];
+  for (const line of lines) {
+    const listing = listings.get(line.listingId);
+    if (!listing?.buyable) {
+      errors.push(userError(line.field, 'This offer is no longer available.', ErrorCode.LISTING_UNAVAILABLE));
+    } else if (listing.stock < line.quantity) {
+      errors.push(
+        userError(line.field, `Only ${listing.stock} left of ${listing.title} (${listing.sku}); you asked for ${line.quantity}.`, ErrorCode.INSUFFICIENT_STOCK),
+      );
+    }
+  }
+  if (errors.length) throw new UserErrors(errors);
+}
+
+/** Sums quantities of the same listing, keeping the first line's field for errors. */
+function mergeLines(lines: PurchaseLine[]): PurchaseLine[] {
+  const merged = new Map<string, PurchaseLine>();
+  for (const line of lines) {
+    const prev = merged.get(line.listingId);
+    merged.set(line.listingId, prev ? { ...prev, quantity: prev.quantity + line.quantity } : { ...line });
+  }
+  return [...merged.values()];
+}
+
+async function createOrders(
+  tx: EntityManager,
+  checkoutId: string,
+  customerId: string,
+  shippingAddress: AddressData,
+  lines: PurchaseLine[],
+  listings: Map<string, ListingForSale>,
+): Promise<{ orderId: string; sellerId: string; total: number; currency: string }[]> {
+  const bySeller = new Map<string, PurchaseLine[]>();
+  for (const line of lines) {
+    const sellerId = listings.get(line.listingId)!.sellerId;
+    bySeller.set(sellerId, [...(bySeller.get(sellerId) ?? []), line]);
+  }
+  const orders = [];
+  // Seller order: invoice counters are then locked in the same order by every checkout.
+  for (const sellerId of [...bySeller.keys()].sort()) {
+    const sellerLines = bySeller.get(sellerId)!;
+    const first = listings.get(sellerLines[0]!.listingId)!;
+    const priced = sellerLines.map((l) => {
+      const listing = listings.get(l.listingId)!;
+      return { line: l, listing, total: listing.price * l.quantity };
+    });
+    const subtotal = priced.reduce((sum, p) => sum + p.total, 0);
+    const free = first.freeShippingThreshold != null && subtotal >= first.freeShippingThreshold;
+    const shipping = free ? 0 : first.shippingRate;
+    const tax = orderTax(priced.map((p) => ({ total: p.total, taxClass: p.listing.taxClass })), shipping, shippingAddress.country);
+    const [{ id }] = await tx.query(
+      `INSERT INTO orders (checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, tax, total, shipping_address, paid_at)
+       VALUES ($1, $2, $3, 'paid', $4, $5, $6, $7, $8, $9, now()) RETURNING id`,
+      [checkoutId, sellerId, customerId, first.currency, subtotal, shipping, tax, subtotal + shipping, JSON.stringify(shippingAddress)],
+    );
+    await tx.query(
+      `INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position)
+       SELECT $1, x.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[]) AS x`,
+      [
+        id,
+        priced.map((p) => p.listing.id),
+        priced.map((p) => p.listing.productId),
+        priced.map((p) => p.listing.variantId),
+        priced.map((p) => p.listing.title),
+        priced.map((p) => p.listing.variantTitle),
+        priced.map((p) => p.listing.sku),
+        priced.map((p) => p.line.quantity),
+        priced.map((p) => p.listing.price),
+        priced.map((p) => p.total),
+        priced.map((p) => p.listing.taxClass),
+        priced.map((_, i) => i),
+      ],
+    );
+    orders.push({ orderId: id as string, sellerId, total: subtotal + shipping, currency: first.currency });
+  }
+  return orders;
+}
+
+/**
+ * Turns lines into one checkout: one order per seller, one payment, one invoice per order, all in one
+ * transaction. Stock is taken under row locks (never below zero); the idempotency key is claimed first,
+ * so concurrent copies of a request wait for the first and then return its result. The payment is
+ * captured last; if anything fails after the capture, the money is refunded before the error surfaces.
+ */
+export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<string> {
+  const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
+  const existing = await replay();
+  if (existing) return existing;
+  const payment: { captured: { reference: string; amount: number } | null } = { captured: null };
+  try {
+    const checkoutId = await ctx.db.transaction(async (tx) => {
+      const claimed = await tx.query(
+        `INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
+         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
+        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency],
+      );
+      if (!claimed.length) throw new KeyInUse();
+      const checkoutId: string = claimed[0].id;
+      const purchase = await req.prepare(tx);
+      const lines = mergeLines(purchase.lines);
+      const listings = await lockListings(tx, lines.map((l) => l.listingId));
+      checkAvailability(lines, listings);
+      const stocks: { productId: string; stock: number }[] = await tx.query(
+        `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
+           FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id
+         RETURNING l.product_id AS "productId", l.stock`,
+        [lines.map((l) => l.listingId), lines.map((l) => l.quantity)],
+      );
+      const orders = await createOrders(tx, checkoutId, req.customerId, purchase.shippingAddress, lines, listings);
+      const total = orders.reduce((sum, o) => sum + o.total, 0);
+      await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
+      for (const order of orders) {
+        await issueInvoice(tx, order.orderId);
+        const event = { orderId: order.orderId, sellerId: order.sellerId, customerId: req.customerId, total: order.total, currency: order.currency };
+        await emit(tx, 'order.placed', { ...event, checkoutId });
+        await emit(tx, 'order.paid', event);
+      }
+      // The denormalised in-stock flag changes only when a listing runs out.
+      await refreshPrices(tx, stocks.filter((s) => s.stock === 0).map((s) => s.productId));
+      await req.onPlaced?.(tx, purchase);
+      payment.captured = await charge(req.payment.provider, req.payment.token, total, ctx.config.currency, checkoutId);
+      await tx.query(
+        `INSERT INTO payment (checkout_id, provider, provider_ref, amount, currency, status) VALUES ($1, $2, $3, $4, $5, 'captured')`,
+        [checkoutId, req.payment.provider.name, payment.captured.reference, total, ctx.config.currency],
+      );
+      return checkoutId;
+    });
+    ctx.events.kick();
+    return checkoutId;
+  } catch (err) {
+    if (payment.captured) await compensate(ctx, req.payment.provider, payment.captured);
+    if (err instanceof KeyInUse) {
+      const id = await replay();
+      if (id) return id;
+    }
+    throw err;
+  }
+}
+
+async function charge(provider: PaymentProvider, token: string, amount: number, currency: string, checkoutId: string) {
+  let result;
+  try {
+    result = await provider.authorize({ token, amount, currency, idempotencyKey: `checkout_${checkoutId}` });
+  } catch (err) {
+    if (err instanceof PaymentProviderUnavailable) {
+      fail(null, 'The payment could not be processed; nothing was charged. Try again.', ErrorCode.PAYMENT_FAILED);
+    }
+    throw err;
+  }
+  if (!result.ok) fail(['input', 'payment'], result.message, ErrorCode[result.code]);
+  await provider.capture(result.reference, amount);
+  return { reference: result.reference, amount };
+}
+
+/** The money was taken but the purchase did not commit: give it back, loudly if that fails too. */
+async function compensate(ctx: Context, provider: PaymentProvider, captured: { reference: string; amount: number }) {
+  try {
+    await provider.refund(captured.reference, captured.amount, `compensate_${captured.reference}`);
+  } catch (err) {
+    ctx.log.error({ err, reference: captured.reference, amount: captured.amount }, 'captured payment of a failed checkout could not be refunded');
+  }
+}

@@ -1,0 +1,129 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import { ErrorCode, forbidden } from '../../core/errors';
+import { idOf } from '../../core/global-id';
+import { fail } from '../../core/user-error';
+import { Validator } from '../../core/validate';
+import { emit } from '../../events/outbox';
+import { refreshPrices } from '../catalog/pricing';
+import { issueCreditNote } from '../invoices';
+import { nextState, type OrderAction } from './order-state';
+import { ORDER_COLUMNS, toOrder, type Order, type OrderRow } from './order.type';
+import { canSeeOrder } from './order.service';
+import type { OrderCancelInput, OrderFulfillInput } from './order.inputs';
+
+/** Locks the order and checks the viewer may do `action` to it in its current state. */
+async function lockOrder(ctx: Context, tx: EntityManager, globalId: string, action: OrderAction): Promise<Order> {
+  const uuid = idOf(globalId, 'Order');
+  if (!uuid) fail('id', 'id is not a valid Order ID.', ErrorCode.INVALID_ID);
+  const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`, [uuid]);
+  const order = rows[0] ? toOrder(rows[0]) : null;
+  if (!order || !canSeeOrder(ctx.viewer, order)) fail('id', 'Order not found.', ErrorCode.NOT_FOUND);
+  if (!nextState(order.state, action)) {
+    fail('id', `An order in state ${order.state.toUpperCase()} cannot be ${action === 'fulfil' ? 'fulfilled' : `${action}ed`}.`, ErrorCode.INVALID_STATE);
+  }
+  return order;
+}
+
+async function reload(tx: EntityManager, uuid: string): Promise<Order> {
+  const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1`, [uuid]);
+  return toOrder(rows[0]!);
+}
+
+function requireSellerViewer(ctx: Context): void {
+  if (ctx.viewer.kind !== 'seller' && ctx.viewer.kind !== 'admin') throw forbidden('Only the seller of the order can do this.');
+}
+
+export async function fulfilOrder(ctx: Context, input: OrderFulfillInput) {
+  requireSellerViewer(ctx);
+  const v = new Validator();
+  v.text('carrier', input.carrier, { max: 60 });
+  v.text('trackingNumber', input.trackingNumber, { max: 100 });
+  v.done();
+  const order = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(ctx, tx, input.id, 'fulfil');
+    await tx.query(
+      `UPDATE orders SET state = 'fulfilled', carrier = $2, tracking_number = $3, fulfilled_at = now() WHERE id = $1`,
+      [order.uuid, input.carrier.trim(), input.trackingNumber.trim()],
+    );
+    await emit(tx, 'order.fulfilled', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
+    return reload(tx, order.uuid);
+  });
+  ctx.events.kick();
+  return { order };
+}
+
+export async function markDelivered(ctx: Context, globalId: string) {
+  requireSellerViewer(ctx);
+  const order = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(ctx, tx, globalId, 'deliver');
+    await tx.query(`UPDATE orders SET state = 'delivered', delivered_at = now() WHERE id = $1`, [order.uuid]);
+    await emit(tx, 'order.delivered', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
+    return reload(tx, order.uuid);
+  });
+  ctx.events.kick();
+  return { order };
+}
+
+/**
+ * Cancels before fulfilment (by its customer or its seller): stock goes back, the order's amount is
+ * refunded through the provider, and its invoice is corrected by a credit note. The refund is asked
+ * for last, so a failed refund rolls the cancellation back and nothing is half-done.
+ */
+export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
+  const v = new Validator();
+  v.text('reason', input.reason, { required: false, max: 500 });
+  v.done();
+  const order = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(ctx, tx, input.id, 'cancel');
+    const lines: { listingId: string; productId: string; quantity: number }[] = await tx.query(
+      `SELECT listing_id AS "listingId", product_id AS "productId", quantity FROM order_line WHERE order_id = $1 ORDER BY listing_id`,
+      [order.uuid],
+    );
+    await tx.query(
+      `UPDATE listing l SET stock = l.stock + x.q, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id`,
+      [lines.map((l) => l.listingId), lines.map((l) => l.quantity)],
+    );
+    await refreshPrices(tx, lines.map((l) => l.productId));
+    await tx.query(
+      `UPDATE orders SET state = 'cancelled', cancel_reason = $2, cancelled_by = $3, cancelled_at = now() WHERE id = $1`,
+      [order.uuid, input.reason?.trim() || null, ctx.viewer.kind],
+    );
+    await issueCreditNote(tx, order.uuid, { reason: input.reason?.trim() || 'Order cancelled' });
+    const refund = await recordRefund(tx, order);
+    await emit(tx, 'order.cancelled', {
+      orderId: order.uuid,
+      sellerId: order.sellerUuid,
+      customerId: order.customerUuid,
+      refunded: refund?.amount ?? 0,
+      currency: order.total.currency,
+    });
+    if (refund) {
+      const provider = ctx.payments.get(refund.provider);
+      if (!provider) throw new Error(`payment provider ${refund.provider} is not configured`);
+      await provider.refund(refund.reference, refund.amount, `refund_${order.uuid}`);
+    }
+    return reload(tx, order.uuid);
+  });
+  ctx.events.kick();
+  return { order };
+}
+
+/** Books the refund of the order's amount on its checkout's payment; the provider is asked by the caller. */
+async function recordRefund(tx: EntityManager, order: Order): Promise<{ provider: string; reference: string; amount: number } | null> {
+  const [payment] = await tx.query(
+    `SELECT id, provider, provider_ref AS "providerRef", amount, refunded_amount AS "refundedAmount"
+       FROM payment WHERE checkout_id = $1 FOR UPDATE`,
+    [order.checkoutUuid],
+  );
+  if (!payment) return null;
+  const amount = Math.min(order.total.amount, payment.amount - payment.refundedAmount);
+  await tx.query(
+    `UPDATE payment SET refunded_amount = refunded_amount + $2,
+            status = CASE WHEN refunded_amount + $2 = amount THEN 'refunded' ELSE 'partially_refunded' END
+      WHERE id = $1`,
+    [payment.id, amount],
+  );
+  return { provider: payment.provider, reference: payment.providerRef, amount };
+}

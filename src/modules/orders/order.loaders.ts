@@ -1,0 +1,47 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { byKey, groupByKey } from '../../core/batch';
+import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, toOrder, toOrderLine, type Order, type OrderLine, type OrderLineRow, type OrderRow } from './order.type';
+
+export interface CustomerContact {
+  id: string;
+  name: string;
+  email: string;
+  sharesProfile: boolean;
+}
+
+export function orderLoaders(db: DataSource) {
+  return {
+    orderById: new DataLoader<string, Order | null>(async (ids) => {
+      const rows: OrderRow[] = await db.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = ANY($1)`, [ids]);
+      return byKey(ids, rows.map(toOrder), (o) => o.uuid);
+    }),
+    ordersByCheckoutId: new DataLoader<string, Order[]>(async (ids) => {
+      const rows: OrderRow[] = await db.query(
+        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.checkout_id = ANY($1) ORDER BY o.seller_id`,
+        [ids],
+      );
+      return groupByKey(ids, rows.map(toOrder), (o) => o.checkoutUuid);
+    }),
+    orderLinesByOrderId: new DataLoader<string, OrderLine[]>(async (ids) => {
+      const rows: (OrderLineRow & { orderId: string })[] = await db.query(
+        `SELECT ${ORDER_LINE_COLUMNS} FROM order_line ol JOIN orders o ON o.id = ol.order_id
+          WHERE ol.order_id = ANY($1) ORDER BY ol.position`,
+        [ids],
+      );
+      const grouped = groupByKey(ids, rows, (r) => r.orderId);
+      return grouped.map((lines) => lines.map(toOrderLine));
+    }),
+    /** Name, email and the share-profile consent of buyers, for what sellers may see of them. */
+    customerContactById: new DataLoader<string, CustomerContact | null>(async (ids) => {
+      const rows: CustomerContact[] = await db.query(
+        `SELECT c.id, c.name, c.email, coalesce(cc.granted, false) AS "sharesProfile"
+           FROM customer c
+           LEFT JOIN customer_consent cc ON cc.customer_id = c.id AND cc.kind = 'share_profile_with_sellers'
+          WHERE c.id = ANY($1)`,
+        [ids],
+      );
+      return byKey(ids, rows, (r) => r.id);
+    }),
+  };
+}

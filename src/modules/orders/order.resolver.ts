@@ -1,0 +1,76 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../server/context';
+import { connectionType } from '../../core/connection';
+import { Payload, payload } from '../../core/payload';
+import { Customer } from '../customers';
+import { Seller } from '../sellers';
+import { Order, OrderCustomer, OrderLine } from './order.type';
+import { OrderCancelInput, OrderFulfillInput, OrderIdInput, OrdersArgs } from './order.inputs';
+import * as orders from './order.service';
+import * as transitions from './order-transitions';
+
+@ObjectType()
+export class OrderConnection extends connectionType('Order', Order) {}
+
+@ObjectType({ simpleResolvers: true })
+export class OrderPayload extends Payload {
+  @Field(() => Order, { nullable: true })
+  order?: Order;
+}
+
+@Resolver(() => Order)
+export class OrderResolver {
+  @Query(() => Order, { nullable: true, description: 'An order of yours (customer), to you (seller), or any (operator).' })
+  order(@Ctx() ctx: Context, @Arg('id', () => ID) id: string) {
+    return orders.findOrderByGlobalId(ctx, id);
+  }
+
+  @Authorized('SELLER')
+  @Query(() => OrderConnection, { description: "The calling seller's orders, newest first." })
+  sellerOrders(@Ctx() ctx: Context, @Args() args: OrdersArgs) {
+    return orders.listSellerOrders(ctx, args);
+  }
+
+  @FieldResolver(() => Seller)
+  async seller(@Ctx() ctx: Context, @Root() order: Order) {
+    return (await ctx.loaders.sellerById.load(order.sellerUuid))!;
+  }
+
+  @FieldResolver(() => OrderCustomer)
+  async customer(@Ctx() ctx: Context, @Root() order: Order): Promise<OrderCustomer> {
+    const contact = (await ctx.loaders.customerContactById.load(order.customerUuid))!;
+    const sellerView = ctx.viewer.kind === 'seller';
+    return { name: contact.name, email: !sellerView || contact.sharesProfile ? contact.email : null };
+  }
+
+  @FieldResolver(() => [OrderLine])
+  lines(@Ctx() ctx: Context, @Root() order: Order) {
+    return ctx.loaders.orderLinesByOrderId.load(order.uuid);
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => OrderPayload, { description: 'Seller: the order has shipped (PAID → FULFILLED).' })
+  orderFulfill(@Ctx() ctx: Context, @Arg('input') input: OrderFulfillInput) {
+    return payload(() => transitions.fulfilOrder(ctx, input));
+  }
+
+  @Authorized('SELLER', 'ADMIN')
+  @Mutation(() => OrderPayload, { description: 'Seller: the order arrived (FULFILLED → DELIVERED).' })
+  orderMarkDelivered(@Ctx() ctx: Context, @Arg('input') input: OrderIdInput) {
+    return payload(() => transitions.markDelivered(ctx, input.id));
+  }
+
+  @Authorized()
+  @Mutation(() => OrderPayload, { description: 'Customer or seller, before fulfilment: cancels, restocks and refunds.' })
+  orderCancel(@Ctx() ctx: Context, @Arg('input') input: OrderCancelInput) {
+    return payload(() => transitions.cancelOrder(ctx, input));
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerOrdersResolver {
+  @FieldResolver(() => OrderConnection, { description: 'Your orders, newest first.' })
+  orders(@Ctx() ctx: Context, @Root() customer: Customer, @Args() args: OrdersArgs) {
+    return orders.listCustomerOrders(ctx, customer.uuid, args);
+  }
+}
