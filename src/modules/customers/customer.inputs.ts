@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 
 @InputType()
 export class CustomerSignUpInput {
@@ -13,6 +13,9 @@ export class CustomerSignUpInput {
 
   @Field({ nullable: true, defaultValue: 'en' })
   locale?: string;
+
+  @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
+  cartId?: string;
 }
 
 @InputType()
@@ -22,4 +25,7 @@ export class CustomerLoginInput {
 
   @Field()
   password!: string;
+
+  @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
+  cartId?: string;
 }

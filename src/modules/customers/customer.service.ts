@@ -1,9 +1,11 @@
 import type { Context } from '../../server/context';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { ErrorCode } from '../../core/errors';
+import { idOf } from '../../core/global-id';
 import { UserErrors, fail, userError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { uniqueViolation } from '../../db/pg-errors';
+import { mergeGuestCart } from '../carts';
 import { CustomerEntity } from './customer.entity';
 import { toCustomer, type Customer } from './customer.type';
 import type { CustomerLoginInput, CustomerSignUpInput } from './customer.inputs';
@@ -11,6 +13,14 @@ import type { CustomerLoginInput, CustomerSignUpInput } from './customer.inputs'
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // Compared against when the email is unknown, so a miss costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+/** A guest cart given at sign-in joins the account (carts' mergeGuestCart); a malformed or stale id is ignored. */
+async function takeGuestCart(ctx: Context, cartId: string | undefined, customerId: string): Promise<void> {
+  const guestCart = cartId ? idOf(cartId, 'Cart') : null;
+  if (!guestCart) return;
+  await ctx.db.transaction((tx) => mergeGuestCart(ctx, tx, guestCart, customerId));
+  ctx.events.kick();
+}
 
 async function session(ctx: Context, entity: CustomerEntity) {
   const { token, expiresAt } = await ctx.tokens.issueCustomerToken(entity.id);
@@ -37,6 +47,7 @@ export async function signUp(ctx: Context, input: CustomerSignUpInput) {
     if (uniqueViolation(err) !== null) fail('email', 'An account with this email exists; log in instead.', ErrorCode.TAKEN);
     throw err;
   }
+  await takeGuestCart(ctx, input.cartId, entity.id);
   return session(ctx, entity);
 }
 
@@ -48,6 +59,7 @@ export async function logIn(ctx: Context, input: CustomerLoginInput) {
     .getOne();
   const ok = await verifyPassword(input.password, entity?.passwordHash ?? DUMMY_HASH);
   if (!entity || !ok) throw new UserErrors([userError(null, 'Wrong email or password.', ErrorCode.INVALID_CREDENTIALS)]);
+  await takeGuestCart(ctx, input.cartId, entity.id);
   return session(ctx, entity);
 }
 

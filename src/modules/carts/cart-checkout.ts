@@ -1,0 +1,45 @@
+import type { EntityManager } from 'typeorm';
+import type { Context } from '../../server/context';
+import type { AddressData } from '../../core/address';
+import { ErrorCode } from '../../core/errors';
+import { fail } from '../../core/user-error';
+import { emit } from '../../events/outbox';
+import { lockCart } from './cart-access';
+
+/** A cart as checkout needs it. Ids are database UUIDs. */
+export interface CheckoutCart {
+  id: string;
+  customerId: string | null;
+  /** As given with cartBuyerIdentityUpdate; null when never given. */
+  email: string | null;
+  shippingAddress: AddressData | null;
+  /** Oldest first. */
+  lines: { listingId: string; quantity: number }[];
+}
+
+/**
+ * Locks the cart (FOR UPDATE, until `tx` ends) for a checkout: nothing changes under it, and a second
+ * checkout of the same cart waits, then finds it completed. The rule is the carts' own: a customer may
+ * check out its own cart or a guest cart. Failures are UserErrors on ['input', 'cartId']: NOT_FOUND for a
+ * cart the viewer may not use, INVALID_STATE when it is no longer active, INVALID when it is empty.
+ */
+export async function cartForCheckout(ctx: Context, tx: EntityManager, cartGlobalId: string): Promise<CheckoutCart> {
+  const field = ['input', 'cartId'];
+  const cart = await lockCart(ctx.viewer, tx, cartGlobalId, field);
+  const lines: { listingId: string; quantity: number }[] = await tx.query(
+    'SELECT listing_id AS "listingId", quantity FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id',
+    [cart.uuid],
+  );
+  if (!lines.length) fail(field, 'The cart is empty.', ErrorCode.INVALID);
+  return { id: cart.uuid, customerId: cart.customerUuid, email: cart.email, shippingAddress: cart.shippingAddress, lines };
+}
+
+/** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it). */
+export async function completeCart(tx: EntityManager, cartId: string): Promise<void> {
+  await tx.query('DELETE FROM cart_line WHERE cart_id = $1', [cartId]);
+  const [rows]: [{ customerId: string | null }[], number] = await tx.query(
+    `UPDATE cart SET status = 'completed', updated_at = now() WHERE id = $1 RETURNING customer_id AS "customerId"`,
+    [cartId],
+  );
+  if (rows[0]) await emit(tx, 'cart.updated', { cartId, customerId: rows[0].customerId });
+}

@@ -1,0 +1,17 @@
+import { defineModule } from '../../core/module';
+import { CartEntity, CartLineEntity } from './cart.entity';
+import { CartLineResolver, CartPayloadResolver, CartResolver } from './cart.resolver';
+import { CustomerCartResolver } from './customer-cart.resolver';
+import { findCart, findCartLine } from './cart.service';
+
+export { Cart, CartLine } from './cart.type';
+export { cartLoaders } from './cart.loaders';
+export { mergeGuestCart } from './cart-merge';
+export { cartForCheckout, completeCart, type CheckoutCart } from './cart-checkout';
+
+export default defineModule({
+  name: 'carts',
+  entities: [CartEntity, CartLineEntity],
+  resolvers: [CartResolver, CartLineResolver, CartPayloadResolver, CustomerCartResolver],
+  nodes: { Cart: findCart, CartLine: findCartLine },
+});
