@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from './context';
+import { createInvoiceRoute } from './invoice-route';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -98,6 +99,8 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     }
   }
 
+  const invoicePdf = createInvoiceRoute({ app, auth });
+
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Every response, errors included, names its request: the id ties a client report to the logs.
@@ -107,6 +110,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
     else if (url.pathname === '/readyz') work = ready(res);
+    else if (url.pathname.startsWith('/invoices/')) work = invoicePdf(req, res, url, requestId);
     else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });
     Promise.resolve(work).catch((err: unknown) => {
       app.log.error({ err }, 'http handler failed');

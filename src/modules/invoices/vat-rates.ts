@@ -51,3 +51,8 @@ export function splitGross(gross: number, rateBasisPoints: number): { net: numbe
   const net = Math.round((gross * 10_000) / (10_000 + rateBasisPoints));
   return { net, tax: gross - net };
 }
+
+/** Whether the country is an EU member state, where the destination's VAT applies to consumers. */
+export function isEuVatCountry(country: string): boolean {
+  return Object.hasOwn(rates, country.toUpperCase());
+}

@@ -1,0 +1,19 @@
+import { defineModule } from '../../core/module';
+import { CustomerInvoicesResolver } from './customer-invoices.resolver';
+import { InvoiceResolver } from './invoice.resolver';
+import { findInvoice } from './invoice.service';
+
+export { issueInvoice, type IssuedInvoice } from './invoice-issuing';
+export { issueCreditNote } from './credit-note';
+export { orderTax, taxOrder, shippingVatRate, type TaxableLine, type TaxSplit, type OrderTaxes } from './order-tax';
+export { vatRate, splitGross, isEuVatCountry, type TaxClass } from './vat-rates';
+export { invoiceLoaders } from './invoice.loaders';
+export { Invoice, InvoiceKind } from './invoice.type';
+export { canSeeInvoice, invoicePdf } from './invoice.service';
+
+export default defineModule({
+  name: 'invoices',
+  entities: [],
+  resolvers: [InvoiceResolver, CustomerInvoicesResolver],
+  nodes: { Invoice: findInvoice },
+});

@@ -1,0 +1,158 @@
+import type { EntityManager } from 'typeorm';
+import type { AddressData } from '../../core/address';
+import { ErrorCode } from '../../core/errors';
+import { fail } from '../../core/user-error';
+import { emit } from '../../events/outbox';
+import { nextInvoiceNumber, type InvoiceSeries } from './invoice-numbering';
+import { InvoiceKind, type BuyerData, type InvoiceLineData, type IssuerData } from './invoice.type';
+import { taxOrder, type TaxSplit } from './order-tax';
+import { splitGross, type TaxClass } from './vat-rates';
+
+export interface IssuedInvoice {
+  /** The invoice's uuid. */
+  id: string;
+  number: string;
+}
+
+/** An order with the parties of its invoice, read under the order's row lock. */
+export interface OrderToInvoice {
+  id: string;
+  sellerId: string;
+  customerId: string;
+  state: string;
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  shippingAddress: AddressData;
+  sellerSlug: string;
+  invoicePrefix: string | null;
+  issuer: IssuerData;
+  buyer: BuyerData;
+}
+
+/**
+ * Locks the order row for the rest of the transaction: issuing for one order is serialised, so a
+ * retried or concurrent call finds the document the first one made instead of issuing a second.
+ */
+export async function lockOrder(tx: EntityManager, orderId: string): Promise<OrderToInvoice> {
+  const rows: (Omit<OrderToInvoice, 'issuer' | 'buyer'> & Record<string, any>)[] = await tx.query(
+    `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping,
+            o.shipping_address AS "shippingAddress", s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
+            coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
+            c.name AS "customerName", c.email AS "customerEmail"
+       FROM orders o JOIN seller s ON s.id = o.seller_id JOIN customer c ON c.id = o.customer_id
+      WHERE o.id = $1 FOR UPDATE OF o`,
+    [orderId],
+  );
+  const r = rows[0];
+  if (!r) fail(null, 'Order not found.', ErrorCode.NOT_FOUND);
+  const { legalName, taxId, sellerAddress, customerName, customerEmail, ...order } = r;
+  return {
+    ...order,
+    // RD 1619/2012, art. 6.1.c–e: the issuer's legal name, tax number and address; the buyer's name and
+    // address. A consumer buyer has no tax number to record; the address is where the goods went.
+    issuer: { legalName, taxId, address: sellerAddress },
+    buyer: { name: customerName, email: customerEmail, address: r.shippingAddress },
+  };
+}
+
+export interface InvoiceDocument {
+  kind: InvoiceKind;
+  series: InvoiceSeries;
+  buyer: BuyerData;
+  lines: InvoiceLineData[];
+  currency: string;
+  net: number;
+  tax: number;
+  gross: number;
+  correctsInvoiceId: string | null;
+  reason: string | null;
+}
+
+/** Numbers and stores a document for the locked order, and records `invoice.issued` with it. */
+export async function recordInvoice(tx: EntityManager, order: OrderToInvoice, doc: InvoiceDocument): Promise<IssuedInvoice> {
+  const n = await nextInvoiceNumber(tx, { id: order.sellerId, slug: order.sellerSlug, invoicePrefix: order.invoicePrefix }, doc.series);
+  const rows: { id: string }[] = await tx.query(
+    `INSERT INTO invoice (seller_id, order_id, customer_id, kind, corrects_invoice_id, series, year, sequence, number, issued_at,
+                          issuer, buyer, lines, currency, net, tax, gross, reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+    [
+      order.sellerId,
+      order.id,
+      order.customerId,
+      doc.kind,
+      doc.correctsInvoiceId,
+      n.series,
+      n.year,
+      n.sequence,
+      n.number,
+      n.issuedAt,
+      // Stringified: node-postgres would turn the lines array into a PostgreSQL array, not jsonb.
+      JSON.stringify(order.issuer),
+      JSON.stringify(doc.buyer),
+      JSON.stringify(doc.lines),
+      doc.currency,
+      doc.net,
+      doc.tax,
+      doc.gross,
+      doc.reason,
+    ],
+  );
+  const id = rows[0]!.id;
+  await emit(tx, 'invoice.issued', { invoiceId: id, orderId: order.id, sellerId: order.sellerId, number: n.number });
+  return { id, number: n.number };
+}
+
+interface OrderLineRow {
+  title: string;
+  variantTitle: string;
+  sku: string;
+  quantity: number;
+  unitPrice: number;
+  total: number;
+  taxClass: TaxClass;
+}
+
+function lineData(description: string, sku: string | null, quantity: number, unitPrice: number, split: TaxSplit): InvoiceLineData {
+  const unitNetPrice = splitGross(unitPrice, split.rate).net;
+  return { description, sku, quantity, unitPrice, unitNetPrice, vatRate: split.rate, net: split.net, tax: split.tax, gross: split.gross };
+}
+
+// The catalog names the one variant of a product without options "Default": nothing to add to the title.
+const describe = (l: OrderLineRow) => (l.variantTitle && l.variantTitle !== 'Default' ? `${l.title} (${l.variantTitle})` : l.title);
+
+/**
+ * Issues the invoice of an order in the caller's transaction (checkout's), where the order and its
+ * lines already exist: the parties as they are now, one line per order line plus the shipping, VAT of
+ * the destination country (see order-tax.ts), and the seller's next number of the year. Calling it
+ * again for the same order returns the invoice already issued.
+ */
+export async function issueInvoice(tx: EntityManager, orderId: string): Promise<IssuedInvoice> {
+  const order = await lockOrder(tx, orderId);
+  const existing: IssuedInvoice[] = await tx.query(`SELECT id, number FROM invoice WHERE order_id = $1 AND kind = 'invoice'`, [orderId]);
+  if (existing[0]) return existing[0];
+  if (order.state === 'cancelled') fail(null, 'A cancelled order is not invoiced.', ErrorCode.INVALID_STATE);
+  const lines: OrderLineRow[] = await tx.query(
+    `SELECT title, variant_title AS "variantTitle", sku, quantity, unit_price AS "unitPrice", total, tax_class AS "taxClass"
+       FROM order_line WHERE order_id = $1 ORDER BY position, id`,
+    [orderId],
+  );
+  const taxes = taxOrder(lines, order.shipping, order.shippingAddress.country);
+  if (taxes.gross !== order.subtotal + order.shipping) {
+    throw new Error(`Order ${orderId}: lines (${taxes.gross}) don't add up to subtotal + shipping (${order.subtotal + order.shipping})`);
+  }
+  const invoiceLines = lines.map((l, i) => lineData(describe(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
+  if (taxes.shipping) invoiceLines.push(lineData('Shipping', null, 1, taxes.shipping.gross, taxes.shipping));
+  return recordInvoice(tx, order, {
+    kind: InvoiceKind.INVOICE,
+    series: 'F',
+    buyer: order.buyer,
+    lines: invoiceLines,
+    currency: order.currency,
+    net: taxes.net,
+    tax: taxes.tax,
+    gross: taxes.gross,
+    correctsInvoiceId: null,
+    reason: null,
+  });
+}
