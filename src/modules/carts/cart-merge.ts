@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Context } from '../../server/context';
 import { emit } from '../../events/outbox';
-import { IN_INPUT_ORDER, MAX_LINES, MAX_QUANTITY } from './cart.entity';
+import { MAX_LINES, MAX_QUANTITY } from './cart.entity';
 import { forgetCart } from './cart.loaders';
-import { CART_COLUMNS, toCart, type CartRow } from './cart.type';
+import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.type';
 
 interface MovingLine {
   listingId: string;

@@ -60,10 +60,3 @@ export class CartLineEntity {
 export const MAX_LINES = 100;
 /** Per line, as the table's CHECK (quantity BETWEEN 1 AND 999) says. */
 export const MAX_QUANTITY = 999;
-
-/**
- * created_at of the n-th row of a multi-row insert (`unnest(...) WITH ORDINALITY AS u(..., n)`). Lines are
- * shown in created_at order and now() is the same for a whole transaction, so lines added together would
- * tie: a microsecond apart, they keep the order they were given in.
- */
-export const IN_INPUT_ORDER = "now() + (u.n - 1) * interval '1 microsecond'";

@@ -87,8 +87,8 @@ export class CartResolver {
 @Resolver(() => CartLine)
 export class CartLineResolver {
   @FieldResolver(() => Listing)
-  async listing(@Ctx() ctx: Context, @Root() line: CartLine) {
-    return (await lineState(ctx, line)).listing;
+  async listing(@Ctx() ctx: Context, @Root() line: CartLine): Promise<Listing> {
+    return (await ctx.loaders.listingById.load(line.listingUuid))!;
   }
 
   @FieldResolver(() => Money, { description: "The listing's current price: what the cart charges." })

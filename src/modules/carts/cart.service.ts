@@ -8,11 +8,11 @@ import { Validator } from '../../core/validate';
 import { emit } from '../../events/outbox';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
-import { IN_INPUT_ORDER, MAX_LINES, MAX_QUANTITY } from './cart.entity';
+import { MAX_LINES, MAX_QUANTITY } from './cart.entity';
 import { canUseCart, lockCart, requireShopper } from './cart-access';
 import { forgetCart } from './cart.loaders';
 import { purchasable } from './cart-totals';
-import { CART_COLUMNS, toCart, type Cart, type CartLine, type CartRow } from './cart.type';
+import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type Cart, type CartLine, type CartRow } from './cart.type';
 import type {
   CartBuyerIdentityUpdateInput,
   CartCreateInput,

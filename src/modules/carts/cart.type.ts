@@ -91,6 +91,13 @@ export interface CartLineRow {
 export const CART_LINE_COLUMNS = `cl.id, cl.cart_id AS "cartId", cl.listing_id AS "listingId", cl.quantity,
   cl.price_at_add AS "priceAtAdd", c.currency, cl.created_at AS "createdAt"`;
 
+/**
+ * created_at of the n-th row of a multi-row insert (`unnest(...) WITH ORDINALITY AS u(..., n)`). Lines are
+ * shown in created_at order and now() is the same for a whole transaction, so lines added together would
+ * tie: a microsecond apart, they keep the order they were given in.
+ */
+export const IN_INPUT_ORDER = "now() + (u.n - 1) * interval '1 microsecond'";
+
 export function toCartLine(r: CartLineRow): CartLine {
   return {
     __typename: 'CartLine',
