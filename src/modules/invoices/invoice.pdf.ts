@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { AddressData } from '../../core/address';
 import type { Money } from '../../core/money';
@@ -8,6 +10,18 @@ import { isEuVatCountry } from './vat-rates';
 const LEFT = 50;
 const RIGHT = 545;
 const BOTTOM = 780;
+
+// PDF's built-in Helvetica covers only Western European letters: Polish, Czech, Greek or Bulgarian names
+// would come out garbled. DejaVu Sans covers every EU language; pdfkit embeds just the glyphs used.
+let fonts: { regular: Buffer; bold: Buffer } | undefined;
+function loadFonts(): { regular: Buffer; bold: Buffer } {
+  const dir = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  fonts ??= { regular: readFileSync(path.join(dir, 'DejaVuSans.ttf')), bold: readFileSync(path.join(dir, 'DejaVuSans-Bold.ttf')) };
+  return fonts;
+}
+const REGULAR = 'DejaVuSans';
+const BOLD = 'DejaVuSans-Bold';
+
 const issueDate = new Intl.DateTimeFormat('en-GB', { timeZone: INVOICE_TIME_ZONE, dateStyle: 'long' });
 
 /** Table columns: [header, x, width, align]. */
@@ -40,6 +54,8 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
     margin: LEFT,
     info: { Title: `${creditNote ? 'Credit note' : 'Invoice'} ${invoice.number}`, Author: invoice.issuer.legalName },
   });
+  const font = loadFonts();
+  doc.registerFont(REGULAR, font.regular).registerFont(BOLD, font.bold);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -47,8 +63,8 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
     doc.on('error', reject);
   });
 
-  doc.font('Helvetica-Bold').fontSize(18).text(creditNote ? 'CREDIT NOTE (factura rectificativa)' : 'INVOICE (factura)', LEFT, 50);
-  doc.font('Helvetica').fontSize(10);
+  doc.font(BOLD).fontSize(18).text(creditNote ? 'CREDIT NOTE (factura rectificativa)' : 'INVOICE (factura)', LEFT, 50);
+  doc.font(REGULAR).fontSize(10);
   doc.text(`Number: ${invoice.number}`).text(`Issued: ${issueDate.format(invoice.issuedAt)}`);
   if (creditNote) {
     doc.text(`Corrects invoice: ${correctedNumber ?? 'unknown'}`).text(`Reason: ${invoice.reason ?? ''}`, { width: RIGHT - LEFT });
@@ -57,8 +73,8 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
   const partiesTop = doc.y + 15;
   const party = (x: string, title: string, lines: string[]) => {
     const left = x === 'left' ? LEFT : 310;
-    doc.font('Helvetica-Bold').fontSize(10).text(title, left, partiesTop);
-    doc.font('Helvetica').fontSize(9);
+    doc.font(BOLD).fontSize(10).text(title, left, partiesTop);
+    doc.font(REGULAR).fontSize(9);
     for (const line of lines) doc.text(line, left, undefined, { width: 235 });
     return doc.y;
   };
@@ -68,7 +84,7 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
 
   let y = Math.max(issuerBottom, buyerBottom) + 20;
   const row = (cells: string[], bold = false) => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+    doc.font(bold ? BOLD : REGULAR).fontSize(8);
     const height = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]![2] })));
     if (y + height > BOTTOM) {
       doc.addPage();
@@ -93,7 +109,7 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
       doc.addPage();
       y = 50;
     }
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9);
+    doc.font(bold ? BOLD : REGULAR).fontSize(9);
     doc.text(label, 300, y, { width: 180, align: 'right' }).text(value, 490, y, { width: 55, align: 'right' });
     y += 14;
   };
@@ -106,7 +122,7 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
   summary('Total', amount(invoice.gross), true);
 
   if (!isEuVatCountry(buyer.address.country)) {
-    doc.font('Helvetica').fontSize(8).text('VAT exempt: export of goods outside the EU (Ley 37/1992 del IVA, art. 21).', LEFT, y + 10, {
+    doc.font(REGULAR).fontSize(8).text('VAT exempt: export of goods outside the EU (Ley 37/1992 del IVA, art. 21).', LEFT, y + 10, {
       width: RIGHT - LEFT,
     });
   }
