@@ -41,7 +41,7 @@ export class SellerEntity {
   @Column('bigint', { name: 'free_shipping_threshold', nullable: true })
   freeShippingThreshold!: number | null;
 
-  /** Invoice series prefix, e.g. "ACME" in ACME-2026-000042; defaults to the slug's initials. */
+  /** Invoice series prefix, e.g. "ACME" in ACME-2026-000042; defaults to the slug's letters and digits (invoices/invoice-numbering.ts). */
   @Column('text', { name: 'invoice_prefix', nullable: true })
   invoicePrefix!: string | null;
 
