@@ -30,12 +30,20 @@ export interface OrderToInvoice {
   buyer: BuyerData;
 }
 
+interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer'> {
+  legalName: string;
+  taxId: string | null;
+  sellerAddress: AddressData | null;
+  customerName: string;
+  customerEmail: string;
+}
+
 /**
  * Locks the order row for the rest of the transaction: issuing for one order is serialised, so a
  * retried or concurrent call finds the document the first one made instead of issuing a second.
  */
 export async function lockOrder(tx: EntityManager, orderId: string): Promise<OrderToInvoice> {
-  const rows: (Omit<OrderToInvoice, 'issuer' | 'buyer'> & Record<string, any>)[] = await tx.query(
+  const rows: OrderRow[] = await tx.query(
     `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping,
             o.shipping_address AS "shippingAddress", s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
             coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
@@ -119,7 +127,7 @@ function lineData(description: string, sku: string | null, quantity: number, uni
 }
 
 // The catalog names the one variant of a product without options "Default": nothing to add to the title.
-const describe = (l: OrderLineRow) => (l.variantTitle && l.variantTitle !== 'Default' ? `${l.title} (${l.variantTitle})` : l.title);
+const lineDescription = (l: OrderLineRow) => (l.variantTitle && l.variantTitle !== 'Default' ? `${l.title} (${l.variantTitle})` : l.title);
 
 /**
  * Issues the invoice of an order in the caller's transaction (checkout's), where the order and its
@@ -141,7 +149,7 @@ export async function issueInvoice(tx: EntityManager, orderId: string): Promise<
   if (taxes.gross !== order.subtotal + order.shipping) {
     throw new Error(`Order ${orderId}: lines (${taxes.gross}) don't add up to subtotal + shipping (${order.subtotal + order.shipping})`);
   }
-  const invoiceLines = lines.map((l, i) => lineData(describe(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
+  const invoiceLines = lines.map((l, i) => lineData(lineDescription(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
   if (taxes.shipping) invoiceLines.push(lineData('Shipping', null, 1, taxes.shipping.gross, taxes.shipping));
   return recordInvoice(tx, order, {
     kind: InvoiceKind.INVOICE,

@@ -1,4 +1,4 @@
-import { ArgsType, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root, Authorized, Arg } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../server/context';
 import { PageArgs, connectionType } from '../../core/connection';
 import { Invoice } from './invoice.type';
