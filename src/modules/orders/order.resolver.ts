@@ -4,6 +4,7 @@ import { connectionType } from '../../core/connection';
 import { Payload, payload } from '../../core/payload';
 import { Customer } from '../customers';
 import { Seller } from '../sellers';
+import { Invoice } from '../invoices';
 import { Order, OrderCustomer, OrderLine } from './order.type';
 import { OrderCancelInput, OrderFulfillInput, OrderIdInput, OrdersArgs } from './order.inputs';
 import * as orders from './order.service';
@@ -46,6 +47,16 @@ export class OrderResolver {
   @FieldResolver(() => [OrderLine])
   lines(@Ctx() ctx: Context, @Root() order: Order) {
     return ctx.loaders.orderLinesByOrderId.load(order.uuid);
+  }
+
+  @FieldResolver(() => Invoice, { nullable: true, description: "The seller's invoice, issued at payment." })
+  invoice(@Ctx() ctx: Context, @Root() order: Order) {
+    return ctx.loaders.invoiceByOrderId.load(order.uuid);
+  }
+
+  @FieldResolver(() => [Invoice], { description: 'Credit notes correcting the invoice (a cancellation issues one).' })
+  creditNotes(@Ctx() ctx: Context, @Root() order: Order) {
+    return ctx.loaders.creditNotesByOrderId.load(order.uuid);
   }
 
   @Authorized('SELLER', 'ADMIN')

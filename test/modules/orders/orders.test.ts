@@ -41,7 +41,7 @@ async function buy(customer: TestCustomer, quantity = 1): Promise<{ id: string; 
   return { id: res.buyNow.checkout.orders[0].id, checkoutId: res.buyNow.checkout.id };
 }
 
-const ORDER = `query ($id: ID!) { order(id: $id) { state carrier trackingNumber fulfilledAt deliveredAt cancelledAt customer { name email } lines { sku quantity } } }`;
+const ORDER = `query ($id: ID!) { order(id: $id) { state carrier trackingNumber fulfilledAt deliveredAt cancelledAt customer { name email } lines { sku quantity } invoice { number } creditNotes { number } } }`;
 const FULFILL = `mutation ($input: OrderFulfillInput!) { orderFulfill(input: $input) { order { state } userErrors { field code message } } }`;
 const DELIVER = `mutation ($input: OrderIdInput!) { orderMarkDelivered(input: $input) { order { state } userErrors { code } } }`;
 const CANCEL = `mutation ($input: OrderCancelInput!) { orderCancel(input: $input) { order { state cancelReason } userErrors { code message } } }`;
@@ -84,6 +84,9 @@ describe('orders', () => {
     expect(payments.ledger.get(payment.ref)!.refunded).toBe(7500 + 499);
     const notes = await t.app.dataSource.query(`SELECT kind, gross FROM invoice WHERE customer_id = $1 ORDER BY kind`, [buyer!.id]);
     expect(notes).toEqual([{ kind: 'credit_note', gross: -(7500 + 499) }, { kind: 'invoice', gross: 7500 + 499 }]);
+    const view = await t.data(ORDER, { id: order.id }, buyer!.token);
+    expect(view.order.invoice.number).toMatch(/-\d{4}-\d{6}$/);
+    expect(view.order.creditNotes).toEqual([{ number: expect.stringMatching(/-R-\d{4}-\d{6}$/) }]);
     const again = await t.data(CANCEL, { input: { id: order.id } }, buyer!.token);
     expect(again.orderCancel.userErrors[0].code).toBe('INVALID_STATE');
   });
