@@ -18,10 +18,11 @@ const PAGE = `SELECT p.id, p.title, p.slug, p.min_price, p.max_price, p.category
   FROM product p WHERE p.status = 'active' ORDER BY p.created_at DESC, p.id DESC LIMIT $1`;
 
 // Visible offers, in buy-box order: in stock first, cheapest, best-rated seller, most stock, id.
-const OFFERS = `SELECT l.id, l.product_id, l.variant_id, l.price, l.currency, l.stock, s.name AS seller
+const OFFERS = `SELECT l.id, l.product_id, l.variant_id, l.price, l.currency, l.stock, s.name AS seller,
+       row_number() OVER (ORDER BY l.stock > 0 DESC, l.price, s.rating DESC, l.stock DESC, l.id) AS rank
   FROM listing l JOIN seller s ON s.id = l.seller_id
  WHERE l.product_id IN (SELECT id FROM page) AND l.status = 'active' AND s.status = 'active'
- ORDER BY l.stock > 0 DESC, l.price, s.rating DESC, l.stock DESC, l.id`;
+ ORDER BY rank`;
 
 /** One statement that returns the finished response body: PostgreSQL builds the JSON. */
 const CATALOG_JSON = `WITH page AS (${PAGE}), offers AS MATERIALIZED (${OFFERS})
@@ -32,10 +33,10 @@ SELECT json_build_object('data', json_build_object('products', json_build_object
     'min', json_build_object('amount', p.min_price, 'currency', $2::text),
     'max', json_build_object('amount', p.max_price, 'currency', $2::text)) END,
   'bestListing', (SELECT json_build_object('price', json_build_object('amount', o.price, 'currency', o.currency), 'stock', o.stock,
-      'seller', json_build_object('name', o.seller)) FROM offers o WHERE o.product_id = p.id LIMIT 1),
+      'seller', json_build_object('name', o.seller)) FROM offers o WHERE o.product_id = p.id ORDER BY o.rank LIMIT 1),
   'variants', (SELECT coalesce(json_agg(json_build_object('title', v.title, 'listings', (
       SELECT coalesce(json_agg(json_build_object('price', json_build_object('amount', o.price, 'currency', o.currency), 'stock', o.stock,
-        'seller', json_build_object('name', o.seller))), '[]') FROM offers o WHERE o.variant_id = v.id))
+        'seller', json_build_object('name', o.seller)) ORDER BY o.rank), '[]') FROM offers o WHERE o.variant_id = v.id))
       ORDER BY v.position, v.id), '[]') FROM product_variant v WHERE v.product_id = p.id),
   'category', (SELECT json_build_object('name', c.name) FROM category c WHERE c.id = p.category_id)
 ) ORDER BY p.created_at DESC, p.id DESC), '[]')))) AS body
@@ -95,7 +96,7 @@ async function catalogFromRows(pool: pg.Pool, first: number, currency: string): 
 }
 
 async function catalogFromJson(pool: pg.Pool, first: number, currency: string): Promise<string> {
-  const { rows } = await pool.query<{ body: string }>({ text: CATALOG_JSON, values: [first, currency], rowMode: undefined, types: rawJson });
+  const { rows } = await pool.query<{ body: string }>({ text: CATALOG_JSON, values: [first, currency], types: rawJson });
   return rows[0]!.body;
 }
 

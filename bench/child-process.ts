@@ -1,4 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 
 /**
@@ -64,12 +66,41 @@ export function childOptions<T>(): T {
 
 type Handlers = Record<string, (arg: unknown) => unknown>;
 
+/** CPU profiles of a measured window only (node --cpu-prof would include start-up and seeding). */
+function profiler(): Handlers {
+  const session = new Session();
+  const post = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  return {
+    async profileStart() {
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    },
+    async heapStart() {
+      session.connect();
+      await post('HeapProfiler.enable');
+      await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    },
+    async heapStop(file: unknown) {
+      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+      session.disconnect();
+      writeFileSync(String(file), JSON.stringify(profile));
+    },
+    async profileStop(file: unknown) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      session.disconnect();
+      writeFileSync(String(file), JSON.stringify(profile));
+    },
+  };
+}
+
 /**
  * Announces `info` to the parent and answers its calls. Every child answers `cpu`; `stop` runs
  * `stop` and lets the process exit on its own (so --cpu-prof can write its profile).
  */
 export function serveParent(info: unknown, handlers: Handlers, stop: () => Promise<void>): void {
-  const all: Handlers = { cpu: () => process.cpuUsage(), ...handlers };
+  const all: Handlers = { cpu: () => process.cpuUsage(), ...profiler(), ...handlers };
   process.on('message', async (m: { id: number; method: string; arg?: unknown }) => {
     if (m.method === 'stop') {
       await stop();

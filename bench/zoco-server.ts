@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { createApp } from '../src/app';
 import { statementCount } from '../src/db/data-source';
-import { seedDatabase } from '../src/seed/seed';
+import { seedDatabase, type SeedResult } from '../src/seed/seed';
 import { childOptions, failToParent, serveParent } from './child-process';
 
 export interface ZocoServerOptions {
@@ -10,6 +9,10 @@ export interface ZocoServerOptions {
   /** An empty database to use; otherwise the embedded PostgreSQL in dataDir/pg. */
   databaseUrl?: string;
   embeddedPgPort: number;
+  /** false: graphql-js only, to see what graphql-jit buys. */
+  jit?: boolean;
+  /** false: use the database as it is (a second server on seeded data). */
+  seed?: boolean;
 }
 
 export interface ZocoServerInfo {
@@ -17,6 +20,7 @@ export interface ZocoServerInfo {
   /** Where the app's data lives, for the baseline server to read the same rows. */
   databaseUrl: string;
   productSlugs: string[];
+  pgVersion: string;
   seeded: { sellers: number; products: number; variants: number; listings: number; ms: number };
 }
 
@@ -30,15 +34,24 @@ async function main(): Promise<void> {
     dataDir: options.dataDir,
     embeddedPgPort: options.embeddedPgPort,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    jit: options.jit ?? true,
   });
   const started = Date.now();
-  const seed = await seedDatabase(app.dataSource, 'bench');
-  // Fresh statistics, as a long-running database would have them.
-  await app.dataSource.query('VACUUM ANALYZE');
+  let seed: SeedResult;
+  if (options.seed === false) {
+    const rows: { slug: string }[] = await app.dataSource.query(`SELECT slug FROM product WHERE status = 'active' ORDER BY created_at`);
+    seed = { sellers: [], products: 0, variants: 0, listings: 0, productSlugs: rows.map((r) => r.slug) };
+  } else {
+    seed = await seedDatabase(app.dataSource, 'bench');
+    // Fresh statistics, as a long-running database would have them.
+    await app.dataSource.query('VACUUM ANALYZE');
+  }
+  const [{ server_version: pgVersion }] = await app.dataSource.query('SHOW server_version');
   const info: ZocoServerInfo = {
     url: app.url,
-    databaseUrl: (app.dataSource.options as PostgresConnectionOptions).url!,
+    databaseUrl: (app.dataSource.options as { url: string }).url,
     productSlugs: seed.productSlugs,
+    pgVersion,
     seeded: { sellers: seed.sellers.length, products: seed.products, variants: seed.variants, listings: seed.listings, ms: Date.now() - started },
   };
   serveParent(info, { statements: () => statementCount(app.dataSource) }, () => app.stop());

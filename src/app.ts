@@ -35,6 +35,8 @@ export interface CreateAppOptions extends Partial<AppConfig> {
   paymentProviders?: PaymentProvider[];
   /** How often the event dispatcher polls the outbox, ms. */
   eventPollIntervalMs?: number;
+  /** Execute hot queries with graphql-jit (default); false: graphql-js only, to compare. */
+  jit?: boolean;
 }
 
 export interface App {
@@ -51,7 +53,7 @@ export interface App {
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, ...overrides } = options;
+  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, jit, ...overrides } = options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
   const config0: AppConfig = { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
@@ -94,7 +96,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
   };
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
-  const apollo = createApollo(schema, config, log);
+  const apollo = createApollo(schema, config, log, { jit });
   await apollo.start();
 
   let ready = false;

@@ -79,11 +79,15 @@ export function aliasLimit(maxAliases: number): ValidationRule {
   };
 }
 
+/** The only argument the estimator reads: the cost cache (cost-cache.ts) keys on the variables inside it. */
+export const COST_ARGUMENT = 'first';
+
 /** Objects cost 1 and scalars 0; lists cost their children times `first` (connections) or an assumed 3 items (plain lists: variants, listings). */
 const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   // Scalars come with their object's row: only objects (rows, loader hits) cost.
   if (isLeafType(getNamedType(field.type))) return 0;
-  if (typeof args['first'] === 'number') return 1 + childComplexity * Math.max(0, args['first']);
+  const first = args[COST_ARGUMENT];
+  if (typeof first === 'number') return 1 + childComplexity * Math.max(0, first);
   const type = getNullableType(field.type);
   if (isListType(type)) return 1 + childComplexity * 3;
   return undefined;

@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { Field, Float, ID, Int, ObjectType, Query, Resolver, buildSchemaSync } from 'type-graphql';
+import type { DataSource } from 'typeorm';
+import { authChecker } from '../src/auth/auth-checker';
+import { guest } from '../src/auth/viewer';
+import type { Authenticator } from '../src/auth/authenticate';
+import type { TokenIssuer } from '../src/auth/tokens';
+import { loadConfig } from '../src/config';
+import type { Dispatcher } from '../src/events/dispatcher';
+import { createApollo } from '../src/server/apollo';
+import type { AppServices } from '../src/server/context';
+import { createHttpHandler } from '../src/server/http';
+import { childOptions, failToParent, serveParent } from './child-process';
+
+/**
+ * The framework tax: one query of 20 in-memory objects x 5 scalars, served either through our
+ * stack (type-graphql schema, createApollo, createHttpHandler) or by a raw http handler.
+ */
+export interface TrivialOptions {
+  stack: 'zoco' | 'raw';
+}
+
+export interface TrivialInfo {
+  url: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+class Item {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => Int)
+  price!: number;
+
+  @Field()
+  inStock!: boolean;
+
+  @Field(() => Float)
+  rating!: number;
+}
+
+const ITEMS: Item[] = Array.from({ length: 20 }, (_, i) => ({
+  id: `item-${i + 1}`,
+  name: `Item ${i + 1}`,
+  price: 1000 + i * 99,
+  inStock: i % 3 !== 0,
+  rating: 3 + (i % 5) / 2,
+}));
+
+@Resolver()
+class ItemResolver {
+  @Query(() => [Item])
+  items(): Item[] {
+    return ITEMS;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** What a hand-written endpoint does: read and parse the body, serialise the objects. */
+const rawHandler: RequestListener = (req: IncomingMessage, res: ServerResponse) => {
+  readBody(req).then((text) => {
+    JSON.parse(text);
+    const body = JSON.stringify({ data: { items: ITEMS } });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+};
+
+async function zocoHandler(): Promise<RequestListener> {
+  const schema = buildSchemaSync({ resolvers: [ItemResolver], authChecker, validate: false });
+  const config = { ...loadConfig({}), logLevel: 'warn' as const };
+  const log = pino({ level: config.logLevel, base: undefined });
+  const apollo = createApollo(schema, config, log);
+  await apollo.start();
+  // No database, events or payments: nothing here uses them, and the loaders only hold a reference.
+  const events: Dispatcher = { kick: () => undefined, drain: async () => undefined, stop: async () => undefined };
+  const app: AppServices = { db: {} as DataSource, config, log, tokens: {} as TokenIssuer, nodes: {}, events, payments: new Map() };
+  const auth: Authenticator = { authenticate: async () => guest };
+  return createHttpHandler({ apollo, app, auth, isReady: () => true });
+}
+
+async function main(): Promise<void> {
+  const { stack } = childOptions<TrivialOptions>();
+  const handler = stack === 'zoco' ? await zocoHandler() : rawHandler;
+  let served = 0;
+  const server = createServer((req, res) => {
+    res.once('finish', () => served++);
+    handler(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const info: TrivialInfo = { url: `http://127.0.0.1:${port}/graphql` };
+  serveParent(info, { served: () => served }, async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  });
+}
+
+main().catch(failToParent);

@@ -1,0 +1,138 @@
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
+import {
+  BREAK,
+  TypeInfo,
+  execute,
+  getNamedType,
+  isAbstractType,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Logger } from 'pino';
+
+type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
+type ExecutorRequest = Parameters<Executor>[0];
+
+export interface JitOptions {
+  /** Compiled operations kept (least recently used evicted). */
+  maxOperations?: number;
+  /** Executions through graphql-js before an operation is compiled: one-off documents never pay to compile. */
+  compileAfter?: number;
+}
+
+interface Entry {
+  seen: number;
+  /** null: graphql-jit could not compile it; graphql-js runs it. */
+  compiled?: CompiledQuery | null;
+}
+
+/** Introspection is rare and graphql-js defines it; it stays on graphql-js. */
+const INTROSPECTION = /\b__(schema|type)\b/;
+
+/**
+ * Whether a field of the document returns an interface or a union. type-graphql wraps every
+ * resolveType in an async function, and graphql-jit only takes a synchronous answer.
+ */
+function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const type = typeInfo.getType();
+        if (type && isAbstractType(getNamedType(type))) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return found;
+}
+
+/**
+ * Executes hot queries with graphql-jit (compiled once per document and operation name) and
+ * everything else with graphql-js, exactly as Apollo Server would:
+ * - mutations (serial semantics, rare) and introspection;
+ * - operations that select an interface or a union (`node`, `nodes`): see selectsAbstractType;
+ * - documents seen fewer than `compileAfter` times, and those graphql-jit cannot compile;
+ * - requests whose variables graphql-jit rejects: no resolver has run yet, and graphql-js words
+ *   those errors the way Apollo Server recognises as BAD_USER_INPUT.
+ * Resolver errors keep their message, path, locations, extensions and originalError, so
+ * formatError, didEncounterErrors and unwrapResolverError see what they see with graphql-js.
+ */
+export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOptions = {}): Executor {
+  const { maxOperations = 500, compileAfter = 2 } = options;
+  const cache = new Map<string, Entry>();
+
+  function entryFor(key: string): Entry {
+    let entry = cache.get(key);
+    if (entry) {
+      // Map order is insertion order: re-inserting marks it most recently used.
+      cache.delete(key);
+    } else {
+      entry = { seen: 0 };
+      if (cache.size >= maxOperations) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(key, entry);
+    return entry;
+  }
+
+  function compile(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
+    if (selectsAbstractType(schema, document)) return null;
+    try {
+      const compiled = compileQuery(schema, document, operationName);
+      if (isCompiledQuery(compiled)) return compiled;
+      log.debug({ operationName, errors: compiled.errors }, 'graphql-jit declined an operation');
+    } catch (err) {
+      log.debug({ err, operationName }, 'graphql-jit failed to compile an operation');
+    }
+    return null;
+  }
+
+  const graphqlJs = async (request: ExecutorRequest) =>
+    execute({
+      schema,
+      document: request.document,
+      contextValue: request.context,
+      variableValues: request.request.variables,
+      operationName: request.request.operationName,
+    });
+
+  return async (request) => {
+    // Apollo calls the executor without an operation when none matched, for graphql-js's error.
+    const operation = request.operation as OperationDefinitionNode | undefined;
+    const { source } = request;
+    if (operation?.operation !== 'query' || INTROSPECTION.test(source)) return graphqlJs(request);
+    const operationName = request.request.operationName ?? undefined;
+    const entry = entryFor(`${request.queryHash}\u0000${operationName ?? ''}`);
+    if (entry.compiled === undefined && ++entry.seen > compileAfter) entry.compiled = compile(request.document, operationName);
+    if (!entry.compiled) return graphqlJs(request);
+    const result = await entry.compiled.query(undefined, request.context, request.request.variables);
+    return result.errors && !('data' in result) ? graphqlJs(request) : result;
+  };
+}
+
+/**
+ * Apollo Server's gateway hook, used only to supply our executor: the schema is fixed, so it is
+ * announced once and never updated.
+ */
+export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOptions): Gateway {
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => undefined;
+    },
+    async load() {
+      return { executor: jitExecutor(schema, log, options) };
+    },
+    async stop() {},
+  };
+}
