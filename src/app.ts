@@ -15,11 +15,11 @@ import { createApollo } from './server/apollo';
 import type { AppServices } from './server/context';
 import { createHttpHandler } from './server/http';
 import { coreModules } from './server/modules';
-import { buildAppSchema } from './server/schema';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
-import type { EventType } from './events/event-types';
+import type { AnyPlugin } from './plugin-host/define-plugin';
+import { createPluginEvents, preparePlugins } from './plugin-host';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
 
@@ -37,6 +37,10 @@ export interface CreateAppOptions extends Partial<AppConfig> {
   eventPollIntervalMs?: number;
   /** Execute hot queries with graphql-jit (default); false: graphql-js only, to compare. */
   jit?: boolean;
+  /** The plugins this deployment offers its sellers (validated at start). */
+  plugins?: AnyPlugin[];
+  /** First retry of a failed plugin event handler after this many ms (doubling). */
+  pluginRetryBaseMs?: number;
 }
 
 export interface App {
@@ -53,7 +57,8 @@ export interface App {
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, jit, ...overrides } = options;
+  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, jit, plugins = [], pluginRetryBaseMs, ...overrides } =
+    options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
   const config0: AppConfig = { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
@@ -61,30 +66,36 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const secrets = await loadOrCreateSecrets(config0.dataDir, { jwtSecret: config0.jwtSecret, adminKey: config0.adminKey });
   const config = { ...config0, ...secrets };
 
+  const prepared = preparePlugins([...coreModules, ...extraModules], plugins);
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'pg'), { port: config.embeddedPgPort, log });
     databaseUrl = embedded.url;
   }
-  const modules: ModuleDefinition[] = [...coreModules, ...extraModules];
-  const db = createDataSource({ url: databaseUrl, entities: modules.flatMap((m) => m.entities), log });
+  const modules = prepared.modules;
+  const db = createDataSource({ url: databaseUrl, entities: modules.flatMap((m) => m.entities), migrations: prepared.migrations, log });
   try {
     await db.initialize();
     if (config.migrateOnStart) await db.runMigrations({ transaction: 'each' });
+    for (const plugin of plugins) await plugin.onStart?.();
   } catch (err) {
+    await db.destroy().catch(() => undefined);
     await embedded?.stop();
     throw err;
   }
 
-  const schema = buildAppSchema(modules);
+  const schema = prepared.schema();
   const tokens = createTokenIssuer(config.jwtSecret);
-  const handlers: Partial<Record<EventType, EventHandler[]>> = {};
+  const handlers: Record<string, EventHandler[]> = {};
   for (const m of modules) {
-    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [EventType, EventHandler][]) {
+    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [string, EventHandler][]) {
       (handlers[type] ??= []).push(handler);
     }
   }
+  // Plugins get every event of the sellers that installed them; bound once the services exist.
+  let pluginEvents: ReturnType<typeof createPluginEvents> | undefined;
+  if (plugins.length) (handlers['*'] ??= []).push((event) => pluginEvents!.deliver(event));
   const events = createDispatcher({ databaseUrl, log, handlers, pollIntervalMs: eventPollIntervalMs });
   const services: AppServices = {
     db,
@@ -94,7 +105,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     nodes: Object.assign({}, ...modules.map((m) => m.nodes ?? {})),
     events,
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
+    plugins: new Map(plugins.map((p) => [p.name, p])),
   };
+  pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs });
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const apollo = createApollo(schema, config, log, { jit });
   await apollo.start();
@@ -130,6 +143,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await closed;
         clearTimeout(timer);
         await events.stop();
+        await pluginEvents?.stop();
+        for (const plugin of plugins) await plugin.onStop?.();
         await db.destroy();
         await embedded?.stop();
       })();

@@ -23,6 +23,10 @@ const envSchema = z.object({
   ZOCO_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   ZOCO_MAX_COST: z.coerce.number().int().min(10).default(20_000),
   ZOCO_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  ZOCO_PLUGINS: z
+    .string()
+    .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages')
+    .default(''),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -47,6 +51,8 @@ export interface AppConfig {
   migrateOnStart: boolean;
   currency: string;
   limits: Limits;
+  /** Plugins offered to sellers: folders under plugins/ or npm package names. */
+  pluginNames: string[];
   logLevel: (typeof logLevels)[number];
 }
 
@@ -90,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     migrateOnStart: e.ZOCO_MIGRATE_ON_START,
     currency: e.ZOCO_CURRENCY,
     limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
+    pluginNames: e.ZOCO_PLUGINS ? e.ZOCO_PLUGINS.split(',') : [],
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,8 +6,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { createApp, type App } from './app';
 import { seedDatabase, type SeedScale } from './seed/seed';
-import { buildAppSchema, printAppSchema } from './server/schema';
-import { coreModules } from './server/modules';
+import { printAppSchema } from './server/schema';
+import { PluginValidationError } from './plugin-host';
+import { deploymentSchema } from './plugin-host/deployment-schema';
+import { loadPlugins } from './plugin-host/load-plugins';
 
 const USAGE = `Usage: zoco [serve|migrate|seed|schema] [options]
   serve [--seed-if-empty]     start the API (default command)
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'schema') {
-    const sdl = printAppSchema(buildAppSchema(coreModules));
+    const sdl = printAppSchema(deploymentSchema(loadConfig(process.env).pluginNames));
     if (values.out) await writeFile(values.out, sdl);
     else process.stdout.write(sdl);
     return;
@@ -56,7 +58,11 @@ async function main(): Promise<void> {
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
   }
-  const app = await createApp({ ...config, ...(command === 'serve' ? {} : { port: 0, host: '127.0.0.1' }) });
+  const app = await createApp({
+    ...config,
+    plugins: loadPlugins(config.pluginNames),
+    ...(command === 'serve' ? {} : { port: 0, host: '127.0.0.1' }),
+  });
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
     await app.stop();
@@ -96,6 +102,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err instanceof ConfigError || err instanceof PluginValidationError ? err.message : err);
   process.exit(1);
 });

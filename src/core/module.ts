@@ -16,8 +16,8 @@ export interface ModuleDefinition {
   resolvers: NonEmptyArray<Function> | Function[];
   /** Refetchers for the node types this module owns. */
   nodes?: Partial<Record<NodeType, NodeFetcher>>;
-  /** Handlers of domain events, called after commit, at least once. */
-  hooks?: Partial<Record<EventType, EventHandler>>;
+  /** Handlers of domain events, called after commit, at least once; '*' gets every event. */
+  hooks?: Partial<Record<EventType | '*', EventHandler>>;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -1,4 +1,4 @@
-import { DataSource, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type Logger as OrmLogger, type MigrationInterface, type MixedList, type EntitySchema } from 'typeorm';
 import type { Logger } from 'pino';
 import { allMigrations } from '../../migrations';
 
@@ -31,14 +31,16 @@ export interface DataSourceOptions {
   entities: MixedList<Function | string | EntitySchema>;
   log?: Logger;
   poolSize?: number;
+  /** Migrations beyond the core's (plugins'). */
+  migrations?: (new () => MigrationInterface)[];
 }
 
-export function createDataSource({ url, entities, log, poolSize = 20 }: DataSourceOptions): DataSource {
+export function createDataSource({ url, entities, log, poolSize = 20, migrations = [] }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     entities,
-    migrations: allMigrations,
+    migrations: [...allMigrations, ...migrations],
     migrationsTableName: 'zoco_migrations',
     synchronize: false,
     logger: new StatementCounter(log),

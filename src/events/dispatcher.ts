@@ -8,7 +8,8 @@ export type EventHandler = (event: DomainEvent) => Promise<void>;
 export interface DispatcherOptions {
   databaseUrl: string;
   log: Logger;
-  handlers: Partial<Record<EventType, EventHandler[]>>;
+  /** By event type; '*' handlers get every event (plugins' own events too). */
+  handlers: Record<string, EventHandler[]>;
   /** Fallback poll for events committed by other processes or left by a crash; ms. */
   pollIntervalMs?: number;
   /** Attempts before an event is parked (kept, with its last error, for the operator). */
@@ -44,7 +45,7 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
 
   async function deliver(row: OutboxRow): Promise<string | null> {
     const event = { id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt } as DomainEvent;
-    for (const handler of handlers[row.type] ?? []) {
+    for (const handler of [...(handlers[row.type] ?? []), ...(handlers['*'] ?? [])]) {
       try {
         await handler(event);
       } catch (err) {

@@ -7,6 +7,7 @@ import type { NodeType } from '../core/global-id';
 import type { NodeFetcher } from '../core/module';
 import type { Dispatcher } from '../events/dispatcher';
 import type { PaymentProvider } from '../modules/payments/payment-provider';
+import type { AnyPlugin } from '../plugin-host/define-plugin';
 import { createLoaders, type Loaders } from './loaders';
 
 /** What the whole app shares: built once in createApp. */
@@ -21,6 +22,8 @@ export interface AppServices {
   events: Dispatcher;
   /** Payment providers by name (`test` is built in). */
   payments: ReadonlyMap<string, PaymentProvider>;
+  /** The plugins this deployment offers, by name. */
+  plugins: ReadonlyMap<string, AnyPlugin>;
 }
 
 /** Per request (and per subscription event): the first argument of every service method. */

@@ -1,0 +1,85 @@
+import type { MigrationInterface } from 'typeorm';
+import type { z } from 'zod';
+import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
+import type { Context } from '../server/context';
+import { createPluginScope, type PluginScope } from './plugin-scope';
+import { forbidden } from '../core/errors';
+
+/** The version of this plugin API; a plugin declares the range it works with in `compatibility`. */
+export const PLUGIN_API_VERSION = '1.0.0';
+
+/** What a plugin may read or change beyond its own tables, for the sellers that installed it. */
+export const pluginPermissions = ['catalog:read', 'orders:read', 'customers:read'] as const;
+export type PluginPermission = (typeof pluginPermissions)[number];
+
+/** A handler of a domain event, called once per installing seller concerned by the event. */
+export type PluginEventHandler<Config> = (event: DomainEvent, scope: PluginScope<Config>) => Promise<void>;
+
+export interface PluginDefinition<Config extends object = Record<string, unknown>> {
+  /** kebab-case, unique in the deployment; its tables are prefixed with it (`loyalty-points` → `loyalty_points_`). */
+  name: string;
+  /** The plugin's own semver version. */
+  version: string;
+  /** Semver range of PLUGIN_API_VERSION the plugin works with, e.g. "^1.0.0". */
+  compatibility: string;
+  description: string;
+  /** Per-seller settings, validated on install and configure; its errors name the field. */
+  config: z.ZodType<Config>;
+  permissions: readonly PluginPermission[];
+  /** TypeORM entities of the plugin's own tables (named with its prefix). */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: Function[];
+  /** Migrations creating its tables; they run with the core migrations. */
+  migrations?: (new () => MigrationInterface)[];
+  /**
+   * type-graphql resolver classes: new queries and mutations, and field resolvers on core types.
+   * A field added to Product, Listing, Seller or Order resolves only where that object's seller
+   * installed the plugin (null elsewhere), so such fields must be nullable.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  resolvers?: Function[];
+  /** Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure. */
+  on?: { [T in EventType]?: PluginEventHandler<Config> };
+  /** Called when the app starts, after migrations. */
+  onStart?(): Promise<void>;
+  /** Called when the app stops. */
+  onStop?(): Promise<void>;
+}
+
+export interface Plugin<Config extends object = Record<string, unknown>> extends PluginDefinition<Config> {
+  /**
+   * The plugin's scoped context for `sellerId` (a uuid) in a request: refuses (FORBIDDEN) when that
+   * seller has not installed the plugin. Resolvers call it before touching any data.
+   */
+  scope(ctx: Context, sellerId: string): Promise<PluginScope<Config>>;
+  /** The sellers among `sellerIds` that installed the plugin, with their config (batched per request). */
+  installedBy(ctx: Context, sellerIds: readonly string[]): Promise<Map<string, Config>>;
+}
+
+export type AnyPlugin = Plugin<any>;
+
+/** The table prefix of a plugin: its name in snake_case plus "_". */
+export function tablePrefix(pluginName: string): string {
+  return `${pluginName.replace(/-/g, '_')}_`;
+}
+
+export type { EventPayloads, EventType };
+
+/** Declares a plugin: the typed object the host validates at boot and the scope helpers its resolvers use. */
+export function definePlugin<Config extends object>(definition: PluginDefinition<Config>): Plugin<Config> {
+  const plugin: Plugin<Config> = {
+    ...definition,
+    async installedBy(ctx, sellerIds) {
+      const rows = await ctx.loaders.pluginInstallation.loadMany(sellerIds.map((id) => `${definition.name}:${id}`));
+      const installed = new Map<string, Config>();
+      for (const row of rows) if (row && !(row instanceof Error)) installed.set(row.sellerId, row.config as Config);
+      return installed;
+    },
+    async scope(ctx, sellerId) {
+      const config = (await plugin.installedBy(ctx, [sellerId])).get(sellerId);
+      if (!config) throw forbidden(`This seller has not installed the ${definition.name} plugin.`);
+      return createPluginScope({ plugin: definition.name, permissions: definition.permissions, sellerId, config, app: ctx });
+    },
+  };
+  return plugin;
+}

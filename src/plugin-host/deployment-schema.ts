@@ -1,0 +1,10 @@
+import type { GraphQLSchema } from 'graphql';
+import { loadConfig } from '../config';
+import { coreModules } from '../server/modules';
+import { preparePlugins } from './index';
+import { loadPlugins } from './load-plugins';
+
+/** The schema of a deployment offering `pluginNames` (default: ZOCO_PLUGINS's default), as schema/schema.graphql holds it. */
+export function deploymentSchema(pluginNames: readonly string[] = loadConfig({}).pluginNames): GraphQLSchema {
+  return preparePlugins(coreModules, loadPlugins(pluginNames)).schema();
+}

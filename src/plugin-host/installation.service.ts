@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Context } from '../server/context';
+import { actingSeller } from '../auth/guards';
+import { ErrorCode, forbidden } from '../core/errors';
+import { requireIdOf } from '../core/global-id';
+import { UserErrors, fail, userError } from '../core/user-error';
+import type { AnyPlugin } from './define-plugin';
+import { PluginInstallationStatus, type AvailablePlugin, type PluginInstallation } from './installation.type';
+import type { PluginInstallInput, PluginUninstallInput } from './installation.inputs';
+
+export function availablePlugins(ctx: Context): AvailablePlugin[] {
+  return [...ctx.plugins.values()].map((p) => ({
+    name: p.name,
+    version: p.version,
+    description: p.description,
+    permissions: [...p.permissions],
+    configSchema: z.toJSONSchema(p.config, { unrepresentable: 'any' }) as Record<string, unknown>,
+  }));
+}
+
+function pluginNamed(ctx: Context, name: string): AnyPlugin {
+  const plugin = ctx.plugins.get(name);
+  if (!plugin) fail('plugin', `No plugin "${name}" is offered here; see availablePlugins.`, ErrorCode.NOT_FOUND);
+  return plugin;
+}
+
+/** The config as the plugin's schema parses it; each problem a userError naming the field. */
+function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const parsed = plugin.config.safeParse(config ?? {});
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  throw new UserErrors(
+    parsed.error.issues.map((i) => userError(['input', 'config', ...i.path.map(String)], i.message, ErrorCode.INVALID)),
+  );
+}
+
+function sellerOf(ctx: Context, sellerId: string | undefined): string {
+  return actingSeller(ctx.viewer, sellerId ? requireIdOf(sellerId, 'Seller', 'sellerId') : undefined, 'settings:write');
+}
+
+interface InstallationDbRow {
+  plugin: string;
+  config: Record<string, unknown>;
+  installedAt: Date;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  pendingRetries: number;
+}
+
+const INSTALLATION_SELECT = `SELECT i.plugin, i.config, i.installed_at AS "installedAt", i.last_error AS "lastError",
+    i.last_error_at AS "lastErrorAt",
+    (SELECT count(*)::int FROM plugin_retry r WHERE r.plugin = i.plugin AND r.seller_id = i.seller_id) AS "pendingRetries"
+  FROM plugin_installation i`;
+
+function toInstallation(ctx: Context, row: InstallationDbRow): PluginInstallation {
+  return {
+    ...row,
+    version: ctx.plugins.get(row.plugin)?.version ?? 'unavailable',
+    status: row.pendingRetries > 0 ? PluginInstallationStatus.FAILING : PluginInstallationStatus.ACTIVE,
+  };
+}
+
+/** A seller's installations: for the seller itself and the operator. */
+export async function listInstallations(ctx: Context, sellerUuid: string): Promise<PluginInstallation[]> {
+  const own = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerUuid);
+  if (!own) throw forbidden("Only the seller itself sees its plugins.");
+  const rows: InstallationDbRow[] = await ctx.db.query(`${INSTALLATION_SELECT} WHERE i.seller_id = $1 ORDER BY i.plugin`, [sellerUuid]);
+  return rows.map((r) => toInstallation(ctx, r));
+}
+
+async function loadInstallation(ctx: Context, sellerId: string, plugin: string): Promise<PluginInstallation> {
+  const [row]: InstallationDbRow[] = await ctx.db.query(`${INSTALLATION_SELECT} WHERE i.seller_id = $1 AND i.plugin = $2`, [sellerId, plugin]);
+  return toInstallation(ctx, row!);
+}
+
+export async function installPlugin(ctx: Context, input: PluginInstallInput) {
+  const sellerId = sellerOf(ctx, input.sellerId);
+  const plugin = pluginNamed(ctx, input.plugin);
+  const config = parseConfig(plugin, input.config);
+  const rows = await ctx.db.query(
+    `INSERT INTO plugin_installation (seller_id, plugin, config) VALUES ($1, $2, $3)
+     ON CONFLICT (seller_id, plugin) DO NOTHING RETURNING plugin`,
+    [sellerId, plugin.name, JSON.stringify(config)],
+  );
+  if (!rows.length) fail('plugin', `${plugin.name} is already installed; use pluginConfigure to change its settings.`, ErrorCode.TAKEN);
+  ctx.log.info({ plugin: plugin.name, sellerId }, 'plugin installed');
+  return { installation: await loadInstallation(ctx, sellerId, plugin.name) };
+}
+
+export async function configurePlugin(ctx: Context, input: PluginInstallInput) {
+  const sellerId = sellerOf(ctx, input.sellerId);
+  const plugin = pluginNamed(ctx, input.plugin);
+  const config = parseConfig(plugin, input.config);
+  const [, affected] = await ctx.db.query(
+    'UPDATE plugin_installation SET config = $3, updated_at = now() WHERE seller_id = $1 AND plugin = $2',
+    [sellerId, plugin.name, JSON.stringify(config)],
+  );
+  if (!affected) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
+  return { installation: await loadInstallation(ctx, sellerId, plugin.name) };
+}
+
+/**
+ * Removes the installation. With `purge`, the plugin's rows for this seller go too (every table of the
+ * plugin with a seller_id column); without, they stay for a later reinstall.
+ */
+export async function uninstallPlugin(ctx: Context, input: PluginUninstallInput) {
+  const sellerId = sellerOf(ctx, input.sellerId);
+  const plugin = pluginNamed(ctx, input.plugin);
+  await ctx.db.transaction(async (tx) => {
+    const [, affected] = await tx.query('DELETE FROM plugin_installation WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);
+    if (!affected) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
+    await tx.query('DELETE FROM plugin_retry WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);
+    if (!input.purge) return;
+    // Children first: entities are listed parents first by convention, so delete in reverse.
+    for (const entity of [...(plugin.entities ?? [])].reverse()) {
+      const meta = tx.connection.getMetadata(entity);
+      const column = meta.findColumnWithPropertyName('sellerId');
+      if (column) await tx.query(`DELETE FROM "${meta.tableName}" WHERE "${column.databaseName}" = $1`, [sellerId]);
+    }
+  });
+  ctx.log.info({ plugin: plugin.name, sellerId, purge: input.purge }, 'plugin uninstalled');
+  return { plugin: plugin.name, purged: input.purge };
+}

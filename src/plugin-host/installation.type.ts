@@ -1,0 +1,72 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
+import { Payload } from '../core/payload';
+
+export enum PluginInstallationStatus {
+  ACTIVE = 'ACTIVE',
+  FAILING = 'FAILING',
+}
+registerEnumType(PluginInstallationStatus, {
+  name: 'PluginInstallationStatus',
+  description: 'FAILING: an event handler of the plugin failed for this seller and is being retried (or gave up).',
+});
+
+@ObjectType({ simpleResolvers: true, description: 'A plugin the deployment offers to its sellers.' })
+export class AvailablePlugin {
+  @Field()
+  name!: string;
+
+  @Field()
+  version!: string;
+
+  @Field()
+  description!: string;
+
+  @Field(() => [String])
+  permissions!: string[];
+
+  @Field(() => JSONObjectResolver, { description: "JSON Schema of the plugin's per-seller configuration." })
+  configSchema!: Record<string, unknown>;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A seller's installation of a plugin." })
+export class PluginInstallation {
+  @Field()
+  plugin!: string;
+
+  @Field()
+  version!: string;
+
+  @Field(() => JSONObjectResolver)
+  config!: Record<string, unknown>;
+
+  @Field(() => PluginInstallationStatus)
+  status!: PluginInstallationStatus;
+
+  @Field(() => String, { nullable: true, description: 'The last error of one of its event handlers, for this seller.' })
+  lastError!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  lastErrorAt!: Date | null;
+
+  @Field(() => Int, { description: 'Failed handler runs waiting for a retry.' })
+  pendingRetries!: number;
+
+  @Field()
+  installedAt!: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PluginInstallationPayload extends Payload {
+  @Field(() => PluginInstallation, { nullable: true })
+  installation?: PluginInstallation;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class PluginUninstallPayload extends Payload {
+  @Field(() => String, { nullable: true })
+  plugin?: string;
+
+  @Field(() => Boolean, { nullable: true, description: "Whether the plugin's data for this seller was deleted." })
+  purged?: boolean;
+}

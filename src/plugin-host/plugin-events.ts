@@ -1,0 +1,118 @@
+import type { Logger } from 'pino';
+import type { DomainEvent } from '../events/event-types';
+import type { AppServices } from '../server/context';
+import type { AnyPlugin, PluginEventHandler } from './define-plugin';
+import { createPluginScope } from './plugin-scope';
+
+export interface PluginEventsOptions {
+  app: AppServices;
+  plugins: readonly AnyPlugin[];
+  /** First retry after this many ms, doubling each time. */
+  retryBaseMs?: number;
+  /** Runs of a failing handler before it gives up (its error stays visible to the seller). */
+  maxAttempts?: number;
+  pollIntervalMs?: number;
+}
+
+function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown> | undefined {
+  const on = plugin.on as Record<string, PluginEventHandler<unknown>> | undefined;
+  return on?.[type] ?? on?.['*'];
+}
+
+/**
+ * Delivers domain events to the plugins installed by the event's seller. A failing handler never
+ * fails the request or the other plugins: its error is recorded on the seller's installation and it is
+ * retried with exponential backoff from `plugin_retry`, until it succeeds or gives up.
+ */
+export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttempts = 6, pollIntervalMs = 1_000 }: PluginEventsOptions) {
+  const log: Logger = app.log.child({ component: 'plugin-events' });
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+
+  async function run(plugin: AnyPlugin, sellerId: string, event: DomainEvent): Promise<string | null> {
+    const handler = handlerFor(plugin, event.type);
+    if (!handler) return null;
+    const [installation] = await app.db.query('SELECT config FROM plugin_installation WHERE plugin = $1 AND seller_id = $2', [plugin.name, sellerId]);
+    if (!installation) return null;
+    const scope = createPluginScope({ plugin: plugin.name, permissions: plugin.permissions, sellerId, config: installation.config, app });
+    try {
+      await handler(event, scope);
+      return null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn({ plugin: plugin.name, sellerId, eventId: event.id, err: message }, 'plugin event handler failed');
+      await app.db.query(
+        'UPDATE plugin_installation SET failures = failures + 1, last_error = $3, last_error_at = now() WHERE plugin = $1 AND seller_id = $2',
+        [plugin.name, sellerId, `${event.type}: ${message}`.slice(0, 2000)],
+      );
+      return message;
+    }
+  }
+
+  /** The outbox hook: every event, to every plugin that handles it and is installed by its seller. */
+  async function deliver(event: DomainEvent): Promise<void> {
+    const sellerId = (event.payload as { sellerId?: unknown }).sellerId;
+    if (typeof sellerId !== 'string') return;
+    for (const plugin of plugins) {
+      const error = await run(plugin, sellerId, event);
+      if (error !== null) {
+        await app.db.query(
+          `INSERT INTO plugin_retry (plugin, seller_id, event_id, next_attempt_at, last_error)
+           VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000), $5)
+           ON CONFLICT (plugin, seller_id, event_id) DO NOTHING`,
+          [plugin.name, sellerId, event.id, retryBaseMs, error.slice(0, 2000)],
+        );
+      }
+    }
+  }
+
+  async function retryDue(): Promise<void> {
+    const due: { id: string; plugin: string; sellerId: string; attempts: number; type: string; payload: unknown; createdAt: Date; eventId: string }[] =
+      await app.db.query(
+        `SELECT r.id, r.plugin, r.seller_id AS "sellerId", r.attempts, r.event_id AS "eventId", o.type, o.payload, o.created_at AS "createdAt"
+           FROM plugin_retry r JOIN outbox o ON o.id = r.event_id
+          WHERE r.gave_up_at IS NULL AND r.next_attempt_at <= now() ORDER BY r.next_attempt_at LIMIT 50`,
+      );
+    for (const r of due) {
+      const plugin = byName.get(r.plugin);
+      // Claim it: another process may be retrying the same row.
+      const [, claimed] = await app.db.query(
+        `UPDATE plugin_retry SET next_attempt_at = now() + interval '5 minutes' WHERE id = $1 AND next_attempt_at <= now()`,
+        [r.id],
+      );
+      if (!plugin || !claimed) continue;
+      const event = { id: Number(r.eventId), type: r.type, payload: r.payload, createdAt: r.createdAt } as DomainEvent;
+      const error = await run(plugin, r.sellerId, event);
+      if (error === null) {
+        await app.db.query('DELETE FROM plugin_retry WHERE id = $1', [r.id]);
+        continue;
+      }
+      const attempts = r.attempts + 1;
+      await app.db.query(
+        `UPDATE plugin_retry SET attempts = $2, last_error = $3,
+                next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
+                gave_up_at = CASE WHEN $2 >= $5 THEN now() END
+          WHERE id = $1`,
+        [r.id, attempts, error.slice(0, 2000), retryBaseMs * 2 ** (attempts - 1), maxAttempts],
+      );
+    }
+  }
+
+  let busy: Promise<void> | null = null;
+  const tick = () => {
+    busy ??= retryDue()
+      .catch((err: unknown) => log.error({ err }, 'plugin retries failed'))
+      .finally(() => {
+        busy = null;
+      });
+  };
+  const timer = setInterval(tick, pollIntervalMs);
+  timer.unref();
+
+  return {
+    deliver,
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await busy;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { EntityManager, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppServices } from '../server/context';
+import type { PluginPermission } from './define-plugin';
+
+/** A plugin reached outside its scope: another seller's rows, or data its permissions don't cover. */
+export class PluginScopeError extends Error {
+  constructor(plugin: string, message: string) {
+    super(`plugin ${plugin}: ${message}`);
+    this.name = 'PluginScopeError';
+  }
+}
+
+/** Rows of one of the plugin's own tables, always filtered to (and written for) the scope's seller. */
+export interface ScopedTable<E extends { sellerId: string }> {
+  find(where?: FindOptionsWhere<E>, order?: Partial<Record<keyof E, 'ASC' | 'DESC'>>): Promise<E[]>;
+  findOne(where: FindOptionsWhere<E>): Promise<E | null>;
+  count(where?: FindOptionsWhere<E>): Promise<number>;
+  insert(values: Omit<Partial<E>, 'sellerId'>): Promise<E>;
+  update(where: FindOptionsWhere<E>, values: Omit<Partial<E>, 'sellerId'>): Promise<number>;
+  delete(where: FindOptionsWhere<E>): Promise<number>;
+}
+
+export interface ScopedOrder {
+  id: string;
+  customerId: string;
+  state: string;
+  currency: string;
+  subtotal: number;
+  total: number;
+  lines: { productId: string; listingId: string; quantity: number; total: number }[];
+}
+
+export interface PluginScope<Config = Record<string, unknown>> {
+  plugin: string;
+  /** The installing seller (uuid) this scope acts for. */
+  sellerId: string;
+  /** That seller's validated configuration of the plugin. */
+  config: Config;
+  log: Logger;
+  /** One of the plugin's own tables (its entity must have a `sellerId` column). */
+  table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): ScopedTable<E>;
+  /** An order of this seller (permission `orders:read`); null for anyone else's. */
+  order(orderId: string): Promise<ScopedOrder | null>;
+  /** A customer who bought from this seller (permission `customers:read`): name always, email with their consent. */
+  customer(customerId: string): Promise<{ id: string; name: string; email: string | null } | null>;
+  /** A product this seller created or lists (permission `catalog:read`). */
+  product(productId: string): Promise<{ id: string; slug: string; title: string; status: string } | null>;
+  /** Runs `fn` with a scope bound to one transaction. */
+  transaction<T>(fn: (scope: PluginScope<Config>) => Promise<T>): Promise<T>;
+  /** Records the plugin's own event `${plugin}.${name}` in the outbox (delivered after commit, like core events). */
+  emit(name: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+interface ScopeOptions<Config> {
+  plugin: string;
+  permissions: readonly PluginPermission[];
+  sellerId: string;
+  config: Config;
+  app: AppServices;
+  manager?: EntityManager;
+}
+
+/** Builds the only door a plugin has to data: its seller's rows and what its permissions allow. */
+export function createPluginScope<Config>({ plugin, permissions, sellerId, config, app, manager }: ScopeOptions<Config>): PluginScope<Config> {
+  const em = manager ?? app.db.manager;
+  const log = app.log.child({ plugin, sellerId });
+  const require = (permission: PluginPermission) => {
+    if (!permissions.includes(permission)) throw new PluginScopeError(plugin, `needs the ${permission} permission`);
+  };
+  const own = <W extends { sellerId?: unknown }>(where: W | undefined): W & { sellerId: string } => {
+    if (where?.sellerId !== undefined && where.sellerId !== sellerId) {
+      throw new PluginScopeError(plugin, "can't read or write another seller's rows");
+    }
+    return { ...(where ?? ({} as W)), sellerId };
+  };
+
+  const scope: PluginScope<Config> = {
+    plugin,
+    sellerId,
+    config,
+    log,
+    table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): ScopedTable<E> {
+      const repo = em.getRepository(entity);
+      return {
+        find: (where, order) => repo.find({ where: own(where as FindOptionsWhere<E>), order: order as never }),
+        findOne: (where) => repo.findOne({ where: own(where as FindOptionsWhere<E>) }),
+        count: (where) => repo.count({ where: own(where as FindOptionsWhere<E>) }),
+        async insert(values) {
+          const row = repo.create({ ...values, sellerId } as unknown as E);
+          return repo.save(row);
+        },
+        async update(where, values) {
+          if ('sellerId' in (values as object)) throw new PluginScopeError(plugin, "can't move rows to another seller");
+          return (await repo.update(own(where as FindOptionsWhere<E>), values as never)).affected ?? 0;
+        },
+        async delete(where) {
+          return (await repo.delete(own(where as FindOptionsWhere<E>))).affected ?? 0;
+        },
+      };
+    },
+    async order(orderId) {
+      require('orders:read');
+      const [order] = await em.query(
+        `SELECT o.id, o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.total,
+                (SELECT json_agg(json_build_object('productId', ol.product_id, 'listingId', ol.listing_id, 'quantity', ol.quantity, 'total', ol.total) ORDER BY ol.position)
+                   FROM order_line ol WHERE ol.order_id = o.id) AS lines
+           FROM orders o WHERE o.id = $1 AND o.seller_id = $2`,
+        [orderId, sellerId],
+      );
+      return order ?? null;
+    },
+    async customer(customerId) {
+      require('customers:read');
+      const [customer] = await em.query(
+        `SELECT c.id, c.name, CASE WHEN cc.granted THEN c.email END AS email
+           FROM customer c
+           LEFT JOIN customer_consent cc ON cc.customer_id = c.id AND cc.kind = 'share_profile_with_sellers'
+          WHERE c.id = $1 AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.seller_id = $2)`,
+        [customerId, sellerId],
+      );
+      return customer ?? null;
+    },
+    async product(productId) {
+      require('catalog:read');
+      const [product] = await em.query(
+        `SELECT p.id, p.slug, p.title, p.status FROM product p
+          WHERE p.id = $1 AND (p.created_by_seller_id = $2 OR EXISTS (SELECT 1 FROM listing l WHERE l.product_id = p.id AND l.seller_id = $2))`,
+        [productId, sellerId],
+      );
+      return product ?? null;
+    },
+    async transaction(fn) {
+      if (manager) return fn(scope);
+      const result = await app.db.transaction((tx) => fn(createPluginScope({ plugin, permissions, sellerId, config, app, manager: tx })));
+      app.events.kick();
+      return result;
+    },
+    async emit(name, payload) {
+      await em.query('INSERT INTO outbox (type, payload) VALUES ($1, $2)', [`${plugin}.${name}`, JSON.stringify({ ...payload, sellerId })]);
+      if (!manager) app.events.kick();
+    },
+  };
+  return scope;
+}

@@ -1,0 +1,66 @@
+import { GraphQLObjectType, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Context } from '../server/context';
+import { forbidden } from '../core/errors';
+import type { AnyPlugin } from './define-plugin';
+
+/** Core types whose objects belong to one seller, and how to find it. */
+const ownerOf: Record<string, (root: any) => string | null | undefined> = {
+  Product: (p) => p.createdBySellerUuid,
+  Listing: (l) => l.sellerUuid,
+  Seller: (s) => s.uuid,
+  Order: (o) => o.sellerUuid,
+};
+
+/** `Type.field` → the plugin that added it, found by comparing the schema with and without each plugin. */
+export function attributeFields(core: GraphQLSchema, withEach: Map<AnyPlugin, GraphQLSchema>): Map<string, AnyPlugin> {
+  const fieldsOf = (schema: GraphQLSchema) => {
+    const names = new Set<string>();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type instanceof GraphQLObjectType && !type.name.startsWith('__')) {
+        for (const field of Object.keys(type.getFields())) names.add(`${type.name}.${field}`);
+      }
+    }
+    return names;
+  };
+  const coreFields = fieldsOf(core);
+  const attribution = new Map<string, AnyPlugin>();
+  for (const [plugin, schema] of withEach) {
+    for (const field of fieldsOf(schema)) if (!coreFields.has(field)) attribution.set(field, plugin);
+  }
+  return attribution;
+}
+
+function installed(ctx: Context, plugin: AnyPlugin, sellerId: string): Promise<unknown> {
+  return ctx.loaders.pluginInstallation.load(`${plugin.name}:${sellerId}`);
+}
+
+/**
+ * Makes plugin fields act only for installing sellers: on a seller-owned core type (Product, Listing,
+ * Seller, Order) the field is null unless that object's seller installed the plugin; a plugin's
+ * queries and mutations refuse (FORBIDDEN) a seller key whose seller did not install it. Customers
+ * and guests reach plugin operations, which scope themselves with `plugin.scope(ctx, sellerId)`.
+ */
+export function scopePluginFields(schema: GraphQLSchema, attribution: Map<string, AnyPlugin>): void {
+  for (const [key, plugin] of attribution) {
+    const [typeName, fieldName] = key.split('.') as [string, string];
+    const type = schema.getType(typeName);
+    if (!(type instanceof GraphQLObjectType)) continue;
+    const field = type.getFields()[fieldName];
+    if (!field) continue;
+    const resolve: GraphQLFieldResolver<any, Context> = field.resolve ?? defaultFieldResolver;
+    const owner = ownerOf[typeName];
+    if (owner) {
+      field.resolve = async (root, args, ctx, info) => {
+        const sellerId = owner(root);
+        return sellerId && (await installed(ctx, plugin, sellerId)) ? resolve(root, args, ctx, info) : null;
+      };
+    } else if (typeName === schema.getQueryType()?.name || typeName === schema.getMutationType()?.name) {
+      field.resolve = async (root, args, ctx, info) => {
+        if (ctx.viewer.kind === 'seller' && !(await installed(ctx, plugin, ctx.viewer.sellerId))) {
+          throw forbidden(`Install the ${plugin.name} plugin to use ${fieldName}.`);
+        }
+        return resolve(root, args, ctx, info);
+      };
+    }
+  }
+}

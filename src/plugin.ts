@@ -1,0 +1,32 @@
+/**
+ * The plugin API (`zoco/plugin`): everything a plugin may import from Zoco. Plugins write their
+ * resolvers with type-graphql and their tables with TypeORM, and reach core data only through the
+ * scope this API hands them (see plugins/README.md).
+ */
+export {
+  definePlugin,
+  tablePrefix,
+  PLUGIN_API_VERSION,
+  pluginPermissions,
+  type Plugin,
+  type PluginDefinition,
+  type PluginPermission,
+  type PluginEventHandler,
+} from './plugin-host/define-plugin';
+export { PluginScopeError, type PluginScope, type ScopedTable, type ScopedOrder } from './plugin-host/plugin-scope';
+export type { Context } from './server/context';
+export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
+export { Payload, payload } from './core/payload';
+export { UserError, UserErrors, fail, userError } from './core/user-error';
+export { ErrorCode, badInput, forbidden, notFound, unauthenticated } from './core/errors';
+export { Money } from './core/money';
+export { Node } from './core/node';
+export { idOf, requireIdOf, toGlobalId } from './core/global-id';
+export { PageArgs, connectionType, encodeCursor, decodeKeyset, checkPageSize, toConnection } from './core/connection';
+export { Validator } from './core/validate';
+export { requireCustomer, requireSeller } from './auth/guards';
+export { Customer } from './modules/customers/customer.type';
+export { Seller } from './modules/sellers/seller.type';
+export { Product } from './modules/catalog/product.type';
+export { Listing } from './modules/catalog/listing.type';
+export { Order } from './modules/orders/order.type';
