@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/plugins'],
   testMatch: ['**/*.test.ts'],
   // jose is ESM-only; jest's CommonJS runtime needs it transformed (Node 20 has no require(esm) under jest).
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },

@@ -14,6 +14,7 @@ export {
   type PluginEventHandler,
 } from './plugin-host/define-plugin';
 export { PluginScopeError, type PluginScope, type ScopedTable, type ScopedOrder } from './plugin-host/plugin-scope';
+export { perRequest } from './plugin-host/per-request';
 export type { Context } from './server/context';
 export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
 export { Payload, payload } from './core/payload';
