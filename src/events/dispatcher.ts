@@ -64,7 +64,7 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
         `SELECT id, type, payload, created_at AS "createdAt", attempts FROM outbox
           WHERE dispatched_at IS NULL AND attempts < $1
             AND (attempts = 0 OR created_at + make_interval(secs => least(power(2, attempts), 1024)) < now())
-          ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED`,
+          ORDER BY id LIMIT 100 FOR NO KEY UPDATE SKIP LOCKED`,
         [maxAttempts],
       );
       for (const row of rows) {
