@@ -87,8 +87,11 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
         findOne: (where) => repo.findOne({ where: own(where as FindOptionsWhere<E>) }),
         count: (where) => repo.count({ where: own(where as FindOptionsWhere<E>) }),
         async insert(values) {
+          // insert, not save: save reads first and turns into an UPDATE when the key exists, which would
+          // silently overwrite a row another transaction committed in between.
           const row = repo.create({ ...values, sellerId } as unknown as E);
-          return repo.save(row);
+          await repo.insert(row);
+          return row;
         },
         async update(where, values) {
           if ('sellerId' in (values as object)) throw new PluginScopeError(plugin, "can't move rows to another seller");

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApp } from '../../../test/helpers/test-app';
+
+export const INSTALL = `mutation ($input: PluginInstallInput!) {
+  pluginInstall(input: $input) { installation { plugin config } userErrors { field message code } }
+}`;
+export const UNINSTALL = `mutation ($input: PluginUninstallInput!) { pluginUninstall(input: $input) { plugin purged userErrors { field code } } }`;
+export const BALANCES = `{ viewer { loyalty { seller { id } points pointsPerEuro pointsPerEuroCredit credit { amount currency } } } }`;
+export const REDEEM = `mutation ($input: LoyaltyRedeemInput!) {
+  loyaltyRedeem(input: $input) { balance { points credit { amount currency } } credit { amount currency } userErrors { field message code } }
+}`;
+
+/** The uuid inside a global ID. */
+export const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
+
+export async function install(t: TestApp, key: string, config: Record<string, unknown>): Promise<void> {
+  const res = await t.data(INSTALL, { input: { plugin: 'loyalty-points', config } }, key);
+  expect(res.pluginInstall.userErrors).toEqual([]);
+}
+
+/** Buys one listing with one click; the order's uuid. */
+export async function buy(t: TestApp, token: string, listingId: string, quantity = 1): Promise<string> {
+  const res = await t.data(
+    'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { orders { id } } userErrors { code message } } }',
+    { input: { listingId, quantity, idempotencyKey: randomUUID() } },
+    token,
+  );
+  expect(res.buyNow.userErrors).toEqual([]);
+  return uuidOf(res.buyNow.checkout.orders[0].id);
+}
+
+/** Polls (bounded: ~10 s) until `check` holds; events are delivered after commit, asynchronously. */
+export async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting for the condition');
+}
+
+/** Points of `token`'s customer with seller `sellerId` (global ID), or null without a balance there. */
+export async function pointsWith(t: TestApp, token: string, sellerId: string): Promise<number | null> {
+  const data = await t.data(BALANCES, {}, token);
+  return data.viewer.loyalty.find((b: { seller: { id: string } }) => b.seller.id === sellerId)?.points ?? null;
+}
+
+/** Waits until the outbox event `type` of the order has been dispatched (to every plugin and hook). */
+export async function dispatched(t: TestApp, type: string, orderUuid: string): Promise<number> {
+  let id = 0;
+  await until(async () => {
+    const [row] = await t.app.dataSource.query(
+      `SELECT id FROM outbox WHERE type = $1 AND payload->>'orderId' = $2 AND dispatched_at IS NOT NULL`,
+      [type, orderUuid],
+    );
+    id = row?.id ?? 0;
+    return id > 0;
+  });
+  return id;
+}
