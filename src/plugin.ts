@@ -13,14 +13,21 @@ export {
   type PluginPermission,
   type PluginEventHandler,
 } from './plugin-host/define-plugin';
-export { PluginScopeError, type PluginScope, type ScopedTable, type ScopedOrder } from './plugin-host/plugin-scope';
+export {
+  PluginScopeError,
+  type PluginScope,
+  type ScopedTable,
+  type ScopedOrder,
+  type ScopedProduct,
+  type ScopedProductInput,
+} from './plugin-host/plugin-scope';
 export { perRequest } from './plugin-host/per-request';
 export type { Context } from './server/context';
 export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
 export { Payload, payload } from './core/payload';
 export { UserError, UserErrors, fail, userError } from './core/user-error';
 export { ErrorCode, badInput, forbidden, notFound, unauthenticated } from './core/errors';
-export { Money } from './core/money';
+export { Money, MoneyInput } from './core/money';
 export { Node } from './core/node';
 export { idOf, requireIdOf, toGlobalId } from './core/global-id';
 export { PageArgs, connectionType, encodeCursor, decodeKeyset, checkPageSize, toConnection } from './core/connection';

@@ -15,7 +15,8 @@ export type NodeType =
   | 'OrderLine'
   | 'Cart'
   | 'CartLine'
-  | 'Invoice';
+  | 'Invoice'
+  | 'CoCreationProposal';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

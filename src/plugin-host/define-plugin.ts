@@ -1,15 +1,17 @@
-import type { MigrationInterface } from 'typeorm';
+import type { FindOptionsWhere, MigrationInterface, ObjectLiteral } from 'typeorm';
 import type { z } from 'zod';
 import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
+import type { NodeType } from '../core/global-id';
+import type { NodeFetcher } from '../core/module';
 import type { Context } from '../server/context';
-import { createPluginScope, type PluginScope } from './plugin-scope';
+import { createPluginScope, PluginScopeError, type PluginScope } from './plugin-scope';
 import { forbidden } from '../core/errors';
 
 /** The version of this plugin API; a plugin declares the range it works with in `compatibility`. */
 export const PLUGIN_API_VERSION = '1.0.0';
 
 /** What a plugin may read or change beyond its own tables, for the sellers that installed it. */
-export const pluginPermissions = ['catalog:read', 'orders:read', 'customers:read'] as const;
+export const pluginPermissions = ['catalog:read', 'catalog:write', 'orders:read', 'customers:read'] as const;
 export type PluginPermission = (typeof pluginPermissions)[number];
 
 /** A handler of a domain event, called once per installing seller concerned by the event. */
@@ -38,6 +40,11 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: Function[];
+  /**
+   * Refetchers for `node(id:)` of the plugin's own node types (added to NodeType in core/global-id.ts);
+   * each returns null for rows of sellers that did not install the plugin.
+   */
+  nodes?: Partial<Record<NodeType, NodeFetcher>>;
   /** Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure. */
   on?: { [T in EventType]?: PluginEventHandler<Config> };
   /** Called when the app starts, after migrations. */
@@ -54,6 +61,12 @@ export interface Plugin<Config extends object = Record<string, unknown>> extends
   scope(ctx: Context, sellerId: string): Promise<PluginScope<Config>>;
   /** The sellers among `sellerIds` that installed the plugin, with their config (batched per request). */
   installedBy(ctx: Context, sellerIds: readonly string[]): Promise<Map<string, Config>>;
+  /**
+   * Rows of one of the plugin's own tables across sellers, keeping only those of sellers that installed
+   * the plugin: for lookups by id before the seller is known, and for DataLoaders behind fields on core
+   * types. Two queries whatever the number of sellers; a row's `sellerId` then gives its scope.
+   */
+  findAcrossSellers<E extends ObjectLiteral & { sellerId: string }>(ctx: Context, entity: new () => E, where: FindOptionsWhere<E>): Promise<E[]>;
 }
 
 export type AnyPlugin = Plugin<any>;
@@ -74,6 +87,12 @@ export function definePlugin<Config extends object>(definition: PluginDefinition
       const installed = new Map<string, Config>();
       for (const row of rows) if (row && !(row instanceof Error)) installed.set(row.sellerId, row.config as Config);
       return installed;
+    },
+    async findAcrossSellers(ctx, entity, where) {
+      if (!definition.entities?.includes(entity)) throw new PluginScopeError(definition.name, `${entity.name} is not one of its entities`);
+      const rows = await ctx.db.getRepository(entity).find({ where });
+      const installed = await plugin.installedBy(ctx, [...new Set(rows.map((r) => r.sellerId))]);
+      return rows.filter((r) => installed.has(r.sellerId));
     },
     async scope(ctx, sellerId) {
       const config = (await plugin.installedBy(ctx, [sellerId])).get(sellerId);

@@ -15,7 +15,7 @@ export { PluginValidationError } from './validate-plugins';
 const hostModule: ModuleDefinition = { name: 'plugin-host', entities: [], resolvers: [InstallationResolver] };
 
 function pluginModule(plugin: AnyPlugin): ModuleDefinition {
-  return { name: `plugin:${plugin.name}`, entities: plugin.entities ?? [], resolvers: plugin.resolvers ?? [] };
+  return { name: `plugin:${plugin.name}`, entities: plugin.entities ?? [], resolvers: plugin.resolvers ?? [], nodes: plugin.nodes };
 }
 
 export interface PreparedPlugins {

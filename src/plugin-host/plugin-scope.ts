@@ -2,6 +2,9 @@ import type { EntityManager, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppServices } from '../server/context';
 import type { PluginPermission } from './define-plugin';
+import { insertScopedProduct, invalidProductInput, type ScopedProduct, type ScopedProductInput } from './scope-catalog';
+
+export type { ScopedProduct, ScopedProductInput };
 
 /** A plugin reached outside its scope: another seller's rows, or data its permissions don't cover. */
 export class PluginScopeError extends Error {
@@ -13,11 +16,16 @@ export class PluginScopeError extends Error {
 
 /** Rows of one of the plugin's own tables, always filtered to (and written for) the scope's seller. */
 export interface ScopedTable<E extends { sellerId: string }> {
-  find(where?: FindOptionsWhere<E>, order?: Partial<Record<keyof E, 'ASC' | 'DESC'>>): Promise<E[]>;
+  /** `take` bounds the rows, e.g. a keyset page: `find({ id: LessThan(cursor) }, { id: 'DESC' }, { take: first + 1 })`. */
+  find(where?: FindOptionsWhere<E>, order?: Partial<Record<keyof E, 'ASC' | 'DESC'>>, options?: { take?: number }): Promise<E[]>;
   findOne(where: FindOptionsWhere<E>): Promise<E | null>;
   count(where?: FindOptionsWhere<E>): Promise<number>;
   insert(values: Omit<Partial<E>, 'sellerId'>): Promise<E>;
+  /** Inserts unless the row would break a unique key (INSERT … ON CONFLICT DO NOTHING); true when inserted. */
+  insertIfAbsent(values: Omit<Partial<E>, 'sellerId'>): Promise<boolean>;
   update(where: FindOptionsWhere<E>, values: Omit<Partial<E>, 'sellerId'>): Promise<number>;
+  /** Adds `by` to a numeric column in one statement (`SET votes = votes + 1`), safe under concurrency; rows changed. */
+  increment(where: FindOptionsWhere<E>, column: keyof E & string, by: number): Promise<number>;
   delete(where: FindOptionsWhere<E>): Promise<number>;
 }
 
@@ -46,6 +54,12 @@ export interface PluginScope<Config = Record<string, unknown>> {
   customer(customerId: string): Promise<{ id: string; name: string; email: string | null } | null>;
   /** A product this seller created or lists (permission `catalog:read`). */
   product(productId: string): Promise<{ id: string; slug: string; title: string; status: string } | null>;
+  /**
+   * Creates a product owned by this seller, with one variant and this seller's listing of it
+   * (permission `catalog:write`), in the scope's transaction if it has one. Invalid input throws a
+   * PluginScopeError: validate first and report userErrors.
+   */
+  createProduct(input: ScopedProductInput): Promise<ScopedProduct>;
   /** Runs `fn` with a scope bound to one transaction. */
   transaction<T>(fn: (scope: PluginScope<Config>) => Promise<T>): Promise<T>;
   /** Records the plugin's own event `${plugin}.${name}` in the outbox (delivered after commit, like core events). */
@@ -83,7 +97,7 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
     table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): ScopedTable<E> {
       const repo = em.getRepository(entity);
       return {
-        find: (where, order) => repo.find({ where: own(where as FindOptionsWhere<E>), order: order as never }),
+        find: (where, order, options) => repo.find({ where: own(where as FindOptionsWhere<E>), order: order as never, take: options?.take }),
         findOne: (where) => repo.findOne({ where: own(where as FindOptionsWhere<E>) }),
         count: (where) => repo.count({ where: own(where as FindOptionsWhere<E>) }),
         async insert(values) {
@@ -93,9 +107,23 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
           await repo.insert(row);
           return row;
         },
+        async insertIfAbsent(values) {
+          const result = await repo
+            .createQueryBuilder()
+            .insert()
+            .values({ ...values, sellerId } as never)
+            .orIgnore()
+            .returning('1')
+            .execute();
+          return (result.raw as unknown[]).length > 0;
+        },
         async update(where, values) {
           if ('sellerId' in (values as object)) throw new PluginScopeError(plugin, "can't move rows to another seller");
           return (await repo.update(own(where as FindOptionsWhere<E>), values as never)).affected ?? 0;
+        },
+        async increment(where, column, by) {
+          if (column === 'sellerId') throw new PluginScopeError(plugin, "can't move rows to another seller");
+          return (await repo.increment(own(where as FindOptionsWhere<E>), column, by)).affected ?? 0;
         },
         async delete(where) {
           return (await repo.delete(own(where as FindOptionsWhere<E>))).affected ?? 0;
@@ -132,6 +160,12 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
         [productId, sellerId],
       );
       return product ?? null;
+    },
+    async createProduct(input) {
+      require('catalog:write');
+      const problem = invalidProductInput(input, app.config.currency);
+      if (problem) throw new PluginScopeError(plugin, `createProduct: ${problem}`);
+      return manager ? insertScopedProduct(manager, sellerId, input) : app.db.transaction((tx) => insertScopedProduct(tx, sellerId, input));
     },
     async transaction(fn) {
       if (manager) return fn(scope);

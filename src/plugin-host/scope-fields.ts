@@ -1,4 +1,5 @@
 import { GraphQLObjectType, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import type { Context } from '../server/context';
 import { forbidden } from '../core/errors';
 import type { AnyPlugin } from './define-plugin';
@@ -11,7 +12,24 @@ const ownerOf: Record<string, (root: any) => string | null | undefined> = {
   Order: (o) => o.sellerUuid,
 };
 
-/** `Type.field` → the plugin that added it, found by comparing the schema with and without each plugin. */
+/**
+ * `Type.field` of the plugin's field resolvers. type-graphql adds a field resolver's field to its type in
+ * every schema it builds, listed resolver or not (only the resolve function is left out), so comparing
+ * schemas cannot see a plugin's fields on core types: its metadata can.
+ */
+function fieldResolversOf(plugin: AnyPlugin): string[] {
+  const storage = getMetadataStorage();
+  const resolvers = plugin.resolvers ?? [];
+  return storage.fieldResolvers
+    .filter((f) => resolvers.includes(f.target))
+    .flatMap((f) => {
+      const target = f.getObjectType?.() ?? f.resolverClassMetadata?.getObjectType();
+      const type = storage.objectTypes.find((t) => t.target === target);
+      return type ? [`${type.name}.${f.schemaName}`] : [];
+    });
+}
+
+/** `Type.field` → the plugin that added it: by comparing the schema with and without each plugin, and by its field resolvers. */
 export function attributeFields(core: GraphQLSchema, withEach: Map<AnyPlugin, GraphQLSchema>): Map<string, AnyPlugin> {
   const fieldsOf = (schema: GraphQLSchema) => {
     const names = new Set<string>();
@@ -26,6 +44,7 @@ export function attributeFields(core: GraphQLSchema, withEach: Map<AnyPlugin, Gr
   const attribution = new Map<string, AnyPlugin>();
   for (const [plugin, schema] of withEach) {
     for (const field of fieldsOf(schema)) if (!coreFields.has(field)) attribution.set(field, plugin);
+    for (const field of fieldResolversOf(plugin)) attribution.set(field, plugin);
   }
   return attribution;
 }
