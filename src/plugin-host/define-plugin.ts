@@ -45,8 +45,13 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    * each returns null for rows of sellers that did not install the plugin.
    */
   nodes?: Partial<Record<NodeType, NodeFetcher>>;
-  /** Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure. */
-  on?: { [T in EventType]?: PluginEventHandler<Config> };
+  /**
+   * Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure.
+   * '*' gets every event of those sellers that has no handler of its own, other plugins' events included.
+   */
+  on?: { [T in EventType]?: PluginEventHandler<Config> } & { '*'?: PluginEventHandler<Config> };
+  /** Runs of a failing handler before the host gives up on an event, for this plugin (default: the host's). */
+  retry?: { maxAttempts?: number };
   /** Called when the app starts, after migrations. */
   onStart?(): Promise<void>;
   /** Called when the app stops. */

@@ -92,7 +92,7 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
                 next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
                 gave_up_at = CASE WHEN $2 >= $5 THEN now() END
           WHERE id = $1`,
-        [r.id, attempts, error.slice(0, 2000), retryBaseMs * 2 ** (attempts - 1), maxAttempts],
+        [r.id, attempts, error.slice(0, 2000), retryBaseMs * 2 ** (attempts - 1), plugin.retry?.maxAttempts ?? maxAttempts],
       );
     }
   }

@@ -1,0 +1,152 @@
+import { createHmac } from 'node:crypto';
+import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
+import { createSeller } from '../../../test/helpers/fixtures';
+import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
+import webhooks from '../index';
+import { startReceiver, type Call, type Receiver } from './receiver';
+import { verifyZocoSignature } from './verify-signature';
+import { DELIVERIES, buy, createEndpoint, sellerListing, until, webhookSeller } from './webhook-fixtures';
+
+let t: TestApp;
+let receiver: Receiver;
+let buyer: TestCustomer;
+beforeAll(async () => {
+  t = await startTestApp({ plugins: [webhooks], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  receiver = await startReceiver();
+  [buyer] = (await insertCustomers(t, 1)) as [TestCustomer];
+});
+afterAll(async () => {
+  await receiver.close();
+  await t.stop();
+});
+
+const ofType = (path: string, type: string): Call[] => receiver.calls(path).filter((c) => c.json.type === type);
+
+describe('webhook delivery', () => {
+  it('POSTs a signed order.placed and order.paid that verify with the secret shown at creation', async () => {
+    const seller = await webhookSeller(t);
+    const endpoint = await createEndpoint(t, seller.key, receiver.url('/signed'), ['order.placed', 'order.paid']);
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const orderId = await buy(t, buyer, seller.listingId);
+    await until(() => receiver.calls('/signed').length >= 2, 'two deliveries');
+
+    const calls = receiver.calls('/signed');
+    expect(calls.map((c) => c.json.type).sort()).toEqual(['order.paid', 'order.placed']);
+    for (const call of calls) {
+      const signature = String(call.headers['zoco-signature']);
+      expect(verifyZocoSignature(call.body, signature, endpoint.secret)).toBe(true);
+      expect(verifyZocoSignature(call.body.replace('"data":{', '"data":{"total":1,'), signature, endpoint.secret)).toBe(false);
+      expect(verifyZocoSignature(call.body, signature, 'whsec_someone-else')).toBe(false);
+      expect(signature).toMatch(new RegExp(`^t=${call.headers['zoco-timestamp']},v1=[0-9a-f]{64}$`));
+      expect(call.headers).toMatchObject({ 'content-type': 'application/json', 'zoco-event-id': call.json.id, 'zoco-event-type': call.json.type });
+      expect(call.json).toEqual({
+        id: expect.stringMatching(/^\d+$/),
+        type: call.json.type,
+        createdAt: expect.any(String),
+        data: expect.objectContaining({ orderId, sellerId: seller.id, currency: 'EUR', total: expect.any(Number) }),
+      });
+      // Sellers never get a buyer's id, nor the checkout that spans sellers.
+      expect(call.json.data).not.toHaveProperty('customerId');
+      expect(call.json.data).not.toHaveProperty('checkoutId');
+    }
+
+    await until(async () => (await t.data(DELIVERIES, {}, seller.key)).webhookDeliveries.nodes.length >= 2, 'the delivery log');
+    const log = (await t.data(DELIVERIES, {}, seller.key)).webhookDeliveries.nodes;
+    expect(log).toHaveLength(2);
+    for (const entry of log) {
+      expect(entry).toMatchObject({ endpointId: endpoint.id, attempt: 1, status: 'SUCCEEDED', responseStatus: 200, responseBody: '{"received":true}', error: null });
+      expect(entry.endpoint).toEqual({ id: endpoint.id, url: receiver.url('/signed') });
+    }
+    expect(log.map((e: any) => e.eventId).sort()).toEqual(calls.map((c) => c.json.id).sort());
+  });
+
+  it('sends an endpoint only the events it subscribed to', async () => {
+    const seller = await webhookSeller(t);
+    await createEndpoint(t, seller.key, receiver.url('/everything'), ['*']);
+    await createEndpoint(t, seller.key, receiver.url('/orders'), ['order.*']);
+    await createEndpoint(t, seller.key, receiver.url('/fulfilled'), ['order.fulfilled']);
+    const orderId = await buy(t, buyer, seller.listingId);
+    await until(() => ofType('/everything', 'invoice.issued').length === 1 && ofType('/orders', 'order.paid').length === 1, 'the purchase events');
+    await t.data(
+      'mutation ($input: OrderFulfillInput!) { orderFulfill(input: $input) { userErrors { code } } }',
+      { input: { id: orderId, carrier: 'Correos', trackingNumber: 'PK1' } },
+      seller.key,
+    );
+    await until(() => ofType('/everything', 'order.fulfilled').length === 1 && ofType('/orders', 'order.fulfilled').length === 1, 'order.fulfilled');
+    await until(() => receiver.calls('/fulfilled').length === 1, 'order.fulfilled on the narrow endpoint');
+
+    const types = (path: string) => receiver.calls(path).map((c) => c.json.type).sort();
+    expect(types('/everything')).toEqual(['invoice.issued', 'order.fulfilled', 'order.paid', 'order.placed']);
+    expect(types('/orders')).toEqual(['order.fulfilled', 'order.paid', 'order.placed']);
+    expect(types('/fulfilled')).toEqual(['order.fulfilled']);
+    expect(ofType('/everything', 'invoice.issued')[0]!.json.data).toMatchObject({ orderId, invoiceId: expect.any(String), number: expect.any(String) });
+  });
+
+  it("never delivers one seller's events to another seller's endpoints", async () => {
+    const a = await webhookSeller(t);
+    const b = await webhookSeller(t);
+    const notInstalled = await createSeller(t);
+    const notInstalledListing = await sellerListing(t, notInstalled);
+    await createEndpoint(t, a.key, receiver.url('/seller-a'), ['*']);
+    await createEndpoint(t, b.key, receiver.url('/seller-b'), ['*']);
+
+    const orderOfA = await buy(t, buyer, a.listingId);
+    await buy(t, buyer, notInstalledListing);
+    const orderOfB = await buy(t, buyer, b.listingId);
+    await until(() => ofType('/seller-b', 'invoice.issued').length === 1 && ofType('/seller-a', 'invoice.issued').length === 1, 'both sellers’ events');
+
+    expect(new Set(receiver.calls('/seller-a').map((c) => c.json.data['orderId']))).toEqual(new Set([orderOfA]));
+    expect(new Set(receiver.calls('/seller-b').map((c) => c.json.data['orderId']))).toEqual(new Set([orderOfB]));
+    expect(receiver.calls('/seller-a').every((c) => c.json.data['sellerId'] === a.id)).toBe(true);
+    const logOfB = (await t.data(DELIVERIES, {}, b.key)).webhookDeliveries.nodes;
+    expect(logOfB.every((e: any) => e.url === receiver.url('/seller-b'))).toBe(true);
+  });
+
+  it('signs with the new secret after a rotation, and with the old one beside it during the overlap', async () => {
+    const seller = await webhookSeller(t);
+    const endpoint = await createEndpoint(t, seller.key, receiver.url('/rotated'), ['order.paid']);
+    const ROTATE = `mutation ($input: WebhookEndpointSecretRotateInput!) {
+      webhookEndpointSecretRotate(input: $input) { endpoint { id previousSecretExpiresAt } secret userErrors { field code } }
+    }`;
+    const rotated = (await t.data(ROTATE, { input: { id: endpoint.id } }, seller.key)).webhookEndpointSecretRotate;
+    expect(rotated.secret).not.toBe(endpoint.secret);
+    const expires = new Date(rotated.endpoint.previousSecretExpiresAt).getTime();
+    expect(expires).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3_600_000);
+
+    await buy(t, buyer, seller.listingId);
+    await until(() => receiver.calls('/rotated').length === 1, 'a delivery during the overlap');
+    const during = receiver.calls('/rotated')[0]!;
+    const signature = String(during.headers['zoco-signature']);
+    expect(signature.match(/v1=/g)).toHaveLength(2);
+    expect(verifyZocoSignature(during.body, signature, rotated.secret)).toBe(true);
+    expect(verifyZocoSignature(during.body, signature, endpoint.secret)).toBe(true);
+
+    // A leaked secret: rotate with no overlap, and only the newest signs.
+    const urgent = (await t.data(ROTATE, { input: { id: endpoint.id, overlapHours: 0 } }, seller.key)).webhookEndpointSecretRotate;
+    expect(urgent.endpoint.previousSecretExpiresAt).toBeNull();
+    await buy(t, buyer, seller.listingId);
+    await until(() => receiver.calls('/rotated').length === 2, 'a delivery after the second rotation');
+    const after = receiver.calls('/rotated')[1]!;
+    const latest = String(after.headers['zoco-signature']);
+    expect(latest.match(/v1=/g)).toHaveLength(1);
+    expect(verifyZocoSignature(after.body, latest, urgent.secret)).toBe(true);
+    expect(verifyZocoSignature(after.body, latest, rotated.secret)).toBe(false);
+    expect(verifyZocoSignature(after.body, latest, endpoint.secret)).toBe(false);
+  });
+
+  it('stamps each delivery with the current time, so receivers can refuse replays', async () => {
+    const seller = await webhookSeller(t);
+    const endpoint = await createEndpoint(t, seller.key, receiver.url('/replay'), ['order.paid']);
+    await buy(t, buyer, seller.listingId);
+    await until(() => receiver.calls('/replay').length === 1, 'a delivery');
+    const call = receiver.calls('/replay')[0]!;
+    const t0 = Number(call.headers['zoco-timestamp']);
+    expect(Math.abs(call.at / 1000 - t0)).toBeLessThan(5);
+    // The same body correctly signed an hour ago: a replay the tolerance window refuses.
+    const old = t0 - 3600;
+    const replayed = `t=${old},v1=${createHmac('sha256', endpoint.secret).update(`${old}.${call.body}`).digest('hex')}`;
+    expect(verifyZocoSignature(call.body, replayed, endpoint.secret, 300)).toBe(false);
+    expect(verifyZocoSignature(call.body, replayed, endpoint.secret, 7200)).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import { invalidEndpointUrl } from '../webhook-url';
+import { isEventPattern, subscribes, webhookData } from '../webhook-events';
+
+describe('endpoint URLs', () => {
+  it('allows plain http only to this machine, and only outside production', () => {
+    for (const url of ['http://127.0.0.1:4000/hooks', 'http://localhost/hooks', 'http://[::1]:8080/']) {
+      expect(invalidEndpointUrl(url, false)).toBeNull();
+      expect(invalidEndpointUrl(url, true)).toMatch(/public address/);
+    }
+    expect(invalidEndpointUrl('http://erp.example.com/', false)).toMatch(/https/);
+  });
+
+  it('refuses private and link-local addresses in production', () => {
+    for (const host of ['10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '127.0.0.2', '[fd00::1]', '[::ffff:10.0.0.1]', 'db.internal']) {
+      expect(invalidEndpointUrl(`https://${host}/hooks`, true)).toMatch(/public address/);
+    }
+    for (const host of ['erp.example.com', '8.8.8.8', '172.32.0.1']) expect(invalidEndpointUrl(`https://${host}/hooks`, true)).toBeNull();
+  });
+});
+
+describe('event patterns', () => {
+  it('matches exact types, prefixes and *', () => {
+    expect(subscribes(['order.*'], 'order.paid')).toBe(true);
+    expect(subscribes(['order.*'], 'orders.paid')).toBe(false);
+    expect(subscribes(['co-creation.threshold-reached'], 'co-creation.threshold-reached')).toBe(true);
+    expect(subscribes(['*'], 'invoice.issued')).toBe(true);
+    expect(subscribes(['order.paid'], 'order.placed')).toBe(false);
+    expect(['*', 'order.*', 'order.paid', 'co-creation.threshold-reached'].every(isEventPattern)).toBe(true);
+    expect(['', 'Order.paid', 'order.', '*.paid', 'order paid'].some(isEventPattern)).toBe(false);
+  });
+});
+
+describe('webhook data', () => {
+  it('sends API global IDs and withholds ids that identify a buyer across sellers', () => {
+    const uuid = '6f1c2a8e-1b1e-4c59-9d2a-3c1f0e5b7a10';
+    expect(webhookData({ orderId: uuid, customerId: uuid, checkoutId: uuid, total: 1999, currency: 'EUR' })).toEqual({
+      orderId: Buffer.from(`Order:${uuid}`).toString('base64url'),
+      total: 1999,
+      currency: 'EUR',
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApp } from '../../../test/helpers/test-app';
+import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
+import type { TestCustomer } from '../../../test/helpers/customers';
+
+export const INSTALL = `mutation ($input: PluginInstallInput!) {
+  pluginInstall(input: $input) { installation { plugin config } userErrors { field message code } }
+}`;
+export const CREATE = `mutation ($input: WebhookEndpointCreateInput!) {
+  webhookEndpointCreate(input: $input) { endpoint { id url events active } secret userErrors { field message code } }
+}`;
+export const DELIVERIES = `query ($endpointId: ID, $eventId: String, $status: WebhookDeliveryStatus, $first: Int = 50, $after: String) {
+  webhookDeliveries(endpointId: $endpointId, eventId: $eventId, status: $status, first: $first, after: $after) {
+    nodes { id endpointId eventId eventType attempt status responseStatus responseBody error durationMs url endpoint { id url } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** A seller that installed the webhooks plugin (with `config`) and sells one listing. */
+export async function webhookSeller(t: TestApp, config: Record<string, unknown> = {}): Promise<TestSeller & { listingId: string }> {
+  const seller = await createSeller(t);
+  const res = await t.data(INSTALL, { input: { plugin: 'webhooks', config } }, seller.key);
+  expect(res.pluginInstall.userErrors).toEqual([]);
+  return { ...seller, listingId: await sellerListing(t, seller) };
+}
+
+export async function sellerListing(t: TestApp, seller: TestSeller): Promise<string> {
+  const product = await createProduct(t, seller.key);
+  return createListing(t, seller.key, product.variantIds[0]!, { price: { amount: 1500, currency: 'EUR' }, stock: 1000 });
+}
+
+export async function createEndpoint(t: TestApp, key: string, url: string, events: string[]): Promise<{ id: string; secret: string }> {
+  const res = await t.data(CREATE, { input: { url, events } }, key);
+  expect(res.webhookEndpointCreate.userErrors).toEqual([]);
+  return { id: res.webhookEndpointCreate.endpoint.id, secret: res.webhookEndpointCreate.secret };
+}
+
+/** buyNow of one unit: the seller's order.placed, order.paid and invoice.issued follow. */
+export async function buy(t: TestApp, customer: TestCustomer, listingId: string): Promise<string> {
+  const res = await t.data(
+    'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { orders { id } } userErrors { code message } } }',
+    { input: { listingId, quantity: 1, idempotencyKey: randomUUID() } },
+    customer.token,
+  );
+  expect(res.buyNow.userErrors).toEqual([]);
+  return res.buyNow.checkout.orders[0].id;
+}
+
+/** Polls `check` until it holds (at most ~10 s): deliveries are asynchronous. */
+export async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { requireSeller, type Context, type Plugin, type PluginScope } from '../../src/plugin';
+
+export const PLUGIN_NAME = 'webhooks';
+
+/** The most attempts a seller may configure per endpoint and event. */
+export const MAX_ATTEMPTS = 20;
+
+/** A seller's settings, validated on pluginInstall / pluginConfigure. */
+export const webhookConfig = z.object({
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ATTEMPTS)
+    .default(8)
+    .describe('Attempts per endpoint and event before the delivery is marked failed (retries back off exponentially).'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(15_000)
+    .default(5_000)
+    .describe('How long an endpoint has to answer, ms; no answer in time is a failed attempt.'),
+});
+
+export type WebhookConfig = z.infer<typeof webhookConfig>;
+
+/**
+ * The calling seller's scope of this plugin (FORBIDDEN unless it installed it). The plugin is looked
+ * up in the context rather than imported from index.ts, which imports the resolvers (an import cycle).
+ */
+export function sellerScope(ctx: Context, keyScope?: 'settings:write'): Promise<PluginScope<WebhookConfig>> {
+  const sellerId = requireSeller(ctx.viewer, keyScope);
+  const plugin = ctx.plugins.get(PLUGIN_NAME) as Plugin<WebhookConfig> | undefined;
+  if (!plugin) throw new Error(`${PLUGIN_NAME} is not offered by this deployment`);
+  return plugin.scope(ctx, sellerId);
+}

@@ -1,0 +1,138 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Payload, connectionType, idOf, toGlobalId } from '../../src/plugin';
+import type { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
+
+/** The plugin's object types aren't in the core's NodeType list; global IDs encode them the same way. */
+type NodeType = Parameters<typeof toGlobalId>[0];
+const ENDPOINT = 'WebhookEndpoint' as NodeType;
+const DELIVERY = 'WebhookDelivery' as NodeType;
+
+/** The uuid of a WebhookEndpoint global ID, or null. */
+export const endpointUuid = (id: string): string | null => idOf(id, ENDPOINT);
+
+export enum WebhookDeliveryStatus {
+  SUCCEEDED = 'succeeded',
+  RETRYING = 'retrying',
+  FAILED = 'failed',
+}
+registerEnumType(WebhookDeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'SUCCEEDED: 2xx. RETRYING: this attempt failed, another follows with backoff. FAILED: it failed and was the last attempt.',
+});
+
+@ObjectType({ simpleResolvers: true, description: "A URL of the seller's system that receives signed events (webhooks plugin)." })
+export class WebhookEndpoint {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  url!: string;
+
+  @Field(() => [String], { description: 'Event types it receives: `order.paid`, prefixes like `order.*`, or `*` for all.' })
+  events!: string[];
+
+  @Field({ description: 'Inactive endpoints receive nothing, retries included.' })
+  active!: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'Until then the secret before the last rotation still signs (a second v1).' })
+  previousSecretExpiresAt!: Date | null;
+
+  @Field()
+  createdAt!: Date;
+}
+
+export function toEndpoint(e: WebhookEndpointEntity): WebhookEndpoint {
+  const overlap = e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date();
+  return {
+    id: toGlobalId(ENDPOINT, e.id),
+    url: e.url,
+    events: e.events,
+    active: e.active,
+    previousSecretExpiresAt: overlap ? e.previousSecretExpiresAt : null,
+    createdAt: e.createdAt,
+  };
+}
+
+@ObjectType({ simpleResolvers: true, description: 'One attempt to deliver one event to one endpoint.' })
+export class WebhookDelivery {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  endpointId!: string;
+
+  /** The endpoint's uuid, for the `endpoint` field's loader. */
+  endpointUuid!: string;
+
+  @Field({ description: 'The Zoco-Event-Id header: the same on every attempt, for deduplication.' })
+  eventId!: string;
+
+  @Field()
+  eventType!: string;
+
+  @Field({ description: "The endpoint's URL at the time of this attempt." })
+  url!: string;
+
+  @Field(() => Int, { description: '1 for the first attempt.' })
+  attempt!: number;
+
+  @Field(() => WebhookDeliveryStatus)
+  status!: WebhookDeliveryStatus;
+
+  @Field(() => Int, { nullable: true, description: "The endpoint's HTTP status; null when it did not answer." })
+  responseStatus!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The first kilobyte of the answer.' })
+  responseBody!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the attempt failed: HTTP status, timeout, connection error.' })
+  error!: string | null;
+
+  @Field(() => Int)
+  durationMs!: number;
+
+  @Field()
+  createdAt!: Date;
+}
+
+export function toDelivery(d: WebhookDeliveryEntity): WebhookDelivery {
+  return {
+    id: toGlobalId(DELIVERY, d.id),
+    endpointId: toGlobalId(ENDPOINT, d.endpointId),
+    endpointUuid: d.endpointId,
+    eventId: String(d.eventId),
+    eventType: d.eventType,
+    url: d.url,
+    attempt: d.attempt,
+    status: d.status as WebhookDeliveryStatus,
+    responseStatus: d.responseStatus,
+    responseBody: d.responseBody,
+    error: d.error,
+    durationMs: d.durationMs,
+    createdAt: d.createdAt,
+  };
+}
+
+@ObjectType()
+export class WebhookDeliveryConnection extends connectionType('WebhookDelivery', WebhookDelivery) {}
+
+@ObjectType({ simpleResolvers: true })
+export class WebhookEndpointPayload extends Payload {
+  @Field(() => WebhookEndpoint, { nullable: true })
+  endpoint?: WebhookEndpoint;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class WebhookEndpointSecretPayload extends Payload {
+  @Field(() => WebhookEndpoint, { nullable: true })
+  endpoint?: WebhookEndpoint;
+
+  @Field(() => String, { nullable: true, description: 'The signing secret, shown only here: store it now.' })
+  secret?: string;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class WebhookEndpointDeletePayload extends Payload {
+  @Field(() => ID, { nullable: true })
+  deletedId?: string;
+}
