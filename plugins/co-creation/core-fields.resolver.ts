@@ -1,0 +1,25 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Product, Seller, type Context } from '../../src/plugin';
+import { proposalByProductId } from './proposal.loaders';
+import { CoCreationProposalsArgs } from './proposal.inputs';
+import { listProposals } from './proposal.service';
+import { CoCreationProposal, CoCreationProposalConnection, toProposal } from './proposal.type';
+
+// The host makes both fields null where the object's seller has not installed co-creation.
+
+@Resolver(() => Seller)
+export class SellerProposalsResolver {
+  @FieldResolver(() => CoCreationProposalConnection, { nullable: true, description: 'Designs customers proposed to this seller (co-creation plugin).' })
+  coCreationProposals(@Ctx() ctx: Context, @Root() seller: Seller, @Args() args: CoCreationProposalsArgs) {
+    return listProposals(ctx, seller.uuid, args);
+  }
+}
+
+@Resolver(() => Product)
+export class ProductProposalResolver {
+  @FieldResolver(() => CoCreationProposal, { nullable: true, description: 'The customer proposal this product was made from (co-creation plugin).' })
+  async coCreatedFrom(@Ctx() ctx: Context, @Root() product: Product): Promise<CoCreationProposal | null> {
+    const row = await proposalByProductId(ctx).load(product.uuid);
+    return row ? toProposal(row) : null;
+  }
+}

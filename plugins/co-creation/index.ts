@@ -1,0 +1,31 @@
+import { definePlugin } from '../../src/plugin';
+import { coCreationConfig } from './co-creation.config';
+import { PLUGIN_NAME } from './co-creation.plugin';
+import { ProductProposalResolver, SellerProposalsResolver } from './core-fields.resolver';
+import { CoCreation1763930000000 } from './migrations/1763930000000-co-creation';
+import { ProposalEntity } from './proposal.entity';
+import { ProposalResolver } from './proposal.resolver';
+import { findProposal } from './proposal.service';
+import { toProposal } from './proposal.type';
+import { VoteEntity } from './vote.entity';
+
+/** Customers propose designs to a seller, other customers vote, and the seller makes the approved ones. */
+export default definePlugin({
+  name: PLUGIN_NAME,
+  version: '1.0.0',
+  compatibility: '^1.0.0',
+  description:
+    'Customers propose designs to you and vote on each other’s; at your vote threshold a proposal is approved and you are notified, then you can make it a product taking pre-orders.',
+  config: coCreationConfig,
+  permissions: ['catalog:read', 'catalog:write'],
+  // Parents first: purging deletes in reverse.
+  entities: [ProposalEntity, VoteEntity],
+  migrations: [CoCreation1763930000000],
+  resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver],
+  nodes: {
+    CoCreationProposal: async (ctx, id) => {
+      const row = await findProposal(ctx, id);
+      return row && toProposal(row);
+    },
+  },
+});

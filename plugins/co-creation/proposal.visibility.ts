@@ -1,0 +1,13 @@
+import type { Context } from '../../src/plugin';
+import type { ProposalEntity } from './proposal.entity';
+
+/** The seller a proposal was made to, or the operator: they see every status and decide. */
+export function isProposalSeller(ctx: Context, sellerId: string): boolean {
+  return ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerId);
+}
+
+/** Rejected proposals stay between the seller and their author; every other status is public. */
+export function canSeeProposal(ctx: Context, p: ProposalEntity): boolean {
+  if (p.status !== 'rejected') return true;
+  return isProposalSeller(ctx, p.sellerId) || (ctx.viewer.kind === 'customer' && ctx.viewer.customerId === p.customerId);
+}

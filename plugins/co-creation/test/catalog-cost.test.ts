@@ -1,0 +1,52 @@
+import { seedDatabase, type SeedResult } from '../../../src/seed/seed';
+import { statementCount } from '../../../src/db/data-source';
+import { toGlobalId } from '../../../src/core/global-id';
+import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
+import { insertCustomers } from '../../../test/helpers/customers';
+import coCreation from '../index';
+import { CONVERT, INSTALL, propose, voteBy } from './co-creation.fixtures';
+
+let t: TestApp;
+let seed: SeedResult;
+beforeAll(async () => {
+  // A slow poll keeps the host's retry poller out of the statement counts.
+  t = await startTestApp({ plugins: [coCreation], migrateOnStart: true, eventPollIntervalMs: 60_000 });
+  seed = await seedDatabase(t.app.dataSource, 'small');
+});
+afterAll(() => t.stop());
+
+const page = (withProposal: boolean) => `query ($first: Int!) {
+  products(first: $first) { nodes { id title ${withProposal ? 'coCreatedFrom { title votes voteThreshold viewerHasVoted }' : ''} } }
+}`;
+
+async function cost(query: string, first: number, token?: string) {
+  const before = statementCount(t.app.dataSource);
+  const data = await t.data(query, { first }, token);
+  expect(data.products.nodes).toHaveLength(first);
+  return { statements: statementCount(t.app.dataSource) - before, nodes: data.products.nodes as any[] };
+}
+
+describe('Product.coCreatedFrom on a catalog page', () => {
+  it('costs a constant number of statements for 10 and 50 products, installed or not', async () => {
+    const base = (await cost(page(false), 10)).statements;
+    const none = [await cost(page(true), 10), await cost(page(true), 50)];
+    expect(none.map((c) => c.statements)).toEqual([base + 1, base + 1]);
+
+    const [author, voter] = await insertCustomers(t, 2);
+    for (const s of seed.sellers.slice(0, 5)) {
+      const res = await t.data(INSTALL, { input: { plugin: 'co-creation', config: { voteThreshold: 1 } } }, s.apiKey);
+      expect(res.pluginInstall.userErrors).toEqual([]);
+    }
+    const maker = seed.sellers[0]!;
+    const id = await propose(t, author!, { id: toGlobalId('Seller', maker.id), slug: maker.slug, key: maker.apiKey }, 'Community lamp');
+    await voteBy(t, id, [voter!]);
+    const converted = await t.data(CONVERT, { input: { proposalId: id, price: { amount: 3000, currency: 'EUR' }, preorderStock: 20 } }, maker.apiKey);
+    expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
+
+    const some = [await cost(page(true), 10, voter!.token), await cost(page(true), 50, voter!.token)];
+    expect(some.map((c) => c.statements)).toEqual([base + 3, base + 3]);
+    expect(some[1]!.nodes.filter((n) => n.coCreatedFrom)).toEqual([
+      { id: converted.coCreationProposalConvert.product.id, title: 'Community lamp', coCreatedFrom: { title: 'Community lamp', votes: 1, voteThreshold: 1, viewerHasVoted: true } },
+    ]);
+  });
+});
