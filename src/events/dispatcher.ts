@@ -34,7 +34,8 @@ interface OutboxRow {
 
 /**
  * Delivers outbox rows to handlers after commit (the transactional outbox pattern). Rows are claimed
- * with FOR UPDATE SKIP LOCKED, so several processes (`zoco worker`, API instances) can dispatch at once.
+ * with FOR NO KEY UPDATE SKIP LOCKED (a handler inserting a row that references the event, like
+ * plugin_retry, takes KEY SHARE and would wait for FOR UPDATE forever), so several processes (`zoco worker`, API instances) can dispatch at once.
  * It uses its own small pool: delivery never competes with requests for connections.
  */
 export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 1_000, maxAttempts = 10 }: DispatcherOptions): Dispatcher {

@@ -18,7 +18,7 @@ export interface CheckoutCart {
 }
 
 /**
- * Locks the cart (FOR UPDATE, until `tx` ends) for a checkout: nothing changes under it, and a second
+ * Locks the cart (FOR NO KEY UPDATE, until `tx` ends) for a checkout: nothing changes under it, and a second
  * checkout of the same cart waits, then finds it completed. The rule is the carts' own: a customer may
  * check out its own cart or a guest cart. Failures are UserErrors on ['input', 'cartId']: NOT_FOUND for a
  * cart the viewer may not use, INVALID_STATE when it is no longer active, INVALID when it is empty.

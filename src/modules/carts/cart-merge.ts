@@ -19,11 +19,11 @@ interface MovingLine {
  * sign-in. The caller commits `tx` and then kicks ctx.events.
  */
 export async function mergeGuestCart(ctx: Context, tx: EntityManager, guestCartUuid: string, customerUuid: string): Promise<void> {
-  const guestRows: CartRow[] = await tx.query(`SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR UPDATE`, [guestCartUuid]);
+  const guestRows: CartRow[] = await tx.query(`SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [guestCartUuid]);
   const guest = guestRows[0] && toCart(guestRows[0]);
   if (!guest || guest.customerUuid !== null || guest.status !== 'active') return;
   const ownRows: CartRow[] = await tx.query(
-    `SELECT ${CART_COLUMNS} FROM cart c WHERE c.customer_id = $1 AND c.status = 'active' FOR UPDATE`,
+    `SELECT ${CART_COLUMNS} FROM cart c WHERE c.customer_id = $1 AND c.status = 'active' FOR NO KEY UPDATE`,
     [customerUuid],
   );
   const own = ownRows[0] && toCart(ownRows[0]);

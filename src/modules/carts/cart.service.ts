@@ -98,7 +98,7 @@ async function openCustomerCart(tx: EntityManager, customerUuid: string, currenc
   );
   if (inserted[0]) return toCart(inserted[0]);
   const rows: CartRow[] = await tx.query(
-    `SELECT ${CART_COLUMNS} FROM cart c WHERE c.customer_id = $1 AND c.status = 'active' FOR UPDATE`,
+    `SELECT ${CART_COLUMNS} FROM cart c WHERE c.customer_id = $1 AND c.status = 'active' FOR NO KEY UPDATE`,
     [customerUuid],
   );
   return toCart(rows[0]!);

@@ -55,7 +55,7 @@ async function ownListing(ctx: Context, tx: EntityManager, globalId: string, fie
   const uuid = idOf(globalId, 'Listing');
   if (!uuid) fail(field, `${field} is not a valid Listing ID.`, ErrorCode.INVALID_ID);
   const rows: ListingRow[] = await tx.query(
-    `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = $1 FOR UPDATE OF l`,
+    `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = $1 FOR NO KEY UPDATE OF l`,
     [uuid],
   );
   const listing = rows[0] ? toListing(rows[0]) : null;

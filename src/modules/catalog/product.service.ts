@@ -41,7 +41,7 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
 async function editableProduct(ctx: Context, tx: EntityManager, globalId: string, field: string): Promise<Product> {
   const uuid = idOf(globalId, 'Product');
   if (!uuid) fail(field, `${field} is not a valid Product ID.`, ErrorCode.INVALID_ID);
-  const rows: ProductRow[] = await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1 FOR UPDATE`, [uuid]);
+  const rows: ProductRow[] = await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1 FOR NO KEY UPDATE`, [uuid]);
   const product = rows[0] ? toProduct(rows[0]) : null;
   if (!product || !canSeeProduct(ctx.viewer, product)) fail(field, 'Product not found.', ErrorCode.NOT_FOUND);
   if (!canEditProduct(ctx.viewer, product)) {

@@ -68,7 +68,8 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
 }
 
 async function lockListings(tx: EntityManager, ids: string[]): Promise<Map<string, ListingForSale>> {
-  // Locked in id order so concurrent checkouts of overlapping carts can't deadlock.
+  // Locked in id order so concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so
+  // inserts that merely reference a listing (cart and order lines' foreign keys) don't wait for us.
   const rows: ListingForSale[] = await tx.query(
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId", l.sku, l.price,
             l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
@@ -81,7 +82,7 @@ async function lockListings(tx: EntityManager, ids: string[]): Promise<Map<strin
        LEFT JOIN category c ON c.id = p.category_id
       WHERE l.id = ANY($1)
       ORDER BY l.id
-        FOR UPDATE OF l`,
+        FOR NO KEY UPDATE OF l`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));

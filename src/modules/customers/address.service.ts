@@ -45,7 +45,7 @@ export async function createAddress(ctx: Context, input: CustomerAddressCreateIn
   v.done();
   return ctx.db.transaction(async (tx) => {
     // Serialises a customer's address changes, so "first address becomes default" holds under concurrency.
-    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR UPDATE', [customerId]);
+    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
     const count = await tx.count(CustomerAddressEntity, { where: { customerId } });
     if (count >= MAX_ADDRESSES) fail('address', `At most ${MAX_ADDRESSES} addresses.`, ErrorCode.INVALID);
     const address = tx.create(CustomerAddressEntity, { ...data, customerId });

@@ -38,7 +38,7 @@ export async function addPaymentMethod(ctx: Context, input: PaymentMethodAddInpu
   const card = await provider!.describe(input.token);
   if (!card) fail('token', 'The payment provider does not know this token.', ErrorCode.INVALID);
   return ctx.db.transaction(async (tx) => {
-    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR UPDATE', [customerId]);
+    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
     const count = await tx.count(PaymentMethodEntity, { where: { customerId } });
     const method = tx.create(PaymentMethodEntity, { customerId, provider: input.provider, token: input.token, ...card });
     if (input.makeDefault || count === 0) await makeDefault(tx, method);
@@ -50,7 +50,7 @@ export async function addPaymentMethod(ctx: Context, input: PaymentMethodAddInpu
 export async function setDefaultPaymentMethod(ctx: Context, globalId: string) {
   const customerId = requireCustomer(ctx.viewer);
   return ctx.db.transaction(async (tx) => {
-    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR UPDATE', [customerId]);
+    await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
     const method = await ownPaymentMethod(tx, customerId, globalId, ['input', 'id']);
     await makeDefault(tx, method);
     await tx.save(method);

@@ -41,7 +41,7 @@ export async function exportCustomerData(ctx: Context) {
 export async function eraseCustomer(ctx: Context, input: CustomerEraseInput) {
   const customerId = requireCustomer(ctx.viewer);
   return ctx.db.transaction(async (tx) => {
-    const [customer] = await tx.query('SELECT email FROM customer WHERE id = $1 AND erased_at IS NULL FOR UPDATE', [customerId]);
+    const [customer] = await tx.query('SELECT email FROM customer WHERE id = $1 AND erased_at IS NULL FOR NO KEY UPDATE', [customerId]);
     if (!customer) fail(null, 'Customer not found.', ErrorCode.NOT_FOUND);
     if (customer.email.toLowerCase() !== input.confirmEmail.trim().toLowerCase()) {
       fail('confirmEmail', 'Type your email to confirm the erasure.', ErrorCode.INVALID);

@@ -49,7 +49,7 @@ export async function lockOrder(tx: EntityManager, orderId: string): Promise<Ord
             coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
             c.name AS "customerName", c.email AS "customerEmail"
        FROM orders o JOIN seller s ON s.id = o.seller_id JOIN customer c ON c.id = o.customer_id
-      WHERE o.id = $1 FOR UPDATE OF o`,
+      WHERE o.id = $1 FOR NO KEY UPDATE OF o`,
     [orderId],
   );
   const r = rows[0];

@@ -16,7 +16,7 @@ import type { OrderCancelInput, OrderFulfillInput } from './order.inputs';
 async function lockOrder(ctx: Context, tx: EntityManager, globalId: string, action: OrderAction): Promise<Order> {
   const uuid = idOf(globalId, 'Order');
   if (!uuid) fail('id', 'id is not a valid Order ID.', ErrorCode.INVALID_ID);
-  const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`, [uuid]);
+  const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR NO KEY UPDATE`, [uuid]);
   const order = rows[0] ? toOrder(rows[0]) : null;
   if (!order || !canSeeOrder(ctx.viewer, order)) fail('id', 'Order not found.', ErrorCode.NOT_FOUND);
   if (!nextState(order.state, action)) {
@@ -114,7 +114,7 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
 async function recordRefund(tx: EntityManager, order: Order): Promise<{ provider: string; reference: string; amount: number } | null> {
   const [payment] = await tx.query(
     `SELECT id, provider, provider_ref AS "providerRef", amount, refunded_amount AS "refundedAmount"
-       FROM payment WHERE checkout_id = $1 FOR UPDATE`,
+       FROM payment WHERE checkout_id = $1 FOR NO KEY UPDATE`,
     [order.checkoutUuid],
   );
   if (!payment) return null;

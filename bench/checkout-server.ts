@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../src/app';
+import { createTokenIssuer } from '../src/auth/tokens';
+import { toGlobalId } from '../src/core/global-id';
+import { seedDatabase } from '../src/seed/seed';
+import { childOptions, failToParent, serveParent } from './child-process';
+
+export interface CheckoutServerOptions {
+  dataDir: string;
+  embeddedPgPort: number;
+  databaseUrl?: string;
+  buyers: number;
+  /** Listings bought from, per seller: few, so buyers contend for the same rows. */
+  hotListingsPerSeller: number;
+}
+
+export interface CheckoutServerInfo {
+  url: string;
+  tokens: string[];
+  /** Hot listings' global IDs grouped by seller, for 3-seller carts. */
+  listingsBySeller: string[][];
+}
+
+/** The real app with the small demo marketplace, buyers with a saved address and card, and stock to sell. */
+async function main(): Promise<void> {
+  const options = childOptions<CheckoutServerOptions>();
+  const app = await createApp({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'warn',
+    dataDir: options.dataDir,
+    embeddedPgPort: options.embeddedPgPort,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
+  const db = app.dataSource;
+  await seedDatabase(db, 'small');
+  const hot: { id: string; sellerId: string }[] = await db.query(
+    `SELECT id, seller_id AS "sellerId" FROM (
+       SELECT l.id, l.seller_id, row_number() OVER (PARTITION BY l.seller_id ORDER BY l.id) AS n
+         FROM listing l JOIN seller s ON s.id = l.seller_id JOIN product p ON p.id = l.product_id
+        WHERE s.status = 'active' AND p.status = 'active' AND l.status = 'active') x
+      WHERE n <= $1`,
+    [options.hotListingsPerSeller],
+  );
+  // Enough stock for the whole run; the oversell check compares it with what was sold.
+  await db.query('UPDATE listing SET stock = 1000000 WHERE id = ANY($1)', [hot.map((h) => h.id)]);
+  await db.query(`CREATE TABLE bench_initial_stock AS SELECT id, stock FROM listing WHERE id = ANY($1)`, [hot.map((h) => h.id)]);
+  const ids = Array.from({ length: options.buyers }, () => randomUUID());
+  await db.query(
+    `INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@bench.example', 'Bench buyer', 'x' FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
+  await db.query(
+    `INSERT INTO customer_address (customer_id, name, line1, city, postal_code, country, is_default_shipping, is_default_billing)
+     SELECT id, 'Bench buyer', 'Calle Mayor 1', 'Madrid', '28013', 'ES', true, true FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
+  await db.query(
+    `INSERT INTO payment_method (customer_id, provider, token, brand, last4, exp_month, exp_year, is_default)
+     SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
+  await db.query('VACUUM ANALYZE');
+  const tokens = createTokenIssuer(app.config.jwtSecret);
+  const bySeller = new Map<string, string[]>();
+  for (const h of hot) bySeller.set(h.sellerId, [...(bySeller.get(h.sellerId) ?? []), toGlobalId('Listing', h.id)]);
+  const info: CheckoutServerInfo = {
+    url: app.url,
+    tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken(id)).token)),
+    listingsBySeller: [...bySeller.values()],
+  };
+  serveParent(
+    info,
+    {
+      /** Every hot listing's stock must equal its initial stock minus what orders took, and be ≥ 0. */
+      async oversell() {
+        const [row] = await db.query(
+          `SELECT count(*) FILTER (WHERE l.stock < 0 OR l.stock <> i.stock - coalesce(sold.q, 0))::int AS wrong,
+                  coalesce(sum(sold.q), 0)::int AS sold
+             FROM listing l JOIN bench_initial_stock i ON i.id = l.id
+             LEFT JOIN (SELECT ol.listing_id, sum(ol.quantity) AS q FROM order_line ol JOIN orders o ON o.id = ol.order_id
+                         WHERE o.state <> 'cancelled' GROUP BY ol.listing_id) sold ON sold.listing_id = l.id`,
+        );
+        return row;
+      },
+    },
+    () => app.stop(),
+  );
+}
+
+main().catch(failToParent);

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startChild } from './child-process';
+import type { CheckoutServerInfo, CheckoutServerOptions } from './checkout-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    buyers: { type: 'string', default: '20' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(args.seconds);
+const buyers = Number(args.buyers);
+
+const MADRID = { name: 'Bench buyer', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+const CART = `mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id } userErrors { code message } } }`;
+const CHECKOUT = `mutation ($input: CheckoutCompleteInput!) {
+  checkoutComplete(input: $input) { checkout { id orders { id } } userErrors { code message } } }`;
+const BUY_NOW = `mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { id } userErrors { code message } } }`;
+
+async function gql(url: string, token: string, query: string, variables: object): Promise<any> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+interface Phase {
+  done: number;
+  failed: number;
+  failures: Record<string, number>;
+  latencies: number[];
+  seconds: number;
+}
+
+/** `buyers` closed loops for `seconds`: each runs `one` again as soon as it finishes. */
+async function phase(one: (buyer: number, i: number) => Promise<string | null>): Promise<Phase> {
+  const result: Phase = { done: 0, failed: 0, failures: {}, latencies: [], seconds };
+  const deadline = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: buyers }, async (_, buyer) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const started = performance.now();
+        const failure = await one(buyer, i).catch((err: Error) => err.message.slice(0, 80));
+        if (failure) {
+          result.failed++;
+          result.failures[failure] = (result.failures[failure] ?? 0) + 1;
+        } else {
+          result.done++;
+          result.latencies.push(performance.now() - started);
+        }
+      }
+    }),
+  );
+  result.latencies.sort((a, b) => a - b);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.join(ROOT, 'bench/.data-checkout');
+  rmSync(dataDir, { recursive: true, force: true });
+  const server = await startChild<CheckoutServerInfo>('checkout-server.js', {
+    dataDir,
+    embeddedPgPort: 54340,
+    buyers,
+    hotListingsPerSeller: 3,
+  } satisfies CheckoutServerOptions);
+  const { url, tokens, listingsBySeller } = server.info;
+  try {
+    // Three sellers per cart, rotating, so every checkout makes three orders and three invoices.
+    const cartLines = (buyer: number, i: number) =>
+      [0, 1, 2].map((k) => {
+        const seller = listingsBySeller[(buyer + i + k * 3) % listingsBySeller.length]!;
+        return { listingId: seller[(buyer + i) % seller.length]!, quantity: 1 };
+      });
+    let cartMs = 0;
+    const checkout = await phase(async (buyer, i) => {
+      const t0 = performance.now();
+      const cart = await gql(url, tokens[buyer]!, CART, { input: { lines: cartLines(buyer, i) } });
+      cartMs += performance.now() - t0;
+      if (cart.cartCreate.userErrors.length) return cart.cartCreate.userErrors[0].code;
+      const done = await gql(url, tokens[buyer]!, CHECKOUT, {
+        input: { cartId: cart.cartCreate.cart.id, paymentToken: 'tok_visa', idempotencyKey: randomUUID(), shippingAddress: MADRID },
+      });
+      const errors = done.checkoutComplete.userErrors;
+      return errors.length ? errors[0].code : done.checkoutComplete.checkout.orders.length === 3 ? null : 'NOT_3_ORDERS';
+    });
+    const all = listingsBySeller.flat();
+    const buyNow = await phase(async (buyer, i) => {
+      const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
+      return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
+    });
+    const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
+    const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);
+    const buyNowP = (p: number) => percentile(buyNow.latencies, p).toFixed(1);
+    const lines = [
+      `| scenario | completed | per second | p50 ms | p99 ms | failed |`,
+      `|---|---:|---:|---:|---:|---:|`,
+      `| 3-seller cart: cartCreate + checkoutComplete | ${checkout.done} | ${(checkout.done / seconds).toFixed(1)} checkouts/s | ${checkoutP(50)} | ${checkoutP(99)} | ${checkout.failed} |`,
+      `| buyNow (one click) | ${buyNow.done} | ${(buyNow.done / seconds).toFixed(1)} /s | ${buyNowP(50)} | ${buyNowP(99)} | ${buyNow.failed} |`,
+      '',
+      `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
+      `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, checkout.done + checkout.failed)).toFixed(1)} ms per cart on average.`,
+      checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
+    ];
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    const section = [
+      '<!-- checkout-bench -->',
+      '## Issue 3: checkout throughput and one-click latency',
+      '',
+      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, embedded PostgreSQL, the small demo marketplace with 3 hot listings per seller).`,
+      `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,
+      '',
+      ...lines,
+      '<!-- /checkout-bench -->',
+    ].join('\n');
+    console.log(section);
+    const resultsFile = path.join(ROOT, 'bench/RESULTS.md');
+    if (!args['no-write']) {
+      const existing = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmarks\n';
+      const stripped = existing.replace(/\n?<!-- checkout-bench -->[\s\S]*<!-- \/checkout-bench -->\n?/, '\n');
+      writeFileSync(resultsFile, `${stripped.trimEnd()}\n\n${section}\n`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
