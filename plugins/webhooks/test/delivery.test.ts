@@ -2,16 +2,29 @@ import { createHmac } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { createSeller } from '../../../test/helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
+import { z } from 'zod';
+import { definePlugin } from '../../../src/plugin';
 import webhooks from '../index';
 import { startReceiver, type Call, type Receiver } from './receiver';
 import { verifyZocoSignature } from './verify-signature';
 import { DELIVERIES, buy, createEndpoint, sellerListing, until, webhookSeller } from './webhook-fixtures';
 
+/** Another plugin with an event of its own, as co-creation has `co-creation.threshold-reached`. */
+const echo = definePlugin({
+  name: 'test-echo',
+  version: '1.0.0',
+  compatibility: '^1.0.0',
+  description: 'Emits test-echo.echoed after order.paid (webhooks tests).',
+  config: z.object({}),
+  permissions: [],
+  on: { 'order.paid': (event, scope) => scope.emit('echoed', { orderId: (event.payload as { orderId: string }).orderId }) },
+});
+
 let t: TestApp;
 let receiver: Receiver;
 let buyer: TestCustomer;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [webhooks], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  t = await startTestApp({ plugins: [webhooks, echo], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
   receiver = await startReceiver();
   [buyer] = (await insertCustomers(t, 1)) as [TestCustomer];
 });
@@ -100,6 +113,15 @@ describe('webhook delivery', () => {
     expect(receiver.calls('/seller-a').every((c) => c.json.data['sellerId'] === a.id)).toBe(true);
     const logOfB = (await t.data(DELIVERIES, {}, b.key)).webhookDeliveries.nodes;
     expect(logOfB.every((e: any) => e.url === receiver.url('/seller-b'))).toBe(true);
+  });
+
+  it("delivers other plugins' events of the seller too", async () => {
+    const seller = await webhookSeller(t);
+    await t.data('mutation { pluginInstall(input: { plugin: "test-echo" }) { userErrors { code } } }', {}, seller.key);
+    await createEndpoint(t, seller.key, receiver.url('/echo'), ['test-echo.*']);
+    const orderId = await buy(t, buyer, seller.listingId);
+    await until(() => receiver.calls('/echo').length === 1, 'the other plugin’s event');
+    expect(receiver.calls('/echo')[0]!.json).toMatchObject({ type: 'test-echo.echoed', data: { orderId, sellerId: seller.id } });
   });
 
   it('signs with the new secret after a rotation, and with the old one beside it during the overlap', async () => {
