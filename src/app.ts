@@ -107,7 +107,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
   };
-  pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs });
+  if (plugins.length) {
+    pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
+  }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const apollo = createApollo(schema, config, log, { jit });
   await apollo.start();

@@ -25,8 +25,8 @@ const envSchema = z.object({
   ZOCO_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   ZOCO_PLUGINS: z
     .string()
-    .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages')
-    .default(''),
+    .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
+    .default('co-creation,loyalty-points,webhooks'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -96,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     migrateOnStart: e.ZOCO_MIGRATE_ON_START,
     currency: e.ZOCO_CURRENCY,
     limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
-    pluginNames: e.ZOCO_PLUGINS ? e.ZOCO_PLUGINS.split(',') : [],
+    pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -32,8 +32,11 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
+      pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       logLevel: 'info',
     });
+    expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);
+    expect(loadConfig({ ZOCO_PLUGINS: 'webhooks,@acme/zoco-gift-wrap' }).pluginNames).toEqual(['webhooks', '@acme/zoco-gift-wrap']);
   });
 
   it('reads and converts the variables, treating empty ones as unset', () => {

@@ -14,7 +14,7 @@ export function availablePlugins(ctx: Context): AvailablePlugin[] {
     version: p.version,
     description: p.description,
     permissions: [...p.permissions],
-    configSchema: z.toJSONSchema(p.config, { unrepresentable: 'any' }) as Record<string, unknown>,
+    configSchema: z.toJSONSchema(p.config, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>,
   }));
 }
 

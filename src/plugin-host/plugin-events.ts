@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../events/event-types';
 import type { AppServices } from '../server/context';
@@ -12,6 +13,8 @@ export interface PluginEventsOptions {
   /** Runs of a failing handler before it gives up (its error stays visible to the seller). */
   maxAttempts?: number;
   pollIntervalMs?: number;
+  /** The polling of due retries runs on its own connection, off the app's pool and statement count. */
+  databaseUrl: string;
 }
 
 function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown> | undefined {
@@ -24,7 +27,8 @@ function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown
  * fails the request or the other plugins: its error is recorded on the seller's installation and it is
  * retried with exponential backoff from `plugin_retry`, until it succeeds or gives up.
  */
-export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttempts = 6, pollIntervalMs = 1_000 }: PluginEventsOptions) {
+export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttempts = 6, pollIntervalMs = 1_000, databaseUrl }: PluginEventsOptions) {
+  const poller = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'zoco-plugin-retries' });
   const log: Logger = app.log.child({ component: 'plugin-events' });
   const byName = new Map(plugins.map((p) => [p.name, p]));
 
@@ -40,6 +44,13 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.warn({ plugin: plugin.name, sellerId, eventId: event.id, err: message }, 'plugin event handler failed');
+      // The retry first: the installation reads FAILING as soon as its error shows.
+      await app.db.query(
+        `INSERT INTO plugin_retry (plugin, seller_id, event_id, next_attempt_at, last_error)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000), $5)
+         ON CONFLICT (plugin, seller_id, event_id) DO NOTHING`,
+        [plugin.name, sellerId, event.id, retryBaseMs, message.slice(0, 2000)],
+      );
       await app.db.query(
         'UPDATE plugin_installation SET failures = failures + 1, last_error = $3, last_error_at = now() WHERE plugin = $1 AND seller_id = $2',
         [plugin.name, sellerId, `${event.type}: ${message}`.slice(0, 2000)],
@@ -52,22 +63,11 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
   async function deliver(event: DomainEvent): Promise<void> {
     const sellerId = (event.payload as { sellerId?: unknown }).sellerId;
     if (typeof sellerId !== 'string') return;
-    for (const plugin of plugins) {
-      const error = await run(plugin, sellerId, event);
-      if (error !== null) {
-        await app.db.query(
-          `INSERT INTO plugin_retry (plugin, seller_id, event_id, next_attempt_at, last_error)
-           VALUES ($1, $2, $3, now() + make_interval(secs => $4::float8 / 1000), $5)
-           ON CONFLICT (plugin, seller_id, event_id) DO NOTHING`,
-          [plugin.name, sellerId, event.id, retryBaseMs, error.slice(0, 2000)],
-        );
-      }
-    }
+    for (const plugin of plugins) await run(plugin, sellerId, event);
   }
 
   async function retryDue(): Promise<void> {
-    const due: { id: string; plugin: string; sellerId: string; attempts: number; type: string; payload: unknown; createdAt: Date; eventId: string }[] =
-      await app.db.query(
+    const { rows: due } = await poller.query<{ id: string; plugin: string; sellerId: string; attempts: number; type: string; payload: unknown; createdAt: Date; eventId: string }>(
         `SELECT r.id, r.plugin, r.seller_id AS "sellerId", r.attempts, r.event_id AS "eventId", o.type, o.payload, o.created_at AS "createdAt"
            FROM plugin_retry r JOIN outbox o ON o.id = r.event_id
           WHERE r.gave_up_at IS NULL AND r.next_attempt_at <= now() ORDER BY r.next_attempt_at LIMIT 50`,
@@ -88,9 +88,9 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
       }
       const attempts = r.attempts + 1;
       await app.db.query(
-        `UPDATE plugin_retry SET attempts = $2, last_error = $3,
+        `UPDATE plugin_retry SET attempts = $2::int, last_error = $3,
                 next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
-                gave_up_at = CASE WHEN $2 >= $5 THEN now() END
+                gave_up_at = CASE WHEN $2::int >= $5::int THEN now() END
           WHERE id = $1`,
         [r.id, attempts, error.slice(0, 2000), retryBaseMs * 2 ** (attempts - 1), plugin.retry?.maxAttempts ?? maxAttempts],
       );
@@ -113,6 +113,7 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
     async stop(): Promise<void> {
       clearInterval(timer);
       await busy;
+      await poller.end();
     },
   };
 }

@@ -97,9 +97,9 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
     table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): ScopedTable<E> {
       const repo = em.getRepository(entity);
       return {
-        find: (where, order, options) => repo.find({ where: own(where as FindOptionsWhere<E>), order: order as never, take: options?.take }),
-        findOne: (where) => repo.findOne({ where: own(where as FindOptionsWhere<E>) }),
-        count: (where) => repo.count({ where: own(where as FindOptionsWhere<E>) }),
+        find: async (where, order, options) => repo.find({ where: own(where as FindOptionsWhere<E>), order: order as never, take: options?.take }),
+        findOne: async (where) => repo.findOne({ where: own(where as FindOptionsWhere<E>) }),
+        count: async (where) => repo.count({ where: own(where as FindOptionsWhere<E>) }),
         async insert(values) {
           // insert, not save: save reads first and turns into an UPDATE when the key exists, which would
           // silently overwrite a row another transaction committed in between.
