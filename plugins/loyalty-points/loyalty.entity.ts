@@ -12,7 +12,7 @@ export class LoyaltyAccount {
   customerId!: string;
 
   /** Points available to redeem; never negative. */
-  @Column('integer')
+  @Column('bigint')
   balance!: number;
 
   /** Store credit from redeemed points, minor units of `currency`, for the seller to honour. */
@@ -59,11 +59,11 @@ export class LoyaltyEntry {
   kind!: LoyaltyEntryKind;
 
   /** Signed change of the balance: positive for earn, negative for reverse and redeem. */
-  @Column('integer')
+  @Column('bigint')
   points!: number;
 
   /** reverse: points that could not be taken back because they had been redeemed already. */
-  @Column('integer', { default: 0 })
+  @Column('bigint', { default: 0 })
   shortfall!: number;
 
   /** redeem: store credit granted, minor units. */

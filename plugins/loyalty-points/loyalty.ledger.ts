@@ -53,8 +53,10 @@ export function post(scope: Scope, posting: Posting, decide: Decide): Promise<Po
     const accounts = tx.table(LoyaltyAccount);
     const { customerId } = posting;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const done = await previous(tx, posting);
+      // The account first: a posting commits its entry with the account's new version, so if this read
+      // already sees a racing posting, the entry read after it does too; if not, the CAS below fails.
       const account = await accounts.findOne({ customerId });
+      const done = await previous(tx, posting);
       if (done && account) return { entry: done, account, replayed: true };
       const change = await decide(tx, account);
       if (!change) return null;

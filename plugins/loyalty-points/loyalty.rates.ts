@@ -12,10 +12,9 @@ function minorDigits(currency: string): number {
   return d;
 }
 
-/** floor(a × b / c) for non-negative safe integers whose product stays below 2^53. */
+/** floor(a × b / c) for non-negative integers, exact even where a × b passes 2^53. */
 function mulDiv(a: number, b: number, c: number): number {
-  const product = a * b;
-  return (product - (product % c)) / c;
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }
 
 function gcd(a: number, b: number): number {
