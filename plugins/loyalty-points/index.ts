@@ -4,6 +4,7 @@ import { LoyaltyAccount, LoyaltyEntry } from './loyalty.entity';
 import { onOrderCancelled, onOrderPaid } from './loyalty.handlers';
 import { CustomerLoyaltyResolver, ListingLoyaltyResolver, LoyaltyBalanceResolver, LoyaltyRedeemResolver } from './loyalty.resolver';
 import { LoyaltyPoints1763931000000 } from './migrations/1763931000000-loyalty-points';
+import { LoyaltyPointsBigint1763931100000 } from './migrations/1763931100000-loyalty-points-bigint';
 
 export { LoyaltyAccount, LoyaltyEntry } from './loyalty.entity';
 export type { LoyaltyConfig } from './loyalty.config';
@@ -17,7 +18,7 @@ export default definePlugin({
   config: loyaltyConfig,
   permissions: ['orders:read'],
   entities: [LoyaltyAccount, LoyaltyEntry],
-  migrations: [LoyaltyPoints1763931000000],
+  migrations: [LoyaltyPoints1763931000000, LoyaltyPointsBigint1763931100000],
   resolvers: [CustomerLoyaltyResolver, LoyaltyBalanceResolver, ListingLoyaltyResolver, LoyaltyRedeemResolver],
   on: {
     'order.paid': onOrderPaid,
