@@ -101,13 +101,18 @@ function profiler(): Handlers {
  */
 export function serveParent(info: unknown, handlers: Handlers, stop: () => Promise<void>): void {
   const all: Handlers = { cpu: () => process.cpuUsage(), ...profiler(), ...handlers };
+  let stopping = false;
+  const finish = async () => {
+    if (stopping) return;
+    stopping = true;
+    await stop();
+    if (process.connected) process.disconnect();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  // A parent that died (Ctrl-C, a crash) must not leave servers and databases behind.
+  process.on('disconnect', finish);
   process.on('message', async (m: { id: number; method: string; arg?: unknown }) => {
-    if (m.method === 'stop') {
-      await stop();
-      process.disconnect();
-      setTimeout(() => process.exit(0), 5_000).unref();
-      return;
-    }
+    if (m.method === 'stop') return finish();
     try {
       const handler = all[m.method];
       if (!handler) throw new Error(`no handler ${m.method}`);

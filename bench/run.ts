@@ -50,36 +50,39 @@ async function post(url: string, body: string): Promise<{ status: number; text: 
   return { status: res.status, text: await res.text() };
 }
 
-type Scenario = Omit<LoadOptions, 'connections' | 'seconds' | 'warmupSeconds'>;
+type Scenario = Pick<LoadOptions, 'url' | 'body' | 'verify'>;
 
 /**
- * Warm-up, then the measured window. CPU per operation is the server process's CPU time (user +
- * system, all threads, read over IPC) over the window divided by the responses: autocannon's count,
- * or with `served` the child's own count (exact: autocannon drops the responses in flight at the end).
- * With --cpu-prof, a V8 profile of just that window.
+ * Warm-up, then the measured window on the same connections. CPU per operation is the server
+ * process's CPU time (user + system, all threads, read over IPC) over the window divided by the
+ * responses in it; likewise the embedded database's. With --cpu-prof, a V8 profile of the window.
  */
-async function measure(name: string, server: Child<unknown>, scenario: Scenario, served = false): Promise<Measured> {
-  await load({ ...scenario, connections, seconds: warmupSeconds, warmupSeconds: 0 });
-  if (args['cpu-prof']) await server.call('profileStart');
-  const served0 = served ? await server.call<number>('served') : 0;
-  const cpu0 = await server.call<NodeJS.CpuUsage>('cpu');
-  const db0 = databaseCpuMicros(pgDataDir);
-  const r = await load({ ...scenario, connections, seconds, warmupSeconds: 0 });
-  // Let the requests in flight finish, so their CPU and their count both land in the window.
-  if (served) await new Promise((resolve) => setTimeout(resolve, 500));
-  const cpu1 = await server.call<NodeJS.CpuUsage>('cpu');
-  const db1 = databaseCpuMicros(pgDataDir);
-  const ops = served ? (await server.call<number>('served')) - served0 : r.requests;
+async function measure(name: string, server: Child<unknown>, scenario: Scenario): Promise<Measured> {
+  let start: Promise<[NodeJS.CpuUsage, number | null]> | undefined;
+  const r = await load({
+    ...scenario,
+    connections,
+    seconds,
+    warmupSeconds,
+    onMeasureStart: () => {
+      start = (async () => {
+        if (args['cpu-prof']) await server.call('profileStart');
+        return [await server.call<NodeJS.CpuUsage>('cpu'), databaseCpuMicros(pgDataDir)];
+      })();
+    },
+  });
+  const [cpu1, db1] = [await server.call<NodeJS.CpuUsage>('cpu'), databaseCpuMicros(pgDataDir)];
+  const [cpu0, db0] = await start!;
   if (args['cpu-prof']) {
     mkdirSync(PROFILE_DIR, { recursive: true });
     await server.call('profileStop', path.join(PROFILE_DIR, `${name.replace(/\W+/g, '-')}.cpuprofile`));
   }
-  const cpuMicrosPerOp = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / ops;
-  const dbCpuMicrosPerOp = db0 === null || db1 === null ? null : (db1 - db0) / ops;
+  const cpuMicrosPerOp = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / r.requests;
+  const dbCpuMicrosPerOp = db0 === null || db1 === null ? null : (db1 - db0) / r.requests;
   const dbCpu = dbCpuMicrosPerOp === null ? '' : `, ${dbCpuMicrosPerOp.toFixed(0)} µs database CPU/op`;
   say(
-    `${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${cpuMicrosPerOp.toFixed(0)} µs server CPU/op${dbCpu}  ` +
-      `(${r.requests} responses, ${r.non2xx} non-2xx, ${r.badBodies} with errors/no data, ${r.errors} socket errors)`,
+    `${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${cpuMicrosPerOp.toFixed(0)} µs server CPU/op${dbCpu}  ` +
+      `(${r.requests} responses measured; ${r.non2xx} non-2xx, ${r.badBodies} with errors/no data, ${r.errors} socket errors in all)`,
   );
   return { ...r, cpuMicrosPerOp, dbCpuMicrosPerOp };
 }
@@ -120,13 +123,13 @@ async function countStatements(zoco: Child<ZocoServerInfo>): Promise<BenchResult
   return counts;
 }
 
-/** CPU per operation of a trivial query; the child counts the responses it finished, so none is missed. */
+/** CPU per operation of a trivial query through our stack or a raw handler. */
 async function frameworkTax(stack: TrivialOptions['stack']): Promise<Measured> {
   const child = await startChild<TrivialInfo>('trivial-server.js', { stack } satisfies TrivialOptions);
   try {
     const check = await post(child.info.url, graphqlBody(TRIVIAL));
     if (check.status !== 200 || !TRIVIAL_OK(check.text)) throw new Error(`trivial ${stack} failed: ${check.text.slice(0, 300)}`);
-    return await measure(`TRIVIAL ${stack}`, child, { url: child.info.url, body: graphqlBody(TRIVIAL), verify: TRIVIAL_OK }, true);
+    return await measure(`TRIVIAL ${stack}`, child, { url: child.info.url, body: graphqlBody(TRIVIAL), verify: TRIVIAL_OK });
   } finally {
     await child.stop();
   }

@@ -9,8 +9,8 @@ export interface ZocoServerOptions {
   /** An empty database to use; otherwise the embedded PostgreSQL in dataDir/pg. */
   databaseUrl?: string;
   embeddedPgPort: number;
-  /** false: graphql-js only, to see what graphql-jit buys. */
-  jit?: boolean;
+  /** false: graphql-js and type-graphql's resolver wrappers, to see what the fast paths buy. */
+  fastPaths?: boolean;
   /** false: use the database as it is (a second server on seeded data). */
   seed?: boolean;
 }
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     dataDir: options.dataDir,
     embeddedPgPort: options.embeddedPgPort,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    jit: options.jit ?? true,
+    fastPaths: options.fastPaths ?? true,
   });
   const started = Date.now();
   let seed: SeedResult;

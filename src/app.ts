@@ -35,8 +35,8 @@ export interface CreateAppOptions extends Partial<AppConfig> {
   paymentProviders?: PaymentProvider[];
   /** How often the event dispatcher polls the outbox, ms. */
   eventPollIntervalMs?: number;
-  /** Execute hot queries with graphql-jit (default); false: graphql-js only, to compare. */
-  jit?: boolean;
+  /** graphql-jit for hot queries and direct resolver calls (default); false: graphql-js and type-graphql's wrappers only, to compare. */
+  fastPaths?: boolean;
   /** The plugins this deployment offers its sellers (validated at start). */
   plugins?: AnyPlugin[];
   /** First retry of a failed plugin event handler after this many ms (doubling). */
@@ -57,7 +57,7 @@ export interface App {
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, jit, plugins = [], pluginRetryBaseMs, ...overrides } =
+  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, ...overrides } =
     options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
@@ -85,7 +85,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     throw err;
   }
 
-  const schema = prepared.schema();
+  const schema = prepared.schema({ direct: fastPaths });
   const tokens = createTokenIssuer(config.jwtSecret);
   const handlers: Record<string, EventHandler[]> = {};
   for (const m of modules) {
@@ -111,7 +111,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
-  const apollo = createApollo(schema, config, log, { jit });
+  const apollo = createApollo(schema, config, log, { jit: fastPaths });
   await apollo.start();
 
   let ready = false;

@@ -22,7 +22,7 @@ export interface PreparedPlugins {
   modules: ModuleDefinition[];
   migrations: (new () => MigrationInterface)[];
   /** The schema with every plugin, its fields acting only for installing sellers. */
-  schema(): GraphQLSchema;
+  schema(options?: { direct?: boolean }): GraphQLSchema;
 }
 
 /** Validates the deployment's plugins (throws PluginValidationError) and lays out their modules. */
@@ -37,8 +37,8 @@ export function preparePlugins(core: ModuleDefinition[], plugins: readonly AnyPl
   return {
     modules,
     migrations: plugins.flatMap((p) => p.migrations ?? []),
-    schema() {
-      const schema = buildAppSchema(modules);
+    schema(options) {
+      const schema = buildAppSchema(modules, options);
       if (plugins.length) {
         const withEach = new Map(plugins.map((p) => [p, buildAppSchema([...base, pluginModule(p)])] as const));
         scopePluginFields(schema, attributeFields(buildAppSchema(base), withEach));

@@ -2,12 +2,15 @@ import { buildSchemaSync, type NonEmptyArray } from 'type-graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { ModuleDefinition } from '../core/module';
 import { authChecker } from '../auth/auth-checker';
+import { directResolvers } from './direct-resolvers';
 import { NodeResolver } from './node.resolver';
 
-export function buildAppSchema(modules: ModuleDefinition[]): GraphQLSchema {
+/** `direct: false` keeps type-graphql's wrapper around every resolver (see direct-resolvers.ts). */
+export function buildAppSchema(modules: ModuleDefinition[], { direct = true }: { direct?: boolean } = {}): GraphQLSchema {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers)] as NonEmptyArray<Function>;
-  return buildSchemaSync({ resolvers, authChecker, validate: false });
+  const schema = buildSchemaSync({ resolvers, authChecker, validate: false });
+  return direct ? directResolvers(schema, resolvers) : schema;
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so it diffs well. */
