@@ -14,26 +14,28 @@ import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DATA_DIR = path.join(ROOT, 'bench/.data');
+const PROFILE_DIR = path.join(DATA_DIR, 'profiles');
 const EMBEDDED_PG_PORT = 54339;
 const BENCH_DATABASE = 'zoco_bench';
 
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
+    // JIT warm-up, 20 new pooled connections, graphql-jit compiling: the first seconds are not steady.
+    warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
-    // Write V8 CPU profiles of the servers under test into bench/.data/profiles.
+    // graphql-js and type-graphql's resolver wrappers, to see what the fast paths buy.
+    'no-fast-paths': { type: 'boolean', default: false },
+    // V8 CPU profiles of each measured window, in bench/.data/profiles.
     'cpu-prof': { type: 'boolean', default: false },
-    // Print the table but leave RESULTS.md alone (for quick experiments).
+    // Print, but leave RESULTS.md alone.
     'no-write': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
 const connections = Number(args.connections);
-const PROFILE_DIR = path.join(DATA_DIR, 'profiles');
-/** The embedded PostgreSQL's data directory while it runs, for its CPU time; null with DATABASE_URL. */
-let pgDataDir: string | null = null;
+const fastPaths = !args['no-fast-paths'];
 
 const output: string[] = [];
 function say(line: string): void {
@@ -50,14 +52,19 @@ async function post(url: string, body: string): Promise<{ status: number; text: 
   return { status: res.status, text: await res.text() };
 }
 
-type Scenario = Pick<LoadOptions, 'url' | 'body' | 'verify'>;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
 
 /**
  * Warm-up, then the measured window on the same connections. CPU per operation is the server
  * process's CPU time (user + system, all threads, read over IPC) over the window divided by the
- * responses in it; likewise the embedded database's. With --cpu-prof, a V8 profile of the window.
+ * responses in it; likewise a local database's (its processes' CPU time from /proc).
  */
-async function measure(name: string, server: Child<unknown>, scenario: Scenario): Promise<Measured> {
+async function measure(
+  name: string,
+  server: Child<unknown>,
+  scenario: Pick<LoadOptions, 'url' | 'body' | 'verify'>,
+  pgDataDir: string | null = null,
+): Promise<Measured> {
   let start: Promise<[NodeJS.CpuUsage, number | null]> | undefined;
   const r = await load({
     ...scenario,
@@ -81,14 +88,15 @@ async function measure(name: string, server: Child<unknown>, scenario: Scenario)
   const dbCpuMicrosPerOp = db0 === null || db1 === null ? null : (db1 - db0) / r.requests;
   const dbCpu = dbCpuMicrosPerOp === null ? '' : `, ${dbCpuMicrosPerOp.toFixed(0)} µs database CPU/op`;
   say(
-    `${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${cpuMicrosPerOp.toFixed(0)} µs server CPU/op${dbCpu}  ` +
-      `(${r.requests} responses measured; ${r.non2xx} non-2xx, ${r.badBodies} with errors/no data, ${r.errors} socket errors in all)`,
+    `${name.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
+      `${cpuMicrosPerOp.toFixed(0)} µs server CPU/op${dbCpu}  (${r.requests} responses measured; in all ${r.non2xx} non-2xx, ` +
+      `${r.badBodies} with errors or no data, ${r.errors} socket errors)`,
   );
   return { ...r, cpuMicrosPerOp, dbCpuMicrosPerOp };
 }
 
-/** The database for the run: a fresh `zoco_bench` on DATABASE_URL's server, or a wiped embedded one. */
-async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: string }> {
+/** The run's own database: a fresh `zoco_bench` on DATABASE_URL's server, or a wiped embedded one. */
+async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: string; pgDataDir: string | null }> {
   rmSync(DATA_DIR, { recursive: true, force: true });
   const server = process.env['DATABASE_URL'];
   if (server) {
@@ -96,19 +104,28 @@ async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: s
     await ensureDatabase(server, BENCH_DATABASE);
     const url = databaseUrl(server, BENCH_DATABASE);
     const shown = new URL(url);
-    shown.password = shown.password ? '***' : '';
-    return { options: { dataDir: DATA_DIR, databaseUrl: url, embeddedPgPort: EMBEDDED_PG_PORT }, label: `DATABASE_URL server (${shown})` };
+    if (shown.password) shown.password = '***';
+    return {
+      options: { dataDir: DATA_DIR, databaseUrl: url, embeddedPgPort: EMBEDDED_PG_PORT, fastPaths },
+      label: `DATABASE_URL's server, database ${BENCH_DATABASE} (${shown})`,
+      pgDataDir: null,
+    };
   }
-  return { options: { dataDir: DATA_DIR, embeddedPgPort: EMBEDDED_PG_PORT }, label: `embedded PostgreSQL (bench/.data/pg, port ${EMBEDDED_PG_PORT})` };
+  return {
+    options: { dataDir: DATA_DIR, embeddedPgPort: EMBEDDED_PG_PORT, fastPaths },
+    label: `embedded PostgreSQL (bench/.data/pg, port ${EMBEDDED_PG_PORT})`,
+    pgDataDir: path.join(DATA_DIR, 'pg'),
+  };
 }
 
 /** Same data from both servers, or the comparison would mean nothing. */
 async function checkSameCatalog(zocoUrl: string, baselineUrl: string): Promise<void> {
   const [a, b] = await Promise.all([post(zocoUrl, graphqlBody(CATALOG)), post(baselineUrl, graphqlBody(CATALOG))]);
   if (a.status !== 200 || !CATALOG_OK(a.text)) throw new Error(`zoco CATALOG failed: ${a.status} ${a.text.slice(0, 500)}`);
-  const same = JSON.stringify(JSON.parse(a.text)) === JSON.stringify(JSON.parse(b.text));
-  if (!same) throw new Error(`the baseline's CATALOG differs from zoco's:\nzoco:     ${a.text.slice(0, 400)}\nbaseline: ${b.text.slice(0, 400)}`);
-  say(`CATALOG responses of zoco and the baseline are identical (${a.text.length} and ${b.text.length} bytes).`);
+  if (JSON.stringify(JSON.parse(a.text)) !== JSON.stringify(JSON.parse(b.text))) {
+    throw new Error(`the baseline's CATALOG differs from zoco's:\nzoco:     ${a.text.slice(0, 400)}\nbaseline: ${b.text.slice(0, 400)}`);
+  }
+  say(`CATALOG responses of zoco and the baseline are identical (${a.text.length} bytes).`);
 }
 
 async function countStatements(zoco: Child<ZocoServerInfo>): Promise<BenchResults['statements']> {
@@ -123,9 +140,9 @@ async function countStatements(zoco: Child<ZocoServerInfo>): Promise<BenchResult
   return counts;
 }
 
-/** CPU per operation of a trivial query through our stack or a raw handler. */
+/** CPU per operation of a trivial query through our stack or a raw handler, each alone in a child. */
 async function frameworkTax(stack: TrivialOptions['stack']): Promise<Measured> {
-  const child = await startChild<TrivialInfo>('trivial-server.js', { stack } satisfies TrivialOptions);
+  const child = await startChild<TrivialInfo>('trivial-server.js', { stack, fastPaths } satisfies TrivialOptions);
   try {
     const check = await post(child.info.url, graphqlBody(TRIVIAL));
     if (check.status !== 200 || !TRIVIAL_OK(check.text)) throw new Error(`trivial ${stack} failed: ${check.text.slice(0, 300)}`);
@@ -135,65 +152,71 @@ async function frameworkTax(stack: TrivialOptions['stack']): Promise<Measured> {
   }
 }
 
+async function catalogAndProduct(database: Awaited<ReturnType<typeof prepareDatabase>>) {
+  const zoco = await startChild<ZocoServerInfo>('zoco-server.js', database.options);
+  try {
+    const { seeded, pgVersion } = zoco.info;
+    say(`database: ${database.label}, PostgreSQL ${pgVersion}`);
+    say(`seeded 'bench': ${seeded.sellers} sellers, ${seeded.products} products, ${seeded.variants} variants, ${seeded.listings} listings in ${(seeded.ms / 1000).toFixed(1)} s`);
+    const baseline = await startChild<BaselineInfo>('baseline-server.js', { databaseUrl: zoco.info.databaseUrl, currency: 'EUR' } satisfies BaselineOptions);
+    try {
+      await checkSameCatalog(zoco.info.url, baseline.info.url);
+      const statements = await countStatements(zoco);
+      const catalog = {
+        zoco: await measure('CATALOG zoco', zoco, { url: zoco.info.url, body: graphqlBody(CATALOG), verify: CATALOG_OK }, database.pgDataDir),
+        baseline: await measure('CATALOG baseline', baseline, { url: baseline.info.url, body: graphqlBody(CATALOG), verify: CATALOG_OK }, database.pgDataDir),
+      };
+      const slugs = zoco.info.productSlugs;
+      let next = 0;
+      const product = await measure(
+        'PRODUCT zoco',
+        zoco,
+        { url: zoco.info.url, body: () => graphqlBody(PRODUCT, { slug: slugs[next++ % slugs.length] }), verify: PRODUCT_OK },
+        database.pgDataDir,
+      );
+      return { catalog, product, statements, pgVersion };
+    } finally {
+      // autocannon drops its sockets at the end; let the servers finish what they had in flight.
+      await settle();
+      await baseline.stop();
+    }
+  } finally {
+    await zoco.stop();
+  }
+}
+
 function cpuModel(): string {
   const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
   return line?.split(':')[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
 }
 
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main(): Promise<void> {
   const started = new Date();
-  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}${process.env['DATABASE_URL'] ? ' (with DATABASE_URL set)' : ''}`;
-  const machine = `${os.availableParallelism()} cores (nproc), ${cpuModel()}, Node ${process.version}, ${os.type()} ${os.release()}`;
-  say(`zoco benchmark, ${started.toISOString()}`);
+  const options = process.argv.slice(2).join(' ');
+  const command = `npm run bench${options ? ` -- ${options}` : ''}${process.env['DATABASE_URL'] ? ' (DATABASE_URL set)' : ''}`;
+  const machine = `${os.availableParallelism()} cores (nproc), ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
+  const loadLine = `autocannon, ${connections} connections, ${warmupSeconds} s warm-up then ${seconds} s measured per scenario, one scenario at a time`;
+  say(`zoco benchmark, ${started.toISOString()}${fastPaths ? '' : ', WITHOUT the fast paths (graphql-js, type-graphql wrappers)'}`);
   say(`machine: ${machine}`);
-  say(`load: autocannon, ${connections} connections, ${warmupSeconds} s warm-up + ${seconds} s per scenario; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  say(`load: ${loadLine}; load average ${loadAverage()} at the start`);
 
   const database = await prepareDatabase();
-  const zoco = await startChild<ZocoServerInfo>('zoco-server.js', database.options);
-  let results: BenchResults;
-  let pgVersion = '';
-  try {
-    const { seeded } = zoco.info;
-    pgVersion = zoco.info.pgVersion;
-    if (!database.options.databaseUrl) pgDataDir = path.join(DATA_DIR, 'pg');
-    say(`database: ${database.label}, PostgreSQL ${pgVersion}`);
-    say(`seeded 'bench': ${seeded.sellers} sellers, ${seeded.products} products, ${seeded.variants} variants, ${seeded.listings} listings in ${(seeded.ms / 1000).toFixed(1)} s`);
-    const baseline = await startChild<BaselineInfo>('baseline-server.js', { databaseUrl: zoco.info.databaseUrl, currency: 'EUR', strategy: (process.env['BENCH_BASELINE'] ?? 'json') as 'json' } satisfies BaselineOptions);
-    try {
-      await checkSameCatalog(zoco.info.url, baseline.info.url);
-      const statements = await countStatements(zoco);
-      const catalogZoco = await measure('CATALOG zoco', zoco, { url: zoco.info.url, body: graphqlBody(CATALOG), verify: CATALOG_OK });
-      const catalogBaseline = await measure('CATALOG baseline', baseline, { url: baseline.info.url, body: graphqlBody(CATALOG), verify: CATALOG_OK });
-      const slugs = zoco.info.productSlugs;
-      let next = 0;
-      const productZoco = await measure('PRODUCT zoco', zoco, {
-        url: zoco.info.url,
-        body: () => graphqlBody(PRODUCT, { slug: slugs[next++ % slugs.length] }),
-        verify: PRODUCT_OK,
-      });
-      results = { catalog: { zoco: catalogZoco, baseline: catalogBaseline }, product: productZoco, statements, tax: undefined! };
-    } finally {
-      // autocannon drops its sockets at the end; let the servers finish what they had in flight.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await baseline.stop();
-    }
-  } finally {
-    await zoco.stop();
-    pgDataDir = null;
-  }
-  results.tax = { zoco: await frameworkTax('zoco'), raw: await frameworkTax('raw') };
-  say(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const { catalog, product, statements, pgVersion } = await catalogAndProduct(database);
+  const tax = { zoco: await frameworkTax('zoco'), raw: await frameworkTax('raw') };
+  say(`load average ${loadAverage()} at the end (other work on the machine shows here)`);
 
-  const table = resultsTable(results);
+  const table = resultsTable({ catalog, product, statements, tax });
   console.log(`\n${table}\n`);
   if (args['no-write']) return;
   const section = [
-    `## Run ${started.toISOString()}`,
+    `## Run ${started.toISOString()}${fastPaths ? '' : ' (without the fast paths)'}`,
     '',
     `- command: \`${command}\``,
     `- machine: ${machine}`,
     `- database: ${database.label}, PostgreSQL ${pgVersion}`,
-    `- load: autocannon, ${connections} connections, ${warmupSeconds} s warm-up then ${seconds} s per scenario, one scenario at a time`,
+    `- load: ${loadLine}`,
     '',
     table,
     '',

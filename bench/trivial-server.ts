@@ -20,6 +20,8 @@ import { childOptions, failToParent, serveParent } from './child-process';
  */
 export interface TrivialOptions {
   stack: 'zoco' | 'raw';
+  /** false: graphql-js and type-graphql's resolver wrapper, as createApp({ fastPaths: false }). */
+  fastPaths: boolean;
 }
 
 export interface TrivialInfo {
@@ -79,11 +81,12 @@ const rawHandler: RequestListener = (req: IncomingMessage, res: ServerResponse) 
   });
 };
 
-async function zocoHandler(): Promise<RequestListener> {
-  const schema = directResolvers(buildSchemaSync({ resolvers: [ItemResolver], authChecker, validate: false }), [ItemResolver]);
+async function zocoHandler(fastPaths: boolean): Promise<RequestListener> {
+  const built = buildSchemaSync({ resolvers: [ItemResolver], authChecker, validate: false });
+  const schema = fastPaths ? directResolvers(built, [ItemResolver]) : built;
   const config = { ...loadConfig({}), logLevel: 'warn' as const };
   const log = pino({ level: config.logLevel, base: undefined });
-  const apollo = createApollo(schema, config, log);
+  const apollo = createApollo(schema, config, log, { jit: fastPaths });
   await apollo.start();
   // No database, tokens, events or payments: nothing this query reaches uses them, and the
   // per-request loaders only hold a reference to the database.
@@ -93,8 +96,8 @@ async function zocoHandler(): Promise<RequestListener> {
 }
 
 async function main(): Promise<void> {
-  const { stack } = childOptions<TrivialOptions>();
-  const handler = stack === 'zoco' ? await zocoHandler() : rawHandler;
+  const { stack, fastPaths } = childOptions<TrivialOptions>();
+  const handler = stack === 'zoco' ? await zocoHandler(fastPaths) : rawHandler;
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from './config';
 import { createDataSource } from './db/data-source';
+import { timestamptzParser } from './db/timestamptz';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import { createAuthenticator } from './auth/authenticate';
 import { createTokenIssuer } from './auth/tokens';
@@ -25,6 +26,7 @@ import type { PaymentProvider } from './modules/payments/payment-provider';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
 
 export interface CreateAppOptions extends Partial<AppConfig> {
   /** A logger to use instead of a new pino logger at `logLevel`. */

@@ -43,7 +43,13 @@ export function catalogLoaders(db: DataSource, sellerById: DataLoader<string, Se
           ORDER BY l.price, l.id`,
         [ids],
       );
-      for (const row of rows) sellerById.prime(row.sellerId, toSeller(pickSellerRow(row, 'seller.')));
+      // prime() keeps the first value of a key: build each seller once, not once per listing.
+      const primed = new Set<string>();
+      for (const row of rows) {
+        if (primed.has(row.sellerId)) continue;
+        primed.add(row.sellerId);
+        sellerById.prime(row.sellerId, toSeller(pickSellerRow(row, 'seller.')));
+      }
       return groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
     }),
     categoryById: new DataLoader<string, Category | null>(async (ids) => {
