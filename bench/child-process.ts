@@ -66,7 +66,7 @@ export function childOptions<T>(): T {
 
 type Handlers = Record<string, (arg: unknown) => unknown>;
 
-/** CPU profiles of a measured window only (node --cpu-prof would include start-up and seeding). */
+/** CPU profiles and allocation samples of a measured window only (node --cpu-prof would include start-up and seeding). */
 function profiler(): Handlers {
   const session = new Session();
   const post = (method: string, params: object = {}) =>
@@ -82,10 +82,14 @@ function profiler(): Handlers {
       await post('HeapProfiler.enable');
       await post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     },
+    /** Writes the samples and answers the bytes they account for (allocated, collected or not). */
     async heapStop(file: unknown) {
-      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+      type Node = { selfSize: number; children: Node[] };
+      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: { head: Node } };
       session.disconnect();
       writeFileSync(String(file), JSON.stringify(profile));
+      const total = (node: Node): number => node.children.reduce((sum, child) => sum + total(child), node.selfSize);
+      return total(profile.head);
     },
     async profileStop(file: unknown) {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };

@@ -26,8 +26,9 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     // graphql-js and type-graphql's resolver wrappers, to see what the fast paths buy.
     'no-fast-paths': { type: 'boolean', default: false },
-    // V8 CPU profiles of each measured window, in bench/.data/profiles.
+    // V8 CPU profiles, or allocation samples, of each measured window, in bench/.data/profiles.
     'cpu-prof': { type: 'boolean', default: false },
+    'heap-prof': { type: 'boolean', default: false },
     // Print, but leave RESULTS.md alone.
     'no-write': { type: 'boolean', default: false },
   },
@@ -36,6 +37,7 @@ const seconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
 const connections = Number(args.connections);
 const fastPaths = !args['no-fast-paths'];
+const profile = args['cpu-prof'] ? { start: 'profileStart', stop: 'profileStop', ext: 'cpuprofile' } : args['heap-prof'] ? { start: 'heapStart', stop: 'heapStop', ext: 'heapprofile' } : null;
 
 const output: string[] = [];
 function say(line: string): void {
@@ -73,23 +75,25 @@ async function measure(
     warmupSeconds,
     onMeasureStart: () => {
       start = (async () => {
-        if (args['cpu-prof']) await server.call('profileStart');
+        if (profile) await server.call(profile.start);
         return [await server.call<NodeJS.CpuUsage>('cpu'), databaseCpuMicros(pgDataDir)];
       })();
     },
   });
   const [cpu1, db1] = [await server.call<NodeJS.CpuUsage>('cpu'), databaseCpuMicros(pgDataDir)];
   const [cpu0, db0] = await start!;
-  if (args['cpu-prof']) {
+  let allocated = '';
+  if (profile) {
     mkdirSync(PROFILE_DIR, { recursive: true });
-    await server.call('profileStop', path.join(PROFILE_DIR, `${name.replace(/\W+/g, '-')}.cpuprofile`));
+    const bytes = await server.call<number | undefined>(profile.stop, path.join(PROFILE_DIR, `${name.replace(/\W+/g, '-')}.${profile.ext}`));
+    if (bytes) allocated = `, ${(bytes / r.requests / 1024).toFixed(0)} KB allocated/op`;
   }
   const cpuMicrosPerOp = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / r.requests;
   const dbCpuMicrosPerOp = db0 === null || db1 === null ? null : (db1 - db0) / r.requests;
   const dbCpu = dbCpuMicrosPerOp === null ? '' : `, ${dbCpuMicrosPerOp.toFixed(0)} µs database CPU/op`;
   say(
     `${name.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
-      `${cpuMicrosPerOp.toFixed(0)} µs server CPU/op${dbCpu}  (${r.requests} responses measured; in all ${r.non2xx} non-2xx, ` +
+      `${cpuMicrosPerOp.toFixed(0)} µs server CPU/op${dbCpu}${allocated}  (${r.requests} responses measured; in all ${r.non2xx} non-2xx, ` +
       `${r.badBodies} with errors or no data, ${r.errors} socket errors)`,
   );
   return { ...r, cpuMicrosPerOp, dbCpuMicrosPerOp };

@@ -27,7 +27,7 @@ export interface JitOptions {
 
 interface Entry {
   seen: number;
-  /** null: graphql-jit could not compile it; graphql-js runs it. */
+  /** null: graphql-js runs it (not a query, introspection, abstract types, or graphql-jit declined). */
   compiled?: CompiledQuery | null;
 }
 
@@ -85,8 +85,9 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
     return entry;
   }
 
-  function compile(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {
-    if (selectsAbstractType(schema, document)) return null;
+  function compile(request: ExecutorRequest, operation: OperationDefinitionNode, operationName: string | undefined): CompiledQuery | null {
+    const { document } = request;
+    if (operation.operation !== 'query' || INTROSPECTION.test(request.source) || selectsAbstractType(schema, document)) return null;
     try {
       const compiled = compileQuery(schema, document, operationName);
       if (isCompiledQuery(compiled)) return compiled;
@@ -109,11 +110,10 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
   return async (request) => {
     // Apollo calls the executor without an operation when none matched, for graphql-js's error.
     const operation = request.operation as OperationDefinitionNode | undefined;
-    const { source } = request;
-    if (operation?.operation !== 'query' || INTROSPECTION.test(source)) return graphqlJs(request);
+    if (!operation) return graphqlJs(request);
     const operationName = request.request.operationName ?? undefined;
     const entry = entryFor(`${request.queryHash}\u0000${operationName ?? ''}`);
-    if (entry.compiled === undefined && ++entry.seen > compileAfter) entry.compiled = compile(request.document, operationName);
+    if (entry.compiled === undefined && ++entry.seen > compileAfter) entry.compiled = compile(request, operation, operationName);
     if (!entry.compiled) return graphqlJs(request);
     const result = await entry.compiled.query(undefined, request.context, request.request.variables);
     return result.errors && !('data' in result) ? graphqlJs(request) : result;
