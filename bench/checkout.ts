@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     dataDir,
     embeddedPgPort: 54340,
     buyers,
-    hotListingsPerSeller: 3,
+    hotListingsPerSeller: 20,
   } satisfies CheckoutServerOptions);
   const { url, tokens, listingsBySeller } = server.info;
   try {
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       '<!-- checkout-bench -->',
       '## Issue 3: checkout throughput and one-click latency',
       '',
-      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, embedded PostgreSQL, the small demo marketplace with 3 hot listings per seller).`,
+      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, embedded PostgreSQL, the small demo marketplace, 20 listings per seller bought from).`,
       `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,
       '',
       ...lines,

@@ -68,14 +68,16 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
           ORDER BY id LIMIT 100 FOR NO KEY UPDATE SKIP LOCKED`,
         [maxAttempts],
       );
+      const delivered: string[] = [];
       for (const row of rows) {
         const error = await deliver(row);
-        if (error === null) await client.query('UPDATE outbox SET dispatched_at = now() WHERE id = $1', [row.id]);
+        if (error === null) delivered.push(row.id);
         else {
           log.warn({ eventId: row.id, type: row.type, err: error }, 'event handler failed; will retry');
           await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, error]);
         }
       }
+      if (delivered.length) await client.query('UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1)', [delivered]);
       await client.query('COMMIT');
       return rows.length;
     } catch (err) {

@@ -171,7 +171,8 @@ async function createOrders(
  * Turns lines into one checkout: one order per seller, one payment, one invoice per order, all in one
  * transaction. Stock is taken under row locks (never below zero); the idempotency key is claimed first,
  * so concurrent copies of a request wait for the first and then return its result. The payment is
- * captured last; if anything fails after the capture, the money is refunded before the error surfaces.
+ * captured before the invoices are numbered; if anything fails after the capture, the money is
+ * refunded before the error surfaces.
  */
 export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<string> {
   const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
@@ -200,12 +201,6 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       const orders = await createOrders(tx, checkoutId, req.customerId, purchase.shippingAddress, lines, listings);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
-      for (const order of orders) {
-        await issueInvoice(tx, order.orderId);
-        const event = { orderId: order.orderId, sellerId: order.sellerId, customerId: req.customerId, total: order.total, currency: order.currency };
-        await emit(tx, 'order.placed', { ...event, checkoutId });
-        await emit(tx, 'order.paid', event);
-      }
       // The denormalised in-stock flag changes only when a listing runs out.
       await refreshPrices(tx, stocks.filter((s) => s.stock === 0).map((s) => s.productId));
       await req.onPlaced?.(tx, purchase);
@@ -214,6 +209,14 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
         `INSERT INTO payment (checkout_id, provider, provider_ref, amount, currency, status) VALUES ($1, $2, $3, $4, $5, 'captured')`,
         [checkoutId, req.payment.provider.name, payment.captured.reference, total, ctx.config.currency],
       );
+      // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
+      // late as possible (after the payment), keeping concurrent checkouts of a seller from queueing.
+      for (const order of orders) {
+        await issueInvoice(tx, order.orderId);
+        const event = { orderId: order.orderId, sellerId: order.sellerId, customerId: req.customerId, total: order.total, currency: order.currency };
+        await emit(tx, 'order.placed', { ...event, checkoutId });
+        await emit(tx, 'order.paid', event);
+      }
       return checkoutId;
     });
     ctx.events.kick();
