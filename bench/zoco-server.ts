@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from '../src/app';
 import { statementCount } from '../src/db/data-source';
 import { seedDatabase, type SeedResult } from '../src/seed/seed';
+import { loadPlugins } from '../src/plugin-host/load-plugins';
 import { childOptions, failToParent, serveParent } from './child-process';
 
 export interface ZocoServerOptions {
@@ -13,6 +14,8 @@ export interface ZocoServerOptions {
   fastPaths?: boolean;
   /** false: use the database as it is (a second server on seeded data). */
   seed?: boolean;
+  /** Plugins to offer (folders under plugins/), as ZOCO_PLUGINS would. */
+  plugins?: string[];
 }
 
 export interface ZocoServerInfo {
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     embeddedPgPort: options.embeddedPgPort,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     fastPaths: options.fastPaths ?? true,
+    plugins: loadPlugins(options.plugins ?? []),
   });
   const started = Date.now();
   let seed: SeedResult;
@@ -54,7 +58,25 @@ async function main(): Promise<void> {
     pgVersion,
     seeded: { sellers: seed.sellers.length, products: seed.products, variants: seed.variants, listings: seed.listings, ms: Date.now() - started },
   };
-  serveParent(info, { statements: () => statementCount(app.dataSource) }, () => app.stop());
+  serveParent(
+    info,
+    {
+      statements: () => statementCount(app.dataSource),
+      /** Installs every offered plugin, with its default config, for every other seller. */
+      async installForHalf() {
+        for (const name of options.plugins ?? []) {
+          const config = loadPlugins([name])[0]!.config.parse({});
+          await app.dataSource.query(
+            `INSERT INTO plugin_installation (seller_id, plugin, config)
+             SELECT id, $1, $2 FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM seller) s WHERE n % 2 = 0
+             ON CONFLICT DO NOTHING`,
+            [name, JSON.stringify(config)],
+          );
+        }
+      },
+    },
+    () => app.stop(),
+  );
 }
 
 main().catch(failToParent);

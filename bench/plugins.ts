@@ -1,0 +1,87 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startChild } from './child-process';
+import { goodGraphql, load } from './load';
+import { CATALOG, graphqlBody } from './queries';
+import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
+
+/**
+ * Issue 4: the CATALOG page with co-creation and loyalty-points installed by half the sellers and a
+ * field of each selected, against the same page on the same data without plugins.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const { values: args } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '5' }, 'no-write': { type: 'boolean', default: false } },
+});
+const PLUGINS = ['co-creation', 'loyalty-points'];
+const WITH_FIELDS = CATALOG.replace(
+  'variants { title listings {',
+  'coCreatedFrom { title votes } variants { title listings { loyaltyPoints',
+);
+const catalogOf = (query: string, first: number) => query.replace('products(first: 20)', `products(first: ${first})`);
+
+async function run(options: ZocoServerOptions, query: string, install: boolean) {
+  const server = await startChild<ZocoServerInfo>('zoco-server.js', options);
+  try {
+    if (install) await server.call('installForHalf');
+    const post = (q: string) => fetch(server.info.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(q) });
+    const check = await (await post(query)).text();
+    if (check.includes('"errors"')) throw new Error(`the query fails: ${check.slice(0, 300)}`);
+    const statements: number[] = [];
+    for (const first of [10, 20, 50, 100]) {
+      const before = await server.call<number>('statements');
+      await (await post(catalogOf(query, first))).text();
+      statements.push((await server.call<number>('statements')) - before);
+    }
+    const result = await load({
+      url: server.info.url,
+      connections: 50,
+      seconds: Number(args.seconds),
+      warmupSeconds: Number(args.warmup),
+      body: graphqlBody(query),
+      verify: goodGraphql(/"nodes"\s*:\s*\[\{/),
+    });
+    return { result, statements };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.join(ROOT, 'bench/.data-plugins');
+  rmSync(dataDir, { recursive: true, force: true });
+  const base: ZocoServerOptions = { dataDir, embeddedPgPort: 54341 };
+  const plain = await run({ ...base, seed: true }, CATALOG, false);
+  const plugged = await run({ ...base, seed: false, plugins: PLUGINS }, WITH_FIELDS, true);
+  const ratio = plugged.result.rps / plain.result.rps;
+  const row = (name: string, r: typeof plain) =>
+    `| ${name} | ${r.result.rps.toFixed(0)} req/s | ${r.result.p50.toFixed(1)} ms | ${r.result.p99.toFixed(1)} ms | ${r.statements.join(', ')} | ${r.result.non2xx + r.result.badBodies + r.result.errors} |`;
+  const section = [
+    '<!-- plugins-bench -->',
+    '## Issue 4: the CATALOG page with plugins',
+    '',
+    `Command: \`npm run bench:plugins\` (50 connections, ${args.warmup} s warm-up + ${args.seconds} s measured, embedded PostgreSQL, the \`bench\` scale; a server without plugins, then one offering ${PLUGINS.join(' and ')} installed by every other seller, on the same data).`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+    '',
+    '| | throughput | p50 | p99 | SQL statements (first 10, 20, 50, 100) | bad responses |',
+    '|---|---:|---:|---:|---|---:|',
+    row('CATALOG, no plugins', plain),
+    row('CATALOG + `coCreatedFrom` + `loyaltyPoints`, plugins installed by half the sellers', plugged),
+    '',
+    `Throughput with plugins: ${(ratio * 100).toFixed(0)}% of without (target ≥ 90%: ${ratio >= 0.9 ? 'met' : 'missed'}); statements constant in page size: ${new Set(plugged.statements).size === 1 ? 'yes' : 'no'}.`,
+    '<!-- /plugins-bench -->',
+  ].join('\n');
+  console.log(section);
+  if (!args['no-write']) {
+    const file = path.join(ROOT, 'bench/RESULTS.md');
+    const existing = readFileSync(file, 'utf8').replace(/\n?<!-- plugins-bench -->[\s\S]*<!-- \/plugins-bench -->\n?/, '\n');
+    writeFileSync(file, `${existing.trimEnd()}\n\n${section}\n`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
