@@ -90,14 +90,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const schema = prepared.schema({ direct: fastPaths });
   const tokens = createTokenIssuer(config.jwtSecret);
   const handlers: Record<string, EventHandler[]> = {};
+  const addHandler = (type: string, handler: EventHandler) => {
+    handlers[type] = [...(handlers[type] ?? []), handler];
+  };
   for (const m of modules) {
-    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [string, EventHandler][]) {
-      (handlers[type] ??= []).push(handler);
-    }
+    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [string, EventHandler][]) addHandler(type, handler);
   }
   // Plugins get every event of the sellers that installed them; bound once the services exist.
   let pluginEvents: ReturnType<typeof createPluginEvents> | undefined;
-  if (plugins.length) (handlers['*'] ??= []).push((event) => pluginEvents!.deliver(event));
+  if (plugins.length) addHandler('*', (event) => pluginEvents!.deliver(event));
   const events = createDispatcher({ databaseUrl, log, handlers, pollIntervalMs: eventPollIntervalMs });
   const services: AppServices = {
     db,

@@ -7,7 +7,7 @@ import { emit } from '../../events/outbox';
 import { refreshPrices } from '../catalog/pricing';
 import { issueInvoice, orderTax } from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
-import { PaymentProviderUnavailable, type PaymentProvider } from '../payments/payment-provider';
+import { PaymentProviderUnavailable, type AuthorizationResult, type PaymentProvider } from '../payments/payment-provider';
 
 export interface PurchaseLine {
   listingId: string;
@@ -232,7 +232,7 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
 }
 
 async function charge(provider: PaymentProvider, token: string, amount: number, currency: string, checkoutId: string) {
-  let result;
+  let result: AuthorizationResult;
   try {
     result = await provider.authorize({ token, amount, currency, idempotencyKey: `checkout_${checkoutId}` });
   } catch (err) {
