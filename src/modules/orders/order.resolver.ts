@@ -38,10 +38,8 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => OrderCustomer)
-  async customer(@Ctx() ctx: Context, @Root() order: Order): Promise<OrderCustomer> {
-    const contact = (await ctx.loaders.customerContactById.load(order.customerUuid))!;
-    const sellerView = ctx.viewer.kind === 'seller';
-    return { name: contact.name, email: !sellerView || contact.sharesProfile ? contact.email : null };
+  customer(@Ctx() ctx: Context, @Root() order: Order): Promise<OrderCustomer> {
+    return orders.orderCustomer(ctx, order);
   }
 
   @FieldResolver(() => [OrderLine])

@@ -14,6 +14,13 @@ export function canSeeOrder(viewer: Viewer, order: Order): boolean {
   );
 }
 
+/** The buyer as the viewer may see them: a seller gets the email only with the share-profile consent. */
+export async function orderCustomer(ctx: Context, order: Order): Promise<{ name: string; email: string | null }> {
+  const contact = (await ctx.loaders.customerContactById.load(order.customerUuid))!;
+  const showEmail = ctx.viewer.kind !== 'seller' || contact.sharesProfile;
+  return { name: contact.name, email: showEmail ? contact.email : null };
+}
+
 export async function findOrder(ctx: Context, uuid: string): Promise<Order | null> {
   const order = await ctx.loaders.orderById.load(uuid);
   return order && canSeeOrder(ctx.viewer, order) ? order : null;
