@@ -20,7 +20,8 @@ import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
-import { createPluginEvents, preparePlugins } from './plugin-host';
+import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, preparePlugins } from './plugin-host';
+import { listenForNotifications, type NotificationListener } from './db/notification-listener';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
 
@@ -100,6 +101,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   let pluginEvents: ReturnType<typeof createPluginEvents> | undefined;
   if (plugins.length) addHandler('*', (event) => pluginEvents!.deliver(event));
   const events = createDispatcher({ databaseUrl, log, handlers, pollIntervalMs: eventPollIntervalMs });
+  const installations = new InstallationCache(db);
+  let installationListener: NotificationListener | undefined;
+  if (plugins.length) {
+    installationListener = await listenForNotifications({
+      databaseUrl,
+      channel: INSTALLATION_CHANNEL,
+      log,
+      onNotification: (key) => {
+        const i = key.lastIndexOf(':');
+        installations.invalidate(key.slice(0, i), key.slice(i + 1));
+      },
+      onLive: (live) => installations.setLive(live),
+    });
+  }
   const services: AppServices = {
     db,
     config,
@@ -109,6 +124,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     events,
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
+    installations,
   };
   if (plugins.length) {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
@@ -149,6 +165,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         clearTimeout(timer);
         await events.stop();
         await pluginEvents?.stop();
+        await installationListener?.stop();
         for (const plugin of plugins) await plugin.onStop?.();
         await db.destroy();
         await embedded?.stop();

@@ -88,9 +88,9 @@ export function definePlugin<Config extends object>(definition: PluginDefinition
   const plugin: Plugin<Config> = {
     ...definition,
     async installedBy(ctx, sellerIds) {
-      const rows = await ctx.loaders.pluginInstallation.loadMany(sellerIds.map((id) => `${definition.name}:${id}`));
+      const rows = await Promise.all(sellerIds.map((id) => ctx.installations.load(definition.name, id)));
       const installed = new Map<string, Config>();
-      for (const row of rows) if (row && !(row instanceof Error)) installed.set(row.sellerId, row.config as Config);
+      for (const row of rows) if (row) installed.set(row.sellerId, row.config as Config);
       return installed;
     },
     async findAcrossSellers(ctx, entity, where) {

@@ -7,7 +7,7 @@ import { InstallationResolver } from './installation.resolver';
 import { attributeFields, scopePluginFields } from './scope-fields';
 import { validatePlugins } from './validate-plugins';
 
-export { installationLoaders } from './installation.loaders';
+export { InstallationCache, INSTALLATION_CHANNEL } from './installation-cache';
 export { createPluginEvents } from './plugin-events';
 export { PluginValidationError } from './validate-plugins';
 

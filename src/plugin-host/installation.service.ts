@@ -82,6 +82,7 @@ export async function installPlugin(ctx: Context, input: PluginInstallInput) {
     [sellerId, plugin.name, JSON.stringify(config)],
   );
   if (!rows.length) fail('plugin', `${plugin.name} is already installed; use pluginConfigure to change its settings.`, ErrorCode.TAKEN);
+  ctx.installations.invalidate(plugin.name, sellerId);
   ctx.log.info({ plugin: plugin.name, sellerId }, 'plugin installed');
   return { installation: await loadInstallation(ctx, sellerId, plugin.name) };
 }
@@ -95,6 +96,7 @@ export async function configurePlugin(ctx: Context, input: PluginInstallInput) {
     [sellerId, plugin.name, JSON.stringify(config)],
   );
   if (!affected) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
+  ctx.installations.invalidate(plugin.name, sellerId);
   return { installation: await loadInstallation(ctx, sellerId, plugin.name) };
 }
 
@@ -117,6 +119,7 @@ export async function uninstallPlugin(ctx: Context, input: PluginUninstallInput)
       if (column) await tx.query(`DELETE FROM "${meta.tableName}" WHERE "${column.databaseName}" = $1`, [sellerId]);
     }
   });
+  ctx.installations.invalidate(plugin.name, sellerId);
   ctx.log.info({ plugin: plugin.name, sellerId, purge: input.purge }, 'plugin uninstalled');
   return { plugin: plugin.name, purged: input.purge };
 }

@@ -8,6 +8,7 @@ import type { NodeFetcher } from '../core/module';
 import type { Dispatcher } from '../events/dispatcher';
 import type { PaymentProvider } from '../modules/payments/payment-provider';
 import type { AnyPlugin } from '../plugin-host/define-plugin';
+import type { InstallationCache } from '../plugin-host/installation-cache';
 import { createLoaders, type Loaders } from './loaders';
 
 /** What the whole app shares: built once in createApp. */
@@ -24,6 +25,8 @@ export interface AppServices {
   payments: ReadonlyMap<string, PaymentProvider>;
   /** The plugins this deployment offers, by name. */
   plugins: ReadonlyMap<string, AnyPlugin>;
+  /** Which sellers installed which plugin (shared by all requests; see installation-cache.ts). */
+  installations: InstallationCache;
 }
 
 /** Per request (and per subscription event): the first argument of every service method. */

@@ -4,7 +4,6 @@ import { sellerLoaders } from '../modules/sellers';
 import { cartLoaders } from '../modules/carts/cart.loaders';
 import { invoiceLoaders } from '../modules/invoices';
 import { orderLoaders } from '../modules/orders';
-import { installationLoaders } from '../plugin-host/installation.loaders';
 
 /** Each module's loaders; a module's may use another's (the catalog primes sellerById). */
 const groups = {
@@ -13,7 +12,6 @@ const groups = {
   carts: cartLoaders,
   orders: orderLoaders,
   invoices: invoiceLoaders,
-  installations: installationLoaders,
 };
 
 type Group = keyof typeof groups;

@@ -11,18 +11,23 @@ export const ADMIN_KEY = 'test-operator-key-0123456789abcdef';
 
 export interface TestApp extends GraphQLClient {
   app: App;
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
-/** The real app on an ephemeral port, on its own database cloned from the migrated template. */
-export async function startTestApp(options: CreateAppOptions = {}): Promise<TestApp> {
+/**
+ * The real app on an ephemeral port, on its own database cloned from the migrated template; or, with
+ * `sharing`, a second instance on another app's database (stopping it leaves the database alone).
+ */
+export async function startTestApp(options: CreateAppOptions = {}, { sharing }: { sharing?: TestApp } = {}): Promise<TestApp> {
   const serverUrl = process.env['ZOCO_TEST_SERVER_URL'];
   const template = process.env['ZOCO_TEST_TEMPLATE'];
   if (!serverUrl || !template) throw new Error('test/helpers/global-setup.ts did not run');
-  const name = `zoco_t_${randomBytes(6).toString('hex')}`;
-  await cloneDatabase(serverUrl, template, name);
+  const name = sharing ? null : `zoco_t_${randomBytes(6).toString('hex')}`;
+  if (name) await cloneDatabase(serverUrl, template, name);
+  const url = name ? databaseUrl(serverUrl, name) : sharing!.databaseUrl;
   const app = await createApp({
-    databaseUrl: databaseUrl(serverUrl, name),
+    databaseUrl: url,
     dataDir: await mkdtemp(path.join(tmpdir(), 'zoco-app-')),
     port: 0,
     host: '127.0.0.1',
@@ -35,10 +40,11 @@ export async function startTestApp(options: CreateAppOptions = {}): Promise<Test
   });
   return {
     app,
+    databaseUrl: url,
     ...graphqlClient(app.url),
     async stop() {
       await app.stop();
-      await dropDatabase(serverUrl, name);
+      if (name) await dropDatabase(serverUrl, name);
     },
   };
 }

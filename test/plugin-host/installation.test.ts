@@ -3,6 +3,7 @@ import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 import { createListing, createProduct, createSeller, type TestSeller } from '../helpers/fixtures';
 import { insertCustomers } from '../helpers/customers';
 import { TestNote, handlerLog, testBadge } from './test-plugin';
+import { until } from '../helpers/until';
 
 let t: TestApp;
 let a: TestSeller;
@@ -23,9 +24,6 @@ const CONFIGURE = `mutation ($input: PluginInstallInput!) {
 const UNINSTALL = `mutation ($input: PluginUninstallInput!) { pluginUninstall(input: $input) { plugin purged userErrors { field code } } }`;
 const PLUGINS = '{ currentSeller { plugins { plugin status lastError pendingRetries } } }';
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
-}
 
 describe('plugin installation', () => {
   it('lists the available plugins with their config schema', async () => {

@@ -29,8 +29,10 @@ async function cost(query: string, first: number, token?: string) {
 describe('Product.coCreatedFrom on a catalog page', () => {
   it('costs a constant number of statements for 10 and 50 products, installed or not', async () => {
     const base = (await cost(page(false), 10)).statements;
-    const none = [await cost(page(true), 10), await cost(page(true), 50)];
-    expect(none.map((c) => c.statements)).toEqual([base + 1, base + 1]);
+    // The first page asks which sellers installed the plugin; the app then knows.
+    const none = [await cost(page(true), 10), await cost(page(true), 50), await cost(page(true), 10), await cost(page(true), 50)];
+    expect(none[0]!.statements).toBe(base + 1);
+    expect(none.slice(2).map((c) => c.statements)).toEqual([base, base]);
 
     const [author, voter] = await insertCustomers(t, 2);
     for (const s of seed.sellers.slice(0, 5)) {
@@ -43,8 +45,10 @@ describe('Product.coCreatedFrom on a catalog page', () => {
     const converted = await t.data(CONVERT, { input: { proposalId: id, price: { amount: 3000, currency: 'EUR' }, preorderStock: 20 } }, maker.apiKey);
     expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
 
+    await cost(page(true), 50, voter!.token);
+    // The proposal behind each product, and whether the viewer voted for it.
     const some = [await cost(page(true), 10, voter!.token), await cost(page(true), 50, voter!.token)];
-    expect(some.map((c) => c.statements)).toEqual([base + 3, base + 3]);
+    expect(some.map((c) => c.statements)).toEqual([base + 2, base + 2]);
     expect(some[1]!.nodes.filter((n) => n.coCreatedFrom)).toEqual([
       { id: converted.coCreationProposalConvert.product.id, title: 'Community lamp', coCreatedFrom: { title: 'Community lamp', votes: 1, voteThreshold: 1, viewerHasVoted: true } },
     ]);

@@ -4,7 +4,8 @@ import { insertCustomers } from '../../../test/helpers/customers';
 import { createPluginScope } from '../../../src/plugin-host/plugin-scope';
 import type { DomainEvent } from '../../../src/plugin';
 import loyaltyPoints, { LoyaltyAccount, LoyaltyEntry, type LoyaltyConfig } from '..';
-import { INSTALL, REDEEM, buy, dispatched, install, pointsWith, until, uuidOf } from './loyalty-helpers';
+import { INSTALL, REDEEM, buy, dispatched, install, pointsWith, uuidOf } from './loyalty-helpers';
+import { until } from '../../../test/helpers/until';
 
 let t: TestApp;
 let a: TestSeller;

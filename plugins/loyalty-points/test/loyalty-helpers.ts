@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../../../test/helpers/test-app';
+import { until } from '../../../test/helpers/until';
 
 export const INSTALL = `mutation ($input: PluginInstallInput!) {
   pluginInstall(input: $input) { installation { plugin config } userErrors { field message code } }
@@ -29,14 +30,6 @@ export async function buy(t: TestApp, token: string, listingId: string, quantity
   return uuidOf(res.buyNow.checkout.orders[0].id);
 }
 
-/** Polls (bounded: ~10 s) until `check` holds; events are delivered after commit, asynchronously. */
-export async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out waiting for the condition');
-}
 
 /** Points of `token`'s customer with seller `sellerId` (global ID), or null without a balance there. */
 export async function pointsWith(t: TestApp, token: string, sellerId: string): Promise<number | null> {

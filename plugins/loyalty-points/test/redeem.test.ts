@@ -2,7 +2,8 @@ import { ADMIN_KEY, startTestApp, type TestApp } from '../../../test/helpers/tes
 import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
 import loyaltyPoints from '..';
-import { BALANCES, REDEEM, UNINSTALL, buy, install, pointsWith, until } from './loyalty-helpers';
+import { BALANCES, REDEEM, UNINSTALL, buy, install, pointsWith } from './loyalty-helpers';
+import { until } from '../../../test/helpers/until';
 
 let t: TestApp;
 let a: TestSeller;

@@ -7,7 +7,8 @@ import { definePlugin } from '../../../src/plugin';
 import webhooks from '../index';
 import { startReceiver, type Call, type Receiver } from './receiver';
 import { verifyZocoSignature } from './verify-signature';
-import { DELIVERIES, buy, createEndpoint, sellerListing, until, webhookSeller } from './webhook-fixtures';
+import { DELIVERIES, buy, createEndpoint, sellerListing, webhookSeller } from './webhook-fixtures';
+import { until } from '../../../test/helpers/until';
 
 /** Another plugin with an event of its own, as co-creation has `co-creation.threshold-reached`. */
 const echo = definePlugin({

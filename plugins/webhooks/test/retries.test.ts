@@ -5,7 +5,8 @@ import { insertCustomers, type TestCustomer } from '../../../test/helpers/custom
 import webhooks from '../index';
 import { startReceiver, type Receiver } from './receiver';
 import { verifyZocoSignature } from './verify-signature';
-import { DELIVERIES, buy, createEndpoint, until, webhookSeller } from './webhook-fixtures';
+import { DELIVERIES, buy, createEndpoint, webhookSeller } from './webhook-fixtures';
+import { until } from '../../../test/helpers/until';
 
 let t: TestApp;
 let receiver: Receiver;

@@ -46,11 +46,3 @@ export async function buy(t: TestApp, customer: TestCustomer, listingId: string)
   return res.buyNow.checkout.orders[0].id;
 }
 
-/** Polls `check` until it holds (at most ~10 s): deliveries are asynchronous. */
-export async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
