@@ -1,5 +1,6 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Product, Seller, type Context } from '../../src/plugin';
+import { PLUGIN_NAME } from './co-creation.plugin';
 import { proposalByProductId } from './proposal.loaders';
 import { CoCreationProposalsArgs } from './proposal.inputs';
 import { listProposals } from './proposal.service';
@@ -18,8 +19,11 @@ export class SellerProposalsResolver {
 @Resolver(() => Product)
 export class ProductProposalResolver {
   @FieldResolver(() => CoCreationProposal, { nullable: true, description: 'The customer proposal this product was made from (co-creation plugin).' })
-  async coCreatedFrom(@Ctx() ctx: Context, @Root() product: Product): Promise<CoCreationProposal | null> {
-    const row = await proposalByProductId(ctx).load(product.uuid);
-    return row ? toProposal(row) : null;
+  coCreatedFrom(@Ctx() ctx: Context, @Root() product: Product): CoCreationProposal | null | Promise<CoCreationProposal | null> {
+    // Proposals become products only through scope.createProduct, which records this plugin on them.
+    if (product.createdByPlugin !== PLUGIN_NAME) return null;
+    return proposalByProductId(ctx)
+      .load(product.uuid)
+      .then((row) => (row ? toProposal(row) : null));
   }
 }

@@ -3,6 +3,7 @@ import { coCreationConfig } from './co-creation.config';
 import { PLUGIN_NAME } from './co-creation.plugin';
 import { ProductProposalResolver, SellerProposalsResolver } from './core-fields.resolver';
 import { CoCreation1763930000000 } from './migrations/1763930000000-co-creation';
+import { CoCreatedProducts1763950100000 } from './migrations/1763950100000-co-created-products';
 import { ProposalEntity } from './proposal.entity';
 import { ProposalResolver } from './proposal.resolver';
 import { findProposal } from './proposal.service';
@@ -20,7 +21,7 @@ export default definePlugin({
   permissions: ['catalog:read', 'catalog:write'],
   // Parents first: purging deletes in reverse.
   entities: [ProposalEntity, VoteEntity],
-  migrations: [CoCreation1763930000000],
+  migrations: [CoCreation1763930000000, CoCreatedProducts1763950100000],
   resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver],
   nodes: {
     CoCreationProposal: async (ctx, id) => {

@@ -56,7 +56,8 @@ export interface PluginScope<Config = Record<string, unknown>> {
   product(productId: string): Promise<{ id: string; slug: string; title: string; status: string } | null>;
   /**
    * Creates a product owned by this seller, with one variant and this seller's listing of it
-   * (permission `catalog:write`), in the scope's transaction if it has one. Invalid input throws a
+   * (permission `catalog:write`), in the scope's transaction if it has one. The product records the
+   * plugin that made it (`Product.createdByPlugin`), so the plugin's Product fields can skip all others. Invalid input throws a
    * PluginScopeError: validate first and report userErrors.
    */
   createProduct(input: ScopedProductInput): Promise<ScopedProduct>;
@@ -165,7 +166,9 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
       require('catalog:write');
       const problem = invalidProductInput(input, app.config.currency);
       if (problem) throw new PluginScopeError(plugin, `createProduct: ${problem}`);
-      return manager ? insertScopedProduct(manager, sellerId, input) : app.db.transaction((tx) => insertScopedProduct(tx, sellerId, input));
+      return manager
+        ? insertScopedProduct(manager, plugin, sellerId, input)
+        : app.db.transaction((tx) => insertScopedProduct(tx, plugin, sellerId, input));
     },
     async transaction(fn) {
       if (manager) return fn(scope);

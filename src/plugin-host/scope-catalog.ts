@@ -47,18 +47,18 @@ export function invalidProductInput(input: ScopedProductInput, currency: string)
 }
 
 /**
- * Inserts the product (owned by `sellerId`), its default variant and the seller's listing in `tx`,
- * then refreshes the product's denormalised prices, as productCreate + listingCreate would.
+ * Inserts the product (owned by `sellerId`, created by `plugin`), its default variant and the seller's
+ * listing in `tx`, then refreshes the product's denormalised prices, as productCreate + listingCreate would.
  */
-export async function insertScopedProduct(tx: EntityManager, sellerId: string, input: ScopedProductInput): Promise<ScopedProduct> {
+export async function insertScopedProduct(tx: EntityManager, plugin: string, sellerId: string, input: ScopedProductInput): Promise<ScopedProduct> {
   const title = input.title.trim();
   const base = slugify(title) || 'product';
   const images = JSON.stringify((input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? null })));
   const insert = (slug: string): Promise<{ id: string; slug: string }[]> =>
     tx.query(
-      `INSERT INTO product (slug, title, description, images, status, created_by_seller_id)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (slug) DO NOTHING RETURNING id, slug`,
-      [slug, title, input.description ?? '', images, input.status ?? 'active', sellerId],
+      `INSERT INTO product (slug, title, description, images, status, created_by_seller_id, created_by_plugin)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (slug) DO NOTHING RETURNING id, slug`,
+      [slug, title, input.description ?? '', images, input.status ?? 'active', sellerId, plugin],
     );
   // A taken slug gets a short random suffix, as productCreate does for derived slugs.
   const product = (await insert(base))[0] ?? (await insert(`${base}-${randomUUID().slice(0, 6)}`))[0];

@@ -39,6 +39,9 @@ describe('Product.coCreatedFrom on a catalog page', () => {
       const res = await t.data(INSTALL, { input: { plugin: 'co-creation', config: { voteThreshold: 1 } } }, s.apiKey);
       expect(res.pluginInstall.userErrors).toEqual([]);
     }
+    // Installed, but none of these products was made from a proposal: nothing to look up.
+    await cost(page(true), 50);
+    expect((await cost(page(true), 50)).statements).toBe(base);
     const maker = seed.sellers[0]!;
     const id = await propose(t, author!, { id: toGlobalId('Seller', maker.id), slug: maker.slug, key: maker.apiKey }, 'Community lamp');
     await voteBy(t, id, [voter!]);

@@ -63,6 +63,9 @@ export class ProductEntity {
   @Column('uuid', { name: 'created_by_seller_id', nullable: true })
   createdBySellerId!: string | null;
 
+  @Column('text', { name: 'created_by_plugin', nullable: true })
+  createdByPlugin!: string | null;
+
   @Column('bigint', { name: 'min_price', nullable: true })
   minPrice!: string | null;
 

@@ -26,6 +26,8 @@ export class Product extends Node implements NodeSource {
   uuid!: string;
   categoryUuid!: string | null;
   createdBySellerUuid!: string | null;
+  /** The plugin that created it for its seller (`scope.createProduct`), e.g. "co-creation"; null for the rest. */
+  createdByPlugin!: string | null;
   minPrice!: number | null;
   maxPrice!: number | null;
 
@@ -67,6 +69,7 @@ export interface ProductRow {
   attributes: Record<string, unknown>;
   status: ProductStatus;
   createdBySellerId: string | null;
+  createdByPlugin: string | null;
   minPrice: number | null;
   maxPrice: number | null;
   inStock: boolean;
@@ -75,7 +78,7 @@ export interface ProductRow {
 }
 
 export const PRODUCT_COLUMNS = `p.id, p.slug, p.title, p.description, p.category_id AS "categoryId", p.images, p.attributes,
-  p.status, p.created_by_seller_id AS "createdBySellerId", p.min_price AS "minPrice", p.max_price AS "maxPrice",
+  p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin", p.min_price AS "minPrice", p.max_price AS "maxPrice",
   p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
 export function toProduct(r: ProductRow): Product {
@@ -85,6 +88,7 @@ export function toProduct(r: ProductRow): Product {
     uuid: r.id,
     categoryUuid: r.categoryId,
     createdBySellerUuid: r.createdBySellerId,
+    createdByPlugin: r.createdByPlugin,
     minPrice: r.minPrice,
     maxPrice: r.maxPrice,
     slug: r.slug,
