@@ -74,6 +74,21 @@ async function main(): Promise<void> {
           );
         }
       },
+      /** One in ten of the co-creation sellers' products was made from a customer proposal (one in twenty of all). */
+      async coCreateOneInTwenty() {
+        await app.dataSource.query(`
+            WITH proposer AS (
+              INSERT INTO customer (email, name, password_hash) VALUES ('proposer@bench.invalid', 'Bench proposer', '-') RETURNING id
+            ), picked AS (
+              SELECT p.id, p.title, p.created_by_seller_id AS seller_id, row_number() OVER (ORDER BY p.created_at, p.id) AS n
+                FROM product p JOIN plugin_installation i ON i.seller_id = p.created_by_seller_id AND i.plugin = 'co-creation'
+            ), marked AS (
+              UPDATE product SET created_by_plugin = 'co-creation' WHERE id IN (SELECT id FROM picked WHERE n % 10 = 0) RETURNING id
+            )
+            INSERT INTO co_creation_proposal (id, seller_id, customer_id, title, description, status, votes, approved_at, converted_at, product_id)
+            SELECT gen_random_uuid(), seller_id, (SELECT id FROM proposer), title, 'Proposed by a customer', 'converted', 25, now(), now(), id
+              FROM picked WHERE n % 10 = 0 AND id IN (SELECT id FROM marked)`);
+      },
     },
     () => app.stop(),
   );
