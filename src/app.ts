@@ -22,6 +22,7 @@ import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, preparePlugins } from './plugin-host';
 import { listenForNotifications, type NotificationListener } from './db/notification-listener';
+import { createAppPubSub, toPublished, type PubSubHandle } from './pubsub/pubsub';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
 
@@ -88,7 +89,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     throw err;
   }
 
-  const schema = prepared.schema({ direct: fastPaths });
+  let pubSub: PubSubHandle;
+  try {
+    pubSub = await createAppPubSub({ kind: config.pubsub, db, databaseUrl, redisUrl: config.redisUrl, log });
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+  const schema = prepared.schema({ direct: fastPaths, pubSub: pubSub.pubSub });
   const tokens = createTokenIssuer(config.jwtSecret);
   const handlers: Record<string, EventHandler[]> = {};
   const addHandler = (type: string, handler: EventHandler) => {
@@ -97,6 +106,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   for (const m of modules) {
     for (const [type, handler] of Object.entries(m.hooks ?? {}) as [string, EventHandler][]) addHandler(type, handler);
   }
+  // Every event also goes to subscriptions; a subscriber that misses one (a lost connection) refetches.
+  addHandler('*', async (event) => pubSub.pubSub.publish(event.type, toPublished(event)));
   // Plugins get every event of the sellers that installed them; bound once the services exist.
   let pluginEvents: ReturnType<typeof createPluginEvents> | undefined;
   if (plugins.length) addHandler('*', (event) => pluginEvents!.deliver(event));
@@ -166,6 +177,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();
+        await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
         await db.destroy();
         await embedded?.stop();

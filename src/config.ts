@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PubSubKind } from './pubsub/pubsub';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -27,6 +28,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
     .default('co-creation,loyalty-points,webhooks'),
+  ZOCO_PUBSUB: z.enum(['memory', 'postgres', 'redis'], { message: 'must be memory, postgres or redis' }).default('memory'),
+  ZOCO_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -53,6 +59,10 @@ export interface AppConfig {
   limits: Limits;
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
+  /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
+  pubsub: PubSubKind;
+  /** Needed when `pubsub` is `redis`. */
+  redisUrl?: string;
   logLevel: (typeof logLevels)[number];
 }
 
@@ -64,7 +74,7 @@ export class ConfigError extends Error {
 }
 
 // Their values never appear in errors (which end up in logs); a database URL may hold a password.
-const SECRET_VARIABLES = new Set(['ZOCO_ADMIN_KEY', 'ZOCO_JWT_SECRET', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['ZOCO_ADMIN_KEY', 'ZOCO_JWT_SECRET', 'DATABASE_URL', 'ZOCO_REDIS_URL']);
 
 /** Reads the configuration from environment variables, reporting every bad or missing value at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -82,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!given['ZOCO_ADMIN_KEY']) problems.push('ZOCO_ADMIN_KEY: required in production');
     if (!given['DATABASE_URL']) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
   }
+  if (given['ZOCO_PUBSUB'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_PUBSUB is redis');
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -97,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     currency: e.ZOCO_CURRENCY,
     limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
+    pubsub: e.ZOCO_PUBSUB,
+    redisUrl: e.ZOCO_REDIS_URL,
     logLevel: e.LOG_LEVEL,
   };
 }

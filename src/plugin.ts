@@ -24,6 +24,7 @@ export {
 export { perRequest } from './plugin-host/per-request';
 export type { Context } from './server/context';
 export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
+export type { PublishedEvent } from './pubsub/pubsub';
 export { Payload, payload } from './core/payload';
 export { UserError, UserErrors, fail, userError } from './core/user-error';
 export { ErrorCode, badInput, forbidden, notFound, unauthenticated } from './core/errors';

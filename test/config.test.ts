@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
+      pubsub: 'memory',
+      redisUrl: undefined,
       logLevel: 'info',
     });
     expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);
@@ -56,6 +58,16 @@ describe('loadConfig', () => {
       ]),
     );
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/Invalid configuration:\n {2}- PORT/);
+  });
+
+  it('takes a pubsub for several instances, and a Redis URL with the redis one', () => {
+    expect(loadConfig({ ZOCO_PUBSUB: 'postgres' }).pubsub).toBe('postgres');
+    expect(loadConfig({ ZOCO_PUBSUB: 'redis', ZOCO_REDIS_URL: 'redis://cache:6379' })).toMatchObject({ pubsub: 'redis', redisUrl: 'redis://cache:6379' });
+    expect(problemsOf({ ZOCO_PUBSUB: 'redis' })).toEqual(['ZOCO_REDIS_URL: required when ZOCO_PUBSUB is redis']);
+    expect(problemsOf({ ZOCO_PUBSUB: 'kafka', ZOCO_REDIS_URL: 'http://user:s3cret@cache' })).toEqual([
+      'ZOCO_PUBSUB: must be memory, postgres or redis (got "kafka")',
+      'ZOCO_REDIS_URL: must be a redis:// URL (value hidden)',
+    ]);
   });
 
   it('does not echo secrets in its errors', () => {

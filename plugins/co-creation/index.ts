@@ -1,4 +1,5 @@
 import { definePlugin } from '../../src/plugin';
+import { ProposalApprovedResolver } from './approval.subscription';
 import { coCreationConfig } from './co-creation.config';
 import { PLUGIN_NAME } from './co-creation.plugin';
 import { ProductProposalResolver, SellerProposalsResolver } from './core-fields.resolver';
@@ -22,7 +23,7 @@ export default definePlugin({
   // Parents first: purging deletes in reverse.
   entities: [ProposalEntity, VoteEntity],
   migrations: [CoCreation1763930000000, CoCreatedProducts1763950100000],
-  resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver],
+  resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver, ProposalApprovedResolver],
   nodes: {
     CoCreationProposal: async (ctx, id) => {
       const row = await findProposal(ctx, id);

@@ -29,7 +29,7 @@ export async function vote(ctx: Context, input: { proposalId: string }) {
     if (row.status !== 'open' || row.votes < tx.config.voteThreshold) return row;
     const approvedAt = new Date();
     await proposals.update({ id: row.id, status: 'open' }, { status: 'approved', approvedAt });
-    await tx.emit('proposal.approved', { proposalId: row.id, title: row.title, votes: row.votes });
+    await tx.emit('proposal.approved', { proposalId: row.id, title: row.title, votes: row.votes, customerId: row.customerId });
     return { ...row, status: 'approved' as const, approvedAt };
   });
   return { proposal: toProposal(proposal) };

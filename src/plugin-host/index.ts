@@ -1,7 +1,7 @@
 import { getMetadataArgsStorage, type MigrationInterface } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import type { ModuleDefinition } from '../core/module';
-import { buildAppSchema } from '../server/schema';
+import { buildAppSchema, type SchemaOptions } from '../server/schema';
 import type { AnyPlugin } from './define-plugin';
 import { InstallationResolver } from './installation.resolver';
 import { attributeFields, scopePluginFields } from './scope-fields';
@@ -22,7 +22,7 @@ export interface PreparedPlugins {
   modules: ModuleDefinition[];
   migrations: (new () => MigrationInterface)[];
   /** The schema with every plugin, its fields acting only for installing sellers. */
-  schema(options?: { direct?: boolean }): GraphQLSchema;
+  schema(options?: SchemaOptions): GraphQLSchema;
 }
 
 /** Validates the deployment's plugins (throws PluginValidationError) and lays out their modules. */

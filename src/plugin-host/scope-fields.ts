@@ -49,10 +49,16 @@ export function attributeFields(core: GraphQLSchema, withEach: Map<AnyPlugin, Gr
   return attribution;
 }
 
+async function refuseUninstalledSeller(ctx: Context, plugin: AnyPlugin, fieldName: string): Promise<void> {
+  if (ctx.viewer.kind === 'seller' && !(await ctx.installations.load(plugin.name, ctx.viewer.sellerId))) {
+    throw forbidden(`Install the ${plugin.name} plugin to use ${fieldName}.`);
+  }
+}
+
 /**
  * Makes plugin fields act only for installing sellers: on a seller-owned core type (Product, Listing,
  * Seller, Order) the field is null unless that object's seller installed the plugin; a plugin's
- * queries and mutations refuse (FORBIDDEN) a seller key whose seller did not install it. Customers
+ * queries, mutations and subscriptions refuse (FORBIDDEN) a seller key whose seller did not install it. Customers
  * and guests reach plugin operations, which scope themselves with `plugin.scope(ctx, sellerId)`.
  */
 export function scopePluginFields(schema: GraphQLSchema, attribution: Map<string, AnyPlugin>): void {
@@ -74,11 +80,16 @@ export function scopePluginFields(schema: GraphQLSchema, attribution: Map<string
         return ctx.installations.load(plugin.name, sellerId).then((row) => (row ? resolve(root, args, ctx, info) : null));
       };
     } else if (typeName === schema.getQueryType()?.name || typeName === schema.getMutationType()?.name) {
-      field.resolve = async (root, args, ctx, info) => {
-        if (ctx.viewer.kind === 'seller' && !(await ctx.installations.load(plugin.name, ctx.viewer.sellerId))) {
-          throw forbidden(`Install the ${plugin.name} plugin to use ${fieldName}.`);
-        }
+      field.resolve = async (root, args, ctx: Context, info) => {
+        await refuseUninstalledSeller(ctx, plugin, fieldName);
         return resolve(root, args, ctx, info);
+      };
+    } else if (typeName === schema.getSubscriptionType()?.name && field.subscribe) {
+      // Checked when the subscription starts; its own filter picks the events of the viewer.
+      const subscribe = field.subscribe;
+      field.subscribe = async (root, args, ctx: Context, info) => {
+        await refuseUninstalledSeller(ctx, plugin, fieldName);
+        return subscribe(root, args, ctx, info);
       };
     }
   }

@@ -4,12 +4,21 @@ import type { ModuleDefinition } from '../core/module';
 import { authChecker } from '../auth/auth-checker';
 import { directResolvers } from './direct-resolvers';
 import { NodeResolver } from './node.resolver';
+import { freshLoadersPerEvent } from './fresh-loaders-per-event';
+import { createPubSub } from '@graphql-yoga/subscription';
+import type { AppPubSub } from '../pubsub/pubsub';
 
-/** `direct: false` keeps type-graphql's wrapper around every resolver (see direct-resolvers.ts). */
-export function buildAppSchema(modules: ModuleDefinition[], { direct = true }: { direct?: boolean } = {}): GraphQLSchema {
+export interface SchemaOptions {
+  /** false keeps type-graphql's wrapper around every resolver (see direct-resolvers.ts). */
+  direct?: boolean;
+  /** Where subscriptions listen; a fresh in-memory one when only the schema's shape matters. */
+  pubSub?: AppPubSub;
+}
+
+export function buildAppSchema(modules: ModuleDefinition[], { direct = true, pubSub = createPubSub() }: SchemaOptions = {}): GraphQLSchema {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers)] as NonEmptyArray<Function>;
-  const schema = buildSchemaSync({ resolvers, authChecker, validate: false });
+  const schema = freshLoadersPerEvent(buildSchemaSync({ resolvers, authChecker, validate: false, pubSub }));
   return direct ? directResolvers(schema, resolvers) : schema;
 }
 

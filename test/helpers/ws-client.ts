@@ -48,3 +48,34 @@ export function wsRequest<T = any>(client: Client, query: string, variables?: Re
     );
   });
 }
+
+export interface LiveSubscription<T> {
+  /** The data of each event received so far. */
+  events: T[];
+  /** GraphQL errors the server sent (a refused subscription ends with them). */
+  errors: { message: string; extensions?: Record<string, unknown> }[];
+  ended: boolean;
+  stop(): void;
+}
+
+/** Starts a subscription and collects what arrives until `stop()` or the server ends it. */
+export function subscribe<T = any>(client: Client, query: string, variables?: Record<string, unknown>): LiveSubscription<T> {
+  const live: LiveSubscription<T> = { events: [], errors: [], ended: false, stop: () => undefined };
+  live.stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        if (value.errors) live.errors.push(...(value.errors as LiveSubscription<T>['errors']));
+        if (value.data) live.events.push(value.data as T);
+      },
+      error: (err) => {
+        if (Array.isArray(err)) live.errors.push(...err);
+        live.ended = true;
+      },
+      complete: () => {
+        live.ended = true;
+      },
+    },
+  );
+  return live;
+}
