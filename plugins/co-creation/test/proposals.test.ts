@@ -86,7 +86,9 @@ describe('co-creation proposals and votes', () => {
     const fourth = await voteBy(t, id, [voters[3]!]);
     expect(fourth.proposal).toMatchObject({ status: 'APPROVED', votes: 4, approvedAt: third.proposal.approvedAt });
     const events = await approvedEvents(id);
-    expect(events).toEqual([{ payload: { proposalId: uuidOf(id), title: 'A raincoat with a hood for two', votes: 3, sellerId: uuidOf(seller.id) } }]);
+    expect(events).toEqual([
+      { payload: { proposalId: uuidOf(id), title: 'A raincoat with a hood for two', votes: 3, customerId: author!.id, sellerId: uuidOf(seller.id) } },
+    ]);
   });
 
   it('counts one vote per customer and none from the author', async () => {
