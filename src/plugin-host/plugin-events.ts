@@ -35,7 +35,7 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
   async function run(plugin: AnyPlugin, sellerId: string, event: DomainEvent): Promise<string | null> {
     const handler = handlerFor(plugin, event.type);
     if (!handler) return null;
-    const [installation] = await app.db.query('SELECT config FROM plugin_installation WHERE plugin = $1 AND seller_id = $2', [plugin.name, sellerId]);
+    const installation = await app.installations.load(plugin.name, sellerId);
     if (!installation) return null;
     const scope = createPluginScope({ plugin: plugin.name, permissions: plugin.permissions, sellerId, config: installation.config, app });
     try {
@@ -63,7 +63,8 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
   async function deliver(event: DomainEvent): Promise<void> {
     const sellerId = (event.payload as { sellerId?: unknown }).sellerId;
     if (typeof sellerId !== 'string') return;
-    for (const plugin of plugins) await run(plugin, sellerId, event);
+    // Side by side: one plugin's slow handler (a webhook endpoint taking its time) doesn't hold up the others.
+    await Promise.all(plugins.map((plugin) => run(plugin, sellerId, event)));
   }
 
   async function retryDue(): Promise<void> {
