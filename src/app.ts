@@ -79,18 +79,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   }
   const modules = prepared.modules;
   const db = createDataSource({ url: databaseUrl, entities: modules.flatMap((m) => m.entities), migrations: prepared.migrations, log });
+  let pubSub: PubSubHandle;
   try {
     await db.initialize();
     if (config.migrateOnStart) await db.runMigrations({ transaction: 'each' });
     for (const plugin of plugins) await plugin.onStart?.();
-  } catch (err) {
-    await db.destroy().catch(() => undefined);
-    await embedded?.stop();
-    throw err;
-  }
-
-  let pubSub: PubSubHandle;
-  try {
     pubSub = await createAppPubSub({ kind: config.pubsub, db, databaseUrl, redisUrl: config.redisUrl, log });
   } catch (err) {
     await db.destroy().catch(() => undefined);
@@ -119,10 +112,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       databaseUrl,
       channel: INSTALLATION_CHANNEL,
       log,
-      onNotification: (key) => {
-        const i = key.lastIndexOf(':');
-        installations.invalidate(key.slice(0, i), key.slice(i + 1));
-      },
+      onNotification: (key) => installations.invalidateKey(key),
       onLive: (live) => installations.setLive(live),
     });
   }

@@ -14,6 +14,10 @@ export const INSTALLATION_CHANNEL = 'zoco_plugin_installation';
 const MAX_ENTRIES = 200_000;
 
 const keyOf = (plugin: string, sellerId: string) => `${plugin}:${sellerId}`;
+const splitKey = (key: string) => {
+  const i = key.lastIndexOf(':');
+  return [key.slice(0, i), key.slice(i + 1)] as const;
+};
 
 /**
  * Which sellers installed which plugin, shared by every request of the process: a plugin field on a
@@ -44,10 +48,15 @@ export class InstallationCache {
     return known === undefined ? this.loader.load(keyOf(plugin, sellerId)) : Promise.resolve(known);
   }
 
-  /** After a write to one installation, or its notification. */
+  /** After a write to one installation. */
   invalidate(plugin: string, sellerId: string): void {
+    this.invalidateKey(keyOf(plugin, sellerId));
+  }
+
+  /** After the trigger's notification, whose payload is `plugin:sellerUuid`. */
+  invalidateKey(key: string): void {
     this.generation++;
-    this.known.delete(keyOf(plugin, sellerId));
+    this.known.delete(key);
   }
 
   /** Listening started (true) or stopped (false): either way, what was kept may be stale. */
@@ -60,10 +69,7 @@ export class InstallationCache {
   private async fetch(db: DataSource, keys: readonly string[]): Promise<(InstallationRow | null)[]> {
     const generation = this.generation;
     const unique = [...new Set(keys)];
-    const pairs = unique.map((k) => {
-      const i = k.lastIndexOf(':');
-      return [k.slice(0, i), k.slice(i + 1)] as const;
-    });
+    const pairs = unique.map(splitKey);
     const rows: InstallationRow[] = await db.query(
       `SELECT i.seller_id AS "sellerId", i.plugin, i.config
          FROM plugin_installation i

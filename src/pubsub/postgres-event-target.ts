@@ -27,8 +27,14 @@ export async function createPostgresEventTarget<Args extends Record<string, [unk
     log,
     onLive: () => undefined,
     onNotification(payload) {
-      const { topic, detail } = JSON.parse(payload) as { topic: string; detail: unknown };
-      for (const callback of callbacks.get(topic) ?? []) callback(new CustomEvent(topic, { detail }));
+      let message: { topic: string; detail: unknown };
+      try {
+        message = JSON.parse(payload);
+      } catch {
+        log.warn({ payload: payload.slice(0, 200) }, 'ignored a pubsub notification that is not JSON');
+        return;
+      }
+      for (const callback of callbacks.get(message.topic) ?? []) callback(new CustomEvent(message.topic, { detail: message.detail }));
     },
   });
   const callbackOf = (listener: Listener) => listener && ('handleEvent' in listener ? listener.handleEvent.bind(listener) : listener);
@@ -37,7 +43,7 @@ export async function createPostgresEventTarget<Args extends Record<string, [unk
       const callback = callbackOf(listener);
       if (!callback) return;
       if (!callbacks.has(topic)) callbacks.set(topic, new Set());
-      callbacks.get(topic)!.add(callback as (event: CustomEvent) => void);
+      callbacks.get(topic)!.add(callback);
     },
     removeEventListener(topic: string, listener: Listener) {
       const callback = callbackOf(listener);
