@@ -67,6 +67,13 @@ export interface Plugin<Config extends object = Record<string, unknown>> extends
   /** The sellers among `sellerIds` that installed the plugin, with their config (batched per request). */
   installedBy(ctx: Context, sellerIds: readonly string[]): Promise<Map<string, Config>>;
   /**
+   * A Map for what the plugin derives from a seller's rows that never change once written (e.g. a
+   * converted proposal), kept in memory for as long as this process knows the installation unchanged:
+   * reinstalling, reconfiguring or uninstalling (and purging) starts an empty one, on every instance.
+   * Null when there is nothing to keep it with (not installed, or not known here yet): then just query.
+   */
+  memo<K, V>(ctx: Context, sellerId: string): Map<K, V> | null;
+  /**
    * Rows of one of the plugin's own tables across sellers, keeping only those of sellers that installed
    * the plugin: for lookups by id before the seller is known, and for DataLoaders behind fields on core
    * types. Two queries whatever the number of sellers; a row's `sellerId` then gives its scope.
@@ -92,6 +99,9 @@ export function definePlugin<Config extends object>(definition: PluginDefinition
       const installed = new Map<string, Config>();
       for (const row of rows) if (row) installed.set(row.sellerId, row.config as Config);
       return installed;
+    },
+    memo<K, V>(ctx: Context, sellerId: string) {
+      return ctx.installations.memo(definition.name, sellerId) as Map<K, V> | null;
     },
     async findAcrossSellers(ctx, entity, where) {
       if (!definition.entities?.includes(entity)) throw new PluginScopeError(definition.name, `${entity.name} is not one of its entities`);

@@ -33,6 +33,7 @@ export class InstallationCache {
   private generation = 0;
   private live = false;
   private readonly loader: DataLoader<string, InstallationRow | null>;
+  private readonly memos = new WeakMap<InstallationRow, Map<unknown, unknown>>();
 
   constructor(db: DataSource) {
     this.loader = new DataLoader((keys) => this.fetch(db, keys), { cache: false });
@@ -46,6 +47,22 @@ export class InstallationCache {
   load(plugin: string, sellerId: string): Promise<InstallationRow | null> {
     const known = this.known.get(keyOf(plugin, sellerId));
     return known === undefined ? this.loader.load(keyOf(plugin, sellerId)) : Promise.resolve(known);
+  }
+
+  /**
+   * A map that lives as long as this process knows the installation as it is: a reinstall, a new config,
+   * an uninstall (with its purge) or a lost notification connection starts a new one. Null while the
+   * installation isn't known here, or isn't installed.
+   */
+  memo(plugin: string, sellerId: string): Map<unknown, unknown> | null {
+    const row = this.known.get(keyOf(plugin, sellerId));
+    if (!row) return null;
+    let memo = this.memos.get(row);
+    if (!memo) {
+      memo = new Map();
+      this.memos.set(row, memo);
+    }
+    return memo;
   }
 
   /** After a write to one installation. */

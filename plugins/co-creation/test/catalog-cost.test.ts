@@ -4,7 +4,7 @@ import { toGlobalId } from '../../../src/core/global-id';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { insertCustomers } from '../../../test/helpers/customers';
 import coCreation from '../index';
-import { CONVERT, INSTALL, propose, voteBy } from './co-creation.fixtures';
+import { CONVERT, INSTALL, UNINSTALL, propose, voteBy } from './co-creation.fixtures';
 
 let t: TestApp;
 let seed: SeedResult;
@@ -48,12 +48,21 @@ describe('Product.coCreatedFrom on a catalog page', () => {
     const converted = await t.data(CONVERT, { input: { proposalId: id, price: { amount: 3000, currency: 'EUR' }, preorderStock: 20 } }, maker.apiKey);
     expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
 
-    await cost(page(true), 50, voter!.token);
-    // The proposal behind each product, and whether the viewer voted for it.
+    // The first page with the product looks its proposal up (and whether the viewer voted for it)...
+    expect((await cost(page(true), 50, voter!.token)).statements).toBe(base + 2);
+    // ...then the converted proposal, which never changes, is known: only the viewer's vote is asked.
     const some = [await cost(page(true), 10, voter!.token), await cost(page(true), 50, voter!.token)];
-    expect(some.map((c) => c.statements)).toEqual([base + 2, base + 2]);
-    expect(some[1]!.nodes.filter((n) => n.coCreatedFrom)).toEqual([
-      { id: converted.coCreationProposalConvert.product.id, title: 'Community lamp', coCreatedFrom: { title: 'Community lamp', votes: 1, voteThreshold: 1, viewerHasVoted: true } },
-    ]);
+    expect(some.map((c) => c.statements)).toEqual([base + 1, base + 1]);
+    const lamp = { id: converted.coCreationProposalConvert.product.id, title: 'Community lamp', coCreatedFrom: { title: 'Community lamp', votes: 1, voteThreshold: 1, viewerHasVoted: true } };
+    expect(some[1]!.nodes.filter((n) => n.coCreatedFrom)).toEqual([lamp]);
+    expect((await cost(page(true), 50)).statements).toBe(base);
+
+    // Uninstalling with purge deletes the proposal: after a reinstall, nothing remembered shows it.
+    const purged = await t.data(UNINSTALL, { input: { plugin: 'co-creation', purge: true } }, maker.apiKey);
+    expect(purged.pluginUninstall.userErrors).toEqual([]);
+    expect((await cost(page(true), 50, voter!.token)).nodes.filter((n) => n.coCreatedFrom)).toEqual([]);
+    expect((await t.data(INSTALL, { input: { plugin: 'co-creation', config: { voteThreshold: 1 } } }, maker.apiKey)).pluginInstall.userErrors).toEqual([]);
+    const after = await cost(page(true), 50, voter!.token);
+    expect(after.nodes.find((n) => n.id === lamp.id)).toEqual({ ...lamp, coCreatedFrom: null });
   });
 });
