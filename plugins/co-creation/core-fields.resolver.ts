@@ -1,8 +1,6 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Product, Seller, type Context } from '../../src/plugin';
-import { PLUGIN_NAME, coCreation } from './co-creation.plugin';
-import type { ProposalEntity } from './proposal.entity';
-import { proposalByProductId } from './proposal.loaders';
+import { proposalOfProduct } from './proposal.loaders';
 import { CoCreationProposalsArgs } from './proposal.inputs';
 import { listProposals } from './proposal.service';
 import { CoCreationProposal, CoCreationProposalConnection, toProposal } from './proposal.type';
@@ -21,17 +19,7 @@ export class SellerProposalsResolver {
 export class ProductProposalResolver {
   @FieldResolver(() => CoCreationProposal, { nullable: true, description: 'The customer proposal this product was made from (co-creation plugin).' })
   coCreatedFrom(@Ctx() ctx: Context, @Root() product: Product): CoCreationProposal | null | Promise<CoCreationProposal | null> {
-    // Proposals become products only through scope.createProduct, which records this plugin on them.
-    if (product.createdByPlugin !== PLUGIN_NAME || !product.createdBySellerUuid) return null;
-    // A converted proposal never changes again (no votes, no state after CONVERTED): kept once read.
-    const converted = coCreation(ctx).memo<string, ProposalEntity>(ctx, product.createdBySellerUuid);
-    const known = converted?.get(product.uuid);
-    if (known) return toProposal(known);
-    return proposalByProductId(ctx)
-      .load(product.uuid)
-      .then((row) => {
-        if (row?.status === 'converted') converted?.set(product.uuid, row);
-        return row ? toProposal(row) : null;
-      });
+    const proposal = proposalOfProduct(ctx, product);
+    return proposal instanceof Promise ? proposal.then((row) => row && toProposal(row)) : proposal && toProposal(proposal);
   }
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import { perRequest, type Context } from '../../src/plugin';
-import { coCreation } from './co-creation.plugin';
+import { perRequest, type Context, type Product } from '../../src/plugin';
+import { PLUGIN_NAME, coCreation } from './co-creation.plugin';
 import { ProposalEntity } from './proposal.entity';
 import { VoteEntity } from './vote.entity';
 
@@ -14,6 +14,24 @@ export function proposalByProductId(ctx: Context) {
       return productIds.map((id) => byProduct.get(id) ?? null);
     }),
   );
+}
+
+/**
+ * The proposal `product` was made from, without waiting where that is already known: proposals become
+ * products only through scope.createProduct (which records this plugin on them), and a converted proposal
+ * never changes again (no votes, no state after CONVERTED), so it is kept in the installation's memo.
+ */
+export function proposalOfProduct(ctx: Context, product: Product): ProposalEntity | null | Promise<ProposalEntity | null> {
+  if (product.createdByPlugin !== PLUGIN_NAME || !product.createdBySellerUuid) return null;
+  const converted = coCreation(ctx).memo<string, ProposalEntity>(ctx, product.createdBySellerUuid);
+  const known = converted?.get(product.uuid);
+  if (known) return known;
+  return proposalByProductId(ctx)
+    .load(product.uuid)
+    .then((row) => {
+      if (row?.status === 'converted') converted?.set(product.uuid, row);
+      return row;
+    });
 }
 
 /** Proposal uuid → whether the signed-in customer voted for it (false for everyone else, without a query). */

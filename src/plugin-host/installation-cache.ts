@@ -45,7 +45,7 @@ export class InstallationCache {
   }
 
   load(plugin: string, sellerId: string): Promise<InstallationRow | null> {
-    const known = this.known.get(keyOf(plugin, sellerId));
+    const known = this.peek(plugin, sellerId);
     return known === undefined ? this.loader.load(keyOf(plugin, sellerId)) : Promise.resolve(known);
   }
 
