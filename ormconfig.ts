@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createDataSource } from './src/db/data-source';
-import { coreModules } from './src/server/modules';
+import { coreModules } from './src/modules/registry';
 
 /**
  * The DataSource for the TypeORM CLI, e.g.

@@ -10,7 +10,7 @@ import type { Authenticator } from '../src/auth/authenticate';
 import { loadConfig } from '../src/config';
 import { createApollo } from '../src/server/apollo';
 import { directResolvers } from '../src/server/direct-resolvers';
-import type { AppServices } from '../src/server/context';
+import type { AppServices } from '../src/core/context';
 import { createHttpHandler } from '../src/server/http';
 import { childOptions, failToParent, serveParent } from './child-process';
 

@@ -13,9 +13,10 @@ import { createAuthenticator } from './auth/authenticate';
 import { createTokenIssuer } from './auth/tokens';
 import type { ModuleDefinition } from './core/module';
 import { createApollo } from './server/apollo';
-import type { AppServices } from './server/context';
+import type { AppServices, TransactionListener } from './core/context';
+import { lazyLoaders } from './core/loaders';
 import { createHttpHandler } from './server/http';
-import { coreModules } from './server/modules';
+import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
@@ -53,10 +54,22 @@ export interface App {
   /** ws://host:port/graphql */
   wsUrl: string;
   dataSource: DataSource;
+  /** What every request's ctx is made of: tests and workers build contexts from it (core/context.ts createContext). */
+  services: AppServices;
   config: AppConfig & { adminKey: string; jwtSecret: string };
   log: Logger;
   /** Graceful stop: refuse new work, drain requests, close sockets and the database. */
   stop(): Promise<void>;
+}
+
+function transactionListeners(modules: readonly ModuleDefinition[]): AppServices['listeners'] {
+  const listeners: Record<string, TransactionListener[]> = {};
+  for (const m of modules) {
+    for (const [type, listener] of Object.entries(m.listeners ?? {}) as [string, TransactionListener][]) {
+      listeners[type] = [...(listeners[type] ?? []), listener];
+    }
+  }
+  return listeners;
 }
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
@@ -123,6 +136,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     tokens,
     nodes: Object.assign({}, ...modules.map((m) => m.nodes ?? {})),
     events,
+    listeners: transactionListeners(modules),
+    createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
     installations,
@@ -151,6 +166,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     url: `http://${host}:${port}/graphql`,
     wsUrl: `ws://${host}:${port}/graphql`,
     dataSource: db,
+    services,
     config,
     log,
     stop() {

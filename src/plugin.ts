@@ -22,7 +22,7 @@ export {
   type ScopedProductInput,
 } from './plugin-host/plugin-scope';
 export { perRequest } from './plugin-host/per-request';
-export type { Context } from './server/context';
+export type { Context } from './core/context';
 export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
 export type { PublishedEvent } from './pubsub/pubsub';
 export { Payload, payload } from './core/payload';

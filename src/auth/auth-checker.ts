@@ -1,5 +1,5 @@
 import type { AuthChecker } from 'type-graphql';
-import type { Context } from '../server/context';
+import type { Context } from '../core/context';
 import { forbidden, unauthenticated } from '../core/errors';
 import { roleOf, type Role } from './viewer';
 

@@ -1,13 +1,13 @@
 import type { NonEmptyArray } from 'type-graphql';
-import type { Context } from '../server/context';
+import type { NodeFetcher, TransactionListener } from './context';
 import type { NodeType } from './global-id';
+import type { LoaderFactory } from './loaders';
 import type { EventType } from '../events/event-types';
 import type { EventHandler } from '../events/dispatcher';
 
-/** Fetches one node by its database id for `node(id:)`, applying the same visibility as the module's queries. */
-export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null>;
+export type { NodeFetcher };
 
-/** A domain module: the same shape plugins will have (ARCHITECTURE.md, "Source layout"). */
+/** A domain module: the same shape plugins have (ARCHITECTURE.md, "Source layout"). */
 export interface ModuleDefinition {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -16,8 +16,12 @@ export interface ModuleDefinition {
   resolvers: NonEmptyArray<Function> | Function[];
   /** Refetchers for the node types this module owns. */
   nodes?: Partial<Record<NodeType, NodeFetcher>>;
+  /** The module's per-request DataLoaders (their type joins `Loaders` by declaration merging). */
+  loaders?: LoaderFactory;
   /** Handlers of domain events, called after commit, at least once; '*' gets every event. */
   hooks?: Partial<Record<EventType | '*', EventHandler>>;
+  /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
+  listeners?: { [T in EventType]?: TransactionListener<T> };
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

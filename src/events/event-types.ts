@@ -8,6 +8,8 @@ export interface EventPayloads {
   'invoice.issued': { invoiceId: string; orderId: string; sellerId: string; number: string };
   'cart.updated': { cartId: string; customerId: string | null };
   'customer.erased': { customerId: string };
+  'seller.suspended': { sellerId: string };
+  'seller.reactivated': { sellerId: string };
 }
 
 export type EventType = keyof EventPayloads;

@@ -3,16 +3,16 @@ import type { z } from 'zod';
 import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
 import type { NodeType } from '../core/global-id';
 import type { NodeFetcher } from '../core/module';
-import type { Context } from '../server/context';
+import type { Context } from '../core/context';
 import { createPluginScope, PluginScopeError, type PluginScope } from './plugin-scope';
+import type { PluginPermission } from './plugin-permissions';
 import { forbidden } from '../core/errors';
+import type { InstallationCache } from './installation-cache';
 
 /** The version of this plugin API; a plugin declares the range it works with in `compatibility`. */
 export const PLUGIN_API_VERSION = '1.0.0';
 
-/** What a plugin may read or change beyond its own tables, for the sellers that installed it. */
-export const pluginPermissions = ['catalog:read', 'catalog:write', 'orders:read', 'customers:read'] as const;
-export type PluginPermission = (typeof pluginPermissions)[number];
+export { pluginPermissions, type PluginPermission } from './plugin-permissions';
 
 /** A handler of a domain event, called once per installing seller concerned by the event. */
 export type PluginEventHandler<Config> = (event: DomainEvent, scope: PluginScope<Config>) => Promise<void>;
@@ -116,4 +116,13 @@ export function definePlugin<Config extends object>(definition: PluginDefinition
     },
   };
   return plugin;
+}
+
+declare module '../core/context' {
+  interface AppServices {
+    /** The plugins this deployment offers, by name. */
+    plugins: ReadonlyMap<string, AnyPlugin>;
+    /** Which sellers installed which plugin (shared by all requests; see installation-cache.ts). */
+    installations: InstallationCache;
+  }
 }

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { loadConfig } from '../config';
-import { coreModules } from '../server/modules';
+import { coreModules } from '../modules/registry';
 import { preparePlugins } from './index';
 import { loadPlugins } from './load-plugins';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Context } from '../server/context';
+import type { Context } from '../core/context';
+import { withTransaction } from '../db/transaction';
 import { actingSeller } from '../auth/guards';
 import { ErrorCode, forbidden } from '../core/errors';
 import { requireIdOf } from '../core/global-id';
@@ -107,7 +108,8 @@ export async function configurePlugin(ctx: Context, input: PluginInstallInput) {
 export async function uninstallPlugin(ctx: Context, input: PluginUninstallInput) {
   const sellerId = sellerOf(ctx, input.sellerId);
   const plugin = pluginNamed(ctx, input.plugin);
-  await ctx.db.transaction(async (tx) => {
+  await withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     const [, affected] = await tx.query('DELETE FROM plugin_installation WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);
     if (!affected) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
     await tx.query('DELETE FROM plugin_retry WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);

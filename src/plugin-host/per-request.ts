@@ -1,4 +1,4 @@
-import type { Context } from '../server/context';
+import type { Context } from '../core/context';
 
 const caches = new WeakMap<object, Map<unknown, unknown>>();
 

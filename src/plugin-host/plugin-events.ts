@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DomainEvent } from '../events/event-types';
-import type { AppServices } from '../server/context';
+import type { AppServices } from '../core/context';
 import type { AnyPlugin, PluginEventHandler } from './define-plugin';
 import { createPluginScope } from './plugin-scope';
 

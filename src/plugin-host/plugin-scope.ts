@@ -1,7 +1,9 @@
-import type { EntityManager, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import type { FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { Logger } from 'pino';
-import type { AppServices } from '../server/context';
-import type { PluginPermission } from './define-plugin';
+import type { AppServices, InTransaction } from '../core/context';
+import { withTransaction } from '../db/transaction';
+import { recordEvent } from '../events/outbox';
+import type { PluginPermission } from './plugin-permissions';
 import { insertScopedProduct, invalidProductInput, type ScopedProduct, type ScopedProductInput } from './scope-catalog';
 
 export type { ScopedProduct, ScopedProductInput };
@@ -73,12 +75,13 @@ interface ScopeOptions<Config> {
   sellerId: string;
   config: Config;
   app: AppServices;
-  manager?: EntityManager;
+  /** The transaction the scope's writes join, if any. */
+  tx?: InTransaction;
 }
 
 /** Builds the only door a plugin has to data: its seller's rows and what its permissions allow. */
-export function createPluginScope<Config>({ plugin, permissions, sellerId, config, app, manager }: ScopeOptions<Config>): PluginScope<Config> {
-  const em = manager ?? app.db.manager;
+export function createPluginScope<Config>({ plugin, permissions, sellerId, config, app, tx }: ScopeOptions<Config>): PluginScope<Config> {
+  const em = tx?.tx ?? app.db.manager;
   const log = app.log.child({ plugin, sellerId });
   const require = (permission: PluginPermission) => {
     if (!permissions.includes(permission)) throw new PluginScopeError(plugin, `needs the ${permission} permission`);
@@ -166,19 +169,14 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
       require('catalog:write');
       const problem = invalidProductInput(input, app.config.currency);
       if (problem) throw new PluginScopeError(plugin, `createProduct: ${problem}`);
-      return manager
-        ? insertScopedProduct(manager, plugin, sellerId, input)
-        : app.db.transaction((tx) => insertScopedProduct(tx, plugin, sellerId, input));
+      return withTransaction({ db: app.db, events: app.events, ...tx }, (t) => insertScopedProduct(t, plugin, sellerId, input));
     },
     async transaction(fn) {
-      if (manager) return fn(scope);
-      const result = await app.db.transaction((tx) => fn(createPluginScope({ plugin, permissions, sellerId, config, app, manager: tx })));
-      app.events.kick();
-      return result;
+      if (tx) return fn(scope);
+      return withTransaction({ db: app.db, events: app.events }, (t) => fn(createPluginScope({ plugin, permissions, sellerId, config, app, tx: t })));
     },
     async emit(name, payload) {
-      await em.query('INSERT INTO outbox (type, payload) VALUES ($1, $2)', [`${plugin}.${name}`, JSON.stringify({ ...payload, sellerId })]);
-      if (!manager) app.events.kick();
+      await withTransaction({ db: app.db, events: app.events, ...tx }, (t) => recordEvent(t, `${plugin}.${name}`, { ...payload, sellerId }));
     },
   };
   return scope;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { InTransaction } from '../core/context';
 import { slugify } from '../core/slug';
 import { refreshPrices } from '../modules/catalog/pricing';
 
@@ -50,7 +50,7 @@ export function invalidProductInput(input: ScopedProductInput, currency: string)
  * Inserts the product (owned by `sellerId`, created by `plugin`), its default variant and the seller's
  * listing in `tx`, then refreshes the product's denormalised prices, as productCreate + listingCreate would.
  */
-export async function insertScopedProduct(tx: EntityManager, plugin: string, sellerId: string, input: ScopedProductInput): Promise<ScopedProduct> {
+export async function insertScopedProduct({ tx }: InTransaction, plugin: string, sellerId: string, input: ScopedProductInput): Promise<ScopedProduct> {
   const title = input.title.trim();
   const base = slugify(title) || 'product';
   const images = JSON.stringify((input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? null })));
@@ -69,6 +69,6 @@ export async function insertScopedProduct(tx: EntityManager, plugin: string, sel
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
     [sellerId, variant.id, product.id, input.sku.trim(), input.price.amount, input.price.currency, input.stock, input.handlingDays ?? 1],
   );
-  await refreshPrices(tx, [product.id]);
+  await refreshPrices({ tx }, [product.id]);
   return { productId: product.id, variantId: variant.id, listingId: listing.id, slug: product.slug };
 }

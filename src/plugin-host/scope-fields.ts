@@ -1,6 +1,6 @@
 import { GraphQLObjectType, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
-import type { Context } from '../server/context';
+import type { Context } from '../core/context';
 import { forbidden } from '../core/errors';
 import type { AnyPlugin } from './define-plugin';
 

@@ -5,7 +5,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
-import type { Context } from './context';
+import type { Context } from '../core/context';
 import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
 import { validationRules } from './limits';

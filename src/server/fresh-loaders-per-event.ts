@@ -1,6 +1,5 @@
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
-import type { Context } from './context';
-import { createLoaders } from './loaders';
+import type { Context } from '../core/context';
 
 /**
  * graphql-ws builds a subscription's context once, when it starts; its DataLoaders would cache rows
@@ -9,7 +8,7 @@ import { createLoaders } from './loaders';
 export function freshLoadersPerEvent(schema: GraphQLSchema): GraphQLSchema {
   for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
     const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = (event, args, ctx: Context, info) => resolve(event, args, { ...ctx, loaders: createLoaders(ctx.db) }, info);
+    field.resolve = (event, args, ctx: Context, info) => resolve(event, args, { ...ctx, loaders: ctx.createLoaders(ctx.db) }, info);
   }
   return schema;
 }

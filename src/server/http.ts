@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
-import { createContext, type AppServices, type Context } from './context';
+import { createContext, type AppServices, type Context } from '../core/context';
 import { createInvoiceRoute } from './invoice-route';
 
 const MAX_BODY_BYTES = 1024 * 1024;

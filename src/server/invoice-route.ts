@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticate';
 import { invoicePdf } from '../modules/invoices';
-import { createContext, type AppServices } from './context';
+import { createContext, type AppServices } from '../core/context';
 
 const PDF_PATH = /^\/invoices\/([A-Za-z0-9_-]{1,200})\.pdf$/;
 

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { Context } from './context';
+import type { Context } from '../core/context';
 import { Node } from '../core/node';
 import { parseGlobalId, type NodeType } from '../core/global-id';
 import { badInput } from '../core/errors';

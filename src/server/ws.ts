@@ -6,7 +6,7 @@ import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type 
 import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
-import { createContext, type AppServices } from './context';
+import { createContext, type AppServices } from '../core/context';
 import { checkCost, validationRules } from './limits';
 
 type Extra = { viewer?: Viewer } & Record<PropertyKey, unknown>;

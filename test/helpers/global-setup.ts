@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded-postgres';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../../src/db/databases';
 import { createDataSource } from '../../src/db/data-source';
-import { coreModules } from '../../src/server/modules';
+import { coreModules } from '../../src/modules/registry';
 
 declare global {
   // Shared with global-teardown, which runs in the same process.

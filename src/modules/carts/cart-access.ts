@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { TxContext } from '../../core/context';
 import type { Viewer } from '../../auth/viewer';
 import { ErrorCode, forbidden } from '../../core/errors';
 import { idOf } from '../../core/global-id';
@@ -21,7 +21,7 @@ export function canUseCart(viewer: Viewer, cart: Pick<Cart, 'customerUuid'>): bo
 }
 
 /** Locks the cart named by a global ID for a change; NOT_FOUND under `field` for anyone who may not use it. */
-export async function lockCart(viewer: Viewer, tx: EntityManager, globalId: string, field: string[]): Promise<Cart> {
+export async function lockCart({ viewer, tx }: TxContext, globalId: string, field: string[]): Promise<Cart> {
   const uuid = idOf(globalId, 'Cart');
   if (!uuid) fail(field, 'Not a valid Cart ID.', ErrorCode.INVALID_ID);
   const rows: CartRow[] = await tx.query(`SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [uuid]);

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { TxContext } from '../../core/context';
 import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
@@ -18,15 +17,15 @@ export interface CheckoutCart {
 }
 
 /**
- * Locks the cart (FOR NO KEY UPDATE, until `tx` ends) for a checkout: nothing changes under it, and a second
+ * Locks the cart (FOR NO KEY UPDATE, until the transaction ends) for a checkout: nothing changes under it, and a second
  * checkout of the same cart waits, then finds it completed. The rule is the carts' own: a customer may
  * check out its own cart or a guest cart. Failures are UserErrors on ['input', 'cartId']: NOT_FOUND for a
  * cart the viewer may not use, INVALID_STATE when it is no longer active, INVALID when it is empty.
  */
-export async function cartForCheckout(ctx: Context, tx: EntityManager, cartGlobalId: string): Promise<CheckoutCart> {
+export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Promise<CheckoutCart> {
   const field = ['input', 'cartId'];
-  const cart = await lockCart(ctx.viewer, tx, cartGlobalId, field);
-  const lines: { listingId: string; quantity: number }[] = await tx.query(
+  const cart = await lockCart(ctx, cartGlobalId, field);
+  const lines: { listingId: string; quantity: number }[] = await ctx.tx.query(
     'SELECT listing_id AS "listingId", quantity FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id',
     [cart.uuid],
   );
@@ -35,11 +34,12 @@ export async function cartForCheckout(ctx: Context, tx: EntityManager, cartGloba
 }
 
 /** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it). */
-export async function completeCart(tx: EntityManager, cartId: string): Promise<void> {
+export async function completeCart(ctx: TxContext, cartId: string): Promise<void> {
+  const { tx } = ctx;
   await tx.query('DELETE FROM cart_line WHERE cart_id = $1', [cartId]);
   const [rows]: [{ customerId: string | null }[], number] = await tx.query(
     `UPDATE cart SET status = 'completed', updated_at = now() WHERE id = $1 RETURNING customer_id AS "customerId"`,
     [cartId],
   );
-  if (rows[0]) await emit(tx, 'cart.updated', { cartId, customerId: rows[0].customerId });
+  if (rows[0]) await emit(ctx, 'cart.updated', { cartId, customerId: rows[0].customerId });
 }

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import { MAX_LINES, MAX_QUANTITY } from './cart.entity';
 import { forgetCart } from './cart.loaders';
@@ -16,9 +15,10 @@ interface MovingLine {
  * else its lines move into the customer's cart, quantities summed (capped at the per-line maximum; new
  * listings only while there is room), its email and address fill the customer cart's blanks, and the guest
  * cart is marked merged. Anything but an active guest cart is ignored: a stale cart id must never stop a
- * sign-in. The caller commits `tx` and then kicks ctx.events.
+ * sign-in.
  */
-export async function mergeGuestCart(ctx: Context, tx: EntityManager, guestCartUuid: string, customerUuid: string): Promise<void> {
+export async function mergeGuestCart(ctx: TxContext, guestCartUuid: string, customerUuid: string): Promise<void> {
+  const { tx } = ctx;
   const guestRows: CartRow[] = await tx.query(`SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [guestCartUuid]);
   const guest = guestRows[0] && toCart(guestRows[0]);
   if (!guest || guest.customerUuid !== null || guest.status !== 'active') return;
@@ -33,7 +33,7 @@ export async function mergeGuestCart(ctx: Context, tx: EntityManager, guestCartU
 
   if (!own) {
     await tx.query('UPDATE cart SET customer_id = $2, updated_at = now() WHERE id = $1', [guest.uuid, customerUuid]);
-    await emit(tx, 'cart.updated', { cartId: guest.uuid, customerId: customerUuid });
+    await emit(ctx, 'cart.updated', { cartId: guest.uuid, customerId: customerUuid });
     return;
   }
   const ownListings: { listingId: string }[] = await tx.query('SELECT listing_id AS "listingId" FROM cart_line WHERE cart_id = $1', [own.uuid]);
@@ -59,6 +59,6 @@ export async function mergeGuestCart(ctx: Context, tx: EntityManager, guestCartU
   );
   await tx.query('DELETE FROM cart_line WHERE cart_id = $1', [guest.uuid]);
   await tx.query(`UPDATE cart SET status = 'merged', updated_at = now() WHERE id = $1`, [guest.uuid]);
-  await emit(tx, 'cart.updated', { cartId: own.uuid, customerId: customerUuid });
-  await emit(tx, 'cart.updated', { cartId: guest.uuid, customerId: null });
+  await emit(ctx, 'cart.updated', { cartId: own.uuid, customerId: customerUuid });
+  await emit(ctx, 'cart.updated', { cartId: guest.uuid, customerId: null });
 }

@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { Money } from '../../core/money';
 import { ListingStatus, type Listing } from '../catalog/listing.type';
 import { ProductStatus, type Product } from '../catalog/product.type';

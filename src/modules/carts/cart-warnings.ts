@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { CartWarningCode, type Cart, type CartWarning } from './cart.type';
 import { cartLineStates, type LineState } from './cart-totals';
 

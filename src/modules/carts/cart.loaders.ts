@@ -45,3 +45,7 @@ export function forgetCart(loaders: CartLoaders, cart: { uuid: string; customerU
   loaders.cartLineById.clearAll();
   if (cart.customerUuid) loaders.activeCartByCustomerId.clear(cart.customerUuid);
 }
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof cartLoaders> {}
+}

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { Money } from '../../core/money';
 import { payload } from '../../core/payload';
 import { Listing } from '../catalog/listing.type';

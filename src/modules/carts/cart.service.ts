@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { validateAddress, type AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { idOf, requireIdOf } from '../../core/global-id';
@@ -65,31 +65,30 @@ export function cartLines(ctx: Context, cart: Cart): Promise<CartLine[]> {
  */
 async function changeCart(
   ctx: Context,
-  open: (tx: EntityManager) => Promise<Cart>,
-  change: (tx: EntityManager, cart: Cart) => Promise<void>,
+  open: (ctx: TxContext) => Promise<Cart>,
+  change: (ctx: TxContext, cart: Cart) => Promise<void>,
 ): Promise<{ cart: Cart }> {
-  const cart = await ctx.db.transaction(async (tx) => {
-    const locked = await open(tx);
-    await change(tx, locked);
-    const [rows]: [CartRow[], number] = await tx.query(
+  const cart = await withTransaction(ctx, async (ctx) => {
+    const locked = await open(ctx);
+    await change(ctx, locked);
+    const [rows]: [CartRow[], number] = await ctx.tx.query(
       `UPDATE cart c SET updated_at = now() WHERE c.id = $1 RETURNING ${CART_COLUMNS}`,
       [locked.uuid],
     );
     const cart = toCart(rows[0]!);
-    await emit(tx, 'cart.updated', { cartId: cart.uuid, customerId: cart.customerUuid });
+    await emit(ctx, 'cart.updated', { cartId: cart.uuid, customerId: cart.customerUuid });
     return cart;
   });
   forgetCart(ctx.loaders, cart);
-  ctx.events.kick();
   return { cart };
 }
 
-function lockInput(ctx: Context, cartId: string) {
-  return (tx: EntityManager) => lockCart(ctx.viewer, tx, cartId, ['input', 'cartId']);
+function lockInput(cartId: string) {
+  return (ctx: TxContext) => lockCart(ctx, cartId, ['input', 'cartId']);
 }
 
 /** A customer has at most one active cart (cart_active_customer_idx): theirs, or a new one. */
-async function openCustomerCart(tx: EntityManager, customerUuid: string, currency: string): Promise<Cart> {
+async function openCustomerCart({ tx }: TxContext, customerUuid: string, currency: string): Promise<Cart> {
   const inserted: CartRow[] = await tx.query(
     `INSERT INTO cart AS c (customer_id, currency) VALUES ($1, $2)
        ON CONFLICT (customer_id) WHERE status = 'active' AND customer_id IS NOT NULL DO NOTHING
@@ -104,7 +103,7 @@ async function openCustomerCart(tx: EntityManager, customerUuid: string, currenc
   return toCart(rows[0]!);
 }
 
-async function openGuestCart(tx: EntityManager, currency: string): Promise<Cart> {
+async function openGuestCart({ tx }: TxContext, currency: string): Promise<Cart> {
   const rows: CartRow[] = await tx.query(`INSERT INTO cart AS c (currency) VALUES ($1) RETURNING ${CART_COLUMNS}`, [currency]);
   return toCart(rows[0]!);
 }
@@ -168,7 +167,7 @@ function tooMany(line: NewLine): UserError {
  * adds of the same listing never lose an update even without the cart lock. `price_at_add` is set only
  * when the line is first inserted.
  */
-async function addLines(tx: EntityManager, cart: Cart, wanted: WantedLine[]): Promise<void> {
+async function addLines({ tx }: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
   if (!wanted.length) return;
   const upserted: { listingId: string }[] = await tx.query(
     `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, created_at)
@@ -202,7 +201,7 @@ export async function createCart(ctx: Context, input: CartCreateInput | undefine
 export async function addCartLines(ctx: Context, input: CartLinesAddInput) {
   requireShopper(ctx.viewer);
   const lines = await wantedLines(ctx, validateNewLines(input.lines));
-  return changeCart(ctx, lockInput(ctx, input.cartId), (tx, cart) => addLines(tx, cart, lines));
+  return changeCart(ctx, lockInput(input.cartId), (tx, cart) => addLines(tx, cart, lines));
 }
 
 function missingLines(all: string[], found: { id: string }[], field: (i: number) => string[]): UserErrors | null {
@@ -224,7 +223,8 @@ export async function updateCartLines(ctx: Context, input: CartLinesUpdateInput)
   });
   v.check(new Set(ids).size === ids.length, 'lines', 'Name each line once.');
   v.done();
-  return changeCart(ctx, lockInput(ctx, input.cartId), async (tx, cart) => {
+  return changeCart(ctx, lockInput(input.cartId), async (ctx, cart) => {
+    const { tx } = ctx;
     const set = input.lines.flatMap((line, i) => (line.quantity > 0 ? [{ id: ids[i]!, quantity: line.quantity }] : []));
     const drop = input.lines.flatMap((line, i) => (line.quantity === 0 ? [ids[i]!] : []));
     const found: { id: string }[] = [];
@@ -259,7 +259,8 @@ export async function removeCartLines(ctx: Context, input: CartLinesRemoveInput)
     return id ?? '';
   });
   v.done();
-  return changeCart(ctx, lockInput(ctx, input.cartId), async (tx, cart) => {
+  return changeCart(ctx, lockInput(input.cartId), async (ctx, cart) => {
+    const { tx } = ctx;
     const [rows]: [{ id: string }[], number] = await tx.query(
       'DELETE FROM cart_line WHERE cart_id = $1 AND id = ANY($2::uuid[]) RETURNING id',
       [cart.uuid, ids],
@@ -279,11 +280,12 @@ export async function updateBuyerIdentity(ctx: Context, input: CartBuyerIdentity
   v.check(!(input.shippingAddress && input.addressId), 'addressId', 'Give shippingAddress or addressId, not both.');
   v.done();
   const { viewer } = ctx;
-  return changeCart(ctx, lockInput(ctx, input.cartId), async (tx, cart) => {
+  return changeCart(ctx, lockInput(input.cartId), async (ctx, cart) => {
+    const { tx } = ctx;
     if (input.addressId) {
       const field = ['input', 'addressId'];
       if (viewer.kind !== 'customer') fail(field, 'Address not found: sign in to use a saved address.', ErrorCode.NOT_FOUND);
-      const { name, line1, line2, city, region, postalCode, country, phone } = await ownAddress(tx, viewer.customerId, input.addressId, field);
+      const { name, line1, line2, city, region, postalCode, country, phone } = await ownAddress(ctx, viewer.customerId, input.addressId, field);
       address = { name, line1, line2, city, region, postalCode, country, phone };
     }
     if (email === undefined && !address) return;

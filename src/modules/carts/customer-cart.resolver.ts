@@ -1,8 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
-// The type's own file, not '../customers': customers imports this module (the merge at sign-in), and a
-// decorator's metadata must not read a half-loaded module.
-import { Customer } from '../customers/customer.type';
+import type { Context } from '../../core/context';
+import { Customer } from '../customers';
 import { Cart } from './cart.type';
 import { activeCartOf } from './cart.service';
 

@@ -1,11 +1,11 @@
 import { defineModule } from '../../core/module';
+import { cartLoaders } from './cart.loaders';
 import { CartEntity, CartLineEntity } from './cart.entity';
 import { CartLineResolver, CartPayloadResolver, CartResolver } from './cart.resolver';
 import { CustomerCartResolver } from './customer-cart.resolver';
 import { findCart, findCartLine } from './cart.service';
 
 export { Cart, CartLine } from './cart.type';
-export { cartLoaders } from './cart.loaders';
 export { mergeGuestCart } from './cart-merge';
 export { cartForCheckout, completeCart, type CheckoutCart } from './cart-checkout';
 
@@ -13,5 +13,6 @@ export default defineModule({
   name: 'carts',
   entities: [CartEntity, CartLineEntity],
   resolvers: [CartResolver, CartLineResolver, CartPayloadResolver, CustomerCartResolver],
+  loaders: cartLoaders,
   nodes: { Cart: findCart, CartLine: findCartLine },
 });

@@ -8,7 +8,7 @@ import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './pro
 import { VARIANT_COLUMNS, toVariant, type ProductVariant, type VariantRow } from './variant.type';
 
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
-export function catalogLoaders(db: DataSource, sellerById: DataLoader<string, Seller | null>) {
+export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   return {
     productById: new DataLoader<string, Product | null>(async (ids) => {
       const rows: ProductRow[] = await db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [ids]);
@@ -64,4 +64,8 @@ export function catalogLoaders(db: DataSource, sellerById: DataLoader<string, Se
       return groupByKey(ids, rows.map(toCategory), (c) => c.parentUuid);
     }),
   };
+}
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof catalogLoaders> {}
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { payload } from '../../core/payload';
 import { badInput } from '../../core/errors';
 import { CategoryCreateInput, CategoryUpdateInput } from './catalog.inputs';

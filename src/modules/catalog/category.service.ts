@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { requireAdmin } from '../../auth/guards';
 import { ErrorCode } from '../../core/errors';
 import { idOf, requireIdOf } from '../../core/global-id';
@@ -46,7 +47,8 @@ export async function createCategory(ctx: Context, input: CategoryCreateInput) {
   v.int('position', input.position, { min: 0, max: 1_000_000 });
   v.done();
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
       const id = randomUUID();
       let path = id;
       let parentId: string | null = null;
@@ -80,7 +82,8 @@ export async function updateCategory(ctx: Context, input: CategoryUpdateInput) {
   if (input.name != null) changes.name = input.name.trim();
   if (input.position != null) changes.position = input.position;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
       if (Object.keys(changes).length) {
         const result = await tx.update(CategoryEntity, { id }, changes);
         if (!result.affected) fail('id', 'Category not found.', ErrorCode.NOT_FOUND);

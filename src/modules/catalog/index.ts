@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module';
+import { catalogLoaders } from './catalog.loaders';
 import { CategoryEntity, ListingEntity, ProductEntity, ProductVariantEntity } from './catalog.entity';
 import { CategoryResolver } from './category.resolver';
 import { ListingResolver } from './listing.resolver';
@@ -9,12 +10,19 @@ import { findProduct } from './product.service';
 import { findListing } from './listing.service';
 import { findCategory } from './category.service';
 import { canSeeProduct } from './catalog.visibility';
+import { refreshPricesOfSeller } from './pricing';
 import { toGlobalId } from '../../core/global-id';
 
 export default defineModule({
   name: 'catalog',
   entities: [CategoryEntity, ProductEntity, ProductVariantEntity, ListingEntity],
   resolvers: [ProductResolver, VariantResolver, ListingResolver, CategoryResolver, SellerListingsResolver],
+  loaders: catalogLoaders,
+  // Prices and stock flags count only active sellers' listings: kept right in the same transaction.
+  listeners: {
+    'seller.suspended': (ctx, { sellerId }) => refreshPricesOfSeller(ctx, sellerId),
+    'seller.reactivated': (ctx, { sellerId }) => refreshPricesOfSeller(ctx, sellerId),
+  },
   nodes: {
     Product: (ctx, id) => findProduct(ctx, { id: toGlobalId('Product', id) }),
     ProductVariant: async (ctx, id) => {

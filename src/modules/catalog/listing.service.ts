@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { actingSeller, requireSeller } from '../../auth/guards';
 import { ErrorCode } from '../../core/errors';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
@@ -41,7 +41,7 @@ function validateListingFields(v: Validator, ctx: Context, input: Partial<Listin
   v.int('handlingDays', input.handlingDays, { min: 0, max: 60 });
 }
 
-async function loadListing(tx: EntityManager, id: string): Promise<Listing> {
+async function loadListing({ tx }: TxContext, id: string): Promise<Listing> {
   const rows: ListingRow[] = await tx.query(
     `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = $1`,
     [id],
@@ -50,7 +50,8 @@ async function loadListing(tx: EntityManager, id: string): Promise<Listing> {
 }
 
 /** Locks and returns a listing the viewer owns; NOT_FOUND for anyone else's. */
-async function ownListing(ctx: Context, tx: EntityManager, globalId: string, field: string): Promise<Listing> {
+async function ownListing(ctx: TxContext, globalId: string, field: string): Promise<Listing> {
+  const { tx } = ctx;
   if (ctx.viewer.kind !== 'admin') requireSeller(ctx.viewer, 'catalog:write');
   const uuid = idOf(globalId, 'Listing');
   if (!uuid) fail(field, `${field} is not a valid Listing ID.`, ErrorCode.INVALID_ID);
@@ -79,7 +80,8 @@ export async function createListing(ctx: Context, input: ListingCreateInput) {
   validateListingFields(v, ctx, input);
   v.done();
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
       let variantRows: { id: string; productId: string }[];
       if (input.variantId) {
         const variantUuid = idOf(input.variantId, 'ProductVariant');
@@ -108,8 +110,8 @@ export async function createListing(ctx: Context, input: ListingCreateInput) {
         handlingDays: input.handlingDays,
       });
       await tx.save(entity);
-      await refreshPrices(tx, [variant.productId]);
-      return { listing: await loadListing(tx, entity.id) };
+      await refreshPrices(ctx, [variant.productId]);
+      return { listing: await loadListing(ctx, entity.id) };
     });
   } catch (err) {
     return uniqueToUserError(err);
@@ -121,8 +123,9 @@ export async function updateListing(ctx: Context, input: ListingUpdateInput) {
   validateListingFields(v, ctx, input);
   v.done();
   try {
-    return await ctx.db.transaction(async (tx) => {
-      const listing = await ownListing(ctx, tx, input.id, 'id');
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
+      const listing = await ownListing(ctx, input.id, 'id');
       if (listing.status === ListingStatus.ARCHIVED) fail('id', 'Archived listings cannot change.', ErrorCode.INVALID_STATE);
       const changes: Partial<ListingEntity> = { updatedAt: new Date() };
       if (input.sku != null) changes.sku = input.sku.trim();
@@ -131,8 +134,8 @@ export async function updateListing(ctx: Context, input: ListingUpdateInput) {
       if (input.condition) changes.condition = input.condition;
       if (input.handlingDays != null) changes.handlingDays = input.handlingDays;
       await tx.update(ListingEntity, { id: listing.uuid }, changes);
-      await refreshPrices(tx, [listing.productUuid]);
-      return { listing: await loadListing(tx, listing.uuid) };
+      await refreshPrices(ctx, [listing.productUuid]);
+      return { listing: await loadListing(ctx, listing.uuid) };
     });
   } catch (err) {
     return uniqueToUserError(err);
@@ -140,11 +143,12 @@ export async function updateListing(ctx: Context, input: ListingUpdateInput) {
 }
 
 export async function archiveListing(ctx: Context, id: string) {
-  return ctx.db.transaction(async (tx) => {
-    const listing = await ownListing(ctx, tx, id, 'id');
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const listing = await ownListing(ctx, id, 'id');
     await tx.update(ListingEntity, { id: listing.uuid }, { status: 'archived', updatedAt: new Date() });
-    await refreshPrices(tx, [listing.productUuid]);
-    return { listing: await loadListing(tx, listing.uuid) };
+    await refreshPrices(ctx, [listing.productUuid]);
+    return { listing: await loadListing(ctx, listing.uuid) };
   });
 }
 
@@ -152,11 +156,12 @@ export async function setStock(ctx: Context, input: ListingStockSetInput) {
   const v = new Validator();
   v.int('stock', input.stock, { min: 0, max: MAX_STOCK });
   v.done();
-  return ctx.db.transaction(async (tx) => {
-    const listing = await ownListing(ctx, tx, input.listingId, 'listingId');
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const listing = await ownListing(ctx, input.listingId, 'listingId');
     await tx.update(ListingEntity, { id: listing.uuid }, { stock: input.stock, updatedAt: new Date() });
-    await refreshPrices(tx, [listing.productUuid]);
-    return { listing: await loadListing(tx, listing.uuid) };
+    await refreshPrices(ctx, [listing.productUuid]);
+    return { listing: await loadListing(ctx, listing.uuid) };
   });
 }
 
@@ -165,8 +170,9 @@ export async function adjustStock(ctx: Context, input: ListingStockAdjustInput) 
   const v = new Validator();
   v.int('delta', input.delta, { min: -MAX_STOCK, max: MAX_STOCK });
   v.done();
-  return ctx.db.transaction(async (tx) => {
-    const listing = await ownListing(ctx, tx, input.listingId, 'listingId');
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const listing = await ownListing(ctx, input.listingId, 'listingId');
     const result: [unknown[], number] = await tx.query(
       'UPDATE listing SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 BETWEEN 0 AND $3',
       [listing.uuid, input.delta, MAX_STOCK],
@@ -174,8 +180,8 @@ export async function adjustStock(ctx: Context, input: ListingStockAdjustInput) 
     if (!result[1]) {
       fail('delta', `Stock is ${listing.stock}; it can't go below zero or above ${MAX_STOCK}.`, ErrorCode.INSUFFICIENT_STOCK);
     }
-    await refreshPrices(tx, [listing.productUuid]);
-    return { listing: await loadListing(tx, listing.uuid) };
+    await refreshPrices(ctx, [listing.productUuid]);
+    return { listing: await loadListing(ctx, listing.uuid) };
   });
 }
 

@@ -1,11 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import type { TxContext } from '../../core/context';
 import type { Listing } from './listing.type';
 
 /**
  * Recomputes the denormalised price range and stock flag of products from their visible listings
  * (active listings of active sellers). Call it in the transaction that changed the listings.
  */
-export async function refreshPrices(tx: EntityManager, productIds: readonly string[]): Promise<void> {
+export async function refreshPrices({ tx }: Pick<TxContext, 'tx'>, productIds: readonly string[]): Promise<void> {
   if (!productIds.length) return;
   const ids = [...new Set(productIds)].sort();
   // Lock first, then aggregate in a new statement: under READ COMMITTED the aggregate then sees every
@@ -25,13 +25,13 @@ export async function refreshPrices(tx: EntityManager, productIds: readonly stri
   );
 }
 
-export async function refreshPricesOfSeller(tx: EntityManager, sellerId: string): Promise<void> {
-  const rows: { productId: string }[] = await tx.query(
+export async function refreshPricesOfSeller(ctx: TxContext, sellerId: string): Promise<void> {
+  const rows: { productId: string }[] = await ctx.tx.query(
     'SELECT DISTINCT product_id AS "productId" FROM listing WHERE seller_id = $1',
     [sellerId],
   );
   await refreshPrices(
-    tx,
+    ctx,
     rows.map((r) => r.productId),
   );
 }

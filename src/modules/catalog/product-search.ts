@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { requireIdOf } from '../../core/global-id';
 import { badInput } from '../../core/errors';

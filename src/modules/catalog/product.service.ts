@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { requireSeller } from '../../auth/guards';
 import { ErrorCode, badInput } from '../../core/errors';
 import { idOf, toGlobalId } from '../../core/global-id';
@@ -38,7 +38,8 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
 }
 
 /** The product behind a global ID that the viewer may edit; userErrors otherwise. */
-async function editableProduct(ctx: Context, tx: EntityManager, globalId: string, field: string): Promise<Product> {
+async function editableProduct(ctx: TxContext, globalId: string, field: string): Promise<Product> {
+  const { tx } = ctx;
   const uuid = idOf(globalId, 'Product');
   if (!uuid) fail(field, `${field} is not a valid Product ID.`, ErrorCode.INVALID_ID);
   const rows: ProductRow[] = await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1 FOR NO KEY UPDATE`, [uuid]);
@@ -85,7 +86,7 @@ function validateVariants(v: Validator, variants: VariantInput[]): void {
   for (const [i, variant] of variants.entries()) validateVariant(v, variant, `variants.${i}`);
 }
 
-async function categoryUuid(tx: EntityManager, globalId: string | undefined, field: string): Promise<string | null | undefined> {
+async function categoryUuid({ tx }: TxContext, globalId: string | undefined, field: string): Promise<string | null | undefined> {
   if (globalId === undefined) return undefined;
   const uuid = idOf(globalId, 'Category');
   if (!uuid) fail(field, `${field} is not a valid Category ID.`, ErrorCode.INVALID_ID);
@@ -94,7 +95,7 @@ async function categoryUuid(tx: EntityManager, globalId: string | undefined, fie
   return uuid;
 }
 
-function variantEntity(tx: EntityManager, productId: string, variant: VariantInput, position: number) {
+function variantEntity({ tx }: TxContext, productId: string, variant: VariantInput, position: number) {
   const options = Object.fromEntries(variant.options.map((o) => [o.name.trim(), o.value.trim()]));
   const title = variant.title?.trim() || variant.options.map((o) => o.value.trim()).join(' / ') || 'Default';
   return tx.create(ProductVariantEntity, { productId, title, options, gtin: variant.gtin ?? null, position });
@@ -107,7 +108,7 @@ function uniqueToUserError(err: unknown, slug: string | undefined): never {
   throw err;
 }
 
-async function loadProduct(tx: EntityManager, id: string): Promise<Product> {
+async function loadProduct({ tx }: TxContext, id: string): Promise<Product> {
   const rows: ProductRow[] = await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1`, [id]);
   return toProduct(rows[0]!);
 }
@@ -126,8 +127,9 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
   // An explicit slug must be free; a derived one gets a short suffix when taken.
   const slug = input.slug ?? (slugify(input.title) || 'product');
   try {
-    return await ctx.db.transaction(async (tx) => {
-      const categoryId = await categoryUuid(tx, input.categoryId, 'categoryId');
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
+      const categoryId = await categoryUuid(ctx, input.categoryId, 'categoryId');
       let finalSlug = slug;
       if (!input.slug && (await tx.query('SELECT 1 FROM product WHERE slug = $1', [slug])).length) {
         finalSlug = `${slug}-${randomUUID().slice(0, 6)}`;
@@ -143,8 +145,8 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
         createdBySellerId: creator,
       });
       await tx.save(product);
-      await tx.save(variants.map((variant, i) => variantEntity(tx, product.id, variant, i)));
-      return { product: await loadProduct(tx, product.id) };
+      await tx.save(variants.map((variant, i) => variantEntity(ctx, product.id, variant, i)));
+      return { product: await loadProduct(ctx, product.id) };
     });
   } catch (err) {
     return uniqueToUserError(err, slug);
@@ -161,19 +163,20 @@ export async function updateProduct(ctx: Context, input: ProductUpdateInput) {
   validateAttributes(v, input.attributes);
   v.done();
   try {
-    return await ctx.db.transaction(async (tx) => {
-      const product = await editableProduct(ctx, tx, input.id, 'id');
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
+      const product = await editableProduct(ctx, input.id, 'id');
       const changes: Partial<ProductEntity> = { updatedAt: new Date() };
       if (input.slug != null) changes.slug = input.slug;
       if (input.title != null) changes.title = input.title.trim();
       if (input.description != null) changes.description = input.description;
-      const categoryId = await categoryUuid(tx, input.categoryId, 'categoryId');
+      const categoryId = await categoryUuid(ctx, input.categoryId, 'categoryId');
       if (categoryId !== undefined) changes.categoryId = categoryId;
       if (input.images) changes.images = input.images.map((i) => ({ url: i.url, alt: i.alt ?? null }));
       if (input.attributes) changes.attributes = input.attributes;
       if (input.status) changes.status = input.status;
       await tx.update(ProductEntity, { id: product.uuid }, changes as object);
-      return { product: await loadProduct(tx, product.uuid) };
+      return { product: await loadProduct(ctx, product.uuid) };
     });
   } catch (err) {
     return uniqueToUserError(err, input.slug);
@@ -190,13 +193,14 @@ export async function createVariants(ctx: Context, input: ProductVariantsCreateI
   validateVariants(v, input.variants);
   v.done();
   try {
-    return await ctx.db.transaction(async (tx) => {
-      const product = await editableProduct(ctx, tx, input.productId, 'productId');
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
+      const product = await editableProduct(ctx, input.productId, 'productId');
       const [{ next }] = await tx.query(
         'SELECT coalesce(max(position) + 1, 0) AS next FROM product_variant WHERE product_id = $1',
         [product.uuid],
       );
-      const entities = input.variants.map((variant, i) => variantEntity(tx, product.uuid, variant, Number(next) + i));
+      const entities = input.variants.map((variant, i) => variantEntity(ctx, product.uuid, variant, Number(next) + i));
       await tx.save(entities);
       const rows: VariantRow[] = await tx.query(
         `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = ANY($1) ORDER BY v.position`,
@@ -217,10 +221,11 @@ export async function updateVariant(ctx: Context, input: ProductVariantUpdateInp
   const uuid = idOf(input.id, 'ProductVariant');
   if (!uuid) fail('id', 'id is not a valid ProductVariant ID.', ErrorCode.INVALID_ID);
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
       const rows: VariantRow[] = await tx.query(`SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = $1`, [uuid]);
       if (!rows[0]) fail('id', 'Variant not found.', ErrorCode.NOT_FOUND);
-      const product = await editableProduct(ctx, tx, toGlobalId('Product', rows[0].productId), 'id');
+      const product = await editableProduct(ctx, toGlobalId('Product', rows[0].productId), 'id');
       const changes: Partial<ProductVariantEntity> = {};
       if (input.title != null) changes.title = input.title.trim();
       if (input.options) changes.options = Object.fromEntries(input.options.map((o) => [o.name.trim(), o.value.trim()]));

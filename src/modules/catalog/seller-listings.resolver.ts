@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { PageArgs, connectionType } from '../../core/connection';
 import { Seller } from '../sellers';
 import { Listing } from './listing.type';

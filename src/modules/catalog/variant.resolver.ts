@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
 import { ProductVariant } from './variant.type';

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { requireCustomer } from '../../auth/guards';
 import { validateAddress, type AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
@@ -62,23 +61,23 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
   const replayed = await replay(ctx, customerId, idempotencyKey, hash);
   if (replayed) return replayed;
   const method = input.paymentMethodId
-    ? await ownPaymentMethod(ctx.db.manager, customerId, input.paymentMethodId, ['input', 'paymentMethodId'])
+    ? await ownPaymentMethod(ctx, customerId, input.paymentMethodId, ['input', 'paymentMethodId'])
     : { provider: input.paymentProvider, token: input.paymentToken! };
   const id = await placeOrders(ctx, {
     customerId,
     idempotencyKey,
     requestHash: hash,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentProvider'), token: method.token },
-    async prepare(tx: EntityManager) {
-      const cart = await cartForCheckout(ctx, tx, input.cartId);
+    async prepare(ctx) {
+      const cart = await cartForCheckout(ctx, input.cartId);
       const shippingAddress =
         inlineAddress ??
-        (input.addressId ? toAddressData(await ownAddress(tx, customerId, input.addressId, ['input', 'addressId'])) : cart.shippingAddress);
+        (input.addressId ? toAddressData(await ownAddress(ctx, customerId, input.addressId, ['input', 'addressId'])) : cart.shippingAddress);
       if (!shippingAddress) fail('shippingAddress', 'Give a shipping address, a saved addressId, or set one on the cart.', ErrorCode.BLANK);
       const lines = cart.lines.map((l, i) => ({ ...l, field: ['input', 'cartId', 'lines', String(i)] }));
       return { cartId: cart.id, lines, shippingAddress };
     },
-    onPlaced: (tx, purchase) => completeCart(tx, purchase.cartId!),
+    onPlaced: (ctx, purchase) => completeCart(ctx, purchase.cartId!),
   });
   return { checkout: await loadCheckout(ctx, id) };
 }
@@ -102,7 +101,7 @@ export async function buyNow(ctx: Context, input: BuyNowInput) {
     idempotencyKey: input.idempotencyKey,
     requestHash: hash,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentMethod'), token: method.token },
-    async prepare(tx: EntityManager) {
+    async prepare({ tx }) {
       const address = await tx.findOneBy(CustomerAddressEntity, { customerId, isDefaultShipping: true });
       if (!address) fail(null, 'Save a default shipping address to buy with one click.', ErrorCode.NO_DEFAULT_ADDRESS);
       return { cartId: null, shippingAddress: toAddressData(address), lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
@@ -28,9 +28,9 @@ export interface PurchaseRequest {
   /** Fingerprint of the input: the same key with another input is refused. */
   requestHash: string;
   /** Reads (and locks) what is bought and where it goes, inside the transaction. */
-  prepare(tx: EntityManager): Promise<Purchase>;
+  prepare(ctx: TxContext): Promise<Purchase>;
   /** Runs after the purchase is recorded, in its transaction (e.g. empties the cart). */
-  onPlaced?(tx: EntityManager, purchase: Purchase): Promise<void>;
+  onPlaced?(ctx: TxContext, purchase: Purchase): Promise<void>;
   payment: { provider: PaymentProvider; token: string };
 }
 
@@ -67,7 +67,7 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
   return row.id;
 }
 
-async function lockListings(tx: EntityManager, ids: string[]): Promise<Map<string, ListingForSale>> {
+async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<string, ListingForSale>> {
   // Locked in id order so concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so
   // inserts that merely reference a listing (cart and order lines' foreign keys) don't wait for us.
   const rows: ListingForSale[] = await tx.query(
@@ -114,7 +114,7 @@ function mergeLines(lines: PurchaseLine[]): PurchaseLine[] {
 }
 
 async function createOrders(
-  tx: EntityManager,
+  { tx }: TxContext,
   checkoutId: string,
   customerId: string,
   shippingAddress: AddressData,
@@ -180,7 +180,8 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
   if (existing) return existing;
   const payment: { captured: { reference: string; amount: number } | null } = { captured: null };
   try {
-    const checkoutId = await ctx.db.transaction(async (tx) => {
+    const checkoutId = await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
       const claimed = await tx.query(
         `INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
          VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
@@ -188,9 +189,9 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       );
       if (!claimed.length) throw new KeyInUse();
       const checkoutId: string = claimed[0].id;
-      const purchase = await req.prepare(tx);
+      const purchase = await req.prepare(ctx);
       const lines = mergeLines(purchase.lines);
-      const listings = await lockListings(tx, lines.map((l) => l.listingId));
+      const listings = await lockListings(ctx, lines.map((l) => l.listingId));
       checkAvailability(lines, listings);
       const stocks: { productId: string; stock: number }[] = await tx.query(
         `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
@@ -198,12 +199,12 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
          RETURNING l.product_id AS "productId", l.stock`,
         [lines.map((l) => l.listingId), lines.map((l) => l.quantity)],
       );
-      const orders = await createOrders(tx, checkoutId, req.customerId, purchase.shippingAddress, lines, listings);
+      const orders = await createOrders(ctx, checkoutId, req.customerId, purchase.shippingAddress, lines, listings);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
       // The denormalised in-stock flag changes only when a listing runs out.
-      await refreshPrices(tx, stocks.filter((s) => s.stock === 0).map((s) => s.productId));
-      await req.onPlaced?.(tx, purchase);
+      await refreshPrices(ctx, stocks.filter((s) => s.stock === 0).map((s) => s.productId));
+      await req.onPlaced?.(ctx, purchase);
       payment.captured = await charge(req.payment.provider, req.payment.token, total, ctx.config.currency, checkoutId);
       await tx.query(
         `INSERT INTO payment (checkout_id, provider, provider_ref, amount, currency, status) VALUES ($1, $2, $3, $4, $5, 'captured')`,
@@ -212,14 +213,13 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
       // late as possible (after the payment), keeping concurrent checkouts of a seller from queueing.
       for (const order of orders) {
-        await issueInvoice(tx, order.orderId);
+        await issueInvoice(ctx, order.orderId);
         const event = { orderId: order.orderId, sellerId: order.sellerId, customerId: req.customerId, total: order.total, currency: order.currency };
-        await emit(tx, 'order.placed', { ...event, checkoutId });
-        await emit(tx, 'order.paid', event);
+        await emit(ctx, 'order.placed', { ...event, checkoutId });
+        await emit(ctx, 'order.paid', event);
       }
       return checkoutId;
     });
-    ctx.events.kick();
     return checkoutId;
   } catch (err) {
     if (payment.captured) await compensate(ctx, req.payment.provider, payment.captured);

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { requireCustomer } from '../../auth/guards';
 import { validateAddress } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
@@ -18,7 +18,7 @@ export async function listAddresses(ctx: Context, customerId: string): Promise<C
 }
 
 /** The customer's own address by global ID, locked; NOT_FOUND for anyone else's. */
-export async function ownAddress(tx: EntityManager, customerId: string, globalId: string, field: string[]): Promise<CustomerAddressEntity> {
+export async function ownAddress({ tx }: TxContext, customerId: string, globalId: string, field: string[]): Promise<CustomerAddressEntity> {
   const id = idOf(globalId, 'CustomerAddress');
   if (!id) fail(field, 'Not a valid CustomerAddress ID.', ErrorCode.INVALID_ID);
   const address = await tx.findOne(CustomerAddressEntity, { where: { id, customerId }, lock: { mode: 'pessimistic_write' } });
@@ -26,7 +26,7 @@ export async function ownAddress(tx: EntityManager, customerId: string, globalId
   return address;
 }
 
-async function setDefaults(tx: EntityManager, address: CustomerAddressEntity, shipping: boolean, billing: boolean) {
+async function setDefaults({ tx }: TxContext, address: CustomerAddressEntity, shipping: boolean, billing: boolean) {
   // The partial unique indexes allow one default of each kind: clear the old one first.
   if (shipping) {
     await tx.update(CustomerAddressEntity, { customerId: address.customerId, isDefaultShipping: true }, { isDefaultShipping: false });
@@ -43,13 +43,14 @@ export async function createAddress(ctx: Context, input: CustomerAddressCreateIn
   const v = new Validator();
   const data = validateAddress(v, 'address', input.address);
   v.done();
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     // Serialises a customer's address changes, so "first address becomes default" holds under concurrency.
     await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
     const count = await tx.count(CustomerAddressEntity, { where: { customerId } });
     if (count >= MAX_ADDRESSES) fail('address', `At most ${MAX_ADDRESSES} addresses.`, ErrorCode.INVALID);
     const address = tx.create(CustomerAddressEntity, { ...data, customerId });
-    await setDefaults(tx, address, input.defaultShipping || count === 0, input.defaultBilling || count === 0);
+    await setDefaults(ctx, address, input.defaultShipping || count === 0, input.defaultBilling || count === 0);
     await tx.save(address);
     return { address: toCustomerAddress(address) };
   });
@@ -60,10 +61,11 @@ export async function updateAddress(ctx: Context, input: CustomerAddressUpdateIn
   const v = new Validator();
   const data = input.address ? validateAddress(v, 'address', input.address) : undefined;
   v.done();
-  return ctx.db.transaction(async (tx) => {
-    const address = await ownAddress(tx, customerId, input.id, ['input', 'id']);
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const address = await ownAddress(ctx, customerId, input.id, ['input', 'id']);
     if (data) Object.assign(address, data);
-    await setDefaults(tx, address, input.defaultShipping === true, input.defaultBilling === true);
+    await setDefaults(ctx, address, input.defaultShipping === true, input.defaultBilling === true);
     if (input.defaultShipping === false) address.isDefaultShipping = false;
     if (input.defaultBilling === false) address.isDefaultBilling = false;
     await tx.save(address);
@@ -73,8 +75,9 @@ export async function updateAddress(ctx: Context, input: CustomerAddressUpdateIn
 
 export async function deleteAddress(ctx: Context, globalId: string) {
   const customerId = requireCustomer(ctx.viewer);
-  return ctx.db.transaction(async (tx) => {
-    const address = await ownAddress(tx, customerId, globalId, ['input', 'id']);
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const address = await ownAddress(ctx, customerId, globalId, ['input', 'id']);
     await tx.delete(CustomerAddressEntity, { id: address.id });
     return { deletedId: globalId };
   });

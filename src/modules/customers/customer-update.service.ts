@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { requireCustomer } from '../../auth/guards';
 import { Validator } from '../../core/validate';
 import { CustomerEntity } from './customer.entity';

@@ -1,33 +1,25 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { hashPassword, verifyPassword } from '../../auth/passwords';
 import { ErrorCode } from '../../core/errors';
-import { idOf } from '../../core/global-id';
 import { UserErrors, fail, userError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { uniqueViolation } from '../../db/pg-errors';
-import { mergeGuestCart } from '../carts';
 import { CustomerEntity } from './customer.entity';
 import { toCustomer, type Customer } from './customer.type';
-import type { CustomerLoginInput, CustomerSignUpInput } from './customer.inputs';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // Compared against when the email is unknown, so a miss costs the same time as a wrong password.
 const DUMMY_HASH = 'scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** A guest cart given at sign-in joins the account (carts' mergeGuestCart); a malformed or stale id is ignored. */
-async function takeGuestCart(ctx: Context, cartId: string | undefined, customerId: string): Promise<void> {
-  const guestCart = cartId ? idOf(cartId, 'Cart') : null;
-  if (!guestCart) return;
-  await ctx.db.transaction((tx) => mergeGuestCart(ctx, tx, guestCart, customerId));
-  ctx.events.kick();
+export interface NewCustomer {
+  email: string;
+  password: string;
+  name: string;
+  locale?: string;
 }
 
-async function session(ctx: Context, entity: CustomerEntity) {
-  const { token, expiresAt } = await ctx.tokens.issueCustomerToken(entity.id);
-  return { customer: toCustomer(entity), customerAccessToken: { accessToken: token, expiresAt } };
-}
-
-export async function signUp(ctx: Context, input: CustomerSignUpInput) {
+/** Creates an account (not signed in: see the sign-in module); userErrors name the input's fields. */
+export async function createCustomer(ctx: Context, input: NewCustomer): Promise<Customer> {
   const v = new Validator();
   const email = input.email.trim();
   v.check(EMAIL.test(email) && email.length <= 254, 'email', 'email is not a valid address.');
@@ -47,20 +39,19 @@ export async function signUp(ctx: Context, input: CustomerSignUpInput) {
     if (uniqueViolation(err) !== null) fail('email', 'An account with this email exists; log in instead.', ErrorCode.TAKEN);
     throw err;
   }
-  await takeGuestCart(ctx, input.cartId, entity.id);
-  return session(ctx, entity);
+  return toCustomer(entity);
 }
 
-export async function logIn(ctx: Context, input: CustomerLoginInput) {
+/** The customer with this email and password; the same userError (and the same time) for a wrong email or password. */
+export async function customerByCredentials(ctx: Context, email: string, password: string): Promise<Customer> {
   const entity = await ctx.db
     .getRepository(CustomerEntity)
     .createQueryBuilder('c')
-    .where('lower(c.email) = lower(:email)', { email: input.email.trim() })
+    .where('lower(c.email) = lower(:email)', { email: email.trim() })
     .getOne();
-  const ok = await verifyPassword(input.password, entity?.passwordHash ?? DUMMY_HASH);
+  const ok = await verifyPassword(password, entity?.passwordHash ?? DUMMY_HASH);
   if (!entity || !ok) throw new UserErrors([userError(null, 'Wrong email or password.', ErrorCode.INVALID_CREDENTIALS)]);
-  await takeGuestCart(ctx, input.cartId, entity.id);
-  return session(ctx, entity);
+  return toCustomer(entity);
 }
 
 export async function viewerCustomer(ctx: Context): Promise<Customer | null> {

@@ -6,6 +6,7 @@ import { ProfileResolver } from './profile.resolver';
 import { findCustomer } from './customer.service';
 
 export { Customer } from './customer.type';
+export { createCustomer, customerByCredentials } from './customer.service';
 export { ownAddress } from './address.service';
 export { ownPaymentMethod } from './payment-method.service';
 export { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { requireCustomer } from '../../auth/guards';
 import { ErrorCode } from '../../core/errors';
 import { idOf } from '../../core/global-id';
@@ -14,16 +14,16 @@ export async function listPaymentMethods(ctx: Context, customerId: string): Prom
   return rows.map(toPaymentMethod);
 }
 
-/** The customer's own payment method by global ID; NOT_FOUND for anyone else's. */
-export async function ownPaymentMethod(tx: EntityManager, customerId: string, globalId: string, field: string[]): Promise<PaymentMethodEntity> {
+/** The customer's own payment method by global ID (in ctx's transaction, if any); NOT_FOUND for anyone else's. */
+export async function ownPaymentMethod(ctx: Context, customerId: string, globalId: string, field: string[]): Promise<PaymentMethodEntity> {
   const id = idOf(globalId, 'PaymentMethod');
   if (!id) fail(field, 'Not a valid PaymentMethod ID.', ErrorCode.INVALID_ID);
-  const method = await tx.findOneBy(PaymentMethodEntity, { id, customerId });
+  const method = await (ctx.tx ?? ctx.db.manager).findOneBy(PaymentMethodEntity, { id, customerId });
   if (!method) fail(field, 'Payment method not found.', ErrorCode.NOT_FOUND);
   return method;
 }
 
-async function makeDefault(tx: EntityManager, method: PaymentMethodEntity): Promise<void> {
+async function makeDefault({ tx }: TxContext, method: PaymentMethodEntity): Promise<void> {
   await tx.update(PaymentMethodEntity, { customerId: method.customerId, isDefault: true }, { isDefault: false });
   method.isDefault = true;
 }
@@ -37,11 +37,12 @@ export async function addPaymentMethod(ctx: Context, input: PaymentMethodAddInpu
   v.done();
   const card = await provider!.describe(input.token);
   if (!card) fail('token', 'The payment provider does not know this token.', ErrorCode.INVALID);
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
     const count = await tx.count(PaymentMethodEntity, { where: { customerId } });
     const method = tx.create(PaymentMethodEntity, { customerId, provider: input.provider, token: input.token, ...card });
-    if (input.makeDefault || count === 0) await makeDefault(tx, method);
+    if (input.makeDefault || count === 0) await makeDefault(ctx, method);
     await tx.save(method);
     return { paymentMethod: toPaymentMethod(method) };
   });
@@ -49,10 +50,11 @@ export async function addPaymentMethod(ctx: Context, input: PaymentMethodAddInpu
 
 export async function setDefaultPaymentMethod(ctx: Context, globalId: string) {
   const customerId = requireCustomer(ctx.viewer);
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     await tx.query('SELECT 1 FROM customer WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
-    const method = await ownPaymentMethod(tx, customerId, globalId, ['input', 'id']);
-    await makeDefault(tx, method);
+    const method = await ownPaymentMethod(ctx, customerId, globalId, ['input', 'id']);
+    await makeDefault(ctx, method);
     await tx.save(method);
     return { paymentMethod: toPaymentMethod(method) };
   });
@@ -60,8 +62,9 @@ export async function setDefaultPaymentMethod(ctx: Context, globalId: string) {
 
 export async function removePaymentMethod(ctx: Context, globalId: string) {
   const customerId = requireCustomer(ctx.viewer);
-  return ctx.db.transaction(async (tx) => {
-    const method = await ownPaymentMethod(tx, customerId, globalId, ['input', 'id']);
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const method = await ownPaymentMethod(ctx, customerId, globalId, ['input', 'id']);
     await tx.delete(PaymentMethodEntity, { id: method.id });
     return { removedId: globalId };
   });

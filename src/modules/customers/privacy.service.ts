@@ -1,4 +1,5 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { requireCustomer } from '../../auth/guards';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
@@ -40,7 +41,8 @@ export async function exportCustomerData(ctx: Context) {
  */
 export async function eraseCustomer(ctx: Context, input: CustomerEraseInput) {
   const customerId = requireCustomer(ctx.viewer);
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     const [customer] = await tx.query('SELECT email FROM customer WHERE id = $1 AND erased_at IS NULL FOR NO KEY UPDATE', [customerId]);
     if (!customer) fail(null, 'Customer not found.', ErrorCode.NOT_FOUND);
     if (customer.email.toLowerCase() !== input.confirmEmail.trim().toLowerCase()) {
@@ -68,7 +70,7 @@ export async function eraseCustomer(ctx: Context, input: CustomerEraseInput) {
         WHERE customer_id = $1`,
       [customerId],
     );
-    await emit(tx, 'customer.erased', { customerId });
+    await emit(ctx, 'customer.erased', { customerId });
     return { erased: true };
-  }).finally(() => ctx.events.kick());
+  });
 }

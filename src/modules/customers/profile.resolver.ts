@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { payload } from '../../core/payload';
 import { Customer } from './customer.type';
 import { Consent, CustomerAddress, PaymentMethod } from './profile.type';

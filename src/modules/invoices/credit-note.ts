@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { TxContext } from '../../core/context';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
@@ -20,18 +20,19 @@ const negate = (l: InvoiceLineData): InvoiceLineData => ({
  * refuses): it is corrected by a new document in its own series R that names it, says why, and
  * reverses its lines at the rates it charged. Calling it again for the same order returns the same note.
  */
-export async function issueCreditNote(tx: EntityManager, orderId: string, { reason }: { reason: string }): Promise<IssuedInvoice> {
+export async function issueCreditNote(ctx: TxContext, orderId: string, { reason }: { reason: string }): Promise<IssuedInvoice> {
+  const { tx } = ctx;
   const v = new Validator();
   v.text('reason', reason, { max: 500 });
   v.done();
-  const order = await lockOrder(tx, orderId);
+  const order = await lockOrder(ctx, orderId);
   if (order.state !== 'cancelled') fail(null, 'Only a cancelled order gets a credit note.', ErrorCode.INVALID_STATE);
   const documents: InvoiceRow[] = await tx.query(`SELECT ${INVOICE_COLUMNS} FROM invoice i WHERE i.order_id = $1`, [orderId]);
   const invoice = documents.find((d) => d.kind === InvoiceKind.INVOICE);
   if (!invoice) fail(null, 'The order has no invoice to correct.', ErrorCode.INVALID_STATE);
   const issued = documents.find((d) => d.correctsInvoiceId === invoice.id);
   if (issued) return { id: issued.id, number: issued.number };
-  return recordInvoice(tx, order, {
+  return recordInvoice(ctx, order, {
     kind: InvoiceKind.CREDIT_NOTE,
     series: 'R',
     buyer: invoice.buyer,

@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { PageArgs } from '../../core/connection';
 import { Customer } from '../customers/customer.type';
 import { InvoiceConnection } from './invoice.resolver';

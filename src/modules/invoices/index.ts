@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module';
+import { invoiceLoaders } from './invoice.loaders';
 import { CustomerInvoicesResolver } from './customer-invoices.resolver';
 import { InvoiceResolver } from './invoice.resolver';
 import { findInvoice } from './invoice.service';
@@ -7,7 +8,6 @@ export { issueInvoice, type IssuedInvoice } from './invoice-issuing';
 export { issueCreditNote } from './credit-note';
 export { orderTax, taxOrder, shippingVatRate, type TaxableLine, type TaxSplit, type OrderTaxes } from './order-tax';
 export { vatRate, splitGross, isEuVatCountry, type TaxClass } from './vat-rates';
-export { invoiceLoaders } from './invoice.loaders';
 export { Invoice, InvoiceKind } from './invoice.type';
 export { canSeeInvoice, invoicePdf } from './invoice.service';
 
@@ -15,5 +15,6 @@ export default defineModule({
   name: 'invoices',
   entities: [],
   resolvers: [InvoiceResolver, CustomerInvoicesResolver],
+  loaders: invoiceLoaders,
   nodes: { Invoice: findInvoice },
 });

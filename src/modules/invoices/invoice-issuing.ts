@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { TxContext } from '../../core/context';
 import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
@@ -42,7 +42,7 @@ interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer'> {
  * Locks the order row for the rest of the transaction: issuing for one order is serialised, so a
  * retried or concurrent call finds the document the first one made instead of issuing a second.
  */
-export async function lockOrder(tx: EntityManager, orderId: string): Promise<OrderToInvoice> {
+export async function lockOrder({ tx }: TxContext, orderId: string): Promise<OrderToInvoice> {
   const rows: OrderRow[] = await tx.query(
     `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping,
             o.shipping_address AS "shippingAddress", s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
@@ -78,8 +78,9 @@ export interface InvoiceDocument {
 }
 
 /** Numbers and stores a document for the locked order, and records `invoice.issued` with it. */
-export async function recordInvoice(tx: EntityManager, order: OrderToInvoice, doc: InvoiceDocument): Promise<IssuedInvoice> {
-  const n = await nextInvoiceNumber(tx, { id: order.sellerId, slug: order.sellerSlug, invoicePrefix: order.invoicePrefix }, doc.series);
+export async function recordInvoice(ctx: TxContext, order: OrderToInvoice, doc: InvoiceDocument): Promise<IssuedInvoice> {
+  const { tx } = ctx;
+  const n = await nextInvoiceNumber(ctx, { id: order.sellerId, slug: order.sellerSlug, invoicePrefix: order.invoicePrefix }, doc.series);
   const rows: { id: string }[] = await tx.query(
     `INSERT INTO invoice (seller_id, order_id, customer_id, kind, corrects_invoice_id, series, year, sequence, number, issued_at,
                           issuer, buyer, lines, currency, net, tax, gross, reason)
@@ -107,7 +108,7 @@ export async function recordInvoice(tx: EntityManager, order: OrderToInvoice, do
     ],
   );
   const id = rows[0]!.id;
-  await emit(tx, 'invoice.issued', { invoiceId: id, orderId: order.id, sellerId: order.sellerId, number: n.number });
+  await emit(ctx, 'invoice.issued', { invoiceId: id, orderId: order.id, sellerId: order.sellerId, number: n.number });
   return { id, number: n.number };
 }
 
@@ -135,8 +136,9 @@ const lineDescription = (l: OrderLineRow) => (l.variantTitle && l.variantTitle !
  * the destination country (see order-tax.ts), and the seller's next number of the year. Calling it
  * again for the same order returns the invoice already issued.
  */
-export async function issueInvoice(tx: EntityManager, orderId: string): Promise<IssuedInvoice> {
-  const order = await lockOrder(tx, orderId);
+export async function issueInvoice(ctx: TxContext, orderId: string): Promise<IssuedInvoice> {
+  const { tx } = ctx;
+  const order = await lockOrder(ctx, orderId);
   const existing: IssuedInvoice[] = await tx.query(`SELECT id, number FROM invoice WHERE order_id = $1 AND kind = 'invoice'`, [orderId]);
   if (existing[0]) return existing[0];
   if (order.state === 'cancelled') fail(null, 'A cancelled order is not invoiced.', ErrorCode.INVALID_STATE);
@@ -151,7 +153,7 @@ export async function issueInvoice(tx: EntityManager, orderId: string): Promise<
   }
   const invoiceLines = lines.map((l, i) => lineData(lineDescription(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
   if (taxes.shipping) invoiceLines.push(lineData('Shipping', null, 1, taxes.shipping.gross, taxes.shipping));
-  return recordInvoice(tx, order, {
+  return recordInvoice(ctx, order, {
     kind: InvoiceKind.INVOICE,
     series: 'F',
     buyer: order.buyer,

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { TxContext } from '../../core/context';
 
 /** 'F' numbers invoices; 'R' credit notes, which must have a series of their own (RD 1619/2012, art. 6.1.a). */
 export type InvoiceSeries = 'F' | 'R';
@@ -36,7 +36,7 @@ export interface InvoiceNumber {
  * The issue date is read in the same statement, so the date and the number's year always agree.
  */
 export async function nextInvoiceNumber(
-  tx: EntityManager,
+  { tx }: TxContext,
   seller: { id: string; slug: string; invoicePrefix: string | null },
   series: InvoiceSeries,
 ): Promise<InvoiceNumber> {

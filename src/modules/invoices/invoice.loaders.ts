@@ -28,3 +28,7 @@ export function invoiceLoaders(db: DataSource) {
     }),
   };
 }
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof invoiceLoaders> {}
+}

@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { PageArgs, connectionType } from '../../core/connection';
 import { Invoice } from './invoice.type';
 import * as invoices from './invoice.service';

@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import type { Viewer } from '../../auth/viewer';
 import { actingSeller } from '../../auth/guards';
 import { badInput } from '../../core/errors';

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { ErrorCode, forbidden } from '../../core/errors';
 import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
@@ -13,7 +13,8 @@ import { canSeeOrder } from './order.service';
 import type { OrderCancelInput, OrderFulfillInput } from './order.inputs';
 
 /** Locks the order and checks the viewer may do `action` to it in its current state. */
-async function lockOrder(ctx: Context, tx: EntityManager, globalId: string, action: OrderAction): Promise<Order> {
+async function lockOrder(ctx: TxContext, globalId: string, action: OrderAction): Promise<Order> {
+  const { tx } = ctx;
   const uuid = idOf(globalId, 'Order');
   if (!uuid) fail('id', 'id is not a valid Order ID.', ErrorCode.INVALID_ID);
   const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR NO KEY UPDATE`, [uuid]);
@@ -25,7 +26,7 @@ async function lockOrder(ctx: Context, tx: EntityManager, globalId: string, acti
   return order;
 }
 
-async function reload(tx: EntityManager, uuid: string): Promise<Order> {
+async function reload({ tx }: TxContext, uuid: string): Promise<Order> {
   const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1`, [uuid]);
   return toOrder(rows[0]!);
 }
@@ -40,28 +41,28 @@ export async function fulfilOrder(ctx: Context, input: OrderFulfillInput) {
   v.text('carrier', input.carrier, { max: 60 });
   v.text('trackingNumber', input.trackingNumber, { max: 100 });
   v.done();
-  const order = await ctx.db.transaction(async (tx) => {
-    const order = await lockOrder(ctx, tx, input.id, 'fulfil');
+  const order = await withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const order = await lockOrder(ctx, input.id, 'fulfil');
     await tx.query(
       `UPDATE orders SET state = 'fulfilled', carrier = $2, tracking_number = $3, fulfilled_at = now() WHERE id = $1`,
       [order.uuid, input.carrier.trim(), input.trackingNumber.trim()],
     );
-    await emit(tx, 'order.fulfilled', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
-    return reload(tx, order.uuid);
+    await emit(ctx, 'order.fulfilled', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
+    return reload(ctx, order.uuid);
   });
-  ctx.events.kick();
   return { order };
 }
 
 export async function markDelivered(ctx: Context, globalId: string) {
   requireSellerViewer(ctx);
-  const order = await ctx.db.transaction(async (tx) => {
-    const order = await lockOrder(ctx, tx, globalId, 'deliver');
+  const order = await withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const order = await lockOrder(ctx, globalId, 'deliver');
     await tx.query(`UPDATE orders SET state = 'delivered', delivered_at = now() WHERE id = $1`, [order.uuid]);
-    await emit(tx, 'order.delivered', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
-    return reload(tx, order.uuid);
+    await emit(ctx, 'order.delivered', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
+    return reload(ctx, order.uuid);
   });
-  ctx.events.kick();
   return { order };
 }
 
@@ -74,8 +75,9 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
   const v = new Validator();
   v.text('reason', input.reason, { required: false, max: 500 });
   v.done();
-  const order = await ctx.db.transaction(async (tx) => {
-    const order = await lockOrder(ctx, tx, input.id, 'cancel');
+  const order = await withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
+    const order = await lockOrder(ctx, input.id, 'cancel');
     const lines: { listingId: string; productId: string; quantity: number }[] = await tx.query(
       `SELECT listing_id AS "listingId", product_id AS "productId", quantity FROM order_line WHERE order_id = $1 ORDER BY listing_id`,
       [order.uuid],
@@ -85,14 +87,14 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
          FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id`,
       [lines.map((l) => l.listingId), lines.map((l) => l.quantity)],
     );
-    await refreshPrices(tx, lines.map((l) => l.productId));
+    await refreshPrices(ctx, lines.map((l) => l.productId));
     await tx.query(
       `UPDATE orders SET state = 'cancelled', cancel_reason = $2, cancelled_by = $3, cancelled_at = now() WHERE id = $1`,
       [order.uuid, input.reason?.trim() || null, ctx.viewer.kind],
     );
-    await issueCreditNote(tx, order.uuid, { reason: input.reason?.trim() || 'Order cancelled' });
-    const refund = await recordRefund(tx, order);
-    await emit(tx, 'order.cancelled', {
+    await issueCreditNote(ctx, order.uuid, { reason: input.reason?.trim() || 'Order cancelled' });
+    const refund = await recordRefund(ctx, order);
+    await emit(ctx, 'order.cancelled', {
       orderId: order.uuid,
       sellerId: order.sellerUuid,
       customerId: order.customerUuid,
@@ -104,14 +106,13 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
       if (!provider) throw new Error(`payment provider ${refund.provider} is not configured`);
       await provider.refund(refund.reference, refund.amount, `refund_${order.uuid}`);
     }
-    return reload(tx, order.uuid);
+    return reload(ctx, order.uuid);
   });
-  ctx.events.kick();
   return { order };
 }
 
 /** Books the refund of the order's amount on its checkout's payment; the provider is asked by the caller. */
-async function recordRefund(tx: EntityManager, order: Order): Promise<{ provider: string; reference: string; amount: number } | null> {
+async function recordRefund({ tx }: TxContext, order: Order): Promise<{ provider: string; reference: string; amount: number } | null> {
   const [payment] = await tx.query(
     `SELECT id, provider, provider_ref AS "providerRef", amount, refunded_amount AS "refundedAmount"
        FROM payment WHERE checkout_id = $1 FOR NO KEY UPDATE`,

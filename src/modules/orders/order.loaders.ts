@@ -45,3 +45,7 @@ export function orderLoaders(db: DataSource) {
     }),
   };
 }
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof orderLoaders> {}
+}

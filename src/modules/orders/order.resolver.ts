@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { connectionType } from '../../core/connection';
 import { Payload, payload } from '../../core/payload';
 import { Customer } from '../customers';

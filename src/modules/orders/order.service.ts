@@ -1,4 +1,4 @@
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import type { Viewer } from '../../auth/viewer';
 import { requireSeller } from '../../auth/guards';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';

@@ -27,3 +27,10 @@ export interface PaymentProvider {
   refund(reference: string, amount: number, idempotencyKey: string): Promise<string>;
   void(reference: string): Promise<void>;
 }
+
+declare module '../../core/context' {
+  interface AppServices {
+    /** Payment providers by name (`test` is built in). */
+    payments: ReadonlyMap<string, PaymentProvider>;
+  }
+}

@@ -1,4 +1,5 @@
 import { defineModule } from '../../core/module';
+import { sellerLoaders } from './seller.loaders';
 import { SellerEntity } from './seller.entity';
 import { SellerApiKeyEntity } from './seller-api-key.entity';
 import { SellerResolver } from './seller.resolver';
@@ -6,12 +7,12 @@ import { findSeller } from './seller.service';
 import { toGlobalId } from '../../core/global-id';
 
 export { Seller, SellerStatus, toSeller, sellerColumns, pickSellerRow } from './seller.type';
-export { sellerLoaders } from './seller.loaders';
 export { canSeeSeller } from './seller.service';
 
 export default defineModule({
   name: 'sellers',
   entities: [SellerEntity, SellerApiKeyEntity],
   resolvers: [SellerResolver],
+  loaders: sellerLoaders,
   nodes: { Seller: (ctx, id) => findSeller(ctx, { id: toGlobalId('Seller', id) }) },
 });

@@ -12,3 +12,7 @@ export function sellerLoaders(db: DataSource) {
     }),
   };
 }
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof sellerLoaders> {}
+}

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../server/context';
+import type { Context } from '../../core/context';
 import { PageArgs, connectionType } from '../../core/connection';
 import { payload } from '../../core/payload';
 import { badInput } from '../../core/errors';

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import type { Context } from '../../server/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { actingSeller, requireAdmin } from '../../auth/guards';
 import { generateSellerKey } from '../../auth/api-keys';
 import { sellerScopes, type SellerScope, type Viewer } from '../../auth/viewer';
@@ -10,7 +10,7 @@ import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { validateAddress } from '../../core/address';
 import { uniqueViolation } from '../../db/pg-errors';
-import { refreshPricesOfSeller } from '../catalog/pricing';
+import { emit } from '../../events/outbox';
 import { SellerEntity } from './seller.entity';
 import { SellerApiKeyEntity } from './seller-api-key.entity';
 import { SELLER_COLUMNS, SellerStatus, toSeller, type Seller, type SellerRow } from './seller.type';
@@ -72,14 +72,14 @@ function validateSellerFields(v: Validator, input: Partial<SellerUpdateInput>, c
   v.text('taxId', input.taxId, { required: false, max: 40 });
 }
 
-async function insertApiKey(tx: EntityManager, sellerId: string, name: string, scopes: SellerScope[]) {
+async function insertApiKey({ tx }: TxContext, sellerId: string, name: string, scopes: SellerScope[]) {
   const { key, prefix, hash } = generateSellerKey();
   const entity = tx.create(SellerApiKeyEntity, { sellerId, name, prefix, keyHash: hash, scopes });
   await tx.save(entity);
   return { apiKey: toSellerApiKey(entity), secret: key };
 }
 
-async function loadSeller(tx: EntityManager, id: string): Promise<Seller> {
+async function loadSeller({ tx }: TxContext, id: string): Promise<Seller> {
   const rows: SellerRow[] = await tx.query(`SELECT ${SELLER_COLUMNS} FROM seller WHERE id = $1`, [id]);
   if (!rows[0]) throw notFound('Seller');
   return toSeller(rows[0]);
@@ -93,7 +93,8 @@ export async function createSeller(ctx: Context, input: SellerCreateInput) {
   validateSellerFields(v, input, true);
   v.done();
   try {
-    return await ctx.db.transaction(async (tx) => {
+    return await withTransaction(ctx, async (ctx) => {
+      const { tx } = ctx;
       const entity = tx.create(SellerEntity, {
         slug: input.slug,
         name: input.name.trim(),
@@ -102,8 +103,8 @@ export async function createSeller(ctx: Context, input: SellerCreateInput) {
         taxId: input.taxId ?? null,
       });
       await tx.save(entity);
-      const { apiKey, secret } = await insertApiKey(tx, entity.id, 'default', [...sellerScopes]);
-      return { seller: await loadSeller(tx, entity.id), apiKey, apiKeySecret: secret };
+      const { apiKey, secret } = await insertApiKey(ctx, entity.id, 'default', [...sellerScopes]);
+      return { seller: await loadSeller(ctx, entity.id), apiKey, apiKeySecret: secret };
     });
   } catch (err) {
     if (uniqueViolation(err) !== null) fail('slug', `The slug "${input.slug}" is taken.`, ErrorCode.TAKEN);
@@ -130,21 +131,23 @@ export async function updateSeller(ctx: Context, input: SellerUpdateInput) {
   if (input.description != null) changes.description = input.description;
   if (input.legalName != null) changes.legalName = input.legalName;
   if (input.taxId != null) changes.taxId = input.taxId;
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     const result = await tx.update(SellerEntity, { id: sellerId }, { ...changes, updatedAt: new Date() } as object);
     if (!result.affected) throw notFound('Seller');
-    return { seller: await loadSeller(tx, sellerId) };
+    return { seller: await loadSeller(ctx, sellerId) };
   });
 }
 
 async function setSellerStatus(ctx: Context, sellerGlobalId: string, status: SellerStatus, reason: string | null) {
   requireAdmin(ctx.viewer);
   const sellerId = requireIdOf(sellerGlobalId, 'Seller', 'sellerId');
-  return ctx.db.transaction(async (tx) => {
+  return withTransaction(ctx, async (ctx) => {
+    const { tx } = ctx;
     const result = await tx.update(SellerEntity, { id: sellerId }, { status, suspendedReason: reason, updatedAt: new Date() });
     if (!result.affected) throw notFound('Seller');
-    await refreshPricesOfSeller(tx, sellerId);
-    return { seller: await loadSeller(tx, sellerId) };
+    await emit(ctx, status === SellerStatus.SUSPENDED ? 'seller.suspended' : 'seller.reactivated', { sellerId });
+    return { seller: await loadSeller(ctx, sellerId) };
   });
 }
 
@@ -174,9 +177,9 @@ export async function createApiKey(ctx: Context, input: SellerApiKeyCreateInput)
     );
   }
   v.done();
-  return ctx.db.transaction(async (tx) => {
-    await loadSeller(tx, sellerId);
-    return insertApiKey(tx, sellerId, input.name.trim(), [...new Set(scopes)] as SellerScope[]);
+  return withTransaction(ctx, async (ctx) => {
+    await loadSeller(ctx, sellerId);
+    return insertApiKey(ctx, sellerId, input.name.trim(), [...new Set(scopes)] as SellerScope[]);
   });
 }
 

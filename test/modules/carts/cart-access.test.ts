@@ -1,7 +1,7 @@
-import type { Context } from '../../../src/server/context';
 import { cartForCheckout, completeCart } from '../../../src/modules/carts';
 import { UserErrors } from '../../../src/core/user-error';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
+import { inTransaction } from '../../helpers/in-transaction';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
 import {
   BUYER_UPDATE,
@@ -196,9 +196,8 @@ describe('cart events and checkout hand-off', () => {
     const stranger = await signUp(t);
     const cart = await createCart(t, [{ listingId: x, quantity: 2 }], customer.token);
     const empty = await createCart(t, []);
-    const ctxOf = (customerId: string) => ({ viewer: { kind: 'customer', customerId: uuidOf(customerId) } }) as Context;
     const run = (customerId: string, cartId: string) =>
-      t.app.dataSource.transaction((tx) => cartForCheckout(ctxOf(customerId), tx, cartId)).catch((err: UserErrors) => err.errors);
+      inTransaction(t, (ctx) => cartForCheckout(ctx, cartId), { kind: 'customer', customerId: uuidOf(customerId)! }).catch((err: UserErrors) => err.errors);
 
     expect(await run(customer.id, cart.id)).toEqual({
       id: uuidOf(cart.id),
@@ -210,7 +209,7 @@ describe('cart events and checkout hand-off', () => {
     const error = (code: string) => [{ field: ['input', 'cartId'], message: expect.any(String), code }];
     expect(await run(stranger.id, cart.id)).toEqual(error('NOT_FOUND'));
     expect(await run(customer.id, empty.id)).toEqual(error('INVALID'));
-    await t.app.dataSource.transaction((tx) => completeCart(tx, uuidOf(cart.id)!));
+    await inTransaction(t, (ctx) => completeCart(ctx, uuidOf(cart.id)!));
     expect(await run(customer.id, cart.id)).toEqual(error('INVALID_STATE'));
     expect((await t.data(VIEWER_CART, {}, customer.token)).viewer.cart).toBeNull();
   });

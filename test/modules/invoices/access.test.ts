@@ -1,5 +1,6 @@
 import { issueCreditNote, issueInvoice } from '../../../src/modules/invoices';
 import { toGlobalId } from '../../../src/core/global-id';
+import { inTransaction } from '../../helpers/in-transaction';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
 import { insertOrder, listingOf, signUp, type TestBuyer } from './order-rows';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   bob = await signUp(t, 'Bob Smith');
   const listing = await listingOf(t, acme, 2420, 'standard', 'T-shirt');
   const orderId = await insertOrder(t, { customerId: ana.id, lines: [{ listingId: listing, quantity: 2 }], shipping: 605 });
-  const issued = await t.app.dataSource.transaction((tx) => issueInvoice(tx, orderId));
+  const issued = await inTransaction(t, (ctx) => issueInvoice(ctx, orderId));
   invoiceId = toGlobalId('Invoice', issued.id);
   invoiceNumber = issued.number;
 });
@@ -45,7 +46,7 @@ async function invoiceAs(token: string | undefined, id = invoiceId) {
 async function newInvoice(seller: TestSeller, buyer: TestBuyer): Promise<{ orderId: string; id: string; number: string }> {
   const listing = await listingOf(t, seller, 1000);
   const orderId = await insertOrder(t, { customerId: buyer.id, lines: [{ listingId: listing, quantity: 1 }] });
-  const issued = await t.app.dataSource.transaction((tx) => issueInvoice(tx, orderId));
+  const issued = await inTransaction(t, (ctx) => issueInvoice(ctx, orderId));
   return { orderId, id: toGlobalId('Invoice', issued.id), number: issued.number };
 }
 
@@ -161,7 +162,7 @@ describe('credit notes', () => {
   it('shows a credit note with negative amounts, the invoice it corrects and why', async () => {
     const { orderId, number } = await newInvoice(acme, ana);
     await t.app.dataSource.query(`UPDATE orders SET state = 'cancelled' WHERE id = $1`, [orderId]);
-    const note = await t.app.dataSource.transaction((tx) => issueCreditNote(tx, orderId, { reason: 'Cancelled by the buyer' }));
+    const note = await inTransaction(t, (ctx) => issueCreditNote(ctx, orderId, { reason: 'Cancelled by the buyer' }));
     const shown = await invoiceAs(ana.token, toGlobalId('Invoice', note.id));
     expect(shown).toMatchObject({
       number: `ACME-R-${year}-000001`,
@@ -208,9 +209,9 @@ describe('GET /invoices/:id.pdf', () => {
   it('renders a credit note and an export', async () => {
     const listing = await listingOf(t, acme, 1000, 'reduced', 'Café molido — 250 g');
     const orderId = await insertOrder(t, { customerId: ana.id, country: 'US', lines: [{ listingId: listing, quantity: 3 }] });
-    await t.app.dataSource.transaction((tx) => issueInvoice(tx, orderId));
+    await inTransaction(t, (ctx) => issueInvoice(ctx, orderId));
     await t.app.dataSource.query(`UPDATE orders SET state = 'cancelled' WHERE id = $1`, [orderId]);
-    const note = await t.app.dataSource.transaction((tx) => issueCreditNote(tx, orderId, { reason: 'Lost in transit' }));
+    const note = await inTransaction(t, (ctx) => issueCreditNote(ctx, orderId, { reason: 'Lost in transit' }));
     const res = await pdf(ana.token, toGlobalId('Invoice', note.id));
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('%PDF');

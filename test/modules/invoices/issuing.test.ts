@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
 import { issueCreditNote, issueInvoice } from '../../../src/modules/invoices';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
+import { inTransaction } from '../../helpers/in-transaction';
+import type { TxContext } from '../../../src/core/context';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
 import { insertOrder, listingOf, signUp, type TestBuyer } from './order-rows';
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const year = new Date().getFullYear();
-const inTx = <T>(fn: (tx: EntityManager) => Promise<T>) => t.app.dataSource.transaction(fn);
+const inTx = <T>(fn: (ctx: TxContext) => Promise<T>) => inTransaction(t, fn);
 const invoiceOf = (orderId: string) => inTx((tx) => issueInvoice(tx, orderId));
 
 async function sequences(sellerSlug: string, series = 'F'): Promise<number[]> {

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Payload } from '../../core/payload';
-import { Customer } from './customer.type';
+import { Customer } from '../customers';
 
 @ObjectType({ simpleResolvers: true })
 export class CustomerAccessToken {

@@ -1,0 +1,69 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Viewer } from '../auth/viewer';
+import type { TokenIssuer } from '../auth/tokens';
+import type { AppConfig } from '../config';
+import type { Dispatcher } from '../events/dispatcher';
+import type { EventPayloads, EventType } from '../events/event-types';
+import type { NodeType } from './global-id';
+
+/**
+ * Per-request DataLoaders. Each module adds its own by augmenting this interface next to its loader
+ * factory (`declare module '../../core/context' { interface Loaders extends ReturnType<typeof cartLoaders> {} }`)
+ * and contributing the factory through its definition: this file knows no module.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging
+export interface Loaders {}
+
+/** Fetches one node by its database id for `node(id:)`, applying the same visibility as the module's queries. */
+export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null>;
+
+/**
+ * Reacts to a domain event inside the transaction that emits it, to keep data the listener owns
+ * consistent with the change (catalog prices when a seller is suspended). Work that may fail or wait
+ * belongs in an after-commit hook instead.
+ */
+export type TransactionListener<T extends EventType = EventType> = (ctx: TxContext, payload: EventPayloads[T]) => Promise<void>;
+export type TransactionListeners = { readonly [T in EventType]?: readonly TransactionListener<T>[] };
+
+/**
+ * What the whole app shares: built once in createApp. Subsystems above the core (payments, the plugin
+ * host) add their own members by declaration merging, as modules do with Loaders.
+ */
+export interface AppServices {
+  db: DataSource;
+  config: AppConfig;
+  log: Logger;
+  tokens: TokenIssuer;
+  /** Refetchers for `node(id:)`, from the modules. */
+  nodes: Partial<Record<NodeType, NodeFetcher>>;
+  /** Delivers committed outbox events; withTransaction wakes it after a commit that emitted some. */
+  events: Dispatcher;
+  /** In-transaction listeners of domain events, from the modules. */
+  listeners: TransactionListeners;
+  /** Fresh per-request loaders of every module (made on first use). */
+  createLoaders(db: DataSource): Loaders;
+}
+
+/** Per request (and per subscription event): the first argument of every service method. */
+export interface Context extends AppServices {
+  viewer: Viewer;
+  requestId: string;
+  loaders: Loaders;
+  /** Set inside withTransaction: the one manager the transaction's writes go through. */
+  tx?: EntityManager;
+}
+
+/** What withTransaction adds to a ctx: the transaction's manager and its count of recorded events. */
+export interface InTransaction {
+  tx: EntityManager;
+  /** How many events this transaction recorded: withTransaction wakes the dispatcher after commit when > 0. */
+  emitted: { count: number };
+}
+
+/** A Context inside withTransaction: writes and `emit` go to `tx`. */
+export type TxContext = Context & InTransaction;
+
+export function createContext(app: AppServices, viewer: Viewer, requestId: string): Context {
+  return { ...app, viewer, requestId, log: app.log.child({ reqId: requestId }), loaders: app.createLoaders(app.db) };
+}
