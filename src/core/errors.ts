@@ -24,15 +24,35 @@ export enum ErrorCode {
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
 }
 
-/** `extensions.code` of GraphQL errors: everything that is not a userError. */
-export type GraphQLErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'QUERY_TOO_COMPLEX'
-  | 'INTERNAL_SERVER_ERROR';
+/**
+ * `extensions.code` of GraphQL errors that are expected: the client's mistake or a refusal, passed to the
+ * client as they are on every transport (server/error-policy.ts). Anything else is a bug: logged and masked.
+ * Apollo Server's own codes are here too, for requests it refuses before execution; graphql-ws gets the
+ * same labels from server/ws.ts.
+ */
+export const EXPECTED_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+] as const;
+
+export type ExpectedErrorCode = (typeof EXPECTED_ERROR_CODES)[number];
+
+/** `extensions.code` of GraphQL errors: everything that is not a userError. INTERNAL_SERVER_ERROR is what a masked bug shows. */
+export type GraphQLErrorCode = ExpectedErrorCode | 'INTERNAL_SERVER_ERROR';
+
+const expected: ReadonlySet<unknown> = new Set(EXPECTED_ERROR_CODES);
+
+export const isExpectedCode = (code: unknown): code is ExpectedErrorCode => expected.has(code);
 
 export function apiError(code: GraphQLErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });

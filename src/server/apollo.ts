@@ -1,31 +1,16 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Context } from '../core/context';
 import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
+import { logUnexpected, maskUnexpected } from './error-policy';
 import { validationRules } from './limits';
 
-const EXPECTED_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
-
-/** Our own error codes pass through; anything else is a bug: logged with the request id, masked in production. */
+/** Cost limit, error logging (error-policy.ts: with the request id) and a log line per operation. */
 function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
   const costOf = createCostCheck(config.limits.maxCost);
   return {
@@ -38,12 +23,7 @@ function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
           if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
         },
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const code = error.extensions?.['code'];
-            if (typeof code !== 'string' || !EXPECTED_CODES.has(code)) {
-              contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
-            }
-          }
+          logUnexpected(contextValue.log, errors);
         },
         async willSendResponse({ operationName, response }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -92,16 +72,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       if (formatted.extensions?.['code'] === 'GRAPHQL_VALIDATION_FAILED' && ruleCode === 'QUERY_TOO_COMPLEX') {
         return { ...formatted, extensions: { ...formatted.extensions, code: ruleCode } };
       }
-      const code = formatted.extensions?.['code'];
-      if (typeof code === 'string' && EXPECTED_CODES.has(code)) return formatted;
-      const original = unwrapResolverError(error);
-      if (original instanceof GraphQLError && original.extensions?.['code'] && !production) return formatted;
-      return {
-        message: production ? 'Unexpected error.' : formatted.message,
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      };
+      return maskUnexpected(formatted, production);
     },
   });
 }

@@ -113,7 +113,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     else if (url.pathname.startsWith('/invoices/')) work = invoicePdf(req, res, url, requestId);
     else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });
     Promise.resolve(work).catch((err: unknown) => {
-      app.log.error({ err }, 'http handler failed');
+      app.log.error({ err, reqId: requestId }, 'http handler failed');
       if (!res.headersSent) sendJson(res, 500, graphqlError('Unexpected error.', 'INTERNAL_SERVER_ERROR'));
       else res.destroy();
     });

@@ -1,38 +1,51 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticate';
+import { apiError, notFound, unauthenticated } from '../core/errors';
 import { invoicePdf } from '../modules/invoices';
 import { createContext, type AppServices } from '../core/context';
+import { httpErrorOf } from './error-policy';
 
 const PDF_PATH = /^\/invoices\/([A-Za-z0-9_-]{1,200})\.pdf$/;
 
-function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify({ error });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+async function sendPdf(req: IncomingMessage, res: ServerResponse, url: URL, app: AppServices, auth: Authenticator, requestId: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw apiError('BAD_REQUEST', 'Use GET.', { http: { status: 405 } });
+  const viewer = await auth.authenticate(req.headers.authorization);
+  if (!viewer || viewer.kind === 'guest') throw unauthenticated('Send the access token or API key as Authorization: Bearer.');
+  const match = PDF_PATH.exec(url.pathname);
+  const found = match ? await invoicePdf(createContext(app, viewer, requestId), match[1]!) : null;
+  if (!found) throw notFound('Invoice');
+  res.writeHead(200, {
+    'content-type': 'application/pdf',
+    'content-length': found.pdf.length,
+    'content-disposition': `inline; filename="${found.filename}"`,
+    // Personal data: no shared cache may keep it.
+    'cache-control': 'private, no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : found.pdf);
 }
 
 /**
  * `GET /invoices/<Invoice global ID>.pdf`, with the same `Authorization` as /graphql (Invoice.pdfUrl).
  * No or bad credentials: 401. An invoice the viewer may not see answers 404 exactly like a missing
- * one, never 403, so invoice IDs can't be probed.
+ * one, never 403, so invoice IDs can't be probed. Errors follow error-policy.ts: an expected one is
+ * its code's status with `{ error, code }`; anything else is logged with the request id and a 500.
  */
 export function createInvoiceRoute({ app, auth }: { app: AppServices; auth: Authenticator }) {
+  const production = app.config.env === 'production';
   return async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'Use GET.', { allow: 'GET, HEAD' });
-    const viewer = await auth.authenticate(req.headers.authorization);
-    if (!viewer || viewer.kind === 'guest') {
-      return sendError(res, 401, 'Send the access token or API key as Authorization: Bearer.', { 'www-authenticate': 'Bearer' });
+    try {
+      await sendPdf(req, res, url, app, auth, requestId);
+    } catch (err) {
+      const { status, body } = httpErrorOf(err, app.log.child({ reqId: requestId }), production);
+      if (res.headersSent) return void res.destroy();
+      const text = JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+        ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+        ...(status === 405 ? { allow: 'GET, HEAD' } : {}),
+      });
+      res.end(text);
     }
-    const match = PDF_PATH.exec(url.pathname);
-    const found = match ? await invoicePdf(createContext(app, viewer, requestId), match[1]!) : null;
-    if (!found) return sendError(res, 404, 'Invoice not found.');
-    res.writeHead(200, {
-      'content-type': 'application/pdf',
-      'content-length': found.pdf.length,
-      'content-disposition': `inline; filename="${found.filename}"`,
-      // Personal data: no shared cache may keep it.
-      'cache-control': 'private, no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : found.pdf);
   };
 }

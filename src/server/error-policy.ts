@@ -1,0 +1,80 @@
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { isExpectedCode, type ExpectedErrorCode } from '../core/errors';
+
+/**
+ * One error policy for every transport (HTTP, graphql-ws, the PDF route; issue 8): an error with a code
+ * from the catalog (core/errors.ts) reaches the client as it is; anything else is a bug, logged once
+ * with the request id and shown as INTERNAL_SERVER_ERROR, its message hidden in production.
+ */
+
+const codeOf = (error: { extensions?: Readonly<Record<string, unknown>> | undefined }) => error.extensions?.['code'];
+
+export const isExpected = (error: { extensions?: Readonly<Record<string, unknown>> | undefined }) => isExpectedCode(codeOf(error));
+
+/** graphql-js wraps what a resolver throws; the log wants the thrown error and its stack. */
+const thrown = (error: GraphQLError): unknown => error.originalError ?? error;
+
+/** Logs each unexpected error with the request's logger (a child carrying `reqId`). */
+export function logUnexpected(log: Logger, errors: readonly GraphQLError[]): void {
+  for (const error of errors) {
+    if (!isExpected(error)) log.error({ err: thrown(error), path: error.path }, 'unexpected error');
+  }
+}
+
+/** What the client sees of an error once logged: no stack, no extensions but the code; where it happened stays. */
+export function maskUnexpected(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
+  if (isExpected(formatted)) return formatted;
+  return {
+    message: production ? 'Unexpected error.' : formatted.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+/** Both steps, for a transport that sees each error once, with its request (graphql-ws). */
+export function applyErrorPolicy(errors: readonly GraphQLError[], log: Logger, production: boolean): GraphQLFormattedError[] {
+  logUnexpected(log, errors);
+  return errors.map((error) => maskUnexpected(error.toJSON(), production));
+}
+
+// Every expected code must choose its status; the client's mistakes are 4xx, never 500.
+const HTTP_STATUS: Record<ExpectedErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  BAD_USER_INPUT: 400,
+  QUERY_TOO_COMPLEX: 400,
+  GRAPHQL_PARSE_FAILED: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  OPERATION_RESOLUTION_FAILURE: 400,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  PERSISTED_QUERY_NOT_SUPPORTED: 400,
+};
+
+export interface HttpError {
+  status: number;
+  body: { error: string; code: string };
+}
+
+/**
+ * An error as the answer of a route outside GraphQL (the invoice PDF): an expected one gets its code's
+ * status, or `extensions.http.status` when it names one (Apollo's convention); anything else is a 500.
+ */
+export function httpErrorOf(error: unknown, log: Logger, production: boolean): HttpError {
+  const extensions = (error as { extensions?: Record<string, unknown> } | null)?.extensions;
+  const code = extensions?.['code'];
+  if (isExpectedCode(code)) {
+    const status = (extensions?.['http'] as { status?: unknown } | undefined)?.status;
+    return {
+      status: typeof status === 'number' ? status : HTTP_STATUS[code],
+      body: { error: (error as Error).message, code },
+    };
+  }
+  log.error({ err: error }, 'unexpected error');
+  const message = production || !(error instanceof Error) ? 'Unexpected error.' : error.message;
+  return { status: 500, body: { error: message, code: 'INTERNAL_SERVER_ERROR' } };
+}

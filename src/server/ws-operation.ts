@@ -1,0 +1,57 @@
+import {
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import type { Limits } from '../config';
+import type { GraphQLErrorCode } from '../core/errors';
+import { checkCost, validationRules } from './limits';
+
+/** Apollo Server's label for each way a request is refused before execution, so both transports answer alike. */
+function labelled(error: GraphQLError, code: GraphQLErrorCode): GraphQLError {
+  if (error.extensions['code']) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/**
+ * graphql-ws's `onSubscribe`: what to execute, or the coded errors refusing it. The same checks as
+ * HTTP in the same order: parse, validation with our limits, the operation, the variables (checked
+ * here because graphql-js would report them without a code, and the cost estimator throws on them), cost.
+ */
+export function createOperationPreparer(schema: GraphQLSchema, limits: Limits) {
+  const rules = [...specifiedRules, ...validationRules(limits)];
+  return (payload: SubscribePayload): ExecutionArgs | GraphQLError[] => {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query);
+    } catch (err) {
+      return [labelled(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(schema, document, rules);
+    if (errors.length) return errors.map((error) => labelled(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const operationName = payload.operationName ?? undefined;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) {
+      const message = operationName ? `Unknown operation named "${operationName}".` : 'Name the operation to run: the document holds several.';
+      return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+    }
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+    if (variables.errors) return variables.errors.map((error) => labelled(error, 'BAD_USER_INPUT'));
+    const costError = checkCost(schema, document, operationName, payload.variables ?? undefined, limits.maxCost);
+    if (costError) return [costError];
+    return { schema, document, operationName, variableValues: payload.variables };
+  };
+}
