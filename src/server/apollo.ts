@@ -5,6 +5,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
+import { isDatabaseUnavailable } from '../db/pg-errors';
 import type { Context } from './context';
 import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
@@ -95,6 +96,11 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       const code = formatted.extensions?.['code'];
       if (typeof code === 'string' && EXPECTED_CODES.has(code)) return formatted;
       const original = unwrapResolverError(error);
+      // A database blink (failover, restart) is no bug of the request: say so, the client may retry (issue 8).
+      if (isDatabaseUnavailable(original)) {
+        const { path, locations } = formatted;
+        return { message: 'The database is unavailable; retry shortly.', path, locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      }
       if (original instanceof GraphQLError && original.extensions?.['code'] && !production) return formatted;
       return {
         message: production ? 'Unexpected error.' : formatted.message,
