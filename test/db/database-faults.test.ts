@@ -10,7 +10,7 @@ import { until } from '../helpers/until';
 // The hook holds the dispatcher's round (its transaction open, its connection checked out) until
 // the test has cut every connection: the worst moment for the outbox.
 let release: () => void = () => undefined;
-let held = new Promise<void>((resolve) => (release = resolve));
+const held = new Promise<void>((resolve) => (release = resolve));
 const delivered: DomainEvent[] = [];
 const observer = defineModule({
   name: 'test-fault-observer',
@@ -113,9 +113,4 @@ describe('database faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
     expect(Date.now() - started).toBeLessThan(6_000);
   });
-});
-
-// Keep the promise the hook waits on fresh if a test is retried in watch mode.
-afterAll(() => {
-  held = Promise.resolve();
 });
