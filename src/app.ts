@@ -9,6 +9,7 @@ import { loadConfig, type AppConfig } from './config';
 import { createDataSource } from './db/data-source';
 import { timestamptzParser } from './db/timestamptz';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
+import { waitForDatabase } from './db/wait-for-database';
 import { createAuthenticator } from './auth/authenticate';
 import { createTokenIssuer } from './auth/tokens';
 import type { ModuleDefinition } from './core/module';
@@ -94,6 +95,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const db = createDataSource({ url: databaseUrl, entities: modules.flatMap((m) => m.entities), migrations: prepared.migrations, log });
   let pubSub: PubSubHandle;
   try {
+    await waitForDatabase(databaseUrl, { timeoutMs: config.databaseWaitMs, log, source: embedded ? 'the embedded PostgreSQL' : 'DATABASE_URL' });
     await db.initialize();
     if (config.migrateOnStart) await db.runMigrations({ transaction: 'each' });
     for (const plugin of plugins) await plugin.onStart?.();

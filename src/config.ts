@@ -15,6 +15,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  ZOCO_DATABASE_WAIT_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0).max(3600).default(30),
   ZOCO_DATA_DIR: z.string().min(1).default('.zoco'),
   ZOCO_EMBEDDED_PG_PORT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(65535).default(54329),
   ZOCO_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
@@ -48,6 +49,8 @@ export interface AppConfig {
   host: string;
   /** Connection string; when absent the app runs an embedded PostgreSQL in `dataDir/pg`. */
   databaseUrl?: string;
+  /** How long start-up waits for an unreachable database before failing, ms. */
+  databaseWaitMs: number;
   dataDir: string;
   embeddedPgPort: number;
   /** Operator key; generated and stored in `dataDir` when unset outside production. */
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseWaitMs: e.ZOCO_DATABASE_WAIT_SECONDS * 1000,
     dataDir: e.ZOCO_DATA_DIR,
     embeddedPgPort: e.ZOCO_EMBEDDED_PG_PORT,
     adminKey: e.ZOCO_ADMIN_KEY,

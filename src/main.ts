@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { createApp, type App } from './app';
+import { DatabaseUnreachableError } from './db/wait-for-database';
 import { seedDatabase, type SeedScale } from './seed/seed';
 import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
@@ -25,6 +26,8 @@ async function seedAndRemember(app: App, scale: SeedScale): Promise<void> {
   const result = await seedDatabase(app.dataSource, scale, app.log);
   const demo = result.sellers[0]!;
   // Development aid: seller keys are stored hashed, so the demo key is kept here to print again.
+  // With DATABASE_URL nothing else may have created the data folder yet.
+  await mkdir(app.config.dataDir, { recursive: true });
   await writeFile(
     path.join(app.config.dataDir, 'demo.json'),
     JSON.stringify({ seller: demo.slug, sellerApiKey: demo.apiKey }, null, 2),
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError || err instanceof PluginValidationError ? err.message : err);
+  const oneLine = err instanceof ConfigError || err instanceof PluginValidationError || err instanceof DatabaseUnreachableError;
+  console.error(oneLine ? err.message : err);
   process.exit(1);
 });

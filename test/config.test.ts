@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       databaseUrl: undefined,
+      databaseWaitMs: 30_000,
       dataDir: '.zoco',
       embeddedPgPort: 54329,
       adminKey: undefined,

@@ -36,6 +36,8 @@ export const EXPECTED_ERROR_CODES = [
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'RATE_LIMITED',
+  /** The database blinked (failover, restart): no bug of the request, which the client may retry. */
+  'SERVICE_UNAVAILABLE',
   'QUERY_TOO_COMPLEX',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

@@ -46,6 +46,9 @@ export function createDataSource({ url, entities, log, poolSize = 20, migrations
     logger: new StatementCounter(log),
     maxQueryExecutionTime: 1000,
     extra: { max: poolSize, application_name: 'zoco' },
+    // An idle connection cut by the server (failover, restart, pg_terminate_backend) is reported here
+    // and dropped by the pool; the next query opens a new one. Unhandled, it would end the process.
+    poolErrorHandler: (err: Error) => log?.warn({ err }, 'database connection lost (idle in the pool); it will be replaced'),
   });
 }
 

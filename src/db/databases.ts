@@ -9,6 +9,8 @@ function quoteName(name: string): string {
 
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
+  // A cut connection also rejects the pending call; unhandled, the 'error' event would end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);

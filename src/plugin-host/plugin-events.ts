@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/pg-errors';
 import type { DomainEvent } from '../events/event-types';
 import type { AppServices } from '../core/context';
 import type { AnyPlugin, PluginEventHandler } from './define-plugin';
@@ -30,6 +31,8 @@ function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown
 export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttempts = 6, pollIntervalMs = 1_000, databaseUrl }: PluginEventsOptions) {
   const poller = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'zoco-plugin-retries' });
   const log: Logger = app.log.child({ component: 'plugin-events' });
+  // Idle connections cut by the server: the pool drops them and the next poll reconnects. Unhandled, this ends the process.
+  poller.on('error', (err) => log.warn({ err }, 'plugin retry poller lost an idle database connection'));
   const byName = new Map(plugins.map((p) => [p.name, p]));
 
   async function run(plugin: AnyPlugin, sellerId: string, event: DomainEvent): Promise<string | null> {
@@ -101,7 +104,11 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
   let busy: Promise<void> | null = null;
   const tick = () => {
     busy ??= retryDue()
-      .catch((err: unknown) => log.error({ err }, 'plugin retries failed'))
+      .catch((err: unknown) =>
+        isDatabaseUnavailable(err)
+          ? log.warn({ err }, 'plugin retries paused: database unavailable; the next poll retries')
+          : log.error({ err }, 'plugin retries failed'),
+      )
       .finally(() => {
         busy = null;
       });

@@ -1,6 +1,7 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isExpectedCode, type ExpectedErrorCode } from '../core/errors';
+import { isDatabaseUnavailable } from '../db/pg-errors';
 
 /**
  * One error policy for every transport (HTTP, graphql-ws, the PDF route; issue 8): an error with a code
@@ -18,25 +19,28 @@ const thrown = (error: GraphQLError): unknown => error.originalError ?? error;
 /** Logs each unexpected error with the request's logger (a child carrying `reqId`). */
 export function logUnexpected(log: Logger, errors: readonly GraphQLError[]): void {
   for (const error of errors) {
-    if (!isExpected(error)) log.error({ err: thrown(error), path: error.path }, 'unexpected error');
+    if (isExpected(error)) continue;
+    if (isDatabaseUnavailable(thrown(error))) log.warn({ err: thrown(error), path: error.path }, 'database unavailable');
+    else log.error({ err: thrown(error), path: error.path }, 'unexpected error');
   }
 }
 
 /** What the client sees of an error once logged: no stack, no extensions but the code; where it happened stays. */
-export function maskUnexpected(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
+export function maskUnexpected(formatted: GraphQLFormattedError, original: unknown, production: boolean): GraphQLFormattedError {
   if (isExpected(formatted)) return formatted;
+  const unavailable = isDatabaseUnavailable(original);
   return {
-    message: production ? 'Unexpected error.' : formatted.message,
+    message: unavailable ? 'The database is unavailable; retry shortly.' : production ? 'Unexpected error.' : formatted.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    extensions: { code: unavailable ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR' },
   };
 }
 
 /** Both steps, for a transport that sees each error once, with its request (graphql-ws). */
 export function applyErrorPolicy(errors: readonly GraphQLError[], log: Logger, production: boolean): GraphQLFormattedError[] {
   logUnexpected(log, errors);
-  return errors.map((error) => maskUnexpected(error.toJSON(), production));
+  return errors.map((error) => maskUnexpected(error.toJSON(), thrown(error), production));
 }
 
 // Every expected code must choose its status; the client's mistakes are 4xx, never 500.
@@ -45,6 +49,7 @@ const HTTP_STATUS: Record<ExpectedErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
   BAD_USER_INPUT: 400,
   QUERY_TOO_COMPLEX: 400,
   GRAPHQL_PARSE_FAILED: 400,
@@ -73,6 +78,10 @@ export function httpErrorOf(error: unknown, log: Logger, production: boolean): H
       status: typeof status === 'number' ? status : HTTP_STATUS[code],
       body: { error: (error as Error).message, code },
     };
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error }, 'database unavailable');
+    return { status: 503, body: { error: 'The database is unavailable; retry shortly.', code: 'SERVICE_UNAVAILABLE' } };
   }
   log.error({ err: error }, 'unexpected error');
   const message = production || !(error instanceof Error) ? 'Unexpected error.' : error.message;

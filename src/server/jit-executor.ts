@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
   BREAK,
+  GraphQLError,
   TypeInfo,
   execute,
   getNamedType,
@@ -55,6 +56,21 @@ function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boo
     }),
   );
   return found;
+}
+
+/**
+ * graphql-jit's errors leave `extensions` undefined when the thrown error had none (a TypeError, a
+ * database error), and Apollo Server's error normalisation reads `extensions.code` unguarded: its
+ * formatting then fails and answers a bare "Internal server error" without path or code, so the
+ * third identical request (the first compiled one) answered differently from the first two.
+ * Rebuilt as graphql-js errors, they format exactly as graphql-js's own.
+ */
+function asGraphQLJsError(error: GraphQLError): GraphQLError {
+  if (error.extensions) return error;
+  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError ?? undefined });
+  // graphql-js computes locations from AST nodes, which graphql-jit does not keep; its own are right.
+  if (error.locations) Object.defineProperty(rebuilt, 'locations', { value: error.locations, enumerable: true });
+  return rebuilt;
 }
 
 /**
@@ -116,7 +132,8 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
     if (entry.compiled === undefined && ++entry.seen > compileAfter) entry.compiled = compile(request, operation, operationName);
     if (!entry.compiled) return graphqlJs(request);
     const result = await entry.compiled.query(undefined, request.context, request.request.variables);
-    return result.errors && !('data' in result) ? graphqlJs(request) : result;
+    if (!result.errors) return result;
+    return 'data' in result ? { ...result, errors: result.errors.map(asGraphQLJsError) } : graphqlJs(request);
   };
 }
 

@@ -5,6 +5,7 @@ import { authChecker } from '../auth/auth-checker';
 import { directResolvers } from './direct-resolvers';
 import { NodeResolver } from './node.resolver';
 import { freshLoadersPerEvent } from './fresh-loaders-per-event';
+import { nullsAsAbsent } from './null-inputs';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { AppPubSub } from '../pubsub/pubsub';
 
@@ -19,7 +20,7 @@ export function buildAppSchema(modules: ModuleDefinition[], { direct = true, pub
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers)] as NonEmptyArray<Function>;
   const schema = freshLoadersPerEvent(buildSchemaSync({ resolvers, authChecker, validate: false, pubSub }));
-  return direct ? directResolvers(schema, resolvers) : schema;
+  return nullsAsAbsent(direct ? directResolvers(schema, resolvers) : schema);
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so it diffs well. */
