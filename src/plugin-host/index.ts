@@ -1,7 +1,7 @@
 import { getMetadataArgsStorage, type MigrationInterface } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import type { ModuleDefinition } from '../core/module';
-import { buildAppSchema, type SchemaOptions } from '../server/schema';
+import { buildAppSchema, buildModuleSchema, type SchemaOptions } from '../server/schema';
 import type { AnyPlugin } from './define-plugin';
 import { InstallationResolver } from './installation.resolver';
 import { attributeFields, scopePluginFields } from './scope-fields';
@@ -38,12 +38,12 @@ export function preparePlugins(core: ModuleDefinition[], plugins: readonly AnyPl
     modules,
     migrations: plugins.flatMap((p) => p.migrations ?? []),
     schema(options) {
-      const schema = buildAppSchema(modules, options);
-      if (plugins.length) {
-        const withEach = new Map(plugins.map((p) => [p, buildAppSchema([...base, pluginModule(p)])] as const));
-        scopePluginFields(schema, attributeFields(buildAppSchema(base), withEach));
-      }
-      return schema;
+      // The host contributes its scoping pass; server/schema-pipeline.ts runs it, after every other rewrite.
+      const scope = (schema: GraphQLSchema) => {
+        const withEach = new Map(plugins.map((p) => [p, buildModuleSchema([...base, pluginModule(p)])] as const));
+        scopePluginFields(schema, attributeFields(buildModuleSchema(base), withEach));
+      };
+      return buildAppSchema(modules, { ...options, scopePluginFields: plugins.length ? scope : undefined });
     },
   };
 }
