@@ -9,7 +9,7 @@ import { guest } from '../src/auth/viewer';
 import type { Authenticator } from '../src/auth/authenticate';
 import { loadConfig } from '../src/config';
 import { createApollo } from '../src/server/apollo';
-import { directResolvers } from '../src/server/direct-resolvers';
+import { runSchemaPipeline } from '../src/server/schema-pipeline';
 import type { AppServices } from '../src/core/context';
 import { createHttpHandler } from '../src/server/http';
 import { childOptions, failToParent, serveParent } from './child-process';
@@ -83,7 +83,7 @@ const rawHandler: RequestListener = (req: IncomingMessage, res: ServerResponse) 
 
 async function zocoHandler(fastPaths: boolean): Promise<RequestListener> {
   const built = buildSchemaSync({ resolvers: [ItemResolver], authChecker, validate: false });
-  const schema = fastPaths ? directResolvers(built, [ItemResolver]) : built;
+  const schema = runSchemaPipeline(built, { resolvers: [ItemResolver], direct: fastPaths });
   const config = { ...loadConfig({}), logLevel: 'warn' as const };
   const log = pino({ level: config.logLevel, base: undefined });
   const apollo = createApollo(schema, config, log, { jit: fastPaths });

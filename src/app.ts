@@ -14,6 +14,7 @@ import { createAuthenticator } from './auth/authenticate';
 import { createTokenIssuer } from './auth/tokens';
 import type { ModuleDefinition } from './core/module';
 import { createApollo } from './server/apollo';
+import { buildDeploymentSchema } from './server/schema';
 import type { AppServices, TransactionListener } from './core/context';
 import { lazyLoaders } from './core/loaders';
 import { createHttpHandler } from './server/http';
@@ -105,7 +106,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     await embedded?.stop();
     throw err;
   }
-  const schema = prepared.schema({ direct: fastPaths, pubSub: pubSub.pubSub });
+  const schema = buildDeploymentSchema(prepared, { direct: fastPaths, pubSub: pubSub.pubSub });
   const tokens = createTokenIssuer(config.jwtSecret);
   const handlers: Record<string, EventHandler[]> = {};
   const addHandler = (type: string, handler: EventHandler) => {

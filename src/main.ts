@@ -9,7 +9,7 @@ import { DatabaseUnreachableError } from './db/wait-for-database';
 import { seedDatabase, type SeedScale } from './seed/seed';
 import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
-import { deploymentSchema } from './plugin-host/deployment-schema';
+import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
 
 const USAGE = `Usage: zoco [serve|migrate|seed|schema] [options]

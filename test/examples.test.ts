@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, validate } from 'graphql';
-import { deploymentSchema } from '../src/plugin-host/deployment-schema';
+import { deploymentSchema } from '../src/server/deployment-schema';
 
 describe('schema/examples.graphql', () => {
   it('holds only operations that are valid against the schema', () => {

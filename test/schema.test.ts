@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { printAppSchema } from '../src/server/schema';
-import { deploymentSchema } from '../src/plugin-host/deployment-schema';
+import { deploymentSchema } from '../src/server/deployment-schema';
 
 /** Lines only in `a` (-) or only in `b` (+): enough to see what changed in a sorted SDL. */
 function lineDiff(a: string, b: string, max = 30): string {

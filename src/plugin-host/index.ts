@@ -1,7 +1,6 @@
 import { getMetadataArgsStorage, type MigrationInterface } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import type { ModuleDefinition } from '../core/module';
-import { buildAppSchema, type SchemaOptions } from '../server/schema';
 import type { AnyPlugin } from './define-plugin';
 import { InstallationResolver } from './installation.resolver';
 import { attributeFields, scopePluginFields } from './scope-fields';
@@ -21,8 +20,12 @@ function pluginModule(plugin: AnyPlugin): ModuleDefinition {
 export interface PreparedPlugins {
   modules: ModuleDefinition[];
   migrations: (new () => MigrationInterface)[];
-  /** The schema with every plugin, its fields acting only for installing sellers. */
-  schema(options?: SchemaOptions): GraphQLSchema;
+  /**
+   * The host's security pass over the served schema: a plugin's fields act only for the sellers that
+   * installed it (none without plugins). `build` makes a schema of some modules, unrewritten, to tell
+   * which fields each plugin adds; the transport's schema pipeline decides when the pass runs.
+   */
+  scopePluginFields(build: (modules: ModuleDefinition[]) => GraphQLSchema): ((schema: GraphQLSchema) => void) | undefined;
 }
 
 /** Validates the deployment's plugins (throws PluginValidationError) and lays out their modules. */
@@ -37,13 +40,12 @@ export function preparePlugins(core: ModuleDefinition[], plugins: readonly AnyPl
   return {
     modules,
     migrations: plugins.flatMap((p) => p.migrations ?? []),
-    schema(options) {
-      const schema = buildAppSchema(modules, options);
-      if (plugins.length) {
-        const withEach = new Map(plugins.map((p) => [p, buildAppSchema([...base, pluginModule(p)])] as const));
-        scopePluginFields(schema, attributeFields(buildAppSchema(base), withEach));
-      }
-      return schema;
+    scopePluginFields(build) {
+      if (!plugins.length) return undefined;
+      return (schema) => {
+        const withEach = new Map(plugins.map((p) => [p, build([...base, pluginModule(p)])] as const));
+        scopePluginFields(schema, attributeFields(build(base), withEach));
+      };
     },
   };
 }

@@ -60,6 +60,7 @@ async function refuseUninstalledSeller(ctx: Context, plugin: AnyPlugin, fieldNam
  * Seller, Order) the field is null unless that object's seller installed the plugin; a plugin's
  * queries, mutations and subscriptions refuse (FORBIDDEN) a seller key whose seller did not install it. Customers
  * and guests reach plugin operations, which scope themselves with `plugin.scope(ctx, sellerId)`.
+ * It wraps whatever resolve function it finds, so server/schema-pipeline.ts runs it after every other pass.
  */
 export function scopePluginFields(schema: GraphQLSchema, attribution: Map<string, AnyPlugin>): void {
   for (const [key, plugin] of attribution) {
