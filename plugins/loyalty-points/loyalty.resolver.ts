@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Customer, Listing, Seller, payload, type Context } from '../../src/plugin';
 import { customerBalances, listingPoints, redeem } from './loyalty.service';
-import { LoyaltyBalance, LoyaltyRedeemInput, LoyaltyRedeemPayload } from './loyalty.types';
+import { LoyaltyBalance, LoyaltyRedeemInput, LoyaltyRedeemPayload } from './loyalty.type';
 
 @Resolver(() => Customer)
 export class CustomerLoyaltyResolver {

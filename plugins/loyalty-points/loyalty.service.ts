@@ -13,7 +13,7 @@ import { LoyaltyAccount } from './loyalty.entity';
 import { post } from './loyalty.ledger';
 import { configBySeller } from './loyalty.loaders';
 import { creditFor, pointsFor, redemptionStep } from './loyalty.rates';
-import type { LoyaltyBalance, LoyaltyRedeemInput } from './loyalty.types';
+import type { LoyaltyBalance, LoyaltyRedeemInput } from './loyalty.type';
 
 function toBalance(account: LoyaltyAccount, config: LoyaltyConfig): LoyaltyBalance {
   return {
