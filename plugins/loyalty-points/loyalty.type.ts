@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { Money, Payload } from '../../src/plugin';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Money } from '../../src/plugin';
 
 @ObjectType({ description: "Loyalty points plugin: a customer's points and store credit with one seller." })
 export class LoyaltyBalance {
@@ -16,25 +16,4 @@ export class LoyaltyBalance {
 
   @Field(() => Money, { description: 'Store credit from redeemed points, honoured by the seller (not applied at checkout yet).' })
   credit!: Money;
-}
-
-@InputType()
-export class LoyaltyRedeemInput {
-  @Field(() => ID, { description: 'The seller whose points are redeemed.' })
-  sellerId!: string;
-
-  @Field(() => Int, { description: 'Points to convert into store credit with that seller.' })
-  points!: number;
-
-  @Field({ nullable: true, description: 'Makes a retried request redeem once: the same key returns the first result.' })
-  idempotencyKey?: string;
-}
-
-@ObjectType()
-export class LoyaltyRedeemPayload extends Payload {
-  @Field(() => LoyaltyBalance, { nullable: true, description: 'The balance after the redemption.' })
-  balance?: LoyaltyBalance;
-
-  @Field(() => Money, { nullable: true, description: 'The store credit this redemption granted.' })
-  credit?: Money;
 }
