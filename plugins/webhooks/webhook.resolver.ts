@@ -9,7 +9,7 @@ import {
   WebhookEndpointDeletePayload,
   WebhookEndpointPayload,
   WebhookEndpointSecretPayload,
-} from './webhook.types';
+} from './webhook.type';
 import {
   WebhookDeliveriesArgs,
   WebhookEndpointCreateInput,
