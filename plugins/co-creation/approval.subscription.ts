@@ -1,7 +1,8 @@
 import { Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
 import { notFound, type Context, type PublishedEvent } from '../../src/plugin';
 import { findProposal } from './proposal.service';
-import { CoCreationProposal, toProposal } from './proposal.type';
+import { toProposal } from './proposal.rows';
+import { CoCreationProposal } from './proposal.type';
 
 export const PROPOSAL_APPROVED = 'co-creation.proposal.approved';
 

@@ -3,7 +3,9 @@ import { Product, Seller, type Context } from '../../src/plugin';
 import { proposalOfProduct } from './proposal.loaders';
 import { CoCreationProposalsArgs } from './proposal.inputs';
 import { listProposals } from './proposal.service';
-import { CoCreationProposal, CoCreationProposalConnection, toProposal } from './proposal.type';
+import { CoCreationProposalConnection } from './proposal.payloads';
+import { toProposal } from './proposal.rows';
+import { CoCreationProposal } from './proposal.type';
 
 // The host makes both fields null where the object's seller has not installed co-creation.
 

@@ -8,7 +8,7 @@ import { CoCreatedProducts1763950100000 } from './migrations/1763950100000-co-cr
 import { ProposalEntity } from './proposal.entity';
 import { ProposalResolver } from './proposal.resolver';
 import { findProposal } from './proposal.service';
-import { toProposal } from './proposal.type';
+import { toProposal } from './proposal.rows';
 import { VoteEntity } from './vote.entity';
 
 /** Customers propose designs to a seller, other customers vote, and the seller makes the approved ones. */

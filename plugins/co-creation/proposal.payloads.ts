@@ -1,6 +1,9 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Payload, Product } from '../../src/plugin';
+import { Payload, Product, connectionType } from '../../src/plugin';
 import { CoCreationProposal } from './proposal.type';
+
+@ObjectType()
+export class CoCreationProposalConnection extends connectionType('CoCreationProposal', CoCreationProposal) {}
 
 @ObjectType({ simpleResolvers: true })
 export class CoCreationProposalPayload extends Payload {

@@ -10,8 +10,8 @@ import {
   CoCreationProposalsArgs,
   CoCreationVoteInput,
 } from './proposal.inputs';
-import { CoCreationProposalConvertPayload, CoCreationProposalPayload } from './proposal.payloads';
-import { CoCreationProposal, CoCreationProposalConnection } from './proposal.type';
+import { CoCreationProposalConnection, CoCreationProposalConvertPayload, CoCreationProposalPayload } from './proposal.payloads';
+import { CoCreationProposal } from './proposal.type';
 import { createProposal, listProposalsOf } from './proposal.service';
 import { convertProposal, rejectProposal } from './seller-review.service';
 import { vote } from './vote.service';

@@ -15,7 +15,8 @@ import {
 } from '../../src/plugin';
 import { coCreation } from './co-creation.plugin';
 import { ProposalEntity, type ProposalStatus } from './proposal.entity';
-import { CoCreationProposalStatus, toProposal } from './proposal.type';
+import { toProposal } from './proposal.rows';
+import { CoCreationProposalStatus } from './proposal.type';
 import type { CoCreationProposalCreateInput, CoCreationProposalsArgs } from './proposal.inputs';
 import { canSeeProposal, isProposalSeller } from './proposal.visibility';
 import { uuidv7 } from './uuid-v7';

@@ -1,6 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Node, connectionType, toGlobalId } from '../../src/plugin';
-import type { ProposalEntity } from './proposal.entity';
+import { Node } from '../../src/plugin';
 
 export enum CoCreationProposalStatus {
   OPEN = 'open',
@@ -50,28 +49,4 @@ export class CoCreationProposal extends Node {
 
   @Field()
   createdAt!: Date;
-}
-
-@ObjectType()
-export class CoCreationProposalConnection extends connectionType('CoCreationProposal', CoCreationProposal) {}
-
-export function toProposal(e: ProposalEntity): CoCreationProposal {
-  return {
-    __typename: 'CoCreationProposal',
-    id: toGlobalId('CoCreationProposal', e.id),
-    uuid: e.id,
-    sellerUuid: e.sellerId,
-    customerUuid: e.customerId,
-    productUuid: e.productId,
-    title: e.title,
-    description: e.description,
-    imageUrl: e.imageUrl,
-    status: e.status as CoCreationProposalStatus,
-    votes: e.votes,
-    approvedAt: e.approvedAt,
-    rejectedAt: e.rejectedAt,
-    rejectionReason: e.rejectionReason,
-    convertedAt: e.convertedAt,
-    createdAt: e.createdAt,
-  };
 }

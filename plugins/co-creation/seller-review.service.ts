@@ -4,7 +4,7 @@ import type { CoCreationConfig } from './co-creation.config';
 import { coCreation } from './co-creation.plugin';
 import { ProposalEntity, type ProposalStatus } from './proposal.entity';
 import type { CoCreationProposalConvertInput, CoCreationProposalRejectInput } from './proposal.inputs';
-import { toProposal } from './proposal.type';
+import { toProposal } from './proposal.rows';
 
 /** The seller key's own scope and the proposal uuid; another seller's proposal is NOT_FOUND, as if it did not exist. */
 async function ownProposal(ctx: Context, proposalId: string, keyScope?: 'catalog:write') {

@@ -3,7 +3,7 @@ import { ErrorCode, fail, requireCustomer, type Context } from '../../src/plugin
 import { coCreation } from './co-creation.plugin';
 import { ProposalEntity, type ProposalStatus } from './proposal.entity';
 import { requireProposal } from './proposal.service';
-import { toProposal } from './proposal.type';
+import { toProposal } from './proposal.rows';
 import { VoteEntity } from './vote.entity';
 
 const VOTABLE: ProposalStatus[] = ['open', 'approved'];

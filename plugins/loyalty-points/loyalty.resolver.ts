@@ -1,7 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { Customer, Listing, Seller, payload, type Context } from '../../src/plugin';
 import { customerBalances, listingPoints, redeem } from './loyalty.service';
-import { LoyaltyBalance, LoyaltyRedeemInput, LoyaltyRedeemPayload } from './loyalty.types';
+import { LoyaltyRedeemInput } from './loyalty.inputs';
+import { LoyaltyRedeemPayload } from './loyalty.payloads';
+import { LoyaltyBalance } from './loyalty.type';
 
 @Resolver(() => Customer)
 export class CustomerLoyaltyResolver {

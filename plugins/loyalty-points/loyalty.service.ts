@@ -8,22 +8,14 @@ import {
   type Context,
   type Listing,
 } from '../../src/plugin';
-import { loyaltyPlugin, type LoyaltyConfig } from './loyalty.config';
+import { loyaltyPlugin } from './loyalty.config';
 import { LoyaltyAccount } from './loyalty.entity';
 import { post } from './loyalty.ledger';
 import { configBySeller } from './loyalty.loaders';
 import { creditFor, pointsFor, redemptionStep } from './loyalty.rates';
-import type { LoyaltyBalance, LoyaltyRedeemInput } from './loyalty.types';
-
-function toBalance(account: LoyaltyAccount, config: LoyaltyConfig): LoyaltyBalance {
-  return {
-    sellerUuid: account.sellerId,
-    points: account.balance,
-    pointsPerEuro: config.pointsPerEuro,
-    pointsPerEuroCredit: config.pointsPerEuroCredit,
-    credit: new Money(account.credit, account.currency),
-  };
-}
+import type { LoyaltyRedeemInput } from './loyalty.inputs';
+import { toBalance } from './loyalty.rows';
+import type { LoyaltyBalance } from './loyalty.type';
 
 /**
  * A customer's balances with the sellers that run the plugin now (an uninstalled seller's kept rows stay

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { PageArgs } from '../../src/plugin';
-import { WebhookDeliveryStatus } from './webhook.types';
+import { WebhookDeliveryStatus } from './webhook.type';
 
 @InputType()
 export class WebhookEndpointCreateInput {

@@ -3,13 +3,12 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { payload, perRequest, type Context } from '../../src/plugin';
 import * as webhooks from './webhook.service';
 import {
-  WebhookDelivery,
   WebhookDeliveryConnection,
-  WebhookEndpoint,
   WebhookEndpointDeletePayload,
   WebhookEndpointPayload,
   WebhookEndpointSecretPayload,
-} from './webhook.types';
+} from './webhook.payloads';
+import { WebhookDelivery, WebhookEndpoint } from './webhook.type';
 import {
   WebhookDeliveriesArgs,
   WebhookEndpointCreateInput,

@@ -5,7 +5,9 @@ import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { isEventPattern } from './webhook-events';
 import { newSecret } from './webhook-signature';
 import { invalidEndpointUrl } from './webhook-url';
-import { endpointUuid, toDelivery, toEndpoint, type WebhookEndpoint } from './webhook.types';
+import { endpointUuid } from './webhook-ids';
+import { toDelivery, toEndpoint } from './webhook.rows';
+import type { WebhookEndpoint } from './webhook.type';
 import type {
   WebhookDeliveriesArgs,
   WebhookEndpointCreateInput,

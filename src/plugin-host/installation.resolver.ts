@@ -2,7 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } 
 import type { Context } from '../core/context';
 import { payload } from '../core/payload';
 import { Seller } from '../modules/sellers';
-import { AvailablePlugin, PluginInstallation, PluginInstallationPayload, PluginUninstallPayload } from './installation.type';
+import { AvailablePlugin, PluginInstallation } from './installation.type';
+import { PluginInstallationPayload, PluginUninstallPayload } from './installation.payloads';
 import { PluginInstallInput, PluginUninstallInput } from './installation.inputs';
 import * as installations from './installation.service';
 

@@ -6,7 +6,8 @@ import { ErrorCode, forbidden } from '../core/errors';
 import { requireIdOf } from '../core/global-id';
 import { UserErrors, fail, userError } from '../core/user-error';
 import type { AnyPlugin } from './define-plugin';
-import { PluginInstallationStatus, type AvailablePlugin, type PluginInstallation } from './installation.type';
+import { INSTALLATION_SELECT, toInstallation, type InstallationDbRow } from './installation.rows';
+import type { AvailablePlugin, PluginInstallation } from './installation.type';
 import type { PluginInstallInput, PluginUninstallInput } from './installation.inputs';
 
 export function availablePlugins(ctx: Context): AvailablePlugin[] {
@@ -36,28 +37,6 @@ function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefi
 
 function sellerOf(ctx: Context, sellerId: string | undefined): string {
   return actingSeller(ctx.viewer, sellerId ? requireIdOf(sellerId, 'Seller', 'sellerId') : undefined, 'settings:write');
-}
-
-interface InstallationDbRow {
-  plugin: string;
-  config: Record<string, unknown>;
-  installedAt: Date;
-  lastError: string | null;
-  lastErrorAt: Date | null;
-  pendingRetries: number;
-}
-
-const INSTALLATION_SELECT = `SELECT i.plugin, i.config, i.installed_at AS "installedAt", i.last_error AS "lastError",
-    i.last_error_at AS "lastErrorAt",
-    (SELECT count(*)::int FROM plugin_retry r WHERE r.plugin = i.plugin AND r.seller_id = i.seller_id) AS "pendingRetries"
-  FROM plugin_installation i`;
-
-function toInstallation(ctx: Context, row: InstallationDbRow): PluginInstallation {
-  return {
-    ...row,
-    version: ctx.plugins.get(row.plugin)?.version ?? 'unavailable',
-    status: row.pendingRetries > 0 ? PluginInstallationStatus.FAILING : PluginInstallationStatus.ACTIVE,
-  };
 }
 
 /** A seller's installations: for the seller itself and the operator. */

@@ -1,6 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
-import { Payload } from '../core/payload';
 
 export enum PluginInstallationStatus {
   ACTIVE = 'ACTIVE',
@@ -54,19 +53,4 @@ export class PluginInstallation {
 
   @Field()
   installedAt!: Date;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class PluginInstallationPayload extends Payload {
-  @Field(() => PluginInstallation, { nullable: true })
-  installation?: PluginInstallation;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class PluginUninstallPayload extends Payload {
-  @Field(() => String, { nullable: true })
-  plugin?: string;
-
-  @Field(() => Boolean, { nullable: true, description: "Whether the plugin's data for this seller was deleted." })
-  purged?: boolean;
 }

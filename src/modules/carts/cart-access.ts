@@ -3,7 +3,8 @@ import type { Viewer } from '../../auth/viewer';
 import { ErrorCode, forbidden } from '../../core/errors';
 import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
-import { CART_COLUMNS, toCart, type Cart, type CartRow } from './cart.type';
+import { CART_COLUMNS, toCart, type CartRow } from './cart.rows';
+import type { Cart } from './cart.type';
 
 /** Carts are for shoppers (guests and customers); a seller key or the operator gets FORBIDDEN. */
 export function requireShopper(viewer: Viewer): void {

@@ -1,8 +1,8 @@
 import type { TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
-import { MAX_LINES, MAX_QUANTITY } from './cart.entity';
+import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
 import { forgetCart } from './cart.loaders';
-import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.type';
+import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.rows';
 
 interface MovingLine {
   listingId: string;

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
-import { CART_COLUMNS, CART_LINE_COLUMNS, toCart, toCartLine, type Cart, type CartLine, type CartLineRow, type CartRow } from './cart.type';
+import { CART_COLUMNS, CART_LINE_COLUMNS, toCart, toCartLine, type CartLineRow, type CartRow } from './cart.rows';
+import type { Cart, CartLine } from './cart.type';
 
 /** Per-request batch loaders of carts; each runs one SQL statement per batch. Ownership is the caller's rule. */
 export function cartLoaders(db: DataSource) {

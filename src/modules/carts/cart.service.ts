@@ -8,11 +8,12 @@ import { Validator } from '../../core/validate';
 import { emit } from '../../events/outbox';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
-import { MAX_LINES, MAX_QUANTITY } from './cart.entity';
+import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
 import { canUseCart, lockCart, requireShopper } from './cart-access';
 import { forgetCart } from './cart.loaders';
 import { purchasable } from './cart-totals';
-import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type Cart, type CartLine, type CartRow } from './cart.type';
+import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.rows';
+import type { Cart, CartLine } from './cart.type';
 import type {
   CartBuyerIdentityUpdateInput,
   CartCreateInput,

@@ -1,10 +1,10 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MailingAddress, type AddressData } from '../../core/address';
-import { toGlobalId } from '../../core/global-id';
 import { Money } from '../../core/money';
 import { Node, type NodeSource } from '../../core/node';
 import { Seller } from '../sellers';
-import type { CartStatus } from './cart.entity';
+
+export type CartStatus = 'active' | 'completed' | 'merged';
 
 @ObjectType({
   implements: Node,
@@ -31,35 +31,6 @@ export class Cart extends Node implements NodeSource {
   updatedAt!: Date;
 }
 
-export interface CartRow {
-  id: string;
-  customerId: string | null;
-  currency: string;
-  email: string | null;
-  shippingAddress: AddressData | null;
-  status: CartStatus;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export const CART_COLUMNS = `c.id, c.customer_id AS "customerId", c.currency, c.email, c.shipping_address AS "shippingAddress",
-  c.status, c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
-
-export function toCart(r: CartRow): Cart {
-  return {
-    __typename: 'Cart',
-    id: toGlobalId('Cart', r.id),
-    uuid: r.id,
-    customerUuid: r.customerId,
-    status: r.status,
-    currency: r.currency,
-    email: r.email,
-    shippingAddress: r.shippingAddress,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-  };
-}
-
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A quantity of one listing in a cart.' })
 export class CartLine extends Node implements NodeSource {
   __typename!: 'CartLine';
@@ -75,40 +46,6 @@ export class CartLine extends Node implements NodeSource {
 
   @Field()
   createdAt!: Date;
-}
-
-export interface CartLineRow {
-  id: string;
-  cartId: string;
-  listingId: string;
-  quantity: number;
-  priceAtAdd: number;
-  currency: string;
-  createdAt: Date;
-}
-
-/** Selects a CartLineRow from `cart_line cl JOIN cart c`. */
-export const CART_LINE_COLUMNS = `cl.id, cl.cart_id AS "cartId", cl.listing_id AS "listingId", cl.quantity,
-  cl.price_at_add AS "priceAtAdd", c.currency, cl.created_at AS "createdAt"`;
-
-/**
- * created_at of the n-th row of a multi-row insert (`unnest(...) WITH ORDINALITY AS u(..., n)`). Lines are
- * shown in created_at order and now() is the same for a whole transaction, so lines added together would
- * tie: a microsecond apart, they keep the order they were given in.
- */
-export const IN_INPUT_ORDER = "now() + (u.n - 1) * interval '1 microsecond'";
-
-export function toCartLine(r: CartLineRow): CartLine {
-  return {
-    __typename: 'CartLine',
-    id: toGlobalId('CartLine', r.id),
-    uuid: r.id,
-    cartUuid: r.cartId,
-    listingUuid: r.listingId,
-    quantity: r.quantity,
-    priceAtAdd: new Money(r.priceAtAdd, r.currency),
-    createdAt: r.createdAt,
-  };
 }
 
 @ObjectType({ simpleResolvers: true, description: "The purchasable lines of one seller: each seller ships its own parcel." })

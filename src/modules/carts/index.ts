@@ -1,6 +1,5 @@
 import { defineModule } from '../../core/module';
 import { cartLoaders } from './cart.loaders';
-import { CartEntity, CartLineEntity } from './cart.entity';
 import { CartLineResolver, CartPayloadResolver, CartResolver } from './cart.resolver';
 import { CustomerCartResolver } from './customer-cart.resolver';
 import { findCart, findCartLine } from './cart.service';
@@ -11,7 +10,7 @@ export { cartForCheckout, completeCart, type CheckoutCart } from './cart-checkou
 
 export default defineModule({
   name: 'carts',
-  entities: [CartEntity, CartLineEntity],
+  entities: [],
   resolvers: [CartResolver, CartLineResolver, CartPayloadResolver, CustomerCartResolver],
   loaders: cartLoaders,
   nodes: { Cart: findCart, CartLine: findCartLine },

@@ -2,7 +2,8 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 't
 import type { Context } from '../../core/context';
 import { payload } from '../../core/payload';
 import { Order } from '../orders';
-import { Checkout, CheckoutPayload } from './checkout.type';
+import { Checkout } from './checkout.type';
+import { CheckoutPayload } from './checkout.payloads';
 import { BuyNowInput, CheckoutCompleteInput } from './checkout.inputs';
 import * as checkout from './checkout.service';
 

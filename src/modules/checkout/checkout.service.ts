@@ -10,7 +10,8 @@ import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customer
 import type { PaymentProvider } from '../payments/payment-provider';
 import { requestHash } from './idempotency';
 import { existingCheckout, placeOrders } from './place-orders';
-import { toCheckout, type Checkout, type CheckoutRow } from './checkout.type';
+import { toCheckout, type CheckoutRow } from './checkout.rows';
+import type { Checkout } from './checkout.type';
 import type { BuyNowInput, CheckoutCompleteInput } from './checkout.inputs';
 
 async function loadCheckout(ctx: Context, id: string): Promise<Checkout | null> {

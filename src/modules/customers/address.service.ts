@@ -7,7 +7,8 @@ import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { CustomerAddressEntity } from './profile.entity';
-import { toCustomerAddress, type CustomerAddress } from './profile.type';
+import { toCustomerAddress } from './profile.rows';
+import type { CustomerAddress } from './profile.type';
 import type { CustomerAddressCreateInput, CustomerAddressUpdateInput } from './profile.inputs';
 
 const MAX_ADDRESSES = 50;

@@ -2,7 +2,7 @@ import type { Context } from '../../core/context';
 import { requireCustomer } from '../../auth/guards';
 import { Validator } from '../../core/validate';
 import { CustomerEntity } from './customer.entity';
-import { toCustomer } from './customer.type';
+import { toCustomer } from './customer.rows';
 import type { CustomerUpdateInput } from './profile.inputs';
 
 export const LOCALE = /^[a-z]{2,3}(-[A-Z]{2})?$/;

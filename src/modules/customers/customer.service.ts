@@ -5,7 +5,8 @@ import { UserErrors, fail, userError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { uniqueViolation } from '../../db/pg-errors';
 import { CustomerEntity } from './customer.entity';
-import { toCustomer, type Customer } from './customer.type';
+import { toCustomer } from './customer.rows';
+import type { Customer } from './customer.type';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // Compared against when the email is unknown, so a miss costs the same time as a wrong password.

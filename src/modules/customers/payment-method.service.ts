@@ -6,7 +6,8 @@ import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { PaymentMethodEntity } from './profile.entity';
-import { toPaymentMethod, type PaymentMethod } from './profile.type';
+import { toPaymentMethod } from './profile.rows';
+import type { PaymentMethod } from './profile.type';
 import type { PaymentMethodAddInput } from './profile.inputs';
 
 export async function listPaymentMethods(ctx: Context, customerId: string): Promise<PaymentMethod[]> {

@@ -3,7 +3,8 @@ import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { lockOrder, recordInvoice, type IssuedInvoice } from './invoice-issuing';
-import { INVOICE_COLUMNS, InvoiceKind, type InvoiceLineData, type InvoiceRow } from './invoice.type';
+import { INVOICE_COLUMNS, type InvoiceLineData, type InvoiceRow } from './invoice.rows';
+import { InvoiceKind } from './invoice.type';
 
 const negate = (l: InvoiceLineData): InvoiceLineData => ({
   ...l,

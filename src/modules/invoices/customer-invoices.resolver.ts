@@ -2,7 +2,7 @@ import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
 import { PageArgs } from '../../core/connection';
 import { Customer } from '../customers/customer.type';
-import { InvoiceConnection } from './invoice.resolver';
+import { InvoiceConnection } from './invoice.payloads';
 import { listCustomerInvoices } from './invoice.service';
 
 /** Extends the customers module's Customer with its invoices: invoices depend on customers, not the reverse. */

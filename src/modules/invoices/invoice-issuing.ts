@@ -4,7 +4,8 @@ import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { emit } from '../../events/outbox';
 import { nextInvoiceNumber, type InvoiceSeries } from './invoice-numbering';
-import { InvoiceKind, type BuyerData, type InvoiceLineData, type IssuerData } from './invoice.type';
+import type { BuyerData, InvoiceLineData, IssuerData } from './invoice.rows';
+import { InvoiceKind } from './invoice.type';
 import { taxOrder, type TaxSplit } from './order-tax';
 import { splitGross, type TaxClass } from './vat-rates';
 

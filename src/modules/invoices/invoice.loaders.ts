@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
-import { INVOICE_COLUMNS, toInvoice, type Invoice, type InvoiceRow } from './invoice.type';
+import { INVOICE_COLUMNS, toInvoice, type InvoiceRow } from './invoice.rows';
+import type { Invoice } from './invoice.type';
 
 /** Per-request batch loaders of invoices, one SQL statement per batch. Visibility is the caller's rule (canSeeInvoice). */
 export function invoiceLoaders(db: DataSource) {

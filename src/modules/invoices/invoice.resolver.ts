@@ -1,20 +1,9 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
-import { PageArgs, connectionType } from '../../core/connection';
 import { Invoice } from './invoice.type';
+import { SellerInvoicesArgs } from './invoice.inputs';
+import { InvoiceConnection } from './invoice.payloads';
 import * as invoices from './invoice.service';
-
-@ObjectType()
-export class InvoiceConnection extends connectionType('Invoice', Invoice) {}
-
-@ArgsType()
-export class SellerInvoicesArgs extends PageArgs {
-  @Field(() => Int, { nullable: true, description: 'Only the invoices numbered in this year.' })
-  year?: number;
-
-  @Field(() => ID, { nullable: true, description: 'The operator names the seller; a seller key lists its own.' })
-  sellerId?: string;
-}
 
 @Resolver(() => Invoice)
 export class InvoiceResolver {

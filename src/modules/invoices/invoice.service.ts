@@ -4,7 +4,8 @@ import { actingSeller } from '../../auth/guards';
 import { badInput } from '../../core/errors';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { idOf, requireIdOf } from '../../core/global-id';
-import { INVOICE_COLUMNS, toInvoice, type Invoice, type InvoiceRow } from './invoice.type';
+import { INVOICE_COLUMNS, toInvoice, type InvoiceRow } from './invoice.rows';
+import type { Invoice } from './invoice.type';
 import { renderInvoicePdf } from './invoice.pdf';
 
 /** An invoice is seen by its buyer, its issuer and the operator; by nobody else, not even as "forbidden". */

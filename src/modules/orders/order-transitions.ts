@@ -8,7 +8,8 @@ import { emit } from '../../events/outbox';
 import { refreshPrices } from '../catalog/pricing';
 import { issueCreditNote } from '../invoices';
 import { nextState, type OrderAction } from './order-state';
-import { ORDER_COLUMNS, toOrder, type Order, type OrderRow } from './order.type';
+import { ORDER_COLUMNS, toOrder, type OrderRow } from './order.rows';
+import type { Order } from './order.type';
 import { canSeeOrder } from './order.service';
 import type { OrderCancelInput, OrderFulfillInput } from './order.inputs';
 

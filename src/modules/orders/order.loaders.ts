@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
-import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, toOrder, toOrderLine, type Order, type OrderLine, type OrderLineRow, type OrderRow } from './order.type';
+import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, toOrder, toOrderLine, type OrderLineRow, type OrderRow } from './order.rows';
+import type { Order, OrderLine } from './order.type';
 
 export interface CustomerContact {
   id: string;

@@ -1,23 +1,14 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
-import { connectionType } from '../../core/connection';
-import { Payload, payload } from '../../core/payload';
+import { payload } from '../../core/payload';
 import { Customer } from '../customers';
 import { Seller } from '../sellers';
 import { Invoice } from '../invoices';
 import { Order, OrderCustomer, OrderLine } from './order.type';
 import { OrderCancelInput, OrderFulfillInput, OrderIdInput, OrdersArgs } from './order.inputs';
+import { OrderConnection, OrderPayload } from './order.payloads';
 import * as orders from './order.service';
 import * as transitions from './order-transitions';
-
-@ObjectType()
-export class OrderConnection extends connectionType('Order', Order) {}
-
-@ObjectType({ simpleResolvers: true })
-export class OrderPayload extends Payload {
-  @Field(() => Order, { nullable: true })
-  order?: Order;
-}
 
 @Resolver(() => Order)
 export class OrderResolver {

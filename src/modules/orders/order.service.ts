@@ -4,7 +4,8 @@ import { requireSeller } from '../../auth/guards';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { badInput } from '../../core/errors';
 import { idOf } from '../../core/global-id';
-import { ORDER_COLUMNS, toOrder, type Order, type OrderRow, type OrderState } from './order.type';
+import { ORDER_COLUMNS, toOrder, type OrderRow } from './order.rows';
+import type { Order, OrderState } from './order.type';
 
 export function canSeeOrder(viewer: Viewer, order: Order): boolean {
   return (

@@ -6,7 +6,8 @@ import { SellerResolver } from './seller.resolver';
 import { findSeller } from './seller.service';
 import { toGlobalId } from '../../core/global-id';
 
-export { Seller, SellerStatus, toSeller, sellerColumns, pickSellerRow } from './seller.type';
+export { Seller, SellerStatus } from './seller.type';
+export { toSeller, sellerColumns, pickSellerRow } from './seller.rows';
 export { canSeeSeller } from './seller.service';
 
 export default defineModule({

@@ -1,7 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../../core/node';
-import { toGlobalId } from '../../core/global-id';
-import type { SellerApiKeyEntity } from './seller-api-key.entity';
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'A seller API key; the secret is shown only when created.' })
 export class SellerApiKey extends Node {
@@ -24,17 +22,4 @@ export class SellerApiKey extends Node {
 
   @Field(() => Date, { nullable: true })
   revokedAt!: Date | null;
-}
-
-export function toSellerApiKey(e: SellerApiKeyEntity): SellerApiKey {
-  return {
-    __typename: 'SellerApiKey',
-    id: toGlobalId('SellerApiKey', e.id),
-    name: e.name,
-    prefix: e.prefix,
-    scopes: e.scopes,
-    createdAt: e.createdAt,
-    lastUsedAt: e.lastUsedAt,
-    revokedAt: e.revokedAt,
-  };
 }

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey } from '../../core/batch';
-import { SELLER_COLUMNS, toSeller, type Seller, type SellerRow } from './seller.type';
+import { SELLER_COLUMNS, toSeller, type SellerRow } from './seller.rows';
+import type { Seller } from './seller.type';
 
 export function sellerLoaders(db: DataSource) {
   return {

@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import { connectionType } from '../../core/connection';
 import { Payload } from '../../core/payload';
 import { Seller } from './seller.type';
 import { SellerApiKey } from './seller-api-key.type';
@@ -35,3 +36,6 @@ export class SellerApiKeyRevokePayload extends Payload {
   @Field(() => SellerApiKey, { nullable: true })
   apiKey?: SellerApiKey;
 }
+
+@ObjectType()
+export class SellerConnection extends connectionType('Seller', Seller) {}

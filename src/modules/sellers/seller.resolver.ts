@@ -1,6 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
-import { PageArgs, connectionType } from '../../core/connection';
+import { PageArgs } from '../../core/connection';
 import { payload } from '../../core/payload';
 import { badInput } from '../../core/errors';
 import * as sellers from './seller.service';
@@ -15,10 +15,7 @@ import {
   SellerSuspendInput,
   SellerUpdateInput,
 } from './seller.inputs';
-import { SellerApiKeyCreatePayload, SellerApiKeyRevokePayload, SellerCreatePayload, SellerPayload } from './seller.payloads';
-
-@ObjectType()
-export class SellerConnection extends connectionType('Seller', Seller) {}
+import { SellerApiKeyCreatePayload, SellerApiKeyRevokePayload, SellerConnection, SellerCreatePayload, SellerPayload } from './seller.payloads';
 
 @Resolver(() => Seller)
 export class SellerResolver {

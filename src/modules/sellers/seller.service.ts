@@ -13,8 +13,10 @@ import { uniqueViolation } from '../../db/pg-errors';
 import { emit } from '../../events/outbox';
 import { SellerEntity } from './seller.entity';
 import { SellerApiKeyEntity } from './seller-api-key.entity';
-import { SELLER_COLUMNS, SellerStatus, toSeller, type Seller, type SellerRow } from './seller.type';
-import { toSellerApiKey, type SellerApiKey } from './seller-api-key.type';
+import { SELLER_COLUMNS, toSeller, type SellerRow } from './seller.rows';
+import { SellerStatus, type Seller } from './seller.type';
+import { toSellerApiKey } from './seller-api-key.rows';
+import type { SellerApiKey } from './seller-api-key.type';
 import type {
   SellerApiKeyCreateInput,
   SellerCreateInput,

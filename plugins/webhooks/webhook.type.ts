@@ -1,14 +1,4 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Payload, connectionType, idOf, toGlobalId } from '../../src/plugin';
-import type { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
-
-/** The plugin's object types aren't in the core's NodeType list; global IDs encode them the same way. */
-type NodeType = Parameters<typeof toGlobalId>[0];
-const ENDPOINT = 'WebhookEndpoint' as NodeType;
-const DELIVERY = 'WebhookDelivery' as NodeType;
-
-/** The uuid of a WebhookEndpoint global ID, or null. */
-export const endpointUuid = (id: string): string | null => idOf(id, ENDPOINT);
 
 export enum WebhookDeliveryStatus {
   SUCCEEDED = 'succeeded',
@@ -39,18 +29,6 @@ export class WebhookEndpoint {
 
   @Field()
   createdAt!: Date;
-}
-
-export function toEndpoint(e: WebhookEndpointEntity): WebhookEndpoint {
-  const overlap = e.previousSecret && e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date();
-  return {
-    id: toGlobalId(ENDPOINT, e.id),
-    url: e.url,
-    events: e.events,
-    active: e.active,
-    previousSecretExpiresAt: overlap ? e.previousSecretExpiresAt : null,
-    createdAt: e.createdAt,
-  };
 }
 
 @ObjectType({ simpleResolvers: true, description: 'One attempt to deliver one event to one endpoint.' })
@@ -93,46 +71,4 @@ export class WebhookDelivery {
 
   @Field()
   createdAt!: Date;
-}
-
-export function toDelivery(d: WebhookDeliveryEntity): WebhookDelivery {
-  return {
-    id: toGlobalId(DELIVERY, d.id),
-    endpointId: toGlobalId(ENDPOINT, d.endpointId),
-    endpointUuid: d.endpointId,
-    eventId: String(d.eventId),
-    eventType: d.eventType,
-    url: d.url,
-    attempt: d.attempt,
-    status: d.status as WebhookDeliveryStatus,
-    responseStatus: d.responseStatus,
-    responseBody: d.responseBody,
-    error: d.error,
-    durationMs: d.durationMs,
-    createdAt: d.createdAt,
-  };
-}
-
-@ObjectType()
-export class WebhookDeliveryConnection extends connectionType('WebhookDelivery', WebhookDelivery) {}
-
-@ObjectType({ simpleResolvers: true })
-export class WebhookEndpointPayload extends Payload {
-  @Field(() => WebhookEndpoint, { nullable: true })
-  endpoint?: WebhookEndpoint;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class WebhookEndpointSecretPayload extends Payload {
-  @Field(() => WebhookEndpoint, { nullable: true })
-  endpoint?: WebhookEndpoint;
-
-  @Field(() => String, { nullable: true, description: 'The signing secret, shown only here: store it now.' })
-  secret?: string;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class WebhookEndpointDeletePayload extends Payload {
-  @Field(() => ID, { nullable: true })
-  deletedId?: string;
 }
