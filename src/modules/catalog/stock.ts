@@ -17,6 +17,8 @@ export interface StockLine {
 /** Thrown when a sale would take more than is left: callers check under the lock first, so this is a bug. */
 export class StockBelowZero extends Error {}
 
+// TypeORM answers an UPDATE … RETURNING with [rows, affected], not rows as for SELECT and INSERT.
+
 /** Sorted by listing id, so every batch touches listings in the same order as the locks. */
 const byListing = (lines: readonly StockLine[]) => [...lines].sort((a, b) => (a.listingId < b.listingId ? -1 : 1));
 
@@ -24,7 +26,7 @@ const byListing = (lines: readonly StockLine[]) => [...lines].sort((a, b) => (a.
 export async function takeStock(ctx: TxContext, lines: readonly StockLine[]): Promise<void> {
   if (!lines.length) return;
   const sorted = byListing(lines);
-  const rows: { productId: string; stock: number }[] = await ctx.tx.query(
+  const [rows]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
     `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
        FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id AND l.stock >= x.q
      RETURNING l.product_id AS "productId", l.stock`,
@@ -39,7 +41,7 @@ export async function takeStock(ctx: TxContext, lines: readonly StockLine[]): Pr
 export async function putBackStock(ctx: TxContext, lines: readonly StockLine[]): Promise<void> {
   if (!lines.length) return;
   const sorted = byListing(lines);
-  const rows: { productId: string; before: number }[] = await ctx.tx.query(
+  const [rows]: [{ productId: string; before: number }[], number] = await ctx.tx.query(
     `UPDATE listing l SET stock = l.stock + x.q, updated_at = now()
        FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id
      RETURNING l.product_id AS "productId", l.stock - x.q AS before`,
@@ -50,7 +52,7 @@ export async function putBackStock(ctx: TxContext, lines: readonly StockLine[]):
 
 /** Sets a counted stock (0 to MAX_STOCK, validated by the caller) on a listing the caller has locked. */
 export async function setStock(ctx: TxContext, listingId: string, stock: number): Promise<void> {
-  const [row]: { productId: string; before: number }[] = await ctx.tx.query(
+  const [[row]]: [{ productId: string; before: number }[], number] = await ctx.tx.query(
     `UPDATE listing l SET stock = $2, updated_at = now() FROM listing old WHERE l.id = $1 AND old.id = l.id
      RETURNING l.product_id AS "productId", old.stock AS before`,
     [listingId, stock],
@@ -60,7 +62,7 @@ export async function setStock(ctx: TxContext, listingId: string, stock: number)
 
 /** Adds `delta` (negative takes) atomically; false, changing nothing, when the result would leave 0..MAX_STOCK. */
 export async function adjustStock(ctx: TxContext, listingId: string, delta: number): Promise<boolean> {
-  const [row]: { productId: string; stock: number }[] = await ctx.tx.query(
+  const [[row]]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
     `UPDATE listing SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 BETWEEN 0 AND $3
      RETURNING product_id AS "productId", stock`,
     [listingId, delta, MAX_STOCK],
