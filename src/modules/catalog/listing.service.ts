@@ -180,7 +180,6 @@ export async function findListing(ctx: Context, uuid: string): Promise<Listing |
   const listing = await ctx.loaders.listingById.load(uuid);
   if (!listing) return null;
   if (ownsListing(ctx.viewer, listing)) return listing;
-  if (listing.status !== ListingStatus.ACTIVE) return null;
   const [seller, product] = await Promise.all([
     ctx.loaders.sellerById.load(listing.sellerUuid),
     ctx.loaders.productById.load(listing.productUuid),
