@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { InTransaction } from '../core/context';
-import { slugify } from '../core/slug';
-import { refreshPrices } from '../modules/catalog/pricing';
+import { MAX_STOCK, insertProduct } from '../modules/catalog';
 
 /** A new product of the scope's seller, sold by that seller through one listing. */
 export interface ScopedProductInput {
@@ -27,7 +25,6 @@ export interface ScopedProduct {
   slug: string;
 }
 
-const MAX_STOCK = 1_000_000_000;
 const URL = /^https?:\/\/\S+$/;
 
 /** Why `input` can't become a product, or null: plugins validate their own input first, so this is a plugin bug. */
@@ -47,28 +44,26 @@ export function invalidProductInput(input: ScopedProductInput, currency: string)
 }
 
 /**
- * Inserts the product (owned by `sellerId`, created by `plugin`), its default variant and the seller's
- * listing in `tx`, then refreshes the product's denormalised prices, as productCreate + listingCreate would.
+ * Creates the product (owned by `sellerId`, created by `plugin`) with its default variant and the seller's
+ * listing through the catalog's one creation path, as productCreate + listingCreate would.
  */
-export async function insertScopedProduct({ tx }: InTransaction, plugin: string, sellerId: string, input: ScopedProductInput): Promise<ScopedProduct> {
-  const title = input.title.trim();
-  const base = slugify(title) || 'product';
-  const images = JSON.stringify((input.images ?? []).map((i) => ({ url: i.url, alt: i.alt ?? null })));
-  const insert = (slug: string): Promise<{ id: string; slug: string }[]> =>
-    tx.query(
-      `INSERT INTO product (slug, title, description, images, status, created_by_seller_id, created_by_plugin)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (slug) DO NOTHING RETURNING id, slug`,
-      [slug, title, input.description ?? '', images, input.status ?? 'active', sellerId, plugin],
-    );
-  // A taken slug gets a short random suffix, as productCreate does for derived slugs.
-  const product = (await insert(base))[0] ?? (await insert(`${base}-${randomUUID().slice(0, 6)}`))[0];
-  if (!product) throw new Error(`no free slug for "${base}"`);
-  const [variant] = await tx.query(`INSERT INTO product_variant (product_id, title, position) VALUES ($1, 'Default', 0) RETURNING id`, [product.id]);
-  const [listing] = await tx.query(
-    `INSERT INTO listing (seller_id, variant_id, product_id, sku, price, currency, stock, handling_days)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [sellerId, variant.id, product.id, input.sku.trim(), input.price.amount, input.price.currency, input.stock, input.handlingDays ?? 1],
-  );
-  await refreshPrices({ tx }, [product.id]);
-  return { productId: product.id, variantId: variant.id, listingId: listing.id, slug: product.slug };
+export async function insertScopedProduct(ctx: InTransaction, plugin: string, sellerId: string, input: ScopedProductInput): Promise<ScopedProduct> {
+  const created = await insertProduct(ctx, {
+    title: input.title,
+    description: input.description,
+    images: input.images,
+    status: input.status ?? 'active',
+    variants: [{ title: 'Default', options: {} }],
+    createdBySellerId: sellerId,
+    createdByPlugin: plugin,
+    listing: {
+      sellerId,
+      sku: input.sku.trim(),
+      price: input.price.amount,
+      currency: input.price.currency,
+      stock: input.stock,
+      handlingDays: input.handlingDays ?? 1,
+    },
+  });
+  return { productId: created.productId, variantId: created.variantIds[0]!, listingId: created.listingId!, slug: created.slug };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { generateSellerKey } from '../auth/api-keys';
 import { sellerScopes } from '../auth/viewer';
 import { slugify } from '../core/slug';
+import { listingOfferedSql } from '../modules/catalog';
 import { bulkInsert } from './bulk-insert';
 import { createRandom, type Random } from './prng';
 import { brands, categoryTree, colours, nouns, qualities, sellerNames, sizes } from './vocabulary';
@@ -133,12 +134,14 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
     }
     await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz' }, productRows);
     await bulkInsert(tx, 'product_variant', { id: 'uuid', product_id: 'uuid', title: 'text', options: 'jsonb', gtin: 'text', position: 'int' }, variantRows);
+    // Generated data in bulk, one statement per table: stock and prices are written here directly rather
+    // than listing by listing through catalog's stock.ts; the prices below use the catalog's rule.
     await bulkInsert(tx, 'listing', { id: 'uuid', seller_id: 'uuid', variant_id: 'uuid', product_id: 'uuid', sku: 'text', price: 'bigint', compare_at_price: 'bigint', currency: 'text', stock: 'int', condition: 'text', handling_days: 'int' }, listingRows);
     await tx.query(
       `UPDATE product p SET min_price = a.min_price, max_price = a.max_price, in_stock = a.in_stock
          FROM (SELECT l.product_id, min(l.price) AS min_price, max(l.price) AS max_price, bool_or(l.stock > 0) AS in_stock
-                 FROM listing l JOIN seller s ON s.id = l.seller_id AND s.status = 'active'
-                WHERE l.status = 'active' GROUP BY l.product_id) a
+                 FROM listing l JOIN seller s ON s.id = l.seller_id
+                WHERE ${listingOfferedSql({ listing: 'l', seller: 's' })} GROUP BY l.product_id) a
         WHERE p.id = a.product_id`,
     );
     log?.info(

@@ -1,8 +1,9 @@
 import type { Context } from '../../core/context';
 import { Money } from '../../core/money';
-import { ListingStatus, type Listing } from '../catalog/listing.type';
-import { ProductStatus, type Product } from '../catalog/product.type';
-import { SellerStatus, type Seller } from '../sellers';
+import { isListingVisible } from '../catalog';
+import type { Listing } from '../catalog/listing.type';
+import type { Product } from '../catalog/product.type';
+import type { Seller } from '../sellers';
 import type { Cart, CartLine, CartSellerGroup } from './cart.type';
 
 /** A cart line with the catalog rows it depends on, as they are now. */
@@ -26,14 +27,9 @@ export interface CartSummary {
   totalQuantity: number;
 }
 
-/** The storefront's visibility rule (catalog's findListing) plus the cart's currency. */
+/** The catalog's visibility rule plus the cart's currency (stock is a warning, not a reason to drop a line). */
 export function purchasable(listing: Listing, seller: Seller, product: Product, currency: string): boolean {
-  return (
-    listing.status === ListingStatus.ACTIVE &&
-    seller.status === SellerStatus.ACTIVE &&
-    product.status === ProductStatus.ACTIVE &&
-    listing.price.currency === currency
-  );
+  return isListingVisible(listing, seller, product) && listing.price.currency === currency;
 }
 
 /** Loads what a line depends on through the request's loaders: a cart of any size costs one batch per table. */

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
 import { pickSellerRow, sellerColumns, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, toCategory, type Category, type CategoryRow } from './category.type';
+import { listingOfferedSql } from './listing-visibility';
 import { LISTING_COLUMNS, toListing, type Listing, type ListingRow } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type ProductVariant, type VariantRow } from './variant.type';
@@ -33,13 +34,13 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
     /**
-     * Visible listings only: active listings of active sellers, cheapest first. The join's seller
+     * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), cheapest first. The join's seller
      * columns prime sellerById, so `listing { seller }` costs no further round trip.
      */
     visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
       const rows: (ListingRow & Record<string, unknown>)[] = await db.query(
         `SELECT ${LISTING_COLUMNS}, ${sellerColumns('s', 'seller.')} FROM listing l JOIN seller s ON s.id = l.seller_id
-          WHERE l.product_id = ANY($1) AND l.status = 'active' AND s.status = 'active'
+          WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}
           ORDER BY l.price, l.id`,
         [ids],
       );

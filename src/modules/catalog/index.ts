@@ -13,6 +13,17 @@ import { canSeeProduct } from './catalog.visibility';
 import { refreshPricesOfSeller } from './pricing';
 import { toGlobalId } from '../../core/global-id';
 
+export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, setStock, takeStock, type StockLine } from './stock';
+export { insertProduct, type NewProduct } from './product-insert';
+export {
+  isListingBuyable,
+  isListingOffered,
+  isListingVisible,
+  listingBuyableSql,
+  listingOfferedSql,
+  listingVisibleSql,
+} from './listing-visibility';
+
 export default defineModule({
   name: 'catalog',
   entities: [CategoryEntity, ProductEntity, ProductVariantEntity, ListingEntity],

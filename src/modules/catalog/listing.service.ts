@@ -12,6 +12,8 @@ import { ListingEntity } from './catalog.entity';
 import { canSeeProduct, ownsListing } from './catalog.visibility';
 import { LISTING_COLUMNS, ListingStatus, toListing, type Listing, type ListingRow } from './listing.type';
 import { refreshPrices } from './pricing';
+import { isListingOffered, listingVisibleSql } from './listing-visibility';
+import { MAX_STOCK, adjustStock as adjustListingStock, insertListing, setStock as setListingStock } from './stock';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.type';
 import type {
   ListingCreateInput,
@@ -19,8 +21,6 @@ import type {
   ListingStockSetInput,
   ListingUpdateInput,
 } from './catalog.inputs';
-
-const MAX_STOCK = 1_000_000_000;
 
 function validateMoney(v: Validator, ctx: Context, field: string, money: MoneyInput | undefined): void {
   if (!money) return;
@@ -97,21 +97,19 @@ export async function createListing(ctx: Context, input: ListingCreateInput) {
       if (!variant || !productRows[0] || !canSeeProduct(ctx.viewer, toProduct(productRows[0]))) {
         fail(input.variantId ? 'variantId' : 'gtin', 'Variant not found.', ErrorCode.NOT_FOUND);
       }
-      const entity = tx.create(ListingEntity, {
+      const id = await insertListing(ctx, {
         sellerId: sellerUuid,
         variantId: variant.id,
         productId: variant.productId,
         sku: input.sku.trim(),
-        price: String(input.price.amount),
-        compareAtPrice: input.compareAtPrice ? String(input.compareAtPrice.amount) : null,
+        price: input.price.amount,
+        compareAtPrice: input.compareAtPrice?.amount ?? null,
         currency: input.price.currency,
         stock: input.stock,
         condition: input.condition,
         handlingDays: input.handlingDays,
       });
-      await tx.save(entity);
-      await refreshPrices(ctx, [variant.productId]);
-      return { listing: await loadListing(ctx, entity.id) };
+      return { listing: await loadListing(ctx, id) };
     });
   } catch (err) {
     return uniqueToUserError(err);
@@ -157,10 +155,8 @@ export async function setStock(ctx: Context, input: ListingStockSetInput) {
   v.int('stock', input.stock, { min: 0, max: MAX_STOCK });
   v.done();
   return withTransaction(ctx, async (ctx) => {
-    const { tx } = ctx;
     const listing = await ownListing(ctx, input.listingId, 'listingId');
-    await tx.update(ListingEntity, { id: listing.uuid }, { stock: input.stock, updatedAt: new Date() });
-    await refreshPrices(ctx, [listing.productUuid]);
+    await setListingStock(ctx, listing.uuid, input.stock);
     return { listing: await loadListing(ctx, listing.uuid) };
   });
 }
@@ -171,16 +167,10 @@ export async function adjustStock(ctx: Context, input: ListingStockAdjustInput) 
   v.int('delta', input.delta, { min: -MAX_STOCK, max: MAX_STOCK });
   v.done();
   return withTransaction(ctx, async (ctx) => {
-    const { tx } = ctx;
     const listing = await ownListing(ctx, input.listingId, 'listingId');
-    const result: [unknown[], number] = await tx.query(
-      'UPDATE listing SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 BETWEEN 0 AND $3',
-      [listing.uuid, input.delta, MAX_STOCK],
-    );
-    if (!result[1]) {
+    if (!(await adjustListingStock(ctx, listing.uuid, input.delta))) {
       fail('delta', `Stock is ${listing.stock}; it can't go below zero or above ${MAX_STOCK}.`, ErrorCode.INSUFFICIENT_STOCK);
     }
-    await refreshPrices(ctx, [listing.productUuid]);
     return { listing: await loadListing(ctx, listing.uuid) };
   });
 }
@@ -190,12 +180,12 @@ export async function findListing(ctx: Context, uuid: string): Promise<Listing |
   const listing = await ctx.loaders.listingById.load(uuid);
   if (!listing) return null;
   if (ownsListing(ctx.viewer, listing)) return listing;
-  if (listing.status !== ListingStatus.ACTIVE) return null;
   const [seller, product] = await Promise.all([
     ctx.loaders.sellerById.load(listing.sellerUuid),
     ctx.loaders.productById.load(listing.productUuid),
   ]);
-  return seller?.status === 'active' && product && canSeeProduct(ctx.viewer, product) ? listing : null;
+  // Offered, and its product visible to this viewer (the product's seller also sees it while a draft).
+  return seller && isListingOffered(listing, seller) && product && canSeeProduct(ctx.viewer, product) ? listing : null;
 }
 
 /** A seller's listings, newest first: the seller itself and the operator also see archived ones. */
@@ -204,7 +194,7 @@ export async function listSellerListings(ctx: Context, sellerUuid: string, { fir
   const params: unknown[] = [sellerUuid];
   const where = ['l.seller_id = $1'];
   const owner = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerUuid);
-  if (!owner) where.push(`l.status = 'active'`, `EXISTS (SELECT 1 FROM product p WHERE p.id = l.product_id AND p.status = 'active')`);
+  if (!owner) where.push(listingVisibleSql({ listing: 'l', seller: 's', product: 'p' }));
   if (after) {
     const { key, id } = decodeKeyset(after);
     params.push(key, id);
@@ -212,7 +202,8 @@ export async function listSellerListings(ctx: Context, sellerUuid: string, { fir
   }
   params.push(first + 1);
   const rows: (ListingRow & { sortKey: string })[] = await ctx.db.query(
-    `SELECT ${LISTING_COLUMNS}, l.created_at::text AS "sortKey" FROM listing l JOIN seller s ON s.id = l.seller_id
+    `SELECT ${LISTING_COLUMNS}, l.created_at::text AS "sortKey"
+       FROM listing l JOIN seller s ON s.id = l.seller_id JOIN product p ON p.id = l.product_id
       WHERE ${where.join(' AND ')} ORDER BY l.created_at DESC, l.id DESC LIMIT $${params.length}`,
     params,
   );

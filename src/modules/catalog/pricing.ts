@@ -1,9 +1,10 @@
 import type { TxContext } from '../../core/context';
+import { listingOfferedSql } from './listing-visibility';
 import type { Listing } from './listing.type';
 
 /**
  * Recomputes the denormalised price range and stock flag of products from their visible listings
- * (active listings of active sellers). Call it in the transaction that changed the listings.
+ * (offered listings: see listing-visibility.ts). Call it in the transaction that changed the listings.
  */
 export async function refreshPrices({ tx }: Pick<TxContext, 'tx'>, productIds: readonly string[]): Promise<void> {
   if (!productIds.length) return;
@@ -16,8 +17,8 @@ export async function refreshPrices({ tx }: Pick<TxContext, 'tx'>, productIds: r
        FROM (SELECT p2.id, min(l.price) AS min_price, max(l.price) AS max_price,
                     coalesce(bool_or(l.stock > 0), false) AS in_stock
                FROM product p2
-               LEFT JOIN (listing l JOIN seller s ON s.id = l.seller_id AND s.status = 'active')
-                 ON l.product_id = p2.id AND l.status = 'active'
+               LEFT JOIN (listing l JOIN seller s ON s.id = l.seller_id)
+                 ON l.product_id = p2.id AND ${listingOfferedSql({ listing: 'l', seller: 's' })}
               WHERE p2.id = ANY($1)
               GROUP BY p2.id) a
       WHERE p.id = a.id`,

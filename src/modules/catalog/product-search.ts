@@ -3,7 +3,8 @@ import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../c
 import { requireIdOf } from '../../core/global-id';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
-import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.type';
+import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
+import { PRODUCT_COLUMNS, ProductStatus, toProduct, type ProductRow } from './product.type';
 
 const MAX_SAFE = '9007199254740991';
 
@@ -27,7 +28,7 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   checkPageSize(first);
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const where = [`p.status = 'active'`];
+  const where = [`p.status = '${ProductStatus.ACTIVE}'`];
 
   if (filter.category) {
     const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
@@ -42,12 +43,14 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   if (filter.priceMin != null) listingConditions.push(`l.price >= ${param(filter.priceMin)}`);
   if (filter.priceMax != null) listingConditions.push(`l.price <= ${param(filter.priceMax)}`);
   if (filter.condition) listingConditions.push(`l.condition = ${param(filter.condition)}`);
-  if (filter.inStock === true && listingConditions.length) listingConditions.push('l.stock > 0');
-  else if (filter.inStock === true) where.push('p.in_stock');
+  const aliases = { listing: 'l', seller: 's', product: 'p' };
+  if (filter.inStock === true && !listingConditions.length) where.push('p.in_stock');
   if (filter.inStock === false) where.push('NOT p.in_stock');
   if (listingConditions.length) {
-    where.push(`EXISTS (SELECT 1 FROM listing l JOIN seller s ON s.id = l.seller_id AND s.status = 'active'
-      WHERE l.product_id = p.id AND l.status = 'active' AND ${listingConditions.join(' AND ')})`);
+    // Some one listing must be visible (buyable when inStock is asked) and meet every listing condition.
+    const rule = filter.inStock === true ? listingBuyableSql(aliases) : listingVisibleSql(aliases);
+    where.push(`EXISTS (SELECT 1 FROM listing l JOIN seller s ON s.id = l.seller_id
+      WHERE l.product_id = p.id AND ${rule} AND ${listingConditions.join(' AND ')})`);
   }
 
   const order = orders[sort];

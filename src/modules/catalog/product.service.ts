@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import { requireSeller } from '../../auth/guards';
@@ -9,6 +8,7 @@ import { Validator } from '../../core/validate';
 import { slugify } from '../../core/slug';
 import { uniqueViolation } from '../../db/pg-errors';
 import { ProductEntity, ProductVariantEntity } from './catalog.entity';
+import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
 import { PRODUCT_COLUMNS, ProductStatus, toProduct, type Product, type ProductRow } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.type';
@@ -95,10 +95,14 @@ async function categoryUuid({ tx }: TxContext, globalId: string | undefined, fie
   return uuid;
 }
 
-function variantEntity({ tx }: TxContext, productId: string, variant: VariantInput, position: number) {
+function variantRow(variant: VariantInput) {
   const options = Object.fromEntries(variant.options.map((o) => [o.name.trim(), o.value.trim()]));
   const title = variant.title?.trim() || variant.options.map((o) => o.value.trim()).join(' / ') || 'Default';
-  return tx.create(ProductVariantEntity, { productId, title, options, gtin: variant.gtin ?? null, position });
+  return { title, options, gtin: variant.gtin ?? null };
+}
+
+function variantEntity({ tx }: TxContext, productId: string, variant: VariantInput, position: number) {
+  return tx.create(ProductVariantEntity, { productId, ...variantRow(variant), position });
 }
 
 function uniqueToUserError(err: unknown, slug: string | undefined): never {
@@ -124,32 +128,24 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
   validateAttributes(v, input.attributes);
   validateVariants(v, variants);
   v.done();
-  // An explicit slug must be free; a derived one gets a short suffix when taken.
-  const slug = input.slug ?? (slugify(input.title) || 'product');
   try {
     return await withTransaction(ctx, async (ctx) => {
-      const { tx } = ctx;
       const categoryId = await categoryUuid(ctx, input.categoryId, 'categoryId');
-      let finalSlug = slug;
-      if (!input.slug && (await tx.query('SELECT 1 FROM product WHERE slug = $1', [slug])).length) {
-        finalSlug = `${slug}-${randomUUID().slice(0, 6)}`;
-      }
-      const product = tx.create(ProductEntity, {
-        slug: finalSlug,
-        title: input.title.trim(),
-        description: input.description ?? '',
-        categoryId: categoryId ?? null,
-        images: input.images.map((i) => ({ url: i.url, alt: i.alt ?? null })),
-        attributes: input.attributes ?? {},
+      const { productId } = await insertProduct(ctx, {
+        slug: input.slug,
+        title: input.title,
+        description: input.description,
+        categoryId,
+        images: input.images,
+        attributes: input.attributes,
         status: input.status,
+        variants: variants.map(variantRow),
         createdBySellerId: creator,
       });
-      await tx.save(product);
-      await tx.save(variants.map((variant, i) => variantEntity(ctx, product.id, variant, i)));
-      return { product: await loadProduct(ctx, product.id) };
+      return { product: await loadProduct(ctx, productId) };
     });
   } catch (err) {
-    return uniqueToUserError(err, slug);
+    return uniqueToUserError(err, input.slug ?? (slugify(input.title) || 'product'));
   }
 }
 

@@ -4,7 +4,7 @@ import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { emit } from '../../events/outbox';
-import { refreshPrices } from '../catalog/pricing';
+import { listingVisibleSql, takeStock } from '../catalog';
 import { issueInvoice, orderTax } from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
 import { PaymentProviderUnavailable, type AuthorizationResult, type PaymentProvider } from '../payments/payment-provider';
@@ -73,7 +73,7 @@ async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<strin
   const rows: ListingForSale[] = await tx.query(
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId", l.sku, l.price,
             l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
-            (l.status = 'active' AND s.status = 'active' AND p.status = 'active') AS buyable,
+            ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS buyable,
             s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold"
        FROM listing l
        JOIN seller s ON s.id = l.seller_id
@@ -193,17 +193,10 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       const lines = mergeLines(purchase.lines);
       const listings = await lockListings(ctx, lines.map((l) => l.listingId));
       checkAvailability(lines, listings);
-      const stocks: { productId: string; stock: number }[] = await tx.query(
-        `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
-           FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id
-         RETURNING l.product_id AS "productId", l.stock`,
-        [lines.map((l) => l.listingId), lines.map((l) => l.quantity)],
-      );
+      await takeStock(ctx, lines);
       const orders = await createOrders(ctx, checkoutId, req.customerId, purchase.shippingAddress, lines, listings);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
-      // The denormalised in-stock flag changes only when a listing runs out.
-      await refreshPrices(ctx, stocks.filter((s) => s.stock === 0).map((s) => s.productId));
       await req.onPlaced?.(ctx, purchase);
       payment.captured = await charge(req.payment.provider, req.payment.token, total, ctx.config.currency, checkoutId);
       await tx.query(

@@ -5,7 +5,7 @@ import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { emit } from '../../events/outbox';
-import { refreshPrices } from '../catalog/pricing';
+import { putBackStock } from '../catalog';
 import { issueCreditNote } from '../invoices';
 import { nextState, type OrderAction } from './order-state';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './order.rows';
@@ -79,16 +79,11 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
   const order = await withTransaction(ctx, async (ctx) => {
     const { tx } = ctx;
     const order = await lockOrder(ctx, input.id, 'cancel');
-    const lines: { listingId: string; productId: string; quantity: number }[] = await tx.query(
-      `SELECT listing_id AS "listingId", product_id AS "productId", quantity FROM order_line WHERE order_id = $1 ORDER BY listing_id`,
+    const lines: { listingId: string; quantity: number }[] = await tx.query(
+      `SELECT listing_id AS "listingId", quantity FROM order_line WHERE order_id = $1 ORDER BY listing_id`,
       [order.uuid],
     );
-    await tx.query(
-      `UPDATE listing l SET stock = l.stock + x.q, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id`,
-      [lines.map((l) => l.listingId), lines.map((l) => l.quantity)],
-    );
-    await refreshPrices(ctx, lines.map((l) => l.productId));
+    await putBackStock(ctx, lines);
     await tx.query(
       `UPDATE orders SET state = 'cancelled', cancel_reason = $2, cancelled_by = $3, cancelled_at = now() WHERE id = $1`,
       [order.uuid, input.reason?.trim() || null, ctx.viewer.kind],
