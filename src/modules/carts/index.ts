@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/module';
 import { cartLoaders } from './cart.loaders';
+import { cartPrivacy } from './cart.privacy';
 import { CartEntity, CartLineEntity } from './cart.entity';
 import { CartLineResolver, CartPayloadResolver, CartResolver } from './cart.resolver';
 import { CustomerCartResolver } from './customer-cart.resolver';
@@ -15,4 +16,5 @@ export default defineModule({
   resolvers: [CartResolver, CartLineResolver, CartPayloadResolver, CustomerCartResolver],
   loaders: cartLoaders,
   nodes: { Cart: findCart, CartLine: findCartLine },
+  privacy: cartPrivacy,
 });
