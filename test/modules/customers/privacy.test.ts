@@ -132,4 +132,19 @@ describe('customer data export and erasure', () => {
     expect(order.a).toEqual({ name: 'Erased customer', country: 'ES', postalCode: '28013', line1: '', line2: null, city: '', region: null, phone: null });
     expect(await count('invoice')).toBe(1);
   });
+
+  it('keeps a converted proposal, the provenance of a product, when its author is erased', async () => {
+    const [author, ...voters] = await insertCustomers(t, 4);
+    const id = await propose(author!, 'A hat with a brim for rain');
+    for (const v of voters) await vote(v, id);
+    const converted = await t.data(
+      'mutation ($input: CoCreationProposalConvertInput!) { coCreationProposalConvert(input: $input) { product { id } userErrors { code } } }',
+      { input: { proposalId: id, price: { amount: 1500, currency: 'EUR' }, preorderStock: 5 } },
+      seller.key,
+    );
+    expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
+    const res = await t.data(ERASE, { input: { confirmEmail: `${author!.id}@example.com` } }, author!.token);
+    expect(res.customerErase.userErrors).toEqual([]);
+    expect(await sql('SELECT status, votes FROM co_creation_proposal WHERE id = $1', [uuidOf(id)])).toEqual([{ status: 'converted', votes: 3 }]);
+  });
 });
