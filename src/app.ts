@@ -15,7 +15,7 @@ import { createTokenIssuer } from './auth/tokens';
 import type { ModuleDefinition } from './core/module';
 import { createApollo } from './server/apollo';
 import { buildDeploymentSchema } from './server/schema';
-import type { AppServices, TransactionListener } from './core/context';
+import type { AppServices, PrivacyParticipant, TransactionListener } from './core/context';
 import { lazyLoaders } from './core/loaders';
 import { createHttpHandler } from './server/http';
 import { coreModules } from './modules/registry';
@@ -23,7 +23,7 @@ import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
-import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, preparePlugins } from './plugin-host';
+import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, pluginPrivacyHook, preparePlugins } from './plugin-host';
 import { listenForNotifications, type NotificationListener } from './db/notification-listener';
 import { createAppPubSub, toPublished, type PubSubHandle } from './pubsub/pubsub';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
@@ -72,6 +72,17 @@ function transactionListeners(modules: readonly ModuleDefinition[]): AppServices
     }
   }
   return listeners;
+}
+
+/** Every privacy hook, modules' first (registry order) then plugins': the customers module calls them all. */
+function privacyParticipants(modules: readonly ModuleDefinition[], plugins: readonly AnyPlugin[]): PrivacyParticipant[] {
+  const parts: PrivacyParticipant[] = [];
+  for (const m of modules) if (m.privacy) parts.push({ ...m.privacy, name: m.name, plugin: false });
+  for (const p of plugins) {
+    const hook = pluginPrivacyHook(p);
+    if (hook) parts.push({ ...hook, name: p.name, plugin: true });
+  }
+  return parts;
 }
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
@@ -140,6 +151,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     nodes: Object.assign({}, ...modules.map((m) => m.nodes ?? {})),
     events,
     listeners: transactionListeners(modules),
+    privacy: privacyParticipants(modules, plugins),
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),

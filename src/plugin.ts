@@ -22,6 +22,7 @@ export {
   type ScopedProductInput,
 } from './plugin-host/plugin-scope';
 export { perRequest } from './plugin-host/per-request';
+export type { PluginPrivacy, PrivacyScope, PrivacyTable } from './plugin-host/plugin-privacy';
 export type { Context } from './core/context';
 export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
 export type { PublishedEvent } from './pubsub/pubsub';

@@ -6,6 +6,7 @@ import { ProductProposalResolver, SellerProposalsResolver } from './core-fields.
 import { CoCreation1763930000000 } from './migrations/1763930000000-co-creation';
 import { CoCreatedProducts1763950100000 } from './migrations/1763950100000-co-created-products';
 import { ProposalEntity } from './proposal.entity';
+import { coCreationPrivacy } from './proposal.privacy';
 import { ProposalResolver } from './proposal.resolver';
 import { findProposal } from './proposal.service';
 import { toProposal } from './proposal.rows';
@@ -30,4 +31,5 @@ export default definePlugin({
       return row && toProposal(row);
     },
   },
+  privacy: coCreationPrivacy,
 });

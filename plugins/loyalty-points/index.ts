@@ -1,6 +1,7 @@
 import { definePlugin } from '../../src/plugin';
 import { loyaltyConfig, PLUGIN_NAME } from './loyalty.config';
 import { LoyaltyAccount, LoyaltyEntry } from './loyalty.entity';
+import { loyaltyPrivacy } from './loyalty.privacy';
 import { onOrderCancelled, onOrderPaid } from './loyalty.handlers';
 import { CustomerLoyaltyResolver, ListingLoyaltyResolver, LoyaltyBalanceResolver, LoyaltyRedeemResolver } from './loyalty.resolver';
 import { LoyaltyPoints1763931000000 } from './migrations/1763931000000-loyalty-points';
@@ -24,4 +25,5 @@ export default definePlugin({
     'order.paid': onOrderPaid,
     'order.cancelled': onOrderCancelled,
   },
+  privacy: loyaltyPrivacy,
 });

@@ -27,6 +27,25 @@ export type TransactionListener<T extends EventType = EventType> = (ctx: TxConte
 export type TransactionListeners = { readonly [T in EventType]?: readonly TransactionListener<T>[] };
 
 /**
+ * A module's (or plugin's) part in a customer's GDPR rights over the data it owns. The customers module
+ * runs the requests (who may ask, the confirmation, the customer row) and calls every hook.
+ */
+export interface PrivacyHook {
+  /** What it holds about the customer, JSON-able, for their export under its name (GDPR art. 15 and 20). */
+  export?(ctx: Context, customerId: string): Promise<unknown>;
+  /** Deletes or pseudonymises what it holds about the customer, in the erasure's transaction (GDPR art. 17). */
+  erase?(ctx: TxContext, customerId: string): Promise<void>;
+}
+
+/** A privacy hook and whose it is. */
+export interface PrivacyParticipant extends PrivacyHook {
+  /** The module's or plugin's name: the key of its part of the export. */
+  name: string;
+  /** A plugin's part goes under `plugins` in the export, so no plugin name can shadow a module's. */
+  plugin: boolean;
+}
+
+/**
  * What the whole app shares: built once in createApp. Subsystems above the core (payments, the plugin
  * host) add their own members by declaration merging, as modules do with Loaders.
  */
@@ -41,6 +60,8 @@ export interface AppServices {
   events: Dispatcher;
   /** In-transaction listeners of domain events, from the modules. */
   listeners: TransactionListeners;
+  /** Every module's and plugin's privacy hook, modules first in registry order. */
+  privacy: readonly PrivacyParticipant[];
   /** Fresh per-request loaders of every module (made on first use). */
   createLoaders(db: DataSource): Loaders;
 }

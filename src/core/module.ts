@@ -1,5 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
-import type { NodeFetcher, TransactionListener } from './context';
+import type { NodeFetcher, PrivacyHook, TransactionListener } from './context';
 import type { NodeType } from './global-id';
 import type { LoaderFactory } from './loaders';
 import type { EventType } from '../events/event-types';
@@ -22,6 +22,8 @@ export interface ModuleDefinition {
   hooks?: Partial<Record<EventType | '*', EventHandler>>;
   /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
   listeners?: { [T in EventType]?: TransactionListener<T> };
+  /** Export and erasure of what its tables hold about one customer (GDPR). */
+  privacy?: PrivacyHook;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -8,6 +8,7 @@ import { createPluginScope, PluginScopeError, type PluginScope } from './plugin-
 import type { PluginPermission } from './plugin-permissions';
 import { forbidden } from '../core/errors';
 import type { InstallationCache } from './installation-cache';
+import type { PluginPrivacy } from './plugin-privacy';
 
 /** The version of this plugin API; a plugin declares the range it works with in `compatibility`. */
 export const PLUGIN_API_VERSION = '1.0.0';
@@ -52,6 +53,12 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
   on?: { [T in EventType]?: PluginEventHandler<Config> } & { '*'?: PluginEventHandler<Config> };
   /** Runs of a failing handler before the host gives up on an event, for this plugin (default: the host's). */
   retry?: { maxAttempts?: number };
+  /**
+   * GDPR: a plugin whose tables hold customer ids exports and erases that customer's rows, across every
+   * seller, when the customer asks (`customerDataExport`, `customerErase`). Required in spirit for any
+   * such plugin: the customer's rights don't depend on which sellers installed it.
+   */
+  privacy?: PluginPrivacy;
   /** Called when the app starts, after migrations. */
   onStart?(): Promise<void>;
   /** Called when the app stops. */

@@ -9,6 +9,7 @@ import { validatePlugins } from './validate-plugins';
 export { InstallationCache, INSTALLATION_CHANNEL } from './installation-cache';
 export { createPluginEvents } from './plugin-events';
 export { PluginValidationError } from './validate-plugins';
+export { pluginPrivacyHook } from './plugin-privacy';
 
 /** The host's own module: availablePlugins, Seller.plugins and the install mutations. */
 const hostModule: ModuleDefinition = { name: 'plugin-host', entities: [], resolvers: [InstallationResolver] };

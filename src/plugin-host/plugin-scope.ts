@@ -2,6 +2,7 @@ import type { FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppServices, InTransaction } from '../core/context';
 import { withTransaction } from '../db/transaction';
+import { sharesProfileWithSellers } from '../modules/customers';
 import { recordEvent } from '../events/outbox';
 import type { PluginPermission } from './plugin-permissions';
 import { insertScopedProduct, invalidProductInput, type ScopedProduct, type ScopedProductInput } from './scope-catalog';
@@ -148,9 +149,8 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
     async customer(customerId) {
       require('customers:read');
       const [customer] = await em.query(
-        `SELECT c.id, c.name, CASE WHEN cc.granted THEN c.email END AS email
+        `SELECT c.id, c.name, CASE WHEN ${sharesProfileWithSellers('c.id')} THEN c.email END AS email
            FROM customer c
-           LEFT JOIN customer_consent cc ON cc.customer_id = c.id AND cc.kind = 'share_profile_with_sellers'
           WHERE c.id = $1 AND EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.seller_id = $2)`,
         [customerId, sellerId],
       );

@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/module';
 import { cartLoaders } from './cart.loaders';
+import { cartPrivacy } from './cart.privacy';
 import { CartLineResolver, CartPayloadResolver, CartResolver } from './cart.resolver';
 import { CustomerCartResolver } from './customer-cart.resolver';
 import { findCart, findCartLine } from './cart.service';
@@ -14,4 +15,5 @@ export default defineModule({
   resolvers: [CartResolver, CartLineResolver, CartPayloadResolver, CustomerCartResolver],
   loaders: cartLoaders,
   nodes: { Cart: findCart, CartLine: findCartLine },
+  privacy: cartPrivacy,
 });

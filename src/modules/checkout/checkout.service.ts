@@ -7,7 +7,7 @@ import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { cartForCheckout, completeCart } from '../carts';
 import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
-import type { PaymentProvider } from '../payments/payment-provider';
+import type { PaymentProvider } from '../payments';
 import { requestHash } from './idempotency';
 import { existingCheckout, placeOrders } from './place-orders';
 import { toCheckout, type CheckoutRow } from './checkout.rows';

@@ -7,7 +7,7 @@ import { emit } from '../../events/outbox';
 import { listingVisibleSql, takeStock } from '../catalog';
 import { issueInvoice, orderTax } from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
-import { PaymentProviderUnavailable, type AuthorizationResult, type PaymentProvider } from '../payments/payment-provider';
+import { PaymentProviderUnavailable, recordCapture, type AuthorizationResult, type PaymentProvider } from '../payments';
 
 export interface PurchaseLine {
   listingId: string;
@@ -199,10 +199,13 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
       await req.onPlaced?.(ctx, purchase);
       payment.captured = await charge(req.payment.provider, req.payment.token, total, ctx.config.currency, checkoutId);
-      await tx.query(
-        `INSERT INTO payment (checkout_id, provider, provider_ref, amount, currency, status) VALUES ($1, $2, $3, $4, $5, 'captured')`,
-        [checkoutId, req.payment.provider.name, payment.captured.reference, total, ctx.config.currency],
-      );
+      await recordCapture(ctx, {
+        checkoutId,
+        provider: req.payment.provider.name,
+        reference: payment.captured.reference,
+        amount: total,
+        currency: ctx.config.currency,
+      });
       // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
       // late as possible (after the payment), keeping concurrent checkouts of a seller from queueing.
       for (const order of orders) {

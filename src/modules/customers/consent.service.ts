@@ -2,8 +2,19 @@ import type { Context } from '../../core/context';
 import { requireCustomer } from '../../auth/guards';
 import { Validator } from '../../core/validate';
 import { CustomerConsentEntity } from './profile.entity';
-import { ConsentKind, toConsent, type Consent } from './profile.type';
+import { ConsentKind, type Consent } from './profile.type';
+import { toConsent } from './profile.rows';
 import type { CustomerConsentsUpdateInput } from './profile.inputs';
+
+/**
+ * SQL: whether the customer `customerId` (a column or parameter) lets sellers see their email and phone
+ * (`share_profile_with_sellers`, GDPR art. 6(1)(a)). The one statement of that rule: the orders a
+ * seller reads and a plugin's `scope.customer()` both ask it.
+ */
+export function sharesProfileWithSellers(customerId: string): string {
+  return `EXISTS (SELECT 1 FROM customer_consent share_cc
+                   WHERE share_cc.customer_id = ${customerId} AND share_cc.kind = 'share_profile_with_sellers' AND share_cc.granted)`;
+}
 
 /** Every kind, not given until the customer says so (GDPR art. 7: consent is opt-in). */
 export async function listConsents(ctx: Context, customerId: string): Promise<Consent[]> {

@@ -9,6 +9,7 @@ export { Customer } from './customer.type';
 export { createCustomer, customerByCredentials } from './customer.service';
 export { ownAddress } from './address.service';
 export { ownPaymentMethod } from './payment-method.service';
+export { sharesProfileWithSellers } from './consent.service';
 export { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';
 
 export default defineModule({

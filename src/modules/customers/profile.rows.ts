@@ -1,6 +1,6 @@
 import { toGlobalId } from '../../core/global-id';
-import type { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';
-import type { CustomerAddress, PaymentMethod } from './profile.type';
+import type { CustomerAddressEntity, CustomerConsentEntity, PaymentMethodEntity } from './profile.entity';
+import type { Consent, ConsentKind, CustomerAddress, PaymentMethod } from './profile.type';
 
 export function toCustomerAddress(e: CustomerAddressEntity): CustomerAddress {
   return {
@@ -32,4 +32,8 @@ export function toPaymentMethod(e: PaymentMethodEntity): PaymentMethod {
     expYear: e.expYear,
     isDefault: e.isDefault,
   };
+}
+
+export function toConsent(e: CustomerConsentEntity): Consent {
+  return { kind: e.kind as ConsentKind, granted: e.granted, source: e.source, updatedAt: e.updatedAt };
 }

@@ -1,7 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MailingAddress } from '../../core/address';
 import { Node } from '../../core/node';
-import type { CustomerConsentEntity } from './profile.entity';
 
 export enum ConsentKind {
   MARKETING = 'marketing',
@@ -65,8 +64,4 @@ export class Consent {
 
   @Field()
   updatedAt!: Date;
-}
-
-export function toConsent(e: CustomerConsentEntity): Consent {
-  return { kind: e.kind as ConsentKind, granted: e.granted, source: e.source, updatedAt: e.updatedAt };
 }

@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/module';
 import { invoiceLoaders } from './invoice.loaders';
+import { invoicePrivacy } from './invoice.privacy';
 import { CustomerInvoicesResolver } from './customer-invoices.resolver';
 import { InvoiceResolver } from './invoice.resolver';
 import { findInvoice } from './invoice.service';
@@ -17,4 +18,5 @@ export default defineModule({
   resolvers: [InvoiceResolver, CustomerInvoicesResolver],
   loaders: invoiceLoaders,
   nodes: { Invoice: findInvoice },
+  privacy: invoicePrivacy,
 });

@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/module';
 import { orderLoaders } from './order.loaders';
+import { orderPrivacy } from './order.privacy';
 import { CustomerOrdersResolver, OrderResolver } from './order.resolver';
 import { findOrder } from './order.service';
 
@@ -11,4 +12,5 @@ export default defineModule({
   resolvers: [OrderResolver, CustomerOrdersResolver],
   loaders: orderLoaders,
   nodes: { Order: findOrder },
+  privacy: orderPrivacy,
 });

@@ -7,6 +7,7 @@ import { Validator } from '../../core/validate';
 import { emit } from '../../events/outbox';
 import { putBackStock } from '../catalog';
 import { issueCreditNote } from '../invoices';
+import { recordRefund } from '../payments';
 import { nextState, type OrderAction } from './order-state';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './order.rows';
 import type { Order } from './order.type';
@@ -89,7 +90,7 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
       [order.uuid, input.reason?.trim() || null, ctx.viewer.kind],
     );
     await issueCreditNote(ctx, order.uuid, { reason: input.reason?.trim() || 'Order cancelled' });
-    const refund = await recordRefund(ctx, order);
+    const refund = await recordRefund(ctx, order.checkoutUuid, order.total.amount);
     await emit(ctx, 'order.cancelled', {
       orderId: order.uuid,
       sellerId: order.sellerUuid,
@@ -105,22 +106,4 @@ export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
     return reload(ctx, order.uuid);
   });
   return { order };
-}
-
-/** Books the refund of the order's amount on its checkout's payment; the provider is asked by the caller. */
-async function recordRefund({ tx }: TxContext, order: Order): Promise<{ provider: string; reference: string; amount: number } | null> {
-  const [payment] = await tx.query(
-    `SELECT id, provider, provider_ref AS "providerRef", amount, refunded_amount AS "refundedAmount"
-       FROM payment WHERE checkout_id = $1 FOR NO KEY UPDATE`,
-    [order.checkoutUuid],
-  );
-  if (!payment) return null;
-  const amount = Math.min(order.total.amount, payment.amount - payment.refundedAmount);
-  await tx.query(
-    `UPDATE payment SET refunded_amount = refunded_amount + $2,
-            status = CASE WHEN refunded_amount + $2 = amount THEN 'refunded' ELSE 'partially_refunded' END
-      WHERE id = $1`,
-    [payment.id, amount],
-  );
-  return { provider: payment.provider, reference: payment.providerRef, amount };
 }

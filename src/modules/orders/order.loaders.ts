@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
+import { sharesProfileWithSellers } from '../customers';
 import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, toOrder, toOrderLine, type OrderLineRow, type OrderRow } from './order.rows';
 import type { Order, OrderLine } from './order.type';
 
@@ -36,10 +37,8 @@ export function orderLoaders(db: DataSource) {
     /** Name, email and the share-profile consent of buyers, for what sellers may see of them. */
     customerContactById: new DataLoader<string, CustomerContact | null>(async (ids) => {
       const rows: CustomerContact[] = await db.query(
-        `SELECT c.id, c.name, c.email, coalesce(cc.granted, false) AS "sharesProfile"
-           FROM customer c
-           LEFT JOIN customer_consent cc ON cc.customer_id = c.id AND cc.kind = 'share_profile_with_sellers'
-          WHERE c.id = ANY($1)`,
+        `SELECT c.id, c.name, c.email, ${sharesProfileWithSellers('c.id')} AS "sharesProfile"
+           FROM customer c WHERE c.id = ANY($1)`,
         [ids],
       );
       return byKey(ids, rows, (r) => r.id);

@@ -1,0 +1,14 @@
+import type { PrivacyHook } from '../../core/context';
+
+/**
+ * Export only: invoices are kept unchanged by an erasure because tax law requires them (Ley General
+ * Tributaria art. 29, RD 1619/2012 art. 19: kept for the limitation period; GDPR art. 17(3)(b)).
+ */
+export const invoicePrivacy: PrivacyHook = {
+  async export(ctx, customerId) {
+    return ctx.db.query(
+      `SELECT number, kind, issued_at AS "issuedAt", currency, net, tax, gross FROM invoice WHERE customer_id = $1 ORDER BY issued_at`,
+      [customerId],
+    );
+  },
+};
