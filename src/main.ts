@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
     else process.stdout.write(sdl);
     return;
   }
+  // Until the app can drain, a signal ends the process at once, as by default, but through
+  // process.exit: its 'exit' event stops the embedded PostgreSQL, which Ctrl-C no longer reaches.
+  const exitAtOnce = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
+  process.on('SIGINT', exitAtOnce);
+  process.on('SIGTERM', exitAtOnce);
   const config = loadConfig(process.env);
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
@@ -100,6 +106,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  process.off('SIGINT', exitAtOnce);
+  process.off('SIGTERM', exitAtOnce);
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }

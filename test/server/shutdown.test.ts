@@ -31,12 +31,14 @@ interface Cli {
   exited: Promise<number | null>;
 }
 
-function startCli(env: Record<string, string>): Cli {
+/** `detached` makes the CLI lead its own process group, as a terminal's foreground job does. */
+function startCli(env: Record<string, string>, { detached = false } = {}): Cli {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, [MAIN, 'serve', '--seed-if-empty'], {
     cwd: ROOT,
     env: { ...inherited, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ZOCO_PLUGINS: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -65,50 +67,64 @@ beforeAll(() => {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 }, 120_000);
 
+/**
+ * Runs the CLI on a fresh embedded database, holds a table lock so that a request is certainly in
+ * flight, then `signal`s the CLI: the request must still complete, and PostgreSQL stop cleanly after it.
+ */
+async function drainsOnSignal(signal: (cli: Cli) => void, { detached = false } = {}): Promise<void> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'zoco-cli-'));
+  // As root, PostgreSQL runs as the `postgres` user and must enter the folder.
+  await chmod(dataDir, 0o755);
+  const pgPort = await freePort();
+  const cli = startCli({ ZOCO_DATA_DIR: dataDir, ZOCO_EMBEDDED_PG_PORT: String(pgPort) }, { detached });
+  try {
+    const url = await listening(cli, 150_000);
+
+    // "Slow" here is a request waiting on a lock another transaction holds (as behind a long
+    // batch update): it is certainly executing, on a database connection, when the signal comes.
+    const blocker = new Client({ connectionString: `postgres://postgres:zoco@127.0.0.1:${pgPort}/zoco` });
+    // Without it, a connection cut by PostgreSQL would crash the test run instead of failing the test.
+    blocker.on('error', () => undefined);
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE product IN ACCESS EXCLUSIVE MODE');
+    const slow = graphql(url, '{ products(first: 3) { nodes { title } } }');
+    const waiting = async () =>
+      (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = 'zoco'`)).rows[0].n;
+    for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await waiting()).toBe(1);
+
+    signal(cli);
+    // The drain is under way (the app waits for this request); the database must still answer.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(cli.child.exitCode).toBeNull();
+    await blocker.query('COMMIT');
+    await blocker.end();
+
+    const res = await slow;
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.products.nodes).toHaveLength(3);
+    expect(await cli.exited).toBe(0);
+    const log = cli.output();
+    expect(log).toMatch(/database system is shut down/);
+    expect(log).not.toMatch(/terminating connection/);
+    expect(log).not.toMatch(/FATAL/);
+  } finally {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  }
+}
+
 describe('the CLI', () => {
   it(
     'finishes a request in flight on SIGTERM, exits 0, and stops the embedded PostgreSQL after the drain',
-    async () => {
-      const dataDir = await mkdtemp(path.join(tmpdir(), 'zoco-cli-'));
-      // As root, PostgreSQL runs as the `postgres` user and must enter the folder.
-      await chmod(dataDir, 0o755);
-      const pgPort = await freePort();
-      const cli = startCli({ ZOCO_DATA_DIR: dataDir, ZOCO_EMBEDDED_PG_PORT: String(pgPort) });
-      try {
-        const url = await listening(cli, 150_000);
+    () => drainsOnSignal((cli) => cli.child.kill('SIGTERM')),
+    240_000,
+  );
 
-        // "Slow" here is a request waiting on a lock another transaction holds (as behind a long
-        // batch update): it is certainly executing, on a database connection, when the signal comes.
-        const blocker = new Client({ connectionString: `postgres://postgres:zoco@127.0.0.1:${pgPort}/zoco` });
-        await blocker.connect();
-        await blocker.query('BEGIN');
-        await blocker.query('LOCK TABLE product IN ACCESS EXCLUSIVE MODE');
-        const slow = graphql(url, '{ products(first: 3) { nodes { title } } }');
-        const waiting = async () =>
-          (await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = 'zoco'`)).rows[0].n;
-        for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
-        expect(await waiting()).toBe(1);
-
-        cli.child.kill('SIGTERM');
-        // The drain is under way (the app waits for this request); the database must still answer.
-        await new Promise((r) => setTimeout(r, 1_000));
-        expect(cli.child.exitCode).toBeNull();
-        await blocker.query('COMMIT');
-        await blocker.end();
-
-        const res = await slow;
-        expect(res.status).toBe(200);
-        expect(res.body.errors).toBeUndefined();
-        expect(res.body.data.products.nodes).toHaveLength(3);
-        expect(await cli.exited).toBe(0);
-        const log = cli.output();
-        expect(log).toMatch(/database system is shut down/);
-        expect(log).not.toMatch(/terminating connection/);
-        expect(log).not.toMatch(/FATAL/);
-      } finally {
-        if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-      }
-    },
+  it(
+    'does the same on Ctrl-C in a terminal, which sends SIGINT to the whole process group',
+    () => drainsOnSignal((cli) => process.kill(-cli.child.pid!, 'SIGINT'), { detached: true }),
     240_000,
   );
 
