@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { chmod, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -9,22 +8,13 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embed
 import { databaseUrl, dropDatabase, ensureDatabase } from '../../src/db/databases';
 import { createDataSource } from '../../src/db/data-source';
 import { coreModules } from '../../src/modules/registry';
+import { freePort } from './free-port';
 
 declare global {
   // Shared with global-teardown, which runs in the same process.
   var zocoTestDb: { embedded?: EmbeddedDatabase; serverUrl: string; template: string } | undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One PostgreSQL server for the whole run: DATABASE_URL's when set, else an embedded one in a temp

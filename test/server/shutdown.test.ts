@@ -2,11 +2,11 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { cloneDatabase, databaseUrl, dropDatabase } from '../../src/db/databases';
+import { freePort } from '../helpers/free-port';
 
 // The real CLI as `npm start` runs it (node dist/src/main.js), in a child process with its own
 // environment: the only way to see what a signal does to the process and its embedded PostgreSQL.
@@ -14,16 +14,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 const SECRETS = { ZOCO_ADMIN_KEY: 'test-operator-key-0123456789abcdef', ZOCO_JWT_SECRET: 'test-jwt-secret-0123456789abcdefghijklmnop' };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Cli {
   child: ChildProcess;
