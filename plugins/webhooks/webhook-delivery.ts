@@ -2,7 +2,7 @@ import type { DomainEvent, PluginScope } from '../../src/plugin';
 import type { WebhookConfig } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity, type DeliveryStatus } from './webhook.entity';
 import { subscribes, webhookBody } from './webhook-events';
-import { postWebhook } from './webhook-request';
+import { postWebhook, type WebhookEgress } from './webhook-request';
 import { signatureHeader } from './webhook-signature';
 
 /** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
@@ -35,7 +35,7 @@ async function dueEndpoints(event: DomainEvent, scope: PluginScope<WebhookConfig
   });
 }
 
-async function attempt(scope: PluginScope<WebhookConfig>, event: DomainEvent, body: string, { endpoint, attempt }: Due) {
+async function attempt(scope: PluginScope<WebhookConfig>, egress: WebhookEgress, event: DomainEvent, body: string, { endpoint, attempt }: Due) {
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = {
     'Zoco-Event-Id': String(event.id),
@@ -43,7 +43,7 @@ async function attempt(scope: PluginScope<WebhookConfig>, event: DomainEvent, bo
     'Zoco-Timestamp': String(timestamp),
     'Zoco-Signature': signatureHeader(signingSecrets(endpoint), timestamp, body),
   };
-  const res = await postWebhook(endpoint.url, body, headers, scope.config.timeoutMs);
+  const res = await postWebhook(endpoint.url, body, headers, { timeoutMs: scope.config.timeoutMs, egress });
   const status: DeliveryStatus = res.ok ? 'succeeded' : attempt >= scope.config.maxAttempts ? 'failed' : 'retrying';
   await scope.table(WebhookDeliveryEntity).insert({
     endpointId: endpoint.id,
@@ -61,15 +61,15 @@ async function attempt(scope: PluginScope<WebhookConfig>, event: DomainEvent, bo
 }
 
 /**
- * The '*' handler: POSTs the event to each endpoint of the seller that is owed it, in parallel, and
+ * The '*' handler (with the deployment's `egress`): POSTs the event to each endpoint of the seller that is owed it, in parallel, and
  * logs every attempt. Throws while any endpoint failed and has attempts left, so the host retries
  * the event with backoff; an endpoint that used its last attempt is marked failed and not thrown for.
  */
-export async function deliverEvent(event: DomainEvent, scope: PluginScope<WebhookConfig>): Promise<void> {
+export async function deliverEvent(event: DomainEvent, scope: PluginScope<WebhookConfig>, egress: WebhookEgress): Promise<void> {
   const due = await dueEndpoints(event, scope);
   if (!due.length) return;
   const body = webhookBody(event);
-  const outcomes = await Promise.all(due.map((d) => attempt(scope, event, body, d)));
+  const outcomes = await Promise.all(due.map((d) => attempt(scope, egress, event, body, d)));
   const retrying = outcomes.filter((o) => o.status === 'retrying');
   if (retrying.length) {
     const max = scope.config.maxAttempts;

@@ -1,25 +1,29 @@
 import { isIP } from 'node:net';
+import { addressRefusal, type AddressPolicy } from './webhook-address';
 
 /** Plain http is allowed only to this machine, for development against a local receiver. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** Hosts a production deployment must not call on a seller's behalf (SSRF into its own network). */
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
-  if (isIP(host) === 4) {
-    const [a, b] = host.split('.').map(Number) as [number, number];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (isIP(host) === 6) return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('::ffff:');
-  return false;
+/** Special-use names (RFC 6761, RFC 8375, ICANN's .internal) that never name a public host. */
+const LOCAL_SUFFIXES = ['localhost', 'local', 'internal', 'localdomain', 'home.arpa', 'invalid'];
+
+/**
+ * Why a host name surely isn't public: a special-use name, or a single label such as `metadata` that only
+ * a search domain completes. A courtesy at creation; the address itself is checked at each delivery.
+ */
+function localName(hostname: string): string | null {
+  const name = hostname.replace(/\.$/, '');
+  if (!name.includes('.')) return `${hostname} is not a fully qualified public name`;
+  const suffix = LOCAL_SUFFIXES.find((s) => name === s || name.endsWith(`.${s}`));
+  return suffix ? `${hostname} is a local name (.${suffix})` : null;
 }
 
 /**
- * Why `url` can't receive webhooks, or null. https anywhere public; http only to localhost,
- * 127.0.0.1 or [::1], and those (and private addresses) only outside production.
+ * Why `url` can't receive webhooks, or null. https to a public host; http only to localhost,
+ * 127.0.0.1 or [::1], and those (and private addresses) only where the deployment allows private
+ * addresses (development). Names are checked again, by their addresses, at every delivery.
  */
-export function invalidEndpointUrl(url: string, production: boolean): string | null {
+export function invalidEndpointUrl(url: string, policy: AddressPolicy): string | null {
   if (url.length > 2048) return 'url is too long (maximum 2048 characters).';
   let parsed: URL;
   try {
@@ -29,9 +33,11 @@ export function invalidEndpointUrl(url: string, production: boolean): string | n
   }
   if (parsed.username || parsed.password) return 'url must not carry credentials; verify the Zoco-Signature header instead.';
   if (parsed.hash) return 'url must not have a #fragment.';
-  const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
-  if (parsed.protocol === 'http:' && !loopback) return 'url must use https (http only to localhost or 127.0.0.1, for development).';
+  const loopback = policy.allowPrivateAddresses && LOOPBACK_HOSTS.has(parsed.hostname);
+  if (parsed.protocol === 'http:' && !loopback) return 'url must use https (http only to localhost or 127.0.0.1, where the deployment allows private addresses).';
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'url must use https.';
-  if (production && isPrivateHost(parsed.hostname)) return 'url must be a public address.';
-  return null;
+  // The parser has already turned 2130706433, 0x7f.1 and [::ffff:127.0.0.1] into canonical addresses.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const refused = isIP(host) ? addressRefusal(host, policy) : policy.allowPrivateAddresses ? null : localName(host);
+  return refused && `url must point at a public address: ${isIP(host) ? `${host} is ${refused}` : refused}.`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requireSeller, type Context, type Plugin, type PluginScope } from '../../src/plugin';
+import type { WebhookEgress } from './webhook-request';
 
 export const PLUGIN_NAME = 'webhooks';
 
@@ -26,13 +27,25 @@ export const webhookConfig = z.object({
 
 export type WebhookConfig = z.infer<typeof webhookConfig>;
 
+/** The plugin with the deployment's egress settings (see index.ts `webhooksPlugin`). */
+export type WebhooksPlugin = Plugin<WebhookConfig> & { egress: WebhookEgress };
+
+function plugin(ctx: Context): WebhooksPlugin {
+  const found = ctx.plugins.get(PLUGIN_NAME) as WebhooksPlugin | undefined;
+  if (!found) throw new Error(`${PLUGIN_NAME} is not offered by this deployment`);
+  return found;
+}
+
+/** Where this deployment lets webhooks go. */
+export function webhookEgress(ctx: Context): WebhookEgress {
+  return plugin(ctx).egress;
+}
+
 /**
  * The calling seller's scope of this plugin (FORBIDDEN unless it installed it). The plugin is looked
  * up in the context rather than imported from index.ts, which imports the resolvers (an import cycle).
  */
 export function sellerScope(ctx: Context, keyScope?: 'settings:write'): Promise<PluginScope<WebhookConfig>> {
   const sellerId = requireSeller(ctx.viewer, keyScope);
-  const plugin = ctx.plugins.get(PLUGIN_NAME) as Plugin<WebhookConfig> | undefined;
-  if (!plugin) throw new Error(`${PLUGIN_NAME} is not offered by this deployment`);
-  return plugin.scope(ctx, sellerId);
+  return plugin(ctx).scope(ctx, sellerId);
 }

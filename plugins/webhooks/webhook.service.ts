@@ -1,6 +1,6 @@
 import { In, LessThan, type FindOptionsWhere } from 'typeorm';
 import { ErrorCode, Validator, badInput, checkPageSize, decodeKeyset, encodeCursor, fail, toConnection, type Context } from '../../src/plugin';
-import { sellerScope } from './webhook.config';
+import { sellerScope, webhookEgress } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { isEventPattern } from './webhook-events';
 import { newSecret } from './webhook-signature';
@@ -22,7 +22,7 @@ const MAX_EVENTS = 50;
 function validate(ctx: Context, input: { url?: string | undefined; events?: string[] | undefined }): void {
   const v = new Validator();
   if (input.url !== undefined) {
-    const problem = invalidEndpointUrl(input.url.trim(), ctx.config.env === 'production');
+    const problem = invalidEndpointUrl(input.url.trim(), webhookEgress(ctx));
     v.check(problem === null, 'url', problem ?? '');
   }
   if (input.events !== undefined) {

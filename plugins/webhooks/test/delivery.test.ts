@@ -4,11 +4,14 @@ import { createSeller } from '../../../test/helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
 import { z } from 'zod';
 import { definePlugin } from '../../../src/plugin';
-import webhooks from '../index';
+import { webhooksPlugin } from '../index';
 import { startReceiver, type Call, type Receiver } from './receiver';
 import { verifyZocoSignature } from './verify-signature';
 import { DELIVERIES, buy, createEndpoint, sellerListing, webhookSeller } from './webhook-fixtures';
 import { until } from '../../../test/helpers/until';
+
+/** The tests' receiver listens on 127.0.0.1: the deployment setting that lets webhooks reach it. */
+const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 
 /** Another plugin with an event of its own, as co-creation has `co-creation.threshold-reached`. */
 const echo = definePlugin({

@@ -2,11 +2,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
-import webhooks from '../index';
+import { webhooksPlugin } from '../index';
 import { startReceiver, type Receiver } from './receiver';
 import { verifyZocoSignature } from './verify-signature';
 import { DELIVERIES, buy, createEndpoint, webhookSeller } from './webhook-fixtures';
 import { until } from '../../../test/helpers/until';
+
+/** The tests' receiver listens on 127.0.0.1: the deployment setting that lets webhooks reach it. */
+const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 
 let t: TestApp;
 let receiver: Receiver;

@@ -1,20 +1,25 @@
 import { invalidEndpointUrl } from '../webhook-url';
 import { isEventPattern, subscribes, webhookData } from '../webhook-events';
 
+const PRIVATE_OK = { allowPrivateAddresses: true };
+const PUBLIC_ONLY = { allowPrivateAddresses: false };
+
 describe('endpoint URLs', () => {
-  it('allows plain http only to this machine, and only outside production', () => {
+  it('allows plain http only to this machine, and only where the deployment allows private addresses', () => {
     for (const url of ['http://127.0.0.1:4000/hooks', 'http://localhost/hooks', 'http://[::1]:8080/']) {
-      expect(invalidEndpointUrl(url, false)).toBeNull();
-      expect(invalidEndpointUrl(url, true)).toMatch(/public address/);
+      expect(invalidEndpointUrl(url, PRIVATE_OK)).toBeNull();
+      expect(invalidEndpointUrl(url, PUBLIC_ONLY)).toMatch(/must use https/);
     }
-    expect(invalidEndpointUrl('http://erp.example.com/', false)).toMatch(/https/);
+    expect(invalidEndpointUrl('http://erp.example.com/', PRIVATE_OK)).toMatch(/https/);
   });
 
-  it('refuses private and link-local addresses in production', () => {
+  it('refuses private, link-local and local names by default', () => {
     for (const host of ['10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '127.0.0.2', '[fd00::1]', '[::ffff:10.0.0.1]', 'db.internal']) {
-      expect(invalidEndpointUrl(`https://${host}/hooks`, true)).toMatch(/public address/);
+      expect(invalidEndpointUrl(`https://${host}/hooks`, PUBLIC_ONLY)).toMatch(/public address/);
     }
-    for (const host of ['erp.example.com', '8.8.8.8', '172.32.0.1']) expect(invalidEndpointUrl(`https://${host}/hooks`, true)).toBeNull();
+    for (const host of ['erp.example.com', '8.8.8.8', '172.32.0.1', '[2a00:1450:4001:80b::200e]']) {
+      expect(invalidEndpointUrl(`https://${host}/hooks`, PUBLIC_ONLY)).toBeNull();
+    }
   });
 });
 
