@@ -12,12 +12,13 @@ export interface Call {
 
 /**
  * A seller's webhook receiver on 127.0.0.1 (ephemeral port). Each path is an endpoint; `fail(path, n)`
- * makes its next n calls answer 500, `hang(path)` makes it never answer.
+ * makes its next n calls answer 500, `hang(path)` makes it never answer, `redirect(path, location)` answers 302.
  */
 export async function startReceiver() {
   const calls: Call[] = [];
   const failures = new Map<string, number>();
   const hanging = new Set<string>();
+  const redirects = new Map<string, string>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,6 +27,11 @@ export async function startReceiver() {
       const body = Buffer.concat(chunks).toString('utf8');
       calls.push({ path, headers: req.headers, body, json: JSON.parse(body), at: Date.now() });
       if (hanging.has(path)) return;
+      const location = redirects.get(path);
+      if (location) {
+        res.writeHead(302, { location, 'content-type': 'text/plain' }).end(`moved to ${location}`);
+        return;
+      }
       const left = failures.get(path) ?? 0;
       if (left > 0) {
         failures.set(path, left - 1);
@@ -42,6 +48,7 @@ export async function startReceiver() {
     calls: (path: string) => calls.filter((c) => c.path === path),
     fail: (path: string, times: number) => void failures.set(path, times),
     hang: (path: string) => void hanging.add(path),
+    redirect: (path: string, location: string) => void redirects.set(path, location),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
