@@ -42,7 +42,7 @@ function guardedLookup({ resolve, ...policy }: WebhookEgress): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (found) => {
-        const family = options.family === 4 || options.family === 6 ? options.family : 0;
+        const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
         const candidates = family ? found.filter((a) => a.family === family) : found;
         const passed = candidates.filter((a) => addressRefusal(a.address, policy) === null);
         const first = passed[0];
