@@ -126,7 +126,7 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
   const v = new Validator();
   v.text('title', input.title, { max: 200 });
   v.slug('slug', input.slug);
-  v.text('description', input.description, { required: false, max: 20_000 });
+  v.text('description', input.description, { required: false, max: 20_000, multiline: true });
   validateImages(v, input.images);
   validateAttributes(v, input.attributes);
   validateVariants(v, variants);
@@ -157,7 +157,7 @@ export async function updateProduct(ctx: Context, input: ProductUpdateInput) {
   const v = new Validator();
   if (input.title != null) v.text('title', input.title, { max: 200 });
   v.slug('slug', input.slug);
-  v.text('description', input.description, { required: false, max: 20_000 });
+  v.text('description', input.description, { required: false, max: 20_000, multiline: true });
   validateImages(v, input.images);
   validateAttributes(v, input.attributes);
   v.done();

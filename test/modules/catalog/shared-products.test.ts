@@ -10,7 +10,7 @@ let customer: { token: string };
 beforeAll(async () => {
   t = await startTestApp();
   [creator, other, stranger] = [await createSeller(t), await createSeller(t), await createSeller(t)];
-  [customer] = (await insertCustomers(t, 1)) as [{ token: string }];
+  customer = (await insertCustomers(t, 1))[0]!;
 });
 afterAll(() => t.stop());
 
