@@ -5,6 +5,7 @@ import { PluginInstallations1763920000000 } from './1763920000000-plugin-install
 import { PluginInstallationNotify1763940000000 } from './1763940000000-plugin-installation-notify';
 import { ProductCreatedByPlugin1763950000000 } from './1763950000000-product-created-by-plugin';
 import { ProductRevisions1764030000000 } from './1764030000000-product-revisions';
+import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -12,4 +13,5 @@ export const allMigrations = [
   PluginInstallationNotify1763940000000,
   ProductCreatedByPlugin1763950000000,
   ProductRevisions1764030000000,
+  InvoicePdf1764030100000,
 ];
