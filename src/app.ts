@@ -28,6 +28,7 @@ import { listenForNotifications, type NotificationListener } from './db/notifica
 import { createAppPubSub, toPublished, type PubSubHandle } from './pubsub/pubsub';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
+import { createPdfRenderer } from './modules/invoices';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -156,6 +157,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
     installations,
+    pdfRenderer: createPdfRenderer(),
   };
   if (plugins.length) {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
@@ -200,6 +202,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await installationListener?.stop();
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
+        await services.pdfRenderer.close();
         await db.destroy();
         await embedded?.stop();
       })();

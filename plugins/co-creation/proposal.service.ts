@@ -44,7 +44,7 @@ export async function createProposal(ctx: Context, input: CoCreationProposalCrea
   const sellerUuid = idOf(input.sellerId, 'Seller');
   v.check(sellerUuid !== null, 'sellerId', 'sellerId is not a valid Seller ID.', ErrorCode.INVALID_ID);
   v.text('title', input.title, { max: 120 });
-  v.text('description', input.description, { max: 5_000 });
+  v.text('description', input.description, { max: 5_000, multiline: true });
   if (input.imageUrl != null) v.check(URL.test(input.imageUrl) && input.imageUrl.length <= 2_000, 'imageUrl', 'imageUrl must be an http(s) URL.');
   v.done();
   const scope = await coCreation(ctx).scope(ctx, sellerUuid!);

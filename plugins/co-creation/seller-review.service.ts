@@ -31,7 +31,7 @@ async function decide(
 
 export async function rejectProposal(ctx: Context, input: CoCreationProposalRejectInput) {
   const v = new Validator();
-  v.text('reason', input.reason, { required: false, max: 500 });
+  v.text('reason', input.reason, { required: false, max: 500, multiline: true });
   v.done();
   const { scope, uuid } = await ownProposal(ctx, input.proposalId);
   await decide(scope, uuid, ['open', 'approved'], { status: 'rejected', rejectedAt: new Date(), rejectionReason: input.reason?.trim() || null });
@@ -45,7 +45,7 @@ export async function rejectProposal(ctx: Context, input: CoCreationProposalReje
 export async function convertProposal(ctx: Context, input: CoCreationProposalConvertInput) {
   const v = new Validator();
   v.text('title', input.title, { required: false, max: 200 });
-  v.text('description', input.description, { required: false, max: 20_000 });
+  v.text('description', input.description, { required: false, max: 20_000, multiline: true });
   v.int('price.amount', input.price.amount);
   v.check(input.price.currency === ctx.config.currency, 'price.currency', `Listings are priced in ${ctx.config.currency}.`, ErrorCode.CURRENCY_NOT_SUPPORTED);
   v.int('preorderStock', input.preorderStock, { min: 1, max: 1_000_000 });

@@ -76,7 +76,7 @@ export function validateAddress(v: Validator, field: string, input: MailingAddre
   v.text(`${field}.city`, input.city, { max: 100 });
   v.text(`${field}.region`, input.region, { required: false, max: 100 });
   v.text(`${field}.postalCode`, input.postalCode, { max: 20 });
-  v.check(/^[A-Za-z]{2}$/.test(input.country), `${field}.country`, 'country must be an ISO 3166-1 alpha-2 code such as "ES".');
+  v.country(`${field}.country`, input.country);
   v.text(`${field}.phone`, input.phone, { required: false, max: 30 });
   return {
     name: input.name.trim(),

@@ -22,6 +22,8 @@ export enum ErrorCode {
   NO_DEFAULT_ADDRESS = 'NO_DEFAULT_ADDRESS',
   NO_DEFAULT_PAYMENT_METHOD = 'NO_DEFAULT_PAYMENT_METHOD',
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
+  /** A seller tried to take a product off the storefront while other sellers' offers rely on it. */
+  PRODUCT_SHARED = 'PRODUCT_SHARED',
 }
 
 /**

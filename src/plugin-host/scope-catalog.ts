@@ -1,5 +1,6 @@
 import type { InTransaction } from '../core/context';
 import { MAX_STOCK, insertProduct } from '../modules/catalog';
+import { controlCharacterAt } from '../core/validate';
 
 /** A new product of the scope's seller, sold by that seller through one listing. */
 export interface ScopedProductInput {
@@ -32,6 +33,7 @@ export function invalidProductInput(input: ScopedProductInput, currency: string)
   const title = input.title?.trim() ?? '';
   if (!title || title.length > 200) return 'title must be 1 to 200 characters';
   if ((input.description ?? '').length > 20_000) return 'description must be under 20,000 characters';
+  if (controlCharacterAt(title) >= 0 || controlCharacterAt(input.description ?? '', true) >= 0) return 'title and description must hold no control characters';
   const images = input.images ?? [];
   if (images.length > 20 || images.some((i) => !URL.test(i.url) || i.url.length > 2000)) return 'images must be at most 20 http(s) URLs';
   if (!Number.isSafeInteger(input.price.amount) || input.price.amount < 0) return 'price.amount must be a whole number of minor units, 0 or more';
@@ -40,6 +42,7 @@ export function invalidProductInput(input: ScopedProductInput, currency: string)
   const handlingDays = input.handlingDays ?? 1;
   if (!Number.isInteger(handlingDays) || handlingDays < 0 || handlingDays > 60) return 'handlingDays must be 0 to 60';
   if (!input.sku?.trim() || input.sku.length > 64) return 'sku must be 1 to 64 characters';
+  if (controlCharacterAt(input.sku) >= 0) return 'sku must hold no control characters';
   return null;
 }
 

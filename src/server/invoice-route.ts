@@ -14,14 +14,32 @@ async function sendPdf(req: IncomingMessage, res: ServerResponse, url: URL, app:
   const match = PDF_PATH.exec(url.pathname);
   const found = match ? await invoicePdf(createContext(app, viewer, requestId), match[1]!) : null;
   if (!found) throw notFound('Invoice');
+  const headers = {
+    etag: found.etag,
+    // Personal data: no shared cache may keep it. An invoice never changes, so the client's copy stays good.
+    'cache-control': 'private, max-age=31536000, immutable',
+  };
+  if (ifNoneMatch(req.headers['if-none-match'], found.etag)) {
+    res.writeHead(304, headers);
+    return void res.end();
+  }
+  const pdf = await found.load();
   res.writeHead(200, {
+    ...headers,
     'content-type': 'application/pdf',
-    'content-length': found.pdf.length,
+    'content-length': pdf.length,
     'content-disposition': `inline; filename="${found.filename}"`,
-    // Personal data: no shared cache may keep it.
-    'cache-control': 'private, no-store',
   });
-  res.end(req.method === 'HEAD' ? undefined : found.pdf);
+  res.end(req.method === 'HEAD' ? undefined : pdf);
+}
+
+/** RFC 9110 §13.1.2: weak comparison against a list of entity tags, or `*`; bounded like every input. */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header || header.length > 2000) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
 }
 
 /**

@@ -113,7 +113,11 @@ export class ProductUpdateInput {
   @Field(() => JSONObjectResolver, { nullable: true })
   attributes?: Record<string, unknown>;
 
-  @Field(() => ProductStatus, { nullable: true })
+  @Field(() => ProductStatus, {
+    nullable: true,
+    description:
+      "DRAFT or ARCHIVED takes the product off the storefront: refused for a seller (PRODUCT_SHARED) while other sellers have active listings of it; archive your own listings instead. The operator may always.",
+  })
   status?: ProductStatus;
 }
 
@@ -250,4 +254,10 @@ export class CategoryUpdateInput {
 
   @Field(() => Int, { nullable: true })
   position?: number;
+}
+
+@InputType()
+export class ProductRevisionRevertInput {
+  @Field(() => ID)
+  revisionId!: string;
 }

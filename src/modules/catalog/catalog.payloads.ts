@@ -3,6 +3,7 @@ import { Payload } from '../../core/payload';
 import { Category } from './category.type';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
+import { ProductRevision } from './product-revision.type';
 import { ProductVariant } from './variant.type';
 
 @ObjectType({ simpleResolvers: true })
@@ -39,4 +40,13 @@ export class ListingPayload extends Payload {
 export class CategoryPayload extends Payload {
   @Field(() => Category, { nullable: true })
   category?: Category;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class ProductRevisionRevertPayload extends Payload {
+  @Field(() => Product, { nullable: true })
+  product?: Product;
+
+  @Field(() => ProductRevision, { nullable: true, description: 'The new revision that records the revert.' })
+  revision?: ProductRevision;
 }

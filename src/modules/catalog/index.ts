@@ -4,6 +4,8 @@ import { CategoryEntity, ListingEntity, ProductEntity, ProductVariantEntity } fr
 import { CategoryResolver } from './category.resolver';
 import { ListingResolver } from './listing.resolver';
 import { ProductResolver } from './product.resolver';
+import { ProductRevisionResolver, ProductRevisionsResolver } from './product-revision.resolver';
+import { findRevision } from './product-revisions';
 import { SellerListingsResolver } from './seller-listings.resolver';
 import { VariantResolver } from './variant.resolver';
 import { findProduct } from './product.service';
@@ -27,7 +29,15 @@ export {
 export default defineModule({
   name: 'catalog',
   entities: [CategoryEntity, ProductEntity, ProductVariantEntity, ListingEntity],
-  resolvers: [ProductResolver, VariantResolver, ListingResolver, CategoryResolver, SellerListingsResolver],
+  resolvers: [
+    ProductResolver,
+    ProductRevisionsResolver,
+    ProductRevisionResolver,
+    VariantResolver,
+    ListingResolver,
+    CategoryResolver,
+    SellerListingsResolver,
+  ],
   loaders: catalogLoaders,
   // Prices and stock flags count only active sellers' listings: kept right in the same transaction.
   listeners: {
@@ -43,5 +53,6 @@ export default defineModule({
     },
     Listing: findListing,
     Category: (ctx, id) => findCategory(ctx, { id: toGlobalId('Category', id) }),
+    ProductRevision: findRevision,
   },
 });

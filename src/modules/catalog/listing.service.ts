@@ -92,7 +92,8 @@ export async function createListing(ctx: Context, input: ListingCreateInput) {
       }
       const variant = variantRows[0];
       const productRows: ProductRow[] = variant
-        ? await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1`, [variant.productId])
+        ? // Locked like productUpdate locks it: a listing never slips in while its product is being withdrawn.
+          await tx.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = $1 FOR NO KEY UPDATE`, [variant.productId])
         : [];
       if (!variant || !productRows[0] || !canSeeProduct(ctx.viewer, toProduct(productRows[0]))) {
         fail(input.variantId ? 'variantId' : 'gtin', 'Variant not found.', ErrorCode.NOT_FOUND);

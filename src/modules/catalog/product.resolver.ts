@@ -94,7 +94,10 @@ export class ProductResolver {
   }
 
   @Authorized('SELLER', 'ADMIN')
-  @Mutation(() => ProductPayload, { description: 'Hide a product from the storefront; its listings stay for the record.' })
+  @Mutation(() => ProductPayload, {
+    description:
+      "Hide a product from the storefront; its listings stay for the record. Refused for a seller (PRODUCT_SHARED) while other sellers have active listings of it; the operator may always.",
+  })
   productArchive(@Ctx() ctx: Context, @Arg('input') input: ProductArchiveInput) {
     return payload(() => products.archiveProduct(ctx, input.id));
   }

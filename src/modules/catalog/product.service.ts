@@ -10,8 +10,11 @@ import { uniqueViolation } from '../../db/pg-errors';
 import { ProductEntity, ProductVariantEntity } from './catalog.entity';
 import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
+import { contentOf, recordRevision } from './product-revisions';
 import { PRODUCT_COLUMNS, ProductStatus, toProduct, type Product, type ProductRow } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.type';
+import { ListingStatus } from './listing.type';
+import type { ProductContent } from './product-revision.rows';
 import type {
   ImageInput,
   ProductCreateInput,
@@ -123,7 +126,7 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
   const v = new Validator();
   v.text('title', input.title, { max: 200 });
   v.slug('slug', input.slug);
-  v.text('description', input.description, { required: false, max: 20_000 });
+  v.text('description', input.description, { required: false, max: 20_000, multiline: true });
   validateImages(v, input.images);
   validateAttributes(v, input.attributes);
   validateVariants(v, variants);
@@ -154,7 +157,7 @@ export async function updateProduct(ctx: Context, input: ProductUpdateInput) {
   const v = new Validator();
   if (input.title != null) v.text('title', input.title, { max: 200 });
   v.slug('slug', input.slug);
-  v.text('description', input.description, { required: false, max: 20_000 });
+  v.text('description', input.description, { required: false, max: 20_000, multiline: true });
   validateImages(v, input.images);
   validateAttributes(v, input.attributes);
   v.done();
@@ -171,11 +174,36 @@ export async function updateProduct(ctx: Context, input: ProductUpdateInput) {
       if (input.images) changes.images = input.images.map((i) => ({ url: i.url, alt: i.alt ?? null }));
       if (input.attributes) changes.attributes = input.attributes;
       if (input.status) changes.status = input.status;
+      if (changes.status && changes.status !== ProductStatus.ACTIVE && changes.status !== product.status) {
+        await refuseWithdrawingShared(ctx, product);
+      }
       await tx.update(ProductEntity, { id: product.uuid }, changes as object);
+      await recordRevision(ctx, product.uuid, contentOf(product), changes as Partial<ProductContent>);
       return { product: await loadProduct(ctx, product.uuid) };
     });
   } catch (err) {
     return uniqueToUserError(err, input.slug);
+  }
+}
+
+/**
+ * Issue 9: a shared product is not its creator's to take away. Drafting or archiving a product that another
+ * seller has an active listing of would make their offers unbuyable, so a seller is refused (PRODUCT_SHARED)
+ * and withdraws its own offers with listingArchive instead; the operator may still do it. The product row
+ * is locked (editableProduct) and listingCreate locks it too, so no listing can slip in between.
+ */
+async function refuseWithdrawingShared(ctx: TxContext, product: Product): Promise<void> {
+  if (ctx.viewer.kind === 'admin') return;
+  const others = await ctx.tx.query(
+    `SELECT 1 FROM listing WHERE product_id = $1 AND status = '${ListingStatus.ACTIVE}' AND seller_id IS DISTINCT FROM $2 LIMIT 1`,
+    [product.uuid, product.createdBySellerUuid],
+  );
+  if (others.length) {
+    fail(
+      'status',
+      "Other sellers list this product, so it stays active for their offers: archive your own listings with listingArchive instead (the operator can retire the product).",
+      ErrorCode.PRODUCT_SHARED,
+    );
   }
 }
 

@@ -24,7 +24,7 @@ const negate = (l: InvoiceLineData): InvoiceLineData => ({
 export async function issueCreditNote(ctx: TxContext, orderId: string, { reason }: { reason: string }): Promise<IssuedInvoice> {
   const { tx } = ctx;
   const v = new Validator();
-  v.text('reason', reason, { max: 500 });
+  v.text('reason', reason, { max: 500, multiline: true });
   v.done();
   const order = await lockOrder(ctx, orderId);
   if (order.state !== 'cancelled') fail(null, 'Only a cancelled order gets a credit note.', ErrorCode.INVALID_STATE);

@@ -10,7 +10,8 @@ export { issueCreditNote } from './credit-note';
 export { orderTax, taxOrder, shippingVatRate, type TaxableLine, type TaxSplit, type OrderTaxes } from './order-tax';
 export { vatRate, splitGross, isEuVatCountry, type TaxClass } from './vat-rates';
 export { Invoice, InvoiceKind } from './invoice.type';
-export { canSeeInvoice, invoicePdf } from './invoice.service';
+export { canSeeInvoice, invoicePdf, type InvoicePdf } from './invoice.service';
+export { createPdfRenderer, type PdfRenderer } from './invoice-pdf-renderer';
 
 export default defineModule({
   name: 'invoices',

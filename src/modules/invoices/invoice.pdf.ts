@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { AddressData } from '../../core/address';
-import type { Money } from '../../core/money';
 import { INVOICE_TIME_ZONE } from './invoice-numbering';
-import { InvoiceKind, type Invoice } from './invoice.type';
+import type { BuyerData, IssuerData } from './invoice.rows';
 import { isEuVatCountry } from './vat-rates';
 
 const LEFT = 50;
@@ -39,7 +38,31 @@ const addressLines = (a: AddressData | null): string[] =>
   a ? [a.line1, a.line2, `${a.postalCode} ${a.city}`, a.region, a.country].filter((l): l is string => Boolean(l)) : [];
 
 const percent = (rate: number) => `${rate}%`;
-const amount = (m: Money) => m.formatted;
+const amount = (m: FormattedMoney) => m.formatted;
+
+/** An amount as printed: Money's `formatted`, as plain data. */
+export interface FormattedMoney {
+  formatted: string;
+}
+
+/**
+ * Everything the PDF shows and nothing else, as plain data: it crosses to the renderer's worker thread, and
+ * its digest names the stored PDF (invoice-pdf-store.ts), so whatever changes the PDF changes the digest.
+ */
+export interface InvoicePdfInput {
+  creditNote: boolean;
+  number: string;
+  issuedAt: Date;
+  correctedNumber: string | null;
+  reason: string | null;
+  issuer: IssuerData;
+  buyer: BuyerData;
+  lines: { description: string; quantity: number; unitNetPrice: FormattedMoney; vatRate: number; net: FormattedMoney; tax: FormattedMoney; gross: FormattedMoney }[];
+  taxBreakdown: { vatRate: number; net: FormattedMoney; tax: FormattedMoney }[];
+  net: FormattedMoney;
+  tax: FormattedMoney;
+  gross: FormattedMoney;
+}
 
 /**
  * The invoice as a PDF: what RD 1619/2012, art. 6 requires on it (number and series, issue date, both
@@ -47,12 +70,17 @@ const amount = (m: Money) => m.formatted;
  * total), plus for a credit note the invoice it corrects and why (art. 15), and for an export the
  * exemption it relies on (art. 6.1.j).
  */
-export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | null): Promise<Buffer> {
-  const creditNote = invoice.kind === InvoiceKind.CREDIT_NOTE;
+export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
+  const { creditNote, correctedNumber } = invoice;
   const doc = new PDFDocument({
     size: 'A4',
     margin: LEFT,
-    info: { Title: `${creditNote ? 'Credit note' : 'Invoice'} ${invoice.number}`, Author: invoice.issuer.legalName },
+    // Dated by the invoice, not the clock: the same invoice renders to the same bytes (and file ID).
+    info: {
+      Title: `${creditNote ? 'Credit note' : 'Invoice'} ${invoice.number}`,
+      Author: invoice.issuer.legalName,
+      CreationDate: new Date(invoice.issuedAt),
+    },
   });
   const font = loadFonts();
   doc.registerFont(REGULAR, font.regular).registerFont(BOLD, font.bold);

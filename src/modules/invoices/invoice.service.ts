@@ -6,7 +6,7 @@ import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../c
 import { idOf, requireIdOf } from '../../core/global-id';
 import { INVOICE_COLUMNS, toInvoice, type InvoiceRow } from './invoice.rows';
 import type { Invoice } from './invoice.type';
-import { renderInvoicePdf } from './invoice.pdf';
+import { pdfDigest, pdfInputOf, storedPdf } from './invoice-pdf-store';
 
 /** An invoice is seen by its buyer, its issuer and the operator; by nobody else, not even as "forbidden". */
 export function canSeeInvoice(viewer: Viewer, invoice: Pick<Invoice, 'sellerUuid' | 'customerUuid'>): boolean {
@@ -90,11 +90,20 @@ export function listSellerInvoices(ctx: Context, args: InvoicePage & { year?: nu
   return pageOfInvoices(ctx, where, params, args);
 }
 
+/** An invoice's PDF: its `etag` names its content, so a client's cached copy is checked without `load`ing it. */
+export interface InvoicePdf {
+  filename: string;
+  etag: string;
+  load(): Promise<Buffer>;
+}
+
 /** The PDF of an invoice the viewer may see; null for a malformed ID, a missing invoice or someone else's. */
-export async function invoicePdf(ctx: Context, globalId: string): Promise<{ filename: string; pdf: Buffer } | null> {
+export async function invoicePdf(ctx: Context, globalId: string): Promise<InvoicePdf | null> {
   const uuid = idOf(globalId, 'Invoice');
   const invoice = uuid ? await findInvoice(ctx, uuid) : null;
   if (!invoice) return null;
   const corrected = await correctedInvoice(ctx, invoice);
-  return { filename: `${invoice.number}.pdf`, pdf: await renderInvoicePdf(invoice, corrected?.number ?? null) };
+  const input = pdfInputOf(invoice, corrected?.number ?? null);
+  const digest = pdfDigest(input);
+  return { filename: `${invoice.number}.pdf`, etag: `"${digest}"`, load: () => storedPdf(ctx, invoice.uuid, digest, input) };
 }

@@ -36,7 +36,10 @@ const rates: Record<string, [standard: number, reduced: number, superReduced: nu
   SK: [2300, 1900, 500],
 };
 
-/** Supplies to countries outside the table (outside the EU) are exports: 0% VAT. */
+/**
+ * Supplies to countries outside the table (outside the EU) are exports: 0% VAT. Addresses only ever hold
+ * ISO 3166-1 countries (core/country.ts), so an unknown code such as `XX` never gets here as an "export".
+ */
 export function vatRate(country: string, taxClass: TaxClass): number {
   const row = rates[country.toUpperCase()];
   if (!row) return 0;

@@ -75,7 +75,7 @@ export async function markDelivered(ctx: Context, globalId: string) {
  */
 export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
   const v = new Validator();
-  v.text('reason', input.reason, { required: false, max: 500 });
+  v.text('reason', input.reason, { required: false, max: 500, multiline: true });
   v.done();
   const order = await withTransaction(ctx, async (ctx) => {
     const { tx } = ctx;

@@ -69,7 +69,7 @@ function validateSellerFields(v: Validator, input: Partial<SellerUpdateInput>, c
   v.int('shippingRate', input.shippingRate, { max: 1_000_000 });
   v.int('freeShippingThreshold', input.freeShippingThreshold);
   if (input.invoicePrefix != null) v.check(/^[A-Z0-9]{2,10}$/.test(input.invoicePrefix), 'invoicePrefix', 'invoicePrefix must be 2–10 capital letters or digits.');
-  v.text('description', input.description, { required: false, max: 5000 });
+  v.text('description', input.description, { required: false, max: 5000, multiline: true });
   v.text('legalName', input.legalName, { required: false, max: 200 });
   v.text('taxId', input.taxId, { required: false, max: 40 });
 }
