@@ -22,6 +22,7 @@ export class CustomerSessions1764010000000 implements MigrationInterface {
         revoked_reason text
       );
       CREATE INDEX customer_session_customer_idx ON customer_session (customer_id) WHERE revoked_at IS NULL;
+      CREATE INDEX customer_session_expires_idx ON customer_session (expires_at);
       CREATE TABLE customer_refresh_token (
         token_hash text PRIMARY KEY,
         session_id uuid NOT NULL REFERENCES customer_session (id) ON DELETE CASCADE,
@@ -46,6 +47,7 @@ export class CustomerSessions1764010000000 implements MigrationInterface {
         last_failure_at timestamptz NOT NULL,
         next_allowed_at timestamptz
       );
+      CREATE INDEX auth_throttle_last_failure_idx ON auth_throttle (last_failure_at);
     `);
   }
 

@@ -33,6 +33,14 @@ const UPSERT = `
       ELSE now() + least(power(2, least(t.failures + 1 - excluded.threshold, 20)) * interval '1 second',
                          excluded.max_delay_seconds * interval '1 second') END`;
 
+// Now and then a failure also deletes the counters nobody has touched for a day: they would count from 1 again anyway.
+function pruneNowAndThen(db: DataSource): void {
+  if (Math.random() >= 0.01) return;
+  db.query(`DELETE FROM auth_throttle WHERE last_failure_at < now() - interval '1 day' AND (next_allowed_at IS NULL OR next_allowed_at < now())`).catch(
+    () => undefined,
+  );
+}
+
 async function retryAfter(db: DataSource, keys: string[]): Promise<number> {
   const [row] = await db.query(
     'SELECT ceil(extract(epoch FROM max(next_allowed_at) - now()))::int AS seconds FROM auth_throttle WHERE key = ANY($1::text[])',
@@ -47,6 +55,7 @@ async function retryAfter(db: DataSource, keys: string[]): Promise<number> {
  * Call `succeeded` when the attempt turns out right.
  */
 export async function throttledAttempt(db: DataSource, rules: readonly ThrottleRule[]): Promise<void> {
+  pruneNowAndThen(db);
   const blocked = Symbol('blocked');
   try {
     await db.transaction(async (tx) => {
@@ -70,6 +79,7 @@ export async function attemptSucceeded(db: DataSource, { clear, uncount }: { cle
 
 /** Counts a failure that already happened; the seconds to wait before the next try, or 0. */
 export async function recordFailure(db: DataSource, rule: ThrottleRule): Promise<number> {
+  pruneNowAndThen(db);
   const [row] = await db.query(
     `${UPSERT} RETURNING greatest(0, ceil(extract(epoch FROM coalesce(next_allowed_at, now()) - now())))::int AS seconds`,
     columns([rule]),

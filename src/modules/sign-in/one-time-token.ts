@@ -4,7 +4,7 @@ import { randomToken, sha256 } from './session.service';
 
 /**
  * One-time tokens of account messages: 256 random bits, stored as SHA-256, spent on first use, with a
- * deadline. A new reset request replaces the previous unspent one.
+ * deadline. A new message replaces the customer's previous token of its kind.
  */
 type Purpose = 'password_reset' | 'email_verify';
 
@@ -24,7 +24,7 @@ export async function sendOneTimeToken(
   const { prefix, ttlMinutes, kind } = SETTINGS[purpose];
   const token = randomToken(prefix);
   const [row] = await ctx.db.query(
-    `WITH gone AS (DELETE FROM customer_one_time_token WHERE customer_id = $1 AND purpose = $2 AND used_at IS NULL)
+    `WITH gone AS (DELETE FROM customer_one_time_token WHERE customer_id = $1 AND purpose = $2)
      INSERT INTO customer_one_time_token (token_hash, customer_id, purpose, expires_at)
      VALUES ($3, $1, $2, now() + make_interval(mins => $4)) RETURNING expires_at AS "expiresAt"`,
     [customer.id, purpose, sha256(token), ttlMinutes],
