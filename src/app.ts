@@ -164,6 +164,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   if (plugins.length) {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
   }
+  if (!notificationSender && config.env === 'production') {
+    log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
+  }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const apollo = createApollo(schema, config, log, { jit: fastPaths });
   await apollo.start();
