@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SELLER_KEY_PREFIX, hashKey } from './api-keys';
-import { rateLimited, recordFailure, type ThrottleRule } from './throttle';
+import { addressKey, rateLimited, recordFailure, type ThrottleRule } from './throttle';
 import type { TokenIssuer } from './tokens';
 import { admin, guest, type SellerScope, type Viewer } from './viewer';
 
@@ -77,8 +77,9 @@ export function createAuthenticator({ db, tokens, adminKey }: { db: DataSource; 
   }
 
   return {
-    async authenticate(authorization, address) {
+    async authenticate(authorization, clientAddress) {
       if (!authorization) return guest;
+      const address = clientAddress === undefined ? undefined : addressKey(clientAddress);
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match) return null;
       const token = match[1]!;

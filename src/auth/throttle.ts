@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { apiError } from '../core/errors';
 
@@ -12,6 +13,25 @@ export interface ThrottleRule {
   key: string;
   threshold: number;
   maxDelaySeconds: number;
+}
+
+/**
+ * The part of a client address that throttling counts by: an IPv4 address, or an IPv6 address's /64
+ * (one customer line or host usually has a whole /64, so counting single IPv6 addresses would let a
+ * guesser change address at every try). IPv4-mapped IPv6 addresses count as their IPv4 address.
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!;
+  if (!isIPv6(address)) return address.slice(0, 64);
+  const [head = '', tail] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many failed attempts; try again later.') =>

@@ -1,4 +1,4 @@
-import { attemptSucceeded, hasFailedLately, throttledAttempt, type ThrottleRule } from '../../auth/throttle';
+import { addressKey, attemptSucceeded, hasFailedLately, throttledAttempt, type ThrottleRule } from '../../auth/throttle';
 import type { Context } from '../../core/context';
 
 /**
@@ -15,7 +15,7 @@ export interface LoginThrottle {
 }
 
 export async function loginAttempt(ctx: Context, account: string): Promise<LoginThrottle> {
-  const address = ctx.clientAddress ?? 'unknown';
+  const address = addressKey(ctx.clientAddress ?? 'unknown');
   const acct = account.trim().toLowerCase().slice(0, 254);
   const pair = `login:pair:${acct}|${address}`;
   const rules: ThrottleRule[] = [

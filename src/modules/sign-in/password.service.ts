@@ -1,5 +1,5 @@
 import { requireCustomer } from '../../auth/guards';
-import { rateLimited, recordFailure } from '../../auth/throttle';
+import { addressKey, rateLimited, recordFailure } from '../../auth/throttle';
 import type { Context } from '../../core/context';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
@@ -51,7 +51,7 @@ export async function requestPasswordReset(ctx: Context, input: CustomerPassword
   const v = new Validator();
   v.text('email', input.email, { max: MAX_EMAIL_LENGTH });
   v.done();
-  const address = ctx.clientAddress ?? 'unknown';
+  const address = addressKey(ctx.clientAddress ?? 'unknown');
   const wait = await recordFailure(ctx.db, { key: `reset:addr:${address}`, threshold: 20, maxDelaySeconds: 3600 });
   if (wait > 0) throw rateLimited(wait, 'Too many password-reset requests from this address; try again later.');
   const customer = await customerByEmail(ctx, input.email);
