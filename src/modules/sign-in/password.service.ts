@@ -1,5 +1,6 @@
 import { requireCustomer } from '../../auth/guards';
-import { addressKey, rateLimited, recordFailure } from '../../auth/throttle';
+import { GraphQLError } from 'graphql';
+import { addressKey, rateLimited, recordFailure, throttledAttempt } from '../../auth/throttle';
 import type { Context } from '../../core/context';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
@@ -44,8 +45,8 @@ const RESET_REQUESTED = 'If an account has this email, a message with a link to 
 
 /**
  * `customerPasswordResetRequest`: the same answer whether or not the email has an account, so it can't be
- * used to find out. An account gets at most 3 messages in a row before waiting (up to an hour); an
- * address asking for many is RATE_LIMITED whatever the emails.
+ * used to find out. An account gets 3 messages in a row, then each next one waits twice as long (up to an
+ * hour); an address asking for many (20) is RATE_LIMITED whatever the emails.
  */
 export async function requestPasswordReset(ctx: Context, input: CustomerPasswordResetRequestInput) {
   const v = new Validator();
@@ -54,12 +55,21 @@ export async function requestPasswordReset(ctx: Context, input: CustomerPassword
   const address = addressKey(ctx.clientAddress ?? 'unknown');
   const wait = await recordFailure(ctx.db, { key: `reset:addr:${address}`, threshold: 20, maxDelaySeconds: 3600 });
   if (wait > 0) throw rateLimited(wait, 'Too many password-reset requests from this address; try again later.');
-  const customer = await customerByEmail(ctx, input.email);
-  if (customer) {
-    const accountWait = await recordFailure(ctx.db, { key: `reset:acct:${customer.id}`, threshold: 3, maxDelaySeconds: 3600 });
-    if (accountWait === 0) await sendOneTimeToken(ctx, 'password_reset', customer);
-  }
+  // After the answer, so that its timing does not tell either (OWASP Forgot Password Cheat Sheet).
+  void sendResetMessage(ctx, input.email).catch((err: unknown) => ctx.log.error({ err }, 'a password-reset request failed'));
   return { message: RESET_REQUESTED };
+}
+
+async function sendResetMessage(ctx: Context, email: string): Promise<void> {
+  const customer = await customerByEmail(ctx, email);
+  if (!customer) return;
+  try {
+    await throttledAttempt(ctx.db, [{ key: `reset:acct:${customer.id}`, threshold: 3, maxDelaySeconds: 3600 }]);
+  } catch (err) {
+    if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') return;
+    throw err;
+  }
+  await sendOneTimeToken(ctx, 'password_reset', customer);
 }
 
 /** `customerPasswordReset`: spends the token, sets the password, ends every session and signs in. */

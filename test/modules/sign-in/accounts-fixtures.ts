@@ -4,17 +4,24 @@ import type { GraphQLClient } from '../../helpers/graphql-client';
 export const PASSWORD = 'correct horse battery';
 
 /** A NotificationSender that keeps what it is given, for createApp({ notificationSender }). */
-export function capturingSender(): NotificationSender & { sent: AccountNotification[]; last(kind: AccountNotification['kind'], to: string): AccountNotification } {
+export function capturingSender(): NotificationSender & {
+  sent: AccountNotification[];
+  /** The newest message of this kind to this address, waiting a moment for one sent after the answer. */
+  last(kind: AccountNotification['kind'], to: string, after?: number): Promise<AccountNotification>;
+} {
   const sent: AccountNotification[] = [];
   return {
     sent,
     async send(message) {
       sent.push(message);
     },
-    last(kind, to) {
-      const found = sent.filter((m) => m.kind === kind && m.to === to).pop();
-      if (!found) throw new Error(`no ${kind} message to ${to}`);
-      return found;
+    async last(kind, to, after = 0) {
+      for (let waited = 0; waited < 2000; waited += 20) {
+        const found = sent.slice(after).filter((m) => m.kind === kind && m.to === to).pop();
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no ${kind} message to ${to}`);
     },
   };
 }
