@@ -61,13 +61,17 @@ async function main(): Promise<void> {
      SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
     [ids],
   );
+  await db.query(
+    `INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
   await db.query('VACUUM ANALYZE');
-  const tokens = createTokenIssuer(app.config.jwtSecret);
+  const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
   const bySeller = new Map<string, string[]>();
   for (const h of hot) bySeller.set(h.sellerId, [...(bySeller.get(h.sellerId) ?? []), toGlobalId('Listing', h.id)]);
   const info: CheckoutServerInfo = {
     url: app.url,
-    tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken(id)).token)),
+    tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token)),
     listingsBySeller: [...bySeller.values()],
   };
   serveParent(

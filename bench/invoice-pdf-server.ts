@@ -41,9 +41,11 @@ async function main(): Promise<void> {
      VALUES ($1, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true)`,
     [id],
   );
+  // A session (id equal to the customer's), as a login would open: access tokens name their session.
+  await db.query(`INSERT INTO customer_session (id, customer_id, expires_at) VALUES ($1, $1, now() + interval '1 day')`, [id]);
   const info: InvoicePdfServerInfo = {
     url: app.url,
-    token: (await createTokenIssuer(app.config.jwtSecret).issueCustomerToken(id)).token,
+    token: (await createTokenIssuer(app.config.jwtSecret).issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token,
     listingIds: listings.map((l) => toGlobalId('Listing', l.id)),
   };
   // Busy time of this process's event loop so far, in ms (worker threads have loops of their own).

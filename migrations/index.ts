@@ -4,6 +4,7 @@ import { InvoiceNumbersPerSeller1763910000000 } from './1763910000000-invoice-nu
 import { PluginInstallations1763920000000 } from './1763920000000-plugin-installations';
 import { PluginInstallationNotify1763940000000 } from './1763940000000-plugin-installation-notify';
 import { ProductCreatedByPlugin1763950000000 } from './1763950000000-product-created-by-plugin';
+import { CustomerSessions1764010000000 } from './1764010000000-customer-sessions';
 import { ProductRevisions1764030000000 } from './1764030000000-product-revisions';
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 
@@ -12,6 +13,7 @@ export const allMigrations = [
   Foundation1763900000000, Buying1763900100000, InvoiceNumbersPerSeller1763910000000, PluginInstallations1763920000000,
   PluginInstallationNotify1763940000000,
   ProductCreatedByPlugin1763950000000,
+  CustomerSessions1764010000000,
   ProductRevisions1764030000000,
   InvoicePdf1764030100000,
 ];

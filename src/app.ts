@@ -29,6 +29,7 @@ import { createAppPubSub, toPublished, type PubSubHandle } from './pubsub/pubsub
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
 import { createPdfRenderer } from './modules/invoices';
+import { logNotificationSender, type NotificationSender } from './core/notifications';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -49,6 +50,8 @@ export interface CreateAppOptions extends Partial<AppConfig> {
   plugins?: AnyPlugin[];
   /** First retry of a failed plugin event handler after this many ms (doubling). */
   pluginRetryBaseMs?: number;
+  /** Delivers password-reset and verification messages; default: written to the log. */
+  notificationSender?: NotificationSender;
 }
 
 export interface App {
@@ -88,7 +91,7 @@ function privacyParticipants(modules: readonly ModuleDefinition[], plugins: read
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, modules: extraModules = [], paymentProviders, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, ...overrides } =
+  const { logger, modules: extraModules = [], paymentProviders, notificationSender, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, ...overrides } =
     options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
@@ -119,7 +122,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     throw err;
   }
   const schema = buildDeploymentSchema(prepared, { direct: fastPaths, pubSub: pubSub.pubSub });
-  const tokens = createTokenIssuer(config.jwtSecret);
+  const tokens = createTokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds);
   const handlers: Record<string, EventHandler[]> = {};
   const addHandler = (type: string, handler: EventHandler) => {
     handlers[type] = [...(handlers[type] ?? []), handler];
@@ -158,9 +161,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     plugins: new Map(plugins.map((p) => [p.name, p])),
     installations,
     pdfRenderer: createPdfRenderer(),
+    notifications: notificationSender ?? logNotificationSender(log),
   };
   if (plugins.length) {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
+  }
+  if (!notificationSender && config.env === 'production') {
+    log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const apollo = createApollo(schema, config, log, { jit: fastPaths });

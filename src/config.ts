@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PubSubKind } from './pubsub/pubsub';
+import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -21,6 +22,16 @@ const envSchema = z.object({
   ZOCO_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   ZOCO_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ZOCO_MIGRATE_ON_START: flag.default(true),
+  ZOCO_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number({ message: 'must be a number' }).int().min(60).max(3600).default(900),
+  ZOCO_SESSION_TTL_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(365).default(30),
+  ZOCO_SCRYPT_N: z.coerce
+    .number({ message: 'must be a number' })
+    .int()
+    .min(2 ** 14)
+    .max(2 ** 22)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+    .default(OWASP_SCRYPT.N),
+  ZOCO_TRUST_PROXY: flag.default(false),
   ZOCO_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
   ZOCO_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   ZOCO_MAX_COST: z.coerce.number().int().min(10).default(20_000),
@@ -58,6 +69,14 @@ export interface AppConfig {
   /** HS256 secret for customer tokens; generated and stored in `dataDir` when unset outside production. */
   jwtSecret?: string;
   migrateOnStart: boolean;
+  /** Customer access tokens live this long; a refresh token renews them. */
+  accessTokenTtlSeconds: number;
+  /** A session (refresh-token family) ends this long after sign-in. */
+  sessionTtlDays: number;
+  /** scrypt parameters for new password hashes (OWASP's by default); older hashes are rehashed at login. */
+  passwordHashing: ScryptParams;
+  /** Behind a reverse proxy: the client's address is the last `X-Forwarded-For` hop, not the socket's. */
+  trustProxy: boolean;
   currency: string;
   limits: Limits;
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
@@ -109,6 +128,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminKey: e.ZOCO_ADMIN_KEY,
     jwtSecret: e.ZOCO_JWT_SECRET,
     migrateOnStart: e.ZOCO_MIGRATE_ON_START,
+    accessTokenTtlSeconds: e.ZOCO_ACCESS_TOKEN_TTL_SECONDS,
+    sessionTtlDays: e.ZOCO_SESSION_TTL_DAYS,
+    passwordHashing: { ...OWASP_SCRYPT, N: e.ZOCO_SCRYPT_N },
+    trustProxy: e.ZOCO_TRUST_PROXY,
     currency: e.ZOCO_CURRENCY,
     limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),

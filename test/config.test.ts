@@ -31,6 +31,10 @@ describe('loadConfig', () => {
       adminKey: undefined,
       jwtSecret: undefined,
       migrateOnStart: true,
+      accessTokenTtlSeconds: 900,
+      sessionTtlDays: 30,
+      passwordHashing: { N: 2 ** 17, r: 8, p: 1 },
+      trustProxy: false,
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
@@ -39,6 +43,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
     });
     expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);
+    expect(() => loadConfig({ ZOCO_SCRYPT_N: '100000' })).toThrow(/ZOCO_SCRYPT_N: must be a power of two/);
+    expect(loadConfig({ ZOCO_SCRYPT_N: '65536', ZOCO_TRUST_PROXY: 'true' })).toMatchObject({ passwordHashing: { N: 65536 }, trustProxy: true });
     expect(loadConfig({ ZOCO_PLUGINS: 'webhooks,@acme/zoco-gift-wrap' }).pluginNames).toEqual(['webhooks', '@acme/zoco-gift-wrap']);
   });
 

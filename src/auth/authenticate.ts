@@ -1,24 +1,47 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SELLER_KEY_PREFIX, hashKey } from './api-keys';
+import { addressKey, rateLimited, recordFailure, type ThrottleRule } from './throttle';
 import type { TokenIssuer } from './tokens';
 import { admin, guest, type SellerScope, type Viewer } from './viewer';
 
 export interface Authenticator {
-  /** The viewer for an `Authorization` header value; null when credentials are present but invalid. */
-  authenticate(authorization: string | undefined | null): Promise<Viewer | null>;
+  /**
+   * The viewer for an `Authorization` header value; null when credentials are present but invalid.
+   * `address` is the client's network address: wrong keys from it are throttled (RATE_LIMITED).
+   */
+  authenticate(authorization: string | undefined | null, address?: string): Promise<Viewer | null>;
 }
 
-export function createAuthenticator({
-  db,
-  tokens,
-  adminKey,
-}: {
-  db: DataSource;
-  tokens: TokenIssuer;
-  adminKey: string;
-}): Authenticator {
+/** Wrong seller or operator keys from one address: 20, then an exponential delay up to 15 minutes (issue 9). */
+export const keyGuessRule = (address: string): ThrottleRule => ({ key: `key:addr:${address}`, threshold: 20, maxDelaySeconds: 900 });
+
+const MAX_BLOCKED_ADDRESSES = 10_000;
+
+export function createAuthenticator({ db, tokens, adminKey }: { db: DataSource; tokens: TokenIssuer; adminKey: string }): Authenticator {
   const adminHash = Buffer.from(hashKey(adminKey), 'hex');
+  // Addresses in their delay, known to this instance: refused before any lookup, right or wrong key, so
+  // the answer tells a guesser nothing. Other instances learn it at their own next failure from there.
+  const blocked = new Map<string, number>();
+
+  function blockedFor(address: string | undefined): number {
+    if (!address) return 0;
+    const until = blocked.get(address);
+    if (until === undefined) return 0;
+    if (until <= Date.now()) blocked.delete(address);
+    return Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  }
+
+  async function keyFailed(address: string | undefined): Promise<null> {
+    if (!address) return null;
+    const seconds = await recordFailure(db, keyGuessRule(address));
+    if (seconds > 0) {
+      if (blocked.size >= MAX_BLOCKED_ADDRESSES) blocked.clear();
+      blocked.set(address, Date.now() + seconds * 1000);
+      throw rateLimited(seconds, 'Too many wrong keys from this address; try again later.');
+    }
+    return null;
+  }
 
   async function sellerViewer(key: string): Promise<Viewer | null> {
     const rows: { id: string; sellerId: string; scopes: SellerScope[]; stale: boolean }[] = await db.query(
@@ -37,18 +60,34 @@ export function createAuthenticator({
     return { kind: 'seller', sellerId: row.sellerId, keyId: row.id, scopes: new Set(row.scopes) };
   }
 
+  /**
+   * A well-signed token still counts only while its customer exists and is not erased, its session is
+   * neither revoked nor over, and it carries the customer's current token version (bumped by logout
+   * everywhere, password change and reset, erasure): one round trip over two primary keys.
+   */
+  async function customerViewer(token: string): Promise<Viewer | null> {
+    const claims = await tokens.verifyCustomerToken(token);
+    if (!claims) return null;
+    const rows: unknown[] = await db.query(
+      `SELECT 1 FROM customer c JOIN customer_session s ON s.id = $2 AND s.customer_id = c.id
+        WHERE c.id = $1 AND c.erased_at IS NULL AND c.token_version = $3 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [claims.customerId, claims.sessionId, claims.version],
+    );
+    return rows.length ? { kind: 'customer', customerId: claims.customerId, sessionId: claims.sessionId } : null;
+  }
+
   return {
-    async authenticate(authorization) {
+    async authenticate(authorization, clientAddress) {
       if (!authorization) return guest;
+      const address = clientAddress === undefined ? undefined : addressKey(clientAddress);
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match) return null;
       const token = match[1]!;
-      if (token.startsWith(SELLER_KEY_PREFIX)) return sellerViewer(token);
-      if (token.split('.').length === 3) {
-        const customerId = await tokens.verifyCustomerToken(token);
-        return customerId ? { kind: 'customer', customerId } : null;
-      }
-      return timingSafeEqual(Buffer.from(hashKey(token), 'hex'), adminHash) ? admin : null;
+      if (token.split('.').length === 3) return customerViewer(token);
+      const wait = blockedFor(address);
+      if (wait > 0) throw rateLimited(wait, 'Too many wrong keys from this address; try again later.');
+      if (token.startsWith(SELLER_KEY_PREFIX)) return (await sellerViewer(token)) ?? keyFailed(address);
+      return timingSafeEqual(Buffer.from(hashKey(token), 'hex'), adminHash) ? admin : keyFailed(address);
     },
   };
 }

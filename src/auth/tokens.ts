@@ -2,21 +2,34 @@ import { SignJWT, jwtVerify, errors } from 'jose';
 
 const ISSUER = 'zoco';
 const AUDIENCE = 'zoco:customer';
+const ALGORITHM = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface TokenIssuer {
-  /** A signed access token for a customer, and when it expires. */
-  issueCustomerToken(customerId: string): Promise<{ token: string; expiresAt: Date }>;
-  /** The customer id of a valid token, or null for a bad, expired or foreign token. */
-  verifyCustomerToken(token: string): Promise<string | null>;
+/** What a customer access token says: whose it is, of which session, and the customer's token version when issued. */
+export interface CustomerTokenClaims {
+  customerId: string;
+  sessionId: string;
+  version: number;
 }
 
-export function createTokenIssuer(secret: string, ttlSeconds = 24 * 3600): TokenIssuer {
+export interface TokenIssuer {
+  /** A signed access token for a customer's session, and when it expires. */
+  issueCustomerToken(claims: CustomerTokenClaims): Promise<{ token: string; expiresAt: Date }>;
+  /**
+   * The claims of a well-signed, unexpired token, or null for a bad, expired or foreign token. Whether
+   * the customer, session and version are still good is authenticate.ts's question.
+   */
+  verifyCustomerToken(token: string): Promise<CustomerTokenClaims | null>;
+}
+
+/** HS256 only (the algorithm is pinned, `alg: none` and key confusion are refused) and `exp` required (issue 9). */
+export function createTokenIssuer(secret: string, ttlSeconds = 900): TokenIssuer {
   const key = new TextEncoder().encode(secret);
   return {
-    async issueCustomerToken(customerId) {
+    async issueCustomerToken({ customerId, sessionId, version }) {
       const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
+      const token = await new SignJWT({ sid: sessionId, ver: version })
+        .setProtectedHeader({ alg: ALGORITHM })
         .setSubject(customerId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -27,8 +40,16 @@ export function createTokenIssuer(secret: string, ttlSeconds = 24 * 3600): Token
     },
     async verifyCustomerToken(token) {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-        return typeof payload.sub === 'string' ? payload.sub : null;
+        const { payload } = await jwtVerify(token, key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: [ALGORITHM],
+          requiredClaims: ['exp', 'iat', 'sub', 'sid', 'ver'],
+        });
+        const { sub, sid, ver } = payload;
+        if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) return null;
+        if (typeof ver !== 'number' || !Number.isSafeInteger(ver)) return null;
+        return { customerId: sub, sessionId: sid, version: ver };
       } catch (err) {
         if (err instanceof errors.JOSEError) return null;
         throw err;

@@ -1,7 +1,7 @@
 /** Who is asking. Every service method receives it through the context and decides with it. */
 export type Viewer =
   | { kind: 'guest' }
-  | { kind: 'customer'; customerId: string }
+  | { kind: 'customer'; customerId: string; /** The session (refresh-token family) of the access token. */ sessionId?: string }
   | { kind: 'seller'; sellerId: string; keyId: string; scopes: ReadonlySet<SellerScope> }
   | { kind: 'admin' };
 

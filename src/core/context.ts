@@ -70,6 +70,8 @@ export interface AppServices {
 export interface Context extends AppServices {
   viewer: Viewer;
   requestId: string;
+  /** The client's network address, when a transport knows it: the key of per-address throttling. */
+  clientAddress?: string;
   loaders: Loaders;
   /** Set inside withTransaction: the one manager the transaction's writes go through. */
   tx?: EntityManager;

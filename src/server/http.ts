@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
+import { clientAddress } from './client-address';
 import { createInvoiceRoute } from './invoice-route';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -68,13 +69,19 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
       context: async () => {
-        const viewer = await auth.authenticate(req.headers.authorization);
+        const address = clientAddress(req, app.config.trustProxy);
+        const viewer = await auth.authenticate(req.headers.authorization, address).catch((err: unknown) => {
+          if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') {
+            throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 429 } } });
+          }
+          throw err;
+        });
         if (!viewer) {
           throw new GraphQLError('The access token or API key is invalid, expired or revoked.', {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext(app, viewer, requestId);
+        return { ...createContext(app, viewer, requestId), clientAddress: address };
       },
     });
     const outHeaders: Record<string, string> = {};

@@ -3,13 +3,14 @@ import type { Authenticator } from '../auth/authenticate';
 import { apiError, notFound, unauthenticated } from '../core/errors';
 import { invoicePdf } from '../modules/invoices';
 import { createContext, type AppServices } from '../core/context';
+import { clientAddress } from './client-address';
 import { httpErrorOf } from './error-policy';
 
 const PDF_PATH = /^\/invoices\/([A-Za-z0-9_-]{1,200})\.pdf$/;
 
 async function sendPdf(req: IncomingMessage, res: ServerResponse, url: URL, app: AppServices, auth: Authenticator, requestId: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') throw apiError('BAD_REQUEST', 'Use GET.', { http: { status: 405 } });
-  const viewer = await auth.authenticate(req.headers.authorization);
+  const viewer = await auth.authenticate(req.headers.authorization, clientAddress(req, app.config.trustProxy));
   if (!viewer || viewer.kind === 'guest') throw unauthenticated('Send the access token or API key as Authorization: Bearer.');
   const match = PDF_PATH.exec(url.pathname);
   const found = match ? await invoicePdf(createContext(app, viewer, requestId), match[1]!) : null;

@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
 import { createContext, type AppServices, type Context } from '../core/context';
+import { clientAddress } from './client-address';
 import { applyErrorPolicy } from './error-policy';
 import { createOperationPreparer } from './ws-operation';
 
@@ -36,7 +37,13 @@ export function attachWebSocket(
       isProd: production,
       async onConnect(ctx) {
         const authorization = ctx.connectionParams?.['authorization'];
-        const viewer = await auth.authenticate(typeof authorization === 'string' ? authorization : undefined);
+        // A throttled address (RATE_LIMITED) is refused like a wrong key: 4403.
+        const viewer = await auth
+          .authenticate(typeof authorization === 'string' ? authorization : undefined, clientAddress(ctx.extra.request, config.trustProxy))
+          .catch((err: unknown) => {
+            if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') return null;
+            throw err;
+          });
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
         ctx.extra.requestIds = new Map();
@@ -51,7 +58,10 @@ export function attachWebSocket(
           return [new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })];
         }
       },
-      context: (ctx, id) => createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID()),
+      context: (ctx, id) => ({
+        ...createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID()),
+        clientAddress: clientAddress(ctx.extra.request, config.trustProxy),
+      }),
       // Results of queries, mutations and each subscription event, errors raised while resolving included.
       onNext(_ctx, _id, _payload, args, result) {
         if (!result.errors?.length) return;

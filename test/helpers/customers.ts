@@ -28,8 +28,13 @@ export async function insertCustomers(t: TestApp, count: number): Promise<TestCu
      SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
     [ids],
   );
-  const tokens = createTokenIssuer(t.app.config.jwtSecret);
-  return Promise.all(ids.map(async (id) => ({ id, token: (await tokens.issueCustomerToken(id)).token })));
+  // A session each (ids equal to the customers'), as a login would open: access tokens name their session.
+  await t.app.dataSource.query(
+    `INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
+  const tokens = createTokenIssuer(t.app.config.jwtSecret, 3600);
+  return Promise.all(ids.map(async (id) => ({ id, token: (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token })));
 }
 
 export const madrid = { name: 'Ana García', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };

@@ -36,6 +36,8 @@ export async function startTestApp(options: CreateAppOptions = {}, { sharing }: 
     env: 'test',
     jwtSecret: 'test-jwt-secret-0123456789abcdefghijklmnop',
     adminKey: ADMIN_KEY,
+    // Cheap scrypt: OWASP's parameters cost ~0.3 s and 128 MiB a hash (test/auth/passwords.test.ts keeps them honest).
+    passwordHashing: { N: 1024, r: 8, p: 1 },
     ...options,
   });
   return {

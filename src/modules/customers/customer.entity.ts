@@ -18,6 +18,9 @@ export class CustomerEntity {
   @Column('text', { default: 'en' })
   locale!: string;
 
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,7 +1,7 @@
 import type { Context } from '../../core/context';
-import { hashPassword, verifyPassword } from '../../auth/passwords';
+import { hashPassword } from '../../auth/passwords';
 import { ErrorCode } from '../../core/errors';
-import { UserErrors, fail, userError } from '../../core/user-error';
+import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { uniqueViolation } from '../../db/pg-errors';
 import { CustomerEntity } from './customer.entity';
@@ -9,8 +9,6 @@ import { toCustomer } from './customer.rows';
 import type { Customer } from './customer.type';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-// Compared against when the email is unknown, so a miss costs the same time as a wrong password.
-const DUMMY_HASH = 'scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export interface NewCustomer {
   email: string;
@@ -31,7 +29,7 @@ export async function createCustomer(ctx: Context, input: NewCustomer): Promise<
   const entity = ctx.db.getRepository(CustomerEntity).create({
     email,
     name: input.name.trim(),
-    passwordHash: await hashPassword(input.password),
+    passwordHash: await hashPassword(input.password, ctx.config.passwordHashing),
     locale: input.locale ?? 'en',
   });
   try {
@@ -40,18 +38,6 @@ export async function createCustomer(ctx: Context, input: NewCustomer): Promise<
     if (uniqueViolation(err) !== null) fail('email', 'An account with this email exists; log in instead.', ErrorCode.TAKEN);
     throw err;
   }
-  return toCustomer(entity);
-}
-
-/** The customer with this email and password; the same userError (and the same time) for a wrong email or password. */
-export async function customerByCredentials(ctx: Context, email: string, password: string): Promise<Customer> {
-  const entity = await ctx.db
-    .getRepository(CustomerEntity)
-    .createQueryBuilder('c')
-    .where('lower(c.email) = lower(:email)', { email: email.trim() })
-    .getOne();
-  const ok = await verifyPassword(password, entity?.passwordHash ?? DUMMY_HASH);
-  if (!entity || !ok) throw new UserErrors([userError(null, 'Wrong email or password.', ErrorCode.INVALID_CREDENTIALS)]);
   return toCustomer(entity);
 }
 

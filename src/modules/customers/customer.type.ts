@@ -12,6 +12,9 @@ export class Customer extends Node implements NodeSource {
   @Field()
   name!: string;
 
+  @Field({ description: 'Whether the customer has followed the link of the verification message sent at sign-up (or of a password reset).' })
+  emailVerified!: boolean;
+
   @Field({ description: 'BCP 47 language tag, e.g. "es" or "en".' })
   locale!: string;
 

@@ -6,7 +6,17 @@ import { ProfileResolver } from './profile.resolver';
 import { findCustomer } from './customer.service';
 
 export { Customer } from './customer.type';
-export { createCustomer, customerByCredentials } from './customer.service';
+export { createCustomer } from './customer.service';
+export {
+  bumpTokenVersion,
+  customerByCredentials,
+  customerByEmail,
+  customerForSignIn,
+  markEmailVerified,
+  newPasswordHash,
+  passwordMatches,
+  setPasswordHash,
+} from './customer-credentials';
 export { ownAddress } from './address.service';
 export { ownPaymentMethod } from './payment-method.service';
 export { sharesProfileWithSellers } from './consent.service';

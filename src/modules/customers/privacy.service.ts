@@ -56,7 +56,8 @@ export async function eraseCustomer(ctx: Context, input: CustomerEraseInput) {
     if (open > 0) fail(null, `You have ${open} orders on their way; erase your data once they are delivered or cancelled.`, ErrorCode.INVALID_STATE);
     await tx.query(
       `UPDATE customer SET email = 'erased-' || id || '@erased.invalid', name = 'Erased customer',
-              password_hash = 'erased', locale = 'en', erased_at = now(), updated_at = now() WHERE id = $1`,
+              password_hash = 'erased', locale = 'en', erased_at = now(), token_version = token_version + 1,
+              email_verified_at = NULL, updated_at = now() WHERE id = $1`,
       [customerId],
     );
     await tx.query('DELETE FROM customer_address WHERE customer_id = $1', [customerId]);

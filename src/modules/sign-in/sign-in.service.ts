@@ -3,23 +3,39 @@ import { idOf } from '../../core/global-id';
 import { withTransaction } from '../../db/transaction';
 import { mergeGuestCart } from '../carts';
 import { createCustomer, customerByCredentials, type Customer } from '../customers';
+import { Validator } from '../../core/validate';
+import { loginAttempt } from './login-throttle';
+import { sendOneTimeToken } from './one-time-token';
+import { openSession } from './session.service';
 import type { CustomerLoginInput, CustomerSignUpInput } from './sign-in.inputs';
+
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_PASSWORD_LENGTH = 200;
 
 /**
  * Signing in is its own use case above customers and carts: the account comes from customers, the
  * guest cart it brings along goes to carts (adopted or merged); a malformed or stale cart id is ignored.
+ * Each sign-in opens a session: a short-lived access token and a rotating refresh token.
  */
 async function signIn(ctx: Context, customer: Customer, cartId: string | undefined | null) {
   const guestCart = cartId ? idOf(cartId, 'Cart') : null;
   if (guestCart) await withTransaction(ctx, (tx) => mergeGuestCart(tx, guestCart, customer.uuid));
-  const { token, expiresAt } = await ctx.tokens.issueCustomerToken(customer.uuid);
-  return { customer, customerAccessToken: { accessToken: token, expiresAt } };
+  return { customer, customerAccessToken: await openSession(ctx, customer.uuid) };
 }
 
 export async function signUp(ctx: Context, input: CustomerSignUpInput) {
-  return signIn(ctx, await createCustomer(ctx, input), input.cartId);
+  const customer = await createCustomer(ctx, input);
+  await sendOneTimeToken(ctx, 'email_verify', { id: customer.uuid, email: customer.email, name: customer.name, locale: customer.locale });
+  return signIn(ctx, customer, input.cartId);
 }
 
 export async function logIn(ctx: Context, input: CustomerLoginInput) {
-  return signIn(ctx, await customerByCredentials(ctx, input.email, input.password), input.cartId);
+  const v = new Validator();
+  v.text('email', input.email, { max: MAX_EMAIL_LENGTH });
+  v.text('password', input.password, { max: MAX_PASSWORD_LENGTH });
+  v.done();
+  const attempt = await loginAttempt(ctx, input.email);
+  const customer = await customerByCredentials(ctx, input.email, input.password);
+  await attempt.succeeded();
+  return signIn(ctx, customer, input.cartId);
 }

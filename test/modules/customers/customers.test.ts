@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { SignJWT, decodeJwt } from 'jose';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createSeller } from '../../helpers/fixtures';
 
@@ -80,10 +80,11 @@ describe('customer tokens', () => {
     expect((await t.data('{ viewer { id } }')).viewer).toBeNull();
   });
 
-  /** A token signed with the app's secret, as src/auth/tokens.ts issues them, expiring at `exp` (seconds). */
-  function sign(customerGlobalId: string, exp: number) {
-    const uuid = Buffer.from(customerGlobalId, 'base64url').toString().split(':')[1]!;
-    return new SignJWT({})
+  /** A token signed with the app's secret, as src/auth/tokens.ts issues them (for the session of `customer.token`), expiring at `exp` (seconds). */
+  function sign(customer: { id: string; token: string }, exp: number) {
+    const uuid = Buffer.from(customer.id, 'base64url').toString().split(':')[1]!;
+    const { sid, ver } = decodeJwt(customer.token);
+    return new SignJWT({ sid, ver })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(uuid)
       .setIssuer('zoco')
@@ -102,11 +103,11 @@ describe('customer tokens', () => {
       async () => {
         const [header, , signature] = (await signUp()).token.split('.');
         const other = await signUp();
-        const [, payload] = (await sign(other.id, now() + 3600)).split('.');
+        const [, payload] = (await sign(other, now() + 3600)).split('.');
         return [header, payload, signature].join('.');
       },
     ],
-    ['expired', async () => sign((await signUp()).id, now() - 60)],
+    ['expired', async () => sign(await signUp(), now() - 60)],
   ];
   it.each(badTokens)('answers HTTP 401 UNAUTHENTICATED to a bearer token that is %s', async (_kind, make) => {
     const res = await t.request('{ viewer { id } }', {}, await make());
@@ -117,7 +118,7 @@ describe('customer tokens', () => {
 
   it('accepts a token signed like the expired one but still valid', async () => {
     const customer = await signUp();
-    const res = await t.data('{ viewer { id } }', {}, await sign(customer.id, now() + 60));
+    const res = await t.data('{ viewer { id } }', {}, await sign(customer, now() + 60));
     expect(res.viewer.id).toBe(customer.id);
   });
 
