@@ -30,8 +30,9 @@ export type WebhookConfig = z.infer<typeof webhookConfig>;
  * The calling seller's scope of this plugin (FORBIDDEN unless it installed it). The plugin is looked
  * up in the context rather than imported from index.ts, which imports the resolvers (an import cycle).
  */
-export function sellerScope(ctx: Context, keyScope?: 'settings:write'): Promise<PluginScope<WebhookConfig>> {
-  const sellerId = requireSeller(ctx.viewer, keyScope);
+export function sellerScope(ctx: Context): Promise<PluginScope<WebhookConfig>> {
+  // Endpoints and their delivery log alike: the log shows what the endpoints answered (issue 9).
+  const sellerId = requireSeller(ctx.viewer, 'webhooks:write');
   const plugin = ctx.plugins.get(PLUGIN_NAME) as Plugin<WebhookConfig> | undefined;
   if (!plugin) throw new Error(`${PLUGIN_NAME} is not offered by this deployment`);
   return plugin.scope(ctx, sellerId);

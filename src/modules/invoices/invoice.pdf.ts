@@ -47,6 +47,8 @@ const amount = (m: Money) => m.formatted;
  * total), plus for a credit note the invoice it corrects and why (art. 15), and for an export the
  * exemption it relies on (art. 6.1.j).
  */
+// The buyer's email and phone are not on it: the law asks for name and address (art. 6.1.d–e), and the
+// seller may read contact details only with the buyer's consent (issue 9), which the PDF cannot follow.
 export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | null): Promise<Buffer> {
   const creditNote = invoice.kind === InvoiceKind.CREDIT_NOTE;
   const doc = new PDFDocument({
@@ -80,7 +82,7 @@ export function renderInvoicePdf(invoice: Invoice, correctedNumber: string | nul
   };
   const { issuer, buyer } = invoice;
   const issuerBottom = party('left', 'Seller', [issuer.legalName, ...(issuer.taxId ? [`Tax ID: ${issuer.taxId}`] : []), ...addressLines(issuer.address)]);
-  const buyerBottom = party('right', 'Buyer', [buyer.name, buyer.email, ...addressLines(buyer.address)]);
+  const buyerBottom = party('right', 'Buyer', [buyer.name, ...addressLines(buyer.address)]);
 
   let y = Math.max(issuerBottom, buyerBottom) + 20;
   const row = (cells: string[], bold = false) => {
