@@ -5,6 +5,7 @@ import { PluginInstallations1763920000000 } from './1763920000000-plugin-install
 import { PluginInstallationNotify1763940000000 } from './1763940000000-plugin-installation-notify';
 import { ProductCreatedByPlugin1763950000000 } from './1763950000000-product-created-by-plugin';
 import { CustomerSessions1764010000000 } from './1764010000000-customer-sessions';
+import { SellerKeyScopes1764020000000 } from './1764020000000-seller-key-scopes';
 import { ProductRevisions1764030000000 } from './1764030000000-product-revisions';
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 
@@ -14,6 +15,7 @@ export const allMigrations = [
   PluginInstallationNotify1763940000000,
   ProductCreatedByPlugin1763950000000,
   CustomerSessions1764010000000,
+  SellerKeyScopes1764020000000,
   ProductRevisions1764030000000,
   InvoicePdf1764030100000,
 ];

@@ -21,6 +21,7 @@ import { createHttpHandler } from './server/http';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
+import { watchSellerSockets } from './server/seller-sockets';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, pluginPrivacyHook, preparePlugins } from './plugin-host';
@@ -147,6 +148,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       onLive: (live) => installations.setLive(live),
     });
   }
+  const sellerAccess = await watchSellerSockets({ db, databaseUrl, log });
   const services: AppServices = {
     db,
     config,
@@ -176,7 +178,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   let ready = false;
   const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, sellerSockets: sellerAccess.sockets });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -207,6 +209,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();
+        await sellerAccess.stop();
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
         await services.pdfRenderer.close();

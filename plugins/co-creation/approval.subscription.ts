@@ -1,5 +1,5 @@
 import { Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
-import { notFound, type Context, type PublishedEvent } from '../../src/plugin';
+import { notFound, sellerMay, type Context, type PublishedEvent } from '../../src/plugin';
 import { findProposal } from './proposal.service';
 import { toProposal } from './proposal.rows';
 import { CoCreationProposal } from './proposal.type';
@@ -18,7 +18,7 @@ export interface ProposalApprovedPayload {
 /** Whether the viewer is the proposal's seller or its author: nobody else hears of it. */
 function concerns(event: PublishedEvent, ctx: Context): boolean {
   const approved = event.payload as unknown as ProposalApprovedPayload;
-  if (ctx.viewer.kind === 'seller') return ctx.viewer.sellerId === approved.sellerId;
+  if (ctx.viewer.kind === 'seller') return sellerMay(ctx.viewer, approved.sellerId, 'catalog:write');
   return ctx.viewer.kind === 'customer' && ctx.viewer.customerId === approved.customerId;
 }
 

@@ -1,9 +1,9 @@
-import type { Context } from '../../src/plugin';
+import { sellerMay, type Context } from '../../src/plugin';
 import type { ProposalEntity } from './proposal.entity';
 
-/** The seller a proposal was made to, or the operator: they see every status and decide. */
+/** The seller a proposal was made to (a key with catalog:write), or the operator: they see every status and decide. */
 export function isProposalSeller(ctx: Context, sellerId: string): boolean {
-  return ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerId);
+  return sellerMay(ctx.viewer, sellerId, 'catalog:write');
 }
 
 /** Rejected proposals stay between the seller and their author; every other status is public. */

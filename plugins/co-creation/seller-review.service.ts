@@ -6,9 +6,9 @@ import { ProposalEntity, type ProposalStatus } from './proposal.entity';
 import type { CoCreationProposalConvertInput, CoCreationProposalRejectInput } from './proposal.inputs';
 import { toProposal } from './proposal.rows';
 
-/** The seller key's own scope and the proposal uuid; another seller's proposal is NOT_FOUND, as if it did not exist. */
-async function ownProposal(ctx: Context, proposalId: string, keyScope?: 'catalog:write') {
-  const sellerId = requireSeller(ctx.viewer, keyScope);
+/** The seller key's own scope and the proposal uuid (deciding needs catalog:write); another seller's proposal is NOT_FOUND. */
+async function ownProposal(ctx: Context, proposalId: string) {
+  const sellerId = requireSeller(ctx.viewer, 'catalog:write');
   const uuid = idOf(proposalId, 'CoCreationProposal');
   if (!uuid) fail('proposalId', 'proposalId is not a valid CoCreationProposal ID.', ErrorCode.INVALID_ID);
   const scope = await coCreation(ctx).scope(ctx, sellerId);
@@ -51,7 +51,7 @@ export async function convertProposal(ctx: Context, input: CoCreationProposalCon
   v.int('preorderStock', input.preorderStock, { min: 1, max: 1_000_000 });
   v.int('handlingDays', input.handlingDays, { min: 0, max: 60 });
   v.done();
-  const { scope, uuid } = await ownProposal(ctx, input.proposalId, 'catalog:write');
+  const { scope, uuid } = await ownProposal(ctx, input.proposalId);
   const proposal = await scope.transaction(async (tx) => {
     await decide(tx, uuid, ['approved'], { status: 'converted', convertedAt: new Date() });
     const row = (await tx.table(ProposalEntity).findOne({ id: uuid }))!;

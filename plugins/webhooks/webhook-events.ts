@@ -26,13 +26,30 @@ const GLOBAL_IDS: Record<string, Parameters<typeof toGlobalId>[0]> = {
  */
 const WITHHELD = new Set(['customerId', 'checkoutId']);
 
+/**
+ * A buyer's contact details (email, phone) reach a seller only with the buyer's consent and a key with
+ * customers:read (issue 9); a webhook has neither, so no payload carries them, at any depth, whatever
+ * an event adds later (`email`, `customerEmail`, `shippingAddress.phone` …).
+ */
+const CONTACT = /email|phone/i;
+
+function withoutContact(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutContact(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !CONTACT.test(key))
+      .map(([key, v]) => [key, withoutContact(v, depth + 1)]),
+  );
+}
+
 /** The event's payload as a seller's system sees it. */
 export function webhookData(payload: Record<string, unknown>): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(payload)) {
-    if (WITHHELD.has(key)) continue;
+    if (WITHHELD.has(key) || CONTACT.test(key)) continue;
     const type = GLOBAL_IDS[key];
-    data[key] = type && typeof value === 'string' ? toGlobalId(type, value) : value;
+    data[key] = type && typeof value === 'string' ? toGlobalId(type, value) : withoutContact(value);
   }
   return data;
 }

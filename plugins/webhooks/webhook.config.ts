@@ -45,7 +45,8 @@ export function webhookEgress(ctx: Context): WebhookEgress {
  * The calling seller's scope of this plugin (FORBIDDEN unless it installed it). The plugin is looked
  * up in the context rather than imported from index.ts, which imports the resolvers (an import cycle).
  */
-export function sellerScope(ctx: Context, keyScope?: 'settings:write'): Promise<PluginScope<WebhookConfig>> {
-  const sellerId = requireSeller(ctx.viewer, keyScope);
+export function sellerScope(ctx: Context): Promise<PluginScope<WebhookConfig>> {
+  // Endpoints and their delivery log alike: the log shows what the endpoints answered (issue 9).
+  const sellerId = requireSeller(ctx.viewer, 'webhooks:write');
   return plugin(ctx).scope(ctx, sellerId);
 }

@@ -36,7 +36,7 @@ function validate(ctx: Context, input: { url?: string | undefined; events?: stri
 
 /** The seller's endpoint behind a global ID; another seller's, or none, is NOT_FOUND. */
 async function ownEndpoint(ctx: Context, id: string) {
-  const scope = await sellerScope(ctx, 'settings:write');
+  const scope = await sellerScope(ctx);
   const uuid = endpointUuid(id);
   const endpoint = uuid ? await scope.table(WebhookEndpointEntity).findOne({ id: uuid }) : null;
   if (!endpoint) fail('id', 'No webhook endpoint of yours has this id.', ErrorCode.NOT_FOUND);
@@ -56,7 +56,7 @@ export async function findEndpoint(ctx: Context, id: string): Promise<WebhookEnd
 }
 
 export async function createEndpoint(ctx: Context, input: WebhookEndpointCreateInput) {
-  const scope = await sellerScope(ctx, 'settings:write');
+  const scope = await sellerScope(ctx);
   validate(ctx, input);
   const endpoints = scope.table(WebhookEndpointEntity);
   if ((await endpoints.count()) >= MAX_ENDPOINTS) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Context } from '../core/context';
 import { withTransaction } from '../db/transaction';
-import { actingSeller } from '../auth/guards';
+import { actingSeller, sellerMay } from '../auth/guards';
 import { ErrorCode, forbidden } from '../core/errors';
 import { requireIdOf } from '../core/global-id';
 import { UserErrors, fail, userError } from '../core/user-error';
@@ -36,13 +36,14 @@ function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefi
 }
 
 function sellerOf(ctx: Context, sellerId: string | undefined): string {
-  return actingSeller(ctx.viewer, sellerId ? requireIdOf(sellerId, 'Seller', 'sellerId') : undefined, 'settings:write');
+  return actingSeller(ctx.viewer, sellerId ? requireIdOf(sellerId, 'Seller', 'sellerId') : undefined, 'plugins:write');
 }
 
-/** A seller's installations: for the seller itself and the operator. */
+/** A seller's installations, with their settings: for the seller itself (a key with plugins:write) and the operator. */
 export async function listInstallations(ctx: Context, sellerUuid: string): Promise<PluginInstallation[]> {
-  const own = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerUuid);
-  if (!own) throw forbidden("Only the seller itself sees its plugins.");
+  if (!sellerMay(ctx.viewer, sellerUuid, 'plugins:write')) {
+    throw forbidden(ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerUuid ? 'This API key lacks the plugins:write scope.' : 'Only the seller itself sees its plugins.');
+  }
   const rows: InstallationDbRow[] = await ctx.db.query(`${INSTALLATION_SELECT} WHERE i.seller_id = $1 ORDER BY i.plugin`, [sellerUuid]);
   return rows.map((r) => toInstallation(ctx, r));
 }

@@ -10,6 +10,7 @@ import { createContext, type AppServices, type Context } from '../core/context';
 import { clientAddress } from './client-address';
 import { applyErrorPolicy } from './error-policy';
 import { createOperationPreparer } from './ws-operation';
+import type { SellerSockets } from './seller-sockets';
 
 type Extra = {
   viewer?: Viewer;
@@ -19,12 +20,19 @@ type Extra = {
 
 /**
  * graphql-ws on the HTTP server's /graphql path. The client authenticates in `connection_init`
- * (`{ authorization: "Bearer …" }`); bad credentials close the socket with 4403 Forbidden.
+ * (`{ authorization: "Bearer …" }`); bad credentials close the socket with 4403 Forbidden, and so does
+ * revoking the key or suspending the seller while the socket is open (seller-sockets.ts).
  * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
  */
 export function attachWebSocket(
   server: Server,
-  { schema, app, auth, config }: { schema: GraphQLSchema; app: AppServices; auth: Authenticator; config: AppConfig },
+  {
+    schema,
+    app,
+    auth,
+    config,
+    sellerSockets,
+  }: { schema: GraphQLSchema; app: AppServices; auth: Authenticator; config: AppConfig; sellerSockets?: SellerSockets },
 ) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
@@ -47,6 +55,7 @@ export function attachWebSocket(
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
         ctx.extra.requestIds = new Map();
+        sellerSockets?.add(viewer, ctx.extra.socket);
         return true;
       },
       onSubscribe(ctx, id, payload) {

@@ -1,6 +1,7 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { actingSeller, requireSeller } from '../../auth/guards';
+import { actingSeller, requireSellerOrAdmin } from '../../auth/guards';
+import type { SellerScope } from '../../auth/viewer';
 import { ErrorCode } from '../../core/errors';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { idOf, requireIdOf } from '../../core/global-id';
@@ -50,9 +51,9 @@ async function loadListing({ tx }: TxContext, id: string): Promise<Listing> {
 }
 
 /** Locks and returns a listing the viewer owns; NOT_FOUND for anyone else's. */
-async function ownListing(ctx: TxContext, globalId: string, field: string): Promise<Listing> {
+async function ownListing(ctx: TxContext, globalId: string, field: string, scope: SellerScope = 'catalog:write'): Promise<Listing> {
   const { tx } = ctx;
-  if (ctx.viewer.kind !== 'admin') requireSeller(ctx.viewer, 'catalog:write');
+  requireSellerOrAdmin(ctx.viewer, scope);
   const uuid = idOf(globalId, 'Listing');
   if (!uuid) fail(field, `${field} is not a valid Listing ID.`, ErrorCode.INVALID_ID);
   const rows: ListingRow[] = await tx.query(
@@ -156,7 +157,7 @@ export async function setStock(ctx: Context, input: ListingStockSetInput) {
   v.int('stock', input.stock, { min: 0, max: MAX_STOCK });
   v.done();
   return withTransaction(ctx, async (ctx) => {
-    const listing = await ownListing(ctx, input.listingId, 'listingId');
+    const listing = await ownListing(ctx, input.listingId, 'listingId', 'stock:write');
     await setListingStock(ctx, listing.uuid, input.stock);
     return { listing: await loadListing(ctx, listing.uuid) };
   });
@@ -168,7 +169,7 @@ export async function adjustStock(ctx: Context, input: ListingStockAdjustInput) 
   v.int('delta', input.delta, { min: -MAX_STOCK, max: MAX_STOCK });
   v.done();
   return withTransaction(ctx, async (ctx) => {
-    const listing = await ownListing(ctx, input.listingId, 'listingId');
+    const listing = await ownListing(ctx, input.listingId, 'listingId', 'stock:write');
     if (!(await adjustListingStock(ctx, listing.uuid, input.delta))) {
       fail('delta', `Stock is ${listing.stock}; it can't go below zero or above ${MAX_STOCK}.`, ErrorCode.INSUFFICIENT_STOCK);
     }
@@ -194,8 +195,7 @@ export async function listSellerListings(ctx: Context, sellerUuid: string, { fir
   checkPageSize(first);
   const params: unknown[] = [sellerUuid];
   const where = ['l.seller_id = $1'];
-  const owner = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === sellerUuid);
-  if (!owner) where.push(listingVisibleSql({ listing: 'l', seller: 's', product: 'p' }));
+  if (!ownsListing(ctx.viewer, { sellerUuid })) where.push(listingVisibleSql({ listing: 'l', seller: 's', product: 'p' }));
   if (after) {
     const { key, id } = decodeKeyset(after);
     params.push(key, id);

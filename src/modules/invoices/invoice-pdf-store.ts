@@ -17,7 +17,8 @@ export function pdfInputOf(invoice: Invoice, correctedNumber: string | null): In
     correctedNumber,
     reason: invoice.reason,
     issuer: invoice.issuer,
-    buyer: invoice.buyer,
+    // Contact details never reach the PDF (nor its digest): see renderInvoicePdf.
+    buyer: { name: invoice.buyer.name, address: { ...invoice.buyer.address, phone: null } },
     lines: invoice.lines.map((l) => ({
       description: l.description,
       quantity: l.quantity,

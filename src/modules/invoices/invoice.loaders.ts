@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
+import { sharesProfileWithSellers } from '../customers';
 import { INVOICE_COLUMNS, toInvoice, type InvoiceRow } from './invoice.rows';
 import type { Invoice } from './invoice.type';
 
@@ -18,6 +19,14 @@ export function invoiceLoaders(db: DataSource) {
         [ids],
       );
       return byKey(ids, rows.map(toInvoice), (i) => i.orderUuid);
+    }),
+    /** Whether each buyer lets sellers see their email and phone (customers' consent rule). */
+    buyerSharesProfile: new DataLoader<string, boolean>(async (ids) => {
+      const rows: { id: string; shares: boolean }[] = await db.query(
+        `SELECT c.id, ${sharesProfileWithSellers('c.id')} AS shares FROM customer c WHERE c.id = ANY($1)`,
+        [ids],
+      );
+      return byKey(ids, rows, (r) => r.id).map((r) => r?.shares ?? false);
     }),
     /** The credit notes of an order, oldest first. */
     creditNotesByOrderId: new DataLoader<string, Invoice[]>(async (ids) => {

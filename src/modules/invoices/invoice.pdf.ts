@@ -56,7 +56,8 @@ export interface InvoicePdfInput {
   correctedNumber: string | null;
   reason: string | null;
   issuer: IssuerData;
-  buyer: BuyerData;
+  /** Name and address only: see renderInvoicePdf. */
+  buyer: Omit<BuyerData, 'email'>;
   lines: { description: string; quantity: number; unitNetPrice: FormattedMoney; vatRate: number; net: FormattedMoney; tax: FormattedMoney; gross: FormattedMoney }[];
   taxBreakdown: { vatRate: number; net: FormattedMoney; tax: FormattedMoney }[];
   net: FormattedMoney;
@@ -70,6 +71,8 @@ export interface InvoicePdfInput {
  * total), plus for a credit note the invoice it corrects and why (art. 15), and for an export the
  * exemption it relies on (art. 6.1.j).
  */
+// The buyer's email and phone are not on it: the law asks for name and address (art. 6.1.d–e), and the
+// seller may read contact details only with the buyer's consent (issue 9), which the PDF cannot follow.
 export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
   const { creditNote, correctedNumber } = invoice;
   const doc = new PDFDocument({
@@ -108,7 +111,7 @@ export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
   };
   const { issuer, buyer } = invoice;
   const issuerBottom = party('left', 'Seller', [issuer.legalName, ...(issuer.taxId ? [`Tax ID: ${issuer.taxId}`] : []), ...addressLines(issuer.address)]);
-  const buyerBottom = party('right', 'Buyer', [buyer.name, buyer.email, ...addressLines(buyer.address)]);
+  const buyerBottom = party('right', 'Buyer', [buyer.name, ...addressLines(buyer.address)]);
 
   let y = Math.max(issuerBottom, buyerBottom) + 20;
   const row = (cells: string[], bold = false) => {

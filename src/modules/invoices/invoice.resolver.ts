@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
-import { Invoice } from './invoice.type';
+import { Invoice, InvoiceBuyer } from './invoice.type';
 import { SellerInvoicesArgs } from './invoice.inputs';
 import { InvoiceConnection } from './invoice.payloads';
 import * as invoices from './invoice.service';
@@ -16,6 +16,11 @@ export class InvoiceResolver {
   @Query(() => InvoiceConnection, { description: "The seller's invoices and credit notes, newest first." })
   sellerInvoices(@Ctx() ctx: Context, @Args() args: SellerInvoicesArgs) {
     return invoices.listSellerInvoices(ctx, args);
+  }
+
+  @FieldResolver(() => InvoiceBuyer)
+  buyer(@Ctx() ctx: Context, @Root() invoice: Invoice): Promise<InvoiceBuyer> {
+    return invoices.invoiceBuyer(ctx, invoice);
   }
 
   @FieldResolver(() => Invoice, { nullable: true, description: 'The invoice a credit note corrects; null on invoices.' })

@@ -1,12 +1,12 @@
 import type { Context } from '../../core/context';
 import type { Viewer } from '../../auth/viewer';
-import { actingSeller } from '../../auth/guards';
+import { actingSeller, mayContactBuyer, sellerMay } from '../../auth/guards';
 import { badInput } from '../../core/errors';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { idOf, requireIdOf } from '../../core/global-id';
 import { INVOICE_COLUMNS, toInvoice, type InvoiceRow } from './invoice.rows';
-import type { Invoice } from './invoice.type';
 import { pdfDigest, pdfInputOf, storedPdf } from './invoice-pdf-store';
+import type { Invoice, InvoiceBuyer } from './invoice.type';
 
 /** An invoice is seen by its buyer, its issuer and the operator; by nobody else, not even as "forbidden". */
 export function canSeeInvoice(viewer: Viewer, invoice: Pick<Invoice, 'sellerUuid' | 'customerUuid'>): boolean {
@@ -16,7 +16,7 @@ export function canSeeInvoice(viewer: Viewer, invoice: Pick<Invoice, 'sellerUuid
     case 'customer':
       return viewer.customerId === invoice.customerUuid;
     case 'seller':
-      return viewer.sellerId === invoice.sellerUuid;
+      return sellerMay(viewer, invoice.sellerUuid, 'orders:read');
     default:
       return false;
   }
@@ -70,6 +70,7 @@ export function listCustomerInvoices(ctx: Context, customerUuid: string, page: I
   const params: unknown[] = [customerUuid];
   if (viewer.kind === 'seller') {
     params.push(viewer.sellerId);
+    if (!sellerMay(viewer, viewer.sellerId, 'orders:read')) where.push('false');
     where.push('i.seller_id = $2');
   } else if (viewer.kind !== 'admin' && !(viewer.kind === 'customer' && viewer.customerId === customerUuid)) {
     where.push('false');
@@ -79,7 +80,7 @@ export function listCustomerInvoices(ctx: Context, customerUuid: string, page: I
 
 /** `sellerInvoices`: a seller key lists its own invoices; the operator names the seller. */
 export function listSellerInvoices(ctx: Context, args: InvoicePage & { year?: number | null; sellerId?: string | null }) {
-  const sellerUuid = actingSeller(ctx.viewer, args.sellerId ? requireIdOf(args.sellerId, 'Seller', 'sellerId') : null);
+  const sellerUuid = actingSeller(ctx.viewer, args.sellerId ? requireIdOf(args.sellerId, 'Seller', 'sellerId') : null, 'orders:read');
   const where = ['i.seller_id = $1'];
   const params: unknown[] = [sellerUuid];
   if (args.year != null) {
@@ -95,6 +96,13 @@ export interface InvoicePdf {
   filename: string;
   etag: string;
   load(): Promise<Buffer>;
+}
+
+/** The buyer as the viewer may see them: the invoice keeps what the law asks; email and phone follow mayContactBuyer. */
+export async function invoiceBuyer(ctx: Context, invoice: Invoice): Promise<InvoiceBuyer> {
+  const { buyer } = invoice;
+  if (ctx.viewer.kind !== 'seller' || mayContactBuyer(ctx.viewer, await ctx.loaders.buyerSharesProfile.load(invoice.customerUuid))) return buyer;
+  return { ...buyer, email: null, address: { ...buyer.address, phone: null } };
 }
 
 /** The PDF of an invoice the viewer may see; null for a malformed ID, a missing invoice or someone else's. */

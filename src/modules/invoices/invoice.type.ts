@@ -30,8 +30,11 @@ export class InvoiceBuyer {
   @Field()
   name!: string;
 
-  @Field()
-  email!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'For the buyer and the operator; for the seller only with the buyer’s share-profile consent and a key with customers:read (so is address.phone).',
+  })
+  email!: string | null;
 
   @Field(() => MailingAddress)
   address!: MailingAddress;
@@ -100,7 +103,7 @@ export class Invoice extends Node implements NodeSource {
   @Field(() => InvoiceIssuer)
   issuer!: InvoiceIssuer;
 
-  @Field(() => InvoiceBuyer)
+  /** As issued; the API shows it through invoiceBuyer(), which applies the buyer-contact rule. */
   buyer!: InvoiceBuyer;
 
   @Field(() => [InvoiceLine], { description: 'The goods, then the shipping (when charged).' })

@@ -1,6 +1,8 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import { ErrorCode, forbidden } from '../../core/errors';
+import { requireSeller, requireSellerOrAdmin } from '../../auth/guards';
+import type { SellerScope } from '../../auth/viewer';
 import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
@@ -15,13 +17,13 @@ import { canSeeOrder } from './order.service';
 import type { OrderCancelInput, OrderFulfillInput } from './order.inputs';
 
 /** Locks the order and checks the viewer may do `action` to it in its current state. */
-async function lockOrder(ctx: TxContext, globalId: string, action: OrderAction): Promise<Order> {
+async function lockOrder(ctx: TxContext, globalId: string, action: OrderAction, scope: SellerScope): Promise<Order> {
   const { tx } = ctx;
   const uuid = idOf(globalId, 'Order');
   if (!uuid) fail('id', 'id is not a valid Order ID.', ErrorCode.INVALID_ID);
   const rows: OrderRow[] = await tx.query(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 FOR NO KEY UPDATE`, [uuid]);
   const order = rows[0] ? toOrder(rows[0]) : null;
-  if (!order || !canSeeOrder(ctx.viewer, order)) fail('id', 'Order not found.', ErrorCode.NOT_FOUND);
+  if (!order || !canSeeOrder(ctx.viewer, order, scope)) fail('id', 'Order not found.', ErrorCode.NOT_FOUND);
   if (!nextState(order.state, action)) {
     fail('id', `An order in state ${order.state.toUpperCase()} cannot be ${action === 'fulfil' ? 'fulfilled' : `${action}ed`}.`, ErrorCode.INVALID_STATE);
   }
@@ -35,6 +37,7 @@ async function reload({ tx }: TxContext, uuid: string): Promise<Order> {
 
 function requireSellerViewer(ctx: Context): void {
   if (ctx.viewer.kind !== 'seller' && ctx.viewer.kind !== 'admin') throw forbidden('Only the seller of the order can do this.');
+  requireSellerOrAdmin(ctx.viewer, 'orders:fulfil');
 }
 
 export async function fulfilOrder(ctx: Context, input: OrderFulfillInput) {
@@ -45,7 +48,7 @@ export async function fulfilOrder(ctx: Context, input: OrderFulfillInput) {
   v.done();
   const order = await withTransaction(ctx, async (ctx) => {
     const { tx } = ctx;
-    const order = await lockOrder(ctx, input.id, 'fulfil');
+    const order = await lockOrder(ctx, input.id, 'fulfil', 'orders:fulfil');
     await tx.query(
       `UPDATE orders SET state = 'fulfilled', carrier = $2, tracking_number = $3, fulfilled_at = now() WHERE id = $1`,
       [order.uuid, input.carrier.trim(), input.trackingNumber.trim()],
@@ -60,7 +63,7 @@ export async function markDelivered(ctx: Context, globalId: string) {
   requireSellerViewer(ctx);
   const order = await withTransaction(ctx, async (ctx) => {
     const { tx } = ctx;
-    const order = await lockOrder(ctx, globalId, 'deliver');
+    const order = await lockOrder(ctx, globalId, 'deliver', 'orders:fulfil');
     await tx.query(`UPDATE orders SET state = 'delivered', delivered_at = now() WHERE id = $1`, [order.uuid]);
     await emit(ctx, 'order.delivered', { orderId: order.uuid, sellerId: order.sellerUuid, customerId: order.customerUuid });
     return reload(ctx, order.uuid);
@@ -74,12 +77,13 @@ export async function markDelivered(ctx: Context, globalId: string) {
  * for last, so a failed refund rolls the cancellation back and nothing is half-done.
  */
 export async function cancelOrder(ctx: Context, input: OrderCancelInput) {
+  if (ctx.viewer.kind === 'seller') requireSeller(ctx.viewer, 'orders:refund');
   const v = new Validator();
   v.text('reason', input.reason, { required: false, max: 500, multiline: true });
   v.done();
   const order = await withTransaction(ctx, async (ctx) => {
     const { tx } = ctx;
-    const order = await lockOrder(ctx, input.id, 'cancel');
+    const order = await lockOrder(ctx, input.id, 'cancel', 'orders:refund');
     const lines: { listingId: string; quantity: number }[] = await tx.query(
       `SELECT listing_id AS "listingId", quantity FROM order_line WHERE order_id = $1 ORDER BY listing_id`,
       [order.uuid],

@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
+import { MailingAddress } from '../../core/address';
 import { payload } from '../../core/payload';
 import { Customer } from '../customers';
 import { Seller } from '../sellers';
@@ -26,6 +27,11 @@ export class OrderResolver {
   @FieldResolver(() => Seller)
   async seller(@Ctx() ctx: Context, @Root() order: Order) {
     return (await ctx.loaders.sellerById.load(order.sellerUuid))!;
+  }
+
+  @FieldResolver(() => MailingAddress, { description: 'Where the order goes; a seller sees the phone only under the rule of `customer.email`.' })
+  shippingAddress(@Ctx() ctx: Context, @Root() order: Order) {
+    return orders.orderShippingAddress(ctx, order);
   }
 
   @FieldResolver(() => OrderCustomer)

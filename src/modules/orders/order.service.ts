@@ -1,25 +1,29 @@
 import type { Context } from '../../core/context';
-import type { Viewer } from '../../auth/viewer';
-import { requireSeller } from '../../auth/guards';
+import type { SellerScope, Viewer } from '../../auth/viewer';
+import type { AddressData } from '../../core/address';
+import { mayContactBuyer, requireSeller, sellerMay } from '../../auth/guards';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { badInput } from '../../core/errors';
 import { idOf } from '../../core/global-id';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './order.rows';
 import type { Order, OrderState } from './order.type';
 
-export function canSeeOrder(viewer: Viewer, order: Order): boolean {
-  return (
-    viewer.kind === 'admin' ||
-    (viewer.kind === 'customer' && viewer.customerId === order.customerUuid) ||
-    (viewer.kind === 'seller' && viewer.sellerId === order.sellerUuid)
-  );
+/** Its buyer, the operator, and its seller with a key that may read orders (or act on them: `scope`). */
+export function canSeeOrder(viewer: Viewer, order: Order, scope: SellerScope = 'orders:read'): boolean {
+  return (viewer.kind === 'customer' && viewer.customerId === order.customerUuid) || sellerMay(viewer, order.sellerUuid, scope);
 }
 
-/** The buyer as the viewer may see them: a seller gets the email only with the share-profile consent. */
+/** The buyer as the viewer may see them: a seller gets the email only with the share-profile consent and customers:read. */
 export async function orderCustomer(ctx: Context, order: Order): Promise<{ name: string; email: string | null }> {
   const contact = (await ctx.loaders.customerContactById.load(order.customerUuid))!;
-  const showEmail = ctx.viewer.kind !== 'seller' || contact.sharesProfile;
-  return { name: contact.name, email: showEmail ? contact.email : null };
+  return { name: contact.name, email: mayContactBuyer(ctx.viewer, contact.sharesProfile) ? contact.email : null };
+}
+
+/** Where the order goes; the phone, like the email, only reaches a seller under mayContactBuyer. */
+export async function orderShippingAddress(ctx: Context, order: Order): Promise<AddressData> {
+  if (ctx.viewer.kind !== 'seller' || !order.shippingAddress.phone) return order.shippingAddress;
+  const contact = await ctx.loaders.customerContactById.load(order.customerUuid);
+  return mayContactBuyer(ctx.viewer, contact?.sharesProfile ?? false) ? order.shippingAddress : { ...order.shippingAddress, phone: null };
 }
 
 export async function findOrder(ctx: Context, uuid: string): Promise<Order | null> {
@@ -68,6 +72,6 @@ export function listCustomerOrders(ctx: Context, customerUuid: string, page: Ord
 }
 
 export function listSellerOrders(ctx: Context, page: OrderPage) {
-  const sellerId = requireSeller(ctx.viewer);
+  const sellerId = requireSeller(ctx.viewer, 'orders:read');
   return listOrders(ctx, { column: 'seller_id', id: sellerId }, page);
 }

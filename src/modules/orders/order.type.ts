@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MailingAddress, type AddressData } from '../../core/address';
+import type { AddressData } from '../../core/address';
 import { Money } from '../../core/money';
 import { Node, type NodeSource } from '../../core/node';
 
@@ -44,7 +44,10 @@ export class OrderCustomer {
   @Field()
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Only with the customer’s share-profile consent (or for the customer).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'For the customer and the operator; for a seller only with the customer’s share-profile consent and a key with customers:read.',
+  })
   email!: string | null;
 }
 
@@ -71,7 +74,6 @@ export class Order extends Node implements NodeSource {
   @Field(() => Money)
   total!: Money;
 
-  @Field(() => MailingAddress)
   shippingAddress!: AddressData;
 
   @Field(() => String, { nullable: true })

@@ -11,7 +11,7 @@ export class SellerApiKey extends Node {
   @Field({ description: 'The first characters of the key, to tell keys apart.' })
   prefix!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'What the key may do; SellerApiKeyCreateInput.scopes describes each scope.' })
   scopes!: string[];
 
   @Field()

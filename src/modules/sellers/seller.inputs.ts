@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { sellerScopes } from '../../auth/viewer';
+import { sellerScopeDescriptions, sellerScopes } from '../../auth/viewer';
 import { MailingAddressInput } from '../../core/address';
 
 @InputType()
@@ -74,7 +74,14 @@ export class SellerApiKeyCreateInput {
   @Field()
   name!: string;
 
-  @Field(() => [String], { nullable: true, description: `Subset of: ${sellerScopes.join(', ')}. Default: all.` })
+  @Field(() => [String], {
+    nullable: true,
+    description: [
+      'What the key may do beyond reading public data and its own seller profile (a key with no scopes can do nothing else):',
+      ...sellerScopes.map((s) => `- \`${s}\`: ${sellerScopeDescriptions[s]}`),
+      'Default: the scopes of the key in use (every scope when the operator creates the key).',
+    ].join('\n'),
+  })
   scopes?: string[];
 }
 

@@ -1,8 +1,8 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { actingSeller, requireAdmin } from '../../auth/guards';
+import { actingSeller, requireAdmin, requireSeller, sellerMay } from '../../auth/guards';
 import { generateSellerKey } from '../../auth/api-keys';
-import { sellerScopes, type SellerScope, type Viewer } from '../../auth/viewer';
+import { isSellerScope, sellerScopes, type SellerScope, type Viewer } from '../../auth/viewer';
 import { ErrorCode, forbidden, notFound } from '../../core/errors';
 import { idOf, requireIdOf } from '../../core/global-id';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
@@ -165,9 +165,15 @@ export async function createApiKey(ctx: Context, input: SellerApiKeyCreateInput)
   const sellerId = actingSeller(ctx.viewer, sellerIdArg(input.sellerId), 'keys:write');
   const v = new Validator();
   v.text('name', input.name, { max: 80 });
-  const scopes = input.scopes ?? [...sellerScopes];
-  const unknown = scopes.filter((s) => !(sellerScopes as readonly string[]).includes(s));
-  v.check(unknown.length === 0, 'scopes', `Unknown scopes: ${unknown.join(', ')}. Known: ${sellerScopes.join(', ')}.`);
+  // Default: what the key in use has (a seller key), or every scope (the operator).
+  const scopes = input.scopes ?? (ctx.viewer.kind === 'seller' ? [...ctx.viewer.scopes] : [...sellerScopes]);
+  v.check(scopes.length <= sellerScopes.length * 2, 'scopes', `At most ${sellerScopes.length} scopes.`, ErrorCode.TOO_LONG);
+  const unknown = scopes.slice(0, sellerScopes.length * 2).filter((s) => !isSellerScope(s));
+  v.check(
+    unknown.length === 0,
+    'scopes',
+    `Unknown scopes: ${unknown.map((s) => JSON.stringify(s.slice(0, 40))).join(', ')}. Known: ${sellerScopes.join(', ')}.`,
+  );
   // A key can't grant more than the key that creates it.
   if (ctx.viewer.kind === 'seller' && unknown.length === 0) {
     const viewer = ctx.viewer;
@@ -191,7 +197,7 @@ export async function revokeApiKey(ctx: Context, keyGlobalId: string) {
   const key = await ctx.db.getRepository(SellerApiKeyEntity).findOneBy({ id: keyId });
   const owns = key && (ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === key.sellerId));
   if (!key || !owns) fail('id', 'API key not found.', ErrorCode.NOT_FOUND);
-  if (ctx.viewer.kind === 'seller' && !ctx.viewer.scopes.has('keys:write')) throw forbidden('This API key lacks the keys:write scope.');
+  if (ctx.viewer.kind === 'seller') requireSeller(ctx.viewer, 'keys:write');
   if (!key.revokedAt) {
     key.revokedAt = new Date();
     await ctx.db.getRepository(SellerApiKeyEntity).update({ id: key.id }, { revokedAt: key.revokedAt });
@@ -200,8 +206,8 @@ export async function revokeApiKey(ctx: Context, keyGlobalId: string) {
 }
 
 export async function listApiKeys(ctx: Context, seller: Seller): Promise<SellerApiKey[]> {
-  const own = ctx.viewer.kind === 'admin' || (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === seller.uuid);
-  if (!own) throw forbidden('Only the seller itself can list its API keys.');
+  if (ctx.viewer.kind === 'seller' && ctx.viewer.sellerId === seller.uuid) requireSeller(ctx.viewer, 'keys:write');
+  if (!sellerMay(ctx.viewer, seller.uuid, 'keys:write')) throw forbidden('Only the seller itself can list its API keys.');
   const keys = await ctx.db.getRepository(SellerApiKeyEntity).find({
     where: { sellerId: seller.uuid },
     order: { createdAt: 'ASC' },
