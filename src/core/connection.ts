@@ -68,16 +68,21 @@ export function encodeCursor(values: readonly (string | number | null)[]): strin
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/**
+ * Longer than any cursor we issue (a 200-character title of 4-byte characters and a uuid, base64url);
+ * checked before decoding (issue 9: bounded work).
+ */
+const MAX_CURSOR_LENGTH = 1_200;
+const MAX_KEY_LENGTH = 300;
+
+/** A sort key of a cursor we could have written: finite numbers, short text without NUL (PostgreSQL refuses \0 in text). */
+const isKeyValue = (v: unknown): v is string | number | null =>
+  v === null || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= MAX_KEY_LENGTH && !v.includes('\u0000'));
+
 export function decodeCursor(cursor: string, arity: number): (string | number | null)[] {
   try {
-    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(values) &&
-      values.length === arity &&
-      values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
-    ) {
-      return values as (string | number | null)[];
-    }
+    const values: unknown = cursor.length <= MAX_CURSOR_LENGTH && JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === arity && values.every(isKeyValue)) return values;
   } catch {
     // fall through to the error below
   }

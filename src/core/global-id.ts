@@ -26,8 +26,12 @@ export function toGlobalId(type: NodeType, id: string): string {
   return Buffer.from(`${type}:${id}`).toString('base64url');
 }
 
-/** Decodes a global ID; null when it is malformed. */
+/** Longer than any `Type:uuid` we issue; checked before decoding (issue 9: bounded work). */
+const MAX_GLOBAL_ID_LENGTH = 100;
+
+/** Decodes a global ID; null when it is malformed. The type is any text: look it up with Object.hasOwn or a Map. */
 export function parseGlobalId(globalId: string): { type: string; id: string } | null {
+  if (globalId.length > MAX_GLOBAL_ID_LENGTH) return null;
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const sep = decoded.indexOf(':');
   if (sep < 1) return null;

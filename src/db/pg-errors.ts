@@ -32,3 +32,43 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * What PostgreSQL refuses about a value rather than a statement: class 22 (data exception: malformed
+ * text for a uuid, a date or a number, numeric or datetime overflow, a NUL byte, text too long) and the
+ * integrity rules a client's value can break (unique, foreign key, check). Each is told in our words:
+ * PostgreSQL's message names tables, columns and types (issue 9).
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html
+ */
+const CLIENT_VALUE_MESSAGES: Record<string, string> = {
+  '22001': 'A text value is too long.',
+  '22003': 'A number is out of range.',
+  '22007': 'A date or time is malformed.',
+  '22008': 'A date or time is out of range.',
+  '22021': 'A text value holds a character that is not allowed (such as \\u0000).',
+  '22P05': 'A text value holds a character that is not allowed (such as \\u0000).',
+  '22P02': 'A value is malformed.',
+  '23505': 'A value that must be unique is already taken.',
+  '23503': 'A referenced object does not exist.',
+  '23514': 'A value is out of the allowed range.',
+};
+
+/** The SQLSTATE of `err` (a TypeORM QueryFailedError, a pg error, or one wrapping them), or null. */
+function sqlState(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { driverError?: unknown; cause?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
+ * The message for a client when PostgreSQL refused a value of the request (see CLIENT_VALUE_MESSAGES),
+ * or null for any other error. The error policy answers these as BAD_USER_INPUT, never with the database's text.
+ */
+export function refusedValueMessage(err: unknown): string | null {
+  const state = sqlState(err);
+  if (!state) return null;
+  return CLIENT_VALUE_MESSAGES[state] ?? (state.startsWith('22') ? 'A value is malformed or out of range.' : null);
+}

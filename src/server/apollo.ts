@@ -19,6 +19,12 @@ function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
       const started = process.hrtime.bigint();
       return {
         async didResolveOperation({ document, operation, operationName, queryHash, request, schema }) {
+          // graphql-js would run it as a query, calling the subscription's resolver without an event (issue 9).
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP.', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
           const error = costOf(schema, document, operation, queryHash, operationName ?? undefined, request.variables);
           // Thrown here, Apollo would answer 500; over a limit is the client's problem.
           if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });

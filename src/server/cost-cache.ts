@@ -26,7 +26,8 @@ function costVariables(document: DocumentNode): string[] {
  * checkCost, remembered: computing a cost walks the whole document with type information, about a
  * tenth of a small operation's CPU. The answer depends on the document, the operation and the
  * variables the estimator can see, so a request whose variables differ elsewhere (a slug, an id)
- * reuses it. Requests with invalid variables always get checkCost's own answer (its error).
+ * reuses it. Requests with invalid variables have no cost: graphql-js refuses them before any resolver
+ * runs, as BAD_USER_INPUT (the estimator would throw its coercion error here, answered as a 500; issue 9).
  */
 export function createCostCheck(maxCost: number) {
   const namesOf = new WeakMap<DocumentNode, string[]>();
@@ -41,7 +42,7 @@ export function createCostCheck(maxCost: number) {
   ): GraphQLError | null => {
     const uncached = () => checkCost(schema, document, operationName, variables, maxCost);
     if (!operation) return uncached();
-    if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return uncached();
+    if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return null;
     let names = namesOf.get(document);
     if (!names) {
       names = costVariables(document);

@@ -1,12 +1,14 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isExpectedCode, type ExpectedErrorCode } from '../core/errors';
-import { isDatabaseUnavailable } from '../db/pg-errors';
+import { isDatabaseUnavailable, refusedValueMessage } from '../db/pg-errors';
 
 /**
  * One error policy for every transport (HTTP, graphql-ws, the PDF route; issue 8): an error with a code
  * from the catalog (core/errors.ts) reaches the client as it is; anything else is a bug, logged once
- * with the request id and shown as INTERNAL_SERVER_ERROR, its message hidden in production.
+ * with the request id and shown as INTERNAL_SERVER_ERROR, its message hidden in production. A value the
+ * database refused (pg-errors.ts refusedValueMessage: a malformed uuid, an overflow, a NUL byte, a
+ * duplicate) is the client's mistake: BAD_USER_INPUT in our words, never the database's (issue 9).
  */
 
 const codeOf = (error: { extensions?: Readonly<Record<string, unknown>> | undefined }) => error.extensions?.['code'];
@@ -19,15 +21,44 @@ const thrown = (error: GraphQLError): unknown => error.originalError ?? error;
 /** Logs each unexpected error with the request's logger (a child carrying `reqId`). */
 export function logUnexpected(log: Logger, errors: readonly GraphQLError[]): void {
   for (const error of errors) {
-    if (isExpected(error)) continue;
+    if (isExpected(error) || uncodedClientError(error)) continue;
     if (isDatabaseUnavailable(thrown(error))) log.warn({ err: thrown(error), path: error.path }, 'database unavailable');
+    // Logged all the same: a value our own code computed wrong would show here too.
+    else if (refusedValueMessage(thrown(error))) log.warn({ err: thrown(error), path: error.path }, 'database refused a value');
     else log.error({ err: thrown(error), path: error.path }, 'unexpected error');
   }
+}
+
+/** graphql-js's last variable error when a request has more than 50: it names no variable, and Apollo leaves it uncoded. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
+
+/**
+ * The code of an error that names none but is the client's: Apollo Server refuses some requests before
+ * execution with only an HTTP status (a persisted query of another version or whose hash does not
+ * match its text), and graphql-js ends a long list of variable errors with one that names no variable.
+ */
+function uncodedClientError(original: unknown): ExpectedErrorCode | null {
+  const extensions = (original as { extensions?: Record<string, unknown> } | null)?.extensions;
+  const status = (extensions?.['http'] as { status?: unknown } | undefined)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return 'BAD_REQUEST';
+  if ((original as { message?: unknown } | null)?.message === TOO_MANY_VARIABLE_ERRORS) return 'BAD_USER_INPUT';
+  return null;
 }
 
 /** What the client sees of an error once logged: no stack, no extensions but the code; where it happened stays. */
 export function maskUnexpected(formatted: GraphQLFormattedError, original: unknown, production: boolean): GraphQLFormattedError {
   if (isExpected(formatted)) return formatted;
+  const clientCode = uncodedClientError(original);
+  if (clientCode) return { ...formatted, extensions: { ...formatted.extensions, code: clientCode } };
+  const refused = refusedValueMessage(original);
+  if (refused) {
+    return {
+      message: refused,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'BAD_USER_INPUT' },
+    };
+  }
   const unavailable = isDatabaseUnavailable(original);
   return {
     message: unavailable ? 'The database is unavailable; retry shortly.' : production ? 'Unexpected error.' : formatted.message,
@@ -78,6 +109,11 @@ export function httpErrorOf(error: unknown, log: Logger, production: boolean): H
       status: typeof status === 'number' ? status : HTTP_STATUS[code],
       body: { error: (error as Error).message, code },
     };
+  }
+  const refused = refusedValueMessage(error);
+  if (refused) {
+    log.warn({ err: error }, 'database refused a value');
+    return { status: 400, body: { error: refused, code: 'BAD_USER_INPUT' } };
   }
   if (isDatabaseUnavailable(error)) {
     log.warn({ err: error }, 'database unavailable');

@@ -6,6 +6,7 @@ import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
 import { clientAddress } from './client-address';
 import { createInvoiceRoute } from './invoice-route';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -59,6 +60,9 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
         return sendJson(res, 413, graphqlError('The request body is over 1 MiB.', 'BAD_REQUEST'), { connection: 'close' });
       }
       if (headers.get('content-type')?.includes('json')) {
+        if (nestsDeeperThan(raw, MAX_BODY_DEPTH)) {
+          return sendJson(res, 400, graphqlError(`The request body nests deeper than ${MAX_BODY_DEPTH} levels.`, 'BAD_REQUEST'));
+        }
         try {
           body = JSON.parse(raw);
         } catch {

@@ -7,8 +7,9 @@ import { MAX_PAGE_SIZE } from '../core/connection';
 
 function fetchNode(ctx: Context, globalId: string): Promise<object | null> {
   const parsed = parseGlobalId(globalId);
-  if (!parsed) throw badInput(`"${globalId}" is not a valid ID.`, 'id');
-  const fetcher = ctx.nodes[parsed.type as NodeType];
+  if (!parsed) throw badInput(`"${globalId.slice(0, 100)}" is not a valid ID.`, 'id');
+  // The type is the client's text: `__proto__` or `constructor` must not reach Object.prototype (issue 9).
+  const fetcher = Object.hasOwn(ctx.nodes, parsed.type) ? ctx.nodes[parsed.type as NodeType] : undefined;
   return fetcher ? fetcher(ctx, parsed.id) : Promise.resolve(null);
 }
 

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { directResolvers } from './direct-resolvers';
 import { freshLoadersPerEvent } from './fresh-loaders-per-event';
+import { checkInputs } from './input-checks';
 import { nullsAsAbsent } from './null-inputs';
 
 /** One rewrite of a built schema: it replaces or wraps field resolvers in place. */
@@ -36,6 +37,9 @@ export function runSchemaPipeline(schema: GraphQLSchema, { resolvers, direct, sc
     // Wraps every resolver with an optional argument so an explicit null means "not given", as
     // generated clients send it; a wrapper too, and it changes answers: both ways run it.
     nullsAsAbsent,
+    // Wraps every resolver with a text-holding argument to refuse NUL bytes and overly deep or large
+    // values as BAD_USER_INPUT; outside nullsAsAbsent, so it sees the arguments as the client sent them.
+    checkInputs,
     // Security, last: plugin fields are null on objects of sellers that did not install the plugin, and
     // its operations refuse their seller keys (FORBIDDEN). Any pass after this one that replaced a
     // resolver (as direct resolvers do) would silently reopen the field to every seller
