@@ -18,6 +18,9 @@ import { buildDeploymentSchema } from './server/schema';
 import type { AppServices, PrivacyParticipant, TransactionListener } from './core/context';
 import { lazyLoaders } from './core/loaders';
 import { createHttpHandler } from './server/http';
+import { createClientAddress } from './server/client-address';
+import { createThrottle } from './server/throttle';
+import { createPostgresBucketStore } from './server/throttle-store';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
@@ -91,7 +94,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
-  const config0: AppConfig = { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
+  const config0: AppConfig = {
+    ...base,
+    ...overrides,
+    limits: { ...base.limits, ...overrides.limits },
+    throttle: { ...base.throttle, ...overrides.throttle },
+  };
   const log = logger ?? pino({ level: config0.logLevel, base: undefined });
   const secrets = await loadOrCreateSecrets(config0.dataDir, { jwtSecret: config0.jwtSecret, adminKey: config0.adminKey });
   const config = { ...config0, ...secrets };
@@ -161,13 +169,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
-  const apollo = createApollo(schema, config, log, { jit: fastPaths });
+  const store = config.throttle.enabled ? createPostgresBucketStore({ databaseUrl, log }) : null;
+  const throttle = createThrottle(config.throttle, store, log);
+  const clientAddress = createClientAddress(config.trustedProxies);
+  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle });
   await apollo.start();
 
   let ready = false;
-  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready }));
+  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -198,6 +209,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();
+        await throttle.stop();
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
         await db.destroy();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { PubSubKind } from './pubsub/pubsub';
 
@@ -6,6 +7,37 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const flag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
+
+/**
+ * Shopify-style leaky buckets of cost points (issue 9), one per client: a customer, a seller key, the
+ * operator, a guest's address. A request's estimated cost must fit in what is left of its bucket; what
+ * it spends leaks back at the restore rate, points per second. The operator shares the sellers' sizes.
+ */
+export interface ThrottleConfig {
+  enabled: boolean;
+  /** Guests and customers. */
+  bucketSize: number;
+  restoreRate: number;
+  /** Seller keys and the operator: integrations do bulk work. */
+  sellerBucketSize: number;
+  sellerRestoreRate: number;
+}
+
+export const THROTTLE_DEFAULTS: ThrottleConfig = {
+  enabled: true,
+  bucketSize: 20_000,
+  restoreRate: 1_000,
+  sellerBucketSize: 40_000,
+  sellerRestoreRate: 2_000,
+};
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.trim().split('/');
+  if (rest.length || !isIP(address)) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (isIP(address) === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -25,6 +57,16 @@ const envSchema = z.object({
   ZOCO_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   ZOCO_MAX_COST: z.coerce.number().int().min(10).default(20_000),
   ZOCO_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  ZOCO_THROTTLE: flag.default(true),
+  ZOCO_THROTTLE_BUCKET: z.coerce.number({ message: 'must be a number' }).int().min(1).default(THROTTLE_DEFAULTS.bucketSize),
+  ZOCO_THROTTLE_RESTORE_RATE: z.coerce.number({ message: 'must be a number' }).positive().default(THROTTLE_DEFAULTS.restoreRate),
+  ZOCO_THROTTLE_SELLER_BUCKET: z.coerce.number({ message: 'must be a number' }).int().min(1).default(THROTTLE_DEFAULTS.sellerBucketSize),
+  ZOCO_THROTTLE_SELLER_RESTORE_RATE: z.coerce.number({ message: 'must be a number' }).positive().default(THROTTLE_DEFAULTS.sellerRestoreRate),
+  ZOCO_TRUSTED_PROXIES: z
+    .string()
+    .max(2000)
+    .refine((v) => v.split(',').every(isAddressOrSubnet), 'must be a comma-separated list of IP addresses or CIDR subnets')
+    .optional(),
   ZOCO_PLUGINS: z
     .string()
     .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
@@ -60,6 +102,12 @@ export interface AppConfig {
   migrateOnStart: boolean;
   currency: string;
   limits: Limits;
+  throttle: ThrottleConfig;
+  /**
+   * Addresses or CIDR subnets of the reverse proxies in front of the app: only a request that comes from
+   * one of them has its `X-Forwarded-For` believed. Empty: the socket's address is the client's.
+   */
+  trustedProxies: string[];
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
@@ -111,6 +159,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     migrateOnStart: e.ZOCO_MIGRATE_ON_START,
     currency: e.ZOCO_CURRENCY,
     limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
+    throttle: {
+      enabled: e.ZOCO_THROTTLE,
+      bucketSize: e.ZOCO_THROTTLE_BUCKET,
+      restoreRate: e.ZOCO_THROTTLE_RESTORE_RATE,
+      sellerBucketSize: e.ZOCO_THROTTLE_SELLER_BUCKET,
+      sellerRestoreRate: e.ZOCO_THROTTLE_SELLER_RESTORE_RATE,
+    },
+    trustedProxies: e.ZOCO_TRUSTED_PROXIES ? e.ZOCO_TRUSTED_PROXIES.split(',').map((p) => p.trim()) : [],
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,

@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
+      throttle: { enabled: true, bucketSize: 20_000, restoreRate: 1_000, sellerBucketSize: 40_000, sellerRestoreRate: 2_000 },
+      trustedProxies: [],
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       pubsub: 'memory',
       redisUrl: undefined,

@@ -70,6 +70,8 @@ export interface AppServices {
 export interface Context extends AppServices {
   viewer: Viewer;
   requestId: string;
+  /** The client's network address (server/client-address.ts), when the request came over the network. */
+  address?: string;
   loaders: Loaders;
   /** Set inside withTransaction: the one manager the transaction's writes go through. */
   tx?: EntityManager;
@@ -85,6 +87,6 @@ export interface InTransaction {
 /** A Context inside withTransaction: writes and `emit` go to `tx`. */
 export type TxContext = Context & InTransaction;
 
-export function createContext(app: AppServices, viewer: Viewer, requestId: string): Context {
-  return { ...app, viewer, requestId, log: app.log.child({ reqId: requestId }), loaders: app.createLoaders(app.db) };
+export function createContext(app: AppServices, viewer: Viewer, requestId: string, address?: string): Context {
+  return { ...app, viewer, requestId, address, log: app.log.child({ reqId: requestId }), loaders: app.createLoaders(app.db) };
 }

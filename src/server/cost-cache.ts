@@ -3,11 +3,10 @@ import {
   visit,
   type ASTNode,
   type DocumentNode,
-  type GraphQLError,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { COST_ARGUMENT, checkCost } from './limits';
+import { COST_ARGUMENT, checkCost, type CostCheck } from './limits';
 
 const MAX_ENTRIES = 1000;
 
@@ -30,7 +29,7 @@ function costVariables(document: DocumentNode): string[] {
  */
 export function createCostCheck(maxCost: number) {
   const namesOf = new WeakMap<DocumentNode, string[]>();
-  const results = new Map<string, GraphQLError | null>();
+  const results = new Map<string, CostCheck>();
   return (
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -38,7 +37,7 @@ export function createCostCheck(maxCost: number) {
     queryHash: string,
     operationName: string | undefined,
     variables: Record<string, unknown> | undefined,
-  ): GraphQLError | null => {
+  ): CostCheck => {
     const uncached = () => checkCost(schema, document, operationName, variables, maxCost);
     if (!operation) return uncached();
     if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return uncached();

@@ -14,6 +14,8 @@ export interface HttpHandlerOptions {
   auth: Authenticator;
   /** Whether the app is accepting work (false while starting and stopping). */
   isReady: () => boolean;
+  /** The client's address (client-address.ts); default: the socket's. */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 /** The body as text, or null when it is over MAX_BODY_BYTES (the rest is then discarded unread). */
@@ -45,7 +47,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
-export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOptions) {
+export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = (req) => req.socket.remoteAddress ?? 'unknown' }: HttpHandlerOptions) {
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -74,7 +76,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext(app, viewer, requestId);
+        return createContext(app, viewer, requestId, clientAddress(req));
       },
     });
     const outHeaders: Record<string, string> = {};

@@ -2,6 +2,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: (string | number)[] }[];
+  extensions?: Record<string, any>;
 }
 
 /** A GraphQL-over-HTTP client as a storefront would use it; `token` becomes `Authorization: Bearer …`. */

@@ -36,6 +36,8 @@ export async function startTestApp(options: CreateAppOptions = {}, { sharing }: 
     env: 'test',
     jwtSecret: 'test-jwt-secret-0123456789abcdefghijklmnop',
     adminKey: ADMIN_KEY,
+    // The throttle runs in every suite, with buckets no suite drains; test/server/throttle.test.ts has the real sizes.
+    throttle: { enabled: true, bucketSize: 1e9, restoreRate: 1e9, sellerBucketSize: 1e9, sellerRestoreRate: 1e9 },
     ...options,
   });
   return {
