@@ -73,6 +73,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the throttle and the trusted proxies', () => {
+    expect(loadConfig({ ZOCO_THROTTLE: 'false', ZOCO_THROTTLE_BUCKET: '500', ZOCO_THROTTLE_SELLER_RESTORE_RATE: '2.5' }).throttle).toEqual({
+      enabled: false,
+      bucketSize: 500,
+      restoreRate: 1_000,
+      sellerBucketSize: 40_000,
+      sellerRestoreRate: 2.5,
+    });
+    expect(loadConfig({ ZOCO_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.2,::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.2', '::1', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8', '10.0.0.0/', '::1/129']) {
+      expect(problemsOf({ ZOCO_TRUSTED_PROXIES: bad })).toEqual([expect.stringMatching(/^ZOCO_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR subnets/)]);
+    }
+    expect(problemsOf({ ZOCO_THROTTLE_RESTORE_RATE: '0' })).toEqual([expect.stringMatching(/^ZOCO_THROTTLE_RESTORE_RATE:/)]);
+  });
+
   it('does not echo secrets in its errors', () => {
     const problems = problemsOf({ ZOCO_JWT_SECRET: 'hunter2-secret', ZOCO_ADMIN_KEY: 'short-admin', DATABASE_URL: 'mysql://u:pa55word@h/db' });
     expect(problems).toHaveLength(3);

@@ -4,7 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import type { ThrottleConfig } from '../config';
 import { apiError } from '../core/errors';
 import { isDatabaseUnavailable } from '../db/pg-errors';
-import type { BucketPolicy, BucketStore } from './throttle-store';
+import type { BucketPolicy, BucketState, BucketStore } from './throttle-store';
 
 /** `extensions.cost.throttleStatus`, Shopify's names. */
 export interface ThrottleStatus {
@@ -106,7 +106,7 @@ export function createThrottle(config: ThrottleConfig, store: BucketStore | null
         const level = Math.max(0, last.level - (policy.restoreRate * (Date.now() - last.at)) / 1000);
         return { charge: { client, requested, policy, level } };
       }
-      let state;
+      let state: BucketState;
       try {
         state = await store.take(client, requested, policy);
       } catch (err) {

@@ -5,6 +5,9 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   extensions?: Record<string, any>;
 }
 
+/** What every GraphQL response's `extensions` holds (server/throttle.ts): its cost and the client's bucket. */
+export const REPORTED_COST = { cost: expect.objectContaining({ requestedQueryCost: expect.any(Number) }) };
+
 /** A GraphQL-over-HTTP client as a storefront would use it; `token` becomes `Authorization: Bearer …`. */
 export function graphqlClient(url: string) {
   async function request<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
