@@ -92,7 +92,8 @@ export function createPostgresBucketStore({
     async take(client, cost, { capacity, restoreRate }) {
       const refund = pending.get(client) ?? 0;
       pending.delete(client);
-      const { rows } = await pool.query<BucketState>(TAKE, [client, cost, refund, capacity, restoreRate]);
+      // Named: each pooled connection parses and plans it once.
+      const { rows } = await pool.query<BucketState>({ name: 'throttle-take', text: TAKE, values: [client, cost, refund, capacity, restoreRate] });
       return rows[0]!;
     },
     refund(client, points) {
