@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     }
     for (let round = 1; round <= Number(args.rounds); round++) for (const s of scenarios) await measure(s, pgDataDir);
   } finally {
+    // autocannon drops its sockets at the end; let the servers finish what they had in flight.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     await off.stop();
     await on.stop();
   }
