@@ -21,11 +21,6 @@ type Extra = {
   requestIds?: Map<string, string>;
 } & Record<PropertyKey, unknown>;
 
-/**
- * graphql-ws on the HTTP server's /graphql path. The client authenticates in `connection_init`
- * (`{ authorization: "Bearer …" }`); bad credentials close the socket with 4403 Forbidden.
- * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
- */
 export interface WebSocketOptions {
   schema: GraphQLSchema;
   app: AppServices;
@@ -37,6 +32,11 @@ export interface WebSocketOptions {
   clientAddress: (req: IncomingMessage) => string;
 }
 
+/**
+ * graphql-ws on the HTTP server's /graphql path. The client authenticates in `connection_init`
+ * (`{ authorization: "Bearer …" }`); bad credentials close the socket with 4403 Forbidden.
+ * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
+ */
 export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress }: WebSocketOptions) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });

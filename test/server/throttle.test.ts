@@ -167,6 +167,20 @@ describe('the throttle', () => {
     expect((await post(proxied, ONE_POINT)).status).toBe(200);
   });
 
+  it('answers a free operation from the level it last saw, without a statement', async () => {
+    const t = await start({ bucketSize: 10, restoreRate: 0.1 });
+    expect((await post(t, ONE_POINT)).status).toBe(200);
+    // Without its table the throttle can charge nothing: only an operation that needs no statement still passes.
+    await t.app.dataSource.query('ALTER TABLE throttle_bucket RENAME TO throttle_bucket_gone');
+    const free = await post(t, '{ __typename }');
+    expect([free.status, free.body['extensions'].cost]).toEqual([
+      200,
+      { requestedQueryCost: 0, actualQueryCost: 0, throttleStatus: { maximumAvailable: 10, currentlyAvailable: 9, restoreRate: 0.1 } },
+    ]);
+    expect((await post(t, ONE_POINT)).status).not.toBe(200);
+    await t.app.dataSource.query('ALTER TABLE throttle_bucket_gone RENAME TO throttle_bucket');
+  });
+
   it('reports the cost without a bucket when the throttle is off', async () => {
     const t = await start({ enabled: false, bucketSize: 1, restoreRate: 0.1 });
     for (let i = 0; i < 3; i++) {
