@@ -20,7 +20,8 @@ import { lazyLoaders } from './core/loaders';
 import { createHttpHandler } from './server/http';
 import { createClientAddress } from './server/client-address';
 import { createThrottle } from './server/throttle';
-import { createPostgresBucketStore } from './server/throttle-store';
+import { createBucketStore, postgresBuckets, type BucketBackend } from './server/throttle-store';
+import { redisBuckets } from './server/throttle-redis';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
@@ -88,6 +89,12 @@ function privacyParticipants(modules: readonly ModuleDefinition[], plugins: read
     if (hook) parts.push({ ...hook, name: p.name, plugin: true });
   }
   return parts;
+}
+
+function bucketBackend(config: AppConfig, databaseUrl: string, log: Logger): BucketBackend {
+  if (config.throttle.store === 'postgres') return postgresBuckets(databaseUrl, log);
+  if (!config.redisUrl) throw new Error('the throttle keeps its buckets in Redis: set ZOCO_REDIS_URL');
+  return redisBuckets(config.redisUrl, config.throttle.redisKeyPrefix, log);
 }
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
@@ -171,7 +178,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
-  const store = config.throttle.enabled ? createPostgresBucketStore({ databaseUrl, log }) : null;
+  const store = config.throttle.enabled ? createBucketStore(bucketBackend(config, databaseUrl, log), { log }) : null;
   const throttle = createThrottle(config.throttle, store, log);
   const clientAddress = createClientAddress(config.trustedProxies);
   const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle });

@@ -21,6 +21,10 @@ export interface ThrottleConfig {
   /** Seller keys and the operator: integrations do bulk work. */
   sellerBucketSize: number;
   sellerRestoreRate: number;
+  /** Where the buckets live: a table of the database, or Redis (`ZOCO_REDIS_URL`). */
+  store: 'postgres' | 'redis';
+  /** Prefix of the buckets' Redis keys, for deployments (or test apps) that share a Redis. */
+  redisKeyPrefix: string;
 }
 
 export const THROTTLE_DEFAULTS: ThrottleConfig = {
@@ -29,6 +33,8 @@ export const THROTTLE_DEFAULTS: ThrottleConfig = {
   restoreRate: 1_000,
   sellerBucketSize: 40_000,
   sellerRestoreRate: 2_000,
+  store: 'postgres',
+  redisKeyPrefix: 'zoco:',
 };
 
 function isAddressOrSubnet(entry: string): boolean {
@@ -62,6 +68,7 @@ const envSchema = z.object({
   ZOCO_THROTTLE_RESTORE_RATE: z.coerce.number({ message: 'must be a number' }).positive().default(THROTTLE_DEFAULTS.restoreRate),
   ZOCO_THROTTLE_SELLER_BUCKET: z.coerce.number({ message: 'must be a number' }).int().min(1).default(THROTTLE_DEFAULTS.sellerBucketSize),
   ZOCO_THROTTLE_SELLER_RESTORE_RATE: z.coerce.number({ message: 'must be a number' }).positive().default(THROTTLE_DEFAULTS.sellerRestoreRate),
+  ZOCO_THROTTLE_STORE: z.enum(['postgres', 'redis'], { message: 'must be postgres or redis' }).default('postgres'),
   ZOCO_TRUSTED_PROXIES: z
     .string()
     .max(2000)
@@ -112,7 +119,7 @@ export interface AppConfig {
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
   pubsub: PubSubKind;
-  /** Needed when `pubsub` is `redis`. */
+  /** Needed when `pubsub` or the throttle's store is `redis`. */
   redisUrl?: string;
   logLevel: (typeof logLevels)[number];
 }
@@ -144,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!given['DATABASE_URL']) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
   }
   if (given['ZOCO_PUBSUB'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_PUBSUB is redis');
+  if (given['ZOCO_THROTTLE_STORE'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_THROTTLE_STORE is redis');
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -165,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       restoreRate: e.ZOCO_THROTTLE_RESTORE_RATE,
       sellerBucketSize: e.ZOCO_THROTTLE_SELLER_BUCKET,
       sellerRestoreRate: e.ZOCO_THROTTLE_SELLER_RESTORE_RATE,
+      store: e.ZOCO_THROTTLE_STORE,
+      redisKeyPrefix: THROTTLE_DEFAULTS.redisKeyPrefix,
     },
     trustedProxies: e.ZOCO_TRUSTED_PROXIES ? e.ZOCO_TRUSTED_PROXIES.split(',').map((p) => p.trim()) : [],
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),

@@ -33,7 +33,15 @@ describe('loadConfig', () => {
       migrateOnStart: true,
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
-      throttle: { enabled: true, bucketSize: 20_000, restoreRate: 1_000, sellerBucketSize: 40_000, sellerRestoreRate: 2_000 },
+      throttle: {
+        enabled: true,
+        bucketSize: 20_000,
+        restoreRate: 1_000,
+        sellerBucketSize: 40_000,
+        sellerRestoreRate: 2_000,
+        store: 'postgres',
+        redisKeyPrefix: 'zoco:',
+      },
       trustedProxies: [],
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       pubsub: 'memory',
@@ -80,7 +88,11 @@ describe('loadConfig', () => {
       restoreRate: 1_000,
       sellerBucketSize: 40_000,
       sellerRestoreRate: 2.5,
+      store: 'postgres',
+      redisKeyPrefix: 'zoco:',
     });
+    expect(loadConfig({ ZOCO_THROTTLE_STORE: 'redis', ZOCO_REDIS_URL: 'redis://cache:6379' }).throttle.store).toBe('redis');
+    expect(problemsOf({ ZOCO_THROTTLE_STORE: 'redis' })).toEqual(['ZOCO_REDIS_URL: required when ZOCO_THROTTLE_STORE is redis']);
     expect(loadConfig({ ZOCO_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.2,::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.2', '::1', 'fd00::/8']);
     for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8', '10.0.0.0/', '::1/129']) {
       expect(problemsOf({ ZOCO_TRUSTED_PROXIES: bad })).toEqual([expect.stringMatching(/^ZOCO_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR subnets/)]);

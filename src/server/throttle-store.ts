@@ -19,12 +19,69 @@ export interface BucketState {
 export interface BucketStore {
   /**
    * Pours `cost` into the client's bucket if it fits in what has leaked out, atomically across every
-   * instance, and applies the refunds this instance holds for the client: one statement.
+   * instance, and applies the refunds this instance holds for the client: one round trip.
    */
   take(client: string, cost: number, policy: BucketPolicy): Promise<BucketState>;
   /** Gives points back (a request's actual cost was below its estimate): applied in the client's next `take`, or within a second. */
   refund(client: string, points: number): void;
   stop(): Promise<void>;
+}
+
+/** Where the buckets are kept: PostgreSQL (below) or Redis (throttle-redis.ts). */
+export interface BucketBackend {
+  take(client: string, cost: number, refund: number, policy: BucketPolicy): Promise<BucketState>;
+  /** Many clients' refunds in one round trip. */
+  refund(clients: string[], points: number[]): Promise<void>;
+  /** Deletes buckets that have long been empty, where they do not expire by themselves. */
+  forgetIdle?(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BucketStoreOptions {
+  log: Logger;
+  /** How often refunds not yet carried by a `take` are written, ms. */
+  flushIntervalMs?: number;
+  /** How often `forgetIdle` runs, ms. */
+  forgetIntervalMs?: number;
+}
+
+/** A backend with refunds held in memory until the client's next `take` or the next flush. */
+export function createBucketStore(backend: BucketBackend, { log, flushIntervalMs = 1_000, forgetIntervalMs = 5 * 60_000 }: BucketStoreOptions): BucketStore {
+  const pending = new Map<string, number>();
+  async function flush(): Promise<void> {
+    if (!pending.size) return;
+    const clients = [...pending.keys()];
+    const points = [...pending.values()];
+    pending.clear();
+    await backend.refund(clients, points);
+  }
+  let flushing: Promise<void> = Promise.resolve();
+  const flushTimer = setInterval(() => {
+    flushing = flush().catch((err: unknown) => log.warn({ err }, 'throttle refunds not written'));
+  }, flushIntervalMs);
+  const forgetTimer = setInterval(() => {
+    backend.forgetIdle?.().catch((err: unknown) => log.warn({ err }, 'idle throttle buckets not deleted'));
+  }, forgetIntervalMs);
+  flushTimer.unref();
+  forgetTimer.unref();
+
+  return {
+    async take(client, cost, policy) {
+      const refund = pending.get(client) ?? 0;
+      pending.delete(client);
+      return backend.take(client, cost, refund, policy);
+    },
+    refund(client, points) {
+      if (points > 0) pending.set(client, (pending.get(client) ?? 0) + points);
+    },
+    async stop() {
+      clearInterval(flushTimer);
+      clearInterval(forgetTimer);
+      await flushing;
+      await flush().catch((err: unknown) => log.warn({ err }, 'throttle refunds not written'));
+      await backend.close();
+    },
+  };
 }
 
 // Parameters: $1 client, $2 cost, $3 refund, $4 capacity, $5 restore rate. The level leaks from the time
@@ -47,64 +104,26 @@ const REFUND = `
 // After an hour every bucket whose restore rate empties it within the hour is empty: its row says nothing.
 const FORGET = `DELETE FROM throttle_bucket WHERE updated_at < now() - interval '1 hour'`;
 
-export interface PostgresBucketStoreOptions {
-  databaseUrl: string;
-  log: Logger;
-  /** How often refunds not yet carried by a `take` are written, ms. */
-  flushIntervalMs?: number;
-  /** How often buckets idle for an hour are deleted, ms. */
-  forgetIntervalMs?: number;
-}
-
 /**
  * Buckets in PostgreSQL (migration 1764000000000). Its own small pool, so the throttle never waits behind
  * the requests' queries for a connection, and the app's statement counter keeps counting the app's work.
  */
-export function createPostgresBucketStore({
-  databaseUrl,
-  log,
-  flushIntervalMs = 1_000,
-  forgetIntervalMs = 5 * 60_000,
-}: PostgresBucketStoreOptions): BucketStore {
+export function postgresBuckets(databaseUrl: string, log: Logger): BucketBackend {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'zoco-throttle' });
   // Idle connections cut by the server: the pool drops them. Unhandled, this event ends the process.
   pool.on('error', (err) => log.warn({ err }, 'throttle lost an idle database connection'));
-  const pending = new Map<string, number>();
-
-  async function flush(): Promise<void> {
-    if (!pending.size) return;
-    const clients = [...pending.keys()];
-    const points = [...pending.values()];
-    pending.clear();
-    await pool.query(REFUND, [clients, points]);
-  }
-  let flushing: Promise<void> = Promise.resolve();
-  const flushTimer = setInterval(() => {
-    flushing = flush().catch((err: unknown) => log.warn({ err }, 'throttle refunds not written'));
-  }, flushIntervalMs);
-  const forgetTimer = setInterval(() => {
-    pool.query(FORGET).catch((err: unknown) => log.warn({ err }, 'idle throttle buckets not deleted'));
-  }, forgetIntervalMs);
-  flushTimer.unref();
-  forgetTimer.unref();
-
   return {
-    async take(client, cost, { capacity, restoreRate }) {
-      const refund = pending.get(client) ?? 0;
-      pending.delete(client);
+    async take(client, cost, refund, { capacity, restoreRate }) {
       // Named: each pooled connection parses and plans it once.
       const { rows } = await pool.query<BucketState>({ name: 'throttle-take', text: TAKE, values: [client, cost, refund, capacity, restoreRate] });
       return rows[0]!;
     },
-    refund(client, points) {
-      if (points > 0) pending.set(client, (pending.get(client) ?? 0) + points);
+    async refund(clients, points) {
+      await pool.query(REFUND, [clients, points]);
     },
-    async stop() {
-      clearInterval(flushTimer);
-      clearInterval(forgetTimer);
-      await flushing;
-      await flush().catch((err: unknown) => log.warn({ err }, 'throttle refunds not written'));
-      await pool.end();
+    async forgetIdle() {
+      await pool.query(FORGET);
     },
+    close: () => pool.end(),
   };
 }

@@ -4,6 +4,7 @@ import type { Viewer } from '../auth/viewer';
 import type { ThrottleConfig } from '../config';
 import { apiError } from '../core/errors';
 import { isDatabaseUnavailable } from '../db/pg-errors';
+import { BucketsUnavailable } from './throttle-redis';
 import type { BucketPolicy, BucketState, BucketStore } from './throttle-store';
 
 /** `extensions.cost.throttleStatus`, Shopify's names. */
@@ -110,9 +111,10 @@ export function createThrottle(config: ThrottleConfig, store: BucketStore | null
       try {
         state = await store.take(client, requested, policy);
       } catch (err) {
-        // The throttle protects the database; when the database is away, the request fails on its own.
-        if (!isDatabaseUnavailable(err)) throw err;
-        log.warn({ err }, 'throttle skipped: database unavailable');
+        // The throttle protects the database; when the database is away, the request fails on its own,
+        // and when Redis is, the request should not.
+        if (!isDatabaseUnavailable(err) && !(err instanceof BucketsUnavailable)) throw err;
+        log.warn({ err }, 'throttle skipped: its store is unavailable');
         return { charge: { client, requested, policy, level: null } };
       }
       remember(client, state.level);

@@ -189,3 +189,30 @@ describe('the throttle', () => {
     }
   });
 });
+
+const redisUrl = process.env['ZOCO_TEST_REDIS_URL'];
+// Redis is optional on a developer machine; CI's second pass sets ZOCO_TEST_REDIS_URL to the machine's.
+(redisUrl ? describe : describe.skip)('the throttle with its buckets in Redis', () => {
+  // Test apps share the machine's Redis: each test has buckets of its own.
+  const redisApp = async (throttle: Partial<ThrottleConfig>, sharing?: TestApp) =>
+    start({ store: 'redis', redisKeyPrefix: `zoco-test:${expect.getState().currentTestName}:${process.pid}:`, ...throttle }, { redisUrl }, sharing);
+
+  it('shares a bucket between two instances, refuses with a retry time, and restores it', async () => {
+    const throttle = { bucketSize: 2, restoreRate: 1 };
+    const a = await redisApp(throttle);
+    const b = await redisApp(throttle, a);
+    expect((await post(a, ONE_POINT)).body['extensions'].cost.throttleStatus).toEqual({ maximumAvailable: 2, currentlyAvailable: 1, restoreRate: 1 });
+    const refused = await drain(b);
+    expect(refused.accepted).toBeLessThanOrEqual(1);
+    expect([refused.status, rateLimited(refused)]).toEqual([429, 'RATE_LIMITED']);
+    const wait = refused.body['errors'][0].extensions.retryAfterSeconds;
+    expect(wait).toBeLessThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000 + 20));
+    expect((await post(a, ONE_POINT)).status).toBe(200);
+  });
+
+  it('gives back what an estimate did not use', async () => {
+    const t = await redisApp({ bucketSize: 20, restoreRate: 0.1 });
+    for (let i = 0; i < 5; i++) expect((await post(t, '{ products(first: 10) { nodes { id } } }')).status).toBe(200);
+  });
+});
