@@ -179,6 +179,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const store = config.throttle.enabled ? createBucketStore(bucketBackend(config, databaseUrl, log), { log }) : null;
+  await store?.ready();
   const throttle = createThrottle(config.throttle, store, log);
   const clientAddress = createClientAddress(config.trustedProxies);
   const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle });

@@ -37,7 +37,9 @@ export class BucketsUnavailable extends Error {
 
 /** Buckets in Redis (`ZOCO_THROTTLE_STORE=redis`): one script call per operation; keys expire once their bucket is empty. */
 export function redisBuckets(redisUrl: string, keyPrefix: string, log: Logger): BucketBackend {
-  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) as Scripted;
+  // Never a slow server: while Redis is away a request is not queued behind its reconnection but let through
+  // (BucketsUnavailable), and a Redis that hangs answers within a second.
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, commandTimeout: 1_000, maxRetriesPerRequest: 1 }) as Scripted;
   redis.on('error', (err) => log.warn({ err }, 'throttle redis connection error'));
   // ioredis sends EVALSHA, and the script itself only when Redis does not know it yet.
   redis.defineCommand('zocoThrottleTake', { numberOfKeys: 1, lua: TAKE });
@@ -60,6 +62,13 @@ export function redisBuckets(redisUrl: string, keyPrefix: string, log: Logger): 
       for (const [i, client] of clients.entries()) pipeline.zocoThrottleRefund(key(client), points[i]!);
       await pipeline.exec();
     },
+    ready: () =>
+      redis.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            redis.once('ready', resolve);
+            redis.once('error', reject);
+          }),
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

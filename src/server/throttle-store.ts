@@ -24,6 +24,8 @@ export interface BucketStore {
   take(client: string, cost: number, policy: BucketPolicy): Promise<BucketState>;
   /** Gives points back (a request's actual cost was below its estimate): applied in the client's next `take`, or within a second. */
   refund(client: string, points: number): void;
+  /** Resolves once the store answers, or has failed to (logged: the throttle lets requests through until it answers). */
+  ready(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,8 @@ export interface BucketBackend {
   refund(clients: string[], points: number[]): Promise<void>;
   /** Deletes buckets that have long been empty, where they do not expire by themselves. */
   forgetIdle?(): Promise<void>;
+  /** Connects, where connecting is not done on the first use. */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,9 @@ export function createBucketStore(backend: BucketBackend, { log, flushIntervalMs
     },
     refund(client, points) {
       if (points > 0) pending.set(client, (pending.get(client) ?? 0) + points);
+    },
+    async ready() {
+      await backend.ready?.().catch((err: unknown) => log.warn({ err }, 'the throttle store does not answer: requests pass unthrottled until it does'));
     },
     async stop() {
       clearInterval(flushTimer);
