@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     // graphql-js and type-graphql's resolver wrappers, to see what the fast paths buy.
     'no-fast-paths': { type: 'boolean', default: false },
+    // Without the throttle (by default it runs with buckets the load never drains): what it costs per request.
+    'no-throttle': { type: 'boolean', default: false },
     // V8 CPU profiles, or allocation samples, of each measured window, in bench/.data/profiles.
     'cpu-prof': { type: 'boolean', default: false },
     'heap-prof': { type: 'boolean', default: false },
@@ -37,6 +39,7 @@ const seconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
 const connections = Number(args.connections);
 const fastPaths = !args['no-fast-paths'];
+const throttle = args['no-throttle'] ? { throttle: { enabled: false } } : {};
 const profile = args['cpu-prof'] ? { start: 'profileStart', stop: 'profileStop', ext: 'cpuprofile' } : args['heap-prof'] ? { start: 'heapStart', stop: 'heapStop', ext: 'heapprofile' } : null;
 
 const output: string[] = [];
@@ -110,13 +113,13 @@ async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: s
     const shown = new URL(url);
     if (shown.password) shown.password = '***';
     return {
-      options: { dataDir: DATA_DIR, databaseUrl: url, embeddedPgPort: EMBEDDED_PG_PORT, fastPaths },
+      options: { dataDir: DATA_DIR, databaseUrl: url, embeddedPgPort: EMBEDDED_PG_PORT, fastPaths, ...throttle },
       label: `DATABASE_URL's server, database ${BENCH_DATABASE} (${shown})`,
       pgDataDir: null,
     };
   }
   return {
-    options: { dataDir: DATA_DIR, embeddedPgPort: EMBEDDED_PG_PORT, fastPaths },
+    options: { dataDir: DATA_DIR, embeddedPgPort: EMBEDDED_PG_PORT, fastPaths, ...throttle },
     label: `embedded PostgreSQL (bench/.data/pg, port ${EMBEDDED_PG_PORT})`,
     pgDataDir: path.join(DATA_DIR, 'pg'),
   };
@@ -126,7 +129,8 @@ async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: s
 async function checkSameCatalog(zocoUrl: string, baselineUrl: string): Promise<void> {
   const [a, b] = await Promise.all([post(zocoUrl, graphqlBody(CATALOG)), post(baselineUrl, graphqlBody(CATALOG))]);
   if (a.status !== 200 || !CATALOG_OK(a.text)) throw new Error(`zoco CATALOG failed: ${a.status} ${a.text.slice(0, 500)}`);
-  if (JSON.stringify(JSON.parse(a.text)) !== JSON.stringify(JSON.parse(b.text))) {
+  // zoco's answer also reports its cost (extensions.cost); the data must be the same.
+  if (JSON.stringify(JSON.parse(a.text).data) !== JSON.stringify(JSON.parse(b.text).data)) {
     throw new Error(`the baseline's CATALOG differs from zoco's:\nzoco:     ${a.text.slice(0, 400)}\nbaseline: ${b.text.slice(0, 400)}`);
   }
   say(`CATALOG responses of zoco and the baseline are identical (${a.text.length} bytes).`);
@@ -202,7 +206,10 @@ async function main(): Promise<void> {
   const command = `npm run bench${options ? ` -- ${options}` : ''}${process.env['DATABASE_URL'] ? ' (DATABASE_URL set)' : ''}`;
   const machine = `${os.availableParallelism()} cores (nproc), ${cpuModel()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
   const loadLine = `autocannon, ${connections} connections, ${warmupSeconds} s warm-up then ${seconds} s measured per scenario, one scenario at a time`;
-  say(`zoco benchmark, ${started.toISOString()}${fastPaths ? '' : ', WITHOUT the fast paths (graphql-js, type-graphql wrappers)'}`);
+  say(
+    `zoco benchmark, ${started.toISOString()}${fastPaths ? '' : ', WITHOUT the fast paths (graphql-js, type-graphql wrappers)'}` +
+      `${args['no-throttle'] ? ', WITHOUT the throttle' : ''}`,
+  );
   say(`machine: ${machine}`);
   say(`load: ${loadLine}; load average ${loadAverage()} at the start`);
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '../src/app';
+import type { ThrottleConfig } from '../src/config';
 import { statementCount } from '../src/db/data-source';
 import { seedDatabase, type SeedResult } from '../src/seed/seed';
 import { loadPlugins } from '../src/plugin-host/load-plugins';
@@ -16,7 +17,14 @@ export interface ZocoServerOptions {
   seed?: boolean;
   /** Plugins to offer (folders under plugins/), as ZOCO_PLUGINS would. */
   plugins?: string[];
+  /**
+   * The throttle; default: on, with buckets no benchmark drains (all its load comes from one address), so
+   * every request pays for its bucket without being refused. `{ enabled: false }` to measure without it.
+   */
+  throttle?: Partial<ThrottleConfig>;
 }
+
+const UNDRAINABLE: Partial<ThrottleConfig> = { enabled: true, bucketSize: 1e12, restoreRate: 1e12, sellerBucketSize: 1e12, sellerRestoreRate: 1e12 };
 
 export interface ZocoServerInfo {
   url: string;
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     fastPaths: options.fastPaths ?? true,
     plugins: loadPlugins(options.plugins ?? []),
+    throttle: options.throttle ?? UNDRAINABLE,
   });
   const started = Date.now();
   let seed: SeedResult;

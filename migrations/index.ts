@@ -4,6 +4,7 @@ import { InvoiceNumbersPerSeller1763910000000 } from './1763910000000-invoice-nu
 import { PluginInstallations1763920000000 } from './1763920000000-plugin-installations';
 import { PluginInstallationNotify1763940000000 } from './1763940000000-plugin-installation-notify';
 import { ProductCreatedByPlugin1763950000000 } from './1763950000000-product-created-by-plugin';
+import { ThrottleBuckets1764000000000 } from './1764000000000-throttle-buckets';
 import { CustomerSessions1764010000000 } from './1764010000000-customer-sessions';
 import { SellerKeyScopes1764020000000 } from './1764020000000-seller-key-scopes';
 import { ProductRevisions1764030000000 } from './1764030000000-product-revisions';
@@ -14,6 +15,7 @@ export const allMigrations = [
   Foundation1763900000000, Buying1763900100000, InvoiceNumbersPerSeller1763910000000, PluginInstallations1763920000000,
   PluginInstallationNotify1763940000000,
   ProductCreatedByPlugin1763950000000,
+  ThrottleBuckets1764000000000,
   CustomerSessions1764010000000,
   SellerKeyScopes1764020000000,
   ProductRevisions1764030000000,

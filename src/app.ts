@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig } from './config';
+import { loadConfig, type AppConfig, type ThrottleConfig } from './config';
 import { createDataSource } from './db/data-source';
 import { timestamptzParser } from './db/timestamptz';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
@@ -18,6 +18,10 @@ import { buildDeploymentSchema } from './server/schema';
 import type { AppServices, PrivacyParticipant, TransactionListener } from './core/context';
 import { lazyLoaders } from './core/loaders';
 import { createHttpHandler } from './server/http';
+import { createClientAddress } from './server/client-address';
+import { createThrottle } from './server/throttle';
+import { createBucketStore, postgresBuckets, type BucketBackend } from './server/throttle-store';
+import { redisBuckets } from './server/throttle-redis';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
@@ -36,7 +40,9 @@ import { logNotificationSender, type NotificationSender } from './core/notificat
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
 
-export interface CreateAppOptions extends Partial<AppConfig> {
+export interface CreateAppOptions extends Partial<Omit<AppConfig, 'throttle'>> {
+  /** Merged over the defaults: tests and benchmarks raise the buckets or turn the throttle off. */
+  throttle?: Partial<ThrottleConfig>;
   /** A logger to use instead of a new pino logger at `logLevel`. */
   logger?: Logger;
   /** Modules added after the core ones (tests use this to observe events). */
@@ -90,13 +96,24 @@ function privacyParticipants(modules: readonly ModuleDefinition[], plugins: read
   return parts;
 }
 
+function bucketBackend(config: AppConfig, databaseUrl: string, log: Logger): BucketBackend {
+  if (config.throttle.store === 'postgres') return postgresBuckets(databaseUrl, log);
+  if (!config.redisUrl) throw new Error('the throttle keeps its buckets in Redis: set ZOCO_REDIS_URL');
+  return redisBuckets(config.redisUrl, config.throttle.redisKeyPrefix, log);
+}
+
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const { logger, modules: extraModules = [], paymentProviders, notificationSender, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, ...overrides } =
     options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
-  const config0: AppConfig = { ...base, ...overrides, limits: { ...base.limits, ...overrides.limits } };
+  const config0: AppConfig = {
+    ...base,
+    ...overrides,
+    limits: { ...base.limits, ...overrides.limits },
+    throttle: { ...base.throttle, ...overrides.throttle },
+  };
   const log = logger ?? pino({ level: config0.logLevel, base: undefined });
   const secrets = await loadOrCreateSecrets(config0.dataDir, { jwtSecret: config0.jwtSecret, adminKey: config0.adminKey });
   const config = { ...config0, ...secrets };
@@ -172,13 +189,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
-  const apollo = createApollo(schema, config, log, { jit: fastPaths });
+  const store = config.throttle.enabled ? createBucketStore(bucketBackend(config, databaseUrl, log), { log }) : null;
+  await store?.ready();
+  const throttle = createThrottle(config.throttle, store, log);
+  const clientAddress = createClientAddress(config.trustedProxies);
+  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle });
   await apollo.start();
 
   let ready = false;
-  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready }));
+  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config, sellerSockets: sellerAccess.sockets });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, sellerSockets: sellerAccess.sockets });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -210,6 +231,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await pluginEvents?.stop();
         await installationListener?.stop();
         await sellerAccess.stop();
+        await throttle.stop();
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
         await services.pdfRenderer.close();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { PubSubKind } from './pubsub/pubsub';
 import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords';
@@ -7,6 +8,43 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const flag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
+
+/**
+ * Shopify-style leaky buckets of cost points (issue 9), one per client: a customer, a seller key, the
+ * operator, a guest's address. A request's estimated cost must fit in what is left of its bucket; what
+ * it spends leaks back at the restore rate, points per second. The operator shares the sellers' sizes.
+ */
+export interface ThrottleConfig {
+  enabled: boolean;
+  /** Guests and customers. */
+  bucketSize: number;
+  restoreRate: number;
+  /** Seller keys and the operator: integrations do bulk work. */
+  sellerBucketSize: number;
+  sellerRestoreRate: number;
+  /** Where the buckets live: a table of the database, or Redis (`ZOCO_REDIS_URL`). */
+  store: 'postgres' | 'redis';
+  /** Prefix of the buckets' Redis keys, for deployments (or test apps) that share a Redis. */
+  redisKeyPrefix: string;
+}
+
+export const THROTTLE_DEFAULTS: ThrottleConfig = {
+  enabled: true,
+  bucketSize: 20_000,
+  restoreRate: 1_000,
+  sellerBucketSize: 40_000,
+  sellerRestoreRate: 2_000,
+  store: 'postgres',
+  redisKeyPrefix: 'zoco:',
+};
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.trim().split('/');
+  if (rest.length || !isIP(address)) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (isIP(address) === 4 ? 32 : 128);
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,11 +69,21 @@ const envSchema = z.object({
     .max(2 ** 22)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
     .default(OWASP_SCRYPT.N),
-  ZOCO_TRUST_PROXY: flag.default(false),
   ZOCO_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
   ZOCO_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   ZOCO_MAX_COST: z.coerce.number().int().min(10).default(20_000),
   ZOCO_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  ZOCO_THROTTLE: flag.default(true),
+  ZOCO_THROTTLE_BUCKET: z.coerce.number({ message: 'must be a number' }).int().min(1).default(THROTTLE_DEFAULTS.bucketSize),
+  ZOCO_THROTTLE_RESTORE_RATE: z.coerce.number({ message: 'must be a number' }).positive().default(THROTTLE_DEFAULTS.restoreRate),
+  ZOCO_THROTTLE_SELLER_BUCKET: z.coerce.number({ message: 'must be a number' }).int().min(1).default(THROTTLE_DEFAULTS.sellerBucketSize),
+  ZOCO_THROTTLE_SELLER_RESTORE_RATE: z.coerce.number({ message: 'must be a number' }).positive().default(THROTTLE_DEFAULTS.sellerRestoreRate),
+  ZOCO_THROTTLE_STORE: z.enum(['postgres', 'redis'], { message: 'must be postgres or redis' }).default('postgres'),
+  ZOCO_TRUSTED_PROXIES: z
+    .string()
+    .max(2000)
+    .refine((v) => v.split(',').every(isAddressOrSubnet), 'must be a comma-separated list of IP addresses or CIDR subnets')
+    .optional(),
   ZOCO_PLUGINS: z
     .string()
     .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
@@ -76,14 +124,19 @@ export interface AppConfig {
   /** scrypt parameters for new password hashes (OWASP's by default); older hashes are rehashed at login. */
   passwordHashing: ScryptParams;
   /** Behind a reverse proxy: the client's address is the last `X-Forwarded-For` hop, not the socket's. */
-  trustProxy: boolean;
   currency: string;
   limits: Limits;
+  throttle: ThrottleConfig;
+  /**
+   * Addresses or CIDR subnets of the reverse proxies in front of the app: only a request that comes from
+   * one of them has its `X-Forwarded-For` believed. Empty: the socket's address is the client's.
+   */
+  trustedProxies: string[];
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
   pubsub: PubSubKind;
-  /** Needed when `pubsub` is `redis`. */
+  /** Needed when `pubsub` or the throttle's store is `redis`. */
   redisUrl?: string;
   logLevel: (typeof logLevels)[number];
 }
@@ -115,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!given['DATABASE_URL']) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
   }
   if (given['ZOCO_PUBSUB'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_PUBSUB is redis');
+  if (given['ZOCO_THROTTLE_STORE'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_THROTTLE_STORE is redis');
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -131,9 +185,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     accessTokenTtlSeconds: e.ZOCO_ACCESS_TOKEN_TTL_SECONDS,
     sessionTtlDays: e.ZOCO_SESSION_TTL_DAYS,
     passwordHashing: { ...OWASP_SCRYPT, N: e.ZOCO_SCRYPT_N },
-    trustProxy: e.ZOCO_TRUST_PROXY,
     currency: e.ZOCO_CURRENCY,
     limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
+    throttle: {
+      enabled: e.ZOCO_THROTTLE,
+      bucketSize: e.ZOCO_THROTTLE_BUCKET,
+      restoreRate: e.ZOCO_THROTTLE_RESTORE_RATE,
+      sellerBucketSize: e.ZOCO_THROTTLE_SELLER_BUCKET,
+      sellerRestoreRate: e.ZOCO_THROTTLE_SELLER_RESTORE_RATE,
+      store: e.ZOCO_THROTTLE_STORE,
+      redisKeyPrefix: THROTTLE_DEFAULTS.redisKeyPrefix,
+    },
+    trustedProxies: e.ZOCO_TRUSTED_PROXIES ? e.ZOCO_TRUSTED_PROXIES.split(',').map((p) => p.trim()) : [],
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,

@@ -34,9 +34,18 @@ describe('loadConfig', () => {
       accessTokenTtlSeconds: 900,
       sessionTtlDays: 30,
       passwordHashing: { N: 2 ** 17, r: 8, p: 1 },
-      trustProxy: false,
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
+      throttle: {
+        enabled: true,
+        bucketSize: 20_000,
+        restoreRate: 1_000,
+        sellerBucketSize: 40_000,
+        sellerRestoreRate: 2_000,
+        store: 'postgres',
+        redisKeyPrefix: 'zoco:',
+      },
+      trustedProxies: [],
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       pubsub: 'memory',
       redisUrl: undefined,
@@ -44,7 +53,7 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);
     expect(() => loadConfig({ ZOCO_SCRYPT_N: '100000' })).toThrow(/ZOCO_SCRYPT_N: must be a power of two/);
-    expect(loadConfig({ ZOCO_SCRYPT_N: '65536', ZOCO_TRUST_PROXY: 'true' })).toMatchObject({ passwordHashing: { N: 65536 }, trustProxy: true });
+    expect(loadConfig({ ZOCO_SCRYPT_N: '65536' })).toMatchObject({ passwordHashing: { N: 65536 } });
     expect(loadConfig({ ZOCO_PLUGINS: 'webhooks,@acme/zoco-gift-wrap' }).pluginNames).toEqual(['webhooks', '@acme/zoco-gift-wrap']);
   });
 
@@ -75,6 +84,25 @@ describe('loadConfig', () => {
       'ZOCO_PUBSUB: must be memory, postgres or redis (got "kafka")',
       'ZOCO_REDIS_URL: must be a redis:// URL (value hidden)',
     ]);
+  });
+
+  it('reads the throttle and the trusted proxies', () => {
+    expect(loadConfig({ ZOCO_THROTTLE: 'false', ZOCO_THROTTLE_BUCKET: '500', ZOCO_THROTTLE_SELLER_RESTORE_RATE: '2.5' }).throttle).toEqual({
+      enabled: false,
+      bucketSize: 500,
+      restoreRate: 1_000,
+      sellerBucketSize: 40_000,
+      sellerRestoreRate: 2.5,
+      store: 'postgres',
+      redisKeyPrefix: 'zoco:',
+    });
+    expect(loadConfig({ ZOCO_THROTTLE_STORE: 'redis', ZOCO_REDIS_URL: 'redis://cache:6379' }).throttle.store).toBe('redis');
+    expect(problemsOf({ ZOCO_THROTTLE_STORE: 'redis' })).toEqual(['ZOCO_REDIS_URL: required when ZOCO_THROTTLE_STORE is redis']);
+    expect(loadConfig({ ZOCO_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.2,::1,fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.2', '::1', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0.1/8/8', '10.0.0.0/', '::1/129']) {
+      expect(problemsOf({ ZOCO_TRUSTED_PROXIES: bad })).toEqual([expect.stringMatching(/^ZOCO_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDR subnets/)]);
+    }
+    expect(problemsOf({ ZOCO_THROTTLE_RESTORE_RATE: '0' })).toEqual([expect.stringMatching(/^ZOCO_THROTTLE_RESTORE_RATE:/)]);
   });
 
   it('does not echo secrets in its errors', () => {

@@ -87,6 +87,6 @@ export interface InTransaction {
 /** A Context inside withTransaction: writes and `emit` go to `tx`. */
 export type TxContext = Context & InTransaction;
 
-export function createContext(app: AppServices, viewer: Viewer, requestId: string): Context {
-  return { ...app, viewer, requestId, log: app.log.child({ reqId: requestId }), loaders: app.createLoaders(app.db) };
+export function createContext(app: AppServices, viewer: Viewer, requestId: string, clientAddress?: string): Context {
+  return { ...app, viewer, requestId, clientAddress, log: app.log.child({ reqId: requestId }), loaders: app.createLoaders(app.db) };
 }

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -10,13 +10,24 @@ import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
 import { logUnexpected, maskUnexpected } from './error-policy';
 import { validationRules } from './limits';
+import { createThrottle, type Charge, type CostReport, type Throttle } from './throttle';
 
-/** Cost limit, error logging (error-policy.ts: with the request id) and a log line per operation. */
-function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
+/** The status and headers of a refused operation: 429 with Retry-After (RFC 9110 §10.2.3: whole seconds). */
+function refusal(error: GraphQLError, retryAfterSeconds: number | undefined): GraphQLError {
+  const http = retryAfterSeconds === undefined
+    ? { status: 400 }
+    : { status: 429, headers: new HeaderMap([['retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds)))]]) };
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http } });
+}
+
+/** Cost limit and throttle (extensions.cost), error logging (error-policy.ts: with the request id) and a log line per operation. */
+function errorPolicy(config: AppConfig, throttle: Throttle): ApolloServerPlugin<Context> {
   const costOf = createCostCheck(config.limits.maxCost);
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
+      let charge: Charge | undefined;
+      let report: CostReport | undefined;
       return {
         async didResolveOperation({ document, operation, operationName, queryHash, request, schema }) {
           // graphql-js would run it as a query, calling the subscription's resolver without an event (issue 9).
@@ -25,17 +36,28 @@ function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
               extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
             });
           }
-          const error = costOf(schema, document, operation, queryHash, operationName ?? undefined, request.variables);
+          const { cost, error } = costOf(schema, document, operation, queryHash, operationName ?? undefined, request.variables);
           // Thrown here, Apollo would answer 500; over a limit is the client's problem.
-          if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+          if (error) {
+            report = { requestedQueryCost: cost, actualQueryCost: null };
+            throw refusal(error, undefined);
+          }
+          const charged = await throttle.charge(contextValue.viewer, contextValue.clientAddress, cost);
+          if (charged.error) {
+            report = charged.report;
+            throw refusal(charged.error, charged.retryAfterSeconds);
+          }
+          charge = charged.charge;
         },
         async didEncounterErrors({ errors }) {
           logUnexpected(contextValue.log, errors);
         },
         async willSendResponse({ operationName, response }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
-          contextValue.log.info({ op: operationName ?? null, ms: Math.round(ms * 100) / 100, errors }, 'graphql');
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          if (body && charge) report = throttle.settle(charge, body.data);
+          if (body && report) body.extensions = { ...body.extensions, cost: report };
+          contextValue.log.info({ op: operationName ?? null, ms: Math.round(ms * 100) / 100, errors: body?.errors?.length ?? 0 }, 'graphql');
         },
       };
     },
@@ -45,9 +67,12 @@ function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
 export interface ApolloOptions {
   /** Execute hot queries with graphql-jit (default); false keeps graphql-js for everything. */
   jit?: boolean;
+  /** Charges each operation's cost to its client's bucket; default: none (costs are still reported). */
+  throttle?: Throttle;
 }
 
-export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, { jit = true }: ApolloOptions = {}): ApolloServer<Context> {
+export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, options: ApolloOptions = {}): ApolloServer<Context> {
+  const { jit = true, throttle = createThrottle({ ...config.throttle, enabled: false }, null, log) } = options;
   const production = config.env === 'production';
   return new ApolloServer<Context>({
     // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
@@ -59,7 +84,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
-      errorPolicy(config),
+      errorPolicy(config, throttle),
     ],
     validationRules: validationRules(config.limits),
     includeStacktraceInErrorResponses: false,

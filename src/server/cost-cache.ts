@@ -3,11 +3,10 @@ import {
   visit,
   type ASTNode,
   type DocumentNode,
-  type GraphQLError,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { COST_ARGUMENT, checkCost } from './limits';
+import { COST_ARGUMENT, checkCost, type CostCheck } from './limits';
 
 const MAX_ENTRIES = 1000;
 
@@ -31,7 +30,7 @@ function costVariables(document: DocumentNode): string[] {
  */
 export function createCostCheck(maxCost: number) {
   const namesOf = new WeakMap<DocumentNode, string[]>();
-  const results = new Map<string, GraphQLError | null>();
+  const results = new Map<string, CostCheck>();
   return (
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -39,10 +38,10 @@ export function createCostCheck(maxCost: number) {
     queryHash: string,
     operationName: string | undefined,
     variables: Record<string, unknown> | undefined,
-  ): GraphQLError | null => {
+  ): CostCheck => {
     const uncached = () => checkCost(schema, document, operationName, variables, maxCost);
     if (!operation) return uncached();
-    if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return null;
+    if (getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return { cost: 0, error: null };
     let names = namesOf.get(document);
     if (!names) {
       names = costVariables(document);

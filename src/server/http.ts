@@ -4,7 +4,6 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
-import { clientAddress } from './client-address';
 import { createInvoiceRoute } from './invoice-route';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
 
@@ -16,6 +15,8 @@ export interface HttpHandlerOptions {
   auth: Authenticator;
   /** Whether the app is accepting work (false while starting and stopping). */
   isReady: () => boolean;
+  /** The client's address (client-address.ts); default: the socket's. */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 /** The body as text, or null when it is over MAX_BODY_BYTES (the rest is then discarded unread). */
@@ -47,7 +48,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
-export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOptions) {
+export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = (req) => req.socket.remoteAddress ?? 'unknown' }: HttpHandlerOptions) {
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -73,7 +74,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
       context: async () => {
-        const address = clientAddress(req, app.config.trustProxy);
+        const address = clientAddress(req);
         const viewer = await auth.authenticate(req.headers.authorization, address).catch((err: unknown) => {
           if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') {
             throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 429 } } });
@@ -85,7 +86,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return { ...createContext(app, viewer, requestId), clientAddress: address };
+        return createContext(app, viewer, requestId, address);
       },
     });
     const outHeaders: Record<string, string> = {};
@@ -110,7 +111,7 @@ export function createHttpHandler({ apollo, app, auth, isReady }: HttpHandlerOpt
     }
   }
 
-  const invoicePdf = createInvoiceRoute({ app, auth });
+  const invoicePdf = createInvoiceRoute({ app, auth, clientAddress });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -3,14 +3,14 @@ import type { Authenticator } from '../auth/authenticate';
 import { apiError, notFound, unauthenticated } from '../core/errors';
 import { invoicePdf } from '../modules/invoices';
 import { createContext, type AppServices } from '../core/context';
-import { clientAddress } from './client-address';
 import { httpErrorOf } from './error-policy';
 
 const PDF_PATH = /^\/invoices\/([A-Za-z0-9_-]{1,200})\.pdf$/;
 
-async function sendPdf(req: IncomingMessage, res: ServerResponse, url: URL, app: AppServices, auth: Authenticator, requestId: string): Promise<void> {
+async function sendPdf(req: IncomingMessage, res: ServerResponse, url: URL, route: InvoiceRouteOptions, requestId: string): Promise<void> {
+  const { app, auth, clientAddress } = route;
   if (req.method !== 'GET' && req.method !== 'HEAD') throw apiError('BAD_REQUEST', 'Use GET.', { http: { status: 405 } });
-  const viewer = await auth.authenticate(req.headers.authorization, clientAddress(req, app.config.trustProxy));
+  const viewer = await auth.authenticate(req.headers.authorization, clientAddress(req));
   if (!viewer || viewer.kind === 'guest') throw unauthenticated('Send the access token or API key as Authorization: Bearer.');
   const match = PDF_PATH.exec(url.pathname);
   const found = match ? await invoicePdf(createContext(app, viewer, requestId), match[1]!) : null;
@@ -49,11 +49,19 @@ function ifNoneMatch(header: string | undefined, etag: string): boolean {
  * one, never 403, so invoice IDs can't be probed. Errors follow error-policy.ts: an expected one is
  * its code's status with `{ error, code }`; anything else is logged with the request id and a 500.
  */
-export function createInvoiceRoute({ app, auth }: { app: AppServices; auth: Authenticator }) {
+export interface InvoiceRouteOptions {
+  app: AppServices;
+  auth: Authenticator;
+  /** The client's address (client-address.ts), the key of failed-key throttling. */
+  clientAddress: (req: IncomingMessage) => string;
+}
+
+export function createInvoiceRoute(route: InvoiceRouteOptions) {
+  const { app } = route;
   const production = app.config.env === 'production';
   return async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> => {
     try {
-      await sendPdf(req, res, url, app, auth, requestId);
+      await sendPdf(req, res, url, route, requestId);
     } catch (err) {
       const { status, body } = httpErrorOf(err, app.log.child({ reqId: requestId }), production);
       if (res.headersSent) return void res.destroy();

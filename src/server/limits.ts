@@ -93,14 +93,20 @@ const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
   return undefined;
 };
 
-/** The cost of an operation, or an error when it is over `maxCost`. */
+/** The estimated cost of an operation (what the throttle charges), and an error when it is over `maxCost`. */
+export interface CostCheck {
+  cost: number;
+  error: GraphQLError | null;
+}
+
+/** The cost of an operation, and an error when it is over `maxCost`. */
 export function checkCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | undefined,
   variables: Record<string, unknown> | undefined,
   maxCost: number,
-): GraphQLError | null {
+): CostCheck {
   const cost = getComplexity({
     schema,
     query: document,
@@ -108,9 +114,10 @@ export function checkCost(
     variables,
     estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
-  return cost > maxCost
+  const error = cost > maxCost
     ? limitError(`The operation costs ${cost}; the maximum is ${maxCost}. Ask for fewer items or fields.`)
     : null;
+  return { cost, error };
 }
 
 export function validationRules(limits: Limits): ValidationRule[] {

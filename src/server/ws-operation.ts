@@ -26,6 +26,12 @@ function labelled(error: GraphQLError, code: GraphQLErrorCode): GraphQLError {
   });
 }
 
+/** What an operation executes, and its estimated cost for the throttle. */
+export interface PreparedOperation {
+  args: ExecutionArgs;
+  cost: number;
+}
+
 /**
  * graphql-ws's `onSubscribe`: what to execute, or the coded errors refusing it. The same checks as
  * HTTP in the same order: parse, validation with our limits, the operation, the variables (checked
@@ -33,7 +39,7 @@ function labelled(error: GraphQLError, code: GraphQLErrorCode): GraphQLError {
  */
 export function createOperationPreparer(schema: GraphQLSchema, limits: Limits) {
   const rules = [...specifiedRules, ...validationRules(limits)];
-  return (payload: SubscribePayload): ExecutionArgs | GraphQLError[] => {
+  return (payload: SubscribePayload): PreparedOperation | GraphQLError[] => {
     let document: DocumentNode;
     try {
       document = parse(payload.query);
@@ -50,8 +56,8 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits) {
     }
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((error) => labelled(error, 'BAD_USER_INPUT'));
-    const costError = checkCost(schema, document, operationName, payload.variables ?? undefined, limits.maxCost);
-    if (costError) return [costError];
-    return { schema, document, operationName, variableValues: payload.variables };
+    const { cost, error } = checkCost(schema, document, operationName, payload.variables ?? undefined, limits.maxCost);
+    if (error) return [error];
+    return { args: { schema, document, operationName, variableValues: payload.variables }, cost };
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -7,16 +7,33 @@ import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
 import { createContext, type AppServices, type Context } from '../core/context';
-import { clientAddress } from './client-address';
 import { applyErrorPolicy } from './error-policy';
+import type { Charge, Throttle } from './throttle';
 import { createOperationPreparer } from './ws-operation';
 import type { SellerSockets } from './seller-sockets';
 
 type Extra = {
   viewer?: Viewer;
+  /** The client's address, from the upgrade request: a guest's throttle bucket. */
+  address?: string;
+  /** The throttle's charge of each operation running on the socket, by message id: settled with its first result. */
+  charges?: Map<string, Charge>;
   /** The request id of each operation running on the socket, by message id: `onError` gets no context. */
   requestIds?: Map<string, string>;
 } & Record<PropertyKey, unknown>;
+
+export interface WebSocketOptions {
+  schema: GraphQLSchema;
+  app: AppServices;
+  auth: Authenticator;
+  config: AppConfig;
+  /** Charges each operation's cost to its client's bucket, as over HTTP. */
+  throttle: Throttle;
+  /** The client's address of the upgrade request (client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string;
+  /** Where open seller sockets are tracked, so revoking a key or suspending a seller closes them. */
+  sellerSockets?: SellerSockets;
+}
 
 /**
  * graphql-ws on the HTTP server's /graphql path. The client authenticates in `connection_init`
@@ -24,16 +41,7 @@ type Extra = {
  * revoking the key or suspending the seller while the socket is open (seller-sockets.ts).
  * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
  */
-export function attachWebSocket(
-  server: Server,
-  {
-    schema,
-    app,
-    auth,
-    config,
-    sellerSockets,
-  }: { schema: GraphQLSchema; app: AppServices; auth: Authenticator; config: AppConfig; sellerSockets?: SellerSockets },
-) {
+export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, sellerSockets }: WebSocketOptions) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const prepare = createOperationPreparer(schema, config.limits);
@@ -45,45 +53,56 @@ export function attachWebSocket(
       isProd: production,
       async onConnect(ctx) {
         const authorization = ctx.connectionParams?.['authorization'];
+        const address = clientAddress(ctx.extra.request);
         // A throttled address (RATE_LIMITED) is refused like a wrong key: 4403.
         const viewer = await auth
-          .authenticate(typeof authorization === 'string' ? authorization : undefined, clientAddress(ctx.extra.request, config.trustProxy))
+          .authenticate(typeof authorization === 'string' ? authorization : undefined, address)
           .catch((err: unknown) => {
             if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') return null;
             throw err;
           });
         if (!viewer) return false;
         ctx.extra.viewer = viewer;
+        ctx.extra.address = address;
         ctx.extra.requestIds = new Map();
         sellerSockets?.add(viewer, ctx.extra.socket);
+        ctx.extra.charges = new Map();
         return true;
       },
-      onSubscribe(ctx, id, payload) {
+      async onSubscribe(ctx, id, payload) {
         ctx.extra.requestIds?.set(id, randomUUID());
+        let prepared: ReturnType<typeof prepare>;
         try {
-          return prepare(payload);
+          prepared = prepare(payload);
         } catch (err) {
           // Thrown, it would close the socket; as an error it fails this operation only, through onError.
           return [new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })];
         }
+        if (Array.isArray(prepared)) return prepared;
+        const charged = await throttle.charge(ctx.extra.viewer!, ctx.extra.address, prepared.cost);
+        // graphql-ws's error message has no room for top-level extensions: the refusal carries its report.
+        if (charged.error) return [new GraphQLError(charged.error.message, { extensions: { ...charged.error.extensions, cost: charged.report } })];
+        ctx.extra.charges?.set(id, charged.charge);
+        return prepared.args;
       },
-      context: (ctx, id) => ({
-        ...createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID()),
-        clientAddress: clientAddress(ctx.extra.request, config.trustProxy),
-      }),
+      context: (ctx, id) => createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID(), ctx.extra.address),
       // Results of queries, mutations and each subscription event, errors raised while resolving included.
-      onNext(_ctx, _id, _payload, args, result) {
-        if (!result.errors?.length) return;
-        return { ...result, errors: applyErrorPolicy(result.errors, (args.contextValue as Context).log, production) };
+      onNext(ctx, id, _payload, args, result) {
+        const charge = ctx.extra.charges?.get(id);
+        const reported = charge ? { ...result, extensions: { ...result.extensions, cost: throttle.settle(charge, result.data) } } : result;
+        if (!result.errors?.length) return reported;
+        return { ...reported, errors: applyErrorPolicy(result.errors, (args.contextValue as Context).log, production) };
       },
       // An operation refused before execution, or a subscription whose event stream failed.
       onError(ctx, id, _payload, errors) {
         const formatted = applyErrorPolicy(errors, requestLog(ctx.extra, id), production);
         ctx.extra.requestIds?.delete(id);
+        ctx.extra.charges?.delete(id);
         return formatted;
       },
       onComplete(ctx, id) {
         ctx.extra.requestIds?.delete(id);
+        ctx.extra.charges?.delete(id);
       },
     },
     wss,

@@ -6,7 +6,7 @@ import { accessWith, RENEW, requestFrom, signUp } from '../modules/sign-in/accou
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ trustProxy: true });
+  t = await startTestApp({ trustedProxies: ['127.0.0.1'] });
 });
 afterAll(() => t.stop());
 

@@ -2,7 +2,11 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown }; path?: (string | number)[] }[];
+  extensions?: Record<string, any>;
 }
+
+/** What every GraphQL response's `extensions` holds (server/throttle.ts): its cost and the client's bucket. */
+export const REPORTED_COST = { cost: expect.objectContaining({ requestedQueryCost: expect.any(Number) }) };
 
 /** A GraphQL-over-HTTP client as a storefront would use it; `token` becomes `Authorization: Bearer …`. */
 export function graphqlClient(url: string) {

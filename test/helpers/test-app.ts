@@ -38,6 +38,8 @@ export async function startTestApp(options: CreateAppOptions = {}, { sharing }: 
     adminKey: ADMIN_KEY,
     // Cheap scrypt: OWASP's parameters cost ~0.3 s and 128 MiB a hash (test/auth/passwords.test.ts keeps them honest).
     passwordHashing: { N: 1024, r: 8, p: 1 },
+    // The throttle runs in every suite, with buckets no suite drains; test/server/throttle.test.ts has the real sizes.
+    throttle: { enabled: true, bucketSize: 1e9, restoreRate: 1e9, sellerBucketSize: 1e9, sellerRestoreRate: 1e9 },
     ...options,
   });
   return {

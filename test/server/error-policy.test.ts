@@ -1,5 +1,6 @@
 import { capturedLog, type LogLine } from '../helpers/captured-log';
 import { createSeller } from '../helpers/fixtures';
+import { REPORTED_COST } from '../helpers/graphql-client';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 import { until } from '../helpers/until';
 import { subscribe, wsClient, wsRequest, type WsClient } from '../helpers/ws-client';
@@ -72,6 +73,7 @@ describe('the error policy over graphql-ws, in production', () => {
     expect(await wsRequest(client, '{ failingQuery }')).toEqual({
       data: null,
       errors: [{ ...MASKED, path: ['failingQuery'], locations: [{ line: 1, column: 3 }] }],
+      extensions: REPORTED_COST,
     });
     const ids = unexpected().map((line) => line.reqId);
     expect(ids).toHaveLength(2);
@@ -114,7 +116,11 @@ describe('the error policy over HTTP', () => {
       headers: { 'content-type': 'application/json', 'x-request-id': 'req-policy-1' },
       body: JSON.stringify({ query: '{ failingQuery }' }),
     });
-    expect(await res.json()).toEqual({ data: null, errors: [{ ...MASKED, path: ['failingQuery'], locations: [{ line: 1, column: 3 }] }] });
+    expect(await res.json()).toEqual({
+      data: null,
+      errors: [{ ...MASKED, path: ['failingQuery'], locations: [{ line: 1, column: 3 }] }],
+      extensions: REPORTED_COST,
+    });
     expect(unexpected()).toEqual([expect.objectContaining({ reqId: 'req-policy-1', err: expect.objectContaining({ message: SECRET }), path: ['failingQuery'] })]);
   });
 

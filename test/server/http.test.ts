@@ -1,3 +1,4 @@
+import { REPORTED_COST } from '../helpers/graphql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 let t: TestApp;
@@ -17,7 +18,7 @@ describe('GraphQL over HTTP', () => {
   it('answers a query sent with GET', async () => {
     const res = await fetch(getUrl('{ viewer { id } }'), { headers: PREFLIGHTED });
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ data: { viewer: null } });
+    expect(await json(res)).toEqual({ data: { viewer: null }, extensions: REPORTED_COST });
   });
 
   it('refuses a mutation sent with GET', async () => {

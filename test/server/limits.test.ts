@@ -1,4 +1,5 @@
 import { statementCount } from '../../src/db/data-source';
+import { REPORTED_COST } from '../helpers/graphql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { wsClient, wsRequest, type WsClient } from '../helpers/ws-client';
 
@@ -28,7 +29,7 @@ const badInput = (res: { errors?: { extensions?: { code?: string } }[] }) => res
 describe('query limits over HTTP', () => {
   it('refuses a query nested deeper than 12 and accepts one of exactly 12', async () => {
     expect(await t.request(deep(11))).toMatchObject({ status: 400, ...refused(/^Query depth 13 exceeds the maximum of 12\.$/) });
-    expect(await t.request(deep(10))).toEqual({ status: 200, data: { category: null } });
+    expect(await t.request(deep(10))).toEqual({ status: 200, data: { category: null }, extensions: REPORTED_COST });
   });
 
   it('counts depth through fragments', async () => {
@@ -98,7 +99,7 @@ describe('query limits over graphql-ws', () => {
 
   it('applies the argument limits', async () => {
     expect(badInput(await wsRequest(ws, '{ products(first: 101) { nodes { id } } }'))).toEqual(['BAD_USER_INPUT']);
-    expect(await wsRequest(ws, deep(10))).toEqual({ data: { category: null } });
+    expect(await wsRequest(ws, deep(10))).toEqual({ data: { category: null }, extensions: REPORTED_COST });
   });
 });
 
@@ -106,7 +107,7 @@ describe('configured limits', () => {
   it('applies the limits the app was started with', async () => {
     const small = await startTestApp({ limits: { maxDepth: 3, maxCost: 50, maxAliases: 2 } });
     try {
-      expect(await small.request('{ category(slug: "x") { parent { id } } }')).toEqual({ status: 200, data: { category: null } });
+      expect(await small.request('{ category(slug: "x") { parent { id } } }')).toEqual({ status: 200, data: { category: null }, extensions: REPORTED_COST });
       expect(await small.request(deep(2))).toMatchObject(refused(/depth 4 exceeds the maximum of 3/));
       expect(await small.request(aliased(3))).toMatchObject(refused(/maximum is 2/));
       expect(await small.request('{ products(first: 60) { nodes { id } } }')).toMatchObject(tooComplex(/maximum is 50/));

@@ -1,3 +1,4 @@
+import { REPORTED_COST } from '../helpers/graphql-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { createSeller } from '../helpers/fixtures';
 import { wsClient, wsRequest, type WsClient } from '../helpers/ws-client';
@@ -22,15 +23,15 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
   it('answers a guest that sends no connectionParams', async () => {
     const seller = await createSeller(t);
     const res = await wsRequest(connect(), 'query ($id: ID!) { viewer { id } seller(id: $id) { slug } }', { id: seller.id });
-    expect(res).toEqual({ data: { viewer: null, seller: { slug: seller.slug } } });
+    expect(res).toEqual({ data: { viewer: null, seller: { slug: seller.slug } }, extensions: REPORTED_COST });
   });
 
   it('authenticates a seller key sent in connectionParams', async () => {
     const seller = await createSeller(t);
     const client = connect(seller.key, { lazy: false });
-    expect(await wsRequest(client, '{ currentSeller { slug } }')).toEqual({ data: { currentSeller: { slug: seller.slug } } });
+    expect(await wsRequest(client, '{ currentSeller { slug } }')).toEqual({ data: { currentSeller: { slug: seller.slug } }, extensions: REPORTED_COST });
     // The socket stays authenticated for the next operation.
-    expect(await wsRequest(client, '{ currentSeller { slug } }')).toEqual({ data: { currentSeller: { slug: seller.slug } } });
+    expect(await wsRequest(client, '{ currentSeller { slug } }')).toEqual({ data: { currentSeller: { slug: seller.slug } }, extensions: REPORTED_COST });
     expect(client.connections).toBe(1);
   });
 
@@ -38,7 +39,7 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
     const client = connect(undefined, { lazy: false });
     const res = await wsRequest(client, 'mutation { productCreate(input: { title: "Nope" }) { userErrors { code } } }');
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(await wsRequest(client, '{ viewer { id } }')).toEqual({ data: { viewer: null } });
+    expect(await wsRequest(client, '{ viewer { id } }')).toEqual({ data: { viewer: null }, extensions: REPORTED_COST });
     expect([client.connections, client.closeCodes]).toEqual([1, []]);
   });
 

@@ -61,7 +61,7 @@ export async function accessWith(t: GraphQLClient, token: string): Promise<strin
   return res.data?.viewer ? 'ok' : 'no viewer';
 }
 
-/** A GraphQL request from `address`, for an app started with `trustProxy: true` (as behind a proxy). */
+/** A GraphQL request from `address`, for an app started with `trustedProxies: ['127.0.0.1']` (as behind a proxy). */
 export async function requestFrom(url: string, address: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
   const res = await fetch(url, {
     method: 'POST',

@@ -3,7 +3,7 @@ import { LOGIN, PASSWORD, requestFrom, signUp } from './accounts-fixtures';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ trustProxy: true });
+  t = await startTestApp({ trustedProxies: ['127.0.0.1'] });
 });
 afterAll(() => t.stop());
 
