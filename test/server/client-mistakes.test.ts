@@ -4,6 +4,7 @@ import { createSeller, type TestSeller } from '../helpers/fixtures';
 import { deepJsonText } from '../helpers/fuzz-documents';
 import { wsClient, wsRequest, type WsClient } from '../helpers/ws-client';
 import { sqlProbeModule } from './sql-probe.module';
+import { REPORTED_COST } from '../helpers/graphql-client';
 
 // Issue 9: each client mistake the fuzz of 7,000 requests answered with HTTP 500 or INTERNAL_SERVER_ERROR,
 // through the real server, in development (messages unmasked): graphql-jit (fast) and graphql-js (reference).
@@ -120,7 +121,7 @@ describe('global IDs of types that are Object.prototype keys', () => {
     const id = b64(`${type}:${UUID0}`);
     for (const t of [fast, reference]) {
       const res = await post(t, { query: 'query ($id: ID!, $ids: [ID!]!) { node(id: $id) { id } nodes(ids: $ids) { id } }', variables: { id, ids: [id, id] } });
-      expect(res).toEqual({ status: 200, data: { node: null, nodes: [null, null] } });
+      expect(res).toEqual({ status: 200, data: { node: null, nodes: [null, null] }, extensions: REPORTED_COST });
     }
   });
 
@@ -150,7 +151,7 @@ describe('requests HTTP cannot serve', () => {
     expect(version).toMatchObject({ status: 400, errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
     const query = '{ viewer { id } }';
     const right = await post(fast, { query, extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } } });
-    expect(right).toEqual({ status: 200, data: { viewer: null } });
+    expect(right).toEqual({ status: 200, data: { viewer: null }, extensions: REPORTED_COST });
   });
 });
 
@@ -191,7 +192,7 @@ describe('values the database refuses', () => {
   ])('answers a refused %s as BAD_USER_INPUT in our words, never the database’s', async (kind, value, message) => {
     for (const t of [fast, reference]) {
       const res = await post(t, { query: 'query ($kind: String!, $value: String!) { sqlProbe(kind: $kind, value: $value) }', variables: { kind, value } });
-      expect(res).toEqual({ status: 200, data: { sqlProbe: null }, errors: [{ message, locations: expect.any(Array), path: ['sqlProbe'], extensions: { code: 'BAD_USER_INPUT' } }] });
+      expect(res).toEqual({ status: 200, data: { sqlProbe: null }, errors: [{ message, locations: expect.any(Array), path: ['sqlProbe'], extensions: { code: 'BAD_USER_INPUT' } }], extensions: REPORTED_COST });
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { cartWith, insertCustomers, madrid, type TestCustomer } from '../../../test/helpers/customers';
 import { until } from '../../../test/helpers/until';
-import webhooks from '../index';
+import { webhooksPlugin } from '../index';
 import { webhookData } from '../webhook-events';
 import { startReceiver, type Receiver } from './receiver';
 import { createEndpoint, webhookSeller } from './webhook-fixtures';
@@ -10,7 +10,8 @@ import { createEndpoint, webhookSeller } from './webhook-fixtures';
 let t: TestApp;
 let receiver: Receiver;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [webhooks], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  // The receiver listens on 127.0.0.1: a private address the deployment must allow.
+  t = await startTestApp({ plugins: [webhooksPlugin({ allowPrivateAddresses: true })], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
   receiver = await startReceiver();
 });
 afterAll(async () => {
