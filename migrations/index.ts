@@ -4,10 +4,12 @@ import { InvoiceNumbersPerSeller1763910000000 } from './1763910000000-invoice-nu
 import { PluginInstallations1763920000000 } from './1763920000000-plugin-installations';
 import { PluginInstallationNotify1763940000000 } from './1763940000000-plugin-installation-notify';
 import { ProductCreatedByPlugin1763950000000 } from './1763950000000-product-created-by-plugin';
+import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
   Foundation1763900000000, Buying1763900100000, InvoiceNumbersPerSeller1763910000000, PluginInstallations1763920000000,
   PluginInstallationNotify1763940000000,
   ProductCreatedByPlugin1763950000000,
+  PaymentAuthorizations1764040000000,
 ];

@@ -28,6 +28,7 @@ import { listenForNotifications, type NotificationListener } from './db/notifica
 import { createAppPubSub, toPublished, type PubSubHandle } from './pubsub/pubsub';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
+import { startPaymentRecovery } from './modules/payments/payment-recovery';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -153,13 +154,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     listeners: transactionListeners(modules),
     privacy: privacyParticipants(modules, plugins),
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
-    payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
+    payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
     installations,
   };
   if (plugins.length) {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
   }
+  // Captures what committed and voids what did not, after a crash between a payment's steps (issue 9).
+  const paymentRecovery = startPaymentRecovery(services, { intervalMs: config.paymentRecoveryMs });
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const apollo = createApollo(schema, config, log, { jit: fastPaths });
   await apollo.start();
@@ -195,11 +198,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         const timer = setTimeout(() => server.closeAllConnections(), 5_000);
         await closed;
         clearTimeout(timer);
+        await paymentRecovery.stop();
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
+        for (const provider of services.payments.values()) await provider.close?.();
         await db.destroy();
         await embedded?.stop();
       })();
