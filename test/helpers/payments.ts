@@ -1,5 +1,3 @@
-import type { DataSource } from 'typeorm';
-
 /** What the built-in test provider's book (`test_payment`) says of one authorization. */
 export interface TestPaymentBook {
   amount: number;
@@ -10,7 +8,8 @@ export interface TestPaymentBook {
   voided: boolean;
 }
 
-export async function testPaymentBook(db: Pick<DataSource, 'query'>, reference: string): Promise<TestPaymentBook | undefined> {
+/** `db`: the app's DataSource, or anything with a `query` that answers rows. */
+export async function testPaymentBook(db: { query(sql: string, params: unknown[]): Promise<any[]> }, reference: string): Promise<TestPaymentBook | undefined> {
   const [book] = await db.query(
     `SELECT max(amount) FILTER (WHERE operation = 'authorize')::int AS amount,
             coalesce(sum(amount) FILTER (WHERE operation = 'capture'), 0)::int AS captured,
