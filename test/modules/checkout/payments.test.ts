@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineModule } from '../../../src/core/module';
+import type { PaymentProvider } from '../../../src/modules/payments';
 import { testPaymentBook } from '../../helpers/payments';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
@@ -24,7 +25,8 @@ const saboteur = defineModule({
 let t: TestApp;
 let seller: TestSeller;
 beforeAll(async () => {
-  t = await startTestApp({ modules: [saboteur] });
+  // A quick recovery sweep, for the provider outage below.
+  t = await startTestApp({ modules: [saboteur], paymentRecoveryMs: 300 });
   seller = await createSeller(t);
 });
 afterAll(() => t.stop());
@@ -34,6 +36,24 @@ const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.
 async function listing(stock: number, price = 2500): Promise<string> {
   const product = await createProduct(t, seller.key);
   return createListing(t, seller.key, product.variantIds[0]!, { price: { amount: price, currency: 'EUR' }, stock });
+}
+
+/** While `down`, the test provider refuses captures, as a provider in an outage would. */
+const outage = { down: false };
+beforeAll(() => {
+  const payments = t.app.services.payments as Map<string, PaymentProvider>;
+  const provider = payments.get('test')!;
+  payments.set('test', {
+    ...provider,
+    async capture(...args) {
+      if (outage.down) throw new Error('test: the provider is unreachable');
+      return provider.capture(...args);
+    },
+  });
+});
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 const BUY = 'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { id total { amount } } userErrors { code field } } }';
@@ -134,5 +154,48 @@ describe('checkout payments', () => {
     expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'PAYMENT_DECLINED', field: ['input', 'payment'] }] });
     const [attempt] = await attempts(buyer!.id, key);
     expect(attempt).toMatchObject({ status: 'failed', checkoutId: null });
+  });
+
+  it('keeps the purchase when the capture fails after the commit, and the recovery sweep captures it once', async () => {
+    const [buyer] = await insertCustomers(t, 1);
+    const listingId = await listing(5);
+    const key = randomUUID();
+    outage.down = true;
+    try {
+      const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
+      expect(res.buyNow.userErrors).toEqual([]);
+      expect(await attempts(buyer!.id, key)).toMatchObject([{ status: 'authorized', book: { captures: 0 } }]);
+    } finally {
+      outage.down = false;
+    }
+    await until(async () => (await attempts(buyer!.id, key))[0]!.status === 'captured');
+    expect(await attempts(buyer!.id, key)).toMatchObject([{ status: 'captured', book: { captured: 2500 + 499, captures: 1 } }]);
+  });
+
+  it('captures, then refunds, an order cancelled before its payment was captured', async () => {
+    const [buyer] = await insertCustomers(t, 1);
+    const listingId = await listing(5);
+    const key = randomUUID();
+    outage.down = true;
+    let orderId: string;
+    try {
+      const res = await t.data(
+        'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { orders { id } } userErrors { code } } }',
+        { input: { listingId, quantity: 1, idempotencyKey: key } },
+        buyer!.token,
+      );
+      orderId = res.buyNow.checkout.orders[0].id;
+    } finally {
+      outage.down = false;
+    }
+    const cancel = await t.data(
+      'mutation ($input: OrderCancelInput!) { orderCancel(input: $input) { order { state } userErrors { code } } }',
+      { input: { id: orderId } },
+      buyer!.token,
+    );
+    expect(cancel.orderCancel).toEqual({ order: { state: 'CANCELLED' }, userErrors: [] });
+    expect(await attempts(buyer!.id, key)).toMatchObject([
+      { status: 'refunded', book: { captured: 2500 + 499, captures: 1, refunded: 2500 + 499, voided: false } },
+    ]);
   });
 });
