@@ -36,19 +36,18 @@ export interface OpenPayment {
 /** What became of the authorization of one attempt, as far as this process knows. */
 export type AuthorizationState = { state: 'not-asked' } | { state: 'refused' } | { state: 'unknown' } | { state: 'authorized'; reference: string };
 
-const OPEN_COLUMNS = `${PAYMENT_COLUMNS}, status, provider_key AS "providerKey", checkout_id AS "checkoutId"`;
+const OPEN_COLUMNS = `${PAYMENT_COLUMNS}, status, provider_key AS "providerKey"`;
 
 interface OpenRow extends PaymentRow {
   status: string;
   providerKey: string;
-  checkoutId: string | null;
 }
 
 /**
  * Step 1: records, committed, that this checkout attempt may authorize a payment. The provider's
  * idempotency key is derived from the customer's own key plus the attempt: every call made for an
- * attempt (the authorization, its retries, recovery's lookup, the capture or void) reaches the
- * provider under it. A request that comes again after an attempt failed or was abandoned makes a new
+ * attempt (the authorization, recovery's lookup, the capture or the void) reaches the provider
+ * under it. A request that comes again after an attempt failed or was abandoned makes a new
  * attempt, because a voided authorization cannot be captured; one that comes after the checkout
  * committed is answered from the checkout and never reaches the provider.
  */
