@@ -237,6 +237,6 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
     throw err;
   }
   crashPoint(ctx.config, 'after-commit');
-  await capturePayment(ctx, payment);
+  await capturePayment(ctx, payment, known.authorization);
   return checkoutId;
 }

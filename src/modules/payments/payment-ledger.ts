@@ -34,7 +34,11 @@ export interface OpenPayment {
 }
 
 /** What became of the authorization of one attempt, as far as this process knows. */
-export type AuthorizationState = { state: 'not-asked' } | { state: 'refused' } | { state: 'unknown' } | { state: 'authorized'; reference: string };
+export type AuthorizationState =
+  | { state: 'not-asked' }
+  | { state: 'refused' }
+  | { state: 'unknown' }
+  | { state: 'authorized'; reference: string; amount: number };
 
 const OPEN_COLUMNS = `${PAYMENT_COLUMNS}, status, provider_key AS "providerKey"`;
 
@@ -100,7 +104,7 @@ export async function authorizePayment(
     known.authorization = { state: 'refused' };
     fail(['input', 'payment'], result.message, ErrorCode[result.code]);
   }
-  known.authorization = { state: 'authorized', reference: result.reference };
+  known.authorization = { state: 'authorized', reference: result.reference, amount };
   await ctx.tx.query(
     `UPDATE payment SET status = 'authorized', checkout_id = $2, provider_ref = $3, amount = $4, updated_at = now() WHERE id = $1`,
     [payment.id, checkoutId, result.reference, amount],
@@ -157,12 +161,17 @@ export async function settlePayment(ctx: PaymentHost, paymentId: string, known: 
 }
 
 /**
- * Step 3, after the checkout committed. A provider failure here loses nothing: the row stays
- * `authorized` and the recovery sweep captures it later; the purchase stands either way.
+ * Step 3, after the checkout committed. No lock: a second capture under the same key (recovery, or a
+ * cancellation that captures before refunding) changes nothing at the provider, and the booking only
+ * moves an `authorized` row on. A provider failure here loses nothing: the row stays `authorized` and
+ * the recovery sweep captures it later; the purchase stands either way.
  */
-export async function capturePayment(ctx: PaymentHost, payment: OpenPayment): Promise<void> {
+export async function capturePayment(ctx: PaymentHost, payment: OpenPayment, known: AuthorizationState): Promise<void> {
   try {
-    await settlePayment(ctx, payment.id);
+    if (known.state !== 'authorized') throw new Error('the checkout committed without an authorization in hand');
+    await payment.provider.capture(known.reference, known.amount, `${payment.providerKey}_capture`);
+    crashPoint(ctx.config, 'after-capture');
+    await ctx.db.query(`UPDATE payment SET status = 'captured', updated_at = now() WHERE id = $1 AND status = 'authorized'`, [payment.id]);
   } catch (err) {
     ctx.log.warn({ err, paymentId: payment.id }, 'capture after checkout failed; the recovery sweep retries it');
   }

@@ -30,12 +30,13 @@ function result(reference: string, outcome: Outcome): AuthorizationResult {
   return failure ? { ok: false, ...failure } : { ok: true, reference };
 }
 
-/** What the test provider's book says of one authorization. */
+/** What the test provider's book says of one authorization, and of the operation under a key if it was made. */
 interface Book {
   amount: number;
   captured: number;
   refunded: number;
   voided: boolean;
+  earlier: { operation: string; reference: string; refundRef: string | null } | null;
 }
 
 /**
@@ -48,21 +49,35 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'zoco-test-payments' });
   pool.on('error', (err) => log?.warn({ err }, 'test payment provider lost an idle database connection'));
 
-  /** Runs `fn` with the authorization row of `reference` locked; one operation per reference at a time. */
-  async function locked<T>(reference: string, fn: (client: pg.PoolClient, book: Book) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` with the authorization row of `reference` locked (one operation per payment at a time),
+   * or answers the earlier operation under `key`, which must be the same operation on the same payment.
+   */
+  async function locked<T>(
+    reference: string,
+    key: string,
+    operation: string,
+    fn: (client: pg.PoolClient, book: Book) => Promise<T>,
+  ): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<Book>(
+      const { rows } = await client.query(
         `SELECT a.amount,
                 (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'capture')::bigint AS captured,
                 (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'refund')::bigint AS refunded,
-                EXISTS (SELECT 1 FROM test_payment WHERE reference = $1 AND operation = 'void') AS voided
+                EXISTS (SELECT 1 FROM test_payment WHERE reference = $1 AND operation = 'void') AS voided,
+                (SELECT json_build_object('operation', operation, 'reference', reference, 'refundRef', refund_ref)
+                   FROM test_payment WHERE idempotency_key = $2) AS earlier
            FROM test_payment a WHERE a.reference = $1 AND a.operation = 'authorize' AND a.outcome = 'approved' FOR UPDATE`,
-        [reference],
+        [reference, key],
       );
-      if (!rows[0]) throw new Error(`test provider: unknown payment ${reference}`);
-      const out = await fn(client, { ...rows[0], amount: Number(rows[0].amount), captured: Number(rows[0].captured), refunded: Number(rows[0].refunded) });
+      const row = rows[0];
+      if (!row) throw new Error(`test provider: unknown payment ${reference}`);
+      if (row.earlier && (row.earlier.operation !== operation || row.earlier.reference !== reference)) {
+        throw new Error(`test provider: idempotency key ${key} was used for another request`);
+      }
+      const out = await fn(client, { ...row, amount: Number(row.amount), captured: Number(row.captured), refunded: Number(row.refunded) });
       await client.query('COMMIT');
       return out;
     } catch (err) {
@@ -71,16 +86,6 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
     } finally {
       client.release();
     }
-  }
-
-  /** The earlier operation under `key`, which must be the same operation on the same payment. */
-  async function replayed(client: pg.PoolClient, key: string, operation: string, reference: string) {
-    const { rows } = await client.query('SELECT operation, reference, refund_ref AS "refundRef" FROM test_payment WHERE idempotency_key = $1', [key]);
-    const row = rows[0];
-    if (row && (row.operation !== operation || row.reference !== reference)) {
-      throw new Error(`test provider: idempotency key ${key} was used for another request`);
-    }
-    return row as { refundRef: string | null } | undefined;
   }
 
   return {
@@ -117,8 +122,8 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       return rows[0] ? { reference: rows[0].reference as string } : null;
     },
     async capture(reference, amount, idempotencyKey) {
-      await locked(reference, async (client, book) => {
-        if (await replayed(client, idempotencyKey, 'capture', reference)) return;
+      await locked(reference, idempotencyKey, 'capture', async (client, book) => {
+        if (book.earlier) return;
         if (book.voided || book.captured + amount > book.amount) throw new Error(`test provider: cannot capture ${amount} of ${reference}`);
         await client.query(`INSERT INTO test_payment (idempotency_key, operation, reference, amount) VALUES ($1, 'capture', $2, $3)`, [
           idempotencyKey,
@@ -128,9 +133,8 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       });
     },
     async refund(reference, amount, idempotencyKey) {
-      return locked(reference, async (client, book) => {
-        const earlier = await replayed(client, idempotencyKey, 'refund', reference);
-        if (earlier) return earlier.refundRef!;
+      return locked(reference, idempotencyKey, 'refund', async (client, book) => {
+        if (book.earlier) return book.earlier.refundRef!;
         if (book.refunded + amount > book.captured) throw new Error(`test provider: cannot refund ${amount} of ${reference}`);
         const refundRef = `re_${randomUUID()}`;
         await client.query(
@@ -141,8 +145,8 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       });
     },
     async void(reference, idempotencyKey) {
-      await locked(reference, async (client, book) => {
-        if ((await replayed(client, idempotencyKey, 'void', reference)) || book.voided) return;
+      await locked(reference, idempotencyKey, 'void', async (client, book) => {
+        if (book.earlier || book.voided) return;
         if (book.captured > 0) throw new Error(`test provider: cannot void ${reference}, it was captured`);
         await client.query(`INSERT INTO test_payment (idempotency_key, operation, reference) VALUES ($1, 'void', $2)`, [idempotencyKey, reference]);
       });
