@@ -46,7 +46,7 @@ interface Book {
  * never waits for the app's connections. Refusals (over-capture, capture after void) are errors.
  */
 export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: string; log?: Logger }): PaymentProvider {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'zoco-test-payments' });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, application_name: 'zoco-test-payments' });
   pool.on('error', (err) => log?.warn({ err }, 'test payment provider lost an idle database connection'));
 
   /**
