@@ -9,6 +9,7 @@ import { CustomerSessions1764010000000 } from './1764010000000-customer-sessions
 import { SellerKeyScopes1764020000000 } from './1764020000000-seller-key-scopes';
 import { ProductRevisions1764030000000 } from './1764030000000-product-revisions';
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
+import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -20,4 +21,5 @@ export const allMigrations = [
   SellerKeyScopes1764020000000,
   ProductRevisions1764030000000,
   InvoicePdf1764030100000,
+  PaymentAuthorizations1764040000000,
 ];

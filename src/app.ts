@@ -35,6 +35,7 @@ import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
 import { createPdfRenderer } from './modules/invoices';
 import { logNotificationSender, type NotificationSender } from './core/notifications';
+import { startPaymentRecovery } from './modules/payments/payment-recovery';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -176,7 +177,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     listeners: transactionListeners(modules),
     privacy: privacyParticipants(modules, plugins),
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
-    payments: new Map((paymentProviders ?? [createTestPaymentProvider()]).map((p) => [p.name, p])),
+    payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
     installations,
     pdfRenderer: createPdfRenderer(),
@@ -188,6 +189,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   if (!notificationSender && config.env === 'production') {
     log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
   }
+  // Captures what committed and voids what did not, after a crash between a payment's steps (issue 9).
+  const paymentRecovery = startPaymentRecovery(services, { intervalMs: config.paymentRecoveryMs });
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const store = config.throttle.enabled ? createBucketStore(bucketBackend(config, databaseUrl, log), { log }) : null;
   await store?.ready();
@@ -227,6 +230,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         const timer = setTimeout(() => server.closeAllConnections(), 5_000);
         await closed;
         clearTimeout(timer);
+        await paymentRecovery.stop();
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();
@@ -235,6 +239,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();
         await services.pdfRenderer.close();
+        for (const provider of services.payments.values()) await provider.close?.();
         await db.destroy();
         await embedded?.stop();
       })();

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import type { PubSubKind } from './pubsub/pubsub';
 import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords';
 
+/** Test hook (NODE_ENV=test only): where the process kills itself during a checkout, to test recovery. */
+export const crashPoints = ['after-authorize', 'after-commit', 'after-capture'] as const;
+export type CrashPoint = (typeof crashPoints)[number];
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const flag = z
@@ -94,6 +98,8 @@ const envSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
+  ZOCO_TEST_CRASH_AT: z.enum(crashPoints, { message: `must be one of ${crashPoints.join(', ')}` }).optional(),
 });
 
 export interface Limits {
@@ -139,6 +145,10 @@ export interface AppConfig {
   /** Needed when `pubsub` or the throttle's store is `redis`. */
   redisUrl?: string;
   logLevel: (typeof logLevels)[number];
+  /** Payments left pending or uncaptured (a crash) are settled once this old, by a sweep this often; ms. */
+  paymentRecoveryMs: number;
+  /** Test hook, honoured only when `env` is `test`: the process SIGKILLs itself at this point of a checkout. */
+  testCrashAt?: CrashPoint;
 }
 
 export class ConfigError extends Error {
@@ -201,5 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    paymentRecoveryMs: e.ZOCO_PAYMENT_RECOVERY_SECONDS * 1000,
+    testCrashAt: e.NODE_ENV === 'test' ? e.ZOCO_TEST_CRASH_AT : undefined,
   };
 }

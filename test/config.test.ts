@@ -50,11 +50,19 @@ describe('loadConfig', () => {
       pubsub: 'memory',
       redisUrl: undefined,
       logLevel: 'info',
+      paymentRecoveryMs: 30_000,
+      testCrashAt: undefined,
     });
     expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);
     expect(() => loadConfig({ ZOCO_SCRYPT_N: '100000' })).toThrow(/ZOCO_SCRYPT_N: must be a power of two/);
     expect(loadConfig({ ZOCO_SCRYPT_N: '65536' })).toMatchObject({ passwordHashing: { N: 65536 } });
     expect(loadConfig({ ZOCO_PLUGINS: 'webhooks,@acme/zoco-gift-wrap' }).pluginNames).toEqual(['webhooks', '@acme/zoco-gift-wrap']);
+  });
+
+  it('honours the crash test hook only with NODE_ENV=test', () => {
+    expect(loadConfig({ ZOCO_TEST_CRASH_AT: 'after-commit' }).testCrashAt).toBeUndefined();
+    expect(loadConfig({ ...PRODUCTION, ZOCO_TEST_CRASH_AT: 'after-commit' }).testCrashAt).toBeUndefined();
+    expect(loadConfig({ ZOCO_TEST_CRASH_AT: 'after-commit', NODE_ENV: 'test' }).testCrashAt).toBe('after-commit');
   });
 
   it('reads and converts the variables, treating empty ones as unset', () => {

@@ -6,7 +6,6 @@ import { webhooksPlugin } from '../../plugins/webhooks';
 // Endpoints on 127.0.0.1 need a deployment that allows private addresses.
 const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 import { sellerScopes, type SellerScope } from '../../src/auth/viewer';
-import { createTestPaymentProvider } from '../../src/modules/payments/test-provider';
 import { cartWith, insertCustomers, madrid, type TestCustomer } from '../helpers/customers';
 import { createListing, createProduct, createSeller, type TestSeller } from '../helpers/fixtures';
 import type { GraphQLResponse } from '../helpers/graphql-client';
@@ -23,7 +22,6 @@ beforeAll(async () => {
   t = await startTestApp({
     plugins: [coCreation, loyalty, webhooks],
     migrateOnStart: true,
-    paymentProviders: [createTestPaymentProvider()],
     eventPollIntervalMs: 50,
   });
   seller = await createSeller(t);

@@ -5,7 +5,6 @@ import coCreation from '../../plugins/co-creation';
 import loyaltyPoints from '../../plugins/loyalty-points';
 import webhooks from '../../plugins/webhooks';
 import { toGlobalId } from '../../src/core/global-id';
-import { createTestPaymentProvider } from '../../src/modules/payments/test-provider';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 import { createCategory, createListing, createProduct, createSeller } from '../helpers/fixtures';
 import { cartWith, insertCustomers, madrid } from '../helpers/customers';
@@ -52,7 +51,7 @@ let ids: string[];
 let sockets: WsClient[] = [];
 
 beforeAll(async () => {
-  const options = { plugins: [loyaltyPoints, coCreation, webhooks], paymentProviders: [createTestPaymentProvider()], env: 'development' as const, eventPollIntervalMs: 60_000 };
+  const options = { plugins: [loyaltyPoints, coCreation, webhooks], env: 'development' as const, eventPollIntervalMs: 60_000 };
   fast = await startTestApp({ ...options, migrateOnStart: true });
   reference = await startTestApp({ ...options, fastPaths: false }, { sharing: fast });
   const seller = await createSeller(fast);

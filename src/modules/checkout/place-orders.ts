@@ -7,7 +7,16 @@ import { emit } from '../../events/outbox';
 import { listingVisibleSql, takeStock } from '../catalog';
 import { issueInvoice, orderTax } from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
-import { PaymentProviderUnavailable, recordCapture, type AuthorizationResult, type PaymentProvider } from '../payments';
+import {
+  authorizePayment,
+  capturePayment,
+  crashPoint,
+  holdPayment,
+  openPayment,
+  releasePayment,
+  type AuthorizationState,
+  type PaymentProvider,
+} from '../payments';
 
 export interface PurchaseLine {
   listingId: string;
@@ -171,17 +180,26 @@ async function createOrders(
  * Turns lines into one checkout: one order per seller, one payment, one invoice per order, all in one
  * transaction. Stock is taken under row locks (never below zero); the idempotency key is claimed first,
  * so concurrent copies of a request wait for the first and then return its result. The payment is
- * captured before the invoices are numbered; if anything fails after the capture, the money is
- * refunded before the error surfaces.
+ * authorized inside the transaction and captured only after it committed; an authorization whose
+ * transaction failed is voided (payments/payment-ledger.ts has the steps, and what recovery does
+ * when the process dies between two of them).
  */
 export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<string> {
   const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
   const existing = await replay();
   if (existing) return existing;
-  const payment: { captured: { reference: string; amount: number } | null } = { captured: null };
+  const payment = await openPayment(ctx, {
+    customerId: req.customerId,
+    idempotencyKey: req.idempotencyKey,
+    provider: req.payment.provider,
+    currency: ctx.config.currency,
+  });
+  const known: { authorization: AuthorizationState } = { authorization: { state: 'not-asked' } };
+  let checkoutId: string;
   try {
-    const checkoutId = await withTransaction(ctx, async (ctx) => {
+    checkoutId = await withTransaction(ctx, async (ctx) => {
       const { tx } = ctx;
+      await holdPayment(ctx, payment);
       const claimed = await tx.query(
         `INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
          VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
@@ -198,14 +216,8 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
       await req.onPlaced?.(ctx, purchase);
-      payment.captured = await charge(req.payment.provider, req.payment.token, total, ctx.config.currency, checkoutId);
-      await recordCapture(ctx, {
-        checkoutId,
-        provider: req.payment.provider.name,
-        reference: payment.captured.reference,
-        amount: total,
-        currency: ctx.config.currency,
-      });
+      await authorizePayment(ctx, payment, { token: req.payment.token, amount: total, checkoutId }, known);
+      crashPoint(ctx.config, 'after-authorize');
       // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
       // late as possible (after the payment), keeping concurrent checkouts of a seller from queueing.
       for (const order of orders) {
@@ -216,37 +228,15 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       }
       return checkoutId;
     });
-    return checkoutId;
   } catch (err) {
-    if (payment.captured) await compensate(ctx, req.payment.provider, payment.captured);
+    await releasePayment(ctx, payment, known.authorization);
     if (err instanceof KeyInUse) {
       const id = await replay();
       if (id) return id;
     }
     throw err;
   }
-}
-
-async function charge(provider: PaymentProvider, token: string, amount: number, currency: string, checkoutId: string) {
-  let result: AuthorizationResult;
-  try {
-    result = await provider.authorize({ token, amount, currency, idempotencyKey: `checkout_${checkoutId}` });
-  } catch (err) {
-    if (err instanceof PaymentProviderUnavailable) {
-      fail(null, 'The payment could not be processed; nothing was charged. Try again.', ErrorCode.PAYMENT_FAILED);
-    }
-    throw err;
-  }
-  if (!result.ok) fail(['input', 'payment'], result.message, ErrorCode[result.code]);
-  await provider.capture(result.reference, amount);
-  return { reference: result.reference, amount };
-}
-
-/** The money was taken but the purchase did not commit: give it back, loudly if that fails too. */
-async function compensate(ctx: Context, provider: PaymentProvider, captured: { reference: string; amount: number }) {
-  try {
-    await provider.refund(captured.reference, captured.amount, `compensate_${captured.reference}`);
-  } catch (err) {
-    ctx.log.error({ err, reference: captured.reference, amount: captured.amount }, 'captured payment of a failed checkout could not be refunded');
-  }
+  crashPoint(ctx.config, 'after-commit');
+  await capturePayment(ctx, payment, known.authorization);
+  return checkoutId;
 }

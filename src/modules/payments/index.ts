@@ -1,7 +1,18 @@
 import { defineModule } from '../../core/module';
 
-export { recordCapture, recordRefund, type Capture, type Refund } from './payment-ledger';
+export {
+  authorizePayment,
+  capturePayment,
+  holdPayment,
+  openPayment,
+  recordRefund,
+  releasePayment,
+  type AuthorizationState,
+  type OpenPayment,
+  type Refund,
+} from './payment-ledger';
+export { crashPoint } from './crash-point';
 export { PaymentProviderUnavailable, type AuthorizationResult, type CardDetails, type PaymentProvider } from './payment-provider';
 
-/** The payments ledger (`payment`) and the providers' interface; no API of its own. */
+/** The payments ledger (`payment`), its recovery sweep and the providers' interface; no API of its own. */
 export default defineModule({ name: 'payments', entities: [], resolvers: [] });

@@ -1,24 +1,194 @@
-import type { TxContext } from '../../core/context';
+import { createHash, randomUUID } from 'node:crypto';
+import type { AppServices, InTransaction, TxContext } from '../../core/context';
+import { ErrorCode } from '../../core/errors';
+import { fail } from '../../core/user-error';
+import { withTransaction } from '../../db/transaction';
+import { crashPoint } from './crash-point';
+import { PaymentProviderUnavailable, type PaymentProvider } from './payment-provider';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment.rows';
 
 /**
- * The only writer of `payment` (STYLE.md, habit 13): what the providers were asked to capture and
- * refund, booked in the transaction of the checkout or cancellation that asked.
+ * The only writer of `payment` (STYLE.md, habit 13). A checkout's payment goes through these steps,
+ * each durable before the next starts, so that a crash between any two leaves a row that says what to
+ * do (issue 9; the recovery sweep in payment-recovery.ts does it):
+ *
+ * 1. `openPayment`, before the checkout transaction: a `pending` row, committed, naming the idempotency
+ *    key the provider will see. A pending row no transaction holds is an authorization, maybe, whose
+ *    checkout did not commit: it is voided.
+ * 2. `holdPayment` and `authorizePayment`, inside the checkout transaction: the row is locked for the
+ *    whole transaction (so recovery skips it), the provider authorizes (never captures), and the row
+ *    becomes `authorized` and linked to its checkout, committed or rolled back with the orders.
+ * 3. `capturePayment`, after the commit: the provider captures, the row becomes `captured`. An
+ *    `authorized` row is a committed checkout not yet captured: recovery captures it.
+ * 4. `releasePayment`, when the transaction failed: the authorization, if any, is voided.
+ *
+ * Provider calls repeat with the same idempotency keys, so doing a step twice charges nothing twice.
  */
-export interface Capture {
-  checkoutId: string;
-  provider: string;
-  /** The provider's reference of the captured authorization. */
-  reference: string;
-  amount: number;
-  currency: string;
+export type PaymentHost = Pick<AppServices, 'db' | 'events' | 'payments' | 'log' | 'config'>;
+
+export interface OpenPayment {
+  id: string;
+  provider: PaymentProvider;
+  /** The idempotency key of this attempt at the provider. */
+  providerKey: string;
 }
 
-export async function recordCapture({ tx }: TxContext, capture: Capture): Promise<void> {
-  await tx.query(
-    `INSERT INTO payment (checkout_id, provider, provider_ref, amount, currency, status) VALUES ($1, $2, $3, $4, $5, 'captured')`,
-    [capture.checkoutId, capture.provider, capture.reference, capture.amount, capture.currency],
+/** What became of the authorization of one attempt, as far as this process knows. */
+export type AuthorizationState =
+  | { state: 'not-asked' }
+  | { state: 'refused' }
+  | { state: 'unknown' }
+  | { state: 'authorized'; reference: string; amount: number };
+
+const OPEN_COLUMNS = `${PAYMENT_COLUMNS}, status, provider_key AS "providerKey"`;
+
+interface OpenRow extends PaymentRow {
+  status: string;
+  providerKey: string;
+}
+
+/**
+ * Step 1: records, committed, that this checkout attempt may authorize a payment. The provider's
+ * idempotency key is derived from the customer's own key plus the attempt: every call made for an
+ * attempt (the authorization, recovery's lookup, the capture or the void) reaches the provider
+ * under it. A request that comes again after an attempt failed or was abandoned makes a new
+ * attempt, because a voided authorization cannot be captured; one that comes after the checkout
+ * committed is answered from the checkout and never reaches the provider.
+ */
+export async function openPayment(
+  ctx: PaymentHost,
+  { customerId, idempotencyKey, provider, currency }: { customerId: string; idempotencyKey: string; provider: PaymentProvider; currency: string },
+): Promise<OpenPayment> {
+  const derived = createHash('sha256').update(`${customerId}:${idempotencyKey}`).digest('hex').slice(0, 40);
+  const id = randomUUID();
+  const providerKey = `checkout_${derived}_${id.replaceAll('-', '')}`;
+  await ctx.db.query(
+    `INSERT INTO payment (id, customer_id, idempotency_key, provider_key, provider, amount, currency, status)
+     VALUES ($1, $2, $3, $4, $5, 0, $6, 'pending')`,
+    [id, customerId, idempotencyKey, providerKey, provider.name, currency],
   );
+  return { id, provider, providerKey };
+}
+
+/**
+ * Step 2a, first in the checkout transaction: locks the attempt until commit. Recovery settles only
+ * rows no transaction holds; if it settled this one in the instant before (the request was stalled
+ * for longer than the recovery grace), the request fails cleanly and a retry makes a new attempt.
+ */
+export async function holdPayment({ tx }: TxContext, payment: OpenPayment): Promise<void> {
+  const [row] = await tx.query(`SELECT status FROM payment WHERE id = $1 FOR NO KEY UPDATE`, [payment.id]);
+  if (row?.status !== 'pending') fail(null, 'The payment could not be processed; nothing was charged. Try again.', ErrorCode.PAYMENT_FAILED);
+}
+
+/**
+ * Step 2b, in the checkout transaction once the total is known: authorizes without capturing and
+ * books the row as `authorized` for `checkoutId`. Declines are userErrors that roll the checkout back.
+ */
+export async function authorizePayment(
+  ctx: TxContext,
+  payment: OpenPayment,
+  { token, amount, checkoutId }: { token: string; amount: number; checkoutId: string },
+  known: { authorization: AuthorizationState },
+): Promise<void> {
+  known.authorization = { state: 'unknown' };
+  let result: Awaited<ReturnType<PaymentProvider['authorize']>>;
+  try {
+    result = await payment.provider.authorize({ token, amount, currency: ctx.config.currency, idempotencyKey: payment.providerKey });
+  } catch (err) {
+    if (err instanceof PaymentProviderUnavailable) {
+      fail(null, 'The payment could not be processed; nothing was charged. Try again.', ErrorCode.PAYMENT_FAILED);
+    }
+    throw err;
+  }
+  if (!result.ok) {
+    known.authorization = { state: 'refused' };
+    fail(['input', 'payment'], result.message, ErrorCode[result.code]);
+  }
+  known.authorization = { state: 'authorized', reference: result.reference, amount };
+  await ctx.tx.query(
+    `UPDATE payment SET status = 'authorized', checkout_id = $2, provider_ref = $3, amount = $4, updated_at = now() WHERE id = $1`,
+    [payment.id, checkoutId, result.reference, amount],
+  );
+}
+
+/** Captures a locked `authorized` row and books it; the caller's transaction commits the booking. */
+async function captureLocked(ctx: PaymentHost & InTransaction, row: OpenRow): Promise<void> {
+  const provider = providerOf(ctx, row.provider);
+  if (!row.providerRef) throw new Error(`authorized payment ${row.id} has no provider reference`);
+  await provider.capture(row.providerRef, row.amount, `${row.providerKey}_capture`);
+  crashPoint(ctx.config, 'after-capture');
+  await ctx.tx.query(`UPDATE payment SET status = 'captured', updated_at = now() WHERE id = $1`, [row.id]);
+}
+
+/** Voids whatever a locked `pending` row may have authorized, and books it as settled. */
+async function voidLocked(ctx: PaymentHost & InTransaction, row: OpenRow, known: AuthorizationState): Promise<void> {
+  const provider = providerOf(ctx, row.provider);
+  let reference: string | null = null;
+  if (known.state === 'authorized') reference = known.reference;
+  else if (known.state === 'unknown') reference = (await provider.findAuthorization(row.providerKey))?.reference ?? null;
+  if (reference) await provider.void(reference, `${row.providerKey}_void`);
+  await ctx.tx.query(`UPDATE payment SET status = $2, provider_ref = coalesce(provider_ref, $3), updated_at = now() WHERE id = $1`, [
+    row.id,
+    reference ? 'voided' : 'failed',
+    reference,
+  ]);
+}
+
+function providerOf(ctx: PaymentHost, name: string): PaymentProvider {
+  const provider = ctx.payments.get(name);
+  if (!provider) throw new Error(`payment provider ${name} is not configured`);
+  return provider;
+}
+
+/**
+ * Locks one open row (skipping it when another transaction holds it) and settles it: captured when its
+ * checkout committed (`authorized`), voided when not (`pending`). Returns what was done, or null.
+ */
+export async function settlePayment(ctx: PaymentHost, paymentId: string, known: AuthorizationState = { state: 'unknown' }) {
+  return withTransaction(ctx, async (ctx) => {
+    const [row]: OpenRow[] = await ctx.tx.query(
+      `SELECT ${OPEN_COLUMNS} FROM payment WHERE id = $1 AND status IN ('pending', 'authorized') FOR NO KEY UPDATE SKIP LOCKED`,
+      [paymentId],
+    );
+    if (!row) return null;
+    if (row.status === 'authorized') {
+      await captureLocked(ctx, row);
+      return 'captured' as const;
+    }
+    await voidLocked(ctx, row, known);
+    return 'voided' as const;
+  });
+}
+
+/**
+ * Step 3, after the checkout committed. No lock: a second capture under the same key (recovery, or a
+ * cancellation that captures before refunding) changes nothing at the provider, and the booking only
+ * moves an `authorized` row on. A provider failure here loses nothing: the row stays `authorized` and
+ * the recovery sweep captures it later; the purchase stands either way.
+ */
+export async function capturePayment(ctx: PaymentHost, payment: OpenPayment, known: AuthorizationState): Promise<void> {
+  try {
+    if (known.state !== 'authorized') throw new Error('the checkout committed without an authorization in hand');
+    await payment.provider.capture(known.reference, known.amount, `${payment.providerKey}_capture`);
+    crashPoint(ctx.config, 'after-capture');
+    await ctx.db.query(`UPDATE payment SET status = 'captured', updated_at = now() WHERE id = $1 AND status = 'authorized'`, [payment.id]);
+  } catch (err) {
+    ctx.log.warn({ err, paymentId: payment.id }, 'capture after checkout failed; the recovery sweep retries it');
+  }
+}
+
+/** Step 4, after the checkout transaction failed: voids the attempt's authorization, if it made one. */
+export async function releasePayment(ctx: PaymentHost, payment: OpenPayment, known: AuthorizationState): Promise<void> {
+  try {
+    // Nothing to void (stock gone, a declined card, the key taken by a concurrent copy): one statement.
+    if (known.state === 'not-asked' || known.state === 'refused') {
+      await ctx.db.query(`UPDATE payment SET status = 'failed', updated_at = now() WHERE id = $1 AND status = 'pending'`, [payment.id]);
+      return;
+    }
+    await settlePayment(ctx, payment.id, known);
+  } catch (err) {
+    ctx.log.warn({ err, paymentId: payment.id }, 'void after a failed checkout failed; the recovery sweep retries it');
+  }
 }
 
 export interface Refund {
@@ -31,13 +201,18 @@ export interface Refund {
  * Books a refund of up to `amount` on the checkout's payment (never more than is left of it) and says
  * what to ask the provider for; null when the checkout has no payment. The row stays locked until
  * commit, so concurrent cancellations of one checkout's orders never refund more than was captured.
+ * A payment still only authorized (its capture after commit has not happened yet) is captured first.
  */
-export async function recordRefund({ tx }: TxContext, checkoutId: string, amount: number): Promise<Refund | null> {
-  const [payment]: PaymentRow[] = await tx.query(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE checkout_id = $1 FOR NO KEY UPDATE`, [checkoutId]);
-  if (!payment) return null;
+export async function recordRefund(ctx: TxContext, checkoutId: string, amount: number): Promise<Refund | null> {
+  const [payment]: OpenRow[] = await ctx.tx.query(
+    `SELECT ${OPEN_COLUMNS} FROM payment WHERE checkout_id = $1 AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded') FOR NO KEY UPDATE`,
+    [checkoutId],
+  );
+  if (!payment?.providerRef) return null;
+  if (payment.status === 'authorized') await captureLocked(ctx, payment);
   const refunded = Math.min(amount, payment.amount - payment.refundedAmount);
-  await tx.query(
-    `UPDATE payment SET refunded_amount = refunded_amount + $2,
+  await ctx.tx.query(
+    `UPDATE payment SET refunded_amount = refunded_amount + $2, updated_at = now(),
             status = CASE WHEN refunded_amount + $2 = amount THEN 'refunded' ELSE 'partially_refunded' END
       WHERE id = $1`,
     [payment.id, refunded],

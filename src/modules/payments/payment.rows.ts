@@ -1,8 +1,12 @@
-/** A `payment` row as the ledger reads it: one capture per checkout, refunded in parts as its orders are cancelled. */
+/**
+ * A `payment` row as the ledger reads it: one attempt of a checkout to pay; the attempt whose checkout
+ * committed is captured once and refunded in parts as its orders are cancelled.
+ */
 export interface PaymentRow {
   id: string;
   provider: string;
-  providerRef: string;
+  /** Null until the provider authorized. */
+  providerRef: string | null;
   amount: number;
   refundedAmount: number;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { idOf, toGlobalId } from '../../../src/core/global-id';
 import { createPluginScope, PluginScopeError } from '../../../src/plugin-host/plugin-scope';
-import { createTestPaymentProvider } from '../../../src/modules/payments/test-provider';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
@@ -9,11 +8,10 @@ import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 // Every stock change goes through catalog's stock.ts: these check the stock and the product's in-stock
 // flag after each kind of change, through the API (and a plugin scope for plugin-created listings).
 
-const payments = createTestPaymentProvider();
 let t: TestApp;
 let seller: TestSeller;
 beforeAll(async () => {
-  t = await startTestApp({ paymentProviders: [payments] });
+  t = await startTestApp();
   seller = await createSeller(t);
 });
 afterAll(() => t.stop());

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createTestPaymentProvider } from '../../../src/modules/payments/test-provider';
+import { testPaymentBook } from '../../helpers/payments';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createCategory, createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
 import { berlin, cartWith, insertCustomers, madrid } from '../../helpers/customers';
 
-const payments = createTestPaymentProvider();
 let t: TestApp;
 let sellers: TestSeller[];
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
-  t = await startTestApp({ paymentProviders: [payments] });
+  t = await startTestApp();
   sellers = [await createSeller(t), await createSeller(t), await createSeller(t)];
 });
 afterAll(() => t.stop());
@@ -61,7 +60,7 @@ describe('checkoutComplete', () => {
     const checkoutId = Buffer.from(checkout.id, 'base64url').toString().split(':')[1];
     const [payment] = await sql('SELECT provider_ref AS ref, amount FROM payment WHERE checkout_id = $1', [checkoutId]);
     expect(payment.amount).toBe(checkout.total.amount);
-    expect(payments.ledger.get(payment.ref)).toMatchObject({ amount: checkout.total.amount, captured: checkout.total.amount });
+    expect(await testPaymentBook(t.app.dataSource, payment.ref)).toMatchObject({ amount: checkout.total.amount, captured: checkout.total.amount, captures: 1 });
     const invoices = await sql('SELECT i.number, i.gross, i.tax FROM invoice i JOIN orders o ON o.id = i.order_id WHERE o.checkout_id = $1', [checkoutId]);
     expect(invoices).toHaveLength(3);
     expect(invoices.map((i) => i.tax).sort((a, b) => a - b)).toEqual([59, 927, 1050]);

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { defineModule } from '../../../src/core/module';
 import type { DomainEvent } from '../../../src/events/event-types';
-import { createTestPaymentProvider } from '../../../src/modules/payments/test-provider';
+import { testPaymentBook } from '../../helpers/payments';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 
-const payments = createTestPaymentProvider();
 const events: DomainEvent[] = [];
 const observer = defineModule({
   name: 'test-observer',
@@ -23,7 +22,7 @@ let seller: TestSeller;
 let other: TestSeller;
 let listingId: string;
 beforeAll(async () => {
-  t = await startTestApp({ paymentProviders: [payments], modules: [observer], eventPollIntervalMs: 50 });
+  t = await startTestApp({ modules: [observer], eventPollIntervalMs: 50 });
   seller = await createSeller(t);
   other = await createSeller(t);
   const product = await createProduct(t, seller.key);
@@ -81,7 +80,7 @@ describe('orders', () => {
     const checkoutUuid = Buffer.from(order.checkoutId, 'base64url').toString().split(':')[1];
     const [payment] = await t.app.dataSource.query('SELECT provider_ref AS ref, status, refunded_amount AS refunded FROM payment WHERE checkout_id = $1', [checkoutUuid]);
     expect(payment).toMatchObject({ status: 'refunded', refunded: 7500 + 499 });
-    expect(payments.ledger.get(payment.ref)!.refunded).toBe(7500 + 499);
+    expect((await testPaymentBook(t.app.dataSource, payment.ref))!.refunded).toBe(7500 + 499);
     const notes = await t.app.dataSource.query(`SELECT kind, gross FROM invoice WHERE customer_id = $1 ORDER BY kind`, [buyer!.id]);
     expect(notes).toEqual([{ kind: 'credit_note', gross: -(7500 + 499) }, { kind: 'invoice', gross: 7500 + 499 }]);
     const view = await t.data(ORDER, { id: order.id }, buyer!.token);
