@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig } from './config';
+import { loadConfig, type AppConfig, type Limits } from './config';
 import { createDataSource } from './db/data-source';
 import { timestamptzParser } from './db/timestamptz';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
@@ -33,7 +33,9 @@ import type { PaymentProvider } from './modules/payments/payment-provider';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
 
-export interface CreateAppOptions extends Partial<AppConfig> {
+export interface CreateAppOptions extends Partial<Omit<AppConfig, 'limits'>> {
+  /** Limits to change; the others keep their defaults. */
+  limits?: Partial<Limits>;
   /** A logger to use instead of a new pino logger at `logLevel`. */
   logger?: Logger;
   /** Modules added after the core ones (tests use this to observe events). */

@@ -25,6 +25,9 @@ const envSchema = z.object({
   ZOCO_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   ZOCO_MAX_COST: z.coerce.number().int().min(10).default(20_000),
   ZOCO_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  ZOCO_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
+  ZOCO_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
+  ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   ZOCO_PLUGINS: z
     .string()
     .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
@@ -41,6 +44,10 @@ export interface Limits {
   maxDepth: number;
   maxCost: number;
   maxAliases: number;
+  /** Directives per operation, fragments expanded. */
+  maxDirectives: number;
+  /** Lexical tokens per document, counted by the parser as it goes. */
+  maxTokens: number;
 }
 
 export interface AppConfig {
@@ -60,6 +67,11 @@ export interface AppConfig {
   migrateOnStart: boolean;
   currency: string;
   limits: Limits;
+  /**
+   * A trusted-documents manifest (JSON: sha256 hex → document). When set, guests and customers may run
+   * only its documents; seller keys and the operator keep free queries (server/trusted-documents.ts).
+   */
+  trustedDocuments?: string;
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
@@ -110,7 +122,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: e.ZOCO_JWT_SECRET,
     migrateOnStart: e.ZOCO_MIGRATE_ON_START,
     currency: e.ZOCO_CURRENCY,
-    limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
+    limits: {
+      maxDepth: e.ZOCO_MAX_DEPTH,
+      maxCost: e.ZOCO_MAX_COST,
+      maxAliases: e.ZOCO_MAX_ALIASES,
+      maxDirectives: e.ZOCO_MAX_DIRECTIVES,
+      maxTokens: e.ZOCO_MAX_TOKENS,
+    },
+    trustedDocuments: e.ZOCO_TRUSTED_DOCUMENTS,
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,

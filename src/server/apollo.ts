@@ -9,7 +9,7 @@ import type { Context } from '../core/context';
 import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
 import { logUnexpected, maskUnexpected } from './error-policy';
-import { validationRules } from './limits';
+import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
 
 /** Cost limit, error logging (error-policy.ts: with the request id) and a log line per operation. */
 function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
@@ -56,6 +56,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       errorPolicy(config),
     ],
     validationRules: validationRules(config.limits),
+    parseOptions: parseOptions(config.limits),
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     stopOnTerminationSignals: false,
@@ -72,6 +73,9 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
         : undefined;
       if (formatted.extensions?.['code'] === 'GRAPHQL_VALIDATION_FAILED' && ruleCode === 'QUERY_TOO_COMPLEX') {
         return { ...formatted, extensions: { ...formatted.extensions, code: ruleCode } };
+      }
+      if (formatted.extensions?.['code'] === 'GRAPHQL_PARSE_FAILED' && TOO_MANY_TOKENS.test(formatted.message)) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_COMPLEX' } };
       }
       return maskUnexpected(formatted, unwrapResolverError(error), production);
     },
