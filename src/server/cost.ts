@@ -30,7 +30,10 @@ import { MAX_PAGE_SIZE } from '../core/connection';
  *   - a connection (a field with `first`) holds `first` items: the argument, else its default (20), at most
  *     MAX_PAGE_SIZE (a larger `first` is refused by the resolver anyway); its `nodes` and `edges` are that page;
  *   - `nodes(ids:)` holds one item per id (at most 100, as `nodes` enforces);
- *   - a plain list holds its real bound: LIST_BOUNDS, the caps the services keep, else MAX_PAGE_SIZE.
+ *   - a plain list holds its real bound: LIST_BOUNDS, the caps the services keep, else MAX_PAGE_SIZE;
+ *   - a list that shares a bound with its lists' siblings under one ancestor (SHARED_BOUNDS: a product's
+ *     variants' listings are, all together, at most the product's MAX_LISTINGS_PER_PRODUCT) holds that
+ *     total spread over its siblings: `variants { listings }` is at most 100 variants and 100 listings.
  * - Nested lists multiply. An abstract type's inline fragments add up (an upper bound of any one of them).
  * - A mutation's root field costs MUTATION_COST (its statements: locks, writes, events) plus its payload.
  * - Introspection costs INTROSPECTION_COST: it reads no rows.
@@ -73,6 +76,18 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Query.webhookEndpoints': 20,
 };
 
+/** Lists whose items, over every such list below one `owner` object, number at most `total`. */
+export const SHARED_BOUNDS: Readonly<Record<string, { owner: string; total: number }>> = {
+  // One batch of the product's listings (catalog.loaders.ts), filtered per variant (variant.resolver.ts).
+  'ProductVariant.listings': { owner: 'Product', total: 100 },
+};
+const OWNERS = new Set(Object.values(SHARED_BOUNDS).map((s) => s.owner));
+
+/** How many objects of a field sit below the nearest object of each owner type (SHARED_BOUNDS). */
+type Spread = Readonly<Record<string, number>>;
+const spreadKey = (spread: Spread) => Object.entries(spread).map(([k, v]) => `${k}:${v}`).join(',');
+const times = (spread: Spread, n: number): Spread => Object.fromEntries(Object.entries(spread).map(([k, v]) => [k, v * n]));
+
 /** Objects that come with their parent's row: no lookup of their own. */
 const VALUE_TYPES = new Set([
   'Query',
@@ -112,7 +127,7 @@ export function estimateCost(
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const vars = variables ?? {};
-  // null while being costed: a cycle (refused by NoFragmentCycles) adds nothing instead of recursing forever.
+  // By fragment and spread; null while being costed: a cycle (refused by NoFragmentCycles) adds nothing.
   const fragmentCosts = new Map<string, number | null>();
 
   const included = (node: FieldNode | SelectionSetNode['selections'][number]): boolean => {
@@ -134,32 +149,43 @@ export function estimateCost(
     }
   };
 
-  const fragmentCost = (name: string): number => {
-    const known = fragmentCosts.get(name);
+  const fragmentCost = (name: string, spread: Spread): number => {
+    const key = `${name}|${spreadKey(spread)}`;
+    const known = fragmentCosts.get(key);
     if (known !== undefined) return known ?? 0;
     const fragment = fragments.get(name);
     const type = fragment && schema.getType(fragment.typeCondition.name.value);
     if (!fragment || !isCompositeType(type)) return 0;
-    fragmentCosts.set(name, null);
-    const cost = selectionCost(type, fragment.selectionSet);
-    fragmentCosts.set(name, cost);
+    fragmentCosts.set(key, null);
+    const cost = selectionCost(type, fragment.selectionSet, false, spread);
+    fragmentCosts.set(key, cost);
     return cost;
   };
 
-  const selectionCost = (type: GraphQLCompositeType, set: SelectionSetNode, inConnection = false): number => {
+  const selectionCost = (type: GraphQLCompositeType, set: SelectionSetNode, inConnection: boolean, outer: Spread): number => {
+    // Inside one owner object (a Product, however reached: a field, `nodes`, a fragment on it), its shares start over.
+    const spread = OWNERS.has(type.name) ? { ...outer, [type.name]: 1 } : outer;
     let cost = 0;
     for (const selection of set.selections) {
       if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) cost += fieldCost(type, selection, inConnection);
+      if (selection.kind === Kind.FIELD) cost += fieldCost(type, selection, inConnection, spread);
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        if (isCompositeType(condition)) cost += selectionCost(condition, selection.selectionSet, inConnection);
-      } else cost += fragmentCost(selection.name.value);
+        if (isCompositeType(condition)) cost += selectionCost(condition, selection.selectionSet, inConnection, spread);
+      } else cost += fragmentCost(selection.name.value, spread);
     }
     return cost;
   };
 
-  const fieldCost = (parent: GraphQLCompositeType, node: FieldNode, inConnection: boolean): number => {
+  /** How many items a list field holds at most, per instance (fractional for a shared bound spread over siblings). */
+  const itemsOf = (parent: string, name: string, spread: Spread): number => {
+    const own = LIST_BOUNDS[`${parent}.${name}`] ?? MAX_PAGE_SIZE;
+    const shared = SHARED_BOUNDS[`${parent}.${name}`];
+    const siblings = shared && spread[shared.owner];
+    return siblings ? Math.min(own, shared.total / siblings) : own;
+  };
+
+  const fieldCost = (parent: GraphQLCompositeType, node: FieldNode, inConnection: boolean, spread: Spread): number => {
     const name = node.name.value;
     if (name === '__typename') return 0;
     if (name === '__schema' || name === '__type') return INTROSPECTION_COST;
@@ -168,23 +194,25 @@ export function estimateCost(
     if (!field || !node.selectionSet) return 0;
     const itemType = getNamedType(field.type);
     if (!isCompositeType(itemType)) return 0;
-    const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, itemType.name.endsWith('Connection'));
     const root = parent === schema.getMutationType() ? MUTATION_COST : 0;
-    const isList = isListType(getNullableType(field.type));
+    // Items per instance of this field, and whether it runs a statement of its own (a list or page).
+    let items = 1;
+    let listed = false;
     if (field.args.some((a) => a.name === 'first')) {
-      const first = clamp(argumentsOf(field, node)['first'], MAX_PAGE_SIZE);
-      return root + 1 + first * item;
+      items = clamp(argumentsOf(field, node)['first'], MAX_PAGE_SIZE);
+      listed = true;
+    } else if (isListType(getNullableType(field.type)) && !inConnection) {
+      // (In a connection, `nodes` and `edges` are the page its field counted.)
+      listed = true;
+      if (parent === schema.getQueryType() && name === 'nodes') {
+        const ids = argumentsOf(field, node)['ids'];
+        items = Array.isArray(ids) ? Math.min(ids.length, MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
+      } else items = itemsOf(parent.name, name, spread);
     }
-    if (!isList) return root + item;
-    // The page of a connection: counted by the connection field above.
-    if (inConnection) return root + item;
-    if (parent === schema.getQueryType() && name === 'nodes') {
-      const ids = argumentsOf(field, node)['ids'];
-      return root + 1 + (Array.isArray(ids) ? Math.min(ids.length, MAX_PAGE_SIZE) : MAX_PAGE_SIZE) * item;
-    }
-    return root + 1 + (LIST_BOUNDS[`${parent.name}.${name}`] ?? MAX_PAGE_SIZE) * item;
+    const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, itemType.name.endsWith('Connection'), times(spread, items));
+    return root + (listed ? 1 : 0) + items * item;
   };
 
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  return root ? selectionCost(root, operation.selectionSet) : 0;
+  return root ? Math.ceil(selectionCost(root, operation.selectionSet, false, {})) : 0;
 }
