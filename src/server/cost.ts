@@ -33,7 +33,8 @@ import { MAX_PAGE_SIZE } from '../core/connection';
  *   - a plain list holds its real bound: LIST_BOUNDS, the caps the services keep, else MAX_PAGE_SIZE;
  *   - a list that shares a bound with its lists' siblings under one ancestor (SHARED_BOUNDS: a product's
  *     variants' listings are, all together, at most the product's MAX_LISTINGS_PER_PRODUCT) holds that
- *     total spread over its siblings: `variants { listings }` is at most 100 variants and 100 listings.
+ *     total spread over its siblings: `variants { listings }` is at most 100 variants and 100 listings,
+ *     and such a list runs no statement of its own.
  * - Nested lists multiply. An abstract type's inline fragments add up (an upper bound of any one of them).
  * - A mutation's root field costs MUTATION_COST (its statements: locks, writes, events) plus its payload.
  * - Introspection costs INTROSPECTION_COST: it reads no rows.
@@ -80,6 +81,8 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
 export const SHARED_BOUNDS: Readonly<Record<string, { owner: string; total: number }>> = {
   // One batch of the product's listings (catalog.loaders.ts), filtered per variant (variant.resolver.ts).
   'ProductVariant.listings': { owner: 'Product', total: 100 },
+  // A cart's lines, grouped by seller (carts/cart-totals.ts).
+  'CartSellerGroup.lines': { owner: 'Cart', total: 100 },
 };
 const OWNERS = new Set(Object.values(SHARED_BOUNDS).map((s) => s.owner));
 
@@ -207,7 +210,11 @@ export function estimateCost(
       if (parent === schema.getQueryType() && name === 'nodes') {
         const ids = argumentsOf(field, node)['ids'];
         items = Array.isArray(ids) ? Math.min(ids.length, MAX_PAGE_SIZE) : MAX_PAGE_SIZE;
-      } else items = itemsOf(parent.name, name, spread);
+      } else {
+        items = itemsOf(parent.name, name, spread);
+        // A share of a batch its owner loaded: no statement of its own.
+        listed = !SHARED_BOUNDS[`${parent.name}.${name}`];
+      }
     }
     const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, itemType.name.endsWith('Connection'), times(spread, items));
     return root + (listed ? 1 : 0) + items * item;
