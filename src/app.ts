@@ -21,6 +21,7 @@ import { createHttpHandler } from './server/http';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
+import { loadTrustedDocuments } from './server/trusted-documents';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, pluginPrivacyHook, preparePlugins } from './plugin-host';
@@ -97,6 +98,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const log = logger ?? pino({ level: config0.logLevel, base: undefined });
   const secrets = await loadOrCreateSecrets(config0.dataDir, { jwtSecret: config0.jwtSecret, adminKey: config0.adminKey });
   const config = { ...config0, ...secrets };
+  const trusted = config.trustedDocuments ? await loadTrustedDocuments(config.trustedDocuments) : undefined;
 
   const prepared = preparePlugins([...coreModules, ...extraModules], plugins);
   let embedded: EmbeddedDatabase | undefined;
@@ -163,13 +165,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
   }
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
-  const apollo = createApollo(schema, config, log, { jit: fastPaths });
+  const apollo = createApollo(schema, config, log, { jit: fastPaths, trusted });
   await apollo.start();
 
   let ready = false;
   const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, trusted });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -10,6 +10,7 @@ import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
 import { logUnexpected, maskUnexpected } from './error-policy';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
+import type { TrustedDocuments } from './trusted-documents';
 
 /** Cost limit, error logging (error-policy.ts: with the request id) and a log line per operation. */
 function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
@@ -36,12 +37,45 @@ function errorPolicy(config: AppConfig): ApolloServerPlugin<Context> {
   };
 }
 
+/** Trusted documents (trusted-documents.ts): a guest's or customer's request runs its manifest document, or is refused. */
+function trustedOnly(trusted: TrustedDocuments): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      const body = request.http?.body as { documentId?: unknown } | null | undefined;
+      const documentId =
+        (body && typeof body === 'object' ? body.documentId : undefined) ?? new URLSearchParams(request.http?.search ?? '').get('documentId') ?? undefined;
+      const verdict = trusted.resolve(contextValue.viewer, { query: request.query, extensions: request.extensions, documentId });
+      if (!verdict) return;
+      // The manifest answers for the hash: Apollo's automatic persisted queries would look in their own cache.
+      if (request.extensions?.['persistedQuery']) {
+        const { persistedQuery: _, ...extensions } = request.extensions;
+        request.extensions = extensions;
+      }
+      if (!(verdict instanceof GraphQLError)) {
+        request.query = verdict.query;
+        return;
+      }
+      // A plugin can refuse a request from didResolveOperation on (thrown earlier, Apollo answers 500):
+      // until then Apollo handles a document that reads nothing, and never parses the refused one.
+      request.query = '{ __typename }';
+      request.operationName = undefined;
+      return {
+        async didResolveOperation() {
+          throw verdict;
+        },
+      };
+    },
+  };
+}
+
 export interface ApolloOptions {
   /** Execute hot queries with graphql-jit (default); false keeps graphql-js for everything. */
   jit?: boolean;
+  /** Set: guests and customers run only these documents. */
+  trusted?: TrustedDocuments;
 }
 
-export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, { jit = true }: ApolloOptions = {}): ApolloServer<Context> {
+export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, { jit = true, trusted }: ApolloOptions = {}): ApolloServer<Context> {
   const production = config.env === 'production';
   return new ApolloServer<Context>({
     // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
@@ -53,6 +87,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...(trusted ? [trustedOnly(trusted)] : []),
       errorPolicy(config),
     ],
     validationRules: validationRules(config.limits),

@@ -8,6 +8,7 @@ import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
 import { createContext, type AppServices, type Context } from '../core/context';
 import { applyErrorPolicy } from './error-policy';
+import type { TrustedDocuments } from './trusted-documents';
 import { createOperationPreparer } from './ws-operation';
 
 type Extra = {
@@ -23,7 +24,13 @@ type Extra = {
  */
 export function attachWebSocket(
   server: Server,
-  { schema, app, auth, config }: { schema: GraphQLSchema; app: AppServices; auth: Authenticator; config: AppConfig },
+  {
+    schema,
+    app,
+    auth,
+    config,
+    trusted,
+  }: { schema: GraphQLSchema; app: AppServices; auth: Authenticator; config: AppConfig; trusted?: TrustedDocuments },
 ) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
@@ -45,7 +52,9 @@ export function attachWebSocket(
       onSubscribe(ctx, id, payload) {
         ctx.extra.requestIds?.set(id, randomUUID());
         try {
-          return prepare(payload);
+          const verdict = trusted?.resolve(ctx.extra.viewer!, payload);
+          if (verdict instanceof GraphQLError) return [new GraphQLError(verdict.message, { extensions: { code: verdict.extensions['code'] } })];
+          return prepare(verdict ? { ...payload, query: verdict.query } : payload);
         } catch (err) {
           // Thrown, it would close the socket; as an error it fails this operation only, through onError.
           return [new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })];
