@@ -39,8 +39,8 @@ async function main(): Promise<void> {
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     fastPaths: options.fastPaths ?? true,
     plugins: loadPlugins(options.plugins ?? []),
-    // The cost estimate is a worst case (server/cost.ts): a page of 100 products with every variant's
-    // listings may read 40k rows; the statement counts below go up to first: 100.
+    // The cost estimate is a worst case (server/cost.ts): a CATALOG page of 100 products with every
+    // variant's listings is rated 30,501; the statement counts (run.ts) go up to first: 100.
     limits: { maxCost: 50_000 },
   });
   const started = Date.now();
