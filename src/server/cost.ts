@@ -34,7 +34,7 @@ import { MAX_PAGE_SIZE } from '../core/connection';
  *   - a list that shares a bound with its lists' siblings under one ancestor (SHARED_BOUNDS: a product's
  *     variants' listings are, all together, at most the product's MAX_LISTINGS_PER_PRODUCT) holds that
  *     total spread over its siblings: `variants { listings }` is at most 100 variants and 100 listings,
- *     and such a list runs no statement of its own.
+ *     and such a list is counted by its rows alone (a statement reads many of them).
  * - Nested lists multiply. An abstract type's inline fragments add up (an upper bound of any one of them).
  * - A mutation's root field costs MUTATION_COST (its statements: locks, writes, events) plus its payload.
  * - Introspection costs INTROSPECTION_COST: it reads no rows.
@@ -75,6 +75,9 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'CustomerConsentsPayload.consents': 10,
   // webhooks plugin MAX_ENDPOINTS.
   'Query.webhookEndpoints': 20,
+  // catalog/category.service.ts MAX_CATEGORIES (and below, SHARED_BOUNDS).
+  'Query.categories': 1000,
+  'Category.children': 1000,
 };
 
 /** Lists whose items, over every such list below one `owner` object, number at most `total`. */
@@ -83,6 +86,9 @@ export const SHARED_BOUNDS: Readonly<Record<string, { owner: string; total: numb
   'ProductVariant.listings': { owner: 'Product', total: 100 },
   // A cart's lines, grouped by seller (carts/cart-totals.ts).
   'CartSellerGroup.lines': { owner: 'Cart', total: 100 },
+  // A request reads at most every category (MAX_CATEGORIES), however deep its tree or its breadcrumbs go.
+  'Category.children': { owner: 'Query', total: 1000 },
+  'Category.ancestors': { owner: 'Query', total: 1000 },
 };
 const OWNERS = new Set(Object.values(SHARED_BOUNDS).map((s) => s.owner));
 
@@ -160,21 +166,21 @@ export function estimateCost(
     const type = fragment && schema.getType(fragment.typeCondition.name.value);
     if (!fragment || !isCompositeType(type)) return 0;
     fragmentCosts.set(key, null);
-    const cost = selectionCost(type, fragment.selectionSet, false, spread);
+    const cost = selectionCost(type, fragment.selectionSet, spread);
     fragmentCosts.set(key, cost);
     return cost;
   };
 
-  const selectionCost = (type: GraphQLCompositeType, set: SelectionSetNode, inConnection: boolean, outer: Spread): number => {
+  const selectionCost = (type: GraphQLCompositeType, set: SelectionSetNode, outer: Spread): number => {
     // Inside one owner object (a Product, however reached: a field, `nodes`, a fragment on it), its shares start over.
     const spread = OWNERS.has(type.name) ? { ...outer, [type.name]: 1 } : outer;
     let cost = 0;
     for (const selection of set.selections) {
       if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) cost += fieldCost(type, selection, inConnection, spread);
+      if (selection.kind === Kind.FIELD) cost += fieldCost(type, selection, spread);
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        if (isCompositeType(condition)) cost += selectionCost(condition, selection.selectionSet, inConnection, spread);
+        if (isCompositeType(condition)) cost += selectionCost(condition, selection.selectionSet, spread);
       } else cost += fragmentCost(selection.name.value, spread);
     }
     return cost;
@@ -188,16 +194,17 @@ export function estimateCost(
     return siblings ? Math.min(own, shared.total / siblings) : own;
   };
 
-  const fieldCost = (parent: GraphQLCompositeType, node: FieldNode, inConnection: boolean, spread: Spread): number => {
+  const fieldCost = (parent: GraphQLCompositeType, node: FieldNode, spread: Spread): number => {
     const name = node.name.value;
     if (name === '__typename') return 0;
     if (name === '__schema' || name === '__type') return INTROSPECTION_COST;
+    const root = parent === schema.getMutationType() ? MUTATION_COST : 0;
     if (isUnionType(parent)) return 0;
     const field = parent.getFields()[name];
-    if (!field || !node.selectionSet) return 0;
-    const itemType = getNamedType(field.type);
-    if (!isCompositeType(itemType)) return 0;
-    const root = parent === schema.getMutationType() ? MUTATION_COST : 0;
+    const itemType = field && getNamedType(field.type);
+    if (!field || !node.selectionSet || !isCompositeType(itemType)) return root;
+    // In a connection, `nodes` and `edges` are the page its field counted.
+    const inConnection = parent.name.endsWith('Connection');
     // Items per instance of this field, and whether it runs a statement of its own (a list or page).
     let items = 1;
     let listed = false;
@@ -205,7 +212,6 @@ export function estimateCost(
       items = clamp(argumentsOf(field, node)['first'], MAX_PAGE_SIZE);
       listed = true;
     } else if (isListType(getNullableType(field.type)) && !inConnection) {
-      // (In a connection, `nodes` and `edges` are the page its field counted.)
       listed = true;
       if (parent === schema.getQueryType() && name === 'nodes') {
         const ids = argumentsOf(field, node)['ids'];
@@ -216,10 +222,10 @@ export function estimateCost(
         listed = !SHARED_BOUNDS[`${parent.name}.${name}`];
       }
     }
-    const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, itemType.name.endsWith('Connection'), times(spread, items));
+    const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, times(spread, items));
     return root + (listed ? 1 : 0) + items * item;
   };
 
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  return root ? Math.ceil(selectionCost(root, operation.selectionSet, false, {})) : 0;
+  return root ? Math.ceil(selectionCost(root, operation.selectionSet, {})) : 0;
 }

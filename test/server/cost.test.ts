@@ -22,6 +22,7 @@ let sellers: TestSeller[];
 let customer: string;
 let catalogIds: string[];
 let wideSlug: string;
+let wideVariants: string[];
 let categoryId: string;
 
 /** A page's worth of catalog: 6 products of 3 variants, each variant listed by 2 sellers; one product of 100 variants. */
@@ -44,6 +45,7 @@ beforeAll(async () => {
     variants: Array.from({ length: 100 }, (_, i) => ({ options: [{ name: 'n', value: String(i) }] })),
   });
   wideSlug = wide.slug;
+  wideVariants = wide.variantIds;
   customer = (await insertCustomers(t, 1))[0]!.token;
 }, 120_000);
 afterAll(() => t.stop());
@@ -147,6 +149,40 @@ describe('the cost estimate', () => {
     expect(estimate('{ products { nodes { title } } }')).toBe(1 + 20);
     expect(estimate('{ sellers(first: 3) { nodes { listings(first: 4) { nodes { sku } } } } }')).toBe(1 + 3 * (1 + 1 + 4));
     expect(estimate('query ($n: Int!) { products(first: $n) { nodes { title } } }', { n: 50 })).toBe(1 + 50);
+    // A fragment on a connection is the same page; a mutation costs MUTATION_COST whatever it returns.
+    expect(estimate('{ products(first: 7) { ...P } } fragment P on ProductConnection { nodes { title } }')).toBe(1 + 7);
+    expect(estimate('mutation { cartCreate { cart { id } } }')).toBe(50 + 1);
+  });
+
+  it('holds a product to its 100 best listings, the bound it counts, the buy box among them', async () => {
+    // 200 listings of one product: two sellers on each of its 100 variants; one cheapest offer.
+    const [a, b] = sellers as [TestSeller, TestSeller];
+    const cheapest = await createListing(t, b.key, wideVariants[99]!, { price: { amount: 100, currency: 'EUR' } });
+    const rest = [...wideVariants.map((v) => [a.key, v] as const), ...wideVariants.slice(0, 99).map((v) => [b.key, v] as const)];
+    for (let i = 0; i < rest.length; i += 25) await Promise.all(rest.slice(i, i + 25).map(([key, v]) => createListing(t, key, v)));
+    const query = 'query ($slug: String!) { product(slug: $slug) { bestListing { id } listings { id } variants { listings { id } } } }';
+    const { product } = await t.data(query, { slug: wideSlug });
+    expect(product.listings).toHaveLength(100);
+    expect(product.bestListing).toEqual({ id: cheapest });
+    expect(product.listings[0]).toEqual({ id: cheapest });
+    expect(product.variants.flatMap((v: { listings: unknown[] }) => v.listings)).toHaveLength(100);
+    expect(estimate(query, { slug: wideSlug })).toBeGreaterThanOrEqual(1 + 100 + 100);
+  }, 60_000);
+
+  it('holds the taxonomy to 1000 categories, the bound a category tree is counted by', async () => {
+    const [{ count }] = await t.app.dataSource.query('SELECT count(*)::int AS count FROM category');
+    await t.app.dataSource.query(
+      `INSERT INTO category (id, slug, name, path) SELECT id, 'bulk-' || n, 'Bulk ' || n, id::text
+         FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $1::int) n) s`,
+      [1000 - count],
+    );
+    const res = await t.data('mutation { categoryCreate(input: { slug: "one-more", name: "One more" }) { category { id } userErrors { code message } } }', {}, ADMIN_KEY);
+    expect(res.categoryCreate).toEqual({ category: null, userErrors: [{ code: 'LIMIT_EXCEEDED', message: 'The catalog holds at most 1000 categories.' }] });
+    const tree = '{ categories { id children { id children { id } } } }';
+    const { statements, res: answer } = await measure(tree, {}, undefined);
+    expect(rows(answer.data)).toBeLessThanOrEqual(estimate(tree));
+    expect(statements).toBeLessThanOrEqual(estimate(tree));
+    expect(estimate(tree)).toBeLessThan(20_000);
   });
 
   it('refuses the cost bomb the old estimate rated 10,867 with QUERY_TOO_COMPLEX, before any SQL', async () => {
