@@ -48,6 +48,9 @@ async function main(): Promise<void> {
     fastPaths: options.fastPaths ?? true,
     plugins: loadPlugins(options.plugins ?? []),
     throttle: options.throttle ?? UNDRAINABLE,
+    // The cost estimate is a worst case (server/cost.ts): a CATALOG page of 100 products with every
+    // variant's listings is rated 30,501; the statement counts (run.ts) go up to first: 100.
+    limits: { maxCost: 50_000 },
   });
   const started = Date.now();
   let seed: SeedResult;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig, type ThrottleConfig } from './config';
+import { loadConfig, type AppConfig, type Limits, type ThrottleConfig } from './config';
 import { createDataSource } from './db/data-source';
 import { timestamptzParser } from './db/timestamptz';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
@@ -26,6 +26,7 @@ import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
 import { watchSellerSockets } from './server/seller-sockets';
+import { loadTrustedDocuments } from './server/trusted-documents';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, pluginPrivacyHook, preparePlugins } from './plugin-host';
@@ -41,9 +42,11 @@ import { startPaymentRecovery } from './modules/payments/payment-recovery';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, timestamptzParser(pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ)));
 
-export interface CreateAppOptions extends Partial<Omit<AppConfig, 'throttle'>> {
+export interface CreateAppOptions extends Partial<Omit<AppConfig, 'throttle' | 'limits'>> {
   /** Merged over the defaults: tests and benchmarks raise the buckets or turn the throttle off. */
   throttle?: Partial<ThrottleConfig>;
+  /** Limits to change; the others keep their defaults. */
+  limits?: Partial<Limits>;
   /** A logger to use instead of a new pino logger at `logLevel`. */
   logger?: Logger;
   /** Modules added after the core ones (tests use this to observe events). */
@@ -118,6 +121,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const log = logger ?? pino({ level: config0.logLevel, base: undefined });
   const secrets = await loadOrCreateSecrets(config0.dataDir, { jwtSecret: config0.jwtSecret, adminKey: config0.adminKey });
   const config = { ...config0, ...secrets };
+  const trusted = config.trustedDocuments ? await loadTrustedDocuments(config.trustedDocuments) : undefined;
 
   const prepared = preparePlugins([...coreModules, ...extraModules], plugins);
   let embedded: EmbeddedDatabase | undefined;
@@ -196,13 +200,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   await store?.ready();
   const throttle = createThrottle(config.throttle, store, log);
   const clientAddress = createClientAddress(config.trustedProxies);
-  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle });
+  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle, trusted });
   await apollo.start();
 
   let ready = false;
   const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, sellerSockets: sellerAccess.sockets });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, sellerSockets: sellerAccess.sockets, trusted });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -88,6 +88,9 @@ const envSchema = z.object({
     .max(2000)
     .refine((v) => v.split(',').every(isAddressOrSubnet), 'must be a comma-separated list of IP addresses or CIDR subnets')
     .optional(),
+  ZOCO_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
+  ZOCO_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
+  ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   ZOCO_PLUGINS: z
     .string()
     .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
@@ -106,6 +109,10 @@ export interface Limits {
   maxDepth: number;
   maxCost: number;
   maxAliases: number;
+  /** Directives per operation, fragments expanded. */
+  maxDirectives: number;
+  /** Lexical tokens per document, counted by the parser as it goes. */
+  maxTokens: number;
 }
 
 export interface AppConfig {
@@ -138,6 +145,11 @@ export interface AppConfig {
    * one of them has its `X-Forwarded-For` believed. Empty: the socket's address is the client's.
    */
   trustedProxies: string[];
+  /**
+   * A trusted-documents manifest (JSON: sha256 hex → document). When set, guests and customers may run
+   * only its documents; seller keys and the operator keep free queries (server/trusted-documents.ts).
+   */
+  trustedDocuments?: string;
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
@@ -196,7 +208,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlDays: e.ZOCO_SESSION_TTL_DAYS,
     passwordHashing: { ...OWASP_SCRYPT, N: e.ZOCO_SCRYPT_N },
     currency: e.ZOCO_CURRENCY,
-    limits: { maxDepth: e.ZOCO_MAX_DEPTH, maxCost: e.ZOCO_MAX_COST, maxAliases: e.ZOCO_MAX_ALIASES },
+    limits: {
+      maxDepth: e.ZOCO_MAX_DEPTH,
+      maxCost: e.ZOCO_MAX_COST,
+      maxAliases: e.ZOCO_MAX_ALIASES,
+      maxDirectives: e.ZOCO_MAX_DIRECTIVES,
+      maxTokens: e.ZOCO_MAX_TOKENS,
+    },
     throttle: {
       enabled: e.ZOCO_THROTTLE,
       bucketSize: e.ZOCO_THROTTLE_BUCKET,
@@ -207,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       redisKeyPrefix: THROTTLE_DEFAULTS.redisKeyPrefix,
     },
     trustedProxies: e.ZOCO_TRUSTED_PROXIES ? e.ZOCO_TRUSTED_PROXIES.split(',').map((p) => p.trim()) : [],
+    trustedDocuments: e.ZOCO_TRUSTED_DOCUMENTS,
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,

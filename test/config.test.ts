@@ -35,7 +35,7 @@ describe('loadConfig', () => {
       sessionTtlDays: 30,
       passwordHashing: { N: 2 ** 17, r: 8, p: 1 },
       currency: 'EUR',
-      limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30 },
+      limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30, maxDirectives: 50, maxTokens: 2000 },
       throttle: {
         enabled: true,
         bucketSize: 20_000,
@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         redisKeyPrefix: 'zoco:',
       },
       trustedProxies: [],
+      trustedDocuments: undefined,
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       pubsub: 'memory',
       redisUrl: undefined,

@@ -1,4 +1,5 @@
 import { isCountryCode } from './country';
+import { MAX_EMAIL_LENGTH, isEmailAddress } from './email';
 import { ErrorCode } from './errors';
 import { UserErrors, userError, type UserError } from './user-error';
 
@@ -55,9 +56,15 @@ export class Validator {
 
   slug(field: string, value: string | undefined | null): void {
     if (value == null) return;
-    if (!SLUG.test(value) || value.length > 120) {
+    if (value.length > 120 || !SLUG.test(value)) {
       this.add(field, `${field} must be lowercase letters, digits and single hyphens (at most 120).`, ErrorCode.INVALID);
     }
+  }
+
+  /** Length first, then a linear check (core/email.ts): no pattern ever sees a long address. */
+  email(field: string, value: string): void {
+    if (value.length > MAX_EMAIL_LENGTH) this.add(field, `${field} is too long (maximum ${MAX_EMAIL_LENGTH} characters).`, ErrorCode.TOO_LONG);
+    else if (!isEmailAddress(value)) this.add(field, `${field} is not a valid address.`, ErrorCode.INVALID);
   }
 
   int(field: string, value: number | undefined | null, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): void {

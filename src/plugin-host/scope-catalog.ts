@@ -35,7 +35,7 @@ export function invalidProductInput(input: ScopedProductInput, currency: string)
   if ((input.description ?? '').length > 20_000) return 'description must be under 20,000 characters';
   if (controlCharacterAt(title) >= 0 || controlCharacterAt(input.description ?? '', true) >= 0) return 'title and description must hold no control characters';
   const images = input.images ?? [];
-  if (images.length > 20 || images.some((i) => !URL.test(i.url) || i.url.length > 2000)) return 'images must be at most 20 http(s) URLs';
+  if (images.length > 20 || images.some((i) => i.url.length > 2000 || !URL.test(i.url))) return 'images must be at most 20 http(s) URLs';
   if (!Number.isSafeInteger(input.price.amount) || input.price.amount < 0) return 'price.amount must be a whole number of minor units, 0 or more';
   if (input.price.currency !== currency) return `price.currency must be ${currency}`;
   if (!Number.isInteger(input.stock) || input.stock < 0 || input.stock > MAX_STOCK) return `stock must be 0 to ${MAX_STOCK}`;

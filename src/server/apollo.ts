@@ -9,8 +9,9 @@ import type { Context } from '../core/context';
 import { jitGateway } from './jit-executor';
 import { createCostCheck } from './cost-cache';
 import { logUnexpected, maskUnexpected } from './error-policy';
-import { validationRules } from './limits';
+import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
 import { createThrottle, type Charge, type CostReport, type Throttle } from './throttle';
+import type { TrustedDocuments } from './trusted-documents';
 
 /** The status and headers of a refused operation: 429 with Retry-After (RFC 9110 §10.2.3: whole seconds). */
 function refusal(error: GraphQLError, retryAfterSeconds: number | undefined): GraphQLError {
@@ -64,15 +65,48 @@ function errorPolicy(config: AppConfig, throttle: Throttle): ApolloServerPlugin<
   };
 }
 
+/** Trusted documents (trusted-documents.ts): a guest's or customer's request runs its manifest document, or is refused. */
+function trustedOnly(trusted: TrustedDocuments): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      const body = request.http?.body as { documentId?: unknown } | null | undefined;
+      const documentId =
+        (body && typeof body === 'object' ? body.documentId : undefined) ?? new URLSearchParams(request.http?.search ?? '').get('documentId') ?? undefined;
+      const verdict = trusted.resolve(contextValue.viewer, { query: request.query, extensions: request.extensions, documentId });
+      if (!verdict) return;
+      // The manifest answers for the hash: Apollo's automatic persisted queries would look in their own cache.
+      if (request.extensions?.['persistedQuery']) {
+        const { persistedQuery: _, ...extensions } = request.extensions;
+        request.extensions = extensions;
+      }
+      if (!(verdict instanceof GraphQLError)) {
+        request.query = verdict.query;
+        return;
+      }
+      // A plugin can refuse a request from didResolveOperation on (thrown earlier, Apollo answers 500):
+      // until then Apollo handles a document that reads nothing, and never parses the refused one.
+      request.query = '{ __typename }';
+      request.operationName = undefined;
+      return {
+        async didResolveOperation() {
+          throw verdict;
+        },
+      };
+    },
+  };
+}
+
 export interface ApolloOptions {
   /** Execute hot queries with graphql-jit (default); false keeps graphql-js for everything. */
   jit?: boolean;
   /** Charges each operation's cost to its client's bucket; default: none (costs are still reported). */
   throttle?: Throttle;
+  /** Set: guests and customers run only these documents. */
+  trusted?: TrustedDocuments;
 }
 
 export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, options: ApolloOptions = {}): ApolloServer<Context> {
-  const { jit = true, throttle = createThrottle({ ...config.throttle, enabled: false }, null, log) } = options;
+  const { jit = true, trusted, throttle = createThrottle({ ...config.throttle, enabled: false }, null, log) } = options;
   const production = config.env === 'production';
   return new ApolloServer<Context>({
     // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
@@ -84,9 +118,11 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...(trusted ? [trustedOnly(trusted)] : []),
       errorPolicy(config, throttle),
     ],
     validationRules: validationRules(config.limits),
+    parseOptions: parseOptions(config.limits),
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     stopOnTerminationSignals: false,
@@ -103,6 +139,9 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
         : undefined;
       if (formatted.extensions?.['code'] === 'GRAPHQL_VALIDATION_FAILED' && ruleCode === 'QUERY_TOO_COMPLEX') {
         return { ...formatted, extensions: { ...formatted.extensions, code: ruleCode } };
+      }
+      if (formatted.extensions?.['code'] === 'GRAPHQL_PARSE_FAILED' && TOO_MANY_TOKENS.test(formatted.message)) {
+        return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_COMPLEX' } };
       }
       return maskUnexpected(formatted, unwrapResolverError(error), production);
     },

@@ -1,10 +1,6 @@
 import {
   GraphQLError,
   Kind,
-  getNamedType,
-  isLeafType,
-  isListType,
-  getNullableType,
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -13,85 +9,85 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Limits } from '../config';
+import { estimateCost } from './cost';
 
 const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
 
-function depthOf(
-  set: SelectionSetNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  visiting: Set<string>,
-): number {
-  let max = 0;
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      max = Math.max(max, selection.selectionSet ? 1 + depthOf(selection.selectionSet, fragments, visiting) : 1);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      max = Math.max(max, depthOf(selection.selectionSet, fragments, visiting));
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments[name];
-      // A fragment cycle is reported by the spec's NoFragmentCycles rule; don't recurse forever here.
-      if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      max = Math.max(max, depthOf(fragment.selectionSet, fragments, visiting));
-      visiting.delete(name);
-    }
-  }
-  return max;
+/** What the limits count in a selection set, fragments expanded: its depth in fields, its aliases and directives. */
+interface Shape {
+  depth: number;
+  aliases: number;
+  directives: number;
 }
 
-/** Rejects operations nested deeper than `maxDepth` fields (fragments expanded). */
-export function depthLimit(maxDepth: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const fragments = Object.fromEntries(
-        context
-          .getDocument()
-          .definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-          .map((f) => [f.name.value, f]),
-      );
-      const depth = depthOf(operation.selectionSet, fragments, new Set());
-      if (depth > maxDepth) {
-        context.reportError(limitError(`Query depth ${depth} exceeds the maximum of ${maxDepth}.`));
+/**
+ * Measures selection sets with every fragment measured once and reused at each spread, so the time is
+ * linear in the document even when fragments spread each other many times (issue 9: a DAG of 24
+ * fragments took 3.4 s when each spread walked its fragment again). Counts still multiply as
+ * execution would: a fragment of 3 aliases spread twice adds 6.
+ */
+function shapeMeter(document: DocumentNode) {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  // null while being measured: a cycle (reported by the spec's NoFragmentCycles) adds nothing.
+  const measured = new Map<string, Shape | null>();
+  const none: Shape = { depth: 0, aliases: 0, directives: 0 };
+
+  const fragment = (name: string): Shape => {
+    const known = measured.get(name);
+    if (known !== undefined) return known ?? none;
+    const definition = fragments.get(name);
+    if (!definition) return none;
+    measured.set(name, null);
+    const shape = of(definition.selectionSet);
+    shape.directives += definition.directives?.length ?? 0;
+    measured.set(name, shape);
+    return shape;
+  };
+
+  function of(set: SelectionSetNode): Shape {
+    const shape: Shape = { depth: 0, aliases: 0, directives: 0 };
+    for (const selection of set.selections) {
+      shape.directives += selection.directives?.length ?? 0;
+      let inner: Shape;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.alias) shape.aliases++;
+        inner = selection.selectionSet ? of(selection.selectionSet) : none;
+        shape.depth = Math.max(shape.depth, 1 + inner.depth);
+      } else {
+        inner = selection.kind === Kind.INLINE_FRAGMENT ? of(selection.selectionSet) : fragment(selection.name.value);
+        shape.depth = Math.max(shape.depth, inner.depth);
       }
-    },
-  });
+      shape.aliases += inner.aliases;
+      shape.directives += inner.directives;
+    }
+    return shape;
+  }
+  return of;
 }
 
-/** Rejects documents with more than `maxAliases` aliased fields (alias batching amplifies cost). */
-export function aliasLimit(maxAliases: number): ValidationRule {
+/**
+ * Depth (in fields), aliases (alias batching amplifies cost) and directives of each operation, fragments
+ * expanded, against the configured maxima; in time linear in the document.
+ */
+export function operationShapeLimit({ maxDepth, maxAliases, maxDirectives }: Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxDirectives'>): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    let aliases = 0;
+    const measure = shapeMeter(context.getDocument());
     return {
-      Field(field) {
-        if (field.alias) aliases++;
-      },
-      Document: {
-        leave() {
-          if (aliases > maxAliases) {
-            context.reportError(limitError(`The operation uses ${aliases} aliases; the maximum is ${maxAliases}.`));
-          }
-        },
+      OperationDefinition(operation) {
+        const { depth, aliases, directives } = measure(operation.selectionSet);
+        const own = operation.directives?.length ?? 0;
+        if (depth > maxDepth) context.reportError(limitError(`Query depth ${depth} exceeds the maximum of ${maxDepth}.`));
+        if (aliases > maxAliases) context.reportError(limitError(`The operation uses ${aliases} aliases; the maximum is ${maxAliases}.`));
+        if (directives + own > maxDirectives) {
+          context.reportError(limitError(`The operation uses ${directives + own} directives; the maximum is ${maxDirectives}.`));
+        }
+        return false;
       },
     };
   };
 }
-
-/** The only argument the estimator reads: the cost cache (cost-cache.ts) keys on the variables inside it. */
-export const COST_ARGUMENT = 'first';
-
-/** Objects cost 1 and scalars 0; lists cost their children times `first` (connections) or an assumed 3 items (plain lists: variants, listings). */
-const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  // Scalars come with their object's row: only objects (rows, loader hits) cost.
-  if (isLeafType(getNamedType(field.type))) return 0;
-  const first = args[COST_ARGUMENT];
-  if (typeof first === 'number') return 1 + childComplexity * Math.max(0, first);
-  const type = getNullableType(field.type);
-  if (isListType(type)) return 1 + childComplexity * 3;
-  return undefined;
-};
 
 /** The estimated cost of an operation (what the throttle charges), and an error when it is over `maxCost`. */
 export interface CostCheck {
@@ -99,7 +95,7 @@ export interface CostCheck {
   error: GraphQLError | null;
 }
 
-/** The cost of an operation, and an error when it is over `maxCost`. */
+/** The cost of an operation (cost.ts), and an error when it is over `maxCost`. */
 export function checkCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -107,19 +103,22 @@ export function checkCost(
   variables: Record<string, unknown> | undefined,
   maxCost: number,
 ): CostCheck {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    operationName,
-    variables,
-    estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
-  const error = cost > maxCost
-    ? limitError(`The operation costs ${cost}; the maximum is ${maxCost}. Ask for fewer items or fields.`)
-    : null;
-  return { cost, error };
+  const cost = estimateCost(schema, document, operationName, variables);
+  return { cost, error: costError(cost, maxCost) };
 }
 
+export function costError(cost: number, maxCost: number): GraphQLError | null {
+  if (cost <= maxCost) return null;
+  const shown = cost > Number.MAX_SAFE_INTEGER ? `more than ${Number.MAX_SAFE_INTEGER}` : String(cost);
+  return limitError(`The operation costs ${shown}; the maximum is ${maxCost}. Ask for fewer items or fields.`);
+}
+
+/** Options for graphql's `parse`: the token limit bounds the parser's and every later pass's work. */
+export const parseOptions = (limits: Pick<Limits, 'maxTokens'>) => ({ maxTokens: limits.maxTokens });
+
+/** graphql-js's message when `maxTokens` stops the parser ("more that" in graphql 16); answered QUERY_TOO_COMPLEX like the other limits. */
+export const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] \d+ tokens\. Parsing aborted\.$/;
+
 export function validationRules(limits: Limits): ValidationRule[] {
-  return [depthLimit(limits.maxDepth), aliasLimit(limits.maxAliases)];
+  return [operationShapeLimit(limits)];
 }

@@ -12,7 +12,7 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import type { Limits } from '../config';
 import type { GraphQLErrorCode } from '../core/errors';
-import { checkCost, validationRules } from './limits';
+import { TOO_MANY_TOKENS, checkCost, parseOptions, validationRules } from './limits';
 
 /** Apollo Server's label for each way a request is refused before execution, so both transports answer alike. */
 function labelled(error: GraphQLError, code: GraphQLErrorCode): GraphQLError {
@@ -39,12 +39,14 @@ export interface PreparedOperation {
  */
 export function createOperationPreparer(schema: GraphQLSchema, limits: Limits) {
   const rules = [...specifiedRules, ...validationRules(limits)];
+  const options = parseOptions(limits);
   return (payload: SubscribePayload): PreparedOperation | GraphQLError[] => {
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, options);
     } catch (err) {
-      return [labelled(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+      const error = err as GraphQLError;
+      return [labelled(error, TOO_MANY_TOKENS.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED')];
     }
     const errors = validate(schema, document, rules);
     if (errors.length) return errors.map((error) => labelled(error, 'GRAPHQL_VALIDATION_FAILED'));

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config';
 import { createContext, type AppServices, type Context } from '../core/context';
 import { applyErrorPolicy } from './error-policy';
 import type { Charge, Throttle } from './throttle';
+import type { TrustedDocuments } from './trusted-documents';
 import { createOperationPreparer } from './ws-operation';
 import type { SellerSockets } from './seller-sockets';
 
@@ -33,6 +34,8 @@ export interface WebSocketOptions {
   clientAddress: (req: IncomingMessage) => string;
   /** Where open seller sockets are tracked, so revoking a key or suspending a seller closes them. */
   sellerSockets?: SellerSockets;
+  /** Set: guests and customers run only these documents. */
+  trusted?: TrustedDocuments;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface WebSocketOptions {
  * revoking the key or suspending the seller while the socket is open (seller-sockets.ts).
  * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
  */
-export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, sellerSockets }: WebSocketOptions) {
+export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, sellerSockets, trusted }: WebSocketOptions) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const prepare = createOperationPreparer(schema, config.limits);
@@ -73,7 +76,9 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         ctx.extra.requestIds?.set(id, randomUUID());
         let prepared: ReturnType<typeof prepare>;
         try {
-          prepared = prepare(payload);
+          const verdict = trusted?.resolve(ctx.extra.viewer!, payload);
+          if (verdict instanceof GraphQLError) return [new GraphQLError(verdict.message, { extensions: { code: verdict.extensions['code'] } })];
+          prepared = prepare(verdict ? { ...payload, query: verdict.query } : payload);
         } catch (err) {
           // Thrown, it would close the socket; as an error it fails this operation only, through onError.
           return [new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })];

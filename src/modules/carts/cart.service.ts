@@ -23,9 +23,6 @@ import type {
   CartLinesUpdateInput,
 } from './cart.inputs';
 
-// The same rule as customer sign-up (customers/customer.service.ts).
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 interface NewLine {
   listingUuid: string;
   quantity: number;
@@ -276,7 +273,7 @@ export async function updateBuyerIdentity(ctx: Context, input: CartBuyerIdentity
   requireShopper(ctx.viewer);
   const v = new Validator();
   const email = input.email?.trim();
-  if (email !== undefined) v.check(EMAIL.test(email) && email.length <= 254, 'email', 'email is not a valid address.');
+  if (email !== undefined) v.email('email', email);
   let address: AddressData | undefined = input.shippingAddress && validateAddress(v, 'shippingAddress', input.shippingAddress);
   v.check(!(input.shippingAddress && input.addressId), 'addressId', 'Give shippingAddress or addressId, not both.');
   v.done();

@@ -8,6 +8,13 @@ import { LISTING_COLUMNS, toListing, type Listing, type ListingRow } from './lis
 import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type ProductVariant, type VariantRow } from './variant.type';
 
+/**
+ * The most listings a product shows (its variants' listings included): the best by the buy-box order
+ * (pricing.ts compareForBuyBox), so the buy box is among them. A bound the cost estimate relies on
+ * (server/cost.ts): without it one request could read every offer of a product that many sellers list.
+ */
+export const MAX_LISTINGS_PER_PRODUCT = 100;
+
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   return {
@@ -39,10 +46,15 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
      */
     visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
       const rows: (ListingRow & Record<string, unknown>)[] = await db.query(
-        `SELECT ${LISTING_COLUMNS}, ${sellerColumns('s', 'seller.')} FROM listing l JOIN seller s ON s.id = l.seller_id
-          WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}
-          ORDER BY l.price, l.id`,
-        [ids],
+        `SELECT * FROM (
+           SELECT ${LISTING_COLUMNS}, ${sellerColumns('s', 'seller.')},
+             row_number() OVER (PARTITION BY l.product_id
+               ORDER BY (l.stock > 0) DESC, l.price, s.rating DESC NULLS LAST, l.stock DESC, l.id) AS "buyBoxRank"
+           FROM listing l JOIN seller s ON s.id = l.seller_id
+           WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}
+         ) ranked WHERE "buyBoxRank" <= $2
+         ORDER BY price, id`,
+        [ids, MAX_LISTINGS_PER_PRODUCT],
       );
       // prime() keeps the first value of a key: build each seller once, not once per listing.
       const primed = new Set<string>();

@@ -38,6 +38,9 @@ function slugTaken(err: unknown, slug: string | undefined): never {
   throw err;
 }
 
+/** The operator's taxonomy has at most this many categories: the bound the cost estimate counts trees by (server/cost.ts). */
+export const MAX_CATEGORIES = 1000;
+
 export async function createCategory(ctx: Context, input: CategoryCreateInput) {
   requireAdmin(ctx.viewer);
   const v = new Validator();
@@ -49,6 +52,8 @@ export async function createCategory(ctx: Context, input: CategoryCreateInput) {
   try {
     return await withTransaction(ctx, async (ctx) => {
       const { tx } = ctx;
+      const [{ count }]: [{ count: number }] = await tx.query('SELECT count(*)::int AS count FROM category');
+      if (count >= MAX_CATEGORIES) fail(null, `The catalog holds at most ${MAX_CATEGORIES} categories.`, ErrorCode.LIMIT_EXCEEDED);
       const id = randomUUID();
       let path = id;
       let parentId: string | null = null;

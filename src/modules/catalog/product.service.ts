@@ -62,7 +62,7 @@ function validateImages(v: Validator, images: ImageInput[] | undefined): void {
   if (!images) return;
   v.check(images.length <= 20, 'images', 'At most 20 images.');
   images.forEach((img, i) => {
-    v.check(/^https?:\/\/\S+$/.test(img.url) && img.url.length <= 2000, `images.${i}.url`, 'url must be an http(s) URL.');
+    v.check(img.url.length <= 2000 && /^https?:\/\/\S+$/.test(img.url), `images.${i}.url`, 'url must be an http(s) URL.');
     v.text(`images.${i}.alt`, img.alt, { required: false, max: 300 });
   });
 }
@@ -81,7 +81,7 @@ function validateVariant(v: Validator, variant: Partial<VariantInput>, path: str
       v.text(`${path}.options.${i}.value`, o.value, { max: 100 });
     });
   }
-  if (variant.gtin != null) v.check(GTIN.test(variant.gtin), `${path}.gtin`, 'gtin must have 8, 12, 13 or 14 digits.');
+  if (variant.gtin != null) v.check(variant.gtin.length <= 14 && GTIN.test(variant.gtin), `${path}.gtin`, 'gtin must have 8, 12, 13 or 14 digits.');
 }
 
 function validateVariants(v: Validator, variants: VariantInput[]): void {

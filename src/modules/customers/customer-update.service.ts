@@ -11,7 +11,7 @@ export async function updateCustomer(ctx: Context, input: CustomerUpdateInput) {
   const customerId = requireCustomer(ctx.viewer);
   const v = new Validator();
   if (input.name != null) v.text('name', input.name, { max: 120 });
-  if (input.locale != null) v.check(LOCALE.test(input.locale), 'locale', 'locale must look like "es" or "es-ES".');
+  if (input.locale != null) v.check(input.locale.length <= 6 && LOCALE.test(input.locale), 'locale', 'locale must look like "es" or "es-ES".');
   v.done();
   const repo = ctx.db.getRepository(CustomerEntity);
   const changes: Partial<CustomerEntity> = { updatedAt: new Date() };

@@ -8,7 +8,6 @@ import { CustomerEntity } from './customer.entity';
 import { toCustomer } from './customer.rows';
 import type { Customer } from './customer.type';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface NewCustomer {
   email: string;
@@ -21,10 +20,10 @@ export interface NewCustomer {
 export async function createCustomer(ctx: Context, input: NewCustomer): Promise<Customer> {
   const v = new Validator();
   const email = input.email.trim();
-  v.check(EMAIL.test(email) && email.length <= 254, 'email', 'email is not a valid address.');
+  v.email('email', email);
   v.check(input.password.length >= 10 && input.password.length <= 200, 'password', 'password must have 10 to 200 characters.');
   v.text('name', input.name, { max: 120 });
-  v.check(/^[a-z]{2,3}(-[A-Z]{2})?$/.test(input.locale ?? 'en'), 'locale', 'locale must look like "es" or "es-ES".');
+  v.check((input.locale ?? 'en').length <= 6 && /^[a-z]{2,3}(-[A-Z]{2})?$/.test(input.locale ?? 'en'), 'locale', 'locale must look like "es" or "es-ES".');
   v.done();
   const entity = ctx.db.getRepository(CustomerEntity).create({
     email,

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
+import { statementCount } from '../../src/db/data-source';
+import { estimateCost } from '../../src/server/cost';
+import { deploymentSchema } from '../../src/server/deployment-schema';
+import { insertCustomers } from '../helpers/customers';
+import { createCategory, createListing, createProduct, createSeller, type TestSeller } from '../helpers/fixtures';
+import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
+
+const schema = deploymentSchema();
+const examples = parse(readFileSync(path.join(__dirname, '..', '..', 'schema', 'examples.graphql'), 'utf8'));
+const operations = new Map(
+  examples.definitions
+    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+    .map((d) => [d.name!.value, print(d)]),
+);
+const estimate = (query: string, variables: Record<string, unknown> = {}) => estimateCost(schema, parse(query), undefined, variables);
+
+let t: TestApp;
+let sellers: TestSeller[];
+let customer: string;
+let catalogIds: string[];
+let wideSlug: string;
+let wideVariants: string[];
+let categoryId: string;
+
+/** A page's worth of catalog: 6 products of 3 variants, each variant listed by 2 sellers; one product of 100 variants. */
+beforeAll(async () => {
+  // No polling: every statement counted below is the request's (or the events it woke).
+  t = await startTestApp({ eventPollIntervalMs: 600_000 });
+  sellers = [await createSeller(t), await createSeller(t)];
+  categoryId = await createCategory(t);
+  await createCategory(t, categoryId);
+  catalogIds = [];
+  for (let i = 0; i < 6; i++) {
+    const product = await createProduct(t, sellers[0]!.key, {
+      categoryId,
+      variants: ['S', 'M', 'L'].map((size) => ({ options: [{ name: 'size', value: size }] })),
+    });
+    catalogIds.push(product.id);
+    await Promise.all(sellers.flatMap((s) => product.variantIds.map((v) => createListing(t, s.key, v))));
+  }
+  const wide = await createProduct(t, sellers[0]!.key, {
+    variants: Array.from({ length: 100 }, (_, i) => ({ options: [{ name: 'n', value: String(i) }] })),
+  });
+  wideSlug = wide.slug;
+  wideVariants = wide.variantIds;
+  customer = (await insertCustomers(t, 1))[0]!.token;
+}, 120_000);
+afterAll(() => t.stop());
+
+/** Statements the request ran, the events it woke included: counted until the counter rests. */
+async function measure(query: string, variables: Record<string, unknown>, token?: string) {
+  const before = statementCount(t.app.dataSource);
+  const res = await t.request(query, variables, token);
+  let last = -1;
+  for (let now = statementCount(t.app.dataSource); now !== last; now = statementCount(t.app.dataSource)) {
+    last = now;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { res, statements: last - before };
+}
+
+/** Objects with an id in a response: the rows it read. */
+function rows(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + rows(v), 0);
+  if (!value || typeof value !== 'object') return 0;
+  return (('id' in value ? 1 : 0) as number) + Object.values(value).reduce((n: number, v) => n + rows(v), 0);
+}
+
+describe('the cost estimate', () => {
+  it('is an upper bound of the SQL statements of every operation in schema/examples.graphql', async () => {
+    const seller = sellers[0]!;
+    const product = await t.data('query ($id: ID!) { node(id: $id) { ... on Product { slug variants { id listings { id } } } } }', { id: catalogIds[0] });
+    const variantId: string = product.node.variants[0].id;
+    const listingId: string = product.node.variants[0].listings[0].id;
+    const cart = await t.data('mutation ($l: ID!) { cartCreate(input: { lines: [{ listingId: $l, quantity: 1 }] }) { cart { id lines { id } } } }', { l: listingId }, customer);
+    const cartId: string = cart.cartCreate.cart.id;
+    const lineId: string = cart.cartCreate.cart.lines[0].id;
+    const runs: [name: string, variables: Record<string, unknown>, token?: string][] = [
+      ['Catalog', {}],
+      ['Deals', { category: categoryId }],
+      ['ProductPage', { slug: product.node.slug }],
+      ['CategoryTree', {}],
+      ['SellerPage', { slug: seller.slug }],
+      ['SignUp', {}],
+      ['Me', {}, customer],
+      ['AddToCart', { listingId }, customer],
+      ['CartPage', { id: cartId }, customer],
+      ['ChangeQuantity', { cartId, lineId }, customer],
+      ['CreateProduct', {}, seller.key],
+      ['ListIt', { variantId }, seller.key],
+      ['ListByGtin', {}, sellers[1]!.key],
+      ['Restock', { listingId }, seller.key],
+      ['MyShop', {}, seller.key],
+      ['NewSeller', {}, ADMIN_KEY],
+      ['MyInvoices', {}, customer],
+      ['Invoice', { id: Buffer.from('Invoice:00000000-0000-4000-8000-000000000000').toString('base64url') }, customer],
+      ['MyInvoicesThisYear', {}, seller.key],
+    ];
+    expect(runs.map(([name]) => name).sort()).toEqual([...operations.keys()].sort());
+    const table: { name: string; estimate: number; statements: number }[] = [];
+    for (const [name, variables, token] of runs) {
+      const query = operations.get(name)!;
+      const { res, statements } = await measure(query, variables, token);
+      expect({ name, codes: res.errors?.map((e) => e.extensions?.code).filter((c) => c !== 'NOT_FOUND') ?? [] }).toEqual({ name, codes: [] });
+      table.push({ name, estimate: estimate(query, variables), statements });
+    }
+    if (process.env['ZOCO_COST_TABLE']) console.log(table.map((r) => `${r.name}: ${r.estimate} / ${r.statements}`).join('\n'));
+    for (const row of table) expect({ ...row, bounded: row.estimate >= row.statements }).toEqual({ ...row, bounded: true });
+  });
+
+  it('is an upper bound of statements and rows of heavy reads, and within twice the rows of full pages', async () => {
+    const heavy: [query: string, variables: Record<string, unknown>, full: boolean][] = [
+      // Full pages and full lists: what is counted is what is read.
+      ['{ products(first: 5) { nodes { id category { id } bestListing { id seller { id } } } } }', {}, true],
+      ['query ($slug: String!) { product(slug: $slug) { id variants { id } } }', { slug: wideSlug }, true],
+      ['query ($slug: String!) { seller(slug: $slug) { id listings(first: 10) { nodes { id product { id } } } } }', { slug: sellers[1]!.slug }, true],
+      ['query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Product { category { id } } } }', { ids: catalogIds }, true],
+      // Lists at their worst case, which this data does not reach.
+      ['query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id variants { id listings { id seller { id } } } } } }', { ids: catalogIds }, false],
+      ['{ products(first: 50) { nodes { id variants { id } listings { id seller { id } } category { id } } } }', {}, false],
+      ['{ sellers(first: 10) { nodes { id listings(first: 20) { nodes { id product { id } variant { id } } } } } }', {}, false],
+    ];
+    for (const [query, variables, full] of heavy) {
+      const { res, statements } = await measure(query, variables, ADMIN_KEY);
+      expect(res.errors).toBeUndefined();
+      const read = rows(res.data);
+      const cost = estimate(query, variables);
+      const row = { query, cost, statements, read };
+      if (process.env['ZOCO_COST_TABLE']) console.log(row);
+      expect({ ...row, bounded: cost >= statements && cost >= read }).toEqual({ ...row, bounded: true });
+      if (full) expect({ ...row, sane: cost <= 2 * read + 2 }).toEqual({ ...row, sane: true });
+    }
+  });
+
+  it('counts nodes(ids:) by its ids and lists without a page argument by their real bound', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `id${i}`);
+    const q = 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { title } } }';
+    expect(estimate(q, { ids: ids(1) })).toBe(2);
+    expect(estimate(q, { ids: ids(100) })).toBe(101);
+    // 100 variants at most (MAX_VARIANTS), and a product's listings at most 100 however many variants share them.
+    expect(estimate('{ product(slug: "x") { variants { title } } }')).toBe(1 + 1 + 100);
+    expect(estimate('{ product(slug: "x") { listings { sku } } }')).toBe(1 + 1 + 100);
+    expect(estimate('{ product(slug: "x") { variants { listings { sku } } } }')).toBe(1 + 1 + 100 * (1 + 1));
+    // Pages: the argument, its default (20), nested pages multiplied.
+    expect(estimate('{ products(first: 7) { nodes { title } } }')).toBe(1 + 7);
+    expect(estimate('{ products { nodes { title } } }')).toBe(1 + 20);
+    expect(estimate('{ sellers(first: 3) { nodes { listings(first: 4) { nodes { sku } } } } }')).toBe(1 + 3 * (1 + 1 + 4));
+    expect(estimate('query ($n: Int!) { products(first: $n) { nodes { title } } }', { n: 50 })).toBe(1 + 50);
+    // A fragment on a connection is the same page; a mutation costs MUTATION_COST whatever it returns.
+    expect(estimate('{ products(first: 7) { ...P } } fragment P on ProductConnection { nodes { title } }')).toBe(1 + 7);
+    expect(estimate('mutation { cartCreate { cart { id } } }')).toBe(50 + 1);
+  });
+
+  it('holds a product to its 100 best listings, the bound it counts, the buy box among them', async () => {
+    // 200 listings of one product: two sellers on each of its 100 variants; one cheapest offer.
+    const [a, b] = sellers as [TestSeller, TestSeller];
+    const cheapest = await createListing(t, b.key, wideVariants[99]!, { price: { amount: 100, currency: 'EUR' } });
+    const rest = [...wideVariants.map((v) => [a.key, v] as const), ...wideVariants.slice(0, 99).map((v) => [b.key, v] as const)];
+    for (let i = 0; i < rest.length; i += 25) await Promise.all(rest.slice(i, i + 25).map(([key, v]) => createListing(t, key, v)));
+    const query = 'query ($slug: String!) { product(slug: $slug) { bestListing { id } listings { id } variants { listings { id } } } }';
+    const { product } = await t.data(query, { slug: wideSlug });
+    expect(product.listings).toHaveLength(100);
+    expect(product.bestListing).toEqual({ id: cheapest });
+    expect(product.listings[0]).toEqual({ id: cheapest });
+    expect(product.variants.flatMap((v: { listings: unknown[] }) => v.listings)).toHaveLength(100);
+    expect(estimate(query, { slug: wideSlug })).toBeGreaterThanOrEqual(1 + 100 + 100);
+  }, 60_000);
+
+  it('holds the taxonomy to 1000 categories, the bound a category tree is counted by', async () => {
+    const [{ count }] = await t.app.dataSource.query('SELECT count(*)::int AS count FROM category');
+    await t.app.dataSource.query(
+      `INSERT INTO category (id, slug, name, path) SELECT id, 'bulk-' || n, 'Bulk ' || n, id::text
+         FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $1::int) n) s`,
+      [1000 - count],
+    );
+    const res = await t.data('mutation { categoryCreate(input: { slug: "one-more", name: "One more" }) { category { id } userErrors { code message } } }', {}, ADMIN_KEY);
+    expect(res.categoryCreate).toEqual({ category: null, userErrors: [{ code: 'LIMIT_EXCEEDED', message: 'The catalog holds at most 1000 categories.' }] });
+    const tree = '{ categories { id children { id children { id } } } }';
+    const { statements, res: answer } = await measure(tree, {}, undefined);
+    expect(rows(answer.data)).toBeLessThanOrEqual(estimate(tree));
+    expect(statements).toBeLessThanOrEqual(estimate(tree));
+    expect(estimate(tree)).toBeLessThan(20_000);
+  });
+
+  it('refuses the cost bomb the old estimate rated 10,867 with QUERY_TOO_COMPLEX, before any SQL', async () => {
+    const bomb = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { variants { listings { seller {
+      listings(first: 100) { nodes { product { title } } } } } } } } }`;
+    const ids = Array.from({ length: 100 }, (_, i) => catalogIds[i % catalogIds.length]);
+    const before = statementCount(t.app.dataSource);
+    const res = await t.request(bomb, { ids });
+    expect(res).toMatchObject({ status: 400, errors: [{ extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
+    expect(res.errors![0]!.message).toMatch(/^The operation costs \d+; the maximum is 20000\./);
+    expect(statementCount(t.app.dataSource)).toBe(before);
+  });
+});
