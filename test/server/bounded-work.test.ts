@@ -2,6 +2,7 @@ import { isEmailAddress } from '../../src/core/email';
 import { statementCount } from '../../src/db/data-source';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { wsClient, wsRequest, type WsClient } from '../helpers/ws-client';
+import { REPORTED_COST } from '../helpers/graphql-client';
 
 let t: TestApp;
 let ws: WsClient;
@@ -37,6 +38,7 @@ describe('emails', () => {
     expect(res).toEqual({
       status: 200,
       data: { customerSignUp: { customer: null, userErrors: [{ field: ['input', 'email'], code: 'TOO_LONG', message: 'email is too long (maximum 254 characters).' }] } },
+      extensions: REPORTED_COST,
     });
   });
 
@@ -96,7 +98,7 @@ describe('fragments, aliases, directives and tokens', () => {
     const twice = `{ viewer { ...A } v: viewer { ...A } } fragment A on Customer { ${aliases} }`;
     expect(await t.request(twice)).toMatchObject({ status: 400, errors: [{ message: 'The operation uses 33 aliases; the maximum is 30.' }] });
     const directives = (n: number) => `query ($y: Boolean = true) { viewer { ${Array.from({ length: n }, () => 'id @include(if: $y)').join(' ')} } }`;
-    expect(await t.request(directives(50))).toEqual({ status: 200, data: { viewer: null } });
+    expect(await t.request(directives(50))).toEqual({ status: 200, data: { viewer: null }, extensions: REPORTED_COST });
     expect(await t.request(directives(51))).toMatchObject({ status: 400, errors: [{ message: 'The operation uses 51 directives; the maximum is 50.', extensions: { code: 'QUERY_TOO_COMPLEX' } }] });
   });
 

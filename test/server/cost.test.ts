@@ -20,6 +20,8 @@ const estimate = (query: string, variables: Record<string, unknown> = {}) => est
 let t: TestApp;
 let sellers: TestSeller[];
 let customer: string;
+/** A customer whose session the Logout example ends. */
+let leaving: string;
 let catalogIds: string[];
 let wideSlug: string;
 let wideVariants: string[];
@@ -46,7 +48,9 @@ beforeAll(async () => {
   });
   wideSlug = wide.slug;
   wideVariants = wide.variantIds;
-  customer = (await insertCustomers(t, 1))[0]!.token;
+  const [one, two] = await insertCustomers(t, 2);
+  customer = one!.token;
+  leaving = two!.token;
 }, 120_000);
 afterAll(() => t.stop());
 
@@ -62,12 +66,25 @@ async function measure(query: string, variables: Record<string, unknown>, token?
   return { res, statements: last - before };
 }
 
+/**
+ * The statements an operation costs beyond its request's authentication (a customer's token is checked
+ * against its account and session, a key against its row): the estimate counts what resolvers read.
+ */
+async function measureOperation(query: string, variables: Record<string, unknown>, token?: string) {
+  const { statements: authentication } = await measure('{ __typename }', {}, token);
+  const { res, statements } = await measure(query, variables, token);
+  return { res, statements: statements - authentication };
+}
+
 /** Objects with an id in a response: the rows it read. */
 function rows(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + rows(v), 0);
   if (!value || typeof value !== 'object') return 0;
   return (('id' in value ? 1 : 0) as number) + Object.values(value).reduce((n: number, v) => n + rows(v), 0);
 }
+
+/** A well-formed global ID of `type` that names no row. */
+const fakeId = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64url');
 
 describe('the cost estimate', () => {
   it('is an upper bound of the SQL statements of every operation in schema/examples.graphql', async () => {
@@ -96,14 +113,27 @@ describe('the cost estimate', () => {
       ['MyShop', {}, seller.key],
       ['NewSeller', {}, ADMIN_KEY],
       ['MyInvoices', {}, customer],
-      ['Invoice', { id: Buffer.from('Invoice:00000000-0000-4000-8000-000000000000').toString('base64url') }, customer],
+      ['Invoice', { id: fakeId('Invoice') }, customer],
       ['MyInvoicesThisYear', {}, seller.key],
+      ['Login', {}],
+      ['RenewAccessToken', { refreshToken: 'zrt_not-a-token' }],
+      ['PasswordChange', {}, customer],
+      ['PasswordResetRequest', {}],
+      ['PasswordReset', { token: 'not-a-token' }],
+      ['EmailVerify', { token: 'not-a-token' }],
+      ['WarehouseKey', {}, seller.key],
+      ['RevokeKey', { id: fakeId('SellerApiKey') }, seller.key],
+      ['ProductHistory', { id: catalogIds[0] }, seller.key],
+      ['RevisionRevert', { revisionId: fakeId('ProductRevision') }, ADMIN_KEY],
+      ['Logout', {}, leaving],
+      // Last: it ends every session of the customer.
+      ['LogoutEverywhere', {}, customer],
     ];
     expect(runs.map(([name]) => name).sort()).toEqual([...operations.keys()].sort());
     const table: { name: string; estimate: number; statements: number }[] = [];
     for (const [name, variables, token] of runs) {
       const query = operations.get(name)!;
-      const { res, statements } = await measure(query, variables, token);
+      const { res, statements } = await measureOperation(query, variables, token);
       expect({ name, codes: res.errors?.map((e) => e.extensions?.code).filter((c) => c !== 'NOT_FOUND') ?? [] }).toEqual({ name, codes: [] });
       table.push({ name, estimate: estimate(query, variables), statements });
     }

@@ -8,6 +8,7 @@ import { insertCustomers } from '../helpers/customers';
 import { createSeller } from '../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 import { wsClient, wsRequest } from '../helpers/ws-client';
+import { REPORTED_COST } from '../helpers/graphql-client';
 
 const PRODUCTS = 'query Products { products(first: 2) { nodes { title } } }';
 const ME = 'query Me { viewer { id } }';
@@ -41,11 +42,11 @@ const code = (res: { errors?: { extensions?: { code?: string } }[] }) => res.err
 
 describe('trusted documents (ZOCO_TRUSTED_DOCUMENTS)', () => {
   it('runs a manifest document for a guest, sent as its text, its persistedQuery hash or its documentId', async () => {
-    const ok = { status: 200, data: { products: { nodes: [] } } };
+    const ok = { status: 200, data: { products: { nodes: [] } }, extensions: REPORTED_COST };
     expect(await post({ query: PRODUCTS })).toEqual(ok);
     expect(await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PRODUCTS) } } })).toEqual(ok);
     expect(await post({ documentId: `sha256:${sha256(PRODUCTS)}` })).toEqual(ok);
-    expect(await post({ documentId: sha256(ME) })).toEqual({ status: 200, data: { viewer: null } });
+    expect(await post({ documentId: sha256(ME) })).toEqual({ status: 200, data: { viewer: null }, extensions: REPORTED_COST });
     const get = await fetch(`${t.app.url}?documentId=${sha256(PRODUCTS)}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect({ status: get.status, ...((await get.json()) as object) }).toEqual(ok);
   });
@@ -75,7 +76,7 @@ describe('trusted documents (ZOCO_TRUSTED_DOCUMENTS)', () => {
   });
 
   it('leaves seller keys and the operator free queries', async () => {
-    expect(await post({ query: FREE }, sellerKey)).toEqual({ status: 200, data: { products: { nodes: [] } } });
+    expect(await post({ query: FREE }, sellerKey)).toEqual({ status: 200, data: { products: { nodes: [] } }, extensions: REPORTED_COST });
     expect(await post({ query: '{ sellers(first: 5) { nodes { slug } } }' }, ADMIN_KEY)).toMatchObject({ status: 200, data: { sellers: { nodes: [expect.any(Object)] } } });
   });
 
@@ -84,8 +85,8 @@ describe('trusted documents (ZOCO_TRUSTED_DOCUMENTS)', () => {
     const seller = wsClient(t.app.wsUrl, sellerKey);
     try {
       expect(await wsRequest(guest, FREE)).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
-      expect(await wsRequest(guest, PRODUCTS)).toEqual({ data: { products: { nodes: [] } } });
-      expect(await wsRequest(seller, FREE)).toEqual({ data: { products: { nodes: [] } } });
+      expect(await wsRequest(guest, PRODUCTS)).toEqual({ data: { products: { nodes: [] } }, extensions: REPORTED_COST });
+      expect(await wsRequest(seller, FREE)).toEqual({ data: { products: { nodes: [] } }, extensions: REPORTED_COST });
     } finally {
       await guest.dispose();
       await seller.dispose();
