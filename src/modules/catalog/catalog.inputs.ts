@@ -1,5 +1,6 @@
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
+import { PageArgs } from '../../core/connection';
 import { MoneyInput } from '../../core/money';
 import { ListingCondition } from './listing.type';
 import { ProductStatus } from './product.type';
@@ -31,6 +32,15 @@ export class ProductFilter {
 
   @Field(() => ListingCondition, { nullable: true })
   condition?: ListingCondition;
+}
+
+@ArgsType()
+export class ProductsArgs extends PageArgs {
+  @Field(() => ProductFilter, { nullable: true })
+  filter?: ProductFilter;
+
+  @Field(() => ProductSort, { defaultValue: ProductSort.NEWEST })
+  sort!: ProductSort;
 }
 
 @InputType()

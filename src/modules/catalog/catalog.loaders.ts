@@ -2,11 +2,15 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
 import { pickSellerRow, sellerColumns, toSeller, type Seller } from '../sellers';
-import { CATEGORY_COLUMNS, toCategory, type Category, type CategoryRow } from './category.type';
+import { CATEGORY_COLUMNS, toCategory, type CategoryRow } from './category.rows';
+import type { Category } from './category.type';
 import { listingOfferedSql } from './listing-visibility';
-import { LISTING_COLUMNS, toListing, type Listing, type ListingRow } from './listing.type';
-import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './product.type';
-import { VARIANT_COLUMNS, toVariant, type ProductVariant, type VariantRow } from './variant.type';
+import { LISTING_COLUMNS, toListing, type ListingRow } from './listing.rows';
+import type { Listing } from './listing.type';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import type { Product } from './product.type';
+import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
+import type { ProductVariant } from './variant.type';
 
 /**
  * The most listings a product shows (its variants' listings included): the best by the buy-box order

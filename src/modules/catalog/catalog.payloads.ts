@@ -1,4 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
+import { connectionType } from '../../core/connection';
 import { Payload } from '../../core/payload';
 import { Category } from './category.type';
 import { Listing } from './listing.type';
@@ -50,3 +51,12 @@ export class ProductRevisionRevertPayload extends Payload {
   @Field(() => ProductRevision, { nullable: true, description: 'The new revision that records the revert.' })
   revision?: ProductRevision;
 }
+
+@ObjectType()
+export class ProductConnection extends connectionType('Product', Product) {}
+
+@ObjectType()
+export class ListingConnection extends connectionType('Listing', Listing) {}
+
+@ObjectType()
+export class ProductRevisionConnection extends connectionType('ProductRevision', ProductRevision) {}

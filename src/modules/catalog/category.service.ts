@@ -8,7 +8,8 @@ import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { uniqueViolation } from '../../db/pg-errors';
 import { CategoryEntity } from './catalog.entity';
-import { CATEGORY_COLUMNS, toCategory, type Category, type CategoryRow } from './category.type';
+import { CATEGORY_COLUMNS, toCategory, type CategoryRow } from './category.rows';
+import type { Category } from './category.type';
 import type { CategoryCreateInput, CategoryUpdateInput } from './catalog.inputs';
 
 export async function findCategory(ctx: Context, by: { id?: string; slug?: string }): Promise<Category | null> {

@@ -11,11 +11,12 @@ import { Validator } from '../../core/validate';
 import { uniqueViolation } from '../../db/pg-errors';
 import { ListingEntity } from './catalog.entity';
 import { canSeeProduct, ownsListing } from './catalog.visibility';
-import { LISTING_COLUMNS, ListingStatus, toListing, type Listing, type ListingRow } from './listing.type';
+import { LISTING_COLUMNS, toListing, type ListingRow } from './listing.rows';
+import { ListingStatus, type Listing } from './listing.type';
 import { refreshPrices } from './pricing';
 import { isListingOffered, listingVisibleSql } from './listing-visibility';
 import { MAX_STOCK, adjustStock as adjustListingStock, insertListing, setStock as setListingStock } from './stock';
-import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.type';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type {
   ListingCreateInput,
   ListingStockAdjustInput,

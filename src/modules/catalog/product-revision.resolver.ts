@@ -4,10 +4,10 @@ import { PageArgs } from '../../core/connection';
 import { payload } from '../../core/payload';
 import { Seller } from '../sellers';
 import { ProductRevisionRevertInput } from './catalog.inputs';
-import { ProductRevisionRevertPayload } from './catalog.payloads';
+import { ProductRevisionConnection, ProductRevisionRevertPayload } from './catalog.payloads';
 import { canSeeProduct } from './catalog.visibility';
 import { Product } from './product.type';
-import { ProductRevision, ProductRevisionConnection } from './product-revision.type';
+import { ProductRevision } from './product-revision.type';
 import { listRevisions, revertRevision } from './product-revisions';
 
 @Resolver(() => Product)

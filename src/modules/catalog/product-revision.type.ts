@@ -1,7 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONResolver } from 'graphql-scalars';
 import { Node, type NodeSource } from '../../core/node';
-import { connectionType } from '../../core/connection';
 
 export enum ProductRevisionActor {
   SELLER = 'seller',
@@ -55,6 +54,3 @@ export class ProductRevision extends Node implements NodeSource {
   @Field()
   createdAt!: Date;
 }
-
-@ObjectType()
-export class ProductRevisionConnection extends connectionType('ProductRevision', ProductRevision) {}

@@ -7,7 +7,8 @@ import { fail } from '../../core/user-error';
 import { withTransaction } from '../../db/transaction';
 import { uniqueViolation } from '../../db/pg-errors';
 import { ProductEntity } from './catalog.entity';
-import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from './product.type';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import type { Product } from './product.type';
 import {
   REVISED_FIELDS,
   REVISION_COLUMNS,

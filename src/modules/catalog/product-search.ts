@@ -4,7 +4,8 @@ import { requireIdOf } from '../../core/global-id';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
-import { PRODUCT_COLUMNS, ProductStatus, toProduct, type ProductRow } from './product.type';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { ProductStatus } from './product.type';
 
 const MAX_SAFE = '9007199254740991';
 

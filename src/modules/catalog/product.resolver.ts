@@ -1,19 +1,17 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
-import { PageArgs, connectionType } from '../../core/connection';
 import { MoneyRange, Money } from '../../core/money';
 import { payload } from '../../core/payload';
 import { badInput } from '../../core/errors';
 import {
   ProductArchiveInput,
   ProductCreateInput,
-  ProductFilter,
-  ProductSort,
+  ProductsArgs,
   ProductUpdateInput,
   ProductVariantsCreateInput,
   ProductVariantUpdateInput,
 } from './catalog.inputs';
-import { ProductPayload, ProductVariantPayload, ProductVariantsPayload } from './catalog.payloads';
+import { ProductConnection, ProductPayload, ProductVariantPayload, ProductVariantsPayload } from './catalog.payloads';
 import { Category } from './category.type';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
@@ -21,18 +19,6 @@ import { ProductVariant } from './variant.type';
 import { compareForBuyBox } from './pricing';
 import { searchProducts } from './product-search';
 import * as products from './product.service';
-
-@ObjectType()
-export class ProductConnection extends connectionType('Product', Product) {}
-
-@ArgsType()
-class ProductsArgs extends PageArgs {
-  @Field(() => ProductFilter, { nullable: true })
-  filter?: ProductFilter;
-
-  @Field(() => ProductSort, { defaultValue: ProductSort.NEWEST })
-  sort!: ProductSort;
-}
 
 @Resolver(() => Product)
 export class ProductResolver {

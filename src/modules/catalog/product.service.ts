@@ -11,8 +11,9 @@ import { ProductEntity, ProductVariantEntity } from './catalog.entity';
 import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
 import { contentOf, recordRevision } from './product-revisions';
-import { PRODUCT_COLUMNS, ProductStatus, toProduct, type Product, type ProductRow } from './product.type';
-import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.type';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { ProductStatus, type Product } from './product.type';
+import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
 import { ListingStatus } from './listing.type';
 import type { ProductContent } from './product-revision.rows';
 import type {

@@ -1,12 +1,9 @@
-import { Args, Ctx, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
-import { PageArgs, connectionType } from '../../core/connection';
+import { PageArgs } from '../../core/connection';
 import { Seller } from '../sellers';
-import { Listing } from './listing.type';
+import { ListingConnection } from './catalog.payloads';
 import { listSellerListings } from './listing.service';
-
-@ObjectType()
-export class ListingConnection extends connectionType('Listing', Listing) {}
 
 /** Extends the sellers module's Seller type with its catalog: the catalog depends on sellers, not the reverse. */
 @Resolver(() => Seller)
