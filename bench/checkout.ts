@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { writeMarkedSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -128,9 +129,7 @@ async function main(): Promise<void> {
     console.log(section);
     const resultsFile = path.join(ROOT, 'bench/RESULTS.md');
     if (!args['no-write']) {
-      const existing = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '# Benchmarks\n';
-      const stripped = existing.replace(/\n?<!-- checkout-bench -->[\s\S]*<!-- \/checkout-bench -->\n?/, '\n');
-      writeFileSync(resultsFile, `${stripped.trimEnd()}\n\n${section}\n`);
+      writeMarkedSection(resultsFile, 'checkout-bench', section);
     }
   } finally {
     await server.stop();

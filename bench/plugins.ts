@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeMarkedSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -184,9 +185,7 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(section);
   if (!args['no-write']) {
-    const file = path.join(ROOT, 'bench/RESULTS.md');
-    const existing = readFileSync(file, 'utf8').replace(/\n?<!-- plugins-bench -->[\s\S]*<!-- \/plugins-bench -->\n?/, '\n');
-    writeFileSync(file, `${existing.trimEnd()}\n\n${section}\n`);
+    writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'plugins-bench', section);
   }
 }
 

@@ -73,3 +73,10 @@ export function writeResults(file: string, intro: string, section: string): void
   const runs = [section.trim(), ...earlier].slice(0, 3);
   writeFileSync(file, `${intro.trim()}\n\n${RUNS_MARKER}\n\n${runs.join('\n\n')}\n`);
 }
+
+/** Puts `section` (wrapped in `<!-- name -->` … `<!-- /name -->`) where the file had its previous one, or at the end. */
+export function writeMarkedSection(file: string, name: string, section: string): void {
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const stripped = existing.replace(new RegExp(`\\n?<!-- ${name} -->[\\s\\S]*<!-- \\/${name} -->\\n?`), '\n');
+  writeFileSync(file, `${stripped.trimEnd()}\n\n${section}\n`);
+}
