@@ -58,11 +58,6 @@ export class SocketAccess {
     socket.once('close', () => this.forget(socket));
   }
 
-  /** How many sockets are tracked. */
-  get size(): number {
-    return this.grants.size;
-  }
-
   /** A NOTIFY payload of SOCKET_ACCESS_CHANNEL. */
   onNotification(payload: string): void {
     const [kind, id, version] = payload.split(':', 3);
