@@ -10,6 +10,7 @@ import { SellerKeyScopes1764020000000 } from './1764020000000-seller-key-scopes'
 import { ProductRevisions1764030000000 } from './1764030000000-product-revisions';
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
+import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -22,4 +23,5 @@ export const allMigrations = [
   ProductRevisions1764030000000,
   InvoicePdf1764030100000,
   PaymentAuthorizations1764040000000,
+  CustomerSocketAccess1764060000000,
 ];

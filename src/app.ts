@@ -25,7 +25,7 @@ import { redisBuckets } from './server/throttle-redis';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
-import { watchSellerSockets } from './server/seller-sockets';
+import { watchSocketAccess } from './server/socket-access';
 import { loadTrustedDocuments } from './server/trusted-documents';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
@@ -63,6 +63,8 @@ export interface CreateAppOptions extends Partial<Omit<AppConfig, 'throttle' | '
   pluginRetryBaseMs?: number;
   /** Delivers password-reset and verification messages; default: written to the log. */
   notificationSender?: NotificationSender;
+  /** How often open WebSockets' credentials are re-checked (and expired access tokens' sockets closed), ms; default 30 s. */
+  socketRecheckMs?: number;
 }
 
 export interface App {
@@ -108,7 +110,7 @@ function bucketBackend(config: AppConfig, databaseUrl: string, log: Logger): Buc
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, modules: extraModules = [], paymentProviders, notificationSender, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, ...overrides } =
+  const { logger, modules: extraModules = [], paymentProviders, notificationSender, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, socketRecheckMs, ...overrides } =
     options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
@@ -170,7 +172,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       onLive: (live) => installations.setLive(live),
     });
   }
-  const sellerAccess = await watchSellerSockets({ db, databaseUrl, log });
+  const socketAccess = await watchSocketAccess({ db, databaseUrl, log, recheckMs: socketRecheckMs });
   const services: AppServices = {
     db,
     config,
@@ -206,7 +208,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   let ready = false;
   const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress }));
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, sellerSockets: sellerAccess.sockets, trusted });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, socketAccess: socketAccess.sockets, trusted });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -238,7 +240,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();
-        await sellerAccess.stop();
+        await socketAccess.stop();
         await throttle.stop();
         await pubSub.close();
         for (const plugin of plugins) await plugin.onStop?.();

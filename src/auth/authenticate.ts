@@ -73,7 +73,9 @@ export function createAuthenticator({ db, tokens, adminKey }: { db: DataSource; 
         WHERE c.id = $1 AND c.erased_at IS NULL AND c.token_version = $3 AND s.revoked_at IS NULL AND s.expires_at > now()`,
       [claims.customerId, claims.sessionId, claims.version],
     );
-    return rows.length ? { kind: 'customer', customerId: claims.customerId, sessionId: claims.sessionId } : null;
+    if (!rows.length) return null;
+    const { customerId, sessionId, version, expiresAt } = claims;
+    return { kind: 'customer', customerId, sessionId, token: { version, expiresAt } };
   }
 
   return {

@@ -12,6 +12,11 @@ export interface CustomerTokenClaims {
   version: number;
 }
 
+/** The claims of a verified token, and when it expires (`exp`): an open socket is closed then (socket-access.ts). */
+export interface VerifiedCustomerToken extends CustomerTokenClaims {
+  expiresAt: Date;
+}
+
 export interface TokenIssuer {
   /** A signed access token for a customer's session, and when it expires. */
   issueCustomerToken(claims: CustomerTokenClaims): Promise<{ token: string; expiresAt: Date }>;
@@ -19,7 +24,7 @@ export interface TokenIssuer {
    * The claims of a well-signed, unexpired token, or null for a bad, expired or foreign token. Whether
    * the customer, session and version are still good is authenticate.ts's question.
    */
-  verifyCustomerToken(token: string): Promise<CustomerTokenClaims | null>;
+  verifyCustomerToken(token: string): Promise<VerifiedCustomerToken | null>;
 }
 
 /** HS256 only (the algorithm is pinned, `alg: none` and key confusion are refused) and `exp` required (issue 9). */
@@ -46,10 +51,10 @@ export function createTokenIssuer(secret: string, ttlSeconds = 900): TokenIssuer
           algorithms: [ALGORITHM],
           requiredClaims: ['exp', 'iat', 'sub', 'sid', 'ver'],
         });
-        const { sub, sid, ver } = payload;
+        const { sub, sid, ver, exp } = payload;
         if (typeof sub !== 'string' || !UUID.test(sub) || typeof sid !== 'string' || !UUID.test(sid)) return null;
-        if (typeof ver !== 'number' || !Number.isSafeInteger(ver)) return null;
-        return { customerId: sub, sessionId: sid, version: ver };
+        if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || typeof exp !== 'number') return null;
+        return { customerId: sub, sessionId: sid, version: ver, expiresAt: new Date(exp * 1000) };
       } catch (err) {
         if (err instanceof errors.JOSEError) return null;
         throw err;

@@ -1,7 +1,14 @@
 /** Who is asking. Every service method receives it through the context and decides with it. */
 export type Viewer =
   | { kind: 'guest' }
-  | { kind: 'customer'; customerId: string; /** The session (refresh-token family) of the access token. */ sessionId?: string }
+  | {
+      kind: 'customer';
+      customerId: string;
+      /** The session (refresh-token family) of the access token. */
+      sessionId?: string;
+      /** The access token's customer token version and expiry: an open WebSocket is closed when either lapses. */
+      token?: { version: number; expiresAt: Date };
+    }
   | { kind: 'seller'; sellerId: string; keyId: string; scopes: ReadonlySet<SellerScope> }
   | { kind: 'admin' };
 

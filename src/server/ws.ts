@@ -11,7 +11,7 @@ import { applyErrorPolicy } from './error-policy';
 import type { Charge, Throttle } from './throttle';
 import type { TrustedDocuments } from './trusted-documents';
 import { createOperationPreparer } from './ws-operation';
-import type { SellerSockets } from './seller-sockets';
+import type { SocketAccess } from './socket-access';
 
 type Extra = {
   viewer?: Viewer;
@@ -32,8 +32,8 @@ export interface WebSocketOptions {
   throttle: Throttle;
   /** The client's address of the upgrade request (client-address.ts). */
   clientAddress: (req: IncomingMessage) => string;
-  /** Where open seller sockets are tracked, so revoking a key or suspending a seller closes them. */
-  sellerSockets?: SellerSockets;
+  /** Where open seller and customer sockets are tracked, so revoked or expired credentials close them. */
+  socketAccess?: SocketAccess;
   /** Set: guests and customers run only these documents. */
   trusted?: TrustedDocuments;
 }
@@ -41,10 +41,11 @@ export interface WebSocketOptions {
 /**
  * graphql-ws on the HTTP server's /graphql path. The client authenticates in `connection_init`
  * (`{ authorization: "Bearer …" }`); bad credentials close the socket with 4403 Forbidden, and so does
- * revoking the key or suspending the seller while the socket is open (seller-sockets.ts).
+ * losing them while the socket is open: a revoked key, a suspended seller, a customer's ended session,
+ * refused token version, erasure or expired access token (socket-access.ts).
  * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
  */
-export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, sellerSockets, trusted }: WebSocketOptions) {
+export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, socketAccess, trusted }: WebSocketOptions) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const prepare = createOperationPreparer(schema, config.limits);
@@ -68,7 +69,7 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         ctx.extra.viewer = viewer;
         ctx.extra.address = address;
         ctx.extra.requestIds = new Map();
-        sellerSockets?.add(viewer, ctx.extra.socket);
+        socketAccess?.add(viewer, ctx.extra.socket);
         ctx.extra.charges = new Map();
         return true;
       },
