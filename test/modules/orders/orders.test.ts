@@ -5,6 +5,7 @@ import { testPaymentBook } from '../../helpers/payments';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
+import { until } from '../../helpers/until';
 
 const events: DomainEvent[] = [];
 const observer = defineModule({
@@ -129,10 +130,10 @@ describe('orders', () => {
     }
     const mine = events.filter((e) => (e.payload as any).orderId === orderUuid);
     expect(mine.map((e) => e.type).sort()).toEqual(['order.cancelled', 'order.placed']);
-    const [{ pending }] = await t.app.dataSource.query(
-      `SELECT count(*)::int AS pending FROM outbox WHERE dispatched_at IS NULL AND payload->>'orderId' = $1`,
-      [orderUuid],
-    );
-    expect(pending).toBe(0);
+    // The dispatcher marks a round's rows dispatched once every handler of the round has run: soon after.
+    const pending = async () =>
+      (await t.app.dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE dispatched_at IS NULL AND payload->>'orderId' = $1`, [orderUuid]))[0].n;
+    await until(async () => (await pending()) === 0, 'the outbox rows marked dispatched');
+    expect(await pending()).toBe(0);
   });
 });
