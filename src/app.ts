@@ -116,6 +116,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const base = loadConfig({});
   const config0: AppConfig = {
     ...base,
+    // loadConfig's defaults are development's; these two differ in production (config.ts).
+    ...(overrides.env === 'production' ? { corsOrigins: [], introspection: false } : {}),
     ...overrides,
     limits: { ...base.limits, ...overrides.limits },
     throttle: { ...base.throttle, ...overrides.throttle },
@@ -206,7 +208,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   await apollo.start();
 
   let ready = false;
-  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress }));
+  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress, corsOrigins: config.corsOrigins }));
   server.keepAliveTimeout = 65_000;
   const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, socketAccess: socketAccess.sockets, trusted });
   await new Promise<void>((resolve, reject) => {

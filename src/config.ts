@@ -50,6 +50,9 @@ function isAddressOrSubnet(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && bits <= (isIP(address) === 4 ? 32 : 128);
 }
 
+/** A browser's Origin: scheme, host and optional port, nothing else (RFC 6454). */
+const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(4000),
@@ -88,6 +91,15 @@ const envSchema = z.object({
     .max(2000)
     .refine((v) => v.split(',').every(isAddressOrSubnet), 'must be a comma-separated list of IP addresses or CIDR subnets')
     .optional(),
+  ZOCO_CORS_ORIGINS: z
+    .string()
+    .max(2000)
+    .refine(
+      (v) => v.trim() === '*' || v.split(',').every((o) => ORIGIN.test(o.trim())),
+      'must be * or a comma-separated list of origins such as https://shop.example.com',
+    )
+    .optional(),
+  ZOCO_INTROSPECTION: flag.optional(),
   ZOCO_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
   ZOCO_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
   ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
@@ -150,6 +162,13 @@ export interface AppConfig {
    * only its documents; seller keys and the operator keep free queries (server/trusted-documents.ts).
    */
   trustedDocuments?: string;
+  /**
+   * Origins whose browser pages may call /graphql and the invoice PDFs (server/cors.ts): `*` for any
+   * (no credentials), or exact origins. Default: any outside production, none in production.
+   */
+  corsOrigins: '*' | string[];
+  /** Whether the schema answers introspection (`__schema`, `__type`); default: on outside production. */
+  introspection: boolean;
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
@@ -161,6 +180,13 @@ export interface AppConfig {
   paymentRecoveryMs: number;
   /** Test hook, honoured only when `env` is `test`: the process SIGKILLs itself at this point of a checkout. */
   testCrashAt?: CrashPoint;
+}
+
+function corsOrigins(value: string | undefined, env: AppConfig['env']): AppConfig['corsOrigins'] {
+  if (value === undefined) return env === 'production' ? [] : '*';
+  if (value.trim() === '*') return '*';
+  // Browsers send the scheme and host in lower case.
+  return value.split(',').map((o) => o.trim().toLowerCase());
 }
 
 export class ConfigError extends Error {
@@ -226,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustedProxies: e.ZOCO_TRUSTED_PROXIES ? e.ZOCO_TRUSTED_PROXIES.split(',').map((p) => p.trim()) : [],
     trustedDocuments: e.ZOCO_TRUSTED_DOCUMENTS,
+    corsOrigins: corsOrigins(e.ZOCO_CORS_ORIGINS, e.NODE_ENV),
+    introspection: e.ZOCO_INTROSPECTION ?? e.NODE_ENV !== 'production',
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,

@@ -4,6 +4,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
+import type { AppConfig } from '../config';
+import { corsMethodsFor, createCors } from './cors';
 import { createInvoiceRoute } from './invoice-route';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
 
@@ -17,6 +19,8 @@ export interface HttpHandlerOptions {
   isReady: () => boolean;
   /** The client's address (client-address.ts); default: the socket's. */
   clientAddress?: (req: IncomingMessage) => string;
+  /** Origins allowed to call from a browser (cors.ts); default: any. */
+  corsOrigins?: AppConfig['corsOrigins'];
 }
 
 /** The body as text, or null when it is over MAX_BODY_BYTES (the rest is then discarded unread). */
@@ -45,10 +49,40 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** The refusals of a well-formed request before execution (Apollo answers them 400). */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'OPERATION_RESOLUTION_FAILURE']);
+
+/**
+ * GraphQL over HTTP §6.4.1: a client that asks for `application/json` (the legacy media type) by name gets
+ * 200 for a well-formed request that fails to parse, validate or coerce its variables, the errors in the
+ * body; `application/graphql-response+json` (and `*\/*`) keep Apollo's 400. Throttling (429),
+ * authentication (401) and malformed requests keep their status.
+ */
+function legacyStatus(req: IncomingMessage, status: number, headers: Record<string, string>, body: string): number {
+  if (status !== 400 || !headers['content-type']?.startsWith('application/json')) return status;
+  const accept = req.headers.accept ?? '';
+  if (!accept.includes('application/json') || body.length > 100_000) return status;
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: unknown } }[] };
+    if ('data' in parsed || !parsed.errors?.length) return status;
+    return parsed.errors.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code))) ? 200 : status;
+  } catch {
+    return status;
+  }
+}
+
 const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
-export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = (req) => req.socket.remoteAddress ?? 'unknown' }: HttpHandlerOptions) {
+export function createHttpHandler({
+  apollo,
+  app,
+  auth,
+  isReady,
+  clientAddress = (req) => req.socket.remoteAddress ?? 'unknown',
+  corsOrigins = '*',
+}: HttpHandlerOptions) {
+  const cors = createCors(corsOrigins);
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -92,7 +126,7 @@ export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = 
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;
     if (response.body.kind === 'complete') {
-      res.writeHead(response.status ?? 200, outHeaders);
+      res.writeHead(legacyStatus(req, response.status ?? 200, outHeaders, response.body.string), outHeaders);
       res.end(response.body.string);
       return;
     }
@@ -118,6 +152,8 @@ export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = 
     // Every response, errors included, names its request: the id ties a client report to the logs.
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    const corsMethods = corsMethodsFor(url.pathname);
+    if (corsMethods && cors.handle(req, res, corsMethods)) return;
     let work: Promise<void> | void;
     if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
