@@ -113,7 +113,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
     // plugins and error formatting stay Apollo's.
     ...(jit ? { gateway: jitGateway(schema, log) } : { schema }),
     csrfPrevention: true,
-    introspection: true,
+    introspection: config.introspection,
     // Apollo Server's cache-control plugin costs ~20% of a small operation's CPU; we set no cache hints.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),

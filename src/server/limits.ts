@@ -68,6 +68,31 @@ function shapeMeter(document: DocumentNode) {
 }
 
 /**
+ * Whether an operation reads only the schema (`__schema`, `__type`, `__typename` at its root), as the
+ * introspection query of GraphiQL and graphql-codegen does at depth 15. Its work is bounded otherwise:
+ * the token limit, the spec's MaxIntrospectionDepthRule (lists of types nest at most 3 deep), its cost.
+ */
+export function introspectionOnly(set: SelectionSetNode, document: DocumentNode): boolean {
+  let reads = false;
+  const seen = new Set<string>();
+  const walk = (selections: SelectionSetNode): boolean =>
+    selections.selections.every((selection) => {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '__typename') return true;
+        reads = true;
+        return selection.name.value === '__schema' || selection.name.value === '__type';
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) return walk(selection.selectionSet);
+      const name = selection.name.value;
+      if (seen.has(name)) return true;
+      seen.add(name);
+      const fragment = document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
+      return fragment ? walk(fragment.selectionSet) : true;
+    });
+  return walk(set) && reads;
+}
+
+/**
  * Depth (in fields), aliases (alias batching amplifies cost) and directives of each operation, fragments
  * expanded, against the configured maxima; in time linear in the document.
  */
@@ -78,7 +103,7 @@ export function operationShapeLimit({ maxDepth, maxAliases, maxDirectives }: Pic
       OperationDefinition(operation) {
         const { depth, aliases, directives } = measure(operation.selectionSet);
         const own = operation.directives?.length ?? 0;
-        if (depth > maxDepth) context.reportError(limitError(`Query depth ${depth} exceeds the maximum of ${maxDepth}.`));
+        if (depth > maxDepth && !introspectionOnly(operation.selectionSet, context.getDocument())) context.reportError(limitError(`Query depth ${depth} exceeds the maximum of ${maxDepth}.`));
         if (aliases > maxAliases) context.reportError(limitError(`The operation uses ${aliases} aliases; the maximum is ${maxAliases}.`));
         if (directives + own > maxDirectives) {
           context.reportError(limitError(`The operation uses ${directives + own} directives; the maximum is ${maxDirectives}.`));

@@ -1,5 +1,6 @@
 import {
   GraphQLError,
+  NoSchemaIntrospectionCustomRule,
   getOperationAST,
   getVariableValues,
   parse,
@@ -37,8 +38,9 @@ export interface PreparedOperation {
  * HTTP in the same order: parse, validation with our limits, the operation, the variables (checked
  * here because graphql-js would report them without a code, and the cost estimator throws on them), cost.
  */
-export function createOperationPreparer(schema: GraphQLSchema, limits: Limits) {
-  const rules = [...specifiedRules, ...validationRules(limits)];
+export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, { introspection = true }: { introspection?: boolean } = {}) {
+  // Apollo's `introspection: false` adds the same rule over HTTP.
+  const rules = [...specifiedRules, ...validationRules(limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const options = parseOptions(limits);
   return (payload: SubscribePayload): PreparedOperation | GraphQLError[] => {
     let document: DocumentNode;

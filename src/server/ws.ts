@@ -48,7 +48,7 @@ export interface WebSocketOptions {
 export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, socketAccess, trusted }: WebSocketOptions) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const prepare = createOperationPreparer(schema, config.limits);
+  const prepare = createOperationPreparer(schema, config.limits, { introspection: config.introspection });
   const requestLog = (extra: Extra, id: string) => app.log.child({ reqId: extra.requestIds?.get(id) ?? null });
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
