@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       },
       trustedProxies: [],
       trustedDocuments: undefined,
+      corsOrigins: '*',
+      introspection: true,
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       pubsub: 'memory',
       redisUrl: undefined,
