@@ -8,7 +8,7 @@ export const PLUGIN_NAME = 'webhooks';
 export const MAX_ATTEMPTS = 20;
 
 /** A seller's settings, validated on pluginInstall / pluginConfigure. */
-export const webhookConfig = z.object({
+export const webhookConfig = z.strictObject({
   maxAttempts: z
     .number()
     .int()
