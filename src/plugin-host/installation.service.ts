@@ -37,9 +37,16 @@ function settingNames(plugin: AnyPlugin): Set<string> | null {
 
 /**
  * The config as the plugin's schema parses it; each problem a userError naming the field. A setting the
- * plugin does not have is an error, never silently dropped.
+ * plugin does not have is an error, never silently dropped: a strict schema reports it in its own words,
+ * and the host refuses what a plain one would strip.
  */
 function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const parsed = plugin.config.safeParse(config ?? {});
+  if (!parsed.success) {
+    throw new UserErrors(
+      parsed.error.issues.map((i) => userError(['input', 'config', ...i.path.map(String)], i.message, ErrorCode.INVALID)),
+    );
+  }
   const names = settingNames(plugin);
   const unknown = names ? Object.keys(config ?? {}).filter((key) => !names.has(key)) : [];
   if (unknown.length) {
@@ -48,11 +55,7 @@ function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefi
       unknown.slice(0, 10).map((key) => userError(['input', 'config', key.slice(0, 100)], `${plugin.name} has no setting "${key.slice(0, 100)}" (its settings: ${known}).`, ErrorCode.INVALID)),
     );
   }
-  const parsed = plugin.config.safeParse(config ?? {});
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  throw new UserErrors(
-    parsed.error.issues.map((i) => userError(['input', 'config', ...i.path.map(String)], i.message, ErrorCode.INVALID)),
-  );
+  return parsed.data as Record<string, unknown>;
 }
 
 function sellerOf(ctx: Context, sellerId: string | undefined): string {

@@ -57,12 +57,12 @@ describe('webhook endpoints', () => {
     expect(defaults.pluginInstall.installation.config).toEqual({ maxAttempts: 8, timeoutMs: 5000 });
 
     // pluginConfigure changes only what it is given; an unknown setting is refused, not dropped.
-    const CONFIGURE = 'mutation ($config: JSONObject) { pluginConfigure(input: { plugin: "webhooks", config: $config }) { installation { config } userErrors { field code } } }';
+    const CONFIGURE = 'mutation ($config: JSONObject) { pluginConfigure(input: { plugin: "webhooks", config: $config }) { installation { config } userErrors { field message code } } }';
     expect((await t.data(CONFIGURE, { config: { maxAttempts: 3 } }, seller.key)).pluginConfigure.installation.config).toEqual({ maxAttempts: 3, timeoutMs: 5000 });
     expect((await t.data(CONFIGURE, { config: { timeoutMs: 1000 } }, seller.key)).pluginConfigure.installation.config).toEqual({ maxAttempts: 3, timeoutMs: 1000 });
     expect((await t.data(CONFIGURE, { config: { timeout: 2000 } }, seller.key)).pluginConfigure).toEqual({
       installation: null,
-      userErrors: [{ field: ['input', 'config', 'timeout'], code: 'INVALID' }],
+      userErrors: [{ field: ['input', 'config'], message: 'Unknown setting: timeout.', code: 'INVALID' }],
     });
   });
 
