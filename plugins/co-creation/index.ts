@@ -25,6 +25,8 @@ export default definePlugin({
   entities: [ProposalEntity, VoteEntity],
   migrations: [CoCreation1763930000000, CoCreatedProducts1763950100000],
   resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver, ProposalApprovedResolver],
+  // Its own event, `co-creation.proposal.approved` (vote.service.ts), relayed by the webhooks plugin.
+  emits: ['proposal.approved'],
   nodes: {
     CoCreationProposal: async (ctx, id) => {
       const row = await findProposal(ctx, id);

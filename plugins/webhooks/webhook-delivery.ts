@@ -37,11 +37,13 @@ async function dueEndpoints(event: DomainEvent, scope: PluginScope<WebhookConfig
 
 async function attempt(scope: PluginScope<WebhookConfig>, egress: WebhookEgress, event: DomainEvent, body: string, { endpoint, attempt }: Due) {
   const timestamp = Math.floor(Date.now() / 1000);
+  // Standard Webhooks (standardwebhooks.com): the id is the event's, the same on every attempt, so receivers deduplicate on it.
+  const id = String(event.id);
   const headers = {
-    'Zoco-Event-Id': String(event.id),
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatureHeader(signingSecrets(endpoint), id, timestamp, body),
     'Zoco-Event-Type': event.type,
-    'Zoco-Timestamp': String(timestamp),
-    'Zoco-Signature': signatureHeader(signingSecrets(endpoint), timestamp, body),
   };
   const res = await postWebhook(endpoint.url, body, headers, { timeoutMs: scope.config.timeoutMs, egress });
   const status: DeliveryStatus = res.ok ? 'succeeded' : attempt >= scope.config.maxAttempts ? 'failed' : 'retrying';

@@ -1,19 +1,27 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-/** A new signing secret; receivers use the whole string, prefix included, as the HMAC key. */
+/** The prefix of a Standard Webhooks secret; the base64 after it is the HMAC key. */
+const PREFIX = 'whsec_';
+
+/** A new signing secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks: 24–64). */
 export function newSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+  return `${PREFIX}${randomBytes(32).toString('base64')}`;
 }
 
-/** Hex HMAC-SHA256 of `${timestamp}.${body}` under `secret`: the `v1` scheme. */
-export function sign(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+/** The HMAC key of a secret: the bytes its base64 (after `whsec_`) encodes. */
+function secretKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
+}
+
+/** Base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`: the Standard Webhooks `v1` scheme. */
+export function sign(secret: string, id: string, timestamp: number, body: string): string {
+  return createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
 }
 
 /**
- * The Zoco-Signature header: `t=<unix seconds>,v1=<hex>`, with one `v1` per secret that signs
- * (two during a rotation's overlap, current first). A receiver accepts when any `v1` matches.
+ * The `webhook-signature` header: `v1,<base64>`, one per secret that signs, space-separated (two during
+ * a rotation's overlap, current first). A receiver accepts when any of them matches.
  */
-export function signatureHeader(secrets: readonly string[], timestamp: number, body: string): string {
-  return [`t=${timestamp}`, ...secrets.map((s) => `v1=${sign(s, timestamp, body)}`)].join(',');
+export function signatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+  return secrets.map((s) => `v1,${sign(s, id, timestamp, body)}`).join(' ');
 }

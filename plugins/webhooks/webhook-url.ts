@@ -31,7 +31,7 @@ export function invalidEndpointUrl(url: string, policy: AddressPolicy): string |
   } catch {
     return 'url is not a valid URL.';
   }
-  if (parsed.username || parsed.password) return 'url must not carry credentials; verify the Zoco-Signature header instead.';
+  if (parsed.username || parsed.password) return 'url must not carry credentials; verify the webhook-signature header instead.';
   if (parsed.hash) return 'url must not have a #fragment.';
   const loopback = policy.allowPrivateAddresses && LOOPBACK_HOSTS.has(parsed.hostname);
   if (parsed.protocol === 'http:' && !loopback) return 'url must use https (http only to localhost or 127.0.0.1, where the deployment allows private addresses).';

@@ -8,22 +8,25 @@ export const PLUGIN_NAME = 'webhooks';
 export const MAX_ATTEMPTS = 20;
 
 /** A seller's settings, validated on pluginInstall / pluginConfigure. */
-export const webhookConfig = z.object({
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_ATTEMPTS)
-    .default(8)
-    .describe('Attempts per endpoint and event before the delivery is marked failed (retries back off exponentially).'),
-  timeoutMs: z
-    .number()
-    .int()
-    .min(100)
-    .max(15_000)
-    .default(5_000)
-    .describe('How long an endpoint has to answer, ms; no answer in time is a failed attempt.'),
-});
+export const webhookConfig = z.strictObject(
+  {
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ATTEMPTS)
+      .default(8)
+      .describe('Attempts per endpoint and event before the delivery is marked failed (retries back off exponentially).'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(15_000)
+      .default(5_000)
+      .describe('How long an endpoint has to answer, ms; no answer in time is a failed attempt.'),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unknown setting: ${issue.keys.join(', ')}.` : undefined) },
+);
 
 export type WebhookConfig = z.infer<typeof webhookConfig>;
 

@@ -54,7 +54,7 @@ export class WebhookDeliveryEntity {
   @Column('uuid', { name: 'endpoint_id' })
   endpointId!: string;
 
-  /** The outbox id of the event (Zoco-Event-Id). */
+  /** The outbox id of the event (the webhook-id header). */
   @Column('bigint', { name: 'event_id', transformer: bigintNumber })
   eventId!: number;
 

@@ -55,6 +55,6 @@ export class WebhookDeliveriesArgs extends PageArgs {
   @Field(() => WebhookDeliveryStatus, { nullable: true })
   status?: WebhookDeliveryStatus;
 
-  @Field({ nullable: true, description: 'Only the attempts for this Zoco-Event-Id.' })
+  @Field({ nullable: true, description: 'Only the attempts for this event (the webhook-id header).' })
   eventId?: string;
 }

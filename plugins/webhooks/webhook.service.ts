@@ -2,7 +2,7 @@ import { In, LessThan, type FindOptionsWhere } from 'typeorm';
 import { ErrorCode, Validator, badInput, checkPageSize, decodeKeyset, encodeCursor, fail, toConnection, type Context } from '../../src/plugin';
 import { sellerScope, webhookEgress } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
-import { isEventPattern } from './webhook-events';
+import { isEventPattern, knownEventTypes, unknownEventPatterns } from './webhook-events';
 import { newSecret } from './webhook-signature';
 import { invalidEndpointUrl } from './webhook-url';
 import { endpointUuid } from './webhook-ids';
@@ -30,6 +30,15 @@ function validate(ctx: Context, input: { url?: string | undefined; events?: stri
     v.check(input.events.length > 0, 'events', 'events must name at least one event type (or "*").', ErrorCode.BLANK);
     v.check(input.events.length <= MAX_EVENTS, 'events', `events can name at most ${MAX_EVENTS} types.`, ErrorCode.TOO_LONG);
     v.check(!bad.length, 'events', `Not an event type: ${bad.slice(0, 5).map((e) => JSON.stringify(e)).join(', ')}. Use e.g. "order.paid", "order.*" or "*".`);
+    if (!bad.length && input.events.length <= MAX_EVENTS) {
+      const known = knownEventTypes(ctx.plugins.values());
+      const unknown = unknownEventPatterns(input.events, known);
+      v.check(
+        !unknown.length,
+        'events',
+        `Unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).map((e) => JSON.stringify(e)).join(', ')}. Known: ${known.join(', ')} (or a prefix such as "order.*", or "*").`,
+      );
+    }
   }
   v.done();
 }

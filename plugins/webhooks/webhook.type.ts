@@ -42,7 +42,7 @@ export class WebhookDelivery {
   /** The endpoint's uuid, for the `endpoint` field's loader. */
   endpointUuid!: string;
 
-  @Field({ description: 'The Zoco-Event-Id header: the same on every attempt, for deduplication.' })
+  @Field({ description: 'The webhook-id header: the same on every attempt, for deduplication.' })
   eventId!: string;
 
   @Field()

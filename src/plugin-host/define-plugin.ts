@@ -51,6 +51,11 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    * '*' gets every event of those sellers that has no handler of its own, other plugins' events included.
    */
   on?: { [T in EventType]?: PluginEventHandler<Config> } & { '*'?: PluginEventHandler<Config> };
+  /**
+   * The names of the plugin's own events (`scope.emit(name, …)`, recorded as `${plugin}.${name}`), e.g.
+   * `['proposal.approved']`: what a seller's webhook endpoints may subscribe to by name.
+   */
+  emits?: readonly string[];
   /** Runs of a failing handler before the host gives up on an event, for this plugin (default: the host's). */
   retry?: { maxAttempts?: number };
   /**

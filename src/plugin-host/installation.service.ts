@@ -26,13 +26,36 @@ function pluginNamed(ctx: Context, name: string): AnyPlugin {
   return plugin;
 }
 
-/** The config as the plugin's schema parses it; each problem a userError naming the field. */
+/**
+ * The settings a plugin's schema names, when it is a zod object (read by shape rather than instanceof:
+ * a plugin from npm may bring its own copy of zod); null for any other schema, which then decides alone.
+ */
+function settingNames(plugin: AnyPlugin): Set<string> | null {
+  const shape = (plugin.config as { shape?: unknown }).shape;
+  return shape && typeof shape === 'object' ? new Set(Object.keys(shape)) : null;
+}
+
+/**
+ * The config as the plugin's schema parses it; each problem a userError naming the field. A setting the
+ * plugin does not have is an error, never silently dropped: a strict schema reports it in its own words,
+ * and the host refuses what a plain one would strip.
+ */
 function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefined): Record<string, unknown> {
   const parsed = plugin.config.safeParse(config ?? {});
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  throw new UserErrors(
-    parsed.error.issues.map((i) => userError(['input', 'config', ...i.path.map(String)], i.message, ErrorCode.INVALID)),
-  );
+  if (!parsed.success) {
+    throw new UserErrors(
+      parsed.error.issues.map((i) => userError(['input', 'config', ...i.path.map(String)], i.message, ErrorCode.INVALID)),
+    );
+  }
+  const names = settingNames(plugin);
+  const unknown = names ? Object.keys(config ?? {}).filter((key) => !names.has(key)) : [];
+  if (unknown.length) {
+    const known = [...(names ?? [])].join(', ') || 'none';
+    throw new UserErrors(
+      unknown.slice(0, 10).map((key) => userError(['input', 'config', key.slice(0, 100)], `${plugin.name} has no setting "${key.slice(0, 100)}" (its settings: ${known}).`, ErrorCode.INVALID)),
+    );
+  }
+  return parsed.data as Record<string, unknown>;
 }
 
 function sellerOf(ctx: Context, sellerId: string | undefined): string {
@@ -68,15 +91,29 @@ export async function installPlugin(ctx: Context, input: PluginInstallInput) {
   return { installation: await loadInstallation(ctx, sellerId, plugin.name) };
 }
 
+/**
+ * Changes only the settings given: they are merged over the stored ones (the others keep their values)
+ * and the whole is validated again. Locked, so two concurrent changes of different settings both stay.
+ */
 export async function configurePlugin(ctx: Context, input: PluginInstallInput) {
   const sellerId = sellerOf(ctx, input.sellerId);
   const plugin = pluginNamed(ctx, input.plugin);
-  const config = parseConfig(plugin, input.config);
-  const [, affected] = await ctx.db.query(
-    'UPDATE plugin_installation SET config = $3, updated_at = now() WHERE seller_id = $1 AND plugin = $2',
-    [sellerId, plugin.name, JSON.stringify(config)],
-  );
-  if (!affected) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
+  await withTransaction(ctx, async ({ tx }) => {
+    const [row]: { config: Record<string, unknown> | null }[] = await tx.query(
+      'SELECT config FROM plugin_installation WHERE seller_id = $1 AND plugin = $2 FOR UPDATE',
+      [sellerId, plugin.name],
+    );
+    if (!row) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
+    // Stored settings the plugin no longer has (after an upgrade) are dropped rather than refused.
+    const names = settingNames(plugin);
+    const stored = Object.fromEntries(Object.entries(row.config ?? {}).filter(([key]) => !names || names.has(key)));
+    const config = parseConfig(plugin, { ...stored, ...input.config });
+    await tx.query('UPDATE plugin_installation SET config = $3, updated_at = now() WHERE seller_id = $1 AND plugin = $2', [
+      sellerId,
+      plugin.name,
+      JSON.stringify(config),
+    ]);
+  });
   ctx.installations.invalidate(plugin.name, sellerId);
   return { installation: await loadInstallation(ctx, sellerId, plugin.name) };
 }

@@ -10,6 +10,8 @@ export class PluginValidationError extends Error {
 }
 
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** An event name a plugin emits (`proposal.approved`): dotted kebab-case words. */
+const EVENT_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
 /** Boot refuses plugins that would clash or overreach; every problem is reported at once. */
 export function validatePlugins(plugins: readonly AnyPlugin[], coreTables: readonly string[] = []): void {
@@ -29,6 +31,9 @@ export function validatePlugins(plugins: readonly AnyPlugin[], coreTables: reado
       if (!(pluginPermissions as readonly string[]).includes(permission)) {
         problems.push(`${who}: unknown permission "${permission}" (known: ${pluginPermissions.join(', ')})`);
       }
+    }
+    for (const event of p.emits ?? []) {
+      if (event.length > 80 || !EVENT_NAME.test(event)) problems.push(`${who}: event name "${event}" must be dotted kebab-case (e.g. "proposal.approved")`);
     }
     const prefix = tablePrefix(p.name);
     for (const entity of p.entities ?? []) {

@@ -21,6 +21,7 @@ describe('plugin validation at boot', () => {
       definePlugin({ ...base, name: 'nosy', permissions: ['payments:write' as never] }),
       definePlugin({ ...base, name: 'squatter', entities: [TestNote] }),
       definePlugin({ ...base, name: 'sloppy', version: 'one' }),
+      definePlugin({ ...base, name: 'loud', emits: ['ok.fine', 'Not Fine', 'star.*'] }),
     ];
     let error: unknown;
     try {
@@ -36,6 +37,9 @@ describe('plugin validation at boot', () => {
     expect(problems).toContain('plugin "nosy": unknown permission "payments:write"');
     expect(problems).toContain('plugin "squatter": table "test_badge_note" must start with "squatter_"');
     expect(problems).toContain('plugin "sloppy": version "one" is not semver');
+    expect(problems).toContain('plugin "loud": event name "Not Fine" must be dotted kebab-case');
+    expect(problems).toContain('plugin "loud": event name "star.*" must be dotted kebab-case');
+    expect(problems).not.toContain('"ok.fine"');
   });
 
   it('refuses to start the app with an invalid plugin', async () => {

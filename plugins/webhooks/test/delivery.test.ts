@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { createSeller } from '../../../test/helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
@@ -6,14 +7,14 @@ import { z } from 'zod';
 import { definePlugin } from '../../../src/plugin';
 import { webhooksPlugin } from '../index';
 import { startReceiver, type Call, type Receiver } from './receiver';
-import { verifyZocoSignature } from './verify-signature';
+import { verifyWebhook } from './verify-signature';
 import { DELIVERIES, buy, createEndpoint, sellerListing, webhookSeller } from './webhook-fixtures';
 import { until } from '../../../test/helpers/until';
 
 /** The tests' receiver listens on 127.0.0.1: the deployment setting that lets webhooks reach it. */
 const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 
-/** Another plugin with an event of its own, as co-creation has `co-creation.threshold-reached`. */
+/** Another plugin with an event of its own, as co-creation has `co-creation.proposal.approved`. */
 const echo = definePlugin({
   name: 'test-echo',
   version: '1.0.0',
@@ -21,7 +22,14 @@ const echo = definePlugin({
   description: 'Emits test-echo.echoed after order.paid (webhooks tests).',
   config: z.object({}),
   permissions: [],
-  on: { 'order.paid': (event, scope) => scope.emit('echoed', { orderId: (event.payload as { orderId: string }).orderId }) },
+  emits: ['echoed'],
+  on: {
+    'order.paid': (event, scope) => {
+      const { orderId } = event.payload as { orderId: string };
+      // Ids of API objects at any depth, and uuids the API never shows (an internal reference).
+      return scope.emit('echoed', { orderId, internalRef: orderId, refs: [orderId, 'kept'], lines: [{ productId: orderId, qty: 1 }] });
+    },
+  },
 });
 
 let t: TestApp;
@@ -40,22 +48,35 @@ afterAll(async () => {
 const ofType = (path: string, type: string): Call[] => receiver.calls(path).filter((c) => c.json.type === type);
 
 describe('webhook delivery', () => {
-  it('POSTs a signed order.placed and order.paid that verify with the secret shown at creation', async () => {
+  it('POSTs order.placed and order.paid that the standardwebhooks library verifies with the secret shown at creation', async () => {
     const seller = await webhookSeller(t);
     const endpoint = await createEndpoint(t, seller.key, receiver.url('/signed'), ['order.placed', 'order.paid']);
-    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    // Standard Webhooks: whsec_ and the base64 of 24 to 64 random bytes.
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}$/);
+    const keyBytes = Buffer.from(endpoint.secret.slice('whsec_'.length), 'base64').length;
+    expect(keyBytes).toBeGreaterThanOrEqual(24);
+    expect(keyBytes).toBeLessThanOrEqual(64);
     const orderId = await buy(t, buyer, seller.listingId);
     await until(() => receiver.calls('/signed').length >= 2, 'two deliveries');
 
     const calls = receiver.calls('/signed');
     expect(calls.map((c) => c.json.type).sort()).toEqual(['order.paid', 'order.placed']);
+    const wh = new Webhook(endpoint.secret);
     for (const call of calls) {
-      const signature = String(call.headers['zoco-signature']);
-      expect(verifyZocoSignature(call.body, signature, endpoint.secret)).toBe(true);
-      expect(verifyZocoSignature(call.body.replace('"data":{', '"data":{"total":1,'), signature, endpoint.secret)).toBe(false);
-      expect(verifyZocoSignature(call.body, signature, 'whsec_someone-else')).toBe(false);
-      expect(signature).toMatch(new RegExp(`^t=${call.headers['zoco-timestamp']},v1=[0-9a-f]{64}$`));
-      expect(call.headers).toMatchObject({ 'content-type': 'application/json', 'zoco-event-id': call.json.id, 'zoco-event-type': call.json.type });
+      const headers = call.headers as Record<string, string>;
+      // The library checks the id, the timestamp (5 minutes) and the signature, and returns the parsed body.
+      expect(wh.verify(call.body, headers)).toEqual(call.json);
+      expect(verifyWebhook(call.body, headers, endpoint.secret)).toBe(true);
+      expect(() => wh.verify(call.body.replace('"data":{', '"data":{"total":1,'), headers)).toThrow(WebhookVerificationError);
+      expect(() => wh.verify(call.body, { ...headers, 'webhook-id': `${headers['webhook-id']}0` })).toThrow(WebhookVerificationError);
+      expect(() => new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`).verify(call.body, headers)).toThrow(WebhookVerificationError);
+      expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+      expect(call.headers).toMatchObject({
+        'content-type': 'application/json',
+        'webhook-id': call.json.id,
+        'webhook-timestamp': expect.stringMatching(/^\d{10}$/),
+        'zoco-event-type': call.json.type,
+      });
       expect(call.json).toEqual({
         id: expect.stringMatching(/^\d+$/),
         type: call.json.type,
@@ -125,7 +146,16 @@ describe('webhook delivery', () => {
     await createEndpoint(t, seller.key, receiver.url('/echo'), ['test-echo.*']);
     const orderId = await buy(t, buyer, seller.listingId);
     await until(() => receiver.calls('/echo').length === 1, 'the other plugin’s event');
-    expect(receiver.calls('/echo')[0]!.json).toMatchObject({ type: 'test-echo.echoed', data: { orderId, sellerId: seller.id } });
+    const uuid = Buffer.from(orderId, 'base64url').toString().split(':')[1];
+    expect(receiver.calls('/echo')[0]!.json).toMatchObject({ type: 'test-echo.echoed' });
+    // Global IDs only: the API's ids as the API shows them, other raw uuids left out.
+    expect(receiver.calls('/echo')[0]!.json.data).toEqual({
+      orderId,
+      sellerId: seller.id,
+      refs: ['kept'],
+      lines: [{ productId: Buffer.from(`Product:${uuid}`).toString('base64url'), qty: 1 }],
+    });
+    expect(receiver.calls('/echo')[0]!.body).not.toContain(uuid);
   });
 
   it('signs with the new secret after a rotation, and with the old one beside it during the overlap', async () => {
@@ -143,10 +173,10 @@ describe('webhook delivery', () => {
     await buy(t, buyer, seller.listingId);
     await until(() => receiver.calls('/rotated').length === 1, 'a delivery during the overlap');
     const during = receiver.calls('/rotated')[0]!;
-    const signature = String(during.headers['zoco-signature']);
-    expect(signature.match(/v1=/g)).toHaveLength(2);
-    expect(verifyZocoSignature(during.body, signature, rotated.secret)).toBe(true);
-    expect(verifyZocoSignature(during.body, signature, endpoint.secret)).toBe(true);
+    const duringHeaders = during.headers as Record<string, string>;
+    expect(duringHeaders['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+    expect(new Webhook(rotated.secret).verify(during.body, duringHeaders)).toEqual(during.json);
+    expect(new Webhook(endpoint.secret).verify(during.body, duringHeaders)).toEqual(during.json);
 
     // A leaked secret: rotate with no overlap, and only the newest signs.
     const urgent = (await t.data(ROTATE, { input: { id: endpoint.id, overlapHours: 0 } }, seller.key)).webhookEndpointSecretRotate;
@@ -154,11 +184,11 @@ describe('webhook delivery', () => {
     await buy(t, buyer, seller.listingId);
     await until(() => receiver.calls('/rotated').length === 2, 'a delivery after the second rotation');
     const after = receiver.calls('/rotated')[1]!;
-    const latest = String(after.headers['zoco-signature']);
-    expect(latest.match(/v1=/g)).toHaveLength(1);
-    expect(verifyZocoSignature(after.body, latest, urgent.secret)).toBe(true);
-    expect(verifyZocoSignature(after.body, latest, rotated.secret)).toBe(false);
-    expect(verifyZocoSignature(after.body, latest, endpoint.secret)).toBe(false);
+    const afterHeaders = after.headers as Record<string, string>;
+    expect(afterHeaders['webhook-signature']).toMatch(/^v1,\S+$/);
+    expect(new Webhook(urgent.secret).verify(after.body, afterHeaders)).toEqual(after.json);
+    expect(() => new Webhook(rotated.secret).verify(after.body, afterHeaders)).toThrow(WebhookVerificationError);
+    expect(() => new Webhook(endpoint.secret).verify(after.body, afterHeaders)).toThrow(WebhookVerificationError);
   });
 
   it('stamps each delivery with the current time, so receivers can refuse replays', async () => {
@@ -167,12 +197,19 @@ describe('webhook delivery', () => {
     await buy(t, buyer, seller.listingId);
     await until(() => receiver.calls('/replay').length === 1, 'a delivery');
     const call = receiver.calls('/replay')[0]!;
-    const t0 = Number(call.headers['zoco-timestamp']);
+    const id = String(call.headers['webhook-id']);
+    const t0 = Number(call.headers['webhook-timestamp']);
     expect(Math.abs(call.at / 1000 - t0)).toBeLessThan(5);
     // The same body correctly signed an hour ago: a replay the tolerance window refuses.
     const old = t0 - 3600;
-    const replayed = `t=${old},v1=${createHmac('sha256', endpoint.secret).update(`${old}.${call.body}`).digest('hex')}`;
-    expect(verifyZocoSignature(call.body, replayed, endpoint.secret, 300)).toBe(false);
-    expect(verifyZocoSignature(call.body, replayed, endpoint.secret, 7200)).toBe(true);
+    const key = Buffer.from(endpoint.secret.slice('whsec_'.length), 'base64');
+    const replayed = {
+      'webhook-id': id,
+      'webhook-timestamp': String(old),
+      'webhook-signature': `v1,${createHmac('sha256', key).update(`${id}.${old}.${call.body}`).digest('base64')}`,
+    };
+    expect(() => new Webhook(endpoint.secret).verify(call.body, replayed)).toThrow(/timestamp/i);
+    expect(verifyWebhook(call.body, replayed, endpoint.secret, 300)).toBe(false);
+    expect(verifyWebhook(call.body, replayed, endpoint.secret, 7200)).toBe(true);
   });
 });

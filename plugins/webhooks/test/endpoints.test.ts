@@ -55,13 +55,22 @@ describe('webhook endpoints', () => {
     ]);
     const defaults = await t.data(INSTALL, { input: { plugin: 'webhooks' } }, seller.key);
     expect(defaults.pluginInstall.installation.config).toEqual({ maxAttempts: 8, timeoutMs: 5000 });
+
+    // pluginConfigure changes only what it is given; an unknown setting is refused, not dropped.
+    const CONFIGURE = 'mutation ($config: JSONObject) { pluginConfigure(input: { plugin: "webhooks", config: $config }) { installation { config } userErrors { field message code } } }';
+    expect((await t.data(CONFIGURE, { config: { maxAttempts: 3 } }, seller.key)).pluginConfigure.installation.config).toEqual({ maxAttempts: 3, timeoutMs: 5000 });
+    expect((await t.data(CONFIGURE, { config: { timeoutMs: 1000 } }, seller.key)).pluginConfigure.installation.config).toEqual({ maxAttempts: 3, timeoutMs: 1000 });
+    expect((await t.data(CONFIGURE, { config: { timeout: 2000 } }, seller.key)).pluginConfigure).toEqual({
+      installation: null,
+      userErrors: [{ field: ['input', 'config'], message: 'Unknown setting: timeout.', code: 'INVALID' }],
+    });
   });
 
   it('creates an endpoint with a secret shown once, and rejects bad URLs and event names', async () => {
     const seller = await webhookSeller(t);
-    const created = await t.data(CREATE, { input: { url: 'https://erp.example.com/zoco', events: ['order.paid', 'order.*', 'co-creation.threshold-reached'] } }, seller.key);
+    const created = await t.data(CREATE, { input: { url: 'https://erp.example.com/zoco', events: ['order.paid', 'order.*', 'seller.suspended'] } }, seller.key);
     expect(created.webhookEndpointCreate).toMatchObject({
-      endpoint: { url: 'https://erp.example.com/zoco', events: ['order.paid', 'order.*', 'co-creation.threshold-reached'], active: true },
+      endpoint: { url: 'https://erp.example.com/zoco', events: ['order.paid', 'order.*', 'seller.suspended'], active: true },
       secret: expect.stringMatching(/^whsec_/),
       userErrors: [],
     });
@@ -77,10 +86,18 @@ describe('webhook endpoints', () => {
     expect(await bad('https://erp.example.com/zoco', ['Order Paid', 'order.paid'])).toEqual([
       { field: ['input', 'events'], message: expect.stringContaining('"Order Paid"'), code: 'INVALID' },
     ]);
+    // Well-formed but unknown: misspelt, an event of a plugin this deployment doesn't offer, a prefix matching nothing.
+    const unknown = await bad('https://erp.example.com/zoco', ['order.payed', 'order.paid', 'co-creation.proposal.approved', 'ordr.*']);
+    expect(unknown).toEqual([{ field: ['input', 'events'], message: expect.stringContaining('Unknown event types: "order.payed", "co-creation.proposal.approved", "ordr.*"'), code: 'INVALID' }]);
+    expect(unknown[0].message).toContain('Known: invoice.issued, order.cancelled');
+    expect(await bad('https://erp.example.com/zoco', ['invoice.*', 'seller.reactivated'])).toEqual([]);
+    const [mine] = (await t.data(ENDPOINTS, {}, seller.key)).webhookEndpoints;
+    const renamed = await t.data(UPDATE, { input: { id: mine.id, events: ['order.shipped'] } }, seller.key);
+    expect(renamed.webhookEndpointUpdate.userErrors).toEqual([{ field: ['input', 'events'], message: expect.stringContaining('"order.shipped"'), code: 'INVALID' }]);
     // Plain http to this machine is allowed where the deployment allows private addresses (as here), for development.
     expect(await bad('http://127.0.0.1:4000/hooks')).toEqual([]);
     expect(await bad('http://localhost:4000/hooks')).toEqual([]);
-    expect((await t.data(ENDPOINTS, {}, seller.key)).webhookEndpoints).toHaveLength(3);
+    expect((await t.data(ENDPOINTS, {}, seller.key)).webhookEndpoints).toHaveLength(4);
   });
 
   it("lets a seller see and change only its own endpoints (another's id is NOT_FOUND)", async () => {

@@ -1,5 +1,5 @@
 import { invalidEndpointUrl } from '../webhook-url';
-import { isEventPattern, subscribes, webhookData } from '../webhook-events';
+import { isEventPattern, knownEventTypes, subscribes, unknownEventPatterns, webhookData } from '../webhook-events';
 
 const PRIVATE_OK = { allowPrivateAddresses: true };
 const PUBLIC_ONLY = { allowPrivateAddresses: false };
@@ -32,6 +32,21 @@ describe('event patterns', () => {
     expect(subscribes(['order.paid'], 'order.placed')).toBe(false);
     expect(['*', 'order.*', 'order.paid', 'co-creation.threshold-reached'].every(isEventPattern)).toBe(true);
     expect(['', 'Order.paid', 'order.', '*.paid', 'order paid'].some(isEventPattern)).toBe(false);
+  });
+
+  it("knows the core's seller events and the plugins' declared ones; a prefix must match one", () => {
+    const known = knownEventTypes([{ name: 'co-creation', emits: ['proposal.approved'] }, { name: 'quiet' }]);
+    expect(known).toContain('order.paid');
+    expect(known).toContain('co-creation.proposal.approved');
+    expect(known).not.toContain('cart.updated'); // no seller: never reaches a seller's plugins
+    expect(unknownEventPatterns(['*', 'order.*', 'co-creation.*', 'co-creation.proposal.*', 'invoice.issued'], known)).toEqual([]);
+    expect(unknownEventPatterns(['order.payed', 'quiet.*', 'cart.updated', 'co-creation.threshold-reached', 'ord.*'], known)).toEqual([
+      'order.payed',
+      'quiet.*',
+      'cart.updated',
+      'co-creation.threshold-reached',
+      'ord.*',
+    ]);
   });
 });
 
