@@ -6,6 +6,7 @@ import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
 import { createInvoiceRoute } from './invoice-route';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
+import { createMetricsRoute, type Metrics } from './metrics';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -17,6 +18,8 @@ export interface HttpHandlerOptions {
   isReady: () => boolean;
   /** The client's address (client-address.ts); default: the socket's. */
   clientAddress?: (req: IncomingMessage) => string;
+  /** Served at /metrics (metrics.ts says who may read it). */
+  metrics?: Metrics;
 }
 
 /** The body as text, or null when it is over MAX_BODY_BYTES (the rest is then discarded unread). */
@@ -47,8 +50,17 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
-/** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
-export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = (req) => req.socket.remoteAddress ?? 'unknown' }: HttpHandlerOptions) {
+/** One line per request outside /graphql (whose operations Apollo's plugins log): the path without its query string. */
+function logRequest(log: AppServices['log'], req: IncomingMessage, res: ServerResponse, path: string, requestId: string): void {
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
+    log.info({ method: req.method, path: path.slice(0, 200), status: res.statusCode, ms, reqId: requestId, ...(res.writableFinished ? {} : { aborted: true }) }, 'http');
+  });
+}
+
+/** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz, /metrics, the invoice PDFs. */
+export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = (req) => req.socket.remoteAddress ?? 'unknown', metrics }: HttpHandlerOptions) {
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -112,16 +124,19 @@ export function createHttpHandler({ apollo, app, auth, isReady, clientAddress = 
   }
 
   const invoicePdf = createInvoiceRoute({ app, auth, clientAddress });
+  const metricsRoute = metrics && createMetricsRoute(metrics, { production: app.config.env === 'production', token: app.config.metricsToken });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Every response, errors included, names its request: the id ties a client report to the logs.
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    if (url.pathname !== '/graphql') logRequest(app.log, req, res, url.pathname, requestId);
     let work: Promise<void> | void;
     if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
     else if (url.pathname === '/readyz') work = ready(res);
+    else if (url.pathname === '/metrics' && metricsRoute) work = metricsRoute(req, res);
     else if (url.pathname.startsWith('/invoices/')) work = invoicePdf(req, res, url, requestId);
     else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });
     Promise.resolve(work).catch((err: unknown) => {
