@@ -25,6 +25,7 @@ import { redisBuckets } from './server/throttle-redis';
 import { coreModules } from './modules/registry';
 import { loadOrCreateSecrets } from './server/secrets';
 import { attachWebSocket } from './server/ws';
+import { createMetrics } from './server/metrics';
 import { watchSocketAccess } from './server/socket-access';
 import { loadTrustedDocuments } from './server/trusted-documents';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
@@ -163,6 +164,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   let pluginEvents: ReturnType<typeof createPluginEvents> | undefined;
   if (plugins.length) addHandler('*', (event) => pluginEvents!.deliver(event));
   const events = createDispatcher({ databaseUrl, log, handlers, pollIntervalMs: eventPollIntervalMs });
+  const metrics = createMetrics({ db, log });
   const installations = new InstallationCache(db);
   let installationListener: NotificationListener | undefined;
   if (plugins.length) {
@@ -192,7 +194,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     notifications: notificationSender ?? logNotificationSender(log),
   };
   if (plugins.length) {
-    pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl });
+    pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl, onDelivery: metrics.pluginDelivery });
   }
   if (!notificationSender && config.env === 'production') {
     log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
@@ -202,15 +204,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const store = config.throttle.enabled ? createBucketStore(bucketBackend(config, databaseUrl, log), { log }) : null;
   await store?.ready();
-  const throttle = createThrottle(config.throttle, store, log);
+  const throttle = metrics.countRefusals(createThrottle(config.throttle, store, log));
   const clientAddress = createClientAddress(config.trustedProxies);
-  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle, trusted });
+  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle, trusted, metrics });
   await apollo.start();
 
   let ready = false;
-  const server = createServer(createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress, corsOrigins: config.corsOrigins }));
+  const server = createServer(
+    createHttpHandler({ apollo, app: services, auth, isReady: () => ready, clientAddress, corsOrigins: config.corsOrigins, metrics }),
+  );
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, socketAccess: socketAccess.sockets, trusted });
+  const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, socketAccess: socketAccess.sockets, trusted, metrics });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -112,6 +112,7 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
+  ZOCO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256, 'must be at most 256 characters').optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
   ZOCO_TEST_CRASH_AT: z.enum(crashPoints, { message: `must be one of ${crashPoints.join(', ')}` }).optional(),
@@ -176,6 +177,8 @@ export interface AppConfig {
   /** Needed when `pubsub` or the throttle's store is `redis`. */
   redisUrl?: string;
   logLevel: (typeof logLevels)[number];
+  /** In production, GET /metrics answers only with this bearer token (else 404); open in development and tests. */
+  metricsToken?: string;
   /** Payments left pending or uncaptured (a crash) are settled once this old, by a sweep this often; ms. */
   paymentRecoveryMs: number;
   /** Test hook, honoured only when `env` is `test`: the process SIGKILLs itself at this point of a checkout. */
@@ -197,7 +200,7 @@ export class ConfigError extends Error {
 }
 
 // Their values never appear in errors (which end up in logs); a database URL may hold a password.
-const SECRET_VARIABLES = new Set(['ZOCO_ADMIN_KEY', 'ZOCO_JWT_SECRET', 'DATABASE_URL', 'ZOCO_REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ZOCO_ADMIN_KEY', 'ZOCO_JWT_SECRET', 'DATABASE_URL', 'ZOCO_REDIS_URL', 'ZOCO_METRICS_TOKEN']);
 
 /** Reads the configuration from environment variables, reporting every bad or missing value at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -258,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.ZOCO_METRICS_TOKEN,
     paymentRecoveryMs: e.ZOCO_PAYMENT_RECOVERY_SECONDS * 1000,
     testCrashAt: e.NODE_ENV === 'test' ? e.ZOCO_TEST_CRASH_AT : undefined,
   };

@@ -6,6 +6,9 @@ import type { DomainEvent, EventType } from './event-types';
 /** Handles one event type; must be idempotent (delivery is at least once; dedupe on `event.id`). */
 export type EventHandler = (event: DomainEvent) => Promise<void>;
 
+/** Attempts before an event is parked, by default. */
+export const OUTBOX_MAX_ATTEMPTS = 10;
+
 export interface DispatcherOptions {
   databaseUrl: string;
   log: Logger;
@@ -41,7 +44,7 @@ interface OutboxRow {
  * A lost connection (failover, restart, pg_terminate_backend) ends the round without marking
  * anything dispatched; the poll retries until the database answers again (issue 8).
  */
-export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 1_000, maxAttempts = 10 }: DispatcherOptions): Dispatcher {
+export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 1_000, maxAttempts = OUTBOX_MAX_ATTEMPTS }: DispatcherOptions): Dispatcher {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'zoco-dispatcher' });
   // Idle connections cut by the server: the pool drops them. Unhandled, this event ends the process.
   pool.on('error', (err) => log.warn({ err }, 'event dispatcher lost an idle database connection'));

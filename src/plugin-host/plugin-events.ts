@@ -16,6 +16,8 @@ export interface PluginEventsOptions {
   pollIntervalMs?: number;
   /** The polling of due retries runs on its own connection, off the app's pool and statement count. */
   databaseUrl: string;
+  /** Each run of a handler: `failed` schedules a retry, `gave_up` was the last one (metrics). */
+  onDelivery?: (plugin: string, outcome: 'ok' | 'failed' | 'gave_up') => void;
 }
 
 function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown> | undefined {
@@ -28,7 +30,7 @@ function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown
  * fails the request or the other plugins: its error is recorded on the seller's installation and it is
  * retried with exponential backoff from `plugin_retry`, until it succeeds or gives up.
  */
-export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttempts = 6, pollIntervalMs = 1_000, databaseUrl }: PluginEventsOptions) {
+export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttempts = 6, pollIntervalMs = 1_000, databaseUrl, onDelivery }: PluginEventsOptions) {
   const poller = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'zoco-plugin-retries' });
   const log: Logger = app.log.child({ component: 'plugin-events' });
   // Idle connections cut by the server: the pool drops them and the next poll reconnects. Unhandled, this ends the process.
@@ -43,10 +45,12 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
     const scope = createPluginScope({ plugin: plugin.name, permissions: plugin.permissions, sellerId, config: installation.config, app });
     try {
       await handler(event, scope);
+      onDelivery?.(plugin.name, 'ok');
       return null;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.warn({ plugin: plugin.name, sellerId, eventId: event.id, err: message }, 'plugin event handler failed');
+      onDelivery?.(plugin.name, 'failed');
       // The retry first: the installation reads FAILING as soon as its error shows.
       await app.db.query(
         `INSERT INTO plugin_retry (plugin, seller_id, event_id, next_attempt_at, last_error)
@@ -91,12 +95,14 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
         continue;
       }
       const attempts = r.attempts + 1;
+      const maxRuns = plugin.retry?.maxAttempts ?? maxAttempts;
+      if (attempts >= maxRuns) onDelivery?.(plugin.name, 'gave_up');
       await app.db.query(
         `UPDATE plugin_retry SET attempts = $2::int, last_error = $3,
                 next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
                 gave_up_at = CASE WHEN $2::int >= $5::int THEN now() END
           WHERE id = $1`,
-        [r.id, attempts, error.slice(0, 2000), retryBaseMs * 2 ** (attempts - 1), plugin.retry?.maxAttempts ?? maxAttempts],
+        [r.id, attempts, error.slice(0, 2000), retryBaseMs * 2 ** (attempts - 1), maxRuns],
       );
     }
   }

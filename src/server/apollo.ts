@@ -12,6 +12,7 @@ import { logUnexpected, maskUnexpected } from './error-policy';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
 import { createThrottle, type Charge, type CostReport, type Throttle } from './throttle';
 import type { TrustedDocuments } from './trusted-documents';
+import { metricsPlugin, type Metrics } from './metrics';
 
 /** The status and headers of a refused operation: 429 with Retry-After (RFC 9110 §10.2.3: whole seconds). */
 function refusal(error: GraphQLError, retryAfterSeconds: number | undefined): GraphQLError {
@@ -103,10 +104,12 @@ export interface ApolloOptions {
   throttle?: Throttle;
   /** Set: guests and customers run only these documents. */
   trusted?: TrustedDocuments;
+  /** Times and counts each operation (metrics.ts). */
+  metrics?: Metrics;
 }
 
 export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, options: ApolloOptions = {}): ApolloServer<Context> {
-  const { jit = true, trusted, throttle = createThrottle({ ...config.throttle, enabled: false }, null, log) } = options;
+  const { jit = true, trusted, metrics, throttle = createThrottle({ ...config.throttle, enabled: false }, null, log) } = options;
   const production = config.env === 'production';
   return new ApolloServer<Context>({
     // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
@@ -118,6 +121,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ...(metrics ? [metricsPlugin(metrics)] : []),
       ...(trusted ? [trustedOnly(trusted)] : []),
       errorPolicy(config, throttle),
     ],

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config';
 import { corsMethodsFor, createCors } from './cors';
 import { createInvoiceRoute } from './invoice-route';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
+import { createMetricsRoute, type Metrics } from './metrics';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,6 +22,8 @@ export interface HttpHandlerOptions {
   clientAddress?: (req: IncomingMessage) => string;
   /** Origins allowed to call from a browser (cors.ts); default: any. */
   corsOrigins?: AppConfig['corsOrigins'];
+  /** Served at /metrics (metrics.ts says who may read it). */
+  metrics?: Metrics;
 }
 
 /** The body as text, or null when it is over MAX_BODY_BYTES (the rest is then discarded unread). */
@@ -73,7 +76,16 @@ function legacyStatus(req: IncomingMessage, status: number, headers: Record<stri
 
 const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
-/** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz. */
+/** One line per request outside /graphql (whose operations Apollo's plugins log): the path without its query string. */
+function logRequest(log: AppServices['log'], req: IncomingMessage, res: ServerResponse, path: string, requestId: string): void {
+  const started = process.hrtime.bigint();
+  res.once('close', () => {
+    const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
+    log.info({ method: req.method, path: path.slice(0, 200), status: res.statusCode, ms, reqId: requestId, ...(res.writableFinished ? {} : { aborted: true }) }, 'http');
+  });
+}
+
+/** The one HTTP handler: /graphql (GraphQL over HTTP, GET and POST), /healthz, /readyz, /metrics, the invoice PDFs. */
 export function createHttpHandler({
   apollo,
   app,
@@ -81,6 +93,7 @@ export function createHttpHandler({
   isReady,
   clientAddress = (req) => req.socket.remoteAddress ?? 'unknown',
   corsOrigins = '*',
+  metrics,
 }: HttpHandlerOptions) {
   const cors = createCors(corsOrigins);
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
@@ -146,18 +159,21 @@ export function createHttpHandler({
   }
 
   const invoicePdf = createInvoiceRoute({ app, auth, clientAddress });
+  const metricsRoute = metrics && createMetricsRoute(metrics, { production: app.config.env === 'production', token: app.config.metricsToken });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // Every response, errors included, names its request: the id ties a client report to the logs.
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
+    if (url.pathname !== '/graphql') logRequest(app.log, req, res, url.pathname, requestId);
     const corsMethods = corsMethodsFor(url.pathname);
     if (corsMethods && cors.handle(req, res, corsMethods)) return;
     let work: Promise<void> | void;
     if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
     else if (url.pathname === '/readyz') work = ready(res);
+    else if (url.pathname === '/metrics' && metricsRoute) work = metricsRoute(req, res);
     else if (url.pathname.startsWith('/invoices/')) work = invoicePdf(req, res, url, requestId);
     else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });
     Promise.resolve(work).catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
@@ -12,6 +12,15 @@ import type { Charge, Throttle } from './throttle';
 import type { TrustedDocuments } from './trusted-documents';
 import { createOperationPreparer } from './ws-operation';
 import type { SocketAccess } from './socket-access';
+import type { Metrics, Outcome } from './metrics';
+
+interface Timing {
+  started: bigint;
+  name: string | null | undefined;
+  parsed: boolean;
+  /** Past onSubscribe: executing (or, a subscription, streaming) rather than refused. */
+  accepted: boolean;
+}
 
 type Extra = {
   viewer?: Viewer;
@@ -21,6 +30,8 @@ type Extra = {
   charges?: Map<string, Charge>;
   /** The request id of each operation running on the socket, by message id: `onError` gets no context. */
   requestIds?: Map<string, string>;
+  /** Each operation's start and name until its metrics are recorded, by message id. */
+  timings?: Map<string, Timing>;
 } & Record<PropertyKey, unknown>;
 
 export interface WebSocketOptions {
@@ -36,6 +47,8 @@ export interface WebSocketOptions {
   socketAccess?: SocketAccess;
   /** Set: guests and customers run only these documents. */
   trusted?: TrustedDocuments;
+  /** Counts sockets and subscriptions, times operations (metrics.ts). */
+  metrics?: Metrics;
 }
 
 /**
@@ -45,11 +58,28 @@ export interface WebSocketOptions {
  * refused token version, erasure or expired access token (socket-access.ts).
  * Every operation is a request with its own id; its errors follow error-policy.ts like HTTP's.
  */
-export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, socketAccess, trusted }: WebSocketOptions) {
+export function attachWebSocket(server: Server, { schema, app, auth, config, throttle, clientAddress, socketAccess, trusted, metrics }: WebSocketOptions) {
   const production = config.env === 'production';
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const prepare = createOperationPreparer(schema, config.limits, { introspection: config.introspection });
   const requestLog = (extra: Extra, id: string) => app.log.child({ reqId: extra.requestIds?.get(id) ?? null });
+  // graphql-ws keeps each socket's running operations in `ctx.subscriptions`: a subscription's is its event stream.
+  const open = new Set<{ subscriptions: Record<string, unknown> }>();
+  metrics?.observeSockets(() => {
+    let subscriptions = 0;
+    for (const ctx of open) {
+      for (const running of Object.values(ctx.subscriptions)) if (running && typeof running === 'object' && Symbol.asyncIterator in running) subscriptions++;
+    }
+    return { connections: open.size, subscriptions };
+  });
+  /** Records an operation's metrics once: at its first result, its refusal or its failure. */
+  const recordOnce = (extra: Extra, id: string, outcome: Outcome, errors: readonly GraphQLFormattedError[]) => {
+    const timing = extra.timings?.get(id);
+    if (!timing) return void metrics?.errors(errors);
+    extra.timings?.delete(id);
+    const seconds = Number(process.hrtime.bigint() - timing.started) / 1e9;
+    metrics?.operation({ operation: timing.name, parsed: timing.parsed, outcome, transport: 'ws', seconds, errors });
+  };
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
@@ -71,10 +101,14 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         ctx.extra.requestIds = new Map();
         socketAccess?.add(viewer, ctx.extra.socket);
         ctx.extra.charges = new Map();
+        ctx.extra.timings = new Map();
+        open.add(ctx);
         return true;
       },
       async onSubscribe(ctx, id, payload) {
         ctx.extra.requestIds?.set(id, randomUUID());
+        const timing: Timing = { started: process.hrtime.bigint(), name: payload.operationName, parsed: false, accepted: false };
+        ctx.extra.timings?.set(id, timing);
         let prepared: ReturnType<typeof prepare>;
         try {
           const verdict = trusted?.resolve(ctx.extra.viewer!, payload);
@@ -85,10 +119,15 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
           return [new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })];
         }
         if (Array.isArray(prepared)) return prepared;
+        const operation = getOperationAST(prepared.args.document, prepared.args.operationName);
+        Object.assign(timing, { name: operation?.name?.value ?? null, parsed: true });
         const charged = await throttle.charge(ctx.extra.viewer!, ctx.extra.address, prepared.cost);
         // graphql-ws's error message has no room for top-level extensions: the refusal carries its report.
         if (charged.error) return [new GraphQLError(charged.error.message, { extensions: { ...charged.error.extensions, cost: charged.report } })];
         ctx.extra.charges?.set(id, charged.charge);
+        timing.accepted = true;
+        // A subscription is timed to its acceptance: its life is the client's business.
+        if (operation?.operation === 'subscription') recordOnce(ctx.extra, id, 'ok', []);
         return prepared.args;
       },
       context: (ctx, id) => createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID(), ctx.extra.address),
@@ -96,19 +135,30 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
       onNext(ctx, id, _payload, args, result) {
         const charge = ctx.extra.charges?.get(id);
         const reported = charge ? { ...result, extensions: { ...result.extensions, cost: throttle.settle(charge, result.data) } } : result;
-        if (!result.errors?.length) return reported;
-        return { ...reported, errors: applyErrorPolicy(result.errors, (args.contextValue as Context).log, production) };
+        if (!result.errors?.length) {
+          recordOnce(ctx.extra, id, 'ok', []);
+          return reported;
+        }
+        const errors = applyErrorPolicy(result.errors, (args.contextValue as Context).log, production);
+        recordOnce(ctx.extra, id, 'error', errors);
+        return { ...reported, errors };
       },
       // An operation refused before execution, or a subscription whose event stream failed.
       onError(ctx, id, _payload, errors) {
         const formatted = applyErrorPolicy(errors, requestLog(ctx.extra, id), production);
+        recordOnce(ctx.extra, id, ctx.extra.timings?.get(id)?.accepted ? 'error' : 'refused', formatted);
         ctx.extra.requestIds?.delete(id);
         ctx.extra.charges?.delete(id);
         return formatted;
       },
       onComplete(ctx, id) {
+        // Completed without a result: the client cancelled it first.
+        if (ctx.extra.timings?.has(id)) recordOnce(ctx.extra, id, 'ok', []);
         ctx.extra.requestIds?.delete(id);
         ctx.extra.charges?.delete(id);
+      },
+      onClose(ctx) {
+        open.delete(ctx);
       },
     },
     wss,
