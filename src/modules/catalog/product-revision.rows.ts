@@ -1,18 +1,10 @@
 import { toGlobalId } from '../../core/global-id';
-import type { ProductImage } from './catalog.entity';
+import type { ProductRow } from './product.rows';
 import { ProductStatus } from './product.type';
 import { ProductRevisionField, type ProductRevision, type ProductRevisionActor } from './product-revision.type';
 
 /** What a revision records of a product: its content columns, as stored (category as uuid, status lowercase). */
-export interface ProductContent {
-  slug: string;
-  title: string;
-  description: string;
-  categoryId: string | null;
-  images: ProductImage[];
-  attributes: Record<string, unknown>;
-  status: ProductStatus;
-}
+export type ProductContent = Pick<ProductRow, 'slug' | 'title' | 'description' | 'categoryId' | 'images' | 'attributes' | 'status'>;
 
 export const REVISED_FIELDS = Object.values(ProductRevisionField) as (keyof ProductContent)[];
 
