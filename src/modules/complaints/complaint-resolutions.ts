@@ -60,13 +60,15 @@ export async function replaceComplaint(ctx: Context, input: ComplaintNoteInput) 
   const v = new Validator();
   const note = checkNote(v, input.note);
   v.done();
-  return withTransaction(ctx, async (ctx) => {
+  const { complaint, orderId } = await withTransaction(ctx, async (ctx) => {
     const c = await lockComplaint(ctx, input.complaintId);
     const to = requireTransition(c, 'resolve', actor);
     const orderId = await placeReplacementOrder(ctx, c.orderId, c.lines);
     await recordAction(ctx, c, { to, actor, note, resolution: ComplaintResolution.REPLACEMENT });
-    return { complaint: await reload(ctx, c), replacementOrder: (await ctx.loaders.orderById.load(orderId)) ?? undefined };
+    return { complaint: await reload(ctx, c), orderId };
   });
+  // Loaders read through the pool: the new order is there once committed.
+  return { complaint, replacementOrder: (await ctx.loaders.orderById.load(orderId)) ?? undefined };
 }
 
 async function lockReturn(ctx: TxContext, complaintId: string): Promise<ReturnRow | null> {
