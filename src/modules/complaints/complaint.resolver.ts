@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
+import { toGlobalId } from '../../core/global-id';
 import { PageArgs } from '../../core/connection';
 import { Invoice } from '../invoices';
 import { Order, OrderLine } from '../orders';
@@ -64,7 +65,8 @@ export class ComplaintLineResolver {
   @FieldResolver(() => OrderLine)
   async orderLine(@Ctx() ctx: Context, @Root() line: ComplaintLine) {
     const lines = await ctx.loaders.orderLinesByOrderId.load(line.orderUuid);
-    return lines.find((l) => Buffer.from(l.id, 'base64url').toString().endsWith(line.orderLineUuid))!;
+    const id = toGlobalId('OrderLine', line.orderLineUuid);
+    return lines.find((l) => l.id === id)!;
   }
 }
 

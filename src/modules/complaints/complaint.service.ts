@@ -6,11 +6,18 @@ import { sellerMay } from '../../auth/guards';
 import { canSeeComplaint } from './complaint-access';
 import type { ComplaintsArgs } from './complaint.inputs';
 import { COMPLAINT_COLUMNS, toComplaint, type ComplaintRow } from './complaint.rows';
-import type { Complaint, SellerComplaintMetrics } from './complaint.type';
+import type { Complaint, ComplaintReturn, SellerComplaintMetrics } from './complaint.type';
 
 export async function findComplaint(ctx: Context, uuid: string): Promise<Complaint | null> {
   const c = await ctx.loaders.complaintById.load(uuid);
   return c && canSeeComplaint(ctx.viewer, { sellerId: c.sellerUuid, customerId: c.customerUuid }) ? c : null;
+}
+
+/** A return, for `node(id:)`: seen by whoever sees its complaint. */
+export async function findComplaintReturn(ctx: Context, uuid: string): Promise<ComplaintReturn | null> {
+  const [row]: { complaintId: string }[] = await ctx.db.query('SELECT complaint_id AS "complaintId" FROM complaint_return WHERE id = $1', [uuid]);
+  if (!row || !(await findComplaint(ctx, row.complaintId))) return null;
+  return ctx.loaders.complaintReturn.load(row.complaintId);
 }
 
 /** `complaint(id:)`: a malformed ID is BAD_USER_INPUT; someone else's complaint is null, like a missing one. */

@@ -3,7 +3,8 @@ import { complaintLoaders } from './complaint.loaders';
 import { ComplaintMutationsResolver } from './complaint-mutations.resolver';
 import { ComplaintLineResolver, ComplaintRefundResolver, ComplaintResolver, SellerComplaintMetricsResolver } from './complaint.resolver';
 import { ComplaintSubscriptionResolver } from './complaint.subscription';
-import { findComplaint } from './complaint.service';
+import { complaintPrivacy } from './complaint.privacy';
+import { findComplaint, findComplaintReturn } from './complaint.service';
 
 export { startComplaintDeadlines, type ComplaintDeadlines } from './complaint-deadlines';
 export { sellerComplaintMetrics } from './complaint-metrics';
@@ -22,5 +23,6 @@ export default defineModule({
     ComplaintSubscriptionResolver,
   ],
   loaders: complaintLoaders,
-  nodes: { Complaint: findComplaint },
+  nodes: { Complaint: findComplaint, ComplaintReturn: findComplaintReturn },
+  privacy: complaintPrivacy,
 });

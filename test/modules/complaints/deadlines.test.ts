@@ -1,7 +1,7 @@
 import { wsClient } from '../../helpers/ws-client';
 import { startTestApp, ADMIN_KEY, type TestApp } from '../../helpers/test-app';
 import { until } from '../../helpers/until';
-import { buy, COMPLAINT, customers, openComplaint, openShop, POST, startComplaintApp, testClock, type Shop } from './complaint-fixtures';
+import { buy, COMPLAINT, customers, openComplaint, openShop, POST, startComplaintApp, testClock, type Bought, type Shop } from './complaint-fixtures';
 
 const clock = testClock();
 let t: TestApp;
@@ -24,9 +24,9 @@ const state = async (id: string) => (await t.data(COMPLAINT, { id }, ADMIN_KEY))
 describe('complaint deadlines', () => {
   it('escalates complaints whose seller missed the deadline exactly once, with two instances sweeping', async () => {
     const [buyer] = await customers(t, 1);
-    const orders = [];
+    const orders: Bought[] = [];
     for (let i = 0; i < 6; i++) orders.push(await buy(t, shop, buyer!));
-    const complaints = [];
+    const complaints: any[] = [];
     for (const o of orders) complaints.push(await openComplaint(t, buyer!, o));
     // The seller answers one in time; the customer's reply on it starts a new deadline from then.
     await t.data(POST, { input: { complaintId: complaints[0].id, body: 'Send photos please.' } }, shop.seller.key);

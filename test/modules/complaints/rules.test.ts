@@ -123,7 +123,7 @@ describe('who sees and acts on a complaint', () => {
     const fresh = await openShop(t);
     const [buyer] = await customers(t, 1);
     const orders = [await buy(t, fresh, buyer!), await buy(t, fresh, buyer!), await buy(t, fresh, buyer!)];
-    const opened = [];
+    const opened: any[] = [];
     for (const o of orders) opened.push(await openComplaint(t, buyer!, o));
     const sellerId = fresh.seller.id;
     const page1 = await t.data('query ($s: ID) { complaints(first: 2, filter: { sellerId: $s, state: OPEN }) { nodes { id } pageInfo { hasNextPage endCursor } } }', { s: sellerId }, ADMIN_KEY);
