@@ -1,5 +1,7 @@
 import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
+import { ErrorCode } from '../../core/errors';
+import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { withTransaction } from '../../db/transaction';
 import { actorOf, lockComplaint, readComplaint } from './complaint-access';
@@ -8,6 +10,9 @@ import { recordAction, requireTransition } from './complaint-transition';
 import type { ComplaintMessagePostInput } from './complaint.inputs';
 import { MESSAGE_COLUMNS, toComplaint, type ComplaintMessageRow } from './complaint.rows';
 import type { ComplaintActorRole, ComplaintMessage } from './complaint.type';
+
+/** A thread this long has stopped being a conversation: the operator steps in (bounded work, issue 9). */
+export const MAX_MESSAGES = 200;
 
 const toMessage = (r: ComplaintMessageRow): ComplaintMessage => ({
   id: r.id,
@@ -31,6 +36,8 @@ export async function postMessage(ctx: Context, input: ComplaintMessagePostInput
   return withTransaction(ctx, async (ctx) => {
     const c = await lockComplaint(ctx, input.complaintId);
     const to = requireTransition(c, 'reply', actor);
+    const [{ n }]: { n: number }[] = await ctx.tx.query('SELECT count(*)::int AS n FROM complaint_message WHERE complaint_id = $1', [c.id]);
+    if (n >= MAX_MESSAGES) fail(null, `A complaint holds at most ${MAX_MESSAGES} messages.`, ErrorCode.LIMIT_EXCEEDED);
     const [row]: ComplaintMessageRow[] = await ctx.tx.query(
       `INSERT INTO complaint_message AS m (complaint_id, author_role, body, attachments, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${MESSAGE_COLUMNS}`,
       [c.id, actor, input.body.trim(), JSON.stringify(attachments), ctx.clock()],

@@ -9,6 +9,9 @@ import type { ActorRole } from './complaint-state';
 import type { ComplaintRow, RefundRow } from './complaint.rows';
 import type { ComplaintActorRole, ComplaintRefund } from './complaint.type';
 
+/** Refunds per complaint: partial refunds come in a few steps, not hundreds (bounded lists, issue 9). */
+export const MAX_REFUNDS = 50;
+
 interface RefundableLine {
   orderLineId: string;
   quantity: number;
@@ -64,6 +67,8 @@ export async function issueComplaintRefund(
   c: ComplaintRow,
   { amount, key, actor, reason }: { amount: number | null; key: string; actor: ActorRole; reason: string },
 ): Promise<{ refund: RefundRow; fully: boolean }> {
+  const [{ n }]: { n: number }[] = await ctx.tx.query('SELECT count(*)::int AS n FROM complaint_refund WHERE complaint_id = $1', [c.id]);
+  if (n >= MAX_REFUNDS) fail(null, `A complaint takes at most ${MAX_REFUNDS} refunds.`, ErrorCode.LIMIT_EXCEEDED);
   const lines = await refundableLines(ctx, c.id);
   const left = lines.reduce((s, l) => s + Math.max(0, l.left), 0);
   if (left <= 0) fail(['input', 'amount'], 'Everything paid for these goods has been refunded already.', ErrorCode.REFUND_EXCEEDS_PAID);
