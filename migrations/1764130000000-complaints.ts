@@ -99,11 +99,30 @@ export class Complaints1764130000000 implements MigrationInterface {
         received_at timestamptz,
         refunded_at timestamptz
       );
+
+      -- Each seller's record in complaints (issue 11), one row per seller: what the seller and the operator
+      -- see on Seller.complaintMetrics, and what a seller rating may blend in (CONTRACTS E) with plain SQL.
+      CREATE VIEW seller_complaint_stats AS
+      SELECT s.id AS seller_id, x.orders, c.complaints,
+             CASE WHEN x.orders > 0 THEN c.complaints::float8 / x.orders ELSE 0 END AS complaint_rate,
+             round(c.median_seconds)::int AS median_first_response_seconds,
+             CASE WHEN c.complaints > 0 THEN c.escalated::float8 / c.complaints END AS escalated_share,
+             CASE WHEN c.closed > 0 THEN c.in_favour::float8 / c.closed END AS customer_favour_share
+        FROM seller s
+        CROSS JOIN LATERAL (SELECT count(*)::int AS orders FROM orders o
+                             WHERE o.seller_id = s.id AND o.state <> 'cancelled' AND o.replaces_order_id IS NULL) x
+        CROSS JOIN LATERAL (SELECT count(*)::int AS complaints,
+                                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM k.first_response_at - k.opened_at)) AS median_seconds,
+                                   count(k.escalated_at)::int AS escalated,
+                                   (count(*) FILTER (WHERE k.state = 'resolved'))::int AS in_favour,
+                                   (count(*) FILTER (WHERE k.state IN ('resolved', 'rejected')))::int AS closed
+                              FROM complaint k WHERE k.seller_id = s.id) c;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP VIEW seller_complaint_stats;
       DROP TABLE complaint_return, complaint_refund, complaint_transition, complaint_message, complaint_line, complaint, payment_refund;
       ALTER TABLE orders DROP COLUMN replaces_order_id;
     `);

@@ -113,6 +113,8 @@ export async function receiveReturn(ctx: Context, input: ComplaintReturnReceiveI
     const c = await lockComplaint(ctx, input.complaintId);
     const earlier = await earlierRefund(ctx, c.id, input.idempotencyKey);
     if (earlier) return { refund: toRefund(earlier), complaint: await reload(ctx, c) };
+    // The order before the listings, as every writer of both does (cancellations, credit notes).
+    await tx.query('SELECT 1 FROM orders WHERE id = $1 FOR NO KEY UPDATE', [c.orderId]);
     const ret = await lockReturn(ctx, c.id);
     if (ret?.state !== 'instructions_sent') {
       fail(null, ret ? `The return is ${ret.state.toUpperCase()}, not awaiting the goods.` : 'The complaint has no return.', ErrorCode.INVALID_STATE);

@@ -155,4 +155,31 @@ describe('complaint resolutions', () => {
     const view = await t.data(COMPLAINT, { id: complaint.id }, buyer!.token);
     expect(view.complaint.state).toBe('RESOLVED');
   });
+
+  it("reports the seller's complaint record to the seller and the operator only", async () => {
+    const METRICS = 'query ($id: ID!) { node(id: $id) { ... on Seller { complaintMetrics { orders complaints complaintRate medianFirstResponseSeconds escalatedShare customerFavourShare } } } }';
+    const expected = {
+      // Five orders complained about, all resolved for the customer; the replacement is no order of its own here.
+      orders: 5,
+      complaints: 5,
+      complaintRate: 1,
+      medianFirstResponseSeconds: expect.any(Number),
+      escalatedShare: 0.2,
+      customerFavourShare: 1,
+    };
+    expect((await t.data(METRICS, { id: shop.seller.id }, shop.seller.key)).node.complaintMetrics).toEqual(expected);
+    expect((await t.data(METRICS, { id: shop.seller.id }, ADMIN_KEY)).node.complaintMetrics).toEqual(expected);
+    const [buyer] = await customers(t, 1);
+    const other = await openShop(t);
+    expect((await t.data(METRICS, { id: shop.seller.id }, buyer!.token)).node.complaintMetrics).toBeNull();
+    expect((await t.data(METRICS, { id: shop.seller.id }, other.seller.key)).node.complaintMetrics).toBeNull();
+    expect((await t.data(METRICS, { id: other.seller.id }, other.seller.key)).node.complaintMetrics).toEqual({
+      orders: 0,
+      complaints: 0,
+      complaintRate: 0,
+      medianFirstResponseSeconds: null,
+      escalatedShare: null,
+      customerFavourShare: null,
+    });
+  });
 });

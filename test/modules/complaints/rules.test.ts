@@ -105,6 +105,23 @@ describe('who sees and acts on a complaint', () => {
     expect(customerRefund.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('lets a seller key read with orders:read but act only with complaints:write', async () => {
+    const [buyer] = await customers(t, 1);
+    const order = await buy(t, shop, buyer!);
+    const complaint = await openComplaint(t, buyer!, order);
+    const key = await t.data(
+      'mutation { sellerApiKeyCreate(input: { name: "reader", scopes: ["orders:read"] }) { secret userErrors { code } } }',
+      {},
+      shop.seller.key,
+    );
+    const reader: string = key.sellerApiKeyCreate.secret;
+    expect((await t.data(COMPLAINT, { id: complaint.id }, reader)).complaint.state).toBe('OPEN');
+    const post = await t.request(POST, { input: { complaintId: complaint.id, body: 'Hi' } }, reader);
+    expect(post.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const refund = await t.request(REFUND, { input: { complaintId: complaint.id, idempotencyKey: randomUUID() } }, reader);
+    expect(refund.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('refuses invalid transitions with INVALID_STATE', async () => {
     const [buyer] = await customers(t, 1);
     const order = await buy(t, shop, buyer!);
