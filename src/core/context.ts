@@ -64,6 +64,8 @@ export interface AppServices {
   privacy: readonly PrivacyParticipant[];
   /** Fresh per-request loaders of every module (made on first use). */
   createLoaders(db: DataSource): Loaders;
+  /** The time deadlines are measured by (complaints' SLA and window): injectable, so tests move it. */
+  clock: () => Date;
 }
 
 /** Per request (and per subscription event): the first argument of every service method. */
