@@ -20,7 +20,7 @@ const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits] [options]
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
   schema [--out FILE]         print (or write) the GraphQL SDL
-  traits --recompute [--at ISO-TIME]
+  traits --recompute [--at ISO-TIME|now]
                               rebuild every customer's traits from their stored events (by default
                               evaluated at each one's last update: equal to the incremental result)`;
 
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
   }
-  const at = values.at === undefined ? undefined : new Date(values.at);
+  const at = values.at === undefined ? undefined : values.at === 'now' ? new Date() : new Date(values.at);
   if (command === 'traits' && (!values.recompute || (at && Number.isNaN(at.getTime())))) {
     throw new ConfigError(['traits: use --recompute, with --at an ISO time (e.g. 2026-11-30T00:00:00Z) if given']);
   }

@@ -1,7 +1,7 @@
 import type { TxContext } from '../../core/context';
 import type { EventPayloads } from '../../events/event-types';
 import { emit } from '../../events/outbox';
-import { lockTraitRow, deleteIndividualData, updateTraits } from './trait-store';
+import { deleteIndividualData, lockTraitRow, touchesOrders, updateTraits } from './trait-store';
 
 /** In-transaction listener: withdrawing the personalization consent deletes the customer's events and traits (issue 10). */
 export async function onConsentChanged(ctx: TxContext, { customerId, kind, granted }: EventPayloads['customer.consent_changed']): Promise<void> {
@@ -40,6 +40,6 @@ export async function onSignedIn(ctx: TxContext, { customerId, visitorId }: Even
       [customerId, visitorId],
     );
   if (!moved.length) return;
-  await updateTraits(tx, customerId, { ids: moved.map((r) => r.id) }, new Date());
+  await updateTraits(tx, customerId, { ids: moved.map((r) => r.id), orders: touchesOrders(moved.map((r) => r.type)) }, new Date());
   await emit(ctx, 'touchpoint.recorded', { customerId, events: moved.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() })) });
 }

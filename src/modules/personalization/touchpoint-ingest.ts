@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
-import { lockTraitRow, updateTraits } from './trait-store';
+import { lockTraitRow, touchesOrders, updateTraits } from './trait-store';
 
 /** A validated touchpoint with its references resolved to database ids. */
 export interface NewTouchpoint {
@@ -87,12 +87,7 @@ export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubje
   );
   await countPerProduct(ctx, inserted);
   if (customerId && inserted.length) {
-    await updateTraits(
-      tx,
-      customerId,
-      { ids: inserted.map((r) => r.id) },
-      new Date(),
-    );
+    await updateTraits(tx, customerId, { ids: inserted.map((r) => r.id), orders: touchesOrders(inserted.map((r) => r.type)) }, new Date());
     await emit(ctx, 'touchpoint.recorded', {
       customerId,
       events: inserted.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() })),

@@ -152,7 +152,7 @@ describe('traits', () => {
     // Evaluated at a later time, the same aggregates give a higher churn risk: time is an input, not state.
     await recomputeTraits(t.app.services, { at: new Date(Date.now() + 90 * DAY) });
     const later = await t.app.dataSource.query('SELECT customer_id, churn_risk FROM customer_trait WHERE customer_id = ANY($1)', [customers.map((c) => c.id)]);
-    const before = new Map(incremental.traits.map((r: { customer_id: string; churn_risk: number }) => [r.customer_id, r.churn_risk]));
+    const before = new Map<string, number>(incremental.traits.map((r: { customer_id: string; churn_risk: number }) => [r.customer_id, r.churn_risk]));
     for (const row of later) expect(row.churn_risk).toBeGreaterThan(before.get(row.customer_id)!);
   });
 
