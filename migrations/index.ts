@@ -11,11 +11,16 @@ import { ProductRevisions1764030000000 } from './1764030000000-product-revisions
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
+import { Personalization1764100000000 } from './1764100000000-personalization';
+import { ProductTouchpointShards1764100100000 } from './1764100100000-product-touchpoint-shards';
 import { Complaints1764130000000 } from './1764130000000-complaints';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
-  Foundation1763900000000, Buying1763900100000, InvoiceNumbersPerSeller1763910000000, PluginInstallations1763920000000,
+  Foundation1763900000000,
+  Buying1763900100000,
+  InvoiceNumbersPerSeller1763910000000,
+  PluginInstallations1763920000000,
   PluginInstallationNotify1763940000000,
   ProductCreatedByPlugin1763950000000,
   ThrottleBuckets1764000000000,
@@ -25,5 +30,7 @@ export const allMigrations = [
   InvoicePdf1764030100000,
   PaymentAuthorizations1764040000000,
   CustomerSocketAccess1764060000000,
+  Personalization1764100000000,
+  ProductTouchpointShards1764100100000,
   Complaints1764130000000,
 ];

@@ -9,6 +9,9 @@ import invoices from './invoices';
 import orders from './orders';
 import checkout from './checkout';
 import complaints from './complaints';
+import personalization from './personalization';
 
 /** The core modules, in dependency order: each may import only those before it. */
-export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, complaints];
+export const coreModules: ModuleDefinition[] = [
+  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, complaints,
+];

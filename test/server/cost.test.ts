@@ -123,6 +123,9 @@ describe('the cost estimate', () => {
     const cartId: string = cart.cartCreate.cart.id;
     const lineId: string = cart.cartCreate.cart.lines[0].id;
     const complaint = await deliveredOrderOf(listingId);
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const visitor = await t.data('mutation { visitorCreate { visitorId } }');
+    const visitorId: string = visitor.visitorCreate.visitorId;
     const runs: [name: string, variables: Record<string, unknown>, token?: string][] = [
       ['Catalog', {}],
       ['Deals', { category: categoryId }],
@@ -164,6 +167,11 @@ describe('the cost estimate', () => {
       ['EscalatedComplaints', {}, ADMIN_KEY],
       ['OverdueComplaints', {}, ADMIN_KEY],
       ['MyComplaintMetrics', { sellerId: complaint.sellerId }, complaint.sellerKey],
+      ['NewVisitor', {}],
+      ['Track', { visitorId, productId: catalogIds[0], listingId, viewedAt: ago(60), searchedAt: ago(40), addedAt: ago(1) }],
+      ['LoginKeepingGuestEvents', { cartId, visitorId }],
+      ['AllowPersonalization', {}, customer],
+      ['MyTraits', {}, customer],
       ['Logout', {}, leaving],
       // Last: it ends every session of the customer.
       ['LogoutEverywhere', {}, customer],
