@@ -54,6 +54,7 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   // catalog/product.service.ts MAX_VARIANTS; catalog.loaders.ts MAX_LISTINGS_PER_PRODUCT; 20 images.
   'Product.variants': 100,
   'Product.listings': 100,
+  'Product.offers': 100,
   'Product.images': 20,
   'ProductVariant.listings': 100,
   'ProductVariant.options': 20,
@@ -115,6 +116,7 @@ const VALUE_TYPES = new Set([
   'InvoiceTaxBreakdown',
   'OrderCustomer',
   'ShippingPolicy',
+  'ProductOffer',
   'CustomerAccessToken',
 ]);
 const isValueType = (name: string) =>
