@@ -10,6 +10,11 @@ export interface EventPayloads {
   'customer.erased': { customerId: string };
   'seller.suspended': { sellerId: string };
   'seller.reactivated': { sellerId: string };
+  'review.created': { reviewId: string; productId: string; sellerId: string; customerId: string; rating: number };
+  'review.updated': { reviewId: string; productId: string; sellerId: string; customerId: string; rating: number };
+  /** A customer liked a product (a touchpoint: personalization and price-drop / back-in-stock offers read it). */
+  'product.liked': { productId: string; customerId: string };
+  'product.unliked': { productId: string; customerId: string };
 }
 
 export type EventType = keyof EventPayloads;
