@@ -1,6 +1,6 @@
 import type { Viewer } from '../../auth/viewer';
 import type { Context } from '../../core/context';
-import { checkPageSize, decodeCursor, encodeCursor, toConnection } from '../../core/connection';
+import { checkPageSize, decodeCursor, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { badInput } from '../../core/errors';
 import { REVIEW_COLUMNS, toReview, type ReviewRow } from './review.rows';
 import { ReviewSort, ReviewStatus, type Review } from './review.type';
@@ -52,4 +52,24 @@ export async function listReviews(
     params,
   );
   return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.createdKey, r.id]), toReview);
+}
+
+/** Operator: reviews with reports, most recently reported first (index review_reported). */
+export async function listReportedReviews(ctx: Context, { first, after }: { first: number; after?: string }) {
+  checkPageSize(first);
+  const params: unknown[] = [];
+  let where = '';
+  if (after) {
+    const { key, id } = decodeKeyset(after);
+    if (typeof key !== 'string' || Number.isNaN(Date.parse(key))) throw badInput('after is not a cursor of this list.', 'after');
+    params.push(key, id);
+    where = 'AND (r.last_reported_at, r.id) < ($1::timestamptz, $2::uuid)';
+  }
+  params.push(first + 1);
+  const rows: (ReviewRow & { reportedKey: string })[] = await ctx.db.query(
+    `SELECT ${REVIEW_COLUMNS}, r.last_reported_at::text AS "reportedKey" FROM review r
+      WHERE r.report_count > 0 ${where} ORDER BY r.last_reported_at DESC, r.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return toConnection(rows, first, (r) => encodeCursor([r.reportedKey, r.id]), toReview);
 }
