@@ -12,13 +12,15 @@ import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
+import { rebuildCoPurchases } from './modules/recommendations';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|recommendations] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
-  schema [--out FILE]         print (or write) the GraphQL SDL`;
+  schema [--out FILE]         print (or write) the GraphQL SDL
+  recommendations --rebuild   recompute "also bought" from every paid order`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
     bestListing { price { formatted } stock seller { name } } } } }`;
@@ -43,11 +45,12 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: 'small' },
       'seed-if-empty': { type: 'boolean', default: false },
       out: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'migrate', 'seed', 'schema'].includes(command)) {
+  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -74,6 +77,11 @@ async function main(): Promise<void> {
   });
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
+    if (command === 'recommendations') {
+      const started = performance.now();
+      const { baskets, pairs } = await rebuildCoPurchases(app.dataSource);
+      console.log(JSON.stringify({ rebuilt: 'also-bought', baskets, pairs, ms: Math.round(performance.now() - started) }));
+    }
     await app.stop();
     return;
   }

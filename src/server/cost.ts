@@ -55,6 +55,10 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Product.variants': 100,
   'Product.listings': 100,
   'Product.offers': 100,
+  'Review.photos': 10,
+  'Review.edits': 20,
+  'ReviewEdit.photos': 10,
+  'RatingSummary.distribution': 5,
   'Product.images': 20,
   'ProductVariant.listings': 100,
   'ProductVariant.options': 20,
@@ -117,6 +121,10 @@ const VALUE_TYPES = new Set([
   'OrderCustomer',
   'ShippingPolicy',
   'ProductOffer',
+  'RatingCount',
+  'ReviewReply',
+  'ReviewEdit',
+  'ProductRecommendation',
   'CustomerAccessToken',
 ]);
 const isValueType = (name: string) =>
