@@ -44,7 +44,7 @@ export async function moveRating(
   const upsert = (subject: RatingSubject, id: string) =>
     ctx.tx.query(
       `INSERT INTO rating_summary AS rs (subject, subject_id, review_count, rating_sum, count_1, count_2, count_3, count_4, count_5)
-       VALUES ($1, $2, $3 + $4 + $5 + $6 + $7, $8, $3, $4, $5, $6, $7)
+       VALUES ($1, $2::uuid, $3::int + $4::int + $5::int + $6::int + $7::int, $8::int, $3::int, $4::int, $5::int, $6::int, $7::int)
        ON CONFLICT (subject, subject_id) DO UPDATE SET
          review_count = rs.review_count + EXCLUDED.review_count, rating_sum = rs.rating_sum + EXCLUDED.rating_sum,
          count_1 = rs.count_1 + EXCLUDED.count_1, count_2 = rs.count_2 + EXCLUDED.count_2, count_3 = rs.count_3 + EXCLUDED.count_3,

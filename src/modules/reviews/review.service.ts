@@ -20,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Keyset order per sort: (key, created_at, id), all descending. */
 const sortKeys: Record<ReviewSort, { key: string; cast: string }> = {
-  [ReviewSort.NEWEST]: { key: '0', cast: 'int' },
+  [ReviewSort.NEWEST]: { key: '0::int', cast: 'int' },
   [ReviewSort.MOST_HELPFUL]: { key: 'r.helpful_count', cast: 'int' },
   [ReviewSort.RATING]: { key: 'r.rating', cast: 'int' },
 };
