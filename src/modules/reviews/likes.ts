@@ -43,7 +43,8 @@ export async function unlikeProduct(ctx: Context, productId: string) {
   if (!uuid) fail('productId', 'productId is not a valid Product ID.', ErrorCode.INVALID_ID);
   await withTransaction(ctx, async (ctx) => {
     const [row]: { likedAt: Date }[] = await ctx.tx.query(
-      'DELETE FROM product_like WHERE customer_id = $1 AND product_id = $2 RETURNING liked_at AS "likedAt"',
+      // Through a CTE: a bare DELETE … RETURNING comes back from TypeORM as [rows, count].
+      'WITH d AS (DELETE FROM product_like WHERE customer_id = $1 AND product_id = $2 RETURNING liked_at) SELECT liked_at AS "likedAt" FROM d',
       [customerId, uuid],
     );
     if (!row) return;

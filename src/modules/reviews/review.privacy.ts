@@ -23,7 +23,7 @@ export const reviewPrivacy: PrivacyHook = {
   },
   async erase(ctx, customerId) {
     const likes: { productId: string; likedAt: Date }[] = await ctx.tx.query(
-      'DELETE FROM product_like WHERE customer_id = $1 RETURNING product_id AS "productId", liked_at AS "likedAt"',
+      'WITH d AS (DELETE FROM product_like WHERE customer_id = $1 RETURNING product_id, liked_at) SELECT product_id AS "productId", liked_at AS "likedAt" FROM d',
       [customerId],
     );
     for (const like of likes.sort((a, b) => (a.productId < b.productId ? -1 : 1))) await removeLike(ctx, like.productId, like.likedAt);
