@@ -108,16 +108,22 @@ export async function rebuildCoPurchases(db: DataSource, { minSupport = MIN_SUPP
       `INSERT INTO basket_item (checkout_id, product_id)
        SELECT DISTINCT o.checkout_id, ol.product_id FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.paid_at IS NOT NULL`,
     );
-    await tx.query('INSERT INTO product_basket_count (product_id, baskets) SELECT product_id, count(*) FROM basket_item GROUP BY product_id');
-    await tx.query(
-      `INSERT INTO product_pair (a, b, count)
-       SELECT x.product_id, y.product_id, count(*) FROM basket_item x
-         JOIN basket_item y ON y.checkout_id = x.checkout_id AND y.product_id <> x.product_id
-        GROUP BY x.product_id, y.product_id`,
-    );
-    await refreshTopLists(tx, null, minSupport);
+    await recountFromBaskets(tx, minSupport);
     const [{ baskets }] = await tx.query('SELECT count(DISTINCT checkout_id)::int AS baskets FROM basket_item');
     const [{ pairs }] = await tx.query('SELECT count(*)::int AS pairs FROM product_pair');
     return { baskets, pairs };
   });
+}
+
+/** Counts, pairs and top lists from basket_item as it stands (the rebuild's second half; bench/also-bought.ts). */
+export async function recountFromBaskets(tx: EntityManager, minSupport = MIN_SUPPORT): Promise<void> {
+  await tx.query('TRUNCATE product_basket_count, product_pair, also_bought');
+  await tx.query('INSERT INTO product_basket_count (product_id, baskets) SELECT product_id, count(*) FROM basket_item GROUP BY product_id');
+  await tx.query(
+    `INSERT INTO product_pair (a, b, count)
+     SELECT x.product_id, y.product_id, count(*) FROM basket_item x
+       JOIN basket_item y ON y.checkout_id = x.checkout_id AND y.product_id <> x.product_id
+      GROUP BY x.product_id, y.product_id`,
+  );
+  await refreshTopLists(tx, null, minSupport);
 }
