@@ -1,5 +1,4 @@
-import { USED_MARGIN_PERCENT } from '../../../src/modules/catalog/buy-box';
-import { buyBoxOrderSql } from '../../../src/modules/catalog/buy-box';
+import { USED_MARGIN_PERCENT, buyBoxOrderSql } from '../../../src/modules/catalog/buy-box';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -107,7 +106,10 @@ describe('the buy box', () => {
   it('orders offers in SQL (the loader that picks the top offers) exactly as in TypeScript', async () => {
     // A deterministic mix of prices, conditions, stock, handling, shipping and ratings across six sellers.
     let seed = 7;
-    const next = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const next = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
     for (let s = 0; s < sellers.length; s++) {
       await setShipping(s, { shippingRate: [0, 299, 499][next(3)], freeShippingThreshold: [0, 1000, 1500][next(3)] });
       await setRating(s, [3.5, 4, 4, 4.5][next(4)]!);

@@ -7,7 +7,7 @@ import { buy, deliver, review } from './review-fixtures';
 let t: TestApp;
 let sellers: TestSeller[];
 let products: TestProduct[];
-let reviewIds: string[] = [];
+const reviewIds: string[] = [];
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
