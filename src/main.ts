@@ -13,13 +13,17 @@ import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
 import { rebuildCoPurchases } from './modules/recommendations';
+import { recomputeTraits } from './modules/personalization';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema|recommendations] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|recommendations] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
   schema [--out FILE]         print (or write) the GraphQL SDL
+  traits --recompute [--at ISO-TIME|now]
+                              rebuild every customer's traits from their stored events (by default
+                              evaluated at each one's last update: equal to the incremental result)
   recommendations --rebuild   recompute "also bought" from every paid order`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
@@ -46,11 +50,13 @@ async function main(): Promise<void> {
       'seed-if-empty': { type: 'boolean', default: false },
       out: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
+      recompute: { type: 'boolean', default: false },
+      at: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
+  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -70,6 +76,10 @@ async function main(): Promise<void> {
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
   }
+  const at = values.at === undefined ? undefined : values.at === 'now' ? new Date() : new Date(values.at);
+  if (command === 'traits' && (!values.recompute || (at && Number.isNaN(at.getTime())))) {
+    throw new ConfigError(['traits: use --recompute, with --at an ISO time (e.g. 2026-11-30T00:00:00Z) if given']);
+  }
   const app = await createApp({
     ...config,
     plugins: loadPlugins(config.pluginNames),
@@ -77,6 +87,7 @@ async function main(): Promise<void> {
   });
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
+    if (command === 'traits') console.log(`recomputed the traits of ${await recomputeTraits(app.services, { at })} customers`);
     if (command === 'recommendations') {
       const started = performance.now();
       const { baskets, pairs } = await rebuildCoPurchases(app.dataSource);

@@ -8,8 +8,9 @@ import signIn from './sign-in';
 import invoices from './invoices';
 import orders from './orders';
 import checkout from './checkout';
+import personalization from './personalization';
 import reviews from './reviews';
 import recommendations from './recommendations';
 
 /** The core modules, in dependency order: each may import only those before it. */
-export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, reviews, recommendations];
+export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, reviews, recommendations];

@@ -21,6 +21,7 @@ export { Product, ProductStatus } from './product.type';
 export { ProductConnection } from './catalog.payloads';
 export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 export { canSeeProduct } from './catalog.visibility';
+export { Category } from './category.type';
 export {
   isListingBuyable,
   isListingOffered,
