@@ -136,6 +136,12 @@ describe('the cost estimate', () => {
       ['ReportedReviews', {}, ADMIN_KEY],
       ['ReviewHide', { id: fakeId('Review') }, ADMIN_KEY],
       ['ReviewRestore', { id: fakeId('Review') }, ADMIN_KEY],
+      // Personalization's examples (i10-events), run here since the merge of that branch.
+      ['NewVisitor', {}],
+      ['Track', { productId: catalogIds[0], listingId }, customer],
+      ['LoginKeepingGuestEvents', {}],
+      ['AllowPersonalization', {}, customer],
+      ['MyTraits', {}, customer],
       ['Like', { productId: catalogIds[0] }, customer],
       ['Unlike', { productId: catalogIds[0] }, customer],
       ['MyLikes', {}, customer],
