@@ -14,6 +14,7 @@ import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-sock
 import { Personalization1764100000000 } from './1764100000000-personalization';
 import { ProductTouchpointShards1764100100000 } from './1764100100000-product-touchpoint-shards';
 import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
+import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -30,4 +31,5 @@ export const allMigrations = [
   Personalization1764100000000,
   ProductTouchpointShards1764100100000,
   ReviewsLikesRecommendations1764150000000,
+  AlsoViewed1764150100000,
 ];

@@ -11,7 +11,7 @@ export class ProductRecommendation {
   @Field(() => Float, { description: 'Cosine similarity of the two products’ baskets, 0–1.' })
   score!: number;
 
-  @Field(() => Int, { description: 'Baskets (checkouts) that held both.' })
+  @Field(() => Int, { description: 'Baskets that held both: checkouts (alsoBought) or a customer’s day of views (alsoViewed).' })
   basketCount!: number;
 
   @Field({ description: 'A short reason to show, e.g. "Bought together in 12 orders".' })

@@ -1,6 +1,7 @@
 import { defineModule } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
-import { countSales } from './popularity';
+import { countSales, countViews } from './popularity';
+import type { EventPayloads } from '../../events/event-types';
 import { ProductReviewsResolver } from './product-reviews.resolver';
 import { reviewLoaders } from './review.loaders';
 import { reviewPrivacy } from './review.privacy';
@@ -21,5 +22,7 @@ export default defineModule({
   hooks: {
     // Sales feed popularity (sales_count, TRENDING) once per order, after the payment commits.
     'order.paid': (event, app) => countSales(app, (event.payload as { orderId: string }).orderId),
+    // Views of consenting customers feed view_count and TRENDING.
+    'touchpoint.recorded': (event, app) => countViews(app, event.payload as EventPayloads['touchpoint.recorded']),
   },
 });
