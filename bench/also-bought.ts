@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
-import { MIN_SUPPORT, recountFromBaskets } from '../src/modules/recommendations/co-purchase';
+import { MIN_SUPPORT, PURCHASES, recountFromItems } from '../src/modules/recommendations/co-occurrence';
 import { createRandom } from '../src/seed/prng';
 import { writeMarkedSection } from './report';
 
@@ -16,7 +16,7 @@ import { writeMarkedSection } from './report';
  * (a camera, its lenses, bags, cards …); sales are Zipf-distributed (a few best-sellers everywhere). A basket
  * starts from a product drawn by popularity, then adds 1–4 more: each from the first product's group with
  * probability COHERENCE, otherwise a best-seller drawn by popularity. 90% of the baskets train (the real
- * rebuild: recountFromBaskets over basket_item), 10% are held out. For each held-out basket and each of its
+ * rebuild: recountFromItems over basket_item), 10% are held out. For each held-out basket and each of its
  * products, recall@10 is the share of the basket's other products found in that product's top 10:
  * the co-purchase lists (cosine, minimum support) against the most popular products (what a shop shows by default).
  *
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     }
     await db.query('ANALYZE basket_item');
     const started = performance.now();
-    await db.transaction((tx) => recountFromBaskets(tx));
+    await db.transaction((tx) => recountFromItems(tx, PURCHASES));
     const buildMs = performance.now() - started;
     const [{ pairs }] = await db.query('SELECT count(*)::int AS pairs FROM product_pair');
     const [{ listed }] = await db.query('SELECT count(DISTINCT product_id)::int AS listed FROM also_bought');
