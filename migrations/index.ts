@@ -14,6 +14,8 @@ import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-sock
 import { Personalization1764100000000 } from './1764100000000-personalization';
 import { ProductTouchpointShards1764100100000 } from './1764100100000-product-touchpoint-shards';
 import { Complaints1764130000000 } from './1764130000000-complaints';
+import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
+import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -33,4 +35,6 @@ export const allMigrations = [
   Personalization1764100000000,
   ProductTouchpointShards1764100100000,
   Complaints1764130000000,
+  ReviewsLikesRecommendations1764150000000,
+  AlsoViewed1764150100000,
 ];

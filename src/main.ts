@@ -12,9 +12,10 @@ import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
+import { rebuildCoPurchases } from './modules/recommendations';
 import { recomputeTraits } from './modules/personalization';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|recommendations] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
@@ -22,7 +23,8 @@ const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits] [options]
   schema [--out FILE]         print (or write) the GraphQL SDL
   traits --recompute [--at ISO-TIME|now]
                               rebuild every customer's traits from their stored events (by default
-                              evaluated at each one's last update: equal to the incremental result)`;
+                              evaluated at each one's last update: equal to the incremental result)
+  recommendations --rebuild   recompute "also bought" from every paid order`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
     bestListing { price { formatted } stock seller { name } } } } }`;
@@ -47,13 +49,14 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: 'small' },
       'seed-if-empty': { type: 'boolean', default: false },
       out: { type: 'string' },
+      rebuild: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
       at: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits'].includes(command)) {
+  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -85,6 +88,11 @@ async function main(): Promise<void> {
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
     if (command === 'traits') console.log(`recomputed the traits of ${await recomputeTraits(app.services, { at })} customers`);
+    if (command === 'recommendations') {
+      const started = performance.now();
+      const { baskets, pairs } = await rebuildCoPurchases(app.dataSource);
+      console.log(JSON.stringify({ rebuilt: 'also-bought', baskets, pairs, ms: Math.round(performance.now() - started) }));
+    }
     await app.stop();
     return;
   }

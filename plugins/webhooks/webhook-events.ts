@@ -31,6 +31,8 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'complaint.resolved': true,
   'return.received': true,
   'refund.issued': true,
+  'review.created': true,
+  'review.updated': true,
 };
 
 /** The event types an endpoint can receive here: the core's seller events and the plugins' declared ones (`emits`). */
@@ -54,6 +56,7 @@ const GLOBAL_IDS: Record<string, NodeType> = {
   listingId: 'Listing',
   variantId: 'ProductVariant',
   proposalId: 'CoCreationProposal',
+  reviewId: 'Review',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

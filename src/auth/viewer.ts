@@ -26,6 +26,7 @@ export const sellerScopeDescriptions = {
   'customers:read': 'See buyers’ contact details (email, phone) — only of buyers who consented to share their profile with sellers.',
   'promotions:write': 'Create and change promotions and coupons (reserved for the promotions module).',
   'complaints:write': 'Answer and resolve complaints (reserved for the complaints module).',
+  'reviews:write': 'Reply to the reviews of your sales (once per review).',
   'plugins:write': 'Install, configure and uninstall plugins, and see your installations and their settings.',
   'webhooks:write': 'Manage webhook endpoints and read their delivery log (webhooks plugin).',
   'settings:write': 'Change your seller profile: name, address, shipping, invoice prefix.',

@@ -19,7 +19,8 @@ export type NodeType =
   | 'CoCreationProposal'
   | 'ProductRevision'
   | 'Complaint'
-  | 'ComplaintReturn';
+  | 'ComplaintReturn'
+  | 'Review';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -28,6 +28,11 @@ export interface EventPayloads {
   'complaint.resolved': ComplaintEvent & { resolution: string | null };
   'return.received': { returnId: string; complaintId: string; orderId: string; sellerId: string; customerId: string };
   'refund.issued': { refundId: string; complaintId: string; orderId: string; sellerId: string; customerId: string; amount: number; currency: string; creditNoteId: string };
+  'review.created': { reviewId: string; productId: string; sellerId: string; customerId: string; rating: number };
+  'review.updated': { reviewId: string; productId: string; sellerId: string; customerId: string; rating: number };
+  /** A customer liked a product (a touchpoint: personalization and price-drop / back-in-stock offers read it). */
+  'product.liked': { productId: string; customerId: string };
+  'product.unliked': { productId: string; customerId: string };
 }
 
 /** What every complaint event carries: enough for subscriptions to decide who hears of it. */

@@ -10,8 +10,10 @@ import orders from './orders';
 import checkout from './checkout';
 import complaints from './complaints';
 import personalization from './personalization';
+import reviews from './reviews';
+import recommendations from './recommendations';
 
 /** The core modules, in dependency order: each may import only those before it. */
 export const coreModules: ModuleDefinition[] = [
-  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, complaints,
+  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, complaints, reviews, recommendations,
 ];

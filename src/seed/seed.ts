@@ -63,15 +63,18 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
       const base = sellerNames[i % sellerNames.length]!;
       const name = i < sellerNames.length ? base : `${base} ${Math.floor(i / sellerNames.length) + 1}`;
       const slug = slugify(name);
-      const rating = (3 + rng.next() * 2).toFixed(2);
+      // Ratings come from reviews only (issue 12); the two draws that made the old seeded rating stay, so
+      // every later draw, and so the rest of the seeded data, is what it was.
+      rng.next();
+      rng.int(5, 500);
       // The last seller of the small demo is suspended, to show that its listings disappear.
       const status = scale === 'small' && i === size.sellers - 1 ? 'suspended' : 'active';
-      sellerRows.push([id, slug, name, `${name}: envíos rápidos desde España.`, `${name} S.L.`, `B${String(10_000_000 + i)}`, status, rating, rng.int(5, 500), new Date(epoch + i * 60_000)]);
+      sellerRows.push([id, slug, name, `${name}: envíos rápidos desde España.`, `${name} S.L.`, `B${String(10_000_000 + i)}`, status, new Date(epoch + i * 60_000)]);
       const key = generateSellerKey();
       keyRows.push([id, 'seed', key.prefix, key.hash]);
       sellers.push({ id, slug, name, apiKey: key.key });
     }
-    await bulkInsert(tx, 'seller', { id: 'uuid', slug: 'text', name: 'text', description: 'text', legal_name: 'text', tax_id: 'text', status: 'text', rating: 'numeric', rating_count: 'int', created_at: 'timestamptz' }, sellerRows);
+    await bulkInsert(tx, 'seller', { id: 'uuid', slug: 'text', name: 'text', description: 'text', legal_name: 'text', tax_id: 'text', status: 'text', created_at: 'timestamptz' }, sellerRows);
     await tx.query(
       `INSERT INTO seller_api_key (seller_id, name, prefix, key_hash, scopes)
        SELECT k.*, $5::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) k`,

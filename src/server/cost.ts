@@ -54,6 +54,11 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   // catalog/product.service.ts MAX_VARIANTS; catalog.loaders.ts MAX_LISTINGS_PER_PRODUCT; 20 images.
   'Product.variants': 100,
   'Product.listings': 100,
+  'Product.offers': 100,
+  'Review.photos': 10,
+  'Review.edits': 20,
+  'ReviewEdit.photos': 10,
+  'RatingSummary.distribution': 5,
   'Product.images': 20,
   'ProductVariant.listings': 100,
   'ProductVariant.options': 20,
@@ -126,6 +131,11 @@ const VALUE_TYPES = new Set([
   'InvoiceTaxBreakdown',
   'OrderCustomer',
   'ShippingPolicy',
+  'ProductOffer',
+  'RatingCount',
+  'ReviewReply',
+  'ReviewEdit',
+  'ProductRecommendation',
   'CustomerAccessToken',
 ]);
 const isValueType = (name: string) =>

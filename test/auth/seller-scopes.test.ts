@@ -123,10 +123,23 @@ describe('seller key scopes', () => {
     );
     return id;
   };
+  const newReview = async () => {
+    const id = await fulfilledOrder();
+    await t.data('mutation ($input: OrderIdInput!) { orderMarkDelivered(input: $input) { userErrors { code } } }', { input: { id } }, seller.key);
+    const order = await t.data('query ($id: ID!) { order(id: $id) { lines { id } } }', { id }, buyer.token);
+    const res = await t.data(
+      'mutation ($input: ReviewCreateInput!) { reviewCreate(input: $input) { review { id } userErrors { code message } } }',
+      { input: { orderLineId: order.order.lines[0].id, rating: 4, title: 'Fine', body: 'Fine.' } },
+      buyer.token,
+    );
+    expect(res.reviewCreate.userErrors).toEqual([]);
+    return res.reviewCreate.review.id as string;
+  };
   const m = (name: string, input: string, fields = '') => `mutation ($input: ${input}!) { ${name}(input: $input) { ${payloadOf(name, fields)} } }`;
 
   // Every seller mutation there is, and the reads beyond the public view.
   const operations: Operation[] = [
+    { name: 'reviewReply', scope: 'reviews:write', query: m('reviewReply', 'ReviewReplyInput'), variables: async () => ({ input: { id: await newReview(), body: 'Thank you!' } }) },
     { name: 'productCreate', scope: 'catalog:write', query: m('productCreate', 'ProductCreateInput'), variables: () => ({ input: { title: `P ${randomUUID()}` } }) },
     { name: 'productUpdate', scope: 'catalog:write', query: m('productUpdate', 'ProductUpdateInput'), variables: () => ({ input: { id: productId, title: 'Renamed' } }) },
     { name: 'productArchive', scope: 'catalog:write', query: m('productArchive', 'ProductArchiveInput'), variables: async () => ({ input: { id: (await newProduct()).id } }) },

@@ -10,8 +10,14 @@ export enum ProductSort {
   PRICE_ASC = 'PRICE_ASC',
   PRICE_DESC = 'PRICE_DESC',
   TITLE = 'TITLE',
+  MOST_LIKED = 'MOST_LIKED',
+  TRENDING = 'TRENDING',
 }
-registerEnumType(ProductSort, { name: 'ProductSort', description: 'Price sorts use the lowest visible listing price.' });
+registerEnumType(ProductSort, {
+  name: 'ProductSort',
+  description:
+    'Price sorts use the lowest visible listing price. MOST_LIKED: most likes first. TRENDING: likes, sales and views, each halved in weight every 72 hours (reviews/trending.ts).',
+});
 
 @InputType({ description: 'Listing-level conditions (seller, price, condition, stock) must all hold for one listing.' })
 export class ProductFilter {

@@ -4,6 +4,7 @@ import { byKey, groupByKey } from '../../core/batch';
 import { pickSellerRow, sellerColumns, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
+import { buyBoxOrderSql } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
 import { LISTING_COLUMNS, toListing, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
@@ -14,7 +15,7 @@ import type { ProductVariant } from './variant.type';
 
 /**
  * The most listings a product shows (its variants' listings included): the best by the buy-box order
- * (pricing.ts compareForBuyBox), so the buy box is among them. A bound the cost estimate relies on
+ * (buy-box.ts), so the buy box is among them. A bound the cost estimate relies on
  * (server/cost.ts): without it one request could read every offer of a product that many sellers list.
  */
 export const MAX_LISTINGS_PER_PRODUCT = 100;
@@ -53,7 +54,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
         `SELECT * FROM (
            SELECT ${LISTING_COLUMNS}, ${sellerColumns('s', 'seller.')},
              row_number() OVER (PARTITION BY l.product_id
-               ORDER BY (l.stock > 0) DESC, l.price, s.rating DESC NULLS LAST, l.stock DESC, l.id) AS "buyBoxRank"
+               ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
            FROM listing l JOIN seller s ON s.id = l.seller_id
            WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}
          ) ranked WHERE "buyBoxRank" <= $2

@@ -16,6 +16,8 @@ export interface ListingRow {
   handlingDays: number;
   status: ListingStatus;
   sellerRating: number;
+  sellerShippingRate: number;
+  sellerFreeShippingThreshold: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -24,6 +26,7 @@ export interface ListingRow {
 export const LISTING_COLUMNS = `l.id, l.seller_id AS "sellerId", l.variant_id AS "variantId", l.product_id AS "productId",
   l.sku, l.price, l.compare_at_price AS "compareAtPrice", l.currency, l.stock, l.condition,
   l.handling_days AS "handlingDays", l.status, s.rating::float8 AS "sellerRating",
+  s.shipping_rate AS "sellerShippingRate", s.free_shipping_threshold AS "sellerFreeShippingThreshold",
   l.created_at AS "createdAt", l.updated_at AS "updatedAt"`;
 
 export function toListing(r: ListingRow): Listing {
@@ -35,6 +38,8 @@ export function toListing(r: ListingRow): Listing {
     variantUuid: r.variantId,
     productUuid: r.productId,
     sellerRating: r.sellerRating,
+    sellerShippingRate: r.sellerShippingRate,
+    sellerFreeShippingThreshold: r.sellerFreeShippingThreshold,
     sku: r.sku,
     price: new Money(r.price, r.currency),
     compareAtPrice: r.compareAtPrice == null ? null : new Money(r.compareAtPrice, r.currency),

@@ -22,7 +22,11 @@ export class Listing extends Node implements NodeSource {
   sellerUuid!: string;
   variantUuid!: string;
   productUuid!: string;
+  /** The seller's rating (seller.rating, kept by the reviews module): a buy-box key. */
   sellerRating!: number;
+  /** The seller's shipping terms, for the landed price (buy-box.ts). */
+  sellerShippingRate!: number;
+  sellerFreeShippingThreshold!: number | null;
 
   @Field({ description: "The seller's own stock-keeping unit, unique per seller." })
   sku!: string;

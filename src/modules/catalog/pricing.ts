@@ -1,6 +1,5 @@
 import type { TxContext } from '../../core/context';
 import { listingOfferedSql } from './listing-visibility';
-import type { Listing } from './listing.type';
 
 /**
  * Recomputes the denormalised price range and stock flag of products from their visible listings
@@ -34,19 +33,5 @@ export async function refreshPricesOfSeller(ctx: TxContext, sellerId: string): P
   await refreshPrices(
     ctx,
     rows.map((r) => r.productId),
-  );
-}
-
-/**
- * The buy box: among visible listings, in-stock ones first, then the lowest landed price
- * (price + shipping; shipping rates arrive with carts), then the best seller rating, then the most stock.
- */
-export function compareForBuyBox(a: Listing, b: Listing): number {
-  return (
-    Number(b.stock > 0) - Number(a.stock > 0) ||
-    a.price.amount - b.price.amount ||
-    b.sellerRating - a.sellerRating ||
-    b.stock - a.stock ||
-    (a.uuid < b.uuid ? -1 : 1)
   );
 }

@@ -15,7 +15,12 @@ const orders: Record<ProductSort, { key: string; cast: string; desc: boolean }> 
   [ProductSort.PRICE_ASC]: { key: `coalesce(p.min_price, ${MAX_SAFE})`, cast: 'bigint', desc: false },
   [ProductSort.PRICE_DESC]: { key: 'coalesce(p.min_price, -1)', cast: 'bigint', desc: true },
   [ProductSort.TITLE]: { key: 'lower(p.title)', cast: 'text', desc: false },
+  // product_popularity is the reviews module's (likes, sales, trending score): read here, written there.
+  [ProductSort.MOST_LIKED]: { key: 'coalesce(pp.like_count, 0)', cast: 'int', desc: true },
+  [ProductSort.TRENDING]: { key: "coalesce(pp.trending_score, '-Infinity')", cast: 'float8', desc: true },
 };
+
+const POPULARITY_SORTS: ReadonlySet<ProductSort> = new Set([ProductSort.MOST_LIKED, ProductSort.TRENDING]);
 
 interface Page {
   first: number;
@@ -62,6 +67,7 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   }
   const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
     `SELECT ${PRODUCT_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
+      ${POPULARITY_SORTS.has(sort) ? 'LEFT JOIN product_popularity pp ON pp.product_id = p.id' : ''}
       WHERE ${where.join(' AND ')}
       ORDER BY ${order.key} ${direction}, p.id ${direction}
       LIMIT ${param(first + 1)}`,

@@ -16,7 +16,8 @@ import { Category } from './category.type';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
 import { ProductVariant } from './variant.type';
-import { compareForBuyBox } from './pricing';
+import { buyBoxReason, buyBoxReasonText, compareForBuyBox, landedPrice, shippingShare } from './buy-box';
+import { ProductOffer } from './buy-box.type';
 import { searchProducts } from './product-search';
 import * as products from './product.service';
 
@@ -54,11 +55,29 @@ export class ProductResolver {
 
   @FieldResolver(() => Listing, {
     nullable: true,
-    description: 'The buy box: in stock first, then lowest landed price, best seller rating, most stock.',
+    description:
+      'The buy box: in stock first, then the lowest landed price (NEW wins unless a used or refurbished offer is 10% cheaper), the best seller rating, the shortest handling time, the most stock.',
   })
   async bestListing(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing | null> {
     const listings = await ctx.loaders.visibleListingsByProductId.load(product.uuid);
     return listings.reduce<Listing | null>((best, l) => (!best || compareForBuyBox(l, best) < 0 ? l : best), null);
+  }
+
+  @FieldResolver(() => [ProductOffer], { description: "Every seller's offer in buy-box order, the winner first with the reason it won." })
+  async offers(@Ctx() ctx: Context, @Root() product: Product): Promise<ProductOffer[]> {
+    const sorted = [...(await ctx.loaders.visibleListingsByProductId.load(product.uuid))].sort(compareForBuyBox);
+    return sorted.map((listing, i) => {
+      const reasonCode = i === 0 ? buyBoxReason(listing, sorted[1]) : null;
+      return {
+        position: i + 1,
+        listing,
+        landedPrice: new Money(landedPrice(listing), listing.price.currency),
+        shipping: new Money(shippingShare(listing), listing.price.currency),
+        isWinner: i === 0,
+        reasonCode,
+        reason: reasonCode && buyBoxReasonText[reasonCode],
+      };
+    });
   }
 
   @FieldResolver(() => MoneyRange, { nullable: true, description: 'Lowest and highest visible listing price.' })

@@ -3,7 +3,7 @@ import type { Context } from '../../core/context';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
 import { ProductVariant } from './variant.type';
-import { compareForBuyBox } from './pricing';
+import { compareForBuyBox } from './buy-box';
 
 @Resolver(() => ProductVariant)
 export class VariantResolver {

@@ -9,6 +9,7 @@ import { toGlobalId } from '../../core/global-id';
 export { Seller, SellerStatus } from './seller.type';
 export { toSeller, sellerColumns, pickSellerRow } from './seller.rows';
 export { canSeeSeller } from './seller.service';
+export { storeSellerRating } from './seller-rating-column';
 
 export default defineModule({
   name: 'sellers',

@@ -25,10 +25,10 @@ export class Seller extends Node implements NodeSource {
   @Field(() => SellerStatus)
   status!: SellerStatus;
 
-  @Field(() => Float, { description: 'Average rating 0–5 (0 until rated).' })
+  @Field(() => Float, { description: 'The seller rating 1–5: the Bayesian average of its published reviews (reviews/seller-rating.ts; 4 until rated).' })
   rating!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many published reviews the rating rests on.' })
   ratingCount!: number;
 
   @Field()

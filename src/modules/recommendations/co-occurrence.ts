@@ -1,0 +1,102 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * The item-to-item counts both recommendations keep, over "baskets" of products: checkouts for also-bought,
+ * a customer's day of product views for also-viewed (co-purchase.ts, co-view.ts explain each).
+ *
+ * - n(a): baskets with a (`counts`); n(a, b): baskets with both (`pairs`, stored both ways).
+ * - similarity(a, b) = n(a, b) / √(n(a) × n(b)) (cosine of the products' basket vectors), only for pairs seen
+ *   in at least MIN_SUPPORT baskets: raw counts would recommend the best-sellers for everything, and a single
+ *   co-occurrence is noise.
+ * - `top` keeps each product's TOP_N by similarity, among its CANDIDATES most frequent partners, so a lookup
+ *   reads at most TOP_N rows by primary key whatever the catalog's size. Visibility is applied on read.
+ */
+export const MIN_SUPPORT = 2;
+export const TOP_N = 20;
+export const CANDIDATES = 500;
+
+/** The tables of one kind of co-occurrence (names are constants of this module, never input). */
+export interface CoTables {
+  items: string;
+  basket: string;
+  counts: string;
+  pairs: string;
+  top: string;
+}
+
+export const PURCHASES: CoTables = { items: 'basket_item', basket: 'checkout_id', counts: 'product_basket_count', pairs: 'product_pair', top: 'also_bought' };
+export const VIEWS: CoTables = { items: 'view_session_item', basket: 'session_id', counts: 'product_view_count', pairs: 'product_view_pair', top: 'also_viewed' };
+
+/** Recomputes the top lists of `productIds` (null: all) from the pair counts. */
+export async function refreshTopLists(tx: EntityManager | DataSource, t: CoTables, productIds: readonly string[] | null, minSupport = MIN_SUPPORT): Promise<void> {
+  const all = productIds === null;
+  await tx.query(all ? `DELETE FROM ${t.top}` : `DELETE FROM ${t.top} WHERE product_id = ANY($1)`, all ? [] : [productIds]);
+  await tx.query(
+    `INSERT INTO ${t.top} (product_id, rank, other_id, co_count, score)
+     SELECT a, rank, b, count, score FROM (
+       SELECT x.product_id AS a, pp.b, pp.count, (pp.count / sqrt(x.baskets::float8 * cb.baskets))::real AS score,
+              row_number() OVER (PARTITION BY x.product_id
+                ORDER BY pp.count / sqrt(x.baskets::float8 * cb.baskets) DESC, pp.count DESC, pp.b) AS rank
+         FROM ${t.counts} x
+         CROSS JOIN LATERAL (SELECT p.b, p.count FROM ${t.pairs} p WHERE p.a = x.product_id AND p.count >= $1
+                              ORDER BY p.count DESC, p.b LIMIT ${CANDIDATES}) pp
+         JOIN ${t.counts} cb ON cb.product_id = pp.b
+        WHERE ${all ? 'true' : 'x.product_id = ANY($2)'}
+     ) ranked WHERE rank <= ${TOP_N}`,
+    all ? [minSupport] : [minSupport, productIds],
+  );
+}
+
+/**
+ * Adds products to one basket: those not in it yet count for the product, pair with each earlier product
+ * and with each other once, and the top lists of the basket's products are refreshed. The caller makes it
+ * happen once per source (an order, a touchpoint) in its transaction.
+ */
+export async function addToBasket(tx: EntityManager, t: CoTables, basket: string, productIds: readonly string[]): Promise<void> {
+  // One basket grows by one source at a time (an order's hooks, or a batch's, may run side by side).
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 12))', [`${t.items}:${basket}`]);
+  const before: string[] = (
+    await tx.query(`SELECT product_id AS "productId" FROM ${t.items} WHERE ${t.basket} = $1 ORDER BY product_id`, [basket])
+  ).map((r: { productId: string }) => r.productId);
+  const known = new Set(before);
+  const added = [...new Set(productIds)].filter((p) => !known.has(p)).sort();
+  if (!added.length) return;
+  await tx.query(`INSERT INTO ${t.items} (${t.basket}, product_id) SELECT $1, unnest($2::uuid[])`, [basket, added]);
+  await tx.query(
+    `INSERT INTO ${t.counts} AS c (product_id, baskets) SELECT unnest($1::uuid[]), 1
+     ON CONFLICT (product_id) DO UPDATE SET baskets = c.baskets + 1`,
+    [added],
+  );
+  const as: string[] = [];
+  const bs: string[] = [];
+  const pair = (a: string, b: string) => {
+    as.push(a, b);
+    bs.push(b, a);
+  };
+  added.forEach((a, i) => {
+    for (const b of before) pair(a, b);
+    for (const b of added.slice(i + 1)) pair(a, b);
+  });
+  if (as.length) {
+    await tx.query(
+      `INSERT INTO ${t.pairs} AS p (a, b, count)
+       SELECT a, b, count(*)::int FROM unnest($1::uuid[], $2::uuid[]) n(a, b) GROUP BY a, b ORDER BY a, b
+       ON CONFLICT (a, b) DO UPDATE SET count = p.count + EXCLUDED.count`,
+      [as, bs],
+    );
+  }
+  await refreshTopLists(tx, t, [...before, ...added]);
+}
+
+/** Counts, pairs and top lists from the items table as it stands (a rebuild's second half; bench/also-bought.ts). */
+export async function recountFromItems(tx: EntityManager, t: CoTables, minSupport = MIN_SUPPORT): Promise<void> {
+  await tx.query(`TRUNCATE ${t.counts}, ${t.pairs}, ${t.top}`);
+  await tx.query(`INSERT INTO ${t.counts} (product_id, baskets) SELECT product_id, count(*) FROM ${t.items} GROUP BY product_id`);
+  await tx.query(
+    `INSERT INTO ${t.pairs} (a, b, count)
+     SELECT x.product_id, y.product_id, count(*) FROM ${t.items} x
+       JOIN ${t.items} y ON y.${t.basket} = x.${t.basket} AND y.product_id <> x.product_id
+      GROUP BY x.product_id, y.product_id`,
+  );
+  await refreshTopLists(tx, t, null, minSupport);
+}

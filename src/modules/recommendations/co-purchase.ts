@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+import type { AppServices } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
+import { MIN_SUPPORT, PURCHASES, addToBasket, recountFromItems } from './co-occurrence';
+
+/**
+ * "Customers who bought this also bought" (issue 12), item-to-item in the manner of Linden, Smith and York
+ * (Amazon.com recommendations, IEEE Internet Computing 2003): not customers compared with customers, but
+ * products with the products bought with them (the counts and the similarity: co-occurrence.ts).
+ *
+ * A basket is a checkout: its orders with different sellers are one purchase; a product counts once per basket.
+ * Incremental: each paid order (outbox `order.paid`, at least once) adds its products to its checkout's basket,
+ * once per order (basket_counted_order), and refreshes the top lists of the basket's products. The similarity
+ * of a pair also moves when n(b) grows through other baskets; a's list catches up the next time a is bought,
+ * or at `zoco recommendations --rebuild` (rebuildCoPurchases), which recomputes everything from the orders.
+ */
+export async function countPaidOrder(app: Pick<AppServices, 'db' | 'events'>, orderId: string): Promise<void> {
+  await withTransaction(app, async ({ tx }) => {
+    const fresh = await tx.query('INSERT INTO basket_counted_order (order_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [orderId]);
+    if (!fresh.length) return;
+    const lines: { checkoutId: string; productId: string }[] = await tx.query(
+      `SELECT DISTINCT o.checkout_id AS "checkoutId", ol.product_id AS "productId"
+         FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.id = $1 AND o.paid_at IS NOT NULL`,
+      [orderId],
+    );
+    if (lines.length) await addToBasket(tx, PURCHASES, lines[0]!.checkoutId, lines.map((l) => l.productId));
+  });
+}
+
+/**
+ * Recomputes every table of co-purchase from the paid orders, in one REPEATABLE READ transaction (TRUNCATE
+ * locks the tables first, then one snapshot: an order is either in the rebuild or counted by its hook
+ * afterwards, never both, never neither).
+ */
+export async function rebuildCoPurchases(db: DataSource, { minSupport = MIN_SUPPORT } = {}): Promise<{ baskets: number; pairs: number }> {
+  return db.transaction('REPEATABLE READ', async (tx) => {
+    await tx.query('TRUNCATE basket_counted_order, basket_item, product_basket_count, product_pair, also_bought');
+    await tx.query('INSERT INTO basket_counted_order (order_id) SELECT id FROM orders WHERE paid_at IS NOT NULL');
+    await tx.query(
+      `INSERT INTO basket_item (checkout_id, product_id)
+       SELECT DISTINCT o.checkout_id, ol.product_id FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.paid_at IS NOT NULL`,
+    );
+    await recountFromItems(tx, PURCHASES, minSupport);
+    const [{ baskets }] = await tx.query('SELECT count(DISTINCT checkout_id)::int AS baskets FROM basket_item');
+    const [{ pairs }] = await tx.query('SELECT count(*)::int AS pairs FROM product_pair');
+    return { baskets, pairs };
+  });
+}

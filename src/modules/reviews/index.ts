@@ -1,0 +1,28 @@
+import { defineModule } from '../../core/module';
+import { CustomerLikesResolver } from './customer-likes.resolver';
+import { countSales, countViews } from './popularity';
+import type { EventPayloads } from '../../events/event-types';
+import { ProductReviewsResolver } from './product-reviews.resolver';
+import { reviewLoaders } from './review.loaders';
+import { reviewPrivacy } from './review.privacy';
+import { ReviewResolver } from './review.resolver';
+import { findReview } from './review.service';
+import { SellerReviewsResolver } from './seller-reviews.resolver';
+
+export { sellerRating, PRIOR_MEAN, PRIOR_WEIGHT, type RatingPenalty } from './seller-rating';
+export { HALF_LIFE_HOURS, TRENDING_WEIGHTS } from './trending';
+
+export default defineModule({
+  name: 'reviews',
+  entities: [],
+  resolvers: [ReviewResolver, ProductReviewsResolver, SellerReviewsResolver, CustomerLikesResolver],
+  loaders: reviewLoaders,
+  nodes: { Review: findReview },
+  privacy: reviewPrivacy,
+  hooks: {
+    // Sales feed popularity (sales_count, TRENDING) once per order, after the payment commits.
+    'order.paid': (event, app) => countSales(app, (event.payload as { orderId: string }).orderId),
+    // Views of consenting customers feed view_count and TRENDING.
+    'touchpoint.recorded': (event, app) => countViews(app, event.payload as EventPayloads['touchpoint.recorded']),
+  },
+});
