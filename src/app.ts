@@ -186,6 +186,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     events,
     listeners: transactionListeners(modules),
     privacy: privacyParticipants(modules, plugins),
+    adjusters: modules.flatMap((m) => m.adjusters ?? []),
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
     payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
