@@ -13,6 +13,7 @@ import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-auth
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
 import { Personalization1764100000000 } from './1764100000000-personalization';
 import { OrderAdjustments1764110000000 } from './1764110000000-order-adjustments';
+import { Promotions1764110100000 } from './1764110100000-promotions';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -28,4 +29,5 @@ export const allMigrations = [
   CustomerSocketAccess1764060000000,
   Personalization1764100000000,
   OrderAdjustments1764110000000,
+  Promotions1764110100000,
 ];
