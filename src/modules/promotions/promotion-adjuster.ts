@@ -145,7 +145,7 @@ async function consume(ctx: TxContext, group: AdjustableGroup, applied: { candid
 /** Warnings for what the shopper asked for (a code) or expected (checkout) and did not get. */
 function rejectionWarnings(rejected: Rejection[], phase: AdjustableGroup['phase']): AdjustmentWarning[] {
   return rejected
-    .filter((r) => r.candidate.code !== null || (phase === 'checkout' && r.reason === ErrorCode.PROMOTION_BUDGET_EXHAUSTED))
+    .filter((r) => r.candidate.code !== null || (phase === 'checkout' && (r.reason === ErrorCode.PROMOTION_BUDGET_EXHAUSTED || r.reason === ErrorCode.PROMOTION_LIMIT_REACHED)))
     .map((r) => ({ code: r.reason, message: r.message }));
 }
 
