@@ -102,6 +102,11 @@ async function main(): Promise<void> {
         );
         return { promotions: sellers.length * 2 };
       },
+      /** Pauses (false) or resumes (true) the benchmark's promotions. */
+      async promotions(arg: unknown) {
+        await db.query(`UPDATE promotion SET status = $1 WHERE name IN ('10% off', 'We miss you')`, [arg ? 'active' : 'paused']);
+        return null;
+      },
       /** Orders since `since` and how many of them got a discount. */
       async discounted(arg: unknown) {
         const { since } = arg as { since: string };

@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/module';
 import { promotionAdjuster } from './promotion-adjuster';
+import { promotionPrivacy } from './promotion.privacy';
 import { recordRedemptions, reverseRedemptions } from './promotion-redemptions';
 import { CartCodeResolver, PromotionResolver, SellerPromotionsResolver } from './promotion.resolver';
 import { findPromotion } from './promotion.service';
@@ -14,4 +15,5 @@ export default defineModule({
   nodes: { Promotion: findPromotion },
   adjusters: [promotionAdjuster],
   listeners: { 'order.placed': recordRedemptions, 'order.cancelled': reverseRedemptions },
+  privacy: promotionPrivacy,
 });
