@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const section = [
       '<!-- checkout-bench -->',
-      '## Issue 3: checkout throughput and one-click latency',
+      '## Issues 3 and 10: checkout throughput (without and with promotions) and one-click latency',
       '',
       `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, embedded PostgreSQL, the small demo marketplace, 20 listings per seller bought from).`,
       `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,

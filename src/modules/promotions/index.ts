@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/module';
 import { promotionAdjuster } from './promotion-adjuster';
+import { promotionLoaders } from './promotion.loaders';
 import { promotionPrivacy } from './promotion.privacy';
 import { recordRedemptions, reverseRedemptions } from './promotion-redemptions';
 import { CartCodeResolver, PromotionResolver, SellerPromotionsResolver } from './promotion.resolver';
@@ -13,6 +14,7 @@ export default defineModule({
   entities: [],
   resolvers: [PromotionResolver, SellerPromotionsResolver, CartCodeResolver],
   nodes: { Promotion: findPromotion },
+  loaders: promotionLoaders,
   adjusters: [promotionAdjuster],
   listeners: { 'order.placed': recordRedemptions, 'order.cancelled': reverseRedemptions },
   privacy: promotionPrivacy,

@@ -3,38 +3,17 @@ import type { Context, TxContext } from '../../core/context';
 import { ErrorCode } from '../../core/errors';
 import { choosePromotions, linesInScope, promotionAdjustments, totalOf, type Candidate } from './promotion-engine';
 import { customerMatches } from './promotion-eligibility';
-import { PROMOTION_COLUMNS, type PromotionRow } from './promotion.rows';
+import { candidatesSql, toLoaded, type LoadedPromotion } from './promotion.loaders';
+import type { PromotionRow } from './promotion.rows';
 
 /** Codes are compared in upper case, without surrounding blanks. */
 export const normalizeCode = (code: string) => code.trim().toUpperCase();
 
-/** A seller's promotions a group might get: automatic live ones, and those its codes name (any state, to say why not). */
-interface Loaded {
-  promotion: PromotionRow;
-  started: boolean;
-  running: boolean;
-  uniqueCode: string | null;
-  codeUsed: boolean;
-}
-
-/** At most this many promotions of one seller are considered per group (bounded work per request). */
-const MAX_CANDIDATES = 50;
-
-async function loadPromotions(ctx: Context, group: AdjustableGroup, codes: string[]): Promise<Loaded[]> {
-  const db = ctx.tx ?? ctx.db;
-  const rows: (PromotionRow & Omit<Loaded, 'promotion'>)[] = await db.query(
-    `SELECT ${PROMOTION_COLUMNS}, pr.starts_at <= now() AS started, (pr.ends_at IS NULL OR pr.ends_at > now()) AS running,
-            uc.code AS "uniqueCode", uc.redeemed_at IS NOT NULL AS "codeUsed"
-       FROM promotion pr
-       LEFT JOIN promotion_code uc ON uc.promotion_id = pr.id AND pr.trigger = 'UNIQUE_CODES' AND uc.code = ANY($3::text[])
-      WHERE pr.seller_id = $1 AND pr.currency = $2 AND pr.status <> 'archived'
-        AND ((pr.trigger = 'AUTOMATIC' AND pr.status = 'active' AND pr.starts_at <= now() AND (pr.ends_at IS NULL OR pr.ends_at > now()))
-             OR (pr.trigger = 'SHARED_CODE' AND upper(pr.code) = ANY($3::text[]))
-             OR uc.code IS NOT NULL)
-      ORDER BY pr.id LIMIT ${MAX_CANDIDATES}`,
-    [group.sellerId, group.currency, codes],
-  );
-  return rows.map(({ started, running, uniqueCode, codeUsed, ...promotion }) => ({ promotion, started, running, uniqueCode, codeUsed }));
+async function loadPromotions(ctx: Context, group: AdjustableGroup, codes: string[]): Promise<LoadedPromotion[]> {
+  if (!ctx.tx) return ctx.loaders.promotionCandidates.load({ sellerId: group.sellerId, currency: group.currency, codes });
+  // Checkout: read inside its transaction (the limits and budget are re-read under lock in consume()).
+  const rows = await ctx.tx.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [[group.sellerId], group.currency, codes]);
+  return rows.map(toLoaded);
 }
 
 async function liveRedemptions(ctx: Context, customerId: string, promotionIds: string[]): Promise<Map<string, number>> {
