@@ -8,6 +8,9 @@ import { findPromotion } from './promotion.service';
 
 export { Promotion } from './promotion.type';
 export { evaluatePromotions, normalizeCode } from './promotion-adjuster';
+export { applyCartCode, generateCodes } from './promotion-codes';
+export { customerMatches, countReach } from './promotion-eligibility';
+export { validateRule, type TargetingRule } from './targeting-rule';
 
 export default defineModule({
   name: 'promotions',
