@@ -13,6 +13,8 @@ import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-auth
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
 import { Personalization1764100000000 } from './1764100000000-personalization';
 import { ProductTouchpointShards1764100100000 } from './1764100100000-product-touchpoint-shards';
+import { OrderAdjustments1764110000000 } from './1764110000000-order-adjustments';
+import { Promotions1764110100000 } from './1764110100000-promotions';
 import { Complaints1764130000000 } from './1764130000000-complaints';
 import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
 import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
@@ -34,6 +36,8 @@ export const allMigrations = [
   CustomerSocketAccess1764060000000,
   Personalization1764100000000,
   ProductTouchpointShards1764100100000,
+  OrderAdjustments1764110000000,
+  Promotions1764110100000,
   Complaints1764130000000,
   ReviewsLikesRecommendations1764150000000,
   AlsoViewed1764150100000,

@@ -1,3 +1,4 @@
+import { pluginAdjusters } from './plugin-host/plugin-adjusters';
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -190,6 +191,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     events,
     listeners: transactionListeners(modules),
     privacy: privacyParticipants(modules, plugins),
+    adjusters: [...modules.flatMap((m) => m.adjusters ?? []), ...pluginAdjusters(plugins)],
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
     payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),

@@ -24,6 +24,7 @@ export {
 export { perRequest } from './plugin-host/per-request';
 export type { PluginPrivacy, PrivacyScope, PrivacyTable } from './plugin-host/plugin-privacy';
 export type { Context } from './core/context';
+export type { AdjustableGroup, AdjustableLine, Adjustment, AdjustmentResult, AdjustmentWarning } from './core/adjustments';
 export type { DomainEvent, EventPayloads, EventType } from './events/event-types';
 export type { PublishedEvent } from './pubsub/pubsub';
 export { Payload, payload } from './core/payload';

@@ -33,6 +33,7 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'refund.issued': true,
   'review.created': true,
   'review.updated': true,
+  'promotion.started': true,
 };
 
 /** The event types an endpoint can receive here: the core's seller events and the plugins' declared ones (`emits`). */
@@ -57,6 +58,7 @@ const GLOBAL_IDS: Record<string, NodeType> = {
   variantId: 'ProductVariant',
   proposalId: 'CoCreationProposal',
   reviewId: 'Review',
+  promotionId: 'Promotion',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

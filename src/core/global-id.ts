@@ -20,7 +20,8 @@ export type NodeType =
   | 'ProductRevision'
   | 'Complaint'
   | 'ComplaintReturn'
-  | 'Review';
+  | 'Review'
+  | 'Promotion';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

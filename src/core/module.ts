@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import type { Adjuster } from './adjustments';
 import type { AppServices, NodeFetcher, PrivacyHook, TransactionListener } from './context';
 import type { NodeType } from './global-id';
 import type { LoaderFactory } from './loaders';
@@ -24,6 +25,8 @@ export interface ModuleDefinition {
   hooks?: Partial<Record<EventType | '*', ModuleHook>>;
   /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
   listeners?: { [T in EventType]?: TransactionListener<T> };
+  /** Discounts and surcharges it puts on carts and checkouts (core/adjustments.ts), run in registry order. */
+  adjusters?: Adjuster[];
   /** Export and erasure of what its tables hold about one customer (GDPR). */
   privacy?: PrivacyHook;
 }

@@ -12,8 +12,10 @@ import complaints from './complaints';
 import personalization from './personalization';
 import reviews from './reviews';
 import recommendations from './recommendations';
+import promotions from './promotions';
 
 /** The core modules, in dependency order: each may import only those before it. */
 export const coreModules: ModuleDefinition[] = [
-  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, complaints, reviews, recommendations,
+  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, promotions, complaints, reviews,
+  recommendations,
 ];

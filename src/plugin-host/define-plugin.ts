@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
 import type { NodeType } from '../core/global-id';
 import type { NodeFetcher } from '../core/module';
+import type { AdjustableGroup, AdjustmentResult } from '../core/adjustments';
 import type { Context } from '../core/context';
 import { createPluginScope, PluginScopeError, type PluginScope } from './plugin-scope';
 import type { PluginPermission } from './plugin-permissions';
@@ -64,6 +65,13 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    * such plugin: the customer's rights don't depend on which sellers installed it.
    */
   privacy?: PluginPrivacy;
+  /**
+   * The checkout adjustment point (core/adjustments.ts): discounts or surcharges on the group of an
+   * installing seller, run after the core modules' adjusters. In the cart phase it only reads; in the
+   * checkout phase `scope` is bound to checkout's transaction, where it may consume exactly (points,
+   * credit). A throwing adjuster is rolled back and skipped (logged): it never breaks a checkout.
+   */
+  checkout?: { adjust(group: AdjustableGroup, scope: PluginScope<Config>): Promise<AdjustmentResult> };
   /** Called when the app starts, after migrations. */
   onStart?(): Promise<void>;
   /** Called when the app stops. */

@@ -40,6 +40,8 @@ export interface ScopedOrder {
   subtotal: number;
   total: number;
   lines: { productId: string; listingId: string; quantity: number; total: number }[];
+  /** Discounts and surcharges the order got at checkout (order_adjustment), e.g. `plugin:loyalty-points`. */
+  adjustments: { source: string; kind: 'DISCOUNT' | 'SURCHARGE'; amount: number }[];
 }
 
 export interface PluginScope<Config = Record<string, unknown>> {
@@ -140,7 +142,9 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
       const [order] = await em.query(
         `SELECT o.id, o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.total,
                 (SELECT json_agg(json_build_object('productId', ol.product_id, 'listingId', ol.listing_id, 'quantity', ol.quantity, 'total', ol.total) ORDER BY ol.position)
-                   FROM order_line ol WHERE ol.order_id = o.id) AS lines
+                   FROM order_line ol WHERE ol.order_id = o.id) AS lines,
+                coalesce((SELECT json_agg(json_build_object('source', oa.source, 'kind', oa.kind, 'amount', oa.amount) ORDER BY oa.position)
+                   FROM order_adjustment oa WHERE oa.order_id = o.id), '[]') AS adjustments
            FROM orders o WHERE o.id = $1 AND o.seller_id = $2`,
         [orderId, sellerId],
       );

@@ -1,0 +1,77 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { PROMOTION_COLUMNS, type PromotionRow } from './promotion.rows';
+
+/** A promotion a group might get, with what the loader learnt about its window and code. */
+export interface LoadedPromotion {
+  promotion: PromotionRow;
+  started: boolean;
+  running: boolean;
+  uniqueCode: string | null;
+  codeUsed: boolean;
+}
+
+/** At most this many promotions of one seller are considered per group (bounded work per request). */
+export const MAX_CANDIDATES = 50;
+
+/**
+ * A seller's promotions a group might get: automatic live ones, and those its codes name (in any state but
+ * archived, to say why not). `codes` are normalised (upper case).
+ */
+export const candidatesSql = (sellers: string, currency: string, codes: string) => `
+  SELECT * FROM (
+    SELECT ${PROMOTION_COLUMNS}, pr.starts_at <= now() AS started, (pr.ends_at IS NULL OR pr.ends_at > now()) AS running,
+           uc.code AS "uniqueCode", uc.redeemed_at IS NOT NULL AS "codeUsed",
+           row_number() OVER (PARTITION BY pr.seller_id ORDER BY pr.id) AS n
+      FROM promotion pr
+      LEFT JOIN promotion_code uc ON uc.promotion_id = pr.id AND pr.trigger = 'UNIQUE_CODES' AND uc.code = ANY(${codes})
+     WHERE pr.seller_id = ANY(${sellers}) AND pr.currency = ${currency} AND pr.status <> 'archived'
+       AND ((pr.trigger = 'AUTOMATIC' AND pr.status = 'active' AND pr.starts_at <= now() AND (pr.ends_at IS NULL OR pr.ends_at > now()))
+            OR (pr.trigger = 'SHARED_CODE' AND upper(pr.code) = ANY(${codes}))
+            OR uc.code IS NOT NULL)) x
+   WHERE x.n <= ${MAX_CANDIDATES} ORDER BY x.id`;
+
+type Row = PromotionRow & Omit<LoadedPromotion, 'promotion'> & { n: number };
+
+export function toLoaded({ started, running, uniqueCode, codeUsed, n: _n, ...promotion }: Row): LoadedPromotion {
+  return { promotion, started, running, uniqueCode, codeUsed };
+}
+
+/** Key of `promotionCandidates`: one seller group of a cart. */
+export interface CandidateKey {
+  sellerId: string;
+  currency: string;
+  codes: readonly string[];
+}
+
+/**
+ * Per request: the candidates of every seller group of a cart in one statement (the groups are adjusted
+ * concurrently, so their loads batch), instead of one per seller.
+ */
+export function promotionLoaders(db: DataSource) {
+  return {
+    promotionCandidates: new DataLoader<CandidateKey, LoadedPromotion[], string>(
+      async (keys) => {
+        const byQuery = new Map<string, CandidateKey[]>();
+        for (const k of keys) {
+          const q = `${k.currency}|${k.codes.join(',')}`;
+          byQuery.set(q, [...(byQuery.get(q) ?? []), k]);
+        }
+        const found = new Map<string, LoadedPromotion[]>();
+        for (const group of byQuery.values()) {
+          const { currency, codes } = group[0]!;
+          const rows: Row[] = await db.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [group.map((k) => k.sellerId), currency, codes]);
+          for (const k of group) found.set(keyOf(k), rows.filter((r) => r.sellerId === k.sellerId).map(toLoaded));
+        }
+        return keys.map((k) => found.get(keyOf(k)) ?? []);
+      },
+      { cacheKeyFn: (k) => keyOf(k) },
+    ),
+  };
+}
+
+const keyOf = (k: CandidateKey) => `${k.sellerId}|${k.currency}|${k.codes.join(',')}`;
+
+declare module '../../core/context' {
+  interface Loaders extends ReturnType<typeof promotionLoaders> {}
+}

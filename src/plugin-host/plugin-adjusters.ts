@@ -1,0 +1,40 @@
+import type { Adjuster, AdjustmentResult } from '../core/adjustments';
+import type { TxContext } from '../core/context';
+import type { AnyPlugin } from './define-plugin';
+import { createPluginScope } from './plugin-scope';
+
+const NOTHING: AdjustmentResult = { adjustments: [], warnings: [] };
+
+/**
+ * One adjuster per plugin that declares `checkout.adjust`, run only for the sellers that installed it.
+ * Its adjustments are labelled `plugin:<name>` whatever it says. At checkout it runs under a savepoint:
+ * a plugin that throws is rolled back to it and skipped, so it never breaks the purchase.
+ */
+export function pluginAdjusters(plugins: readonly AnyPlugin[]): Adjuster[] {
+  return plugins.flatMap((plugin): Adjuster[] => {
+    const hook = plugin.checkout;
+    if (!hook) return [];
+    const source = `plugin:${plugin.name}`;
+    return [
+      {
+        name: source,
+        async adjust(ctx, group) {
+          const config = (await plugin.installedBy(ctx, [group.sellerId])).get(group.sellerId);
+          if (!config) return NOTHING;
+          const inTx = group.phase === 'checkout' && ctx.tx ? (ctx as TxContext) : undefined;
+          const scope = createPluginScope({ plugin: plugin.name, permissions: plugin.permissions, sellerId: group.sellerId, config, app: ctx, tx: inTx });
+          if (inTx) await inTx.tx.query('SAVEPOINT plugin_adjust');
+          try {
+            const result = await hook.adjust(group, scope);
+            if (inTx) await inTx.tx.query('RELEASE SAVEPOINT plugin_adjust');
+            return { adjustments: result.adjustments.map((a) => ({ ...a, source })), warnings: result.warnings };
+          } catch (err) {
+            if (inTx) await inTx.tx.query('ROLLBACK TO SAVEPOINT plugin_adjust');
+            scope.log.error({ err, phase: group.phase }, 'plugin checkout adjuster failed; skipped');
+            return NOTHING;
+          }
+        },
+      },
+    ];
+  });
+}
