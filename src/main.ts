@@ -12,13 +12,15 @@ import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
+import { writePluginSkeleton } from './scaffold/plugin-skeleton';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|plugin new] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
-  schema [--out FILE]         print (or write) the GraphQL SDL`;
+  schema [--out FILE]         print (or write) the GraphQL SDL
+  plugin new NAME [--out DIR] write a working plugin package (default: ./NAME) with a passing test`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
     bestListing { price { formatted } stock seller { name } } } } }`;
@@ -47,6 +49,14 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0] ?? 'serve';
+  if (command === 'plugin' && positionals[1] === 'new' && positionals[2] && !values.help) {
+    const name = positionals[2];
+    const dir = path.resolve(values.out ?? name);
+    const { version } = JSON.parse(await readFile(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const files = await writePluginSkeleton(dir, name, version);
+    console.log(`Wrote ${files.length} files to ${dir}:\n  ${files.join('\n  ')}\nNext: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm test`);
+    return;
+  }
   if (values.help || !['serve', 'migrate', 'seed', 'schema'].includes(command)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../src/plugin';
+import { definePlugin } from 'zoco/plugin';
 import { ProposalApprovedResolver } from './approval.subscription';
 import { coCreationConfig } from './co-creation.config';
 import { PLUGIN_NAME } from './co-creation.plugin';

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventPayloads, PluginScope } from '../../src/plugin';
+import type { DomainEvent, EventPayloads, PluginScope } from 'zoco/plugin';
 import type { LoyaltyConfig } from './loyalty.config';
 import { pointsOfOrder, post } from './loyalty.ledger';
 import { pointsFor } from './loyalty.rates';

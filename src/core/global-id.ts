@@ -16,7 +16,6 @@ export type NodeType =
   | 'Cart'
   | 'CartLine'
   | 'Invoice'
-  | 'CoCreationProposal'
   | 'ProductRevision';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,7 +1,9 @@
 import { getMetadataArgsStorage, type MigrationInterface } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import type { ModuleDefinition } from '../core/module';
-import type { AnyPlugin } from './define-plugin';
+import { pluginHandle, type AnyPlugin } from './define-plugin';
+import type { NodeFetcher } from '../core/context';
+import { pluginContext } from './plugin-context';
 import { InstallationResolver } from './installation.resolver';
 import { attributeFields, scopePluginFields } from './scope-fields';
 import { validatePlugins } from './validate-plugins';
@@ -14,8 +16,25 @@ export { pluginPrivacyHook } from './plugin-privacy';
 /** The host's own module: availablePlugins, Seller.plugins and the install mutations. */
 const hostModule: ModuleDefinition = { name: 'plugin-host', entities: [], resolvers: [InstallationResolver] };
 
+/**
+ * `node(id:)` for the plugin's own node types: its refetcher gets the plugin's context, and an object of
+ * a seller that did not install the plugin (its `sellerUuid`) is hidden as its fields are.
+ */
+function pluginNodes(plugin: AnyPlugin): Record<string, NodeFetcher> {
+  return Object.fromEntries(
+    Object.entries(plugin.nodes ?? {}).map(([type, fetch]) => [
+      type,
+      async (ctx, id) => {
+        const found = (await fetch(pluginContext(ctx, plugin.name, (c) => pluginHandle(plugin, c)), id)) as { sellerUuid?: unknown } | null;
+        if (found && typeof found.sellerUuid === 'string' && !(await ctx.installations.load(plugin.name, found.sellerUuid))) return null;
+        return found;
+      },
+    ]),
+  );
+}
+
 function pluginModule(plugin: AnyPlugin): ModuleDefinition {
-  return { name: `plugin:${plugin.name}`, entities: plugin.entities ?? [], resolvers: plugin.resolvers ?? [], nodes: plugin.nodes };
+  return { name: `plugin:${plugin.name}`, entities: plugin.entities ?? [], resolvers: plugin.resolvers ?? [], nodes: pluginNodes(plugin) };
 }
 
 export interface PreparedPlugins {
@@ -35,7 +54,7 @@ export function preparePlugins(core: ModuleDefinition[], plugins: readonly AnyPl
   const coreTables = getMetadataArgsStorage()
     .tables.filter((t) => coreEntities.has(t.target as never))
     .map((t) => t.name ?? '');
-  validatePlugins(plugins, coreTables);
+  validatePlugins(plugins, coreTables, core.flatMap((m) => Object.keys(m.nodes ?? {})));
   const base = [...core, hostModule];
   const modules = [...base, ...plugins.map(pluginModule)];
   return {

@@ -5,6 +5,7 @@ import { withTransaction } from '../db/transaction';
 import { sharesProfileWithSellers } from '../modules/customers';
 import { recordEvent } from '../events/outbox';
 import type { PluginPermission } from './plugin-permissions';
+import { emittedEvents } from './plugin-emits';
 import { insertScopedProduct, invalidProductInput, type ScopedProduct, type ScopedProductInput } from './scope-catalog';
 
 export type { ScopedProduct, ScopedProductInput };
@@ -176,6 +177,14 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
       return withTransaction({ db: app.db, events: app.events }, (t) => fn(createPluginScope({ plugin, permissions, sellerId, config, app, tx: t })));
     },
     async emit(name, payload) {
+      const declared = emittedEvents(app.plugins.get(plugin) ?? {});
+      if (!Object.hasOwn(declared, name)) throw new PluginScopeError(plugin, `emits no event "${name}": declare it in the definition's emits`);
+      const schema = declared[name];
+      if (schema) {
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) throw new PluginScopeError(plugin, `the ${name} payload does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        payload = parsed.data;
+      }
       await withTransaction({ db: app.db, events: app.events, ...tx }, (t) => recordEvent(t, `${plugin}.${name}`, { ...payload, sellerId }));
     },
   };

@@ -2,7 +2,7 @@ import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
 import { insertCustomers } from '../../../test/helpers/customers';
 import { createPluginScope } from '../../../src/plugin-host/plugin-scope';
-import type { DomainEvent } from '../../../src/plugin';
+import type { DomainEvent } from 'zoco/plugin';
 import loyaltyPoints, { LoyaltyAccount, LoyaltyEntry, type LoyaltyConfig } from '..';
 import { INSTALL, REDEEM, buy, dispatched, install, pointsWith, uuidOf } from './loyalty-helpers';
 import { until } from '../../../test/helpers/until';
@@ -103,7 +103,7 @@ describe('loyalty-points: earning', () => {
     // And a second process handles it at the same moment.
     const [event] = await t.app.dataSource.query(`SELECT id::int, type, payload, created_at AS "createdAt" FROM outbox WHERE id = $1`, [eventId]);
     const scope = scopeOf(a, { pointsPerEuro: 2, pointsPerEuroCredit: 100 });
-    await Promise.all([0, 1, 2].map(() => loyaltyPoints.on!['order.paid']!(event as DomainEvent, scope)));
+    await Promise.all([0, 1, 2].map(() => loyaltyPoints.on!['order.paid']!(event as DomainEvent<'order.paid'>, scope)));
     expect(await pointsWith(t, buyer!.token, a.id)).toBe(59);
     expect(await entries(order)).toEqual([{ kind: 'earn', points: 59, shortfall: 0 }]);
   });
