@@ -11,6 +11,8 @@ import { ProductRevisions1764030000000 } from './1764030000000-product-revisions
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
+import { Personalization1764100000000 } from './1764100000000-personalization';
+import { OrderAdjustments1764110000000 } from './1764110000000-order-adjustments';
 import { PluginSurface1764120000000 } from './1764120000000-plugin-surface';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
@@ -25,5 +27,7 @@ export const allMigrations = [
   InvoicePdf1764030100000,
   PaymentAuthorizations1764040000000,
   CustomerSocketAccess1764060000000,
+  Personalization1764100000000,
+  OrderAdjustments1764110000000,
   PluginSurface1764120000000,
 ];

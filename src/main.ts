@@ -12,14 +12,18 @@ import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
+import { recomputeTraits } from './modules/personalization';
 import { writePluginSkeleton } from './scaffold/plugin-skeleton';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema|plugin new] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|plugin new] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
   schema [--out FILE]         print (or write) the GraphQL SDL
+  traits --recompute [--at ISO-TIME]
+                              rebuild every customer's traits from their stored events (by default
+                              evaluated at each one's last update: equal to the incremental result)
   plugin new NAME [--out DIR] write a working plugin package (default: ./NAME) with a passing test`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
@@ -45,6 +49,8 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: 'small' },
       'seed-if-empty': { type: 'boolean', default: false },
       out: { type: 'string' },
+      recompute: { type: 'boolean', default: false },
+      at: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`Wrote ${files.length} files to ${dir}:\n  ${files.join('\n  ')}\nNext: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm test`);
     return;
   }
-  if (values.help || !['serve', 'migrate', 'seed', 'schema'].includes(command)) {
+  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits'].includes(command)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -77,6 +83,10 @@ async function main(): Promise<void> {
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
   }
+  const at = values.at === undefined ? undefined : new Date(values.at);
+  if (command === 'traits' && (!values.recompute || (at && Number.isNaN(at.getTime())))) {
+    throw new ConfigError(['traits: use --recompute, with --at an ISO time (e.g. 2026-11-30T00:00:00Z) if given']);
+  }
   const app = await createApp({
     ...config,
     plugins: loadPlugins(config.pluginNames),
@@ -84,6 +94,7 @@ async function main(): Promise<void> {
   });
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
+    if (command === 'traits') console.log(`recomputed the traits of ${await recomputeTraits(app.services, { at })} customers`);
     await app.stop();
     return;
   }
