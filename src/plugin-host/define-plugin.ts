@@ -3,6 +3,13 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
 import type { Context } from '../core/context';
+import type { AdjustableGroup, Adjustment, AdjustmentWarning } from '../core/adjustments';
+
+/** What a plugin's `checkout.adjust` returns; `source` is set by the host (`plugin:<name>`). */
+export interface PluginAdjustmentResult {
+  adjustments: Omit<Adjustment, 'source'>[];
+  warnings?: AdjustmentWarning[];
+}
 import { createPluginScope, PluginScopeError, type PluginScope } from './plugin-scope';
 import type { PluginPermission } from './plugin-permissions';
 import { forbidden } from '../core/errors';
@@ -98,6 +105,22 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    * `['proposal.approved']`: what a seller's webhook endpoints may subscribe to by name.
    */
   emits?: PluginEvents;
+  /**
+   * Options this plugin takes on cart lines (`cartLinesAdd(input: { lines: [{ listingId, options: { "<plugin>": {…} } }] })`),
+   * for listings of the sellers that installed it: a zod object (strict is best: unknown options are refused either way).
+   * Validated on add and update, shown on `CartLine.options` and copied to `OrderLine.options`; `checkout.adjust` sees them.
+   */
+  lineOptions?: z.ZodType<Record<string, unknown>>;
+  /**
+   * Surcharges and discounts on the groups (one seller's part of a cart) of the sellers that installed
+   * the plugin: at cart time (read-only, for the cart's totals) and again inside the checkout transaction
+   * (`group.phase === 'checkout'`), where the scope's writes join the checkout and must be exact. They
+   * appear on cart, order and invoice lines; VAT is taken on the adjusted amounts. Each line carries this
+   * plugin's own options only (`line.options`).
+   */
+  checkout?: {
+    adjust(group: AdjustableGroup, scope: PluginScope<Config>): Promise<PluginAdjustmentResult>;
+  };
   /** Runs of a failing handler before the host gives up on an event, for this plugin (default: the host's). */
   retry?: { maxAttempts?: number };
   /**

@@ -12,6 +12,8 @@ export { InstallationCache, INSTALLATION_CHANNEL } from './installation-cache';
 export { createPluginEvents } from './plugin-events';
 export { PluginValidationError } from './validate-plugins';
 export { pluginPrivacyHook } from './plugin-privacy';
+export { pluginAdjusters } from './plugin-adjusters';
+export { validateLineOptions } from './line-options';
 
 /** The host's own module: availablePlugins, Seller.plugins and the install mutations. */
 const hostModule: ModuleDefinition = { name: 'plugin-host', entities: [], resolvers: [InstallationResolver] };

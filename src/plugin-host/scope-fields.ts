@@ -5,12 +5,14 @@ import { forbidden } from '../core/errors';
 import { pluginHandle, type AnyPlugin } from './define-plugin';
 import { pluginContext } from './plugin-context';
 
-/** Core types whose objects belong to one seller, and how to find it. */
-const ownerOf: Record<string, (root: any) => string | null | undefined> = {
+/** Core types whose objects belong to one seller, and how to find it (a cart line: its listing's, batched per request). */
+const ownerOf: Record<string, (root: any, ctx: Context) => string | null | undefined | Promise<string | null | undefined>> = {
   Product: (p) => p.createdBySellerUuid,
   Listing: (l) => l.sellerUuid,
   Seller: (s) => s.uuid,
   Order: (o) => o.sellerUuid,
+  OrderLine: (l) => l.sellerUuid,
+  CartLine: (l, ctx) => ctx.loaders.listingById.load(l.listingUuid).then((listing) => listing?.sellerUuid),
 };
 
 /**
@@ -80,14 +82,17 @@ export function scopePluginFields(schema: GraphQLSchema, attribution: Map<string
     const handle = (c: Context) => pluginHandle(plugin, c);
     if (owner) {
       // Synchronous when the installation is cached (the usual case): a page of 100 listings awaits nothing more.
-      field.resolve = (root, args, ctx: Context, info) => {
-        const sellerId = owner(root);
+      const run = (root: any, args: any, ctx: Context, info: any, row: { sellerId: string; config: unknown } | null) =>
+        row ? resolve(root, args, pluginContext(ctx, plugin.name, handle, { sellerId: row.sellerId, config: row.config }), info) : null;
+      const forSeller = (root: any, args: any, ctx: Context, info: any, sellerId: string | null | undefined) => {
         if (!sellerId) return null;
-        const run = (row: { sellerId: string; config: unknown } | null) =>
-          row ? resolve(root, args, pluginContext(ctx, plugin.name, handle, { sellerId: row.sellerId, config: row.config }), info) : null;
         const known = ctx.installations.peek(plugin.name, sellerId);
-        if (known !== undefined) return run(known);
-        return ctx.installations.load(plugin.name, sellerId).then(run);
+        if (known !== undefined) return run(root, args, ctx, info, known);
+        return ctx.installations.load(plugin.name, sellerId).then((row) => run(root, args, ctx, info, row));
+      };
+      field.resolve = (root, args, ctx: Context, info) => {
+        const sellerId = owner(root, ctx);
+        return sellerId instanceof Promise ? sellerId.then((id) => forSeller(root, args, ctx, info, id)) : forSeller(root, args, ctx, info, sellerId);
       };
     } else if (typeName === schema.getQueryType()?.name || typeName === schema.getMutationType()?.name) {
       field.resolve = async (root, args, ctx: Context, info) => resolve(root, args, await operationContext(ctx, plugin, fieldName), info);
