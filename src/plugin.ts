@@ -19,6 +19,7 @@ export {
   type PluginEventHandlers,
   type PluginWideScope,
   type SellerlessEventType,
+  type PluginAdjustmentResult,
 } from './plugin-host/define-plugin';
 export type { PluginContext, PluginHandle, PluginInstallationView } from './plugin-host/plugin-context';
 export {
@@ -26,6 +27,8 @@ export {
   type PluginScope,
   type ScopedTable,
   type ScopedOrder,
+  type ScopedOrderLine,
+  type ScopedListing,
   type ScopedProduct,
   type ScopedProductInput,
 } from './plugin-host/plugin-scope';
@@ -54,4 +57,6 @@ export { Customer } from './modules/customers/customer.type';
 export { Seller } from './modules/sellers/seller.type';
 export { Product } from './modules/catalog/product.type';
 export { Listing } from './modules/catalog/listing.type';
-export { Order } from './modules/orders/order.type';
+export { Order, OrderLine } from './modules/orders/order.type';
+export { Cart, CartLine } from './modules/carts/cart.type';
+export type { AdjustableGroup, AdjustableLine, Adjustment, AdjustmentWarning } from './core/adjustments';

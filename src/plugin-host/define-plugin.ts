@@ -62,7 +62,8 @@ type Bivariant<Event, Scope> = { handle(event: Event, scope: Scope): Promise<voi
 export interface PluginWideScope {
   plugin: string;
   log: Logger;
-  table<E extends ObjectLiteral>(entity: new () => E): PrivacyTable<E>;
+  /** One of the plugin's own tables, every seller's rows. */
+  table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): PrivacyTable<E>;
 }
 
 export interface PluginDefinition<Config extends object = Record<string, unknown>> {

@@ -1,7 +1,8 @@
 import { getMetadataArgsStorage, type MigrationInterface } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import type { ModuleDefinition } from '../core/module';
-import { pluginHandle, type AnyPlugin } from './define-plugin';
+import { pluginHandle, tablePrefix, type AnyPlugin } from './define-plugin';
+import { guardedMigration } from './migration-guard';
 import type { NodeFetcher } from '../core/context';
 import { pluginContext } from './plugin-context';
 import { InstallationResolver } from './installation.resolver';
@@ -61,7 +62,8 @@ export function preparePlugins(core: ModuleDefinition[], plugins: readonly AnyPl
   const modules = [...base, ...plugins.map(pluginModule)];
   return {
     modules,
-    migrations: plugins.flatMap((p) => p.migrations ?? []),
+    // Each under the host's check of what it touches (migration-guard.ts): a plugin that reaches outside its prefix stops the boot.
+    migrations: plugins.flatMap((p) => (p.migrations ?? []).map((m) => guardedMigration(p.name, tablePrefix(p.name), m))),
     scopePluginFields(build) {
       if (!plugins.length) return undefined;
       return (schema) => {

@@ -90,6 +90,9 @@ export interface PluginTestOptions extends Omit<CreateAppOptions, 'plugins'> {
   plugins: AnyPlugin[];
 }
 
+/** Where the kit's customers ship to. */
+export const MADRID = { name: 'Ana García', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
@@ -196,7 +199,7 @@ export async function startPluginTestApp({ plugins, ...options }: PluginTestOpti
       const cartId = await t.cart(customer, lines);
       const res = await client.data(
         `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { checkout { orders { id } } userErrors { field message code } } }`,
-        { input: { cartId, idempotencyKey: randomUUID() } },
+        { input: { cartId, idempotencyKey: randomUUID(), shippingAddress: MADRID, paymentToken: 'tok_visa' } },
         customer.token,
       );
       check(res.checkoutComplete.userErrors, 'checkoutComplete');
