@@ -76,7 +76,9 @@ export function skeletonFiles(n: PluginNames, zocoVersion: string): Record<strin
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  transform: { '^.+\\\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\\\.(ts|js)$': ['@swc/jest'] },
+  // jose (Zoco's token library) is ESM-only: jest's CommonJS runtime needs it transformed.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   setupFiles: ['reflect-metadata'],
   // Each test file starts the real app on a database of its own (DATABASE_URL: a PostgreSQL server).
   testTimeout: 60_000,
