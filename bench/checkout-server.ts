@@ -77,6 +77,45 @@ async function main(): Promise<void> {
   serveParent(
     info,
     {
+      /**
+       * Two live promotions per seller of the hot listings (issue 10 benchmark): 10% off everything, and a
+       * targeted 5% for customers with churn risk ≥ 0.5, which every bench buyer has (consent and traits given).
+       */
+      async promote() {
+        await db.query(
+          `INSERT INTO customer_consent (customer_id, kind, granted, source) SELECT id, 'personalization', true, 'bench' FROM unnest($1::uuid[]) id
+           ON CONFLICT (customer_id, kind) DO UPDATE SET granted = true`,
+          [ids],
+        );
+        await db.query(
+          `INSERT INTO customer_trait (customer_id, churn_risk) SELECT id, 0.8 FROM unnest($1::uuid[]) id
+           ON CONFLICT (customer_id) DO UPDATE SET churn_risk = 0.8`,
+          [ids],
+        );
+        const sellers = [...new Set(hot.map((h) => h.sellerId))];
+        await db.query(
+          `INSERT INTO promotion (seller_id, name, kind, percent_off, currency, scope, trigger, stacking, priority, targeting)
+           SELECT s, '10% off', 'PERCENTAGE', 10, 'EUR', 'ALL', 'AUTOMATIC', 'STACKABLE', 1, NULL FROM unnest($1::uuid[]) s
+           UNION ALL
+           SELECT s, 'We miss you', 'PERCENTAGE', 5, 'EUR', 'ALL', 'AUTOMATIC', 'STACKABLE', 0, '{"trait":"CHURN_RISK","min":0.5}'::jsonb FROM unnest($1::uuid[]) s`,
+          [sellers],
+        );
+        return { promotions: sellers.length * 2 };
+      },
+      /** Pauses (false) or resumes (true) the benchmark's promotions. */
+      async promotions(arg: unknown) {
+        await db.query(`UPDATE promotion SET status = $1 WHERE name IN ('10% off', 'We miss you')`, [arg ? 'active' : 'paused']);
+        return null;
+      },
+      /** Orders since `since` and how many of them got a discount. */
+      async discounted(arg: unknown) {
+        const { since } = arg as { since: string };
+        const [row] = await db.query(
+          `SELECT count(*)::int AS orders, count(*) FILTER (WHERE discount > 0)::int AS discounted FROM orders WHERE placed_at >= $1`,
+          [since],
+        );
+        return row;
+      },
       /** Every hot listing's stock must equal its initial stock minus what orders took, and be ≥ 0. */
       async oversell() {
         const [row] = await db.query(

@@ -13,6 +13,7 @@ import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-auth
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
 import { Personalization1764100000000 } from './1764100000000-personalization';
 import { OrderAdjustments1764110000000 } from './1764110000000-order-adjustments';
+import { Promotions1764110100000 } from './1764110100000-promotions';
 import { PluginSurface1764120000000 } from './1764120000000-plugin-surface';
 import { CoCreatedProductsBackfill1764120100000 } from './1764120100000-co-created-products-backfill';
 
@@ -30,6 +31,7 @@ export const allMigrations = [
   CustomerSocketAccess1764060000000,
   Personalization1764100000000,
   OrderAdjustments1764110000000,
+  Promotions1764110100000,
   PluginSurface1764120000000,
   CoCreatedProductsBackfill1764120100000,
 ];

@@ -59,4 +59,4 @@ export { Product } from './modules/catalog/product.type';
 export { Listing } from './modules/catalog/listing.type';
 export { Order, OrderLine } from './modules/orders/order.type';
 export { Cart, CartLine } from './modules/carts/cart.type';
-export type { AdjustableGroup, AdjustableLine, Adjustment, AdjustmentWarning } from './core/adjustments';
+export type { AdjustableGroup, AdjustableLine, Adjustment, AdjustmentResult, AdjustmentWarning } from './core/adjustments';

@@ -1,5 +1,6 @@
 import type { DomainEvent, EventPayloads, PluginScope } from 'zoco/plugin';
 import type { LoyaltyConfig } from './loyalty.config';
+import { creditSpentOn } from './loyalty.checkout';
 import { pointsOfOrder, post } from './loyalty.ledger';
 import { pointsFor } from './loyalty.rates';
 
@@ -27,8 +28,9 @@ export async function onOrderPaid(event: DomainEvent, scope: Scope): Promise<voi
 }
 
 /**
- * 'order.cancelled': takes back what the order earned. Points already redeemed can't be taken back:
- * the balance stops at zero and the rest is recorded as the entry's shortfall.
+ * 'order.cancelled': takes back what the order earned, and gives back the credit its loyalty discount
+ * spent (the order's adjustments say how much). Points already redeemed can't be taken back: the balance
+ * stops at zero and the rest is recorded as the entry's shortfall.
  */
 export async function onOrderCancelled(event: DomainEvent, scope: Scope): Promise<void> {
   const { orderId } = event.payload as EventPayloads['order.cancelled'];
@@ -41,6 +43,6 @@ export async function onOrderCancelled(event: DomainEvent, scope: Scope): Promis
   await post(scope, posting, async (tx, account) => {
     const due = Math.max(0, await pointsOfOrder(tx, order.customerId, order.id));
     const taken = Math.min(due, account?.balance ?? 0);
-    return { points: taken === 0 ? 0 : -taken, shortfall: due - taken };
+    return { points: taken === 0 ? 0 : -taken, shortfall: due - taken, credit: creditSpentOn(order) };
   });
 }

@@ -40,8 +40,8 @@ export async function listingPoints(ctx: Context, listing: Listing): Promise<num
 }
 
 /**
- * Turns points into store credit with one seller, recorded as a `redeem` entry. The core checkout has no
- * discount hook yet, so the credit is a balance the seller honours, not money off the next order.
+ * Turns points into credit with one seller, recorded as a `redeem` entry: the plugin's checkout adjuster
+ * takes it off the customer's next order with that seller as a discount (loyalty.checkout.ts).
  */
 export async function redeem(ctx: Context, input: LoyaltyRedeemInput) {
   const customerId = requireCustomer(ctx.viewer);

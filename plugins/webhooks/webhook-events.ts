@@ -26,6 +26,7 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'invoice.issued': true,
   'seller.suspended': true,
   'seller.reactivated': true,
+  'promotion.started': true,
 };
 
 /** The event types an endpoint can receive here: the core's seller events and the plugins' declared ones (`emits`). */
@@ -49,6 +50,7 @@ const GLOBAL_IDS: Record<string, NodeType> = {
   listingId: 'Listing',
   variantId: 'ProductVariant',
   proposalId: 'CoCreationProposal',
+  promotionId: 'Promotion',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -24,6 +24,23 @@ export enum ErrorCode {
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
   /** A seller tried to take a product off the storefront while other sellers' offers rely on it. */
   PRODUCT_SHARED = 'PRODUCT_SHARED',
+  /** Promotions (issue 10): why a discount code does not apply, or why a promotion was left out. */
+  PROMOTION_CODE_UNKNOWN = 'PROMOTION_CODE_UNKNOWN',
+  PROMOTION_NOT_STARTED = 'PROMOTION_NOT_STARTED',
+  PROMOTION_EXPIRED = 'PROMOTION_EXPIRED',
+  /** Paused or archived by its seller. */
+  PROMOTION_INACTIVE = 'PROMOTION_INACTIVE',
+  /** The cart holds none of the seller's items the promotion is for. */
+  PROMOTION_NOT_FOR_SELLER = 'PROMOTION_NOT_FOR_SELLER',
+  PROMOTION_BELOW_MINIMUM = 'PROMOTION_BELOW_MINIMUM',
+  /** The shopper's own limit for it is used up, or a single-use code was used. */
+  PROMOTION_LIMIT_REACHED = 'PROMOTION_LIMIT_REACHED',
+  /** Its budget cannot cover this discount: the items are charged at full price. */
+  PROMOTION_BUDGET_EXHAUSTED = 'PROMOTION_BUDGET_EXHAUSTED',
+  /** Targeted at other customers (or the shopper is not signed in, or has not consented to personalization). */
+  PROMOTION_NOT_ELIGIBLE = 'PROMOTION_NOT_ELIGIBLE',
+  /** An exclusive promotion and others compete: the better deal for the shopper applies. */
+  PROMOTION_NOT_COMBINABLE = 'PROMOTION_NOT_COMBINABLE',
 }
 
 /**

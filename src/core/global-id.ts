@@ -16,7 +16,8 @@ export type NodeType =
   | 'Cart'
   | 'CartLine'
   | 'Invoice'
-  | 'ProductRevision';
+  | 'ProductRevision'
+  | 'Promotion';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

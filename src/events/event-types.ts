@@ -22,6 +22,8 @@ export interface EventPayloads {
   'touchpoint.recorded': { customerId: string; events: RecordedTouchpoint[] };
   'seller.suspended': { sellerId: string };
   'seller.reactivated': { sellerId: string };
+  /** A promotion was created active or resumed (promotions module): the offer engine may tell those it targets. */
+  'promotion.started': { promotionId: string; sellerId: string; targeted: boolean };
 }
 
 export type EventType = keyof EventPayloads;

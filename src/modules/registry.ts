@@ -9,6 +9,7 @@ import invoices from './invoices';
 import orders from './orders';
 import checkout from './checkout';
 import personalization from './personalization';
+import promotions from './promotions';
 
 /** The core modules, in dependency order: each may import only those before it. */
-export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization];
+export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, promotions];

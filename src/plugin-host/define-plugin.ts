@@ -117,7 +117,8 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    * the plugin: at cart time (read-only, for the cart's totals) and again inside the checkout transaction
    * (`group.phase === 'checkout'`), where the scope's writes join the checkout and must be exact. They
    * appear on cart, order and invoice lines; VAT is taken on the adjusted amounts. Each line carries this
-   * plugin's own options only (`line.options`).
+   * plugin's own options only (`line.options`). Run after the core modules' adjusters; a throwing adjuster
+   * is rolled back to a savepoint and skipped (logged): it never breaks a checkout.
    */
   checkout?: {
     adjust(group: AdjustableGroup, scope: PluginScope<Config>): Promise<PluginAdjustmentResult>;

@@ -1,42 +1,52 @@
-import type { Adjuster } from '../core/adjustments';
-import type { Context, TxContext } from '../core/context';
+import type { Adjuster, AdjustmentResult } from '../core/adjustments';
+import type { TxContext } from '../core/context';
 import type { AnyPlugin } from './define-plugin';
 import { grantedPermissions } from './installation-cache';
 import { createPluginScope } from './plugin-scope';
 
+const NOTHING: AdjustmentResult = { adjustments: [], warnings: [] };
 const MAX_LABEL = 120;
 
 /**
- * One adjuster per plugin that declares `checkout.adjust`: it acts on the groups of the sellers that
- * installed the plugin, with their scope (bound to the checkout's transaction in the checkout phase),
- * and sees only its own per-line options.
+ * One adjuster per plugin that declares `checkout.adjust`, run only for the sellers that installed it,
+ * with the permissions each accepted; each line carries only this plugin's own options. Its adjustments
+ * are labelled `plugin:<name>` whatever it says. At checkout it runs under a savepoint: a plugin that
+ * throws is rolled back to it and skipped, so it never breaks the purchase.
  */
 export function pluginAdjusters(plugins: readonly AnyPlugin[]): Adjuster[] {
-  return plugins.flatMap((plugin) => {
+  return plugins.flatMap((plugin): Adjuster[] => {
     const hook = plugin.checkout;
     if (!hook) return [];
     const source = `plugin:${plugin.name}`;
     return [
       {
         name: source,
-        async adjust(ctx: Context, group) {
+        async adjust(ctx, group) {
           const installation = await ctx.installations.load(plugin.name, group.sellerId);
-          if (!installation) return { adjustments: [], warnings: [] };
-          const tx = ctx.tx ? { tx: ctx.tx, emitted: (ctx as TxContext).emitted } : undefined;
+          if (!installation) return NOTHING;
+          const inTx = group.phase === 'checkout' && ctx.tx ? (ctx as TxContext) : undefined;
           const scope = createPluginScope({
             plugin: plugin.name,
             permissions: grantedPermissions(plugin.permissions, installation),
             sellerId: group.sellerId,
             config: installation.config,
             app: ctx,
-            tx,
+            tx: inTx,
           });
           const lines = group.lines.map((l) => ({ ...l, options: (l.options[plugin.name] as Record<string, unknown> | undefined) ?? {} }));
-          const result = await hook.adjust({ ...group, lines }, scope);
-          return {
-            adjustments: result.adjustments.map((a) => ({ ...a, source, label: String(a.label).slice(0, MAX_LABEL) })),
-            warnings: result.warnings ?? [],
-          };
+          if (inTx) await inTx.tx.query('SAVEPOINT plugin_adjust');
+          try {
+            const result = await hook.adjust({ ...group, lines }, scope);
+            if (inTx) await inTx.tx.query('RELEASE SAVEPOINT plugin_adjust');
+            return {
+              adjustments: result.adjustments.map((a) => ({ ...a, source, label: String(a.label).slice(0, MAX_LABEL) })),
+              warnings: result.warnings ?? [],
+            };
+          } catch (err) {
+            if (inTx) await inTx.tx.query('ROLLBACK TO SAVEPOINT plugin_adjust');
+            scope.log.error({ err, phase: group.phase }, 'plugin checkout adjuster failed; skipped');
+            return NOTHING;
+          }
         },
       },
     ];

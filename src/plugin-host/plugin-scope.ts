@@ -41,6 +41,8 @@ export interface ScopedOrder {
   subtotal: number;
   total: number;
   lines: ScopedOrderLine[];
+  /** Discounts and surcharges the order got at checkout (order_adjustment), e.g. `plugin:loyalty-points`. */
+  adjustments: { source: string; kind: 'DISCOUNT' | 'SURCHARGE'; amount: number }[];
 }
 
 export interface ScopedOrderLine {
@@ -114,7 +116,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCOPED_ORDER = `SELECT o.id, o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.total,
     (SELECT json_agg(json_build_object('id', ol.id, 'productId', ol.product_id, 'listingId', ol.listing_id, 'quantity', ol.quantity,
                      'unitPrice', ol.unit_price, 'total', ol.total, 'options', coalesce(ol.options -> $3::text, '{}'::jsonb)) ORDER BY ol.position)
-       FROM order_line ol WHERE ol.order_id = o.id) AS lines
+       FROM order_line ol WHERE ol.order_id = o.id) AS lines,
+    coalesce((SELECT json_agg(json_build_object('source', oa.source, 'kind', oa.kind, 'amount', oa.amount) ORDER BY oa.position)
+       FROM order_adjustment oa WHERE oa.order_id = o.id), '[]') AS adjustments
   FROM orders o`;
 
 /** Builds the only door a plugin has to data: its seller's rows and what its permissions allow. */

@@ -135,6 +135,11 @@ function adjustableGroup(cart: Cart, { states, group }: GroupDraft): AdjustableG
   };
 }
 
+/** The cart's seller groups as adjusters see them in the cart phase, before any adjustment (e.g. to say why a code does not apply). */
+export async function cartAdjustableGroups(ctx: Context, cart: Cart): Promise<AdjustableGroup[]> {
+  return groupBySeller(cart.currency, await cartLineStates(ctx, cart)).map((draft) => adjustableGroup(cart, draft));
+}
+
 /** Adds up the cart: each seller group with the discounts every adjuster gives it now (read-only, cart phase). */
 export async function summarize(ctx: Context, cart: Cart, states: readonly LineState[]): Promise<CartSummary> {
   const money = (amount: number) => new Money(amount, cart.currency);

@@ -8,6 +8,10 @@ import { findCart, findCartLine } from './cart.service';
 export { Cart, CartLine } from './cart.type';
 export { mergeGuestCart } from './cart-merge';
 export { cartForCheckout, completeCart, type CheckoutCart } from './cart-checkout';
+export { CartPayload } from './cart.payloads';
+export { lockCart, requireShopper } from './cart-access';
+export { MAX_CART_CODES, saveCartCodes } from './cart-codes';
+export { cartAdjustableGroups } from './cart-totals';
 
 export default defineModule({
   name: 'carts',

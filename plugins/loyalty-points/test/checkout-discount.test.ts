@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
+import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
+import { cartWith, insertCustomers, madrid, type TestCustomer } from '../../../test/helpers/customers';
+import { until } from '../../../test/helpers/until';
+import loyaltyPoints from '..';
+import { BALANCES, REDEEM, buy, install, pointsWith, uuidOf } from './loyalty-helpers';
+
+let t: TestApp;
+let a: TestSeller;
+let b: TestSeller;
+let listingA: string;
+let listingB: string;
+beforeAll(async () => {
+  t = await startTestApp({ plugins: [loyaltyPoints], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  a = await createSeller(t);
+  b = await createSeller(t);
+  listingA = await createListing(t, a.key, (await createProduct(t, a.key)).variantIds[0]!, { price: { amount: 9000, currency: 'EUR' }, stock: 100 });
+  listingB = await createListing(t, b.key, (await createProduct(t, b.key)).variantIds[0]!, { price: { amount: 2000, currency: 'EUR' }, stock: 100 });
+  await install(t, a.key, { pointsPerEuro: 1 });
+});
+afterAll(() => t.stop());
+
+/** A buyer with 94 points with seller A, 90 of them redeemed (0.90 EUR of credit). */
+async function buyerWithCredit(): Promise<TestCustomer> {
+  const [buyer] = await insertCustomers(t, 1);
+  await buy(t, buyer!.token, listingA);
+  await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 94);
+  const res = await t.data(REDEEM, { input: { sellerId: a.id, points: 90 } }, buyer!.token);
+  expect(res.loyaltyRedeem.userErrors).toEqual([]);
+  return buyer!;
+}
+
+const creditWith = async (token: string, sellerId: string) =>
+  (await t.data(BALANCES, {}, token)).viewer.loyalty.find((x: any) => x.seller.id === sellerId)?.credit.amount ?? null;
+
+describe('loyalty points at checkout', () => {
+  it('takes redeemed points off the next order with that seller only, on the invoice with VAT on the rest', async () => {
+    const buyer = await buyerWithCredit();
+    const cartId = await cartWith(t, buyer.token, [{ listingId: listingA, quantity: 1 }, { listingId: listingB, quantity: 1 }]);
+    const cart = (await t.data(`query ($id: ID!) { cart(id: $id) { discountTotal { amount } sellerGroups { seller { id } discountTotal { amount } adjustments { source label amount { amount } } } } }`, { id: cartId }, buyer.token)).cart;
+    expect(cart.discountTotal.amount).toBe(90);
+    const groupA = cart.sellerGroups.find((g: any) => g.seller.id === a.id);
+    expect(groupA.adjustments).toEqual([{ source: 'plugin:loyalty-points', label: 'Loyalty points', amount: { amount: 90 } }]);
+    expect(cart.sellerGroups.find((g: any) => g.seller.id === b.id).discountTotal.amount).toBe(0);
+
+    const res = await t.data(
+      `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { checkout { orders { id seller { id } subtotal { amount } shipping { amount } discountTotal { amount } tax { amount } total { amount } } } userErrors { code } } }`,
+      { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+      buyer.token,
+    );
+    expect(res.checkoutComplete.userErrors).toEqual([]);
+    const orderA = res.checkoutComplete.checkout.orders.find((o: any) => o.seller.id === a.id);
+    expect(orderA.discountTotal.amount).toBe(90);
+    expect(orderA.total.amount).toBe(orderA.subtotal.amount + orderA.shipping.amount - 90);
+    expect(await creditWith(buyer.token, a.id)).toBe(0);
+    const [invoice] = await t.app.dataSource.query('SELECT lines, tax, gross FROM invoice WHERE order_id = $1', [uuidOf(orderA.id)]);
+    expect(Number(invoice.gross)).toBe(orderA.total.amount);
+    expect(Number(invoice.tax)).toBe(orderA.tax.amount);
+    // 21% inside −0.90: −16 VAT on the discount line.
+    expect(invoice.lines.find((l: any) => l.description === 'Loyalty points')).toMatchObject({ gross: -90, vatRate: 2100, tax: -16, net: -74 });
+
+    // Cancelling gives the credit back.
+    const cancel = await t.data('mutation ($input: OrderCancelInput!) { orderCancel(input: $input) { userErrors { code } } }', { input: { id: orderA.id } }, buyer.token);
+    expect(cancel.orderCancel.userErrors).toEqual([]);
+    await until(async () => (await creditWith(buyer.token, a.id)) === 90);
+  });
+
+  it('spends the credit once when two checkouts of the same customer race', async () => {
+    const buyer = await buyerWithCredit();
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        t.data(
+          'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { orders { discountTotal { amount } } } userErrors { code } } }',
+          { input: { listingId: listingA, quantity: 1, idempotencyKey: randomUUID() } },
+          buyer.token,
+        ),
+      ),
+    );
+    expect(results.map((r) => r.buyNow.checkout.orders[0].discountTotal.amount).sort((x, y) => y - x)).toEqual([90, 0, 0, 0]);
+    expect(await creditWith(buyer.token, a.id)).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import type { Context } from '../../core/context';
+import { personalizationConsented } from '../customers';
+import { compileRule, SqlParams, type TargetingRule } from './targeting-rule';
+
+/**
+ * Customers a targeting rule may consider: not erased, with the personalization consent (issue 10: nothing
+ * is targeted at anyone without it). Their traits are joined when they have any (a new customer may not).
+ */
+const TARGETABLE = `customer c LEFT JOIN customer_trait t ON t.customer_id = c.id`;
+const targetable = (customer: string) => `c.erased_at IS NULL AND ${personalizationConsented(customer)}`;
+
+/** Whether `customerId` matches `rule` of a promotion of `sellerId` now: one query, whatever the rule. */
+export async function customerMatches(ctx: Context, rule: TargetingRule, customerId: string, sellerId: string): Promise<boolean> {
+  const params = new SqlParams([customerId]);
+  const predicate = compileRule(rule, params, sellerId);
+  const db = ctx.tx ?? ctx.db;
+  const [row] = await db.query(`SELECT EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${predicate}) AS ok`, params.values);
+  return row.ok === true;
+}
+
+/** Below this, a reach is reported as 0: a count of one or two would single people out. */
+export const REACH_THRESHOLD = 10;
+
+/** How many customers `rule` reaches now for `sellerId` (promotionPreview): a count, never who. */
+export async function countReach(ctx: Context, rule: TargetingRule, sellerId: string): Promise<{ customers: number; suppressed: boolean }> {
+  const params = new SqlParams();
+  const predicate = compileRule(rule, params, sellerId);
+  const [row] = await ctx.db.query(`SELECT count(*)::int AS n FROM ${TARGETABLE} WHERE ${targetable('c.id')} AND ${predicate}`, params.values);
+  const n: number = row.n;
+  return n < REACH_THRESHOLD ? { customers: 0, suppressed: n > 0 } : { customers: n, suppressed: false };
+}

@@ -1,0 +1,37 @@
+import type { TxContext } from '../../core/context';
+import type { EventPayloads } from '../../events/event-types';
+
+/**
+ * In checkout's transaction, once the order exists: one redemption per promotion that discounted it, from
+ * the order's adjustments (the adjuster ran before the order had an id). The promotion rows are still
+ * locked by the adjuster, so per-customer counts stay exact.
+ */
+export async function recordRedemptions({ tx }: TxContext, { orderId, customerId }: EventPayloads['order.placed']): Promise<void> {
+  await tx.query(
+    `INSERT INTO promotion_redemption (promotion_id, customer_id, order_id, amount, code)
+     SELECT split_part(oa.reference, ':', 1)::uuid, $2, $1, sum(oa.amount), nullif(split_part(oa.reference, ':', 2), '')
+       FROM order_adjustment oa
+      WHERE oa.order_id = $1 AND oa.source = 'promotion'
+      GROUP BY split_part(oa.reference, ':', 1), split_part(oa.reference, ':', 2)
+     ON CONFLICT (promotion_id, order_id) DO NOTHING`,
+    [orderId, customerId],
+  );
+}
+
+/**
+ * Cancelling an order gives back what its promotions spent (issue 10, our decision): the amount returns to
+ * the budget, the use no longer counts against the customer's limit, and a single-use code can be used
+ * again. The shopper paid the discounted price and is refunded that, so nothing else moves.
+ */
+export async function reverseRedemptions({ tx }: TxContext, { orderId }: EventPayloads['order.cancelled']): Promise<void> {
+  const [reversed]: [{ promotionId: string; amount: number; code: string | null }[], number] = await tx.query(
+    `UPDATE promotion_redemption SET reversed_at = now() WHERE order_id = $1 AND reversed_at IS NULL
+     RETURNING promotion_id AS "promotionId", amount, code`,
+    [orderId],
+  );
+  // Promotion rows in id order, as checkout locks them.
+  for (const r of reversed.sort((a, b) => (a.promotionId < b.promotionId ? -1 : 1))) {
+    await tx.query('UPDATE promotion SET budget_used = greatest(budget_used - $2, 0) WHERE id = $1 AND budget IS NOT NULL', [r.promotionId, r.amount]);
+    if (r.code) await tx.query('UPDATE promotion_code SET redeemed_by = NULL, redeemed_at = NULL WHERE code = $1', [r.code]);
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+import { createSeller } from '../../helpers/fixtures';
+import { cartWith, insertCustomers, madrid } from '../../helpers/customers';
+import { CHECKOUT, createPromotion, listingOf, uuidOf } from './promotion-fixtures';
+
+let t: TestApp;
+const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.stop());
+
+const checkout = (cartId: string, token: string) => t.data(CHECKOUT, { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } }, token);
+const budgetOf = async (id: string) => (await sql('SELECT budget, budget_used AS used FROM promotion WHERE id = $1', [uuidOf(id)]))[0];
+
+describe('promotion budgets and limits under concurrency', () => {
+  it('gives exactly 10 discounts from a budget for 10 to 50 concurrent checkouts; the rest pay full price with a warning', async () => {
+    const s = await createSeller(t);
+    const item = await listingOf(t, s, 2000, 1000);
+    const promo = await createPromotion(t, s.key, { name: 'First ten', kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 500, currency: 'EUR' }, budget: { amount: 5000, currency: 'EUR' } });
+    const buyers = await insertCustomers(t, 50);
+    const carts = await Promise.all(buyers.map((b) => cartWith(t, b.token, [{ listingId: item.listingId, quantity: 1 }])));
+    const results = await Promise.all(buyers.map((b, i) => checkout(carts[i]!, b.token)));
+    expect(results.every((r) => r.checkoutComplete.userErrors.length === 0)).toBe(true);
+    const discounted = results.filter((r) => r.checkoutComplete.checkout.orders[0].discountTotal.amount === 500);
+    const full = results.filter((r) => r.checkoutComplete.checkout.orders[0].discountTotal.amount === 0);
+    expect(discounted).toHaveLength(10);
+    expect(full).toHaveLength(40);
+    expect(full.every((r) => r.checkoutComplete.warnings.some((w: any) => w.code === 'PROMOTION_BUDGET_EXHAUSTED'))).toBe(true);
+    expect(discounted.every((r) => r.checkoutComplete.checkout.total.amount === 1500 + (r.checkoutComplete.checkout.orders[0].total.amount - 1500))).toBe(true);
+    expect(await budgetOf(promo.id)).toEqual({ budget: 5000, used: 5000 });
+    const [{ n, sum }] = await sql('SELECT count(*)::int AS n, sum(amount)::int AS sum FROM promotion_redemption WHERE promotion_id = $1 AND reversed_at IS NULL', [uuidOf(promo.id)]);
+    expect({ n, sum }).toEqual({ n: 10, sum: 5000 });
+    // The payments charged the discounted totals.
+    const [{ mismatched }] = await sql(
+      `SELECT count(*)::int AS mismatched FROM checkout c JOIN payment p ON p.checkout_id = c.id
+        WHERE c.id = ANY($1::uuid[]) AND p.amount <> (SELECT sum(o.total) FROM orders o WHERE o.checkout_id = c.id)`,
+      [results.map((r) => uuidOf(r.checkoutComplete.checkout.id))],
+    );
+    expect(mismatched).toBe(0);
+
+    // Cancelling a discounted order gives its 500 back to the budget, and its credit note reverses the discount.
+    const order = discounted[0]!.checkoutComplete.checkout.orders[0];
+    const cancelled = await t.data(
+      `mutation ($input: OrderCancelInput!) { orderCancel(input: $input) { order { state creditNotes { gross { amount } lines { description gross { amount } } } } userErrors { code } } }`,
+      { input: { id: order.id } },
+      buyers[results.indexOf(discounted[0]!)]!.token,
+    );
+    expect(cancelled.orderCancel.userErrors).toEqual([]);
+    const note = cancelled.orderCancel.order.creditNotes[0];
+    expect(note.gross.amount).toBe(-order.total.amount);
+    expect(note.lines.find((l: any) => l.description === 'First ten').gross.amount).toBe(500);
+    expect(await budgetOf(promo.id)).toEqual({ budget: 5000, used: 4500 });
+  });
+
+  it('holds a per-customer limit of one across 10 concurrent checkouts of the same customer', async () => {
+    const s = await createSeller(t);
+    const items = await Promise.all(Array.from({ length: 10 }, () => listingOf(t, s, 1000)));
+    const promo = await createPromotion(t, s.key, { name: 'Once each', percentOff: 10, perCustomerLimit: 1 });
+    const [buyer] = await insertCustomers(t, 1);
+    // One customer has one active cart: the ten checkouts are buyNow (no cart), run at once.
+    const results = await Promise.all(
+      items.map((item) =>
+        t.data(
+          `mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { orders { discountTotal { amount } } } warnings { code } userErrors { code } } }`,
+          { input: { listingId: item.listingId, quantity: 1, idempotencyKey: randomUUID() } },
+          buyer!.token,
+        ),
+      ),
+    );
+    expect(results.every((r) => r.buyNow.userErrors.length === 0)).toBe(true);
+    const discounted = results.filter((r) => r.buyNow.checkout.orders[0].discountTotal.amount === 100);
+    expect(discounted).toHaveLength(1);
+    expect(results.filter((r) => r.buyNow.warnings.some((w: any) => w.code === 'PROMOTION_LIMIT_REACHED'))).toHaveLength(9);
+    const [{ n }] = await sql('SELECT count(*)::int AS n FROM promotion_redemption WHERE promotion_id = $1', [uuidOf(promo.id)]);
+    expect(n).toBe(1);
+  });
+});
