@@ -123,9 +123,9 @@ describe('loyalty-points: scope', () => {
     await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 59);
     const scopeC = scopeOf(c, { pointsPerEuro: 1, pointsPerEuroCredit: 100 });
-    expect(await scopeC.table(LoyaltyAccount).find({ customerId: buyer!.id })).toEqual([]);
-    expect(await scopeC.table(LoyaltyEntry).count({ customerId: buyer!.id })).toBe(0);
-    await expect(scopeC.table(LoyaltyAccount).find({ sellerId: uuidOf(a.id), customerId: buyer!.id })).rejects.toThrow(/another seller/);
+    expect(await scopeC.table(LoyaltyAccount).find({ customerId: buyer!.uuid })).toEqual([]);
+    expect(await scopeC.table(LoyaltyEntry).count({ customerId: buyer!.uuid })).toBe(0);
+    await expect(scopeC.table(LoyaltyAccount).find({ sellerId: uuidOf(a.id), customerId: buyer!.uuid })).rejects.toThrow(/another seller/);
     const other = await t.customers(1);
     expect((await t.data('{ viewer { loyalty { points } } }', {}, other[0]!.token)).viewer.loyalty).toEqual([]);
   });
@@ -141,10 +141,10 @@ describe('loyalty-points: the ledger', () => {
     await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 59);
     const scope = scopeOf(a, { pointsPerEuro: 2, pointsPerEuroCredit: 100 });
-    const stale = { customerId: buyer!.id, balance: 1, credit: 0, currency: 'EUR', version: 1 };
+    const stale = { customerId: buyer!.uuid, balance: 1, credit: 0, currency: 'EUR', version: 1 };
     await expect(scope.transaction((tx) => tx.table(LoyaltyAccount).insert(stale))).rejects.toThrow(/duplicate key/);
     expect(await pointsWith(t, buyer!.token, a.id)).toBe(59);
-    const entry = await scope.table(LoyaltyEntry).insert({ customerId: buyer!.id, kind: 'earn', points: 0 });
+    const entry = await scope.table(LoyaltyEntry).insert({ customerId: buyer!.uuid, kind: 'earn', points: 0 });
     expect(entry).toMatchObject({ id: expect.any(String), shortfall: 0, credit: 0, createdAt: expect.any(Date) });
   });
 });
