@@ -7,6 +7,11 @@ module.exports = {
   transform: { '^.+\\.(ts|js)$': ['@swc/jest'] },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   setupFiles: ['reflect-metadata'],
+  // The plugin API as plugins import it (package.json "exports"), served from the sources under test.
+  moduleNameMapper: {
+    '^zoco/plugin$': '<rootDir>/src/plugin.ts',
+    '^zoco/plugin/testing$': '<rootDir>/src/plugin-testing/index.ts',
+  },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 60_000,

@@ -15,6 +15,8 @@ import { Personalization1764100000000 } from './1764100000000-personalization';
 import { ProductTouchpointShards1764100100000 } from './1764100100000-product-touchpoint-shards';
 import { OrderAdjustments1764110000000 } from './1764110000000-order-adjustments';
 import { Promotions1764110100000 } from './1764110100000-promotions';
+import { PluginSurface1764120000000 } from './1764120000000-plugin-surface';
+import { CoCreatedProductsBackfill1764120100000 } from './1764120100000-co-created-products-backfill';
 import { Complaints1764130000000 } from './1764130000000-complaints';
 import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
 import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
@@ -38,6 +40,8 @@ export const allMigrations = [
   ProductTouchpointShards1764100100000,
   OrderAdjustments1764110000000,
   Promotions1764110100000,
+  PluginSurface1764120000000,
+  CoCreatedProductsBackfill1764120100000,
   Complaints1764130000000,
   ReviewsLikesRecommendations1764150000000,
   AlsoViewed1764150100000,

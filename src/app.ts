@@ -1,4 +1,3 @@
-import { pluginAdjusters } from './plugin-host/plugin-adjusters';
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +30,7 @@ import { watchSocketAccess } from './server/socket-access';
 import { loadTrustedDocuments } from './server/trusted-documents';
 import { createDispatcher, type EventHandler } from './events/dispatcher';
 import type { AnyPlugin } from './plugin-host/define-plugin';
-import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, pluginPrivacyHook, preparePlugins } from './plugin-host';
+import { createPluginEvents, INSTALLATION_CHANNEL, InstallationCache, pluginAdjusters, pluginPrivacyHook, preparePlugins, validateLineOptions } from './plugin-host';
 import { listenForNotifications, type NotificationListener } from './db/notification-listener';
 import { createAppPubSub, toPublished, type PubSubHandle } from './pubsub/pubsub';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
@@ -192,6 +191,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     listeners: transactionListeners(modules),
     privacy: privacyParticipants(modules, plugins),
     adjusters: [...modules.flatMap((m) => m.adjusters ?? []), ...pluginAdjusters(plugins)],
+    lineOptions: validateLineOptions,
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
     payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),

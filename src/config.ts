@@ -105,7 +105,7 @@ const envSchema = z.object({
   ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   ZOCO_PLUGINS: z
     .string()
-    .regex(/^[a-z0-9@/._-]+(,[a-z0-9@/._-]+)*$/, 'must be a comma-separated list of plugin folders or npm packages, or "none"')
+    .regex(/^[A-Za-z0-9@/._~-]+(,[A-Za-z0-9@/._~-]+)*$/, 'must be a comma-separated list of plugin folders, npm packages or package paths, or "none"')
     .default('co-creation,loyalty-points,webhooks'),
   ZOCO_PUBSUB: z.enum(['memory', 'postgres', 'redis'], { message: 'must be memory, postgres or redis' }).default('memory'),
   ZOCO_REDIS_URL: z

@@ -14,8 +14,9 @@ import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
 import { rebuildCoPurchases } from './modules/recommendations';
 import { recomputeTraits } from './modules/personalization';
+import { writePluginSkeleton } from './scaffold/plugin-skeleton';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|recommendations] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|recommendations|plugin new] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
@@ -24,7 +25,8 @@ const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|recommendations] [o
   traits --recompute [--at ISO-TIME|now]
                               rebuild every customer's traits from their stored events (by default
                               evaluated at each one's last update: equal to the incremental result)
-  recommendations --rebuild   recompute "also bought" from every paid order`;
+  recommendations --rebuild   recompute "also bought" from every paid order
+  plugin new NAME [--out DIR] write a working plugin package (default: ./NAME) with a passing test`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
     bestListing { price { formatted } stock seller { name } } } } }`;
@@ -56,6 +58,14 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals[0] ?? 'serve';
+  if (command === 'plugin' && positionals[1] === 'new' && positionals[2] && !values.help) {
+    const name = positionals[2];
+    const dir = path.resolve(values.out ?? name);
+    const { version } = JSON.parse(await readFile(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const files = await writePluginSkeleton(dir, name, version);
+    console.log(`Wrote ${files.length} files to ${dir}:\n  ${files.join('\n  ')}\nNext: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm test`);
+    return;
+  }
   if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;

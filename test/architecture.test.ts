@@ -29,3 +29,37 @@ describe('the import structure (ARCHITECTURE.md, "Source layout")', () => {
     expect(upward).toEqual([]);
   });
 });
+
+describe('first-party plugins use only the public plugin API (issue 15)', () => {
+  const PLUGINS = path.join(__dirname, '..', 'plugins');
+  const SPECIFIER = /(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const code = filesUnder(PLUGINS).filter((f) => !f.includes(`${path.sep}test${path.sep}`));
+
+  it('imports nothing of Zoco but zoco/plugin (no path into src/)', () => {
+    const reaching = code.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(SPECIFIER)]
+        .map((m) => m[1] ?? m[2]!)
+        .filter((spec) => (spec.startsWith('.') ? !path.resolve(path.dirname(f), spec).startsWith(path.join(PLUGINS, path.relative(PLUGINS, f).split(path.sep)[0]!)) : spec.startsWith('zoco') && spec !== 'zoco/plugin'))
+        .map((spec) => `${path.relative(PLUGINS, f)} → ${spec}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+
+  it('runs no SQL of its own outside migrations and holds no DataSource or token issuer', () => {
+    const raw = code
+      .filter((f) => !f.includes(`${path.sep}migrations${path.sep}`))
+      .flatMap((f) => {
+        const text = readFileSync(f, 'utf8');
+        return [/\.query\s*\(/, /\bctx\.(db|tokens|tx|installations|plugins|nodes|config)\b/, /getRepository\s*\(/, /createQueryBuilder\s*\(/]
+          .filter((re) => re.test(text))
+          .map((re) => `${path.relative(PLUGINS, f)}: ${re.source}`);
+      });
+    expect(raw).toEqual([]);
+  });
+
+  it('lets the core name no plugin type (node types are declared by each plugin)', () => {
+    const core = ['core', 'server', 'modules'].flatMap((d) => filesUnder(path.join(SRC, d)));
+    const named = core.filter((f) => /CoCreationProposal|LoyaltyBalance|WebhookEndpoint/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(SRC, f));
+    expect(named).toEqual([]);
+  });
+});

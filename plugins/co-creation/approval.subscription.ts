@@ -1,5 +1,6 @@
 import { Authorized, Ctx, Resolver, Root, Subscription } from 'type-graphql';
-import { notFound, sellerMay, type Context, type PublishedEvent } from '../../src/plugin';
+import { notFound, sellerMay, type PublishedEvent } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import { findProposal } from './proposal.service';
 import { toProposal } from './proposal.rows';
 import { CoCreationProposal } from './proposal.type';

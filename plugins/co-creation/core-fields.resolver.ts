@@ -1,5 +1,6 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { Product, Seller, type Context } from '../../src/plugin';
+import { Product, Seller } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import { proposalOfProduct } from './proposal.loaders';
 import { CoCreationProposalsArgs } from './proposal.inputs';
 import { listProposals } from './proposal.service';

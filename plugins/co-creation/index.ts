@@ -1,10 +1,9 @@
-import { definePlugin } from '../../src/plugin';
+import { definePlugin } from 'zoco/plugin';
 import { ProposalApprovedResolver } from './approval.subscription';
 import { coCreationConfig } from './co-creation.config';
 import { PLUGIN_NAME } from './co-creation.plugin';
 import { ProductProposalResolver, SellerProposalsResolver } from './core-fields.resolver';
 import { CoCreation1763930000000 } from './migrations/1763930000000-co-creation';
-import { CoCreatedProducts1763950100000 } from './migrations/1763950100000-co-created-products';
 import { ProposalEntity } from './proposal.entity';
 import { coCreationPrivacy } from './proposal.privacy';
 import { ProposalResolver } from './proposal.resolver';
@@ -23,7 +22,8 @@ export default definePlugin({
   permissions: ['catalog:read', 'catalog:write'],
   // Parents first: purging deletes in reverse.
   entities: [ProposalEntity, VoteEntity],
-  migrations: [CoCreation1763930000000, CoCreatedProducts1763950100000],
+  // Its former CoCreatedProducts1763950100000 wrote the core's product table: the core's migration 1764120100000 does that now.
+  migrations: [CoCreation1763930000000],
   resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver, ProposalApprovedResolver],
   // Its own event, `co-creation.proposal.approved` (vote.service.ts), relayed by the webhooks plugin.
   emits: ['proposal.approved'],

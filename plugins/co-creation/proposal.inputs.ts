@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { MoneyInput, PageArgs } from '../../src/plugin';
+import { MoneyInput, PageArgs } from 'zoco/plugin';
 import { CoCreationProposalStatus } from './proposal.type';
 
 @InputType()

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { In } from 'typeorm';
-import { perRequest, type Context, type Product } from '../../src/plugin';
-import { PLUGIN_NAME, coCreation } from './co-creation.plugin';
+import { perRequest, type Product } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
+import { PLUGIN_NAME } from './co-creation.plugin';
 import { ProposalEntity } from './proposal.entity';
 import { VoteEntity } from './vote.entity';
 
@@ -9,7 +10,7 @@ import { VoteEntity } from './vote.entity';
 export function proposalByProductId(ctx: Context) {
   return perRequest(ctx, 'co-creation:proposalByProductId', () =>
     new DataLoader<string, ProposalEntity | null>(async (productIds) => {
-      const rows = await coCreation(ctx).findAcrossSellers(ctx, ProposalEntity, { productId: In([...productIds]) });
+      const rows = await ctx.plugin.findAcrossSellers(ProposalEntity, { productId: In([...productIds]) });
       const byProduct = new Map(rows.map((r) => [r.productId, r]));
       return productIds.map((id) => byProduct.get(id) ?? null);
     }),
@@ -23,7 +24,7 @@ export function proposalByProductId(ctx: Context) {
  */
 export function proposalOfProduct(ctx: Context, product: Product): ProposalEntity | null | Promise<ProposalEntity | null> {
   if (product.createdByPlugin !== PLUGIN_NAME || !product.createdBySellerUuid) return null;
-  const converted = coCreation(ctx).memo<string, ProposalEntity>(ctx, product.createdBySellerUuid);
+  const converted = ctx.plugin.memo<string, ProposalEntity>(product.createdBySellerUuid);
   const known = converted?.get(product.uuid);
   if (known) return known;
   return proposalByProductId(ctx)
@@ -39,7 +40,7 @@ export function votedByViewer(ctx: Context) {
   return perRequest(ctx, 'co-creation:votedByViewer', () =>
     new DataLoader<string, boolean>(async (proposalIds) => {
       if (ctx.viewer.kind !== 'customer') return proposalIds.map(() => false);
-      const rows = await coCreation(ctx).findAcrossSellers(ctx, VoteEntity, { customerId: ctx.viewer.customerId, proposalId: In([...proposalIds]) });
+      const rows = await ctx.plugin.findAcrossSellers(VoteEntity, { customerId: ctx.viewer.customerId, proposalId: In([...proposalIds]) });
       const voted = new Set(rows.map((r) => r.proposalId));
       return proposalIds.map((id) => voted.has(id));
     }),

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Payload, Product, connectionType } from '../../src/plugin';
+import { Payload, Product, connectionType } from 'zoco/plugin';
 import { CoCreationProposal } from './proposal.type';
 
 @ObjectType()

@@ -1,5 +1,5 @@
 import { In, Not } from 'typeorm';
-import type { PluginPrivacy } from '../../src/plugin';
+import type { PluginPrivacy } from 'zoco/plugin';
 import { ProposalEntity } from './proposal.entity';
 import { VoteEntity } from './vote.entity';
 

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Product, Seller, payload, type Context } from '../../src/plugin';
+import { Product, Seller, payload } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import { coCreationConfig } from './co-creation.config';
-import { coCreation } from './co-creation.plugin';
 import { votedByViewer } from './proposal.loaders';
 import {
   CoCreationProposalConvertInput,
@@ -49,12 +49,12 @@ export class ProposalResolver {
 
   @FieldResolver(() => Seller, { nullable: true })
   seller(@Ctx() ctx: Context, @Root() proposal: CoCreationProposal) {
-    return ctx.nodes.Seller?.(ctx, proposal.sellerUuid) ?? null;
+    return ctx.plugin.node('Seller', proposal.sellerUuid) ?? null;
   }
 
   @FieldResolver(() => Int, { description: "Votes that approve it: the seller's current threshold." })
   async voteThreshold(@Ctx() ctx: Context, @Root() proposal: CoCreationProposal): Promise<number> {
-    const config = (await coCreation(ctx).installedBy(ctx, [proposal.sellerUuid])).get(proposal.sellerUuid);
+    const config = (await ctx.plugin.installedBy([proposal.sellerUuid])).get(proposal.sellerUuid);
     return config?.voteThreshold ?? DEFAULT_THRESHOLD;
   }
 
@@ -70,6 +70,6 @@ export class ProposalResolver {
 
   @FieldResolver(() => Product, { nullable: true, description: 'The product it became, once CONVERTED (null while it is a draft, except for its seller).' })
   product(@Ctx() ctx: Context, @Root() proposal: CoCreationProposal) {
-    return proposal.productUuid ? (ctx.nodes.Product?.(ctx, proposal.productUuid) ?? null) : null;
+    return proposal.productUuid ? (ctx.plugin.node('Product', proposal.productUuid) ?? null) : null;
   }
 }

@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/plugin';
+import { toGlobalId } from 'zoco/plugin';
 import type { ProposalEntity } from './proposal.entity';
 import type { CoCreationProposal, CoCreationProposalStatus } from './proposal.type';
 

@@ -1,19 +1,6 @@
 import { In, LessThan } from 'typeorm';
-import {
-  ErrorCode,
-  Validator,
-  checkPageSize,
-  decodeKeyset,
-  encodeCursor,
-  fail,
-  forbidden,
-  idOf,
-  requireCustomer,
-  requireIdOf,
-  toConnection,
-  type Context,
-} from '../../src/plugin';
-import { coCreation } from './co-creation.plugin';
+import { ErrorCode, Validator, checkPageSize, decodeKeyset, encodeCursor, fail, forbidden, idOf, requireCustomer, requireIdOf, toConnection } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import { ProposalEntity, type ProposalStatus } from './proposal.entity';
 import { toProposal } from './proposal.rows';
 import { CoCreationProposalStatus } from './proposal.type';
@@ -25,7 +12,7 @@ const URL = /^https?:\/\/\S+$/;
 
 /** A proposal by global ID where the viewer may see it; null for malformed IDs, other plugins' sellers, or hidden ones. */
 export async function findProposal(ctx: Context, uuid: string): Promise<ProposalEntity | null> {
-  const [row] = await coCreation(ctx).findAcrossSellers(ctx, ProposalEntity, { id: uuid });
+  const [row] = await ctx.plugin.findAcrossSellers(ProposalEntity, { id: uuid });
   return row && canSeeProposal(ctx, row) ? row : null;
 }
 
@@ -47,7 +34,7 @@ export async function createProposal(ctx: Context, input: CoCreationProposalCrea
   v.text('description', input.description, { max: 5_000, multiline: true });
   if (input.imageUrl != null) v.check(input.imageUrl.length <= 2_000 && URL.test(input.imageUrl), 'imageUrl', 'imageUrl must be an http(s) URL.');
   v.done();
-  const scope = await coCreation(ctx).scope(ctx, sellerUuid!);
+  const scope = await ctx.plugin.scope(sellerUuid!);
   if (!scope.config.acceptingProposals) fail('sellerId', 'This seller is not taking proposals right now.', ErrorCode.INVALID_STATE);
   const proposals = scope.table(ProposalEntity);
   // A soft cap against flooding: concurrent proposals of one customer may pass it by one or two.
@@ -73,7 +60,7 @@ export async function listProposals(ctx: Context, sellerUuid: string, { first, a
   if (status === CoCreationProposalStatus.REJECTED && !isProposalSeller(ctx, sellerUuid)) {
     throw forbidden('Only the seller lists its rejected proposals.');
   }
-  const scope = await coCreation(ctx).scope(ctx, sellerUuid);
+  const scope = await ctx.plugin.scope(sellerUuid);
   const where = { status: status ? (status as ProposalStatus) : In(PUBLIC_DEFAULT), ...(after ? { id: LessThan(decodeKeyset(after).id) } : {}) };
   const rows = await scope.table(ProposalEntity).find(where, { id: 'DESC' }, { take: first + 1 });
   return toConnection(rows, first, (r) => encodeCursor([null, r.id]), toProposal);

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Node } from '../../src/plugin';
+import { Node } from 'zoco/plugin';
 
 export enum CoCreationProposalStatus {
   OPEN = 'open',

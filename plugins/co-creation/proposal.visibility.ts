@@ -1,4 +1,5 @@
-import { sellerMay, type Context } from '../../src/plugin';
+import { sellerMay } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import type { ProposalEntity } from './proposal.entity';
 
 /** The seller a proposal was made to (a key with catalog:write), or the operator: they see every status and decide. */

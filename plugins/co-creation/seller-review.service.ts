@@ -1,7 +1,7 @@
 import { In } from 'typeorm';
-import { ErrorCode, Validator, fail, idOf, requireSeller, type Context, type PluginScope, type Product } from '../../src/plugin';
+import { ErrorCode, Validator, fail, idOf, requireSeller, type PluginScope, type Product } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import type { CoCreationConfig } from './co-creation.config';
-import { coCreation } from './co-creation.plugin';
 import { ProposalEntity, type ProposalStatus } from './proposal.entity';
 import type { CoCreationProposalConvertInput, CoCreationProposalRejectInput } from './proposal.inputs';
 import { toProposal } from './proposal.rows';
@@ -11,7 +11,7 @@ async function ownProposal(ctx: Context, proposalId: string) {
   const sellerId = requireSeller(ctx.viewer, 'catalog:write');
   const uuid = idOf(proposalId, 'CoCreationProposal');
   if (!uuid) fail('proposalId', 'proposalId is not a valid CoCreationProposal ID.', ErrorCode.INVALID_ID);
-  const scope = await coCreation(ctx).scope(ctx, sellerId);
+  const scope = await ctx.plugin.scope(sellerId);
   if (!(await scope.table(ProposalEntity).count({ id: uuid }))) fail('proposalId', 'Proposal not found.', ErrorCode.NOT_FOUND);
   return { scope, uuid };
 }
@@ -47,7 +47,7 @@ export async function convertProposal(ctx: Context, input: CoCreationProposalCon
   v.text('title', input.title, { required: false, max: 200 });
   v.text('description', input.description, { required: false, max: 20_000, multiline: true });
   v.int('price.amount', input.price.amount);
-  v.check(input.price.currency === ctx.config.currency, 'price.currency', `Listings are priced in ${ctx.config.currency}.`, ErrorCode.CURRENCY_NOT_SUPPORTED);
+  v.check(input.price.currency === ctx.currency, 'price.currency', `Listings are priced in ${ctx.currency}.`, ErrorCode.CURRENCY_NOT_SUPPORTED);
   v.int('preorderStock', input.preorderStock, { min: 1, max: 1_000_000 });
   v.int('handlingDays', input.handlingDays, { min: 0, max: 60 });
   v.done();
@@ -69,6 +69,6 @@ export async function convertProposal(ctx: Context, input: CoCreationProposalCon
     await tx.table(ProposalEntity).update({ id: uuid }, { productId: created.productId });
     return { ...row, productId: created.productId };
   });
-  const product = (await ctx.nodes.Product?.(ctx, proposal.productId)) as Product | null;
+  const product = (await ctx.plugin.node('Product', proposal.productId)) as Product | null;
   return { proposal: toProposal(proposal), product: product ?? undefined };
 }

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
-import { ErrorCode, fail, requireCustomer, type Context } from '../../src/plugin';
-import { coCreation } from './co-creation.plugin';
+import { ErrorCode, fail, requireCustomer } from 'zoco/plugin';
+import type { Context } from './co-creation.plugin';
 import { ProposalEntity, type ProposalStatus } from './proposal.entity';
 import { requireProposal } from './proposal.service';
 import { toProposal } from './proposal.rows';
@@ -18,7 +18,7 @@ export async function vote(ctx: Context, input: { proposalId: string }) {
   const customerId = requireCustomer(ctx.viewer);
   const found = await requireProposal(ctx, input.proposalId);
   if (found.customerId === customerId) fail('proposalId', "You can't vote for your own proposal.", ErrorCode.FORBIDDEN);
-  const scope = await coCreation(ctx).scope(ctx, found.sellerId);
+  const scope = await ctx.plugin.scope(found.sellerId);
   const proposal = await scope.transaction(async (tx) => {
     const proposals = tx.table(ProposalEntity);
     const counted = await proposals.increment({ id: found.id, status: In(VOTABLE) }, 'votes', 1);

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../src/plugin';
+import { definePlugin } from 'zoco/plugin';
 import { loyaltyConfig, PLUGIN_NAME } from './loyalty.config';
 import { LoyaltyAccount, LoyaltyEntry } from './loyalty.entity';
 import { loyaltyPrivacy } from './loyalty.privacy';

@@ -1,4 +1,4 @@
-import type { AdjustableGroup, AdjustmentResult, PluginScope } from '../../src/plugin';
+import type { AdjustableGroup, AdjustmentResult, PluginScope } from 'zoco/plugin';
 import type { LoyaltyConfig } from './loyalty.config';
 import { LoyaltyAccount } from './loyalty.entity';
 

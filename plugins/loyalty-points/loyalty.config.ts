@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context, Plugin } from '../../src/plugin';
+import type { PluginContext } from 'zoco/plugin';
 
 export const PLUGIN_NAME = 'loyalty-points';
 
@@ -25,12 +25,16 @@ export const loyaltyConfig = z.strictObject(
 
 export type LoyaltyConfig = z.infer<typeof loyaltyConfig>;
 
+/** What this plugin's resolvers and services get: the request, narrowed, with `ctx.plugin` injected by the host. */
+export type Context = PluginContext<LoyaltyConfig>;
+
 /**
- * This plugin as the host runs it. Resolvers look it up in the context instead of importing index.ts,
- * which imports them (a cycle that would leave `resolvers` half-loaded).
+ * This plugin's per-seller helpers as the host injects them (`ctx.plugin`): resolvers never import
+ * index.ts, which imports them (a cycle that would leave `resolvers` half-loaded).
  */
-export function loyaltyPlugin(ctx: Context): Plugin<LoyaltyConfig> {
-  const plugin = ctx.plugins.get(PLUGIN_NAME);
-  if (!plugin) throw new Error(`${PLUGIN_NAME} is not offered by this deployment`);
-  return plugin as Plugin<LoyaltyConfig>;
+export function loyaltyPlugin(ctx: Context) {
+  return {
+    installedBy: (_ctx: Context, sellerIds: readonly string[]) => ctx.plugin.installedBy(sellerIds),
+    scope: (_ctx: Context, sellerId: string) => ctx.plugin.scope(sellerId),
+  };
 }

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventPayloads, PluginScope } from '../../src/plugin';
+import type { DomainEvent, EventPayloads, PluginScope } from 'zoco/plugin';
 import type { LoyaltyConfig } from './loyalty.config';
 import { creditSpentOn } from './loyalty.checkout';
 import { pointsOfOrder, post } from './loyalty.ledger';

@@ -1,4 +1,4 @@
-import type { PluginScope } from '../../src/plugin';
+import type { PluginScope } from 'zoco/plugin';
 import type { LoyaltyConfig } from './loyalty.config';
 import { LoyaltyAccount, LoyaltyEntry, type LoyaltyEntryKind } from './loyalty.entity';
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
-import { perRequest, type Context } from '../../src/plugin';
-import { loyaltyPlugin, type LoyaltyConfig } from './loyalty.config';
+import { perRequest } from 'zoco/plugin';
+import { loyaltyPlugin, type Context, type LoyaltyConfig } from './loyalty.config';
 
 /**
  * Seller uuid → its loyalty config, or null when it did not install the plugin. One loader per request,

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Money, Payload } from '../../src/plugin';
+import { Money, Payload } from 'zoco/plugin';
 import { LoyaltyBalance } from './loyalty.type';
 
 @ObjectType()

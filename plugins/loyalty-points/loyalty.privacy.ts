@@ -1,4 +1,4 @@
-import type { PluginPrivacy } from '../../src/plugin';
+import type { PluginPrivacy } from 'zoco/plugin';
 import { LoyaltyAccount, LoyaltyEntry } from './loyalty.entity';
 
 /**

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { Customer, Listing, Seller, payload, type Context } from '../../src/plugin';
+import { Customer, Listing, Seller, payload } from 'zoco/plugin';
+import type { Context } from './loyalty.config';
 import { customerBalances, listingPoints, redeem } from './loyalty.service';
 import { LoyaltyRedeemInput } from './loyalty.inputs';
 import { LoyaltyRedeemPayload } from './loyalty.payloads';
@@ -17,7 +18,7 @@ export class CustomerLoyaltyResolver {
 export class LoyaltyBalanceResolver {
   @FieldResolver(() => Seller)
   async seller(@Ctx() ctx: Context, @Root() balance: LoyaltyBalance) {
-    return (await ctx.loaders.sellerById.load(balance.sellerUuid))!;
+    return (await ctx.plugin.node<Seller>('Seller', balance.sellerUuid))!;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Money } from '../../src/plugin';
+import { Money } from 'zoco/plugin';
 import type { LoyaltyConfig } from './loyalty.config';
 import type { LoyaltyAccount } from './loyalty.entity';
 import type { LoyaltyBalance } from './loyalty.type';

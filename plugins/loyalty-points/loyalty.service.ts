@@ -5,10 +5,9 @@ import {
   fail,
   idOf,
   requireCustomer,
-  type Context,
   type Listing,
-} from '../../src/plugin';
-import { loyaltyPlugin } from './loyalty.config';
+} from 'zoco/plugin';
+import { loyaltyPlugin, type Context } from './loyalty.config';
 import { LoyaltyAccount } from './loyalty.entity';
 import { post } from './loyalty.ledger';
 import { configBySeller } from './loyalty.loaders';
@@ -26,7 +25,7 @@ export async function customerBalances(ctx: Context, customerUuid: string): Prom
   const { viewer } = ctx;
   const allowed = viewer.kind === 'admin' || (viewer.kind === 'customer' && viewer.customerId === customerUuid);
   if (!allowed) return [];
-  const accounts = await ctx.db.getRepository(LoyaltyAccount).find({ where: { customerId: customerUuid }, order: { createdAt: 'ASC' } });
+  const accounts = await ctx.plugin.findAcrossSellers(LoyaltyAccount, { customerId: customerUuid }, { createdAt: 'ASC' });
   const installed = await loyaltyPlugin(ctx).installedBy(ctx, accounts.map((a) => a.sellerId));
   return accounts.flatMap((a) => {
     const config = installed.get(a.sellerId);
@@ -58,7 +57,7 @@ export async function redeem(ctx: Context, input: LoyaltyRedeemInput) {
   }
   const scope = await plugin.scope(ctx, sellerUuid);
   const rate = scope.config.pointsPerEuroCredit;
-  const posting = { customerId, kind: 'redeem', currency: ctx.config.currency, idempotencyKey: input.idempotencyKey ?? null } as const;
+  const posting = { customerId, kind: 'redeem', currency: ctx.currency, idempotencyKey: input.idempotencyKey ?? null } as const;
   const posted = await post(scope, posting, async (_tx, account) => {
     const balance = account?.balance ?? 0;
     if (!account || balance < input.points) {

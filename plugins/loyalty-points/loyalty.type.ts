@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { Money } from '../../src/plugin';
+import { Money } from 'zoco/plugin';
 
 @ObjectType({ description: "Loyalty points plugin: a customer's points and store credit with one seller." })
 export class LoyaltyBalance {

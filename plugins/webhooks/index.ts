@@ -1,4 +1,4 @@
-import { definePlugin } from '../../src/plugin';
+import { definePlugin } from 'zoco/plugin';
 import { MAX_ATTEMPTS, PLUGIN_NAME, webhookConfig, type WebhooksPlugin } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { deliverEvent } from './webhook-delivery';

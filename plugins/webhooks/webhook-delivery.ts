@@ -1,4 +1,4 @@
-import type { DomainEvent, PluginScope } from '../../src/plugin';
+import type { DomainEvent, PluginScope } from 'zoco/plugin';
 import type { WebhookConfig } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity, type DeliveryStatus } from './webhook.entity';
 import { subscribes, webhookBody } from './webhook-events';

@@ -1,4 +1,4 @@
-import { toGlobalId, type DomainEvent, type EventPayloads, type EventType } from '../../src/plugin';
+import { toGlobalId, type DomainEvent, type EventPayloads, type EventType } from 'zoco/plugin';
 
 type NodeType = Parameters<typeof toGlobalId>[0];
 

@@ -1,4 +1,4 @@
-import { idOf, toGlobalId } from '../../src/plugin';
+import { idOf, toGlobalId } from 'zoco/plugin';
 
 /** The plugin's object types aren't in the core's NodeType list; global IDs encode them the same way. */
 type NodeType = Parameters<typeof toGlobalId>[0];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireSeller, type Context, type Plugin, type PluginScope } from '../../src/plugin';
+import { requireSeller, type Plugin, type PluginContext, type PluginScope } from 'zoco/plugin';
 import type { WebhookEgress } from './webhook-request';
 
 export const PLUGIN_NAME = 'webhooks';
@@ -33,23 +33,17 @@ export type WebhookConfig = z.infer<typeof webhookConfig>;
 /** The plugin with the deployment's egress settings (see index.ts `webhooksPlugin`). */
 export type WebhooksPlugin = Plugin<WebhookConfig> & { egress: WebhookEgress };
 
-function plugin(ctx: Context): WebhooksPlugin {
-  const found = ctx.plugins.get(PLUGIN_NAME) as WebhooksPlugin | undefined;
-  if (!found) throw new Error(`${PLUGIN_NAME} is not offered by this deployment`);
-  return found;
-}
+/** What this plugin's resolvers and services get: the request, narrowed, with `ctx.plugin` injected by the host. */
+export type Context = PluginContext<WebhookConfig>;
 
 /** Where this deployment lets webhooks go. */
 export function webhookEgress(ctx: Context): WebhookEgress {
-  return plugin(ctx).egress;
+  return (ctx.plugin.definition as unknown as WebhooksPlugin).egress;
 }
 
-/**
- * The calling seller's scope of this plugin (FORBIDDEN unless it installed it). The plugin is looked
- * up in the context rather than imported from index.ts, which imports the resolvers (an import cycle).
- */
+/** The calling seller's scope of this plugin (FORBIDDEN unless it installed it). */
 export function sellerScope(ctx: Context): Promise<PluginScope<WebhookConfig>> {
   // Endpoints and their delivery log alike: the log shows what the endpoints answered (issue 9).
   const sellerId = requireSeller(ctx.viewer, 'webhooks:write');
-  return plugin(ctx).scope(ctx, sellerId);
+  return ctx.plugin.scope(sellerId);
 }

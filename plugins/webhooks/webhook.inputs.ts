@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { PageArgs } from '../../src/plugin';
+import { PageArgs } from 'zoco/plugin';
 import { WebhookDeliveryStatus } from './webhook.type';
 
 @InputType()

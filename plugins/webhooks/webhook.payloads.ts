@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Payload, connectionType } from '../../src/plugin';
+import { Payload, connectionType } from 'zoco/plugin';
 import { WebhookDelivery, WebhookEndpoint } from './webhook.type';
 
 @ObjectType()

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { payload, perRequest, type Context } from '../../src/plugin';
+import { payload, perRequest } from 'zoco/plugin';
+import type { Context } from './webhook.config';
 import * as webhooks from './webhook.service';
 import {
   WebhookDeliveryConnection,

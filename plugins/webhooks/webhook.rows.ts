@@ -1,4 +1,4 @@
-import { toGlobalId } from '../../src/plugin';
+import { toGlobalId } from 'zoco/plugin';
 import type { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { DELIVERY, ENDPOINT } from './webhook-ids';
 import type { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './webhook.type';

@@ -1,5 +1,6 @@
 import { In, LessThan, type FindOptionsWhere } from 'typeorm';
-import { ErrorCode, Validator, badInput, checkPageSize, decodeKeyset, encodeCursor, fail, toConnection, type Context } from '../../src/plugin';
+import { ErrorCode, Validator, badInput, checkPageSize, decodeKeyset, encodeCursor, fail, toConnection } from 'zoco/plugin';
+import type { Context } from './webhook.config';
 import { sellerScope, webhookEgress } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { isEventPattern, knownEventTypes, unknownEventPatterns } from './webhook-events';
@@ -31,7 +32,7 @@ function validate(ctx: Context, input: { url?: string | undefined; events?: stri
     v.check(input.events.length <= MAX_EVENTS, 'events', `events can name at most ${MAX_EVENTS} types.`, ErrorCode.TOO_LONG);
     v.check(!bad.length, 'events', `Not an event type: ${bad.slice(0, 5).map((e) => JSON.stringify(e)).join(', ')}. Use e.g. "order.paid", "order.*" or "*".`);
     if (!bad.length && input.events.length <= MAX_EVENTS) {
-      const known = knownEventTypes(ctx.plugins.values());
+      const known = knownEventTypes(ctx.plugin.offered());
       const unknown = unknownEventPatterns(input.events, known);
       v.check(
         !unknown.length,

@@ -16,7 +16,6 @@ export type NodeType =
   | 'Cart'
   | 'CartLine'
   | 'Invoice'
-  | 'CoCreationProposal'
   | 'ProductRevision'
   | 'Complaint'
   | 'ComplaintReturn'

@@ -1,15 +1,24 @@
 import type { FindOptionsWhere, MigrationInterface, ObjectLiteral } from 'typeorm';
+import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
-import type { NodeType } from '../core/global-id';
-import type { NodeFetcher } from '../core/module';
-import type { AdjustableGroup, AdjustmentResult } from '../core/adjustments';
 import type { Context } from '../core/context';
+import type { AdjustableGroup, Adjustment, AdjustmentWarning } from '../core/adjustments';
+
+/** What a plugin's `checkout.adjust` returns; `source` is set by the host (`plugin:<name>`). */
+export interface PluginAdjustmentResult {
+  adjustments: Omit<Adjustment, 'source'>[];
+  warnings?: AdjustmentWarning[];
+}
 import { createPluginScope, PluginScopeError, type PluginScope } from './plugin-scope';
 import type { PluginPermission } from './plugin-permissions';
 import { forbidden } from '../core/errors';
-import type { InstallationCache } from './installation-cache';
-import type { PluginPrivacy } from './plugin-privacy';
+import { grantedPermissions, type InstallationCache } from './installation-cache';
+import type { PluginPrivacy, PrivacyTable } from './plugin-privacy';
+import type { PluginContext, PluginHandle } from './plugin-context';
+import { emittedEvents, type PluginEvents } from './plugin-emits';
+
+export { emittedEvents, type PluginEvents };
 
 /** The version of this plugin API; a plugin declares the range it works with in `compatibility`. */
 export const PLUGIN_API_VERSION = '1.0.0';
@@ -18,6 +27,44 @@ export { pluginPermissions, type PluginPermission } from './plugin-permissions';
 
 /** A handler of a domain event, called once per installing seller concerned by the event. */
 export type PluginEventHandler<Config> = (event: DomainEvent, scope: PluginScope<Config>) => Promise<void>;
+
+/** An event as a plugin's handler gets it: a core event (`DomainEvent<T>`) or a plugin's own (`<plugin>.<name>`). */
+export interface PluginEvent<P = Record<string, unknown>> {
+  /** Outbox row id: deduplicate on it (delivery is at least once). */
+  id: number;
+  type: string;
+  payload: P;
+  createdAt: Date;
+}
+
+/** Core events whose payload names no seller (`cart.updated`, `customer.erased`): they reach a plugin once, not per seller. */
+export type SellerlessEventType = { [T in EventType]: EventPayloads[T] extends { sellerId: string } ? never : T }[EventType];
+
+/**
+ * Handlers by event name, each typed for its event. Events of a seller run per installing seller with
+ * that seller's scope; seller-less core events run once per plugin that names them, with the plugin-wide
+ * scope. A plugin's own or another plugin's event is named in full (`co-creation.proposal.approved`) and
+ * gets `PluginEvent` (its payload as the emitting plugin's schema declares it, plus `sellerId`).
+ */
+export type PluginEventHandlers<Config> = {
+  [T in EventType]?: T extends SellerlessEventType
+    ? (event: DomainEvent<T>, scope: PluginWideScope) => Promise<void>
+    : (event: DomainEvent<T>, scope: PluginScope<Config>) => Promise<void>;
+} & {
+  [pluginEvent: `${string}.${string}`]: Bivariant<PluginEvent<any>, PluginScope<Config>> | undefined;
+  '*'?: PluginEventHandler<Config>;
+};
+
+/** A handler whose event parameter is checked both ways, so each named core event keeps its own type. */
+type Bivariant<Event, Scope> = { handle(event: Event, scope: Scope): Promise<void> }['handle'];
+
+/** What a handler of a seller-less event gets: the plugin's own tables across every seller, and a logger. */
+export interface PluginWideScope {
+  plugin: string;
+  log: Logger;
+  /** One of the plugin's own tables, every seller's rows. */
+  table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): PrivacyTable<E>;
+}
 
 export interface PluginDefinition<Config extends object = Record<string, unknown>> {
   /** kebab-case, unique in the deployment; its tables are prefixed with it (`loyalty-points` → `loyalty_points_`). */
@@ -43,20 +90,39 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   resolvers?: Function[];
   /**
-   * Refetchers for `node(id:)` of the plugin's own node types (added to NodeType in core/global-id.ts);
-   * each returns null for rows of sellers that did not install the plugin.
+   * The plugin's own `Node` types (type-graphql classes implementing `Node`) by GraphQL type name, each with
+   * its refetcher for `node(id:)`: given the uuid inside the global ID (`toGlobalId('GiftWrapChoice', uuid)`),
+   * it returns the object as the plugin's queries would show it to `ctx.viewer`, or null. An object with a
+   * `sellerUuid` of a seller that did not install the plugin is hidden by the host.
    */
-  nodes?: Partial<Record<NodeType, NodeFetcher>>;
+  nodes?: Record<string, (ctx: PluginContext<Config>, id: string) => Promise<object | null>>;
   /**
    * Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure.
    * '*' gets every event of those sellers that has no handler of its own, other plugins' events included.
    */
-  on?: { [T in EventType]?: PluginEventHandler<Config> } & { '*'?: PluginEventHandler<Config> };
+  on?: PluginEventHandlers<Config>;
   /**
    * The names of the plugin's own events (`scope.emit(name, …)`, recorded as `${plugin}.${name}`), e.g.
    * `['proposal.approved']`: what a seller's webhook endpoints may subscribe to by name.
    */
-  emits?: readonly string[];
+  emits?: PluginEvents;
+  /**
+   * Options this plugin takes on cart lines (`cartLinesAdd(input: { lines: [{ listingId, options: { "<plugin>": {…} } }] })`),
+   * for listings of the sellers that installed it: a zod object (strict is best: unknown options are refused either way).
+   * Validated on add and update, shown on `CartLine.options` and copied to `OrderLine.options`; `checkout.adjust` sees them.
+   */
+  lineOptions?: z.ZodType<Record<string, unknown>>;
+  /**
+   * Surcharges and discounts on the groups (one seller's part of a cart) of the sellers that installed
+   * the plugin: at cart time (read-only, for the cart's totals) and again inside the checkout transaction
+   * (`group.phase === 'checkout'`), where the scope's writes join the checkout and must be exact. They
+   * appear on cart, order and invoice lines; VAT is taken on the adjusted amounts. Each line carries this
+   * plugin's own options only (`line.options`). Run after the core modules' adjusters; a throwing adjuster
+   * is rolled back to a savepoint and skipped (logged): it never breaks a checkout.
+   */
+  checkout?: {
+    adjust(group: AdjustableGroup, scope: PluginScope<Config>): Promise<PluginAdjustmentResult>;
+  };
   /** Runs of a failing handler before the host gives up on an event, for this plugin (default: the host's). */
   retry?: { maxAttempts?: number };
   /**
@@ -65,13 +131,6 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
    * such plugin: the customer's rights don't depend on which sellers installed it.
    */
   privacy?: PluginPrivacy;
-  /**
-   * The checkout adjustment point (core/adjustments.ts): discounts or surcharges on the group of an
-   * installing seller, run after the core modules' adjusters. In the cart phase it only reads; in the
-   * checkout phase `scope` is bound to checkout's transaction, where it may consume exactly (points,
-   * credit). A throwing adjuster is rolled back and skipped (logged): it never breaks a checkout.
-   */
-  checkout?: { adjust(group: AdjustableGroup, scope: PluginScope<Config>): Promise<AdjustmentResult> };
   /** Called when the app starts, after migrations. */
   onStart?(): Promise<void>;
   /** Called when the app stops. */
@@ -98,7 +157,12 @@ export interface Plugin<Config extends object = Record<string, unknown>> extends
    * the plugin: for lookups by id before the seller is known, and for DataLoaders behind fields on core
    * types. Two queries whatever the number of sellers; a row's `sellerId` then gives its scope.
    */
-  findAcrossSellers<E extends ObjectLiteral & { sellerId: string }>(ctx: Context, entity: new () => E, where: FindOptionsWhere<E>): Promise<E[]>;
+  findAcrossSellers<E extends ObjectLiteral & { sellerId: string }>(
+    ctx: Context,
+    entity: new () => E,
+    where: FindOptionsWhere<E>,
+    order?: Partial<Record<keyof E, 'ASC' | 'DESC'>>,
+  ): Promise<E[]>;
 }
 
 export type AnyPlugin = Plugin<any>;
@@ -123,19 +187,37 @@ export function definePlugin<Config extends object>(definition: PluginDefinition
     memo<K, V>(ctx: Context, sellerId: string) {
       return ctx.installations.memo(definition.name, sellerId) as Map<K, V> | null;
     },
-    async findAcrossSellers(ctx, entity, where) {
+    async findAcrossSellers(ctx, entity, where, order) {
       if (!definition.entities?.includes(entity)) throw new PluginScopeError(definition.name, `${entity.name} is not one of its entities`);
-      const rows = await ctx.db.getRepository(entity).find({ where });
+      const rows = await ctx.db.getRepository(entity).find({ where, order: order as never });
       const installed = await plugin.installedBy(ctx, [...new Set(rows.map((r) => r.sellerId))]);
       return rows.filter((r) => installed.has(r.sellerId));
     },
     async scope(ctx, sellerId) {
-      const config = (await plugin.installedBy(ctx, [sellerId])).get(sellerId);
-      if (!config) throw forbidden(`This seller has not installed the ${definition.name} plugin.`);
-      return createPluginScope({ plugin: definition.name, permissions: definition.permissions, sellerId, config, app: ctx });
+      const row = await ctx.installations.load(definition.name, sellerId);
+      if (!row) throw forbidden(`This seller has not installed the ${definition.name} plugin.`);
+      const permissions = grantedPermissions(definition.permissions, row);
+      return createPluginScope({ plugin: definition.name, permissions, sellerId, config: row.config as Config, app: ctx });
     },
   };
   return plugin;
+}
+
+/** `ctx.plugin` of one request (see plugin-context.ts), made from the plugin's host-side helpers. */
+export function pluginHandle(plugin: AnyPlugin, ctx: Context): Omit<PluginHandle, 'installation'> {
+  return {
+    name: plugin.name,
+    definition: plugin,
+    scope: (sellerId) => plugin.scope(ctx, sellerId),
+    installedBy: (sellerIds) => plugin.installedBy(ctx, sellerIds),
+    memo: (sellerId) => plugin.memo(ctx, sellerId),
+    findAcrossSellers: (entity, where, order) => plugin.findAcrossSellers(ctx, entity, where, order),
+    node: async <T>(type: string, uuid: string) => {
+      const fetcher = ctx.nodes[type as keyof typeof ctx.nodes];
+      return ((await fetcher?.(ctx, uuid)) ?? null) as T | null;
+    },
+    offered: () => [...ctx.plugins.values()].map((p) => ({ name: p.name, emits: Object.keys(emittedEvents(p)) })),
+  };
 }
 
 declare module '../core/context' {

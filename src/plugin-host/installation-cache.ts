@@ -5,6 +5,13 @@ export interface InstallationRow {
   sellerId: string;
   plugin: string;
   config: Record<string, unknown>;
+  /** The permissions the seller accepted at install; null for installations older than that record (all declared ones). */
+  acceptedPermissions: string[] | null;
+}
+
+/** What an installation lets the plugin do: its declared permissions the seller accepted. */
+export function grantedPermissions<P extends string>(declared: readonly P[], row: InstallationRow): P[] {
+  return row.acceptedPermissions ? declared.filter((p) => row.acceptedPermissions!.includes(p)) : [...declared];
 }
 
 /** The channel a trigger on plugin_installation notifies with `plugin:sellerUuid` (migration 1763940000000). */
@@ -88,7 +95,7 @@ export class InstallationCache {
     const unique = [...new Set(keys)];
     const pairs = unique.map(splitKey);
     const rows: InstallationRow[] = await db.query(
-      `SELECT i.seller_id AS "sellerId", i.plugin, i.config
+      `SELECT i.seller_id AS "sellerId", i.plugin, i.config, i.accepted_permissions AS "acceptedPermissions"
          FROM plugin_installation i
          JOIN unnest($1::text[], $2::uuid[]) AS k(plugin, seller_id) ON k.plugin = i.plugin AND k.seller_id = i.seller_id`,
       [pairs.map((p) => p[0]), pairs.map((p) => p[1])],

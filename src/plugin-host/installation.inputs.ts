@@ -11,6 +11,13 @@ export class PluginInstallInput {
 
   @Field(() => JSONObjectResolver, { nullable: true, description: 'Settings, as availablePlugins.configSchema describes them.' })
   config?: Record<string, unknown>;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'pluginInstall: the permissions you accept, as availablePlugins.permissions lists them (at most 20); each one the plugin asks for must be accepted. Omitted, every permission it asks for is accepted (recorded as acceptedPermissions). Ignored by pluginConfigure.',
+  })
+  acceptPermissions?: string[];
 }
 
 @InputType()

@@ -6,6 +6,7 @@ import { ErrorCode, forbidden } from '../core/errors';
 import { requireIdOf } from '../core/global-id';
 import { UserErrors, fail, userError } from '../core/user-error';
 import type { AnyPlugin } from './define-plugin';
+import { pluginPermissionDescriptions } from './plugin-permissions';
 import { INSTALLATION_SELECT, toInstallation, type InstallationDbRow } from './installation.rows';
 import type { AvailablePlugin, PluginInstallation } from './installation.type';
 import type { PluginInstallInput, PluginUninstallInput } from './installation.inputs';
@@ -16,6 +17,7 @@ export function availablePlugins(ctx: Context): AvailablePlugin[] {
     version: p.version,
     description: p.description,
     permissions: [...p.permissions],
+    permissionDescriptions: p.permissions.map((name) => ({ name, description: pluginPermissionDescriptions[name] })),
     configSchema: z.toJSONSchema(p.config, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>,
   }));
 }
@@ -58,6 +60,22 @@ function parseConfig(plugin: AnyPlugin, config: Record<string, unknown> | undefi
   return parsed.data as Record<string, unknown>;
 }
 
+/**
+ * The permissions the seller accepts: each one the plugin asks for (availablePlugins shows them) must be
+ * among them, and nothing else; omitted, the seller accepts what the plugin asks for.
+ */
+function acceptedPermissions(plugin: AnyPlugin, given: string[] | undefined): string[] {
+  if (given === undefined) return [...plugin.permissions];
+  if (given.length > 20) fail('acceptPermissions', 'acceptPermissions can list at most 20 permissions.', ErrorCode.TOO_LONG);
+  const unknown = given.filter((p) => !(plugin.permissions as readonly string[]).includes(p));
+  if (unknown.length) {
+    fail('acceptPermissions', `${plugin.name} does not ask for ${unknown.slice(0, 5).map((p) => JSON.stringify(p.slice(0, 50))).join(', ')} (it asks for: ${plugin.permissions.join(', ') || 'nothing'}).`, ErrorCode.INVALID);
+  }
+  const missing = plugin.permissions.filter((p) => !given.includes(p));
+  if (missing.length) fail('acceptPermissions', `${plugin.name} needs ${missing.join(', ')}: accept every permission it asks for to install it.`, ErrorCode.INVALID);
+  return [...new Set(given)];
+}
+
 function sellerOf(ctx: Context, sellerId: string | undefined): string {
   return actingSeller(ctx.viewer, sellerId ? requireIdOf(sellerId, 'Seller', 'sellerId') : undefined, 'plugins:write');
 }
@@ -80,10 +98,11 @@ export async function installPlugin(ctx: Context, input: PluginInstallInput) {
   const sellerId = sellerOf(ctx, input.sellerId);
   const plugin = pluginNamed(ctx, input.plugin);
   const config = parseConfig(plugin, input.config);
+  const accepted = acceptedPermissions(plugin, input.acceptPermissions);
   const rows = await ctx.db.query(
-    `INSERT INTO plugin_installation (seller_id, plugin, config) VALUES ($1, $2, $3)
+    `INSERT INTO plugin_installation (seller_id, plugin, config, accepted_permissions) VALUES ($1, $2, $3, $4)
      ON CONFLICT (seller_id, plugin) DO NOTHING RETURNING plugin`,
-    [sellerId, plugin.name, JSON.stringify(config)],
+    [sellerId, plugin.name, JSON.stringify(config), accepted],
   );
   if (!rows.length) fail('plugin', `${plugin.name} is already installed; use pluginConfigure to change its settings.`, ErrorCode.TAKEN);
   ctx.installations.invalidate(plugin.name, sellerId);

@@ -10,6 +10,15 @@ registerEnumType(PluginInstallationStatus, {
   description: 'FAILING: an event handler of the plugin failed for this seller and is being retried (or gave up).',
 });
 
+@ObjectType({ simpleResolvers: true, description: 'A permission a plugin asks for.' })
+export class AvailablePluginPermission {
+  @Field()
+  name!: string;
+
+  @Field()
+  description!: string;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'A plugin the deployment offers to its sellers.' })
 export class AvailablePlugin {
   @Field()
@@ -21,8 +30,11 @@ export class AvailablePlugin {
   @Field()
   description!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'What the plugin asks to do beyond its own tables, for the sellers that install it (each one is accepted with pluginInstall).' })
   permissions!: string[];
+
+  @Field(() => [AvailablePluginPermission], { description: 'permissions, with what each one lets the plugin do.' })
+  permissionDescriptions!: AvailablePluginPermission[];
 
   @Field(() => JSONObjectResolver, { description: "JSON Schema of the plugin's per-seller configuration." })
   configSchema!: Record<string, unknown>;
@@ -53,4 +65,7 @@ export class PluginInstallation {
 
   @Field()
   installedAt!: Date;
+
+  @Field(() => [String], { description: 'The permissions the seller accepted when installing: what the plugin may do for it.' })
+  acceptedPermissions!: string[];
 }

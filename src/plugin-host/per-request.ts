@@ -1,12 +1,10 @@
-import type { Context } from '../core/context';
-
 const caches = new WeakMap<object, Map<unknown, unknown>>();
 
 /**
  * A value made once per request (or subscription event), e.g. a plugin's DataLoader:
  * `perRequest(ctx, 'loyalty:balances', () => new DataLoader(...))`. It dies with the request.
  */
-export function perRequest<T>(ctx: Context, key: unknown, create: () => T): T {
+export function perRequest<T>(ctx: { readonly loaders: object }, key: unknown, create: () => T): T {
   let cache = caches.get(ctx.loaders);
   if (!cache) {
     cache = new Map();

@@ -3,8 +3,13 @@ import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/pg-errors';
 import type { DomainEvent } from '../events/event-types';
 import type { AppServices } from '../core/context';
-import type { AnyPlugin, PluginEventHandler } from './define-plugin';
+import type { AnyPlugin, PluginEventHandler, PluginWideScope } from './define-plugin';
 import { createPluginScope } from './plugin-scope';
+import { grantedPermissions } from './installation-cache';
+import { wideTable } from './plugin-privacy';
+
+/** plugin_retry's seller of a seller-less event's run (one per plugin, not per seller). */
+const NO_SELLER = '00000000-0000-0000-0000-000000000000';
 
 export interface PluginEventsOptions {
   app: AppServices;
@@ -22,7 +27,13 @@ export interface PluginEventsOptions {
 
 function handlerFor(plugin: AnyPlugin, type: string): PluginEventHandler<unknown> | undefined {
   const on = plugin.on as Record<string, PluginEventHandler<unknown>> | undefined;
-  return on?.[type] ?? on?.['*'];
+  return (on && Object.hasOwn(on, type) ? on[type] : undefined) ?? on?.['*'];
+}
+
+/** A handler the plugin names for a seller-less event (`'*'` is for its sellers' events only). */
+function namedHandler(plugin: AnyPlugin, type: string): ((event: DomainEvent, scope: PluginWideScope) => Promise<void>) | undefined {
+  const on = plugin.on as Record<string, (event: DomainEvent, scope: PluginWideScope) => Promise<void>> | undefined;
+  return on && Object.hasOwn(on, type) ? on[type] : undefined;
 }
 
 /**
@@ -37,14 +48,27 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
   poller.on('error', (err) => log.warn({ err }, 'plugin retry poller lost an idle database connection'));
   const byName = new Map(plugins.map((p) => [p.name, p]));
 
-  async function run(plugin: AnyPlugin, sellerId: string, event: DomainEvent): Promise<string | null> {
+  /** The handler's run for one seller (or, NO_SELLER, the plugin's one run of a seller-less event). */
+  async function invoke(plugin: AnyPlugin, sellerId: string, event: DomainEvent): Promise<(() => Promise<void>) | null> {
+    if (sellerId === NO_SELLER) {
+      const handler = namedHandler(plugin, event.type);
+      if (!handler) return null;
+      const log = app.log.child({ plugin: plugin.name });
+      return () => handler(event, { plugin: plugin.name, log, table: (entity) => wideTable(plugin, app.db.manager, entity) });
+    }
     const handler = handlerFor(plugin, event.type);
     if (!handler) return null;
     const installation = await app.installations.load(plugin.name, sellerId);
     if (!installation) return null;
-    const scope = createPluginScope({ plugin: plugin.name, permissions: plugin.permissions, sellerId, config: installation.config, app });
+    const scope = createPluginScope({ plugin: plugin.name, permissions: grantedPermissions(plugin.permissions, installation), sellerId, config: installation.config, app });
+    return () => handler(event, scope);
+  }
+
+  async function run(plugin: AnyPlugin, sellerId: string, event: DomainEvent): Promise<string | null> {
+    const call = await invoke(plugin, sellerId, event);
+    if (!call) return null;
     try {
-      await handler(event, scope);
+      await call();
       onDelivery?.(plugin.name, 'ok');
       return null;
     } catch (err) {
@@ -66,10 +90,16 @@ export function createPluginEvents({ app, plugins, retryBaseMs = 1_000, maxAttem
     }
   }
 
-  /** The outbox hook: every event, to every plugin that handles it and is installed by its seller. */
+  /**
+   * The outbox hook: an event of a seller to every plugin that handles it and is installed by that seller;
+   * an event without a seller (`customer.erased`, `cart.updated`) once to every plugin that names it.
+   */
   async function deliver(event: DomainEvent): Promise<void> {
     const sellerId = (event.payload as { sellerId?: unknown }).sellerId;
-    if (typeof sellerId !== 'string') return;
+    if (typeof sellerId !== 'string') {
+      await Promise.all(plugins.map((plugin) => run(plugin, NO_SELLER, event)));
+      return;
+    }
     // Side by side: one plugin's slow handler (a webhook endpoint taking its time) doesn't hold up the others.
     await Promise.all(plugins.map((plugin) => run(plugin, sellerId, event)));
   }

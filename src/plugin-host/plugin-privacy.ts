@@ -39,20 +39,23 @@ interface PrivacyPlugin {
   privacy?: PluginPrivacy;
 }
 
+/** One of the plugin's own tables across every seller (never a core table): privacy hooks and seller-less events. */
+export function wideTable<E extends ObjectLiteral>(plugin: PrivacyPlugin, em: EntityManager, entity: new () => E): PrivacyTable<E> {
+  if (!plugin.entities?.includes(entity)) throw new PluginScopeError(plugin.name, `${entity.name} is not one of its entities`);
+  const repo = em.getRepository(entity);
+  return {
+    find: (where, order) => repo.find({ where, order: order as never }),
+    update: async (where, values) => (await repo.update(where, values as never)).affected ?? 0,
+    increment: async (where, column, by) => (await repo.increment(where, column, by)).affected ?? 0,
+    delete: async (where) => (await repo.delete(where)).affected ?? 0,
+  };
+}
+
 function privacyScope(plugin: PrivacyPlugin, app: AppServices, em: EntityManager, customerId: string): PrivacyScope {
   return {
     customerId,
     log: app.log.child({ plugin: plugin.name }),
-    table<E extends ObjectLiteral>(entity: new () => E): PrivacyTable<E> {
-      if (!plugin.entities?.includes(entity)) throw new PluginScopeError(plugin.name, `${entity.name} is not one of its entities`);
-      const repo = em.getRepository(entity);
-      return {
-        find: (where, order) => repo.find({ where, order: order as never }),
-        update: async (where, values) => (await repo.update(where, values as never)).affected ?? 0,
-        increment: async (where, column, by) => (await repo.increment(where, column, by)).affected ?? 0,
-        delete: async (where) => (await repo.delete(where)).affected ?? 0,
-      };
-    },
+    table: (entity) => wideTable(plugin, em, entity),
   };
 }
 

@@ -5,6 +5,7 @@ import { withTransaction } from '../db/transaction';
 import { sharesProfileWithSellers } from '../modules/customers';
 import { recordEvent } from '../events/outbox';
 import type { PluginPermission } from './plugin-permissions';
+import { emittedEvents } from './plugin-emits';
 import { insertScopedProduct, invalidProductInput, type ScopedProduct, type ScopedProductInput } from './scope-catalog';
 
 export type { ScopedProduct, ScopedProductInput };
@@ -39,9 +40,32 @@ export interface ScopedOrder {
   currency: string;
   subtotal: number;
   total: number;
-  lines: { productId: string; listingId: string; quantity: number; total: number }[];
+  lines: ScopedOrderLine[];
   /** Discounts and surcharges the order got at checkout (order_adjustment), e.g. `plugin:loyalty-points`. */
   adjustments: { source: string; kind: 'DISCOUNT' | 'SURCHARGE'; amount: number }[];
+}
+
+export interface ScopedOrderLine {
+  /** The order line's uuid (its global ID: toGlobalId('OrderLine', id)). */
+  id: string;
+  productId: string;
+  listingId: string;
+  quantity: number;
+  unitPrice: number;
+  total: number;
+  /** This plugin's own per-line options, as chosen on the cart line ({} when none). */
+  options: Record<string, unknown>;
+}
+
+export interface ScopedListing {
+  id: string;
+  productId: string;
+  variantId: string;
+  sku: string;
+  price: number;
+  currency: string;
+  stock: number;
+  status: string;
 }
 
 export interface PluginScope<Config = Record<string, unknown>> {
@@ -53,8 +77,12 @@ export interface PluginScope<Config = Record<string, unknown>> {
   log: Logger;
   /** One of the plugin's own tables (its entity must have a `sellerId` column). */
   table<E extends ObjectLiteral & { sellerId: string }>(entity: new () => E): ScopedTable<E>;
-  /** An order of this seller (permission `orders:read`); null for anyone else's. */
+  /** An order of this seller with its lines (permission `orders:read`); null for anyone else's. */
   order(orderId: string): Promise<ScopedOrder | null>;
+  /** The order of this seller holding the order line `lineId` (permission `orders:read`); null for anyone else's. */
+  orderOfLine(lineId: string): Promise<ScopedOrder | null>;
+  /** A listing of this seller (permission `catalog:read`); null for anyone else's. */
+  listing(listingId: string): Promise<ScopedListing | null>;
   /** A customer who bought from this seller (permission `customers:read`): name always, email with their consent. */
   customer(customerId: string): Promise<{ id: string; name: string; email: string | null } | null>;
   /** A product this seller created or lists (permission `catalog:read`). */
@@ -81,6 +109,17 @@ interface ScopeOptions<Config> {
   /** The transaction the scope's writes join, if any. */
   tx?: InTransaction;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An order with its lines (ids, and the plugin's own options of each: $3 is the plugin's name). */
+const SCOPED_ORDER = `SELECT o.id, o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.total,
+    (SELECT json_agg(json_build_object('id', ol.id, 'productId', ol.product_id, 'listingId', ol.listing_id, 'quantity', ol.quantity,
+                     'unitPrice', ol.unit_price, 'total', ol.total, 'options', coalesce(ol.options -> $3::text, '{}'::jsonb)) ORDER BY ol.position)
+       FROM order_line ol WHERE ol.order_id = o.id) AS lines,
+    coalesce((SELECT json_agg(json_build_object('source', oa.source, 'kind', oa.kind, 'amount', oa.amount) ORDER BY oa.position)
+       FROM order_adjustment oa WHERE oa.order_id = o.id), '[]') AS adjustments
+  FROM orders o`;
 
 /** Builds the only door a plugin has to data: its seller's rows and what its permissions allow. */
 export function createPluginScope<Config>({ plugin, permissions, sellerId, config, app, tx }: ScopeOptions<Config>): PluginScope<Config> {
@@ -139,16 +178,25 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
     },
     async order(orderId) {
       require('orders:read');
-      const [order] = await em.query(
-        `SELECT o.id, o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.total,
-                (SELECT json_agg(json_build_object('productId', ol.product_id, 'listingId', ol.listing_id, 'quantity', ol.quantity, 'total', ol.total) ORDER BY ol.position)
-                   FROM order_line ol WHERE ol.order_id = o.id) AS lines,
-                coalesce((SELECT json_agg(json_build_object('source', oa.source, 'kind', oa.kind, 'amount', oa.amount) ORDER BY oa.position)
-                   FROM order_adjustment oa WHERE oa.order_id = o.id), '[]') AS adjustments
-           FROM orders o WHERE o.id = $1 AND o.seller_id = $2`,
-        [orderId, sellerId],
-      );
+      if (!UUID.test(orderId)) return null;
+      const [order] = await em.query(`${SCOPED_ORDER} WHERE o.id = $1 AND o.seller_id = $2`, [orderId, sellerId, plugin]);
       return order ?? null;
+    },
+    async orderOfLine(lineId) {
+      require('orders:read');
+      if (!UUID.test(lineId)) return null;
+      const [order] = await em.query(`${SCOPED_ORDER} WHERE o.id = (SELECT order_id FROM order_line WHERE id = $1) AND o.seller_id = $2`, [lineId, sellerId, plugin]);
+      return order ?? null;
+    },
+    async listing(listingId) {
+      require('catalog:read');
+      if (!UUID.test(listingId)) return null;
+      const [listing] = await em.query(
+        `SELECT l.id, l.product_id AS "productId", l.variant_id AS "variantId", l.sku, l.price, l.currency, l.stock, l.status
+           FROM listing l WHERE l.id = $1 AND l.seller_id = $2`,
+        [listingId, sellerId],
+      );
+      return listing ?? null;
     },
     async customer(customerId) {
       require('customers:read');
@@ -180,6 +228,14 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
       return withTransaction({ db: app.db, events: app.events }, (t) => fn(createPluginScope({ plugin, permissions, sellerId, config, app, tx: t })));
     },
     async emit(name, payload) {
+      const declared = emittedEvents(app.plugins.get(plugin) ?? {});
+      if (!Object.hasOwn(declared, name)) throw new PluginScopeError(plugin, `emits no event "${name}": declare it in the definition's emits`);
+      const schema = declared[name];
+      if (schema) {
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) throw new PluginScopeError(plugin, `the ${name} payload does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        payload = parsed.data;
+      }
       await withTransaction({ db: app.db, events: app.events, ...tx }, (t) => recordEvent(t, `${plugin}.${name}`, { ...payload, sellerId }));
     },
   };

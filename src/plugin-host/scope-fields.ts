@@ -2,14 +2,17 @@ import { GraphQLObjectType, defaultFieldResolver, type GraphQLFieldResolver, typ
 import { getMetadataStorage } from 'type-graphql';
 import type { Context } from '../core/context';
 import { forbidden } from '../core/errors';
-import type { AnyPlugin } from './define-plugin';
+import { pluginHandle, type AnyPlugin } from './define-plugin';
+import { pluginContext } from './plugin-context';
 
-/** Core types whose objects belong to one seller, and how to find it. */
-const ownerOf: Record<string, (root: any) => string | null | undefined> = {
+/** Core types whose objects belong to one seller, and how to find it (a cart line: its listing's, batched per request). */
+const ownerOf: Record<string, (root: any, ctx: Context) => string | null | undefined | Promise<string | null | undefined>> = {
   Product: (p) => p.createdBySellerUuid,
   Listing: (l) => l.sellerUuid,
   Seller: (s) => s.uuid,
   Order: (o) => o.sellerUuid,
+  OrderLine: (l) => l.sellerUuid,
+  CartLine: (l, ctx) => ctx.loaders.listingById.load(l.listingUuid).then((listing) => listing?.sellerUuid),
 };
 
 /**
@@ -49,10 +52,15 @@ export function attributeFields(core: GraphQLSchema, withEach: Map<AnyPlugin, Gr
   return attribution;
 }
 
-async function refuseUninstalledSeller(ctx: Context, plugin: AnyPlugin, fieldName: string): Promise<void> {
-  if (ctx.viewer.kind === 'seller' && !(await ctx.installations.load(plugin.name, ctx.viewer.sellerId))) {
-    throw forbidden(`Install the ${plugin.name} plugin to use ${fieldName}.`);
-  }
+/**
+ * The plugin's context for an operation: a seller key's own installation (FORBIDDEN without one), none
+ * for customers, guests and the operator (the resolver names the seller and asks `ctx.plugin.scope`).
+ */
+async function operationContext(ctx: Context, plugin: AnyPlugin, fieldName: string) {
+  if (ctx.viewer.kind !== 'seller') return pluginContext(ctx, plugin.name, (c) => pluginHandle(plugin, c));
+  const row = await ctx.installations.load(plugin.name, ctx.viewer.sellerId);
+  if (!row) throw forbidden(`Install the ${plugin.name} plugin to use ${fieldName}.`);
+  return pluginContext(ctx, plugin.name, (c) => pluginHandle(plugin, c), { sellerId: row.sellerId, config: row.config });
 }
 
 /**
@@ -69,29 +77,34 @@ export function scopePluginFields(schema: GraphQLSchema, attribution: Map<string
     if (!(type instanceof GraphQLObjectType)) continue;
     const field = type.getFields()[fieldName];
     if (!field) continue;
-    const resolve: GraphQLFieldResolver<any, Context> = field.resolve ?? defaultFieldResolver;
+    const resolve: GraphQLFieldResolver<any, any> = field.resolve ?? defaultFieldResolver;
     const owner = ownerOf[typeName];
+    const handle = (c: Context) => pluginHandle(plugin, c);
     if (owner) {
       // Synchronous when the installation is cached (the usual case): a page of 100 listings awaits nothing more.
-      field.resolve = (root, args, ctx: Context, info) => {
-        const sellerId = owner(root);
+      const run = (root: any, args: any, ctx: Context, info: any, row: { sellerId: string; config: unknown } | null) =>
+        row ? resolve(root, args, pluginContext(ctx, plugin.name, handle, { sellerId: row.sellerId, config: row.config }), info) : null;
+      const forSeller = (root: any, args: any, ctx: Context, info: any, sellerId: string | null | undefined) => {
         if (!sellerId) return null;
         const known = ctx.installations.peek(plugin.name, sellerId);
-        if (known !== undefined) return known ? resolve(root, args, ctx, info) : null;
-        return ctx.installations.load(plugin.name, sellerId).then((row) => (row ? resolve(root, args, ctx, info) : null));
+        if (known !== undefined) return run(root, args, ctx, info, known);
+        return ctx.installations.load(plugin.name, sellerId).then((row) => run(root, args, ctx, info, row));
+      };
+      field.resolve = (root, args, ctx: Context, info) => {
+        const sellerId = owner(root, ctx);
+        return sellerId instanceof Promise ? sellerId.then((id) => forSeller(root, args, ctx, info, id)) : forSeller(root, args, ctx, info, sellerId);
       };
     } else if (typeName === schema.getQueryType()?.name || typeName === schema.getMutationType()?.name) {
-      field.resolve = async (root, args, ctx: Context, info) => {
-        await refuseUninstalledSeller(ctx, plugin, fieldName);
-        return resolve(root, args, ctx, info);
-      };
+      field.resolve = async (root, args, ctx: Context, info) => resolve(root, args, await operationContext(ctx, plugin, fieldName), info);
     } else if (typeName === schema.getSubscriptionType()?.name && field.subscribe) {
       // Checked when the subscription starts; its own filter picks the events of the viewer.
       const subscribe = field.subscribe;
-      field.subscribe = async (root, args, ctx: Context, info) => {
-        await refuseUninstalledSeller(ctx, plugin, fieldName);
-        return subscribe(root, args, ctx, info);
-      };
+      field.subscribe = async (root, args, ctx: Context, info) => subscribe(root, args, await operationContext(ctx, plugin, fieldName), info);
+      // Each event's resolve gets fresh loaders (fresh-loaders-per-event.ts), under the plugin's context.
+      field.resolve = (root, args, ctx: Context, info) => resolve(root, args, pluginContext(ctx, plugin.name, handle), info);
+    } else {
+      // The plugin's own types: their fields get the plugin's context too.
+      field.resolve = (root, args, ctx: Context, info) => resolve(root, args, pluginContext(ctx, plugin.name, handle), info);
     }
   }
 }

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { getMetadataArgsStorage } from 'typeorm';
-import { PLUGIN_API_VERSION, pluginPermissions, tablePrefix, type AnyPlugin } from './define-plugin';
+import { PLUGIN_API_VERSION, emittedEvents, pluginPermissions, tablePrefix, type AnyPlugin } from './define-plugin';
 
 export class PluginValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -14,9 +14,10 @@ const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const EVENT_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
 /** Boot refuses plugins that would clash or overreach; every problem is reported at once. */
-export function validatePlugins(plugins: readonly AnyPlugin[], coreTables: readonly string[] = []): void {
+export function validatePlugins(plugins: readonly AnyPlugin[], coreTables: readonly string[] = [], coreNodeTypes: readonly string[] = []): void {
   const problems: string[] = [];
   const seen = new Set<string>();
+  const nodeTypes = new Map<string, string>(coreNodeTypes.map((t) => [t, 'the core']));
   for (const p of plugins) {
     const who = `plugin "${p.name}"`;
     if (!NAME.test(p.name ?? '')) problems.push(`${who}: the name must be kebab-case (a-z, 0-9, single hyphens)`);
@@ -32,7 +33,14 @@ export function validatePlugins(plugins: readonly AnyPlugin[], coreTables: reado
         problems.push(`${who}: unknown permission "${permission}" (known: ${pluginPermissions.join(', ')})`);
       }
     }
-    for (const event of p.emits ?? []) {
+    for (const [type, fetcher] of Object.entries(p.nodes ?? {})) {
+      const owner = nodeTypes.get(type);
+      if (owner) problems.push(`${who}: node type "${type}" belongs to ${owner}`);
+      else if (!/^[A-Z][A-Za-z0-9]{0,63}$/.test(type)) problems.push(`${who}: node type "${type}" must be a GraphQL type name (PascalCase)`);
+      if (typeof fetcher !== 'function') problems.push(`${who}: node type "${type}" needs a refetcher function`);
+      nodeTypes.set(type, `plugin "${p.name}"`);
+    }
+    for (const event of Object.keys(emittedEvents(p))) {
       if (event.length > 80 || !EVENT_NAME.test(event)) problems.push(`${who}: event name "${event}" must be dotted kebab-case (e.g. "proposal.approved")`);
     }
     const prefix = tablePrefix(p.name);

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver } from 'type-graphql';
 import { z } from 'zod';
-import { Product, definePlugin, idOf, type Context, type DomainEvent, type PluginScope } from '../../src/plugin';
+import { Product, definePlugin, idOf, type DomainEvent, type PluginContext, type PluginScope } from 'zoco/plugin';
 
 @Entity('test_badge_note')
 export class TestNote {
@@ -35,14 +35,14 @@ export const handlerLog: { events: DomainEvent[]; failuresLeft: number; scopes: 
 @Resolver(() => Product)
 class BadgeResolver {
   @FieldResolver(() => String, { nullable: true, description: 'Test plugin: the seller-configured badge.' })
-  async testBadge(@Ctx() ctx: Context, @Root() product: Product) {
-    const creator = (product as unknown as { createdBySellerUuid: string }).createdBySellerUuid;
-    return (await testBadge.installedBy(ctx, [creator])).get(creator)?.badge ?? null;
+  testBadge(@Ctx() ctx: PluginContext<{ badge: string }>) {
+    // The host knows the product's seller installed it (null elsewhere) and hands its config.
+    return ctx.plugin.installation?.config.badge ?? null;
   }
 
   @Mutation(() => String, { description: 'Test plugin: leave a note for a seller.' })
-  async testBadgeNote(@Ctx() ctx: Context, @Arg('sellerId', () => ID) sellerId: string, @Arg('text') text: string) {
-    const scope = await testBadge.scope(ctx, idOf(sellerId, 'Seller') ?? '');
+  async testBadgeNote(@Ctx() ctx: PluginContext<{ badge: string }>, @Arg('sellerId', () => ID) sellerId: string, @Arg('text') text: string) {
+    const scope = await ctx.plugin.scope(idOf(sellerId, 'Seller') ?? '');
     const note = await scope.table(TestNote).insert({ text });
     return note.id;
   }

@@ -1,26 +1,21 @@
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
-import { insertCustomers } from '../../../test/helpers/customers';
+import { startPluginTestApp, until, type PluginTestApp, type TestSeller } from 'zoco/plugin/testing';
 import { createPluginScope } from '../../../src/plugin-host/plugin-scope';
-import type { DomainEvent } from '../../../src/plugin';
+import type { DomainEvent } from 'zoco/plugin';
 import loyaltyPoints, { LoyaltyAccount, LoyaltyEntry, type LoyaltyConfig } from '..';
 import { INSTALL, REDEEM, buy, dispatched, install, pointsWith, uuidOf } from './loyalty-helpers';
-import { until } from '../../../test/helpers/until';
 
-let t: TestApp;
+let t: PluginTestApp;
 let a: TestSeller;
 let b: TestSeller;
 let listingA: string;
 let listingB: string;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [loyaltyPoints], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
-  a = await createSeller(t);
-  b = await createSeller(t);
-  const productA = await createProduct(t, a.key);
-  const productB = await createProduct(t, b.key);
+  t = await startPluginTestApp({ plugins: [loyaltyPoints] });
+  a = await t.seller();
+  b = await t.seller();
   // 25.00 EUR + 4.99 EUR shipping = 29.99 EUR an order.
-  listingA = await createListing(t, a.key, productA.variantIds[0]!, { price: { amount: 2500, currency: 'EUR' }, stock: 100 });
-  listingB = await createListing(t, b.key, productB.variantIds[0]!, { price: { amount: 2500, currency: 'EUR' }, stock: 100 });
+  listingA = (await t.listing(a, { price: 2500, stock: 100 })).listingId;
+  listingB = (await t.listing(b, { price: 2500, stock: 100 })).listingId;
   await install(t, a.key, { pointsPerEuro: 2 });
 });
 afterAll(() => t.stop());
@@ -47,7 +42,7 @@ describe('loyalty-points: installing', () => {
   });
 
   it('fills in the defaults', async () => {
-    const c = await createSeller(t);
+    const c = await t.seller();
     const res = await t.data(INSTALL, { input: { plugin: 'loyalty-points', config: {} } }, c.key);
     expect(res.pluginInstall.installation.config).toEqual({ pointsPerEuro: 1, pointsPerEuroCredit: 100 });
   });
@@ -55,7 +50,7 @@ describe('loyalty-points: installing', () => {
 
 describe('loyalty-points: earning', () => {
   it('earns floor(order total × pointsPerEuro) when an order is paid', async () => {
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) !== null);
     const data = await t.data('{ viewer { loyalty { seller { id } points pointsPerEuro pointsPerEuroCredit credit { amount currency } } } }', {}, buyer!.token);
@@ -66,7 +61,7 @@ describe('loyalty-points: earning', () => {
   });
 
   it('takes the points back when the order is cancelled', async () => {
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     const kept = await buy(t, buyer!.token, listingA);
     const order = await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 118);
@@ -81,7 +76,7 @@ describe('loyalty-points: earning', () => {
   });
 
   it('stops at zero when the points were redeemed already, recording the shortfall', async () => {
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     const order = await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 59);
     const redeemed = await t.data(REDEEM, { input: { sellerId: a.id, points: 50 } }, buyer!.token);
@@ -93,7 +88,7 @@ describe('loyalty-points: earning', () => {
   });
 
   it('counts an event delivered twice once', async () => {
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     const order = await buy(t, buyer!.token, listingA);
     const eventId = await dispatched(t, 'order.paid', order);
     expect(await pointsWith(t, buyer!.token, a.id)).toBe(59);
@@ -103,7 +98,7 @@ describe('loyalty-points: earning', () => {
     // And a second process handles it at the same moment.
     const [event] = await t.app.dataSource.query(`SELECT id::int, type, payload, created_at AS "createdAt" FROM outbox WHERE id = $1`, [eventId]);
     const scope = scopeOf(a, { pointsPerEuro: 2, pointsPerEuroCredit: 100 });
-    await Promise.all([0, 1, 2].map(() => loyaltyPoints.on!['order.paid']!(event as DomainEvent, scope)));
+    await Promise.all([0, 1, 2].map(() => loyaltyPoints.on!['order.paid']!(event as DomainEvent<'order.paid'>, scope)));
     expect(await pointsWith(t, buyer!.token, a.id)).toBe(59);
     expect(await entries(order)).toEqual([{ kind: 'earn', points: 59, shortfall: 0 }]);
   });
@@ -111,7 +106,7 @@ describe('loyalty-points: earning', () => {
 
 describe('loyalty-points: scope', () => {
   it("gives no points for the orders of a seller that didn't install it, and shows no loyaltyPoints on its listings", async () => {
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     const order = await buy(t, buyer!.token, listingB);
     await dispatched(t, 'order.paid', order);
     const rows = await t.app.dataSource.query('SELECT count(*)::int AS n FROM loyalty_points_entry WHERE order_id = $1', [order]);
@@ -122,16 +117,16 @@ describe('loyalty-points: scope', () => {
   });
 
   it("keeps a customer's balance with one seller out of another seller's reach", async () => {
-    const c = await createSeller(t);
+    const c = await t.seller();
     await install(t, c.key, { pointsPerEuro: 1 });
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 59);
     const scopeC = scopeOf(c, { pointsPerEuro: 1, pointsPerEuroCredit: 100 });
-    expect(await scopeC.table(LoyaltyAccount).find({ customerId: buyer!.id })).toEqual([]);
-    expect(await scopeC.table(LoyaltyEntry).count({ customerId: buyer!.id })).toBe(0);
-    await expect(scopeC.table(LoyaltyAccount).find({ sellerId: uuidOf(a.id), customerId: buyer!.id })).rejects.toThrow(/another seller/);
-    const other = await insertCustomers(t, 1);
+    expect(await scopeC.table(LoyaltyAccount).find({ customerId: buyer!.uuid })).toEqual([]);
+    expect(await scopeC.table(LoyaltyEntry).count({ customerId: buyer!.uuid })).toBe(0);
+    await expect(scopeC.table(LoyaltyAccount).find({ sellerId: uuidOf(a.id), customerId: buyer!.uuid })).rejects.toThrow(/another seller/);
+    const other = await t.customers(1);
     expect((await t.data('{ viewer { loyalty { points } } }', {}, other[0]!.token)).viewer.loyalty).toEqual([]);
   });
 });
@@ -142,14 +137,14 @@ function toOrderId(uuid: string): string {
 
 describe('loyalty-points: the ledger', () => {
   it('can rely on insert refusing an existing account instead of overwriting it', async () => {
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     await buy(t, buyer!.token, listingA);
     await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 59);
     const scope = scopeOf(a, { pointsPerEuro: 2, pointsPerEuroCredit: 100 });
-    const stale = { customerId: buyer!.id, balance: 1, credit: 0, currency: 'EUR', version: 1 };
+    const stale = { customerId: buyer!.uuid, balance: 1, credit: 0, currency: 'EUR', version: 1 };
     await expect(scope.transaction((tx) => tx.table(LoyaltyAccount).insert(stale))).rejects.toThrow(/duplicate key/);
     expect(await pointsWith(t, buyer!.token, a.id)).toBe(59);
-    const entry = await scope.table(LoyaltyEntry).insert({ customerId: buyer!.id, kind: 'earn', points: 0 });
+    const entry = await scope.table(LoyaltyEntry).insert({ customerId: buyer!.uuid, kind: 'earn', points: 0 });
     expect(entry).toMatchObject({ id: expect.any(String), shortfall: 0, credit: 0, createdAt: expect.any(Date) });
   });
 });

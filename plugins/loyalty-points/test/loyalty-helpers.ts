@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { TestApp } from '../../../test/helpers/test-app';
-import { until } from '../../../test/helpers/until';
+import { until, type PluginTestApp } from 'zoco/plugin/testing';
+
+/** What the helpers need of a test app (zoco/plugin/testing's, or the core harness's). */
+type TestApp = Pick<PluginTestApp, 'app' | 'data'>;
 
 export const INSTALL = `mutation ($input: PluginInstallInput!) {
   pluginInstall(input: $input) { installation { plugin config } userErrors { field message code } }

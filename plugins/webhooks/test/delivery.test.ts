@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { createSeller } from '../../../test/helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
 import { z } from 'zod';
-import { definePlugin } from '../../../src/plugin';
+import { definePlugin } from 'zoco/plugin';
 import { webhooksPlugin } from '../index';
 import { startReceiver, type Call, type Receiver } from './receiver';
 import { verifyWebhook } from './verify-signature';

@@ -13,7 +13,7 @@ export interface CheckoutCart {
   email: string | null;
   shippingAddress: AddressData | null;
   /** Oldest first. */
-  lines: { listingId: string; quantity: number }[];
+  lines: { listingId: string; quantity: number; options: Record<string, unknown> }[];
   /** The discount codes entered on the cart, for checkout's adjusters. */
   codes: string[];
 }
@@ -27,8 +27,8 @@ export interface CheckoutCart {
 export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Promise<CheckoutCart> {
   const field = ['input', 'cartId'];
   const cart = await lockCart(ctx, cartGlobalId, field);
-  const lines: { listingId: string; quantity: number }[] = await ctx.tx.query(
-    'SELECT listing_id AS "listingId", quantity FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id',
+  const lines: { listingId: string; quantity: number; options: Record<string, unknown> }[] = await ctx.tx.query(
+    'SELECT listing_id AS "listingId", quantity, options FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id',
     [cart.uuid],
   );
   if (!lines.length) fail(field, 'The cart is empty.', ErrorCode.INVALID);

@@ -127,7 +127,7 @@ function adjustableGroup(cart: Cart, { states, group }: GroupDraft): AdjustableG
       unitPrice: s.unitPrice.amount,
       subtotal: s.subtotal.amount,
       taxClass: 'standard',
-      options: {},
+      options: s.line.options,
     })),
     subtotal: group.subtotal.amount,
     shipping: group.shipping.amount,

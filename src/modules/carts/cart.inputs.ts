@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { MailingAddressInput } from '../../core/address';
 
 @InputType()
@@ -8,6 +9,13 @@ export class CartLineInput {
 
   @Field(() => Int, { defaultValue: 1, description: '1 to 999. Adding a listing already in the cart adds to its quantity.' })
   quantity!: number;
+
+  @Field(() => JSONObjectResolver, {
+    nullable: true,
+    description:
+      'Options of plugins the listing\'s seller installed, by plugin: `{ "gift-wrap": { "wrap": true } }` (each plugin declares and validates its own). Adding a listing already in the cart replaces the options of the plugins named.',
+  })
+  options?: Record<string, unknown>;
 }
 
 @InputType()
@@ -32,6 +40,9 @@ export class CartLineUpdateInput {
 
   @Field(() => Int, { description: '0 to 999; 0 removes the line.' })
   quantity!: number;
+
+  @Field(() => JSONObjectResolver, { nullable: true, description: 'Plugin options to set, by plugin (see CartLineInput.options); `{ "gift-wrap": null }` removes that plugin\'s.' })
+  options?: Record<string, unknown>;
 }
 
 @InputType()

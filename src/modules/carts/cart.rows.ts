@@ -44,11 +44,12 @@ export interface CartLineRow {
   priceAtAdd: number;
   currency: string;
   createdAt: Date;
+  options: Record<string, unknown>;
 }
 
 /** Selects a CartLineRow from `cart_line cl JOIN cart c`. */
 export const CART_LINE_COLUMNS = `cl.id, cl.cart_id AS "cartId", cl.listing_id AS "listingId", cl.quantity,
-  cl.price_at_add AS "priceAtAdd", c.currency, cl.created_at AS "createdAt"`;
+  cl.price_at_add AS "priceAtAdd", c.currency, cl.created_at AS "createdAt", cl.options`;
 
 /**
  * created_at of the n-th row of a multi-row insert (`unnest(...) WITH ORDINALITY AS u(..., n)`). Lines are
@@ -67,5 +68,6 @@ export function toCartLine(r: CartLineRow): CartLine {
     quantity: r.quantity,
     priceAtAdd: new Money(r.priceAtAdd, r.currency),
     createdAt: r.createdAt,
+    options: r.options ?? {},
   };
 }

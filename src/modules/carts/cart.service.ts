@@ -5,6 +5,7 @@ import { ErrorCode } from '../../core/errors';
 import { idOf, requireIdOf } from '../../core/global-id';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
+import { mergeLineOptions } from '../../core/line-options';
 import { emit } from '../../events/outbox';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
@@ -26,6 +27,8 @@ import type {
 interface NewLine {
   listingUuid: string;
   quantity: number;
+  /** Plugin options as given (validated with the listing's seller in wantedLines). */
+  options?: Record<string, unknown>;
   /** Position in input.lines, for the userError's field. */
   index: number;
 }
@@ -113,7 +116,7 @@ function validateNewLines(lines: CartLineInput[]): NewLine[] {
     const listingUuid = idOf(line.listingId, 'Listing');
     v.check(listingUuid !== null, `lines.${index}.listingId`, 'Not a valid Listing ID.', ErrorCode.INVALID_ID);
     v.int(`lines.${index}.quantity`, line.quantity, { min: 1, max: MAX_QUANTITY });
-    return { listingUuid: listingUuid ?? '', quantity: line.quantity, index };
+    return { listingUuid: listingUuid ?? '', quantity: line.quantity, index, options: line.options };
   });
   v.done();
   return parsed;
@@ -131,6 +134,7 @@ async function listingForSale(ctx: Context, uuid: string, currency: string): Pro
 
 interface WantedLine extends NewLine {
   price: number;
+  options: Record<string, unknown>;
 }
 
 /**
@@ -141,6 +145,20 @@ async function wantedLines(ctx: Context, lines: NewLine[]): Promise<WantedLine[]
   const listings = await Promise.all(lines.map((line) => listingForSale(ctx, line.listingUuid, ctx.config.currency)));
   const errors: UserError[] = [];
   const byListing = new Map<string, WantedLine>();
+  const options = await Promise.all(
+    lines.map((line, i) =>
+      line.options && listings[i]
+        ? ctx.lineOptions(ctx, listings[i]!.sellerUuid, line.options, ['input', 'lines', String(line.index), 'options']).then(
+            (parsed) => mergeLineOptions({}, parsed),
+            (err: unknown) => {
+              if (!(err instanceof UserErrors)) throw err;
+              errors.push(...err.errors);
+              return {};
+            },
+          )
+        : {},
+    ),
+  );
   for (const [i, line] of lines.entries()) {
     const listing = listings[i];
     if (!listing) {
@@ -148,8 +166,10 @@ async function wantedLines(ctx: Context, lines: NewLine[]): Promise<WantedLine[]
       continue;
     }
     const same = byListing.get(line.listingUuid);
-    if (same) same.quantity += line.quantity;
-    else byListing.set(line.listingUuid, { ...line, price: listing.price.amount });
+    if (same) {
+      same.quantity += line.quantity;
+      same.options = { ...same.options, ...options[i] };
+    } else byListing.set(line.listingUuid, { ...line, price: listing.price.amount, options: options[i]! });
   }
   for (const line of byListing.values()) if (line.quantity > MAX_QUANTITY) errors.push(tooMany(line));
   if (errors.length) throw new UserErrors(errors);
@@ -169,13 +189,21 @@ async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promi
   if (!wanted.length) return;
   const { tx } = ctx;
   const upserted: { listingId: string }[] = await tx.query(
-    `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, created_at)
-     SELECT $1, u.listing_id, u.quantity, u.price, ${IN_INPUT_ORDER}
-       FROM unnest($2::uuid[], $3::int[], $4::bigint[]) WITH ORDINALITY AS u(listing_id, quantity, price, n)
-     ON CONFLICT (cart_id, listing_id) DO UPDATE SET quantity = cart_line.quantity + EXCLUDED.quantity, updated_at = now()
+    `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, options, created_at)
+     SELECT $1, u.listing_id, u.quantity, u.price, u.options, ${IN_INPUT_ORDER}
+       FROM unnest($2::uuid[], $3::int[], $4::bigint[], $6::jsonb[]) WITH ORDINALITY AS u(listing_id, quantity, price, options, n)
+     ON CONFLICT (cart_id, listing_id) DO UPDATE
+       SET quantity = cart_line.quantity + EXCLUDED.quantity, options = cart_line.options || EXCLUDED.options, updated_at = now()
        WHERE cart_line.quantity + EXCLUDED.quantity <= $5
      RETURNING listing_id AS "listingId"`,
-    [cart.uuid, wanted.map((l) => l.listingUuid), wanted.map((l) => l.quantity), wanted.map((l) => l.price), MAX_QUANTITY],
+    [
+      cart.uuid,
+      wanted.map((l) => l.listingUuid),
+      wanted.map((l) => l.quantity),
+      wanted.map((l) => l.price),
+      MAX_QUANTITY,
+      wanted.map((l) => JSON.stringify(l.options)),
+    ],
   );
   const done = new Set(upserted.map((r) => r.listingId));
   const over = wanted.filter((l) => !done.has(l.listingUuid));
@@ -223,17 +251,20 @@ export async function updateCartLines(ctx: Context, input: CartLinesUpdateInput)
   });
   v.check(new Set(ids).size === ids.length, 'lines', 'Name each line once.');
   v.done();
+  const options = await updatedOptions(ctx, input, ids);
   return changeCart(ctx, lockInput(input.cartId), async (ctx, cart) => {
     const { tx } = ctx;
-    const set = input.lines.flatMap((line, i) => (line.quantity > 0 ? [{ id: ids[i]!, quantity: line.quantity }] : []));
+    const set = input.lines.flatMap((line, i) => (line.quantity > 0 ? [{ id: ids[i]!, quantity: line.quantity, options: options[i] ?? null }] : []));
     const drop = input.lines.flatMap((line, i) => (line.quantity === 0 ? [ids[i]!] : []));
     const found: { id: string }[] = [];
     if (set.length) {
       const [rows]: [{ id: string }[], number] = await tx.query(
-        `UPDATE cart_line cl SET quantity = u.quantity, updated_at = now()
-           FROM unnest($2::uuid[], $3::int[]) AS u(id, quantity)
+        `UPDATE cart_line cl SET quantity = u.quantity, updated_at = now(),
+                options = CASE WHEN u.options IS NULL THEN cl.options
+                               ELSE (SELECT coalesce(jsonb_object_agg(key, value), '{}') FROM jsonb_each(cl.options || u.options) WHERE value <> 'null') END
+           FROM unnest($2::uuid[], $3::int[], $4::jsonb[]) AS u(id, quantity, options)
           WHERE cl.id = u.id AND cl.cart_id = $1 RETURNING cl.id`,
-        [cart.uuid, set.map((l) => l.id), set.map((l) => l.quantity)],
+        [cart.uuid, set.map((l) => l.id), set.map((l) => l.quantity), set.map((l) => (l.options ? JSON.stringify(l.options) : null))],
       );
       found.push(...rows);
     }
@@ -247,6 +278,31 @@ export async function updateCartLines(ctx: Context, input: CartLinesUpdateInput)
     const missing = missingLines(ids, found, (i) => ['input', 'lines', String(i), 'id']);
     if (missing) throw missing;
   });
+}
+
+/**
+ * The options each update line sets, validated with its listing's seller (read before the transaction, as
+ * wantedLines does); null where a line sets none. A line of another cart is reported missing later.
+ */
+async function updatedOptions(ctx: Context, input: CartLinesUpdateInput, ids: string[]): Promise<(Record<string, unknown> | null)[]> {
+  if (!input.lines.some((l) => l.options)) return input.lines.map(() => null);
+  const lines = await Promise.all(ids.map((id, i) => (input.lines[i]!.options ? ctx.loaders.cartLineById.load(id) : null)));
+  const listings = await Promise.all(lines.map((l) => (l ? ctx.loaders.listingById.load(l.listingUuid) : null)));
+  const errors: UserError[] = [];
+  const parsed = await Promise.all(
+    input.lines.map(async (line, i) => {
+      if (!line.options || !listings[i]) return null;
+      try {
+        return await ctx.lineOptions(ctx, listings[i]!.sellerUuid, line.options, ['input', 'lines', String(i), 'options']);
+      } catch (err) {
+        if (!(err instanceof UserErrors)) throw err;
+        errors.push(...err.errors);
+        return null;
+      }
+    }),
+  );
+  if (errors.length) throw new UserErrors(errors);
+  return parsed;
 }
 
 export async function removeCartLines(ctx: Context, input: CartLinesRemoveInput) {

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { MailingAddress, type AddressData } from '../../core/address';
 import { Money } from '../../core/money';
 import { Node, type NodeSource } from '../../core/node';
@@ -49,6 +50,9 @@ export class CartLine extends Node implements NodeSource {
 
   @Field()
   createdAt!: Date;
+
+  @Field(() => JSONObjectResolver, { description: 'Options of plugins by plugin name, as each plugin validated them (`{}` when none); copied to the order line.' })
+  options!: Record<string, unknown>;
 }
 
 export enum AdjustmentKind {

@@ -24,6 +24,8 @@ export interface PurchaseLine {
   quantity: number;
   /** Where the line came from in the input, for userErrors, e.g. ['input', 'listingId']. */
   field: string[];
+  /** Plugins' per-line options (validated when put on the cart), copied to the order line; {} when none. */
+  options?: Record<string, unknown>;
 }
 
 export interface Purchase {
@@ -159,7 +161,7 @@ function adjustGroup(ctx: TxContext, customerId: string, codes: string[], seller
       unitPrice: p.listing.price,
       subtotal: p.total,
       taxClass: p.listing.taxClass,
-      options: {},
+      options: p.line.options ?? {},
     })),
     subtotal,
     shipping,
@@ -241,8 +243,8 @@ async function createOrders(
       [checkoutId, sellerId, customerId, first.currency, subtotal, shipping, adjusted.discount, adjusted.surcharge, tax, adjusted.total, JSON.stringify(shippingAddress)],
     );
     await tx.query(
-      `INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position, discount)
-       SELECT $1, x.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[], $13::bigint[]) AS x`,
+      `INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position, discount, options)
+       SELECT $1, x.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[], $13::bigint[], $14::jsonb[]) AS x`,
       [
         id,
         priced.map((p) => p.listing.id),
@@ -257,6 +259,7 @@ async function createOrders(
         priced.map((p) => p.listing.taxClass),
         priced.map((_, i) => i),
         adjusted.lineDiscounts,
+        priced.map((p) => JSON.stringify(p.line.options ?? {})),
       ],
     );
     await insertAdjustments(ctx, id, priced, adjusted);

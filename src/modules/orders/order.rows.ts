@@ -71,14 +71,21 @@ export interface OrderLineRow {
   total: number;
   discount: number;
   currency: string;
+  sellerId: string;
+  options: Record<string, unknown>;
 }
 
 export const ORDER_LINE_COLUMNS = `ol.id, ol.order_id AS "orderId", ol.listing_id AS "listingId", ol.product_id AS "productId",
-  ol.title, ol.variant_title AS "variantTitle", ol.sku, ol.quantity, ol.unit_price AS "unitPrice", ol.total, ol.discount, o.currency`;
+  ol.title, ol.variant_title AS "variantTitle", ol.sku, ol.quantity, ol.unit_price AS "unitPrice", ol.total, ol.discount, o.currency,
+  o.seller_id AS "sellerId", ol.options`;
 
 export function toOrderLine(r: OrderLineRow): OrderLine {
   return {
     id: toGlobalId('OrderLine', r.id),
+    uuid: r.id,
+    orderUuid: r.orderId,
+    sellerUuid: r.sellerId,
+    options: r.options ?? {},
     listingUuid: r.listingId,
     productUuid: r.productId,
     title: r.title,

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { JSONObjectResolver } from 'graphql-scalars';
 import type { AddressData } from '../../core/address';
 import { Money } from '../../core/money';
 import { Node, type NodeSource } from '../../core/node';
@@ -17,6 +18,10 @@ export class OrderLine {
   @Field(() => ID)
   id!: string;
 
+  uuid!: string;
+  orderUuid!: string;
+  /** The order's seller: plugin fields on OrderLine resolve only where it installed the plugin. */
+  sellerUuid!: string;
   listingUuid!: string;
   productUuid!: string;
 
@@ -40,6 +45,9 @@ export class OrderLine {
 
   @Field(() => Money, { description: "This line's share of the order's goods discounts." })
   discount!: Money;
+
+  @Field(() => JSONObjectResolver, { description: 'Options of plugins by plugin name, as chosen on the cart line (`{}` when none).' })
+  options!: Record<string, unknown>;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A discount (promotion, code, offer, loyalty points) or surcharge the order received at checkout.' })

@@ -204,7 +204,7 @@ describe('cart events and checkout hand-off', () => {
       customerId: uuidOf(customer.id),
       email: null,
       shippingAddress: null,
-      lines: [{ listingId: uuidOf(x), quantity: 2 }],
+      lines: [{ listingId: uuidOf(x), quantity: 2, options: {} }],
       codes: [],
     });
     const error = (code: string) => [{ field: ['input', 'cartId'], message: expect.any(String), code }];
