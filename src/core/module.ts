@@ -2,7 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import type { NodeFetcher, PrivacyHook, TransactionListener } from './context';
 import type { NodeType } from './global-id';
 import type { LoaderFactory } from './loaders';
-import type { EventType } from '../events/event-types';
+import type { EventPayloads, EventType } from '../events/event-types';
 import type { EventHandler } from '../events/dispatcher';
 
 export type { NodeFetcher };
@@ -22,6 +22,11 @@ export interface ModuleDefinition {
   hooks?: Partial<Record<EventType | '*', EventHandler>>;
   /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
   listeners?: { [T in EventType]?: TransactionListener<T> };
+  /**
+   * Per-recipient pubsub topics an event goes to after commit (pubsub/topic-router.ts), instead of the
+   * shared topic named after its type: `offer.created` → `offers:<customerId>`.
+   */
+  topics?: { [T in EventType]?: (payload: EventPayloads[T]) => string[] };
   /** Export and erasure of what its tables hold about one customer (GDPR). */
   privacy?: PrivacyHook;
 }

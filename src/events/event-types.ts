@@ -10,6 +10,9 @@ export interface EventPayloads {
   'customer.erased': { customerId: string };
   'seller.suspended': { sellerId: string };
   'seller.reactivated': { sellerId: string };
+  /** The whole offer rides along (modules/offers/offer.rows.ts OfferRow, ISO dates once published): delivery reads nothing. */
+  'offer.created': { offerId: string; customerId: string; sequence: number; offer: object };
+  'offer.redeemed': { offerId: string; customerId: string; promotionId: string | null };
 }
 
 export type EventType = keyof EventPayloads;

@@ -1,0 +1,39 @@
+import type { AppServices } from '../../core/context';
+import { isDatabaseUnavailable } from '../../db/pg-errors';
+import { expireOffers } from './offer-expiry';
+
+export interface OfferTimers {
+  /** One round now (tests with a controlled clock call it after moving the clock). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The offers' clock-driven work, every `intervalMs`: expiry, and the engine's time triggers (idle carts).
+ * Each step is a bounded batch under SKIP LOCKED, so several workers may run it.
+ */
+export function startOfferTimers(app: AppServices, { intervalMs }: { intervalMs: number }): OfferTimers {
+  let running: Promise<void> | null = null;
+  const round = async () => {
+    await expireOffers(app);
+  };
+  const tick = () => {
+    running ??= round()
+      .catch((err: unknown) =>
+        isDatabaseUnavailable(err) ? app.log.warn({ err }, 'offer timers paused: database unavailable') : app.log.error({ err }, 'offer timers failed'),
+      )
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
