@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppServices } from './core/context';
-import type { ModuleDefinition } from './core/module';
+import type { ModuleDefinition, ModuleHook } from './core/module';
 import { listenForNotifications, type NotificationListener } from './db/notification-listener';
 import { createDispatcher, type Dispatcher, type EventHandler } from './events/dispatcher';
 import type { DomainEvent } from './events/event-types';
@@ -16,14 +16,15 @@ import type { Metrics } from './server/metrics';
 export const OUTBOX_CHANNEL = 'zoco_outbox';
 
 /** Every module's after-commit hooks, and the pubsub: per-recipient topics where a module routes the type, else the type's own topic. */
-function eventHandlers(modules: readonly ModuleDefinition[], pubSub: AppPubSub, plugins: { deliver(event: DomainEvent): Promise<void> } | null) {
+function eventHandlers(modules: readonly ModuleDefinition[], pubSub: AppPubSub, plugins: { deliver(event: DomainEvent): Promise<void> } | null, app: () => AppServices) {
   const handlers: Record<string, EventHandler[]> = {};
   const add = (type: string, handler: EventHandler) => {
     handlers[type] = [...(handlers[type] ?? []), handler];
   };
   const routes = new Map<string, ((payload: never) => string[])[]>();
   for (const m of modules) {
-    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [string, EventHandler][]) add(type, handler);
+    // Bound to the services, made after the dispatcher (an event delivered before they exist fails and is retried).
+    for (const [type, hook] of Object.entries(m.hooks ?? {}) as [string, ModuleHook][]) add(type, (event) => hook(event, app()));
     for (const [type, route] of Object.entries(m.topics ?? {}) as [string, (payload: never) => string[]][]) routes.set(type, [...(routes.get(type) ?? []), route]);
   }
   add('*', async (event) => {
@@ -47,6 +48,8 @@ export interface EventDeliveryOptions {
   pollIntervalMs?: number;
   /** Plugins get every event of the sellers that installed them (queued per pair: plugin-host/plugin-delivery.ts). */
   plugins: { deliver(event: DomainEvent): Promise<void> } | null;
+  /** The services, once made (hooks act with them). */
+  app: () => AppServices;
 }
 
 /**
@@ -54,8 +57,8 @@ export interface EventDeliveryOptions {
  * next to `zoco worker`s), `kick` wakes the workers through NOTIFY and `drain` waits until they have
  * delivered what was committed.
  */
-export function createEventDelivery({ databaseUrl, log, modules, pubSub, background, pollIntervalMs, plugins }: EventDeliveryOptions): Dispatcher {
-  if (background) return createDispatcher({ databaseUrl, log, handlers: eventHandlers(modules, pubSub, plugins), pollIntervalMs });
+export function createEventDelivery({ databaseUrl, log, modules, pubSub, background, pollIntervalMs, plugins, app }: EventDeliveryOptions): Dispatcher {
+  if (background) return createDispatcher({ databaseUrl, log, handlers: eventHandlers(modules, pubSub, plugins, app), pollIntervalMs });
   return remoteDispatcher(databaseUrl, log);
 }
 

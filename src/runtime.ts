@@ -131,7 +131,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // Plugins get every event of the sellers that installed them; bound once the background exists.
   let background: Background | null = null;
   const pluginDelivery = plugins.length ? { deliver: (event: Parameters<NonNullable<Background['pluginEvents']>['deliver']>[0]) => background!.pluginEvents!.deliver(event) } : null;
-  const events = createEventDelivery({ databaseUrl, log, modules, pubSub: pubSub.pubSub, background: config.background, pollIntervalMs: eventPollIntervalMs, plugins: pluginDelivery });
+  let services: AppServices | undefined;
+  const app = () => {
+    if (!services) throw new Error('an event arrived before the services were ready; it will be retried');
+    return services;
+  };
+  const events = createEventDelivery({ databaseUrl, log, modules, pubSub: pubSub.pubSub, background: config.background, pollIntervalMs: eventPollIntervalMs, plugins: pluginDelivery, app });
   const metrics = createMetrics({ db, log });
   const installations = new InstallationCache(db);
   let installationListener: NotificationListener | undefined;
@@ -144,7 +149,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       onLive: (live) => installations.setLive(live),
     });
   }
-  const services: AppServices = {
+  services = {
     db,
     config,
     log,
@@ -162,7 +167,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     pdfRenderer: createPdfRenderer(),
     notifications: notificationSender ?? logNotificationSender(log),
   };
-  if (config.background) background = await startBackground({ services, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics });
+  if (config.background) background = await startBackground({ services: services!, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics });
   if (!notificationSender && config.env === 'production') {
     log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
   }

@@ -19,7 +19,7 @@ export {
 } from './customer-credentials';
 export { ownAddress } from './address.service';
 export { ownPaymentMethod } from './payment-method.service';
-export { sharesProfileWithSellers } from './consent.service';
+export { personalizationConsented, sharesProfileWithSellers } from './consent.service';
 export { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';
 
 export default defineModule({

@@ -16,6 +16,9 @@ export class CustomerSignUpInput {
 
   @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
   cartId?: string;
+
+  @Field({ nullable: true, description: 'The anonymous visitor id (visitorCreate) the guest tracked events with: they join the account (with the personalization consent).' })
+  visitorId?: string;
 }
 
 @InputType()
@@ -28,6 +31,9 @@ export class CustomerLoginInput {
 
   @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
   cartId?: string;
+
+  @Field({ nullable: true, description: 'The anonymous visitor id (visitorCreate) the guest tracked events with: they join the account (with the personalization consent).' })
+  visitorId?: string;
 }
 
 @InputType()
