@@ -17,6 +17,7 @@ import { toGlobalId } from '../../core/global-id';
 
 export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, setStock, takeStock, type StockLine } from './stock';
 export { insertProduct, type NewProduct } from './product-insert';
+export { Category } from './category.type';
 export {
   isListingBuyable,
   isListingOffered,

@@ -1,4 +1,4 @@
-import type { Context } from '../../core/context';
+import type { Context, TxContext } from '../../core/context';
 import { requireCustomer } from '../../auth/guards';
 import { Validator } from '../../core/validate';
 import { withTransaction } from '../../db/transaction';
@@ -52,6 +52,18 @@ export async function updateConsents(ctx: Context, input: CustomerConsentsUpdate
     }
   });
   return { consents: await listConsents(ctx, customerId) };
+}
+
+/** Consents ticked on the sign-up form, given in the sign-in's transaction (before anything that reads them). */
+export async function giveSignUpConsents(ctx: TxContext, customerId: string, kinds: readonly ConsentKind[]): Promise<void> {
+  for (const kind of new Set(kinds)) {
+    await ctx.tx.query(
+      `INSERT INTO customer_consent (customer_id, kind, granted, source) VALUES ($1, $2, true, 'sign-up')
+       ON CONFLICT (customer_id, kind) DO NOTHING`,
+      [customerId, kind],
+    );
+    await emit(ctx, 'customer.consent_changed', { customerId, kind, granted: true });
+  }
 }
 
 /** SQL: whether the customer `customerId` (a column or parameter) has given the personalization consent. */

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { ConsentKind } from '../customers';
 
 @InputType()
 export class CustomerSignUpInput {
@@ -13,6 +14,9 @@ export class CustomerSignUpInput {
 
   @Field({ nullable: true, defaultValue: 'en' })
   locale?: string;
+
+  @Field(() => [ConsentKind], { nullable: true, description: 'Consents ticked on the sign-up form (each kind at most once); the others stay not given.' })
+  consents?: ConsentKind[];
 
   @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
   cartId?: string;

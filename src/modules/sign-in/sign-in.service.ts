@@ -3,7 +3,7 @@ import { idOf } from '../../core/global-id';
 import { withTransaction } from '../../db/transaction';
 import { emit } from '../../events/outbox';
 import { mergeGuestCart } from '../carts';
-import { createCustomer, customerByCredentials, type Customer } from '../customers';
+import { createCustomer, customerByCredentials, giveSignUpConsents, type ConsentKind, type Customer } from '../customers';
 import { Validator } from '../../core/validate';
 import { loginAttempt } from './login-throttle';
 import { sendOneTimeToken } from './one-time-token';
@@ -16,6 +16,8 @@ export const MAX_PASSWORD_LENGTH = 200;
 interface GuestState {
   cartId?: string | null;
   visitorId?: string | null;
+  /** Sign-up only: consents ticked on the form. */
+  consents?: ConsentKind[] | null;
 }
 
 /**
@@ -30,6 +32,7 @@ async function signIn(ctx: Context, customer: Customer, guest: GuestState, signe
   const guestCart = guest.cartId ? idOf(guest.cartId, 'Cart') : null;
   const visitorId = guest.visitorId ? ctx.tokens.verifyVisitorId(guest.visitorId) : null;
   await withTransaction(ctx, async (tx) => {
+    if (signedUp && guest.consents?.length) await giveSignUpConsents(tx, customer.uuid, guest.consents);
     if (guestCart) await mergeGuestCart(tx, guestCart, customer.uuid);
     await emit(tx, 'customer.signed_in', { customerId: customer.uuid, visitorId, signedUp });
   });
