@@ -158,6 +158,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     events,
     listeners: transactionListeners(modules),
     privacy: privacyParticipants(modules, plugins),
+    adjusters: modules.flatMap((m) => m.adjusters ?? []),
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
     topics: createTopicRouter(pubSub.pubSub, log),
     now: now ?? (() => new Date()),

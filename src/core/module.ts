@@ -1,4 +1,5 @@
 import type { NonEmptyArray } from 'type-graphql';
+import type { Adjuster } from './adjustments';
 import type { AppServices, NodeFetcher, PrivacyHook, TransactionListener } from './context';
 import type { NodeType } from './global-id';
 import type { LoaderFactory } from './loaders';
@@ -29,6 +30,8 @@ export interface ModuleDefinition {
    * shared topic named after its type: `offer.created` → `offers:<customerId>`.
    */
   topics?: { [T in EventType]?: (payload: EventPayloads[T]) => string[] };
+  /** Discounts and surcharges it puts on carts and checkouts (core/adjustments.ts), run in registry order. */
+  adjusters?: Adjuster[];
   /** Export and erasure of what its tables hold about one customer (GDPR). */
   privacy?: PrivacyHook;
 }

@@ -1,8 +1,8 @@
 /** Domain events: dotted, past tense, with typed payloads (ids, not objects: consumers reload what they need). */
 export interface EventPayloads {
   'order.placed': { orderId: string; checkoutId: string; sellerId: string; customerId: string; total: number; currency: string };
-  /** `discountTotal`: what discounts took off the order (minor units); absent means none. */
-  'order.paid': { orderId: string; sellerId: string; customerId: string; total: number; currency: string; discountTotal?: number };
+  /** total is what was charged; discountTotal the discounts (goods and shipping) it is net of. */
+  'order.paid': { orderId: string; sellerId: string; customerId: string; total: number; discountTotal: number; currency: string };
   'order.fulfilled': { orderId: string; sellerId: string; customerId: string };
   'order.delivered': { orderId: string; sellerId: string; customerId: string };
   'order.cancelled': { orderId: string; sellerId: string; customerId: string; refunded: number; currency: string };

@@ -14,6 +14,8 @@ export interface CheckoutCart {
   shippingAddress: AddressData | null;
   /** Oldest first. */
   lines: { listingId: string; quantity: number }[];
+  /** The discount codes entered on the cart, for checkout's adjusters. */
+  codes: string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Pro
     [cart.uuid],
   );
   if (!lines.length) fail(field, 'The cart is empty.', ErrorCode.INVALID);
-  return { id: cart.uuid, customerId: cart.customerUuid, email: cart.email, shippingAddress: cart.shippingAddress, lines };
+  return { id: cart.uuid, customerId: cart.customerUuid, email: cart.email, shippingAddress: cart.shippingAddress, lines, codes: cart.codes };
 }
 
 /** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it). */

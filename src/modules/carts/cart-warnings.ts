@@ -1,6 +1,6 @@
 import type { Context } from '../../core/context';
 import { CartWarningCode, type Cart, type CartWarning } from './cart.type';
-import { cartLineStates, type LineState } from './cart-totals';
+import { cartLineStates, cartSummary, type LineState } from './cart-totals';
 
 /** What changed under a line since it was added. Computed on every read, so it is never stale. */
 export function lineWarnings(s: LineState): CartWarning[] {
@@ -25,5 +25,7 @@ export function lineWarnings(s: LineState): CartWarning[] {
 }
 
 export async function cartWarnings(ctx: Context, cart: Cart): Promise<CartWarning[]> {
-  return (await cartLineStates(ctx, cart)).flatMap(lineWarnings);
+  const [states, summary] = await Promise.all([cartLineStates(ctx, cart), cartSummary(ctx, cart)]);
+  const adjusterWarnings = summary.warnings.map((w) => ({ code: CartWarningCode.ADJUSTMENT, message: w.message, lineId: null, reason: w.code }));
+  return [...states.flatMap(lineWarnings), ...adjusterWarnings];
 }

@@ -43,7 +43,12 @@ export class CartResolver {
     return (await cartSummary(ctx, cart)).shipping;
   }
 
-  @FieldResolver(() => Money)
+  @FieldResolver(() => Money, { description: "The discounts of every seller group (promotions, codes, offers, points): goods and shipping." })
+  async discountTotal(@Ctx() ctx: Context, @Root() cart: Cart) {
+    return (await cartSummary(ctx, cart)).discountTotal;
+  }
+
+  @FieldResolver(() => Money, { description: 'subtotal + shipping − discountTotal.' })
   async total(@Ctx() ctx: Context, @Root() cart: Cart) {
     return (await cartSummary(ctx, cart)).total;
   }
@@ -99,6 +104,13 @@ export class CartLineResolver {
   @FieldResolver(() => Money, { description: 'unitPrice × quantity.' })
   async subtotal(@Ctx() ctx: Context, @Root() line: CartLine) {
     return (await lineState(ctx, line)).subtotal;
+  }
+
+  @FieldResolver(() => Money, { description: "This line's share of the discounts (a group-wide discount is spread over the lines in proportion)." })
+  async discount(@Ctx() ctx: Context, @Root() line: CartLine) {
+    const cart = (await ctx.loaders.cartById.load(line.cartUuid))!;
+    const discount = (await cartSummary(ctx, cart)).lineDiscounts.get(line.uuid) ?? 0;
+    return new Money(discount, cart.currency);
   }
 
   @FieldResolver(() => Boolean, { description: 'False when the listing was archived, its seller suspended or its product withdrawn; such lines are left out of the totals.' })

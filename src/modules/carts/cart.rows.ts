@@ -11,12 +11,13 @@ export interface CartRow {
   email: string | null;
   shippingAddress: AddressData | null;
   status: CartStatus;
+  codes: string[];
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const CART_COLUMNS = `c.id, c.customer_id AS "customerId", c.currency, c.email, c.shipping_address AS "shippingAddress",
-  c.status, c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
+  c.status, c.codes, c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
 export function toCart(r: CartRow): Cart {
   return {
@@ -28,6 +29,7 @@ export function toCart(r: CartRow): Cart {
     currency: r.currency,
     email: r.email,
     shippingAddress: r.shippingAddress,
+    codes: r.codes,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

@@ -24,6 +24,9 @@ export class Cart extends Node implements NodeSource {
   @Field(() => MailingAddress, { nullable: true })
   shippingAddress!: AddressData | null;
 
+  @Field(() => [String], { description: 'Discount codes entered with cartCodeApply, in the order given.' })
+  codes!: string[];
+
   @Field()
   createdAt!: Date;
 
@@ -48,6 +51,39 @@ export class CartLine extends Node implements NodeSource {
   createdAt!: Date;
 }
 
+export enum AdjustmentKind {
+  DISCOUNT = 'DISCOUNT',
+  SURCHARGE = 'SURCHARGE',
+}
+registerEnumType(AdjustmentKind, { name: 'AdjustmentKind' });
+
+export enum AdjustmentTarget {
+  ITEMS = 'ITEMS',
+  SHIPPING = 'SHIPPING',
+}
+registerEnumType(AdjustmentTarget, { name: 'AdjustmentTarget' });
+
+@ObjectType({ simpleResolvers: true, description: 'A discount or surcharge on a seller group (a promotion, an offer, loyalty points…).' })
+export class CartAdjustment {
+  @Field({ description: "Where it comes from: 'promotion', 'offer', 'plugin:<name>'." })
+  source!: string;
+
+  @Field()
+  label!: string;
+
+  @Field(() => AdjustmentKind)
+  kind!: AdjustmentKind;
+
+  @Field(() => AdjustmentTarget)
+  target!: AdjustmentTarget;
+
+  @Field(() => Money)
+  amount!: Money;
+
+  @Field(() => ID, { nullable: true, description: 'The cart line it belongs to; null when it is on the whole group.' })
+  lineId!: string | null;
+}
+
 @ObjectType({ simpleResolvers: true, description: "The purchasable lines of one seller: each seller ships its own parcel." })
 export class CartSellerGroup {
   @Field(() => Seller)
@@ -62,7 +98,13 @@ export class CartSellerGroup {
   @Field(() => Money, { description: "The seller's flat rate, or zero from its free-shipping threshold." })
   shipping!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Discounts on this group: goods and shipping.' })
+  discountTotal!: Money;
+
+  @Field(() => [CartAdjustment], { description: 'The discounts (and surcharges) applied to this group, in the order applied.' })
+  adjustments!: CartAdjustment[];
+
+  @Field(() => Money, { description: 'subtotal + shipping − discountTotal (+ surcharges).' })
   total!: Money;
 
   @Field(() => Money, {
@@ -76,6 +118,8 @@ export enum CartWarningCode {
   PRICE_CHANGED = 'PRICE_CHANGED',
   INSUFFICIENT_STOCK = 'INSUFFICIENT_STOCK',
   LISTING_UNAVAILABLE = 'LISTING_UNAVAILABLE',
+  /** An adjuster's notice (a code that no longer applies, a promotion's budget used up…); see message. */
+  ADJUSTMENT = 'ADJUSTMENT',
 }
 registerEnumType(CartWarningCode, { name: 'CartWarningCode' });
 
@@ -89,4 +133,7 @@ export class CartWarning {
 
   @Field(() => ID, { nullable: true })
   lineId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "With code ADJUSTMENT: the adjuster's reason code, e.g. PROMOTION_EXPIRED (the error catalog's)." })
+  reason?: string | null;
 }

@@ -3,7 +3,7 @@ import type { Context } from '../../core/context';
 import { payload } from '../../core/payload';
 import { Order } from '../orders';
 import { Checkout } from './checkout.type';
-import { CheckoutPayload } from './checkout.payloads';
+import { CheckoutPayload, CheckoutWarning } from './checkout.payloads';
 import { BuyNowInput, CheckoutCompleteInput } from './checkout.inputs';
 import * as checkout from './checkout.service';
 
@@ -26,5 +26,15 @@ export class CheckoutResolver {
   @Mutation(() => CheckoutPayload, { description: 'One click: buy a listing with your default address and payment method.' })
   buyNow(@Ctx() ctx: Context, @Arg('input') input: BuyNowInput) {
     return payload(() => checkout.buyNow(ctx, input));
+  }
+}
+
+@Resolver(() => CheckoutPayload)
+export class CheckoutPayloadResolver {
+  @FieldResolver(() => [CheckoutWarning], {
+    description: 'Notices that did not stop the purchase, e.g. a promotion whose budget ran out (charged at full price). Empty on a replay.',
+  })
+  warnings(@Root() result: CheckoutPayload): CheckoutWarning[] {
+    return result.warnings ?? [];
   }
 }

@@ -64,7 +64,7 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
   const method = input.paymentMethodId
     ? await ownPaymentMethod(ctx, customerId, input.paymentMethodId, ['input', 'paymentMethodId'])
     : { provider: input.paymentProvider, token: input.paymentToken! };
-  const id = await placeOrders(ctx, {
+  const placed = await placeOrders(ctx, {
     customerId,
     idempotencyKey,
     requestHash: hash,
@@ -76,11 +76,11 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
         (input.addressId ? toAddressData(await ownAddress(ctx, customerId, input.addressId, ['input', 'addressId'])) : cart.shippingAddress);
       if (!shippingAddress) fail('shippingAddress', 'Give a shipping address, a saved addressId, or set one on the cart.', ErrorCode.BLANK);
       const lines = cart.lines.map((l, i) => ({ ...l, field: ['input', 'cartId', 'lines', String(i)] }));
-      return { cartId: cart.id, lines, shippingAddress };
+      return { cartId: cart.id, lines, shippingAddress, codes: cart.codes };
     },
     onPlaced: (ctx, purchase) => completeCart(ctx, purchase.cartId!),
   });
-  return { checkout: await loadCheckout(ctx, id) };
+  return { checkout: await loadCheckout(ctx, placed.checkoutId), warnings: placed.warnings };
 }
 
 /** One click: the default shipping address and the default payment method, no cart. */
@@ -97,7 +97,7 @@ export async function buyNow(ctx: Context, input: BuyNowInput) {
   if (replayed) return replayed;
   const [method] = await ctx.db.query('SELECT provider, token FROM payment_method WHERE customer_id = $1 AND is_default', [customerId]);
   if (!method) fail(null, 'Save a default payment method to buy with one click.', ErrorCode.NO_DEFAULT_PAYMENT_METHOD);
-  const id = await placeOrders(ctx, {
+  const placed = await placeOrders(ctx, {
     customerId,
     idempotencyKey: input.idempotencyKey,
     requestHash: hash,
@@ -105,8 +105,8 @@ export async function buyNow(ctx: Context, input: BuyNowInput) {
     async prepare({ tx }) {
       const address = await tx.findOneBy(CustomerAddressEntity, { customerId, isDefaultShipping: true });
       if (!address) fail(null, 'Save a default shipping address to buy with one click.', ErrorCode.NO_DEFAULT_ADDRESS);
-      return { cartId: null, shippingAddress: toAddressData(address), lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
+      return { cartId: null, shippingAddress: toAddressData(address), codes: [], lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
     },
   });
-  return { checkout: await loadCheckout(ctx, id) };
+  return { checkout: await loadCheckout(ctx, placed.checkoutId), warnings: placed.warnings };
 }

@@ -1,10 +1,10 @@
 import { defineModule } from '../../core/module';
-import { CheckoutResolver } from './checkout.resolver';
+import { CheckoutPayloadResolver, CheckoutResolver } from './checkout.resolver';
 import { findCheckout } from './checkout.service';
 
 export default defineModule({
   name: 'checkout',
   entities: [],
-  resolvers: [CheckoutResolver],
+  resolvers: [CheckoutResolver, CheckoutPayloadResolver],
   nodes: { Checkout: findCheckout },
 });

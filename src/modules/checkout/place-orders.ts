@@ -1,3 +1,4 @@
+import { runAdjusters, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
@@ -29,6 +30,15 @@ export interface Purchase {
   lines: PurchaseLine[];
   cartId: string | null;
   shippingAddress: AddressData;
+  /** Discount codes the adjusters may honour (the cart's; none for buyNow). */
+  codes: string[];
+}
+
+/** A placed checkout and the adjusters' notices (e.g. a promotion's budget ran out: full price). */
+export interface PlacedCheckout {
+  checkoutId: string;
+  /** Empty when the checkout was a replay of one already made. */
+  warnings: AdjustmentWarning[];
 }
 
 export interface PurchaseRequest {
@@ -48,6 +58,7 @@ interface ListingForSale {
   sellerId: string;
   productId: string;
   variantId: string;
+  categoryId: string | null;
   sku: string;
   price: number;
   currency: string;
@@ -80,7 +91,8 @@ async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<strin
   // Locked in id order so concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so
   // inserts that merely reference a listing (cart and order lines' foreign keys) don't wait for us.
   const rows: ListingForSale[] = await tx.query(
-    `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId", l.sku, l.price,
+    `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
+            p.category_id AS "categoryId", l.sku, l.price,
             l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
             ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS buyable,
             s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold"
@@ -122,40 +134,115 @@ function mergeLines(lines: PurchaseLine[]): PurchaseLine[] {
   return [...merged.values()];
 }
 
+interface PlacedOrder {
+  orderId: string;
+  sellerId: string;
+  total: number;
+  discount: number;
+  currency: string;
+}
+
+/** Runs every adjuster over one seller's lines, inside the checkout transaction (where budgets are consumed). */
+function adjustGroup(ctx: TxContext, customerId: string, codes: string[], sellerId: string, priced: Priced[], subtotal: number, shipping: number): Promise<AdjustedGroup> {
+  return runAdjusters(ctx, ctx.adjusters, {
+    phase: 'checkout',
+    sellerId,
+    currency: priced[0]!.listing.currency,
+    customerId,
+    lines: priced.map((p) => ({
+      key: p.listing.id,
+      listingId: p.listing.id,
+      productId: p.listing.productId,
+      variantId: p.listing.variantId,
+      categoryId: p.listing.categoryId,
+      quantity: p.line.quantity,
+      unitPrice: p.listing.price,
+      subtotal: p.total,
+      taxClass: p.listing.taxClass,
+      options: {},
+    })),
+    subtotal,
+    shipping,
+    codes,
+  });
+}
+
+interface Priced {
+  line: PurchaseLine;
+  listing: ListingForSale;
+  total: number;
+}
+
+async function insertAdjustments({ tx }: TxContext, orderId: string, priced: Priced[], adjusted: AdjustedGroup): Promise<void> {
+  if (!adjusted.adjustments.length) return;
+  const a = adjusted.adjustments;
+  await tx.query(
+    `INSERT INTO order_adjustment (order_id, position, source, reference, label, kind, target, amount, line_position, per_line, tax_class)
+     SELECT $1, x.n - 1, x.source, x.reference, x.label, x.kind, x.target, x.amount, x.line_position,
+            ARRAY(SELECT jsonb_array_elements_text(x.per_line)::bigint), x.tax_class
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::jsonb[], $10::text[])
+            WITH ORDINALITY AS x(source, reference, label, kind, target, amount, line_position, per_line, tax_class, n)`,
+    [
+      orderId,
+      a.map((x) => x.source),
+      a.map((x) => x.reference),
+      a.map((x) => x.label),
+      a.map((x) => x.kind),
+      a.map((x) => x.target),
+      a.map((x) => x.amount),
+      a.map((x) => (x.lineKey === null ? null : priced.findIndex((p) => p.listing.id === x.lineKey))),
+      a.map((x) => JSON.stringify(x.perLine)),
+      a.map((x) => (x.kind === 'SURCHARGE' ? (x.taxClass ?? 'standard') : null)),
+    ],
+  );
+}
+
 async function createOrders(
-  { tx }: TxContext,
+  ctx: TxContext,
   checkoutId: string,
   customerId: string,
-  shippingAddress: AddressData,
+  purchase: Purchase,
   lines: PurchaseLine[],
   listings: Map<string, ListingForSale>,
-): Promise<{ orderId: string; sellerId: string; total: number; currency: string }[]> {
+): Promise<{ orders: PlacedOrder[]; warnings: AdjustmentWarning[] }> {
+  const { tx } = ctx;
+  const { shippingAddress } = purchase;
   const bySeller = new Map<string, PurchaseLine[]>();
   for (const line of lines) {
     const sellerId = listings.get(line.listingId)!.sellerId;
     bySeller.set(sellerId, [...(bySeller.get(sellerId) ?? []), line]);
   }
-  const orders = [];
-  // Seller order: invoice counters are then locked in the same order by every checkout.
+  const orders: PlacedOrder[] = [];
+  const warnings: AdjustmentWarning[] = [];
+  // Seller order: invoice counters (and promotions' rows, locked by their adjusters) are then locked
+  // in the same order by every checkout.
   for (const sellerId of [...bySeller.keys()].sort()) {
     const sellerLines = bySeller.get(sellerId)!;
     const first = listings.get(sellerLines[0]!.listingId)!;
-    const priced = sellerLines.map((l) => {
+    const priced: Priced[] = sellerLines.map((l) => {
       const listing = listings.get(l.listingId)!;
       return { line: l, listing, total: listing.price * l.quantity };
     });
     const subtotal = priced.reduce((sum, p) => sum + p.total, 0);
     const free = first.freeShippingThreshold != null && subtotal >= first.freeShippingThreshold;
     const shipping = free ? 0 : first.shippingRate;
-    const tax = orderTax(priced.map((p) => ({ total: p.total, taxClass: p.listing.taxClass })), shipping, shippingAddress.country);
+    const adjusted = await adjustGroup(ctx, customerId, purchase.codes, sellerId, priced, subtotal, shipping);
+    warnings.push(...adjusted.warnings);
+    const taxable = adjusted.adjustments.map((a) => ({ ...a, taxClass: (a.taxClass ?? null) as TaxClass | null }));
+    const tax = orderTax(
+      priced.map((p) => ({ total: p.total, taxClass: p.listing.taxClass })),
+      shipping,
+      shippingAddress.country,
+      taxable,
+    );
     const [{ id }] = await tx.query(
-      `INSERT INTO orders (checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, tax, total, shipping_address, paid_at)
-       VALUES ($1, $2, $3, 'paid', $4, $5, $6, $7, $8, $9, now()) RETURNING id`,
-      [checkoutId, sellerId, customerId, first.currency, subtotal, shipping, tax, subtotal + shipping, JSON.stringify(shippingAddress)],
+      `INSERT INTO orders (checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, discount, surcharge, tax, total, shipping_address, paid_at)
+       VALUES ($1, $2, $3, 'paid', $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id`,
+      [checkoutId, sellerId, customerId, first.currency, subtotal, shipping, adjusted.discount, adjusted.surcharge, tax, adjusted.total, JSON.stringify(shippingAddress)],
     );
     await tx.query(
-      `INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position)
-       SELECT $1, x.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[]) AS x`,
+      `INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position, discount)
+       SELECT $1, x.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[], $13::bigint[]) AS x`,
       [
         id,
         priced.map((p) => p.listing.id),
@@ -169,11 +256,13 @@ async function createOrders(
         priced.map((p) => p.total),
         priced.map((p) => p.listing.taxClass),
         priced.map((_, i) => i),
+        adjusted.lineDiscounts,
       ],
     );
-    orders.push({ orderId: id as string, sellerId, total: subtotal + shipping, currency: first.currency });
+    await insertAdjustments(ctx, id, priced, adjusted);
+    orders.push({ orderId: id as string, sellerId, total: adjusted.total, discount: adjusted.discount, currency: first.currency });
   }
-  return orders;
+  return { orders, warnings };
 }
 
 /**
@@ -184,10 +273,10 @@ async function createOrders(
  * transaction failed is voided (payments/payment-ledger.ts has the steps, and what recovery does
  * when the process dies between two of them).
  */
-export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<string> {
+export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<PlacedCheckout> {
   const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
   const existing = await replay();
-  if (existing) return existing;
+  if (existing) return { checkoutId: existing, warnings: [] };
   const payment = await openPayment(ctx, {
     customerId: req.customerId,
     idempotencyKey: req.idempotencyKey,
@@ -195,9 +284,9 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
     currency: ctx.config.currency,
   });
   const known: { authorization: AuthorizationState } = { authorization: { state: 'not-asked' } };
-  let checkoutId: string;
+  let placed: PlacedCheckout;
   try {
-    checkoutId = await withTransaction(ctx, async (ctx) => {
+    placed = await withTransaction(ctx, async (ctx) => {
       const { tx } = ctx;
       await holdPayment(ctx, payment);
       const claimed = await tx.query(
@@ -212,7 +301,7 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
       const listings = await lockListings(ctx, lines.map((l) => l.listingId));
       checkAvailability(lines, listings);
       await takeStock(ctx, lines);
-      const orders = await createOrders(ctx, checkoutId, req.customerId, purchase.shippingAddress, lines, listings);
+      const { orders, warnings } = await createOrders(ctx, checkoutId, req.customerId, purchase, lines, listings);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
       await req.onPlaced?.(ctx, purchase);
@@ -224,19 +313,19 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<s
         await issueInvoice(ctx, order.orderId);
         const event = { orderId: order.orderId, sellerId: order.sellerId, customerId: req.customerId, total: order.total, currency: order.currency };
         await emit(ctx, 'order.placed', { ...event, checkoutId });
-        await emit(ctx, 'order.paid', event);
+        await emit(ctx, 'order.paid', { ...event, discountTotal: order.discount });
       }
-      return checkoutId;
+      return { checkoutId, warnings };
     });
   } catch (err) {
     await releasePayment(ctx, payment, known.authorization);
     if (err instanceof KeyInUse) {
       const id = await replay();
-      if (id) return id;
+      if (id) return { checkoutId: id, warnings: [] };
     }
     throw err;
   }
   crashPoint(ctx.config, 'after-commit');
   await capturePayment(ctx, payment, known.authorization);
-  return checkoutId;
+  return placed;
 }

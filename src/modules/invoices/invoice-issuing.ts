@@ -6,7 +6,7 @@ import { emit } from '../../events/outbox';
 import { nextInvoiceNumber, type InvoiceSeries } from './invoice-numbering';
 import type { BuyerData, InvoiceLineData, IssuerData } from './invoice.rows';
 import { InvoiceKind } from './invoice.type';
-import { taxOrder, type TaxSplit } from './order-tax';
+import { taxOrder, type TaxableAdjustment, type TaxSplit } from './order-tax';
 import { splitGross, type TaxClass } from './vat-rates';
 
 export interface IssuedInvoice {
@@ -24,6 +24,7 @@ export interface OrderToInvoice {
   currency: string;
   subtotal: number;
   shipping: number;
+  total: number;
   shippingAddress: AddressData;
   sellerSlug: string;
   invoicePrefix: string | null;
@@ -45,7 +46,7 @@ interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer'> {
  */
 export async function lockOrder({ tx }: TxContext, orderId: string): Promise<OrderToInvoice> {
   const rows: OrderRow[] = await tx.query(
-    `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping,
+    `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping, o.total,
             o.shipping_address AS "shippingAddress", s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
             coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
             c.name AS "customerName", c.email AS "customerEmail"
@@ -131,9 +132,20 @@ function lineData(description: string, sku: string | null, quantity: number, uni
 // The catalog names the one variant of a product without options "Default": nothing to add to the title.
 const lineDescription = (l: OrderLineRow) => (l.variantTitle && l.variantTitle !== 'Default' ? `${l.title} (${l.variantTitle})` : l.title);
 
+/** The order's discounts and surcharges (order_adjustment, written by checkout), in the order applied. */
+export async function orderAdjustments({ tx }: TxContext, orderId: string): Promise<TaxableAdjustment[]> {
+  const rows: { label: string; kind: 'DISCOUNT' | 'SURCHARGE'; target: 'ITEMS' | 'SHIPPING'; amount: string; perLine: string[]; taxClass: TaxClass | null }[] =
+    await tx.query(
+      `SELECT label, kind, target, amount, per_line AS "perLine", tax_class AS "taxClass" FROM order_adjustment WHERE order_id = $1 ORDER BY position`,
+      [orderId],
+    );
+  return rows.map((r) => ({ ...r, amount: Number(r.amount), perLine: r.perLine.map(Number) }));
+}
+
 /**
  * Issues the invoice of an order in the caller's transaction (checkout's), where the order and its
- * lines already exist: the parties as they are now, one line per order line plus the shipping, VAT of
+ * lines already exist: the parties as they are now, one line per order line plus the shipping and one per
+ * discount and VAT rate (negative) or surcharge, VAT of
  * the destination country (see order-tax.ts), and the seller's next number of the year. Calling it
  * again for the same order returns the invoice already issued.
  */
@@ -148,12 +160,14 @@ export async function issueInvoice(ctx: TxContext, orderId: string): Promise<Iss
        FROM order_line WHERE order_id = $1 ORDER BY position, id`,
     [orderId],
   );
-  const taxes = taxOrder(lines, order.shipping, order.shippingAddress.country);
-  if (taxes.gross !== order.subtotal + order.shipping) {
-    throw new Error(`Order ${orderId}: lines (${taxes.gross}) don't add up to subtotal + shipping (${order.subtotal + order.shipping})`);
+  const adjustments = await orderAdjustments(ctx, orderId);
+  const taxes = taxOrder(lines, order.shipping, order.shippingAddress.country, adjustments);
+  if (taxes.gross !== order.total) {
+    throw new Error(`Order ${orderId}: lines and adjustments (${taxes.gross}) don't add up to its total (${order.total})`);
   }
   const invoiceLines = lines.map((l, i) => lineData(lineDescription(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
   if (taxes.shipping) invoiceLines.push(lineData('Shipping', null, 1, taxes.shipping.gross, taxes.shipping));
+  for (const a of taxes.adjustments) invoiceLines.push(lineData(a.label, null, 1, a.gross, a));
   return recordInvoice(ctx, order, {
     kind: InvoiceKind.INVOICE,
     series: 'F',

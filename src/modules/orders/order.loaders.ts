@@ -2,8 +2,18 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
 import { sharesProfileWithSellers } from '../customers';
-import { ORDER_COLUMNS, ORDER_LINE_COLUMNS, toOrder, toOrderLine, type OrderLineRow, type OrderRow } from './order.rows';
-import type { Order, OrderLine } from './order.type';
+import {
+  ORDER_ADJUSTMENT_COLUMNS,
+  ORDER_COLUMNS,
+  ORDER_LINE_COLUMNS,
+  toOrder,
+  toOrderAdjustment,
+  toOrderLine,
+  type OrderAdjustmentRow,
+  type OrderLineRow,
+  type OrderRow,
+} from './order.rows';
+import type { Order, OrderAdjustment, OrderLine } from './order.type';
 
 export interface CustomerContact {
   id: string;
@@ -33,6 +43,14 @@ export function orderLoaders(db: DataSource) {
       );
       const grouped = groupByKey(ids, rows, (r) => r.orderId);
       return grouped.map((lines) => lines.map(toOrderLine));
+    }),
+    orderAdjustmentsByOrderId: new DataLoader<string, OrderAdjustment[]>(async (ids) => {
+      const rows: OrderAdjustmentRow[] = await db.query(
+        `SELECT ${ORDER_ADJUSTMENT_COLUMNS} FROM order_adjustment oa JOIN orders o ON o.id = oa.order_id
+          WHERE oa.order_id = ANY($1) ORDER BY oa.position`,
+        [ids],
+      );
+      return groupByKey(ids, rows, (r) => r.orderId).map((list) => list.map(toOrderAdjustment));
     }),
     /** Name, email and the share-profile consent of buyers, for what sellers may see of them. */
     customerContactById: new DataLoader<string, CustomerContact | null>(async (ids) => {

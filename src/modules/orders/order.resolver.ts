@@ -5,7 +5,7 @@ import { payload } from '../../core/payload';
 import { Customer } from '../customers';
 import { Seller } from '../sellers';
 import { Invoice } from '../invoices';
-import { Order, OrderCustomer, OrderLine } from './order.type';
+import { Order, OrderCustomer, OrderLine, OrderAdjustment } from './order.type';
 import { OrderCancelInput, OrderFulfillInput, OrderIdInput, OrdersArgs } from './order.inputs';
 import { OrderConnection, OrderPayload } from './order.payloads';
 import * as orders from './order.service';
@@ -42,6 +42,11 @@ export class OrderResolver {
   @FieldResolver(() => [OrderLine])
   lines(@Ctx() ctx: Context, @Root() order: Order) {
     return ctx.loaders.orderLinesByOrderId.load(order.uuid);
+  }
+
+  @FieldResolver(() => [OrderAdjustment], { description: 'Discounts and surcharges applied at checkout, in the order applied.' })
+  adjustments(@Ctx() ctx: Context, @Root() order: Order) {
+    return ctx.loaders.orderAdjustmentsByOrderId.load(order.uuid);
   }
 
   @FieldResolver(() => Invoice, { nullable: true, description: "The seller's invoice, issued at payment." })

@@ -35,8 +35,32 @@ export class OrderLine {
   @Field(() => Money, { description: 'VAT included.' })
   unitPrice!: Money;
 
-  @Field(() => Money, { description: 'VAT included.' })
+  @Field(() => Money, { description: 'VAT included, before discounts.' })
   total!: Money;
+
+  @Field(() => Money, { description: "This line's share of the order's goods discounts." })
+  discount!: Money;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A discount (promotion, code, offer, loyalty points) or surcharge the order received at checkout.' })
+export class OrderAdjustment {
+  @Field({ description: "'promotion', 'offer', 'plugin:<name>'." })
+  source!: string;
+
+  @Field()
+  label!: string;
+
+  @Field({ description: 'DISCOUNT or SURCHARGE.' })
+  kind!: string;
+
+  @Field({ description: 'ITEMS or SHIPPING.' })
+  target!: string;
+
+  @Field(() => Money)
+  amount!: Money;
+
+  @Field(() => Int, { nullable: true, description: 'The position (0-based) in `lines` of the line it belongs to; null for the whole order.' })
+  linePosition!: number | null;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Who bought, as a seller may see it.' })
@@ -68,10 +92,13 @@ export class Order extends Node implements NodeSource {
   @Field(() => Money)
   shipping!: Money;
 
+  @Field(() => Money, { description: 'Discounts on goods and shipping (see `adjustments`); total is net of them.' })
+  discountTotal!: Money;
+
   @Field(() => Money, { description: 'The VAT included in the total.' })
   tax!: Money;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'subtotal + shipping − discountTotal: what was charged.' })
   total!: Money;
 
   shippingAddress!: AddressData;

@@ -205,6 +205,7 @@ describe('cart events and checkout hand-off', () => {
       email: null,
       shippingAddress: null,
       lines: [{ listingId: uuidOf(x), quantity: 2 }],
+      codes: [],
     });
     const error = (code: string) => [{ field: ['input', 'cartId'], message: expect.any(String), code }];
     expect(await run(stranger.id, cart.id)).toEqual(error('NOT_FOUND'));

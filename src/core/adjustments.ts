@@ -1,0 +1,175 @@
+import type { Context } from './context';
+
+/**
+ * The checkout adjustment point (issue 10, CONTRACTS.md section B): discounts and surcharges that modules
+ * (promotions, offers) and plugins (loyalty points) put on one seller's part of a cart or checkout. The cart
+ * shows them, checkout re-runs them inside its transaction and stores what they gave on the order
+ * (`order_adjustment`), and the invoice takes VAT on the adjusted amounts. Transport-free: imports no module.
+ */
+export type AdjustmentPhase = 'cart' | 'checkout';
+
+export interface AdjustableLine {
+  /** The cart line id (cart phase) or the purchase line's listing id (checkout). */
+  key: string;
+  listingId: string;
+  productId: string;
+  variantId: string;
+  categoryId: string | null;
+  quantity: number;
+  /** Minor units, VAT included. */
+  unitPrice: number;
+  /** What is left of the line after the adjusters that ran before this one. */
+  subtotal: number;
+  taxClass: string;
+  /** Per-line plugin options (i15); {} when none. */
+  options: Record<string, unknown>;
+}
+
+/** One seller's part of a cart or checkout. */
+export interface AdjustableGroup {
+  phase: AdjustmentPhase;
+  sellerId: string;
+  currency: string;
+  customerId: string | null;
+  lines: AdjustableLine[];
+  /** Goods after earlier adjusters' discounts, minor units. */
+  subtotal: number;
+  /** Shipping after earlier adjusters' shipping discounts. */
+  shipping: number;
+  /** The codes the shopper entered on the cart (all of them: each adjuster picks its own). */
+  codes: string[];
+}
+
+export interface Adjustment {
+  /** 'promotion', 'offer', 'plugin:<name>'. */
+  source: string;
+  /** E.g. the promotion id. */
+  reference: string | null;
+  /** Shown on cart, order and invoice lines. */
+  label: string;
+  kind: 'DISCOUNT' | 'SURCHARGE';
+  /** > 0, minor units. */
+  amount: number;
+  /** The line it belongs to; null = the whole group (spread over its lines for VAT). */
+  lineKey: string | null;
+  target: 'ITEMS' | 'SHIPPING';
+  /** Surcharges only (default: standard). */
+  taxClass?: string;
+}
+
+export interface AdjustmentWarning {
+  code: string;
+  message: string;
+}
+
+export interface AdjustmentResult {
+  adjustments: Adjustment[];
+  warnings: AdjustmentWarning[];
+}
+
+export interface Adjuster {
+  name: string;
+  /** Cart phase: any Context, read-only. Checkout phase: a TxContext inside the checkout transaction,
+   *  where the adjuster may lock and consume (budgets, per-customer limits, points) and must be exact. */
+  adjust(ctx: Context, group: AdjustableGroup): Promise<AdjustmentResult>;
+}
+
+declare module './context' {
+  interface AppServices {
+    /** Every module's adjusters (registry order), then one per plugin that declares `checkout.adjust`. */
+    adjusters: readonly Adjuster[];
+  }
+}
+
+/** An adjustment as applied: clamped to what was left, with its goods amount spread over the group's lines. */
+export interface AppliedAdjustment extends Adjustment {
+  /** Per line of the group (same order), the part of an ITEMS amount on that line; zeros for SHIPPING and surcharges. */
+  perLine: number[];
+}
+
+export interface AdjustedGroup {
+  adjustments: AppliedAdjustment[];
+  warnings: AdjustmentWarning[];
+  /** Per line (same order as the group's lines): the discounts on it. */
+  lineDiscounts: number[];
+  /** Discounts on goods and shipping together. */
+  discount: number;
+  surcharge: number;
+  /** subtotal + shipping − discount + surcharge of the group as first given. */
+  total: number;
+}
+
+/**
+ * Splits `amount` over `weights` in proportion, rounding down and handing the cents left over to the
+ * largest remainders (earliest first on ties): deterministic, and the parts add up to exactly `amount`.
+ * Zero weights get nothing; with all weights zero everything stays unspread (all zeros).
+ */
+export function spreadAmount(amount: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || amount <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (amount * w) / sum);
+  const parts = exact.map(Math.floor);
+  let left = amount - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    if (weights[i]! > 0) {
+      parts[i]! += 1;
+      left -= 1;
+    }
+  }
+  return parts;
+}
+
+/**
+ * Runs `adjusters` in order over one group. Each sees what the ones before it left (lines, subtotal and
+ * shipping net of their discounts), so a discount can never exceed what is left: the host clamps any
+ * adjustment that asks for more (an adjuster that consumes a budget should ask only for what it sees).
+ * Group-level goods discounts are spread over the lines in proportion to what is left of each.
+ */
+export async function runAdjusters(ctx: Context, adjusters: readonly Adjuster[], group: AdjustableGroup): Promise<AdjustedGroup> {
+  const left = group.lines.map((l) => l.subtotal);
+  let shippingLeft = group.shipping;
+  const applied: AppliedAdjustment[] = [];
+  const warnings: AdjustmentWarning[] = [];
+  let surcharge = 0;
+  for (const adjuster of adjusters) {
+    const current: AdjustableGroup = {
+      ...group,
+      lines: group.lines.map((l, i) => ({ ...l, subtotal: left[i]! })),
+      subtotal: left.reduce((a, b) => a + b, 0),
+      shipping: shippingLeft,
+    };
+    const result = await adjuster.adjust(ctx, current);
+    warnings.push(...result.warnings);
+    for (const a of result.adjustments) {
+      if (!Number.isSafeInteger(a.amount) || a.amount <= 0) continue;
+      const perLine = group.lines.map(() => 0);
+      let amount = a.amount;
+      if (a.kind === 'SURCHARGE') {
+        surcharge += amount;
+      } else if (a.target === 'SHIPPING') {
+        amount = Math.min(amount, shippingLeft);
+        shippingLeft -= amount;
+      } else if (a.lineKey !== null) {
+        const i = group.lines.findIndex((l) => l.key === a.lineKey);
+        if (i < 0) continue;
+        amount = Math.min(amount, left[i]!);
+        perLine[i] = amount;
+      } else {
+        amount = Math.min(amount, left.reduce((x, y) => x + y, 0));
+        spreadAmount(amount, left).forEach((part, i) => {
+          perLine[i] = part;
+        });
+      }
+      if (amount <= 0) continue;
+      perLine.forEach((part, i) => {
+        left[i]! -= part;
+      });
+      applied.push({ ...a, amount, perLine });
+    }
+  }
+  const lineDiscounts = group.lines.map((l, i) => l.subtotal - left[i]!);
+  const discount = lineDiscounts.reduce((a, b) => a + b, 0) + (group.shipping - shippingLeft);
+  return { adjustments: applied, warnings, lineDiscounts, discount, surcharge, total: group.subtotal + group.shipping - discount + surcharge };
+}
