@@ -14,6 +14,7 @@ import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-sock
 import { Personalization1764100000000 } from './1764100000000-personalization';
 import { OrderAdjustments1764110000000 } from './1764110000000-order-adjustments';
 import { Offers1764170000000 } from './1764170000000-offers';
+import { OfferUse1764170000001 } from './1764170000001-offer-use';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -30,4 +31,5 @@ export const allMigrations = [
   Personalization1764100000000,
   OrderAdjustments1764110000000,
   Offers1764170000000,
+  OfferUse1764170000001,
 ];

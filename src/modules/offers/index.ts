@@ -1,18 +1,23 @@
 import { defineModule } from '../../core/module';
 import { CustomerOffersResolver, OfferResolver } from './offer.resolver';
 import { findOffer } from './offer.service';
+import { onTouchpoints } from './offer-engine';
+import { offerAdjuster } from './offer-adjuster';
 import { offersTopic } from '../../pubsub/topic-router';
 
 export { offerCreate, type OfferCandidate, type OfferRefusal } from './offer-create';
 export { expireOffers } from './offer-expiry';
 export { startOfferTimers, type OfferTimers } from './offer-timers';
 export { OfferTrigger } from './offer.type';
+export { offersForIdleCarts, proposePluginOffer, type PluginOfferProposal } from './offer-engine';
 
 export default defineModule({
   name: 'offers',
   entities: [],
   resolvers: [OfferResolver, CustomerOffersResolver],
   nodes: { Offer: findOffer },
+  hooks: { 'touchpoint.recorded': onTouchpoints },
+  adjusters: [offerAdjuster],
   // Each offer to its customer's subscriptions only (pubsub/topic-router.ts).
   topics: { 'offer.created': ({ customerId }) => [offersTopic(customerId)] },
   privacy: {

@@ -1,6 +1,7 @@
 import type { AppServices } from '../../core/context';
 import { isDatabaseUnavailable } from '../../db/pg-errors';
 import { expireOffers } from './offer-expiry';
+import { offersForIdleCarts } from './offer-engine';
 
 export interface OfferTimers {
   /** One round now (tests with a controlled clock call it after moving the clock). */
@@ -16,6 +17,7 @@ export function startOfferTimers(app: AppServices, { intervalMs }: { intervalMs:
   let running: Promise<void> | null = null;
   const round = async () => {
     await expireOffers(app);
+    await offersForIdleCarts(app);
   };
   const tick = () => {
     running ??= round()

@@ -71,7 +71,8 @@ export async function changeOfferState(ctx: Context, globalId: string, action: k
       fail('id', `An offer in state ${expired ? OfferState.EXPIRED : row.state} cannot be ${action === 'seen' ? 'seen' : `${action}ed`}.`, ErrorCode.INVALID_STATE);
     }
     if (row.state === to) return { offer: toOffer(row) };
-    const [updated]: OfferRow[] = await tx.tx.query(
+    // TypeORM answers an UPDATE with [rows, count].
+    const [[updated]]: [OfferRow[], number] = await tx.tx.query(
       `UPDATE offer o SET state = $2, updated_at = $3 WHERE o.id = $1 RETURNING ${OFFER_COLUMNS}`,
       [uuid, to, now],
     );
