@@ -9,7 +9,7 @@ import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createPluginEvents } from './plugin-host';
 import { toPublished, type AppPubSub } from './pubsub/pubsub';
 import { startPaymentRecovery } from './modules/payments/payment-recovery';
-import { startOfferTimers } from './modules/offers';
+import { startOfferTimers, type OfferTimers } from './modules/offers';
 import type { Metrics } from './server/metrics';
 
 /** The channel on which a commit with events wakes the dispatchers of every process (`zoco worker`s included). */
@@ -104,6 +104,8 @@ export interface BackgroundOptions {
 export interface Background {
   /** The plugin event queues, bound to the dispatcher's hook (null without plugins). */
   pluginEvents: ReturnType<typeof createPluginEvents> | null;
+  /** Offer expiry and the engine's time triggers (tests with a controlled clock tick them). */
+  offerTimers: OfferTimers;
   stop(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startBackground({ services, databaseUrl, plugins, pollInte
   });
   return {
     pluginEvents,
+    offerTimers,
     async stop() {
       await wakeUps.stop();
       await offerTimers.stop();
