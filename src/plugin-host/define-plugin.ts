@@ -49,8 +49,9 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
   /**
    * Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure.
    * '*' gets every event of those sellers that has no handler of its own, other plugins' events included.
+   * Plugins' own events are named in full (`'co-creation.proposal.converted'`).
    */
-  on?: { [T in EventType]?: PluginEventHandler<Config> } & { '*'?: PluginEventHandler<Config> };
+  on?: { [T in EventType]?: PluginEventHandler<Config> } & { '*'?: PluginEventHandler<Config> } & { [pluginEvent: `${string}.${string}.${string}`]: PluginEventHandler<Config> | undefined };
   /**
    * The names of the plugin's own events (`scope.emit(name, …)`, recorded as `${plugin}.${name}`), e.g.
    * `['proposal.approved']`: what a seller's webhook endpoints may subscribe to by name.
