@@ -7,6 +7,8 @@ export type TopicListener = (event: PublishedEvent) => void;
 export interface TopicRouter {
   /** Hears `topic` until the returned function is called; the pubsub listens to it once per instance, however many listen here. */
   listen(topic: string, listener: TopicListener): () => void;
+  /** Topics heard on this instance (metrics, benchmarks). */
+  size(): number;
 }
 
 interface Route {
@@ -54,6 +56,7 @@ export function createTopicRouter(pubSub: AppPubSub, log: Logger): TopicRouter {
   }
 
   return {
+    size: () => routes.size,
     listen(topic, listener) {
       let route = routes.get(topic);
       if (!route) {
