@@ -5,7 +5,7 @@ import { onTouchpoints } from './offer-engine';
 import { offerAdjuster } from './offer-adjuster';
 import { offersTopic } from '../../pubsub/topic-router';
 
-export { offerCreate, type OfferCandidate, type OfferRefusal } from './offer-create';
+export { offerCreate, offerCreateMany, type OfferCandidate, type OfferOutcome, type OfferRefusal } from './offer-create';
 export { expireOffers } from './offer-expiry';
 export { startOfferTimers, type OfferTimers } from './offer-timers';
 export { OfferTrigger } from './offer.type';
