@@ -26,6 +26,8 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'invoice.issued': true,
   'seller.suspended': true,
   'seller.reactivated': true,
+  'listing.price_dropped': true,
+  'listing.restocked': true,
 };
 
 /** The event types an endpoint can receive here: the core's seller events and the plugins' declared ones (`emits`). */

@@ -23,6 +23,10 @@ export interface EventPayloads {
   'seller.suspended': { sellerId: string };
   'seller.reactivated': { sellerId: string };
   /** The whole offer rides along (modules/offers/offer.rows.ts OfferRow, ISO dates once published): delivery reads nothing. */
+  /** A listing's price went down (catalog): the offer engine tells those who viewed or liked its product. */
+  'listing.price_dropped': { listingId: string; productId: string; sellerId: string; from: number; to: number; currency: string };
+  /** A listing's stock went from 0 to more (a seller's setStock or adjustStock). */
+  'listing.restocked': { listingId: string; productId: string; sellerId: string };
   'offer.created': { offerId: string; customerId: string; sequence: number; offer: object };
   'offer.redeemed': { offerId: string; customerId: string; promotionId: string | null };
 }

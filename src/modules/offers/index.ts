@@ -1,7 +1,7 @@
 import { defineModule } from '../../core/module';
 import { CustomerOffersResolver, OfferResolver } from './offer.resolver';
 import { findOffer } from './offer.service';
-import { onTouchpoints } from './offer-engine';
+import { onPriceDropped, onRestocked, onTouchpoints } from './offer-engine';
 import { offerAdjuster } from './offer-adjuster';
 import { offersTopic } from '../../pubsub/topic-router';
 
@@ -16,7 +16,7 @@ export default defineModule({
   entities: [],
   resolvers: [OfferResolver, CustomerOffersResolver],
   nodes: { Offer: findOffer },
-  hooks: { 'touchpoint.recorded': onTouchpoints },
+  hooks: { 'touchpoint.recorded': onTouchpoints, 'listing.price_dropped': onPriceDropped, 'listing.restocked': onRestocked },
   adjusters: [offerAdjuster],
   // Each offer to its customer's subscriptions only (pubsub/topic-router.ts).
   topics: { 'offer.created': ({ customerId }) => [offersTopic(customerId)] },

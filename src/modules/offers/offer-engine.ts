@@ -4,7 +4,7 @@ import type { ModuleHook } from '../../core/module';
 import { withTransaction } from '../../db/transaction';
 import type { EventPayloads } from '../../events/event-types';
 import { listingBuyableSql } from '../catalog';
-import { offerCreate, type OfferCandidate, type OfferRefusal } from './offer-create';
+import { offerCreate, offerCreateMany, type OfferCandidate, type OfferRefusal } from './offer-create';
 import { chooseDiscount } from './offer-scoring';
 import { OfferTrigger } from './offer.type';
 
@@ -33,8 +33,8 @@ async function targetOf(ctx: TxContext, productId: string): Promise<Target | nul
   return row ? { ...row, price: Number(row.price) } : null;
 }
 
-/** Scores the target for the customer from their traits (issue 10) and proposes the offer to offerCreate. */
-async function propose(ctx: TxContext, customerId: string, target: Target, candidate: Omit<OfferCandidate, 'customerId' | 'discount' | 'productId' | 'listingId'>) {
+/** The target's product, listing, and the discount and score the customer's traits (issue 10) call for. */
+async function scored(ctx: TxContext, customerId: string, target: Target): Promise<Pick<OfferCandidate, 'productId' | 'listingId' | 'discount' | 'score'>> {
   const [traits] = await ctx.tx.query(
     `SELECT t.price_sensitivity AS "priceSensitivity", t.predicted_value_12m AS "predictedValue",
             (SELECT score FROM customer_category_affinity WHERE customer_id = $1 AND category_id = $2) AS "categoryAffinity",
@@ -49,7 +49,12 @@ async function propose(ctx: TxContext, customerId: string, target: Target, candi
     predictedValue12m: Number(traits?.predictedValue ?? 0),
     unitPrice: target.price,
   });
-  return offerCreate(ctx, { ...candidate, customerId, productId: target.productId, listingId: target.listingId, discount: { percent }, score });
+  return { productId: target.productId, listingId: target.listingId, discount: { percent }, score };
+}
+
+/** Scores the target for the customer and proposes the offer to offerCreate. */
+async function propose(ctx: TxContext, customerId: string, target: Target, candidate: Omit<OfferCandidate, 'customerId' | 'discount' | 'productId' | 'listingId'>) {
+  return offerCreate(ctx, { ...candidate, ...(await scored(ctx, customerId, target)), customerId });
 }
 
 /**
@@ -140,3 +145,57 @@ export async function proposePluginOffer(ctx: TxContext, plugin: string, proposa
   });
   return 'offer' in result ? { created: true } : { created: false, refused: result.refused };
 }
+
+/** Customers asked per batch of a price-drop or restock fan-out. */
+const INTEREST_BATCH = 500;
+/** How far back a view or like counts as interest in a product. */
+const INTEREST_DAYS = 30;
+
+/**
+ * Price drop and back in stock: every consenting customer who viewed or liked the product in the last 30
+ * days and has not bought it since gets one offer of the listing, scored like the others, made in
+ * batches of 500 through offerCreateMany. The key holds the new price (or the restock's outbox id), so
+ * a redelivery makes nothing twice and a later drop is a new offer.
+ */
+async function offersForInterested(app: AppServices, eventId: number, listingId: string, productId: string, trigger: OfferTrigger, key: string): Promise<void> {
+  const ctx = createContext(app, admin, `outbox-${eventId}`);
+  const since = new Date(ctx.now().getTime() - INTEREST_DAYS * 86_400_000);
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const interested: { customerId: string; liked: boolean }[] = await ctx.db.query(
+      `SELECT e.customer_id AS "customerId", bool_or(e.type = 'PRODUCT_LIKED') AS liked
+         FROM touchpoint_event e
+        WHERE e.product_id = $1 AND e.customer_id > $2 AND e.occurred_at > $3 AND e.type IN ('PRODUCT_VIEWED', 'PRODUCT_LIKED')
+          AND NOT EXISTS (SELECT 1 FROM touchpoint_event b WHERE b.customer_id = e.customer_id AND b.product_id = $1 AND b.type = 'ORDER_PAID' AND b.occurred_at > $3)
+        GROUP BY e.customer_id ORDER BY e.customer_id LIMIT ${INTEREST_BATCH}`,
+      [productId, after, since],
+    );
+    if (!interested.length) return;
+    await withTransaction(ctx, async (tx) => {
+      const target = await targetOf(tx, productId);
+      if (!target || target.listingId !== listingId) return;
+      const candidates: OfferCandidate[] = [];
+      for (const { customerId, liked } of interested) {
+        const verb = liked ? { en: 'liked', es: 'te gustó' } : { en: 'viewed', es: 'viste' };
+        const reason =
+          trigger === OfferTrigger.PRICE_DROP
+            ? { en: `The price of ${target.title}, which you ${verb.en}, went down`, es: `Bajó el precio de ${target.title}, que ${verb.es}` }
+            : { en: `${target.title}, which you ${verb.en}, is back in stock`, es: `${target.title}, que ${verb.es}, vuelve a estar disponible` };
+        candidates.push({ ...(await scored(tx, customerId, target)), customerId, trigger, dedupeKey: key, reason });
+      }
+      await offerCreateMany(tx, candidates);
+    });
+    if (interested.length < INTEREST_BATCH) return;
+    after = interested.at(-1)!.customerId;
+  }
+}
+
+export const onPriceDropped: ModuleHook = async (event, app) => {
+  const { listingId, productId, to } = event.payload as EventPayloads['listing.price_dropped'];
+  await offersForInterested(app, event.id, listingId, productId, OfferTrigger.PRICE_DROP, `price-drop:${listingId}:${to}`);
+};
+
+export const onRestocked: ModuleHook = async (event, app) => {
+  const { listingId, productId } = event.payload as EventPayloads['listing.restocked'];
+  await offersForInterested(app, event.id, listingId, productId, OfferTrigger.BACK_IN_STOCK, `restock:${listingId}:${event.id}`);
+};

@@ -49,6 +49,33 @@ describe('the offer engine', () => {
     expect(reasons(toBen)).toEqual([]);
   });
 
+  it('offers a price drop and a restock to the consenting customers who viewed or liked the product, once per drop', async () => {
+    const p = await createProduct(t, seller.key, { title: 'Rain boots' });
+    const listingId = await createListing(t, seller.key, p.variantIds[0]!, { price: { amount: 6000, currency: 'EUR' }, stock: 0 });
+    const [viewer, liker, stranger, unconsenting] = (await insertCustomers(t, 4)) as [TestCustomer, TestCustomer, TestCustomer, TestCustomer];
+    await grantPersonalization(t, [viewer.id, liker.id, stranger.id]);
+    await track(viewer.token, [view(p.id)]);
+    await track(liker.token, [{ ...view(p.id), type: 'PRODUCT_LIKED' }]);
+    await track(unconsenting.token, [view(p.id)]);
+    const restock = await t.data(`mutation ($input: ListingStockSetInput!) { listingStockSet(input: $input) { userErrors { code } } }`, { input: { listingId, stock: 5 } }, seller.key);
+    expect(restock.listingStockSet.userErrors).toEqual([]);
+    const drop = `mutation ($input: ListingUpdateInput!) { listingUpdate(input: $input) { userErrors { code } } }`;
+    expect((await t.data(drop, { input: { id: listingId, price: { amount: 5000, currency: 'EUR' } } }, seller.key)).listingUpdate.userErrors).toEqual([]);
+    // A rise is no trigger.
+    expect((await t.data(drop, { input: { id: listingId, price: { amount: 5500, currency: 'EUR' } } }, seller.key)).listingUpdate.userErrors).toEqual([]);
+    await t.app.services.events.drain();
+    await t.app.services.events.drain();
+    const offersOf = async (c: TestCustomer) =>
+      (await t.app.dataSource.query('SELECT trigger, reason FROM offer WHERE customer_id = $1 AND product_id = $2 ORDER BY sequence', [c.id, Buffer.from(p.id, 'base64url').toString().split(':')[1]])) as { trigger: string; reason: string }[];
+    expect(await offersOf(viewer)).toEqual([
+      { trigger: 'BACK_IN_STOCK', reason: 'Rain boots, which you viewed, is back in stock' },
+      { trigger: 'PRICE_DROP', reason: 'The price of Rain boots, which you viewed, went down' },
+    ]);
+    expect((await offersOf(liker)).map((o) => o.reason)).toEqual(['Rain boots, which you liked, is back in stock', 'The price of Rain boots, which you liked, went down']);
+    expect(await offersOf(stranger)).toEqual([]);
+    expect(await offersOf(unconsenting)).toEqual([]);
+  });
+
   it('makes no offer without the personalization consent', async () => {
     const [carl] = (await insertCustomers(t, 1)) as [TestCustomer];
     await track(carl.token, [view(product.id), view(product.id), view(product.id)]);
