@@ -115,7 +115,10 @@ const envSchema = z.object({
   ZOCO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256, 'must be at most 256 characters').optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
-  ZOCO_BACKGROUND: flag.default(true),
+  ZOCO_BACKGROUND: z
+    .enum(['true', 'false', '1', '0', 'on', 'off'], { message: 'must be on or off' })
+    .transform((v) => v === 'true' || v === '1' || v === 'on')
+    .default(true),
   ZOCO_OFFER_DAILY_CAP: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100).default(3),
   ZOCO_OFFER_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).min(0.01).max(24 * 90).default(72),
   ZOCO_OFFER_VIEW_THRESHOLD: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(3),
