@@ -93,11 +93,11 @@ export const onTouchpoints: ModuleHook = async (event, app) => {
  * Idle carts: an active cart of a consenting customer untouched for `cartIdleMinutes` gets one offer on its
  * dearest line, once per cart state (the key holds the cart's last change). A bounded batch a round.
  */
-export async function offersForIdleCarts(app: AppServices): Promise<number> {
+export async function offersForIdleCarts(app: AppServices, query: (sql: string, parameters: unknown[]) => Promise<unknown>): Promise<number> {
   const ctx = createContext(app, admin, 'offer-timers');
   const now = ctx.now();
   const idleSince = new Date(now.getTime() - app.config.offers.cartIdleMinutes * 60_000);
-  const carts: { cartId: string; customerId: string; key: string; productId: string }[] = await ctx.db.query(
+  const { rows: carts } = (await query(
     `SELECT c.id AS "cartId", c.customer_id AS "customerId", 'cart-idle:' || c.id || ':' || floor(extract(epoch FROM c.updated_at))::bigint AS key,
             (SELECT l.product_id FROM cart_line cl JOIN listing l ON l.id = cl.listing_id WHERE cl.cart_id = c.id ORDER BY l.price * cl.quantity DESC, cl.id LIMIT 1) AS "productId"
        FROM cart c
@@ -108,7 +108,7 @@ export async function offersForIdleCarts(app: AppServices): Promise<number> {
                          AND o.dedupe_key = 'cart-idle:' || c.id || ':' || floor(extract(epoch FROM c.updated_at))::bigint)
       ORDER BY c.updated_at LIMIT 100`,
     [idleSince],
-  );
+  )) as { rows: { cartId: string; customerId: string; key: string; productId: string }[] };
   let made = 0;
   for (const cart of carts) {
     if (!cart.productId) continue;
