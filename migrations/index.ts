@@ -20,6 +20,8 @@ import { CoCreatedProductsBackfill1764120100000 } from './1764120100000-co-creat
 import { Complaints1764130000000 } from './1764130000000-complaints';
 import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
 import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
+import { Offers1764170000000 } from './1764170000000-offers';
+import { OfferUse1764170000001 } from './1764170000001-offer-use';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -45,4 +47,6 @@ export const allMigrations = [
   Complaints1764130000000,
   ReviewsLikesRecommendations1764150000000,
   AlsoViewed1764150100000,
+  Offers1764170000000,
+  OfferUse1764170000001,
 ];

@@ -119,6 +119,15 @@ const envSchema = z.object({
   ZOCO_COMPLAINT_SLA_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(8760).default(48),
   ZOCO_COMPLAINT_SWEEP_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(60),
   ZOCO_COMPLAINT_SCHEDULER: flag.default(true),
+  ZOCO_BACKGROUND: z
+    .enum(['true', 'false', '1', '0', 'on', 'off'], { message: 'must be on or off' })
+    .transform((v) => v === 'true' || v === '1' || v === 'on')
+    .default(true),
+  ZOCO_OFFER_DAILY_CAP: z.coerce.number({ message: 'must be a number' }).int().min(0).max(100).default(3),
+  ZOCO_OFFER_TTL_HOURS: z.coerce.number({ message: 'must be a number' }).min(0.01).max(24 * 90).default(72),
+  ZOCO_OFFER_VIEW_THRESHOLD: z.coerce.number({ message: 'must be a number' }).int().min(1).max(100).default(3),
+  ZOCO_OFFER_VIEW_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).min(0.01).max(24 * 90).default(24),
+  ZOCO_OFFER_CART_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).min(0.01).max(60 * 24 * 30).default(60),
   ZOCO_TEST_CRASH_AT: z.enum(crashPoints, { message: `must be one of ${crashPoints.join(', ')}` }).optional(),
 });
 
@@ -195,6 +204,25 @@ export interface AppConfig {
   complaintScheduler: boolean;
   /** Test hook, honoured only when `env` is `test`: the process SIGKILLs itself at this point of a checkout. */
   testCrashAt?: CrashPoint;
+  /**
+   * Whether this process runs the background work (outbox dispatcher, offer engine, plugin deliveries,
+   * timers) next to the API; off in API instances when `zoco worker` processes do it (issue 16).
+   */
+  background: boolean;
+  offers: OfferSettings;
+}
+
+/** Marketplace settings of the offer engine (issue 16). */
+export interface OfferSettings {
+  /** At most this many offers per customer per day (UTC); 0 turns offers off. */
+  dailyCap: number;
+  /** An offer expires this long after it is made, hours. */
+  ttlHours: number;
+  /** A product viewed this many times within `viewWindowHours` without buying it triggers an offer. */
+  viewThreshold: number;
+  viewWindowHours: number;
+  /** A cart untouched this long triggers an offer for what is in it, minutes. */
+  cartIdleMinutes: number;
 }
 
 function corsOrigins(value: string | undefined, env: AppConfig['env']): AppConfig['corsOrigins'] {
@@ -280,5 +308,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     complaintSweepMs: e.ZOCO_COMPLAINT_SWEEP_SECONDS * 1000,
     complaintScheduler: e.ZOCO_COMPLAINT_SCHEDULER,
     testCrashAt: e.NODE_ENV === 'test' ? e.ZOCO_TEST_CRASH_AT : undefined,
+    background: e.ZOCO_BACKGROUND,
+    offers: {
+      dailyCap: e.ZOCO_OFFER_DAILY_CAP,
+      ttlHours: e.ZOCO_OFFER_TTL_HOURS,
+      viewThreshold: e.ZOCO_OFFER_VIEW_THRESHOLD,
+      viewWindowHours: e.ZOCO_OFFER_VIEW_WINDOW_HOURS,
+      cartIdleMinutes: e.ZOCO_OFFER_CART_IDLE_MINUTES,
+    },
   };
 }

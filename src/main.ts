@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
-import { createApp, type App } from './app';
+import { createApp, createWorker, type App } from './app';
 import { DatabaseUnreachableError } from './db/wait-for-database';
 import { seedDatabase, type SeedScale } from './seed/seed';
 import { printAppSchema } from './server/schema';
@@ -16,8 +16,11 @@ import { rebuildCoPurchases } from './modules/recommendations';
 import { recomputeTraits } from './modules/personalization';
 import { writePluginSkeleton } from './scaffold/plugin-skeleton';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits|recommendations|plugin new] [options]
-  serve [--seed-if-empty]     start the API (default command)
+const USAGE = `Usage: zoco [serve|worker|migrate|seed|schema|traits|recommendations|plugin new] [options]
+  serve [--seed-if-empty]     start the API (default command); with ZOCO_BACKGROUND=off, without
+                              the background work that \`zoco worker\` processes then do
+  worker                      run the outbox dispatcher, offer engine, plugin deliveries and
+                              timers without HTTP (as many as you like, on one database)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     console.log(`Wrote ${files.length} files to ${dir}:\n  ${files.join('\n  ')}\nNext: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm test`);
     return;
   }
-  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
+  if (values.help || !['serve', 'worker', 'migrate', 'seed', 'schema', 'traits', 'recommendations'].includes(command) || (command === 'recommendations' && !values.rebuild)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -83,6 +86,25 @@ async function main(): Promise<void> {
   process.on('SIGINT', exitAtOnce);
   process.on('SIGTERM', exitAtOnce);
   const config = loadConfig(process.env);
+  if (command === 'worker') {
+    const worker = await createWorker({ ...config, plugins: loadPlugins(config.pluginNames) });
+    worker.log.info({ pubsub: config.pubsub }, 'zoco worker running');
+    process.off('SIGINT', exitAtOnce);
+    process.off('SIGTERM', exitAtOnce);
+    const stop = (signal: string) => {
+      worker.log.info({ signal }, 'worker shutting down');
+      worker.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          worker.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    return;
+  }
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
   }

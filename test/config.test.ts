@@ -59,8 +59,12 @@ describe('loadConfig', () => {
       complaintSweepMs: 60_000,
       complaintScheduler: true,
       testCrashAt: undefined,
+      background: true,
+      offers: { dailyCap: 3, ttlHours: 72, viewThreshold: 3, viewWindowHours: 24, cartIdleMinutes: 60 },
     });
     expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);
+    expect(loadConfig({ ZOCO_BACKGROUND: 'off', ZOCO_OFFER_DAILY_CAP: '0' })).toMatchObject({ background: false, offers: { dailyCap: 0 } });
+    expect(() => loadConfig({ ZOCO_OFFER_DAILY_CAP: '1000' })).toThrow(/ZOCO_OFFER_DAILY_CAP/);
     expect(() => loadConfig({ ZOCO_SCRYPT_N: '100000' })).toThrow(/ZOCO_SCRYPT_N: must be a power of two/);
     expect(loadConfig({ ZOCO_SCRYPT_N: '65536' })).toMatchObject({ passwordHashing: { N: 65536 } });
     expect(loadConfig({ ZOCO_PLUGINS: 'webhooks,@acme/zoco-gift-wrap' }).pluginNames).toEqual(['webhooks', '@acme/zoco-gift-wrap']);

@@ -10,6 +10,7 @@ import { ProposalResolver } from './proposal.resolver';
 import { findProposal } from './proposal.service';
 import { toProposal } from './proposal.rows';
 import { VoteEntity } from './vote.entity';
+import { offerToVoters } from './voter-offers';
 
 /** Customers propose designs to a seller, other customers vote, and the seller makes the approved ones. */
 export default definePlugin({
@@ -19,14 +20,16 @@ export default definePlugin({
   description:
     'Customers propose designs to you and vote on each other’s; at your vote threshold a proposal is approved and you are notified, then you can make it a product taking pre-orders.',
   config: coCreationConfig,
-  permissions: ['catalog:read', 'catalog:write'],
+  permissions: ['catalog:read', 'catalog:write', 'offers:propose'],
   // Parents first: purging deletes in reverse.
   entities: [ProposalEntity, VoteEntity],
   // Its former CoCreatedProducts1763950100000 wrote the core's product table: the core's migration 1764120100000 does that now.
   migrations: [CoCreation1763930000000],
   resolvers: [ProposalResolver, SellerProposalsResolver, ProductProposalResolver, ProposalApprovedResolver],
-  // Its own event, `co-creation.proposal.approved` (vote.service.ts), relayed by the webhooks plugin.
-  emits: ['proposal.approved'],
+  // Its own events, `co-creation.proposal.approved` (vote.service.ts) and `.converted` (seller-review.service.ts), relayed by the webhooks plugin.
+  emits: ['proposal.approved', 'proposal.converted'],
+  // A proposal on sale: its voters get offers of it (issue 16).
+  on: { 'co-creation.proposal.converted': offerToVoters },
   nodes: {
     CoCreationProposal: async (ctx, id) => {
       const row = await findProposal(ctx, id);

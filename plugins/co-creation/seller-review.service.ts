@@ -67,6 +67,7 @@ export async function convertProposal(ctx: Context, input: CoCreationProposalCon
       sku: `CC-${uuid}`,
     });
     await tx.table(ProposalEntity).update({ id: uuid }, { productId: created.productId });
+    if (!input.draft) await tx.emit('proposal.converted', { proposalId: uuid, productId: created.productId, title: input.title?.trim() || row.title });
     return { ...row, productId: created.productId };
   });
   const product = (await ctx.plugin.node('Product', proposal.productId)) as Product | null;

@@ -34,6 +34,8 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'review.created': true,
   'review.updated': true,
   'promotion.started': true,
+  'listing.price_dropped': true,
+  'listing.restocked': true,
 };
 
 /** The event types an endpoint can receive here: the core's seller events and the plugins' declared ones (`emits`). */

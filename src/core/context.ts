@@ -6,6 +6,7 @@ import type { AppConfig } from '../config';
 import type { Dispatcher } from '../events/dispatcher';
 import type { EventPayloads, EventType } from '../events/event-types';
 import type { NodeType } from './global-id';
+import type { TopicRouter } from '../pubsub/topic-router';
 
 /**
  * Per-request DataLoaders. Each module adds its own by augmenting this interface next to its loader
@@ -64,8 +65,10 @@ export interface AppServices {
   privacy: readonly PrivacyParticipant[];
   /** Fresh per-request loaders of every module (made on first use). */
   createLoaders(db: DataSource): Loaders;
-  /** The time deadlines are measured by (complaints' SLA and window): injectable, so tests move it. */
-  clock: () => Date;
+  /** Per-recipient pubsub topics (`offers:<customerId>`): subscriptions whose events have few recipients listen here. */
+  topics: TopicRouter;
+  /** The current time: injectable, so deadlines (offer expiry, idle carts) are tested with a controlled clock. */
+  now(): Date;
 }
 
 /** Per request (and per subscription event): the first argument of every service method. */

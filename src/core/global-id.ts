@@ -20,7 +20,8 @@ export type NodeType =
   | 'Complaint'
   | 'ComplaintReturn'
   | 'Review'
-  | 'Promotion';
+  | 'Promotion'
+  | 'Offer';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

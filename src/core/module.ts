@@ -3,7 +3,7 @@ import type { Adjuster } from './adjustments';
 import type { AppServices, NodeFetcher, PrivacyHook, TransactionListener } from './context';
 import type { NodeType } from './global-id';
 import type { LoaderFactory } from './loaders';
-import type { DomainEvent, EventType } from '../events/event-types';
+import type { DomainEvent, EventPayloads, EventType } from '../events/event-types';
 
 export type { NodeFetcher };
 
@@ -25,6 +25,11 @@ export interface ModuleDefinition {
   hooks?: Partial<Record<EventType | '*', ModuleHook>>;
   /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
   listeners?: { [T in EventType]?: TransactionListener<T> };
+  /**
+   * Per-recipient pubsub topics an event goes to after commit (pubsub/topic-router.ts), instead of the
+   * shared topic named after its type: `offer.created` → `offers:<customerId>`.
+   */
+  topics?: { [T in EventType]?: (payload: EventPayloads[T]) => string[] };
   /** Discounts and surcharges it puts on carts and checkouts (core/adjustments.ts), run in registry order. */
   adjusters?: Adjuster[];
   /** Export and erasure of what its tables hold about one customer (GDPR). */

@@ -35,6 +35,13 @@ export interface EventPayloads {
   'product.unliked': { productId: string; customerId: string };
   /** A promotion was created active or resumed (promotions module): the offer engine may tell those it targets. */
   'promotion.started': { promotionId: string; sellerId: string; targeted: boolean };
+  /** The whole offer rides along (modules/offers/offer.rows.ts OfferRow, ISO dates once published): delivery reads nothing. */
+  /** A listing's price went down (catalog): the offer engine tells those who viewed or liked its product. */
+  'listing.price_dropped': { listingId: string; productId: string; sellerId: string; from: number; to: number; currency: string };
+  /** A listing's stock went from 0 to more (a seller's setStock or adjustStock). */
+  'listing.restocked': { listingId: string; productId: string; sellerId: string };
+  'offer.created': { offerId: string; customerId: string; sequence: number; offer: object };
+  'offer.redeemed': { offerId: string; customerId: string; promotionId: string | null };
 }
 
 /** What every complaint event carries: enough for subscriptions to decide who hears of it. */

@@ -13,9 +13,10 @@ import personalization from './personalization';
 import reviews from './reviews';
 import recommendations from './recommendations';
 import promotions from './promotions';
+import offers from './offers';
 
 /** The core modules, in dependency order: each may import only those before it. */
 export const coreModules: ModuleDefinition[] = [
-  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, promotions, complaints, reviews,
-  recommendations,
+  sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, promotions, offers, complaints,
+  reviews, recommendations,
 ];

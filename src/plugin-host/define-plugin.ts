@@ -99,6 +99,7 @@ export interface PluginDefinition<Config extends object = Record<string, unknown
   /**
    * Domain event handlers: each runs for the installing seller of the event, retried with backoff on failure.
    * '*' gets every event of those sellers that has no handler of its own, other plugins' events included.
+   * Plugins' own events are named in full (`'co-creation.proposal.converted'`).
    */
   on?: PluginEventHandlers<Config>;
   /**

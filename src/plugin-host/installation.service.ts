@@ -149,6 +149,7 @@ export async function uninstallPlugin(ctx: Context, input: PluginUninstallInput)
     const [, affected] = await tx.query('DELETE FROM plugin_installation WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);
     if (!affected) fail('plugin', `${plugin.name} is not installed.`, ErrorCode.NOT_FOUND);
     await tx.query('DELETE FROM plugin_retry WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);
+    await tx.query('DELETE FROM plugin_delivery WHERE seller_id = $1 AND plugin = $2', [sellerId, plugin.name]);
     if (!input.purge) return;
     // Children first: entities are listed parents first by convention, so delete in reverse.
     for (const entity of [...(plugin.entities ?? [])].reverse()) {

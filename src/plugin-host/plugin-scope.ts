@@ -2,6 +2,9 @@ import type { FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppServices, InTransaction } from '../core/context';
 import { withTransaction } from '../db/transaction';
+import { admin } from '../auth/viewer';
+import { createContext } from '../core/context';
+import { proposePluginOffer } from '../modules/offers';
 import { sharesProfileWithSellers } from '../modules/customers';
 import { recordEvent } from '../events/outbox';
 import type { PluginPermission } from './plugin-permissions';
@@ -98,6 +101,12 @@ export interface PluginScope<Config = Record<string, unknown>> {
   transaction<T>(fn: (scope: PluginScope<Config>) => Promise<T>): Promise<T>;
   /** Records the plugin's own event `${plugin}.${name}` in the outbox (delivered after commit, like core events). */
   emit(name: string, payload: Record<string, unknown>): Promise<void>;
+  /**
+   * Proposes an offer of one of this seller's products to a customer (permission `offers:propose`): the
+   * offer engine scores it from the customer's traits and makes it under the same rules as its own (the
+   * personalization consent, the daily cap, once per `key`). `created` false says why not.
+   */
+  proposeOffer(proposal: { customerId: string; productId: string; key: string; reason: { en: string; es?: string } }): Promise<{ created: boolean; refused?: string }>;
 }
 
 interface ScopeOptions<Config> {
@@ -226,6 +235,20 @@ export function createPluginScope<Config>({ plugin, permissions, sellerId, confi
     async transaction(fn) {
       if (tx) return fn(scope);
       return withTransaction({ db: app.db, events: app.events }, (t) => fn(createPluginScope({ plugin, permissions, sellerId, config, app, tx: t })));
+    },
+    async proposeOffer(proposal) {
+      require('offers:propose');
+      if (!UUID.test(proposal.productId) || !UUID.test(proposal.customerId)) throw new PluginScopeError(plugin, 'proposeOffer: productId and customerId must be uuids');
+      if (!proposal.key || proposal.key.length > 100 || !proposal.reason.en || proposal.reason.en.length > 300 || (proposal.reason.es?.length ?? 0) > 300) {
+        throw new PluginScopeError(plugin, 'proposeOffer: key must be 1 to 100 characters and reasons at most 300');
+      }
+      const [own] = await em.query(
+        `SELECT 1 FROM product p WHERE p.id = $1 AND (p.created_by_seller_id = $2 OR EXISTS (SELECT 1 FROM listing l WHERE l.product_id = p.id AND l.seller_id = $2))`,
+        [proposal.productId, sellerId],
+      );
+      if (!own) throw new PluginScopeError(plugin, "proposeOffer: can't propose offers of another seller's products");
+      const ctx = createContext(app, admin, `plugin:${plugin}`);
+      return withTransaction({ ...ctx, ...tx }, (t) => proposePluginOffer(t, plugin, { ...proposal, key: `${sellerId}:${proposal.key}` }));
     },
     async emit(name, payload) {
       const declared = emittedEvents(app.plugins.get(plugin) ?? {});

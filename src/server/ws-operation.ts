@@ -13,7 +13,11 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import type { Limits } from '../config';
 import type { GraphQLErrorCode } from '../core/errors';
-import { TOO_MANY_TOKENS, checkCost, parseOptions, validationRules } from './limits';
+import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
+import { createCostCheck } from './cost-cache';
+
+const MAX_CACHED_DOCUMENTS = 500;
+const MAX_CACHED_QUERY = 10_000;
 
 /** Apollo Server's label for each way a request is refused before execution, so both transports answer alike. */
 function labelled(error: GraphQLError, code: GraphQLErrorCode): GraphQLError {
@@ -42,16 +46,31 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
   // Apollo's `introspection: false` adds the same rule over HTTP.
   const rules = [...specifiedRules, ...validationRules(limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const options = parseOptions(limits);
-  return (payload: SubscribePayload): PreparedOperation | GraphQLError[] => {
-    let document: DocumentNode;
+  // A reconnect storm sends the same few documents thousands of times: parse and validate each once (issue 16).
+  const documents = new Map<string, DocumentNode | GraphQLError[]>();
+  const checkCostOf = createCostCheck(limits.maxCost);
+  const parsed = (query: string): DocumentNode | GraphQLError[] => {
+    const known = documents.get(query);
+    if (known) return known;
+    let result: DocumentNode | GraphQLError[];
     try {
-      document = parse(payload.query, options);
+      const document = parse(query, options);
+      const errors = validate(schema, document, rules);
+      result = errors.length ? errors.map((error) => labelled(error, 'GRAPHQL_VALIDATION_FAILED')) : document;
     } catch (err) {
       const error = err as GraphQLError;
-      return [labelled(error, TOO_MANY_TOKENS.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED')];
+      result = [labelled(error, TOO_MANY_TOKENS.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED')];
     }
-    const errors = validate(schema, document, rules);
-    if (errors.length) return errors.map((error) => labelled(error, 'GRAPHQL_VALIDATION_FAILED'));
+    // Oldest first out, and only documents of a size worth keeping: no client can grow it without bound.
+    if (query.length <= MAX_CACHED_QUERY) {
+      if (documents.size >= MAX_CACHED_DOCUMENTS) documents.delete(documents.keys().next().value!);
+      documents.set(query, result);
+    }
+    return result;
+  };
+  return (payload: SubscribePayload): PreparedOperation | GraphQLError[] => {
+    const document = parsed(payload.query);
+    if (Array.isArray(document)) return document;
     const operationName = payload.operationName ?? undefined;
     const operation = getOperationAST(document, operationName);
     if (!operation) {
@@ -60,7 +79,7 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
     }
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((error) => labelled(error, 'BAD_USER_INPUT'));
-    const { cost, error } = checkCost(schema, document, operationName, payload.variables ?? undefined, limits.maxCost);
+    const { cost, error } = checkCostOf(schema, document, operation, payload.query, operationName, payload.variables ?? undefined);
     if (error) return [error];
     return { args: { schema, document, operationName, variableValues: payload.variables }, cost };
   };

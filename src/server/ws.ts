@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, getOperationAST, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import type { Viewer } from '../auth/viewer';
 import type { AppConfig } from '../config';
@@ -13,6 +13,15 @@ import type { TrustedDocuments } from './trusted-documents';
 import { createOperationPreparer } from './ws-operation';
 import type { SocketAccess } from './socket-access';
 import type { Metrics, Outcome } from './metrics';
+
+/** graphql-ws's "Forbidden" close code. */
+const FORBIDDEN = 4403;
+
+/** Subscriptions whose every event is one signed-in viewer's: a socket without a token asking for one is closed with 4403. */
+const SIGNED_IN_SUBSCRIPTIONS = new Set(['offers']);
+
+const needsSignIn = (operation: OperationDefinitionNode) =>
+  operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && SIGNED_IN_SUBSCRIPTIONS.has(s.name.value));
 
 interface Timing {
   started: bigint;
@@ -120,6 +129,11 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         }
         if (Array.isArray(prepared)) return prepared;
         const operation = getOperationAST(prepared.args.document, prepared.args.operationName);
+        if (ctx.extra.viewer!.kind === 'guest' && operation?.operation === 'subscription' && needsSignIn(operation)) {
+          // As a bad token at connection_init: the socket has no credentials for what it asks (issue 16).
+          ctx.extra.socket.close(FORBIDDEN, 'Forbidden');
+          return [new GraphQLError('Sign in to subscribe to this.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         Object.assign(timing, { name: operation?.name?.value ?? null, parsed: true });
         const charged = await throttle.charge(ctx.extra.viewer!, ctx.extra.address, prepared.cost);
         // graphql-ws's error message has no room for top-level extensions: the refusal carries its report.

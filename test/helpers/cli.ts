@@ -18,10 +18,10 @@ export interface Cli {
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
-/** `zoco serve` with `env` over this process's environment (minus DATABASE_URL unless given). */
-export function startCli(env: Record<string, string>, args: string[] = []): Cli {
+/** `zoco serve` (or another command) with `env` over this process's environment (minus DATABASE_URL unless given). */
+export function startCli(env: Record<string, string>, args: string[] = [], command = 'serve'): Cli {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], {
+  const child = spawn(process.execPath, [MAIN, command, ...args], {
     cwd: ROOT,
     env: { ...inherited, HOST: '127.0.0.1', PORT: '0', ZOCO_PLUGINS: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { statementCount } from '../../../src/db/data-source';
 import { toGlobalId } from '../../../src/core/global-id';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
 import { insertCustomers } from '../../../test/helpers/customers';
+import { until } from '../../../test/helpers/until';
 import coCreation from '../index';
 import { CONVERT, INSTALL, UNINSTALL, propose, voteBy } from './co-creation.fixtures';
 
@@ -47,6 +48,9 @@ describe('Product.coCreatedFrom on a catalog page', () => {
     await voteBy(t, id, [voter!]);
     const converted = await t.data(CONVERT, { input: { proposalId: id, price: { amount: 3000, currency: 'EUR' }, preorderStock: 20 } }, maker.apiKey);
     expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
+    // The conversion offers the product to its voters after commit (issue 16): let that finish before counting.
+    await t.app.services.events.drain();
+    await until(async () => (await t.app.dataSource.query('SELECT count(*)::int AS n FROM plugin_delivery'))[0].n === 0, 'the plugin deliveries');
 
     // A customer's token costs one statement more than a guest: its account and session are checked (issue 9).
     const asCustomer = base + 1;

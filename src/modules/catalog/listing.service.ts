@@ -1,5 +1,6 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
+import { emit } from '../../events/outbox';
 import { actingSeller, requireSellerOrAdmin } from '../../auth/guards';
 import type { SellerScope } from '../../auth/viewer';
 import { ErrorCode } from '../../core/errors';
@@ -136,6 +137,16 @@ export async function updateListing(ctx: Context, input: ListingUpdateInput) {
       if (input.handlingDays != null) changes.handlingDays = input.handlingDays;
       await tx.update(ListingEntity, { id: listing.uuid }, changes);
       await refreshPrices(ctx, [listing.productUuid]);
+      if (input.price && input.price.amount < listing.price.amount) {
+        await emit(ctx, 'listing.price_dropped', {
+          listingId: listing.uuid,
+          productId: listing.productUuid,
+          sellerId: listing.sellerUuid,
+          from: listing.price.amount,
+          to: input.price.amount,
+          currency: listing.price.currency,
+        });
+      }
       return { listing: await loadListing(ctx, listing.uuid) };
     });
   } catch (err) {

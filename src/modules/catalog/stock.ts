@@ -1,4 +1,5 @@
 import type { InTransaction, TxContext } from '../../core/context';
+import { emit } from '../../events/outbox';
 import { refreshPrices } from './pricing';
 
 /**
@@ -52,23 +53,25 @@ export async function putBackStock(ctx: TxContext, lines: readonly StockLine[]):
 
 /** Sets a counted stock (0 to MAX_STOCK, validated by the caller) on a listing the caller has locked. */
 export async function setStock(ctx: TxContext, listingId: string, stock: number): Promise<void> {
-  const [[row]]: [{ productId: string; before: number }[], number] = await ctx.tx.query(
+  const [[row]]: [{ productId: string; sellerId: string; before: number }[], number] = await ctx.tx.query(
     `UPDATE listing l SET stock = $2, updated_at = now() FROM listing old WHERE l.id = $1 AND old.id = l.id
-     RETURNING l.product_id AS "productId", old.stock AS before`,
+     RETURNING l.product_id AS "productId", l.seller_id AS "sellerId", old.stock AS before`,
     [listingId, stock],
   );
   if (row && row.before > 0 !== stock > 0) await refreshPrices(ctx, [row.productId]);
+  if (row && row.before === 0 && stock > 0) await emit(ctx, 'listing.restocked', { listingId, productId: row.productId, sellerId: row.sellerId });
 }
 
 /** Adds `delta` (negative takes) atomically; false, changing nothing, when the result would leave 0..MAX_STOCK. */
 export async function adjustStock(ctx: TxContext, listingId: string, delta: number): Promise<boolean> {
-  const [[row]]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
+  const [[row]]: [{ productId: string; sellerId: string; stock: number }[], number] = await ctx.tx.query(
     `UPDATE listing SET stock = stock + $2, updated_at = now() WHERE id = $1 AND stock + $2 BETWEEN 0 AND $3
-     RETURNING product_id AS "productId", stock`,
+     RETURNING product_id AS "productId", seller_id AS "sellerId", stock`,
     [listingId, delta, MAX_STOCK],
   );
   if (!row) return false;
   if (row.stock - delta > 0 !== row.stock > 0) await refreshPrices(ctx, [row.productId]);
+  if (row.stock - delta === 0 && row.stock > 0) await emit(ctx, 'listing.restocked', { listingId, productId: row.productId, sellerId: row.sellerId });
   return true;
 }
 

@@ -21,7 +21,7 @@ const BATCH = 100;
 async function escalateBatch(app: AppServices): Promise<number> {
   const ctx = createContext(app, guest, `complaint-deadlines-${randomUUID()}`);
   return withTransaction(ctx, async (ctx) => {
-    const now = ctx.clock();
+    const now = ctx.now();
     const [rows]: [{ id: string; from: string; orderId: string; sellerId: string; customerId: string }[], number] = await ctx.tx.query(
       `WITH due AS (
          SELECT id, state FROM complaint WHERE state IN ('open', 'awaiting_seller') AND seller_due_at <= $1
@@ -47,7 +47,7 @@ async function escalateBatch(app: AppServices): Promise<number> {
 /**
  * The complaints' deadline scheduler (issue 11), run by `zoco serve` unless configured off: every
  * `intervalMs` it escalates overdue complaints to the operator without any request. Time is
- * `app.clock`, so tests move it.
+ * `app.now`, so tests move it.
  */
 export function startComplaintDeadlines(app: AppServices, { intervalMs }: { intervalMs: number }): ComplaintDeadlines {
   let running: Promise<number> | null = null;

@@ -40,7 +40,7 @@ export async function postMessage(ctx: Context, input: ComplaintMessagePostInput
     if (n >= MAX_MESSAGES) fail(null, `A complaint holds at most ${MAX_MESSAGES} messages.`, ErrorCode.LIMIT_EXCEEDED);
     const [row]: ComplaintMessageRow[] = await ctx.tx.query(
       `INSERT INTO complaint_message AS m (complaint_id, author_role, body, attachments, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ${MESSAGE_COLUMNS}`,
-      [c.id, actor, input.body.trim(), JSON.stringify(attachments), ctx.clock()],
+      [c.id, actor, input.body.trim(), JSON.stringify(attachments), ctx.now()],
     );
     await recordAction(ctx, c, { to, actor });
     return { message: toMessage(row!), complaint: toComplaint(await readComplaint(ctx, c.id)) };

@@ -33,7 +33,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
  * `complaintWindowDays`. Before the expected delivery of goods on their way there is nothing to complain of yet.
  */
 function checkWindow(ctx: Context, order: LockedOrder): void {
-  const now = ctx.clock().getTime();
+  const now = ctx.now().getTime();
   const windowMs = ctx.config.complaintWindowDays * DAY_MS;
   if (order.state === 'placed' || order.state === 'cancelled') {
     fail('orderId', `An order in state ${order.state.toUpperCase()} cannot be complained about.`, ErrorCode.INVALID_STATE);
@@ -96,7 +96,7 @@ export async function openComplaint(ctx: Context, input: ComplaintOpenInput) {
       lines.map((l) => l.orderLineId),
     ]);
     if (taken.length) fail('lines', 'There is already a complaint about these goods: add to its thread instead.', ErrorCode.ALREADY_COMPLAINED);
-    const now = ctx.clock();
+    const now = ctx.now();
     const [{ id }]: { id: string }[] = await tx.query(
       `INSERT INTO complaint (order_id, seller_id, customer_id, state, reason, description, desired_resolution, attachments, seller_due_at, opened_at, updated_at)
        VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9, $9) RETURNING id`,

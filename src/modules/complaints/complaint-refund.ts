@@ -90,7 +90,7 @@ export async function issueComplaintRefund(
   const [row]: { id: string; createdAt: Date }[] = await ctx.tx.query(
     `INSERT INTO complaint_refund (complaint_id, idempotency_key, amount, lines, payment_refund_id, credit_note_id, actor_role, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, created_at AS "createdAt"`,
-    [c.id, key, want, JSON.stringify(parts.map(({ orderLineId, amount }) => ({ orderLineId, amount }))), paid.id, note.id, actor, ctx.clock()],
+    [c.id, key, want, JSON.stringify(parts.map(({ orderLineId, amount }) => ({ orderLineId, amount }))), paid.id, note.id, actor, ctx.now()],
   );
   await emit(ctx, 'refund.issued', {
     refundId: row!.id,

@@ -87,7 +87,7 @@ export async function startReturn(ctx: Context, input: ComplaintReturnStartInput
     const to = requireTransition(c, 'startReturn', actor);
     const existing = await lockReturn(ctx, c.id);
     if (existing && existing.state !== 'requested') fail(null, `The return is already ${existing.state.toUpperCase()}.`, ErrorCode.INVALID_STATE);
-    const now = ctx.clock();
+    const now = ctx.now();
     await ctx.tx.query(
       `INSERT INTO complaint_return (complaint_id, state, instructions, requested_at, instructions_at) VALUES ($1, 'instructions_sent', $2, $3, $3)
        ON CONFLICT (complaint_id) DO UPDATE SET state = 'instructions_sent', instructions = $2, instructions_at = $3`,
@@ -120,7 +120,7 @@ export async function receiveReturn(ctx: Context, input: ComplaintReturnReceiveI
       fail(null, ret ? `The return is ${ret.state.toUpperCase()}, not awaiting the goods.` : 'The complaint has no return.', ErrorCode.INVALID_STATE);
     }
     const to = requireTransition(c, 'resolve', actor);
-    const now = ctx.clock();
+    const now = ctx.now();
     const lines: { listingId: string; quantity: number }[] = await tx.query(
       `SELECT ol.listing_id AS "listingId", cl.quantity FROM complaint_line cl JOIN order_line ol ON ol.id = cl.order_line_id WHERE cl.complaint_id = $1`,
       [c.id],

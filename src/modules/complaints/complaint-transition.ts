@@ -26,7 +26,7 @@ export async function recordAction(
   c: ComplaintRow,
   { to, actor, note = null, resolution = null }: { to: ComplaintStateValue; actor: ActorRole; note?: string | null; resolution?: string | null },
 ): Promise<void> {
-  const now = ctx.clock();
+  const now = ctx.now();
   const dueAt = SELLER_TURN.includes(to) ? (SELLER_TURN.includes(c.state) ? c.sellerDueAt : new Date(now.getTime() + slaMs(ctx))) : null;
   await ctx.tx.query(
     `UPDATE complaint SET state = $2, seller_due_at = $3, updated_at = $4, resolution = coalesce($5, resolution),

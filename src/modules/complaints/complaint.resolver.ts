@@ -56,7 +56,7 @@ export class ComplaintResolver {
 
   @FieldResolver(() => Boolean, { description: 'The seller owes an answer past its deadline.' })
   overdue(@Ctx() ctx: Context, @Root() complaint: Complaint): boolean {
-    return complaint.sellerDueAt != null && complaint.sellerDueAt.getTime() <= ctx.clock().getTime();
+    return complaint.sellerDueAt != null && complaint.sellerDueAt.getTime() <= ctx.now().getTime();
   }
 }
 

@@ -44,7 +44,7 @@ export async function listComplaints(ctx: Context, { first, after, filter }: Com
   if (viewer.kind === 'admin' && filter?.sellerId) where.push(`c.seller_id = ${param(requireIdOf(filter.sellerId, 'Seller', 'sellerId'))}`);
   if (filter?.state) where.push(`c.state = ${param(filter.state)}`);
   if (filter?.overdue != null) {
-    const overdue = `(c.state IN ('open', 'awaiting_seller') AND c.seller_due_at <= ${param(ctx.clock())})`;
+    const overdue = `(c.state IN ('open', 'awaiting_seller') AND c.seller_due_at <= ${param(ctx.now())})`;
     where.push(filter.overdue ? overdue : `NOT ${overdue}`);
   }
   if (after) {

@@ -4,7 +4,7 @@ import { createListing, createProduct, createSeller, type TestSeller } from '../
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
-/** A clock the test moves: the app's deadlines and windows read it (AppServices.clock). */
+/** A clock the test moves: the app's deadlines and windows read it (AppServices.now). */
 export function testClock() {
   let offsetMs = 0;
   return {
@@ -24,7 +24,7 @@ export interface Shop {
 }
 
 export async function startComplaintApp(clock: ReturnType<typeof testClock>, options: CreateAppOptions = {}): Promise<TestApp> {
-  return startTestApp({ clock: clock.now, eventPollIntervalMs: 50, complaintSweepMs: 100_000, ...options });
+  return startTestApp({ now: clock.now, eventPollIntervalMs: 50, complaintSweepMs: 100_000, ...options });
 }
 
 export async function openShop(t: TestApp, { price = 2500, stock = 100 } = {}): Promise<Shop> {

@@ -10,7 +10,7 @@ let shop: Shop;
 beforeAll(async () => {
   // Both instances sweep often, on the same database and clock: each overdue complaint escalates once.
   t = await startComplaintApp(clock, { complaintSweepMs: 60, pubsub: 'postgres' });
-  second = await startTestApp({ clock: clock.now, complaintSweepMs: 60, eventPollIntervalMs: 50, pubsub: 'postgres' }, { sharing: t });
+  second = await startTestApp({ now: clock.now, complaintSweepMs: 60, eventPollIntervalMs: 50, pubsub: 'postgres' }, { sharing: t });
   shop = await openShop(t);
 });
 afterAll(async () => {

@@ -1,0 +1,126 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
+import { startChild } from './child-process';
+import { goodGraphql, load } from './load';
+import type { OffersClientsOptions } from './offers-clients';
+import type { OffersServerInfo, OffersServerOptions } from './offers-server';
+import { writeMarkedSection } from './report';
+
+const ROOT = path.resolve(__dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '10000' },
+    targeted: { type: 'string', default: '50' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.subscribers);
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const stats = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+};
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+type Memory = { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+const held = (m: Memory) => m.heapUsed + m.external;
+
+/**
+ * Issue 16: the offers subscription under 10,000 graphql-ws subscribers (server and clients in separate
+ * processes): fan-out of one offer to each, targeted delivery to one among all, a reconnect storm with
+ * cursors while HTTP keeps answering. Needs DATABASE_URL (a PostgreSQL server; the run uses a database of its own).
+ */
+async function main(): Promise<void> {
+  const server0 = process.env['DATABASE_URL'];
+  if (!server0) throw new Error('set DATABASE_URL to a PostgreSQL server');
+  const name = 'zoco_bench_offers';
+  await dropDatabase(server0, name).catch(() => undefined);
+  await ensureDatabase(server0, name);
+  const server = await startChild<OffersServerInfo>(
+    'offers-server.js',
+    { databaseUrl: databaseUrl(server0, name), dataDir: await mkdtemp(path.join(os.tmpdir(), 'zoco-bench-offers-')), customers: N } satisfies OffersServerOptions,
+    ['--expose-gc', '--max-old-space-size=4096'],
+  );
+  const clients = await startChild<object>('offers-clients.js', { wsUrl: server.info.wsUrl } satisfies OffersClientsOptions, ['--max-old-space-size=4096']);
+  await clients.call('tokens', server.info.tokens);
+  const lines: string[] = [];
+  const log = (line: string) => {
+    console.log(line);
+    lines.push(line);
+  };
+  try {
+    const before = await server.call<Memory>('memory');
+    const connectSeconds = await clients.call<number>('connect');
+    const idle = await server.call<Memory>('memory');
+    clients.call('subscribe');
+    for (let i = 0; i < 600 && (await server.call<number>('routes')) < N; i++) await new Promise((r) => setTimeout(r, 200));
+    const subscribed = await server.call<Memory>('memory');
+    log(`| idle connection (heap + external, after GC) | ${kb((held(idle) - held(before)) / N)} | < 30 KB | RSS ${kb((idle.rss - before.rss) / N)}; ${N} sockets opened in ${connectSeconds.toFixed(1)} s |`);
+    log(`| subscription on top of its connection | ${kb((held(subscribed) - held(idle)) / N)} | | ${await server.call<number>('routes')} customer routes |`);
+
+    const { started: fanStarted, committed: fanCommitted } = await server.call<{ started: number; committed: number }>('fanOut');
+    const fan = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 1, timeoutMs: 120_000 });
+    const got = fan.arrivals.filter((a): a is number => a !== null);
+    const fanStats = stats(got.map((a) => a - fanStarted));
+    const afterCommit = stats(got.map((a) => Math.max(0, a - fanCommitted)));
+    log(`| fan-out: one offer to each of ${N}, from the start of making them (p50 / p99 / max) | ${fanStats.p50} / ${fanStats.p99} / ${fanStats.max} ms | all < 2 s, p99 < 1.5 s | ${got.length}/${N} delivered, ${fan.duplicates} duplicates, ${fan.errors} errors; making them took ${fanCommitted - fanStarted} ms |`);
+    log(`| fan-out: the same, from the last commit (0 = already there) | ${afterCommit.p50} / ${afterCommit.p99} / ${afterCommit.max} ms | | |`);
+
+    // Reconnect storm: every socket drops, one offer each is made meanwhile, all come back at once with their cursors.
+    await clients.call('disconnect');
+    await server.call('fanOut');
+    const probe = load({
+      url: server.info.url,
+      connections: 10,
+      seconds: 10,
+      warmupSeconds: 0,
+      body: JSON.stringify({ query: '{ products(first: 5) { nodes { id title } } }' }),
+      verify: goodGraphql(/"products"/),
+    });
+    const stormStarted = await clients.call<number>('reconnect');
+    const storm = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 2, timeoutMs: 120_000 });
+    const replayed = storm.arrivals.filter((a): a is number => a !== null);
+    const http = await probe;
+    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates |`);
+    log(`| HTTP \`products(first: 5)\` during the storm (10 connections, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
+
+    const latencies: number[] = [];
+    const counts = new Map<number, number>();
+    for (let i = 0; i < Number(args.targeted); i++) {
+      const index = (i * 7919) % N;
+      const count = (counts.get(index) ?? 2) + 1;
+      counts.set(index, count);
+      const arrival = clients.call<number | null>('offerOf', { index, count });
+      const started = await server.call<number>('targeted', index);
+      const at = await arrival;
+      if (at !== null) latencies.push(at - started);
+    }
+    const t = stats(latencies);
+    log(`| targeted: one offer to one customer with ${N} subscribed (commit + dispatch + delivery) | p50 ${t.p50} / p99 ${t.p99} / max ${t.max} ms | p99 < 20 ms | ${latencies.length}/${args.targeted} delivered |`);
+  } finally {
+    await clients.stop();
+    await server.stop();
+    await dropDatabase(server0, name).catch(() => undefined);
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const section = [
+    '<!-- offers-bench -->',
+    '## Issue 16: the offers subscription',
+    '',
+    `Command: \`DATABASE_URL=… npm run bench:offers -- --subscribers ${N}\` (server and graphql-ws clients in separate processes, one PostgreSQL on the same machine, memory pubsub).`,
+    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, ${new Date().toISOString().slice(0, 16)}Z.`,
+    '',
+    '| measure | result | target | notes |',
+    '|---|---|---|---|',
+    ...lines,
+    '<!-- /offers-bench -->',
+  ].join('\n');
+  if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'offers-bench', section);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import pg from 'pg';
+import type { AppServices } from '../../core/context';
+import { isDatabaseUnavailable } from '../../db/pg-errors';
+import { expireOffers } from './offer-expiry';
+import { offersForIdleCarts } from './offer-engine';
+
+export interface OfferTimers {
+  /** One round now (tests with a controlled clock call it after moving the clock). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The offers' clock-driven work, every `intervalMs`: expiry, and the engine's time triggers (idle carts).
+ * Each step is a bounded batch under SKIP LOCKED, so several workers may run it.
+ */
+export function startOfferTimers(app: AppServices, { intervalMs, databaseUrl }: { intervalMs: number; databaseUrl: string }): OfferTimers {
+  // Its own connection: the timers' statements stay off the app's pool and its statement count.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'zoco-offer-timers' });
+  pool.on('error', (err) => app.log.warn({ err }, 'offer timers lost an idle database connection'));
+  const query = (sql: string, parameters: unknown[]) => pool.query(sql, parameters);
+  let running: Promise<void> | null = null;
+  const round = async () => {
+    await expireOffers(app, query);
+    await offersForIdleCarts(app, query);
+  };
+  const tick = () => {
+    running ??= round()
+      .catch((err: unknown) =>
+        isDatabaseUnavailable(err) ? app.log.warn({ err }, 'offer timers paused: database unavailable') : app.log.error({ err }, 'offer timers failed'),
+      )
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await pool.end();
+    },
+  };
+}
