@@ -109,7 +109,7 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
       const status = rng.chance(0.03) ? 'draft' : 'active';
       const images = JSON.stringify([{ url: `https://images.zoco.example/${slug}.jpg`, alt: title }]);
       const attributes = JSON.stringify({ brand, language: spanish ? 'es' : 'en' });
-      productRows.push([id, slug, title, spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000)]);
+      productRows.push([id, slug, title, spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000), spanish ? 'es' : 'en']);
       if (status === 'active') productSlugs.push(slug);
       const basePrice = rng.int(5, 500) * 100 - 1;
       const variantCount = rng.int(size.variants[0], size.variants[1]);
@@ -132,7 +132,7 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
         }
       });
     }
-    await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz' }, productRows);
+    await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz', language: 'text' }, productRows);
     await bulkInsert(tx, 'product_variant', { id: 'uuid', product_id: 'uuid', title: 'text', options: 'jsonb', gtin: 'text', position: 'int' }, variantRows);
     // Generated data in bulk, one statement per table: stock and prices are written here directly rather
     // than listing by listing through catalog's stock.ts; the prices below use the catalog's rule.

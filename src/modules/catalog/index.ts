@@ -17,6 +17,10 @@ import { toGlobalId } from '../../core/global-id';
 
 export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, setStock, takeStock, type StockLine } from './stock';
 export { insertProduct, type NewProduct } from './product-insert';
+export { Product, ProductLanguage } from './product.type';
+export { Category } from './category.type';
+export { ListingCondition } from './listing.type';
+export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 export {
   isListingBuyable,
   isListingOffered,
