@@ -78,6 +78,17 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   // catalog/category.service.ts MAX_CATEGORIES (and below, SHARED_BOUNDS).
   'Query.categories': 1000,
   'Category.children': 1000,
+  // search/search-facets.ts: every category at most, MAX_SELLERS, the price bounds, conditions, ratings.
+  'SearchFacets.categories': 1000,
+  'SearchCategoryFacet.children': 1000,
+  'SearchFacets.sellers': 50,
+  'SearchFacets.priceRanges': 7,
+  'SearchFacets.conditions': 3,
+  'SearchFacets.ratings': 4,
+  // search/search-suggest.ts MAX_SUGGESTIONS; search/search-insights.ts `first` (at most 100).
+  'Query.searchSuggest': 20,
+  'SearchInsights.topQueries': 100,
+  'SearchInsights.zeroResultQueries': 100,
 };
 
 /** Lists whose items, over every such list below one `owner` object, number at most `total`. */
@@ -89,6 +100,8 @@ export const SHARED_BOUNDS: Readonly<Record<string, { owner: string; total: numb
   // A request reads at most every category (MAX_CATEGORIES), however deep its tree or its breadcrumbs go.
   'Category.children': { owner: 'Query', total: 1000 },
   'Category.ancestors': { owner: 'Query', total: 1000 },
+  // A search's category facet is one tree of at most every category (search/search-facets.ts).
+  'SearchCategoryFacet.children': { owner: 'SearchFacets', total: 1000 },
 };
 const OWNERS = new Set(Object.values(SHARED_BOUNDS).map((s) => s.owner));
 
@@ -116,6 +129,16 @@ const VALUE_TYPES = new Set([
   'OrderCustomer',
   'ShippingPolicy',
   'CustomerAccessToken',
+  // Computed by one statement of their search (search/search-facets.ts, search-insights.ts).
+  'SearchFacets',
+  'SearchCategoryFacet',
+  'SearchSellerFacet',
+  'SearchPriceRangeFacet',
+  'SearchConditionFacet',
+  'SearchRatingFacet',
+  'SearchSuggestion',
+  'SearchInsights',
+  'SearchQueryStat',
 ]);
 const isValueType = (name: string) =>
   VALUE_TYPES.has(name) || name.endsWith('Connection') || name.endsWith('Edge') || name.endsWith('Payload');

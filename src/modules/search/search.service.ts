@@ -35,6 +35,8 @@ export async function search(ctx: Context, args: SearchArgs): Promise<SearchConn
 
   const { params, param } = parameters();
   const { where, tsquery } = searchWhere(query, filter, param);
+  // The count and the facets use the WHERE alone: its parameters are those pushed so far.
+  const wholeParams = [...params];
   const joins = affinityJoin(affinity, param);
   const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(tsquery, affinity), cast: 'float8', desc: true } : orders[args.sort];
   const pageWhere = [...where];
@@ -55,15 +57,12 @@ export async function search(ctx: Context, args: SearchArgs): Promise<SearchConn
   );
   const page = toConnection(rows, args.first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
 
-  // The count and the facets use the WHERE without the cursor (and no affinity join): its parameters
-  // are a prefix of the page's, since the cursor and the affinity are added after it.
-  const wholeParams = params.slice(0, countParams(where));
-  let total: Promise<number> | undefined;
-  let facets: ReturnType<typeof searchFacets> | undefined;
-  const totalCount = () =>
-    (total ??= ctx.db
+  const count = once(() =>
+    ctx.db
       .query(`SELECT count(*)::int AS count FROM search_product sp WHERE ${where.join(' AND ')}`, wholeParams)
-      .then(([r]: { count: number }[]) => r!.count));
+      .then(([r]: { count: number }[]) => r!.count),
+  );
+  const facets = once(() => searchFacets(ctx, where, wholeParams));
 
   if (!args.after) {
     // The first page records the search for the operator: a zero-result search has no rows on its first page.
@@ -77,16 +76,19 @@ export async function search(ctx: Context, args: SearchArgs): Promise<SearchConn
       // next to `totalCount` has started, and its statement counts too.
       totalCount: async () => {
         await Promise.resolve();
-        return facets ? (await facets).total : totalCount();
+        return facets.started() ? (await facets()).total : count();
       },
-      facets: () => (facets ??= searchFacets(ctx, where, wholeParams)).then((f) => f.facets),
+      facets: async () => (await facets()).facets,
     },
   };
 }
 
-/** How many parameters a WHERE uses: the highest $n in it. */
-function countParams(where: string[]): number {
-  let max = 0;
-  for (const m of where.join(' ').matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
-  return max;
+/** A promise made on first call only, and whether it was. */
+function once<T>(make: () => Promise<T>): (() => Promise<T>) & { started(): boolean } {
+  let promise: Promise<T> | undefined;
+  const get = () => {
+    promise ??= make();
+    return promise;
+  };
+  return Object.assign(get, { started: () => promise !== undefined });
 }
