@@ -137,6 +137,9 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
     // Generated data in bulk, one statement per table: stock and prices are written here directly rather
     // than listing by listing through catalog's stock.ts; the prices below use the catalog's rule.
     await bulkInsert(tx, 'listing', { id: 'uuid', seller_id: 'uuid', variant_id: 'uuid', product_id: 'uuid', sku: 'text', price: 'bigint', compare_at_price: 'bigint', currency: 'text', stock: 'int', condition: 'text', handling_days: 'int' }, listingRows);
+    // Fresh statistics before the statement below: its triggers (search/) read listings per product, and
+    // plans made for the empty tables of a new database would scan every listing for each product.
+    await tx.query('ANALYZE seller, category, product, product_variant, listing');
     await tx.query(
       `UPDATE product p SET min_price = a.min_price, max_price = a.max_price, in_stock = a.in_stock
          FROM (SELECT l.product_id, min(l.price) AS min_price, max(l.price) AS max_price, bool_or(l.stock > 0) AS in_stock

@@ -101,6 +101,7 @@ export const SHARED_BOUNDS: Readonly<Record<string, { owner: string; total: numb
   'Category.children': { owner: 'Query', total: 1000 },
   'Category.ancestors': { owner: 'Query', total: 1000 },
   // A search's category facet is one tree of at most every category (search/search-facets.ts).
+  'SearchFacets.categories': { owner: 'SearchFacets', total: 1000 },
   'SearchCategoryFacet.children': { owner: 'SearchFacets', total: 1000 },
 };
 const OWNERS = new Set(Object.values(SHARED_BOUNDS).map((s) => s.owner));
@@ -244,6 +245,18 @@ export function estimateCost(
         // A share of a batch its owner loaded: no statement of its own.
         listed = !SHARED_BOUNDS[`${parent.name}.${name}`];
       }
+    }
+    if (listed && itemType.name.endsWith('Connection')) {
+      // The page multiplies `nodes` and `edges` (and, an upper bound, any fragment); the connection's own
+      // fields (a search's totalCount and facets) are one statement each, whatever the page size.
+      const page = node.selectionSet.selections.filter((s) => s.kind !== Kind.FIELD || s.name.value === 'nodes' || s.name.value === 'edges');
+      const own = node.selectionSet.selections.filter((s) => !page.includes(s));
+      return (
+        root +
+        1 +
+        items * selectionCost(itemType, { ...node.selectionSet, selections: page }, times(spread, items)) +
+        own.reduce((sum, s) => sum + (included(s) ? fieldCost(itemType, s as FieldNode, spread) : 0), 0)
+      );
     }
     const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, times(spread, items));
     return root + (listed ? 1 : 0) + items * item;
