@@ -125,6 +125,10 @@ describe('the cost estimate', () => {
       ['RevokeKey', { id: fakeId('SellerApiKey') }, seller.key],
       ['ProductHistory', { id: catalogIds[0] }, seller.key],
       ['RevisionRevert', { revisionId: fakeId('ProductRevision') }, ADMIN_KEY],
+      ['Search', {}],
+      ['SearchFiltered', { category: categoryId, seller: seller.id }],
+      ['SearchSuggest', {}],
+      ['SearchInsights', {}, ADMIN_KEY],
       ['Logout', {}, leaving],
       // Last: it ends every session of the customer.
       ['LogoutEverywhere', {}, customer],
