@@ -72,7 +72,8 @@ async function measure(clients: number, run: Run): Promise<Cell> {
         await run(i);
         const ms = performance.now() - started;
         latencies.push(ms);
-        (byKind[MIX[i % MIX.length]!.kind] ??= []).push(ms);
+        const kind = MIX[i % MIX.length]!.kind;
+        byKind[kind] = [...(byKind[kind] ?? []), ms];
       }
     }),
   );
