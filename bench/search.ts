@@ -73,7 +73,9 @@ async function measure(clients: number, run: Run): Promise<Cell> {
         const ms = performance.now() - started;
         latencies.push(ms);
         const kind = MIX[i % MIX.length]!.kind;
-        byKind[kind] = [...(byKind[kind] ?? []), ms];
+        const list = byKind[kind] ?? [];
+        list.push(ms);
+        byKind[kind] = list;
       }
     }),
   );
