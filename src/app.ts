@@ -12,7 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-post
 import { waitForDatabase } from './db/wait-for-database';
 import { createAuthenticator } from './auth/authenticate';
 import { createTokenIssuer } from './auth/tokens';
-import type { ModuleDefinition } from './core/module';
+import type { ModuleDefinition, ModuleHook } from './core/module';
 import { createApollo } from './server/apollo';
 import { buildDeploymentSchema } from './server/schema';
 import type { AppServices, PrivacyParticipant, TransactionListener } from './core/context';
@@ -156,7 +156,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     handlers[type] = [...(handlers[type] ?? []), handler];
   };
   for (const m of modules) {
-    for (const [type, handler] of Object.entries(m.hooks ?? {}) as [string, EventHandler][]) addHandler(type, handler);
+    // Bound to the services made below (an event delivered before they exist fails and is retried).
+    for (const [type, hook] of Object.entries(m.hooks ?? {}) as [string, ModuleHook][]) addHandler(type, (event) => hook(event, services));
   }
   // Every event also goes to subscriptions; a subscriber that misses one (a lost connection) refetches.
   addHandler('*', async (event) => pubSub.pubSub.publish(event.type, toPublished(event)));

@@ -12,13 +12,17 @@ import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
 import { loadPlugins } from './plugin-host/load-plugins';
+import { recomputeTraits } from './modules/personalization';
 
-const USAGE = `Usage: zoco [serve|migrate|seed|schema] [options]
+const USAGE = `Usage: zoco [serve|migrate|seed|schema|traits] [options]
   serve [--seed-if-empty]     start the API (default command)
   migrate                     run pending migrations and exit
   seed --scale small|bench|large
                               fill an empty database with a deterministic demo marketplace
-  schema [--out FILE]         print (or write) the GraphQL SDL`;
+  schema [--out FILE]         print (or write) the GraphQL SDL
+  traits --recompute [--at ISO-TIME|now]
+                              rebuild every customer's traits from their stored events (by default
+                              evaluated at each one's last update: equal to the incremental result)`;
 
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
     bestListing { price { formatted } stock seller { name } } } } }`;
@@ -43,11 +47,13 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: 'small' },
       'seed-if-empty': { type: 'boolean', default: false },
       out: { type: 'string' },
+      recompute: { type: 'boolean', default: false },
+      at: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (values.help || !['serve', 'migrate', 'seed', 'schema'].includes(command)) {
+  if (values.help || !['serve', 'migrate', 'seed', 'schema', 'traits'].includes(command)) {
     console.log(USAGE);
     process.exitCode = values.help ? 0 : 2;
     return;
@@ -67,6 +73,10 @@ async function main(): Promise<void> {
   if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
     throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
   }
+  const at = values.at === undefined ? undefined : values.at === 'now' ? new Date() : new Date(values.at);
+  if (command === 'traits' && (!values.recompute || (at && Number.isNaN(at.getTime())))) {
+    throw new ConfigError(['traits: use --recompute, with --at an ISO time (e.g. 2026-11-30T00:00:00Z) if given']);
+  }
   const app = await createApp({
     ...config,
     plugins: loadPlugins(config.pluginNames),
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
   });
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
+    if (command === 'traits') console.log(`recomputed the traits of ${await recomputeTraits(app.services, { at })} customers`);
     await app.stop();
     return;
   }

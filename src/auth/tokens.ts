@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
+import { issueVisitorId, verifyVisitorId } from './visitor-ids';
 
 const ISSUER = 'zoco';
 const AUDIENCE = 'zoco:customer';
@@ -25,6 +26,10 @@ export interface TokenIssuer {
    * the customer, session and version are still good is authenticate.ts's question.
    */
   verifyCustomerToken(token: string): Promise<VerifiedCustomerToken | null>;
+  /** A new anonymous visitor id, signed (auth/visitor-ids.ts). */
+  issueVisitorId(): string;
+  /** The uuid of a visitor id this deployment issued, or null for a malformed, forged or foreign one. */
+  verifyVisitorId(token: string): string | null;
 }
 
 /** HS256 only (the algorithm is pinned, `alg: none` and key confusion are refused) and `exp` required (issue 9). */
@@ -60,5 +65,7 @@ export function createTokenIssuer(secret: string, ttlSeconds = 900): TokenIssuer
         throw err;
       }
     },
+    issueVisitorId: () => issueVisitorId(secret),
+    verifyVisitorId: (token) => verifyVisitorId(secret, token),
   };
 }

@@ -1,11 +1,13 @@
 import type { NonEmptyArray } from 'type-graphql';
-import type { NodeFetcher, PrivacyHook, TransactionListener } from './context';
+import type { AppServices, NodeFetcher, PrivacyHook, TransactionListener } from './context';
 import type { NodeType } from './global-id';
 import type { LoaderFactory } from './loaders';
-import type { EventType } from '../events/event-types';
-import type { EventHandler } from '../events/dispatcher';
+import type { DomainEvent, EventType } from '../events/event-types';
 
 export type { NodeFetcher };
+
+/** A module's after-commit handler: the event, and the app's services to act with (it builds its own ctx). */
+export type ModuleHook = (event: DomainEvent, app: AppServices) => Promise<void>;
 
 /** A domain module: the same shape plugins have (ARCHITECTURE.md, "Source layout"). */
 export interface ModuleDefinition {
@@ -19,7 +21,7 @@ export interface ModuleDefinition {
   /** The module's per-request DataLoaders (their type joins `Loaders` by declaration merging). */
   loaders?: LoaderFactory;
   /** Handlers of domain events, called after commit, at least once; '*' gets every event. */
-  hooks?: Partial<Record<EventType | '*', EventHandler>>;
+  hooks?: Partial<Record<EventType | '*', ModuleHook>>;
   /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
   listeners?: { [T in EventType]?: TransactionListener<T> };
   /** Export and erasure of what its tables hold about one customer (GDPR). */

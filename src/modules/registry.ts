@@ -8,7 +8,8 @@ import signIn from './sign-in';
 import invoices from './invoices';
 import orders from './orders';
 import checkout from './checkout';
+import personalization from './personalization';
 import search from './search';
 
 /** The core modules, in dependency order: each may import only those before it. */
-export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, search];
+export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, search];

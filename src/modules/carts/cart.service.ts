@@ -165,8 +165,9 @@ function tooMany(line: NewLine): UserError {
  * adds of the same listing never lose an update even without the cart lock. `price_at_add` is set only
  * when the line is first inserted.
  */
-async function addLines({ tx }: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
+async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
   if (!wanted.length) return;
+  const { tx } = ctx;
   const upserted: { listingId: string }[] = await tx.query(
     `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, created_at)
      SELECT $1, u.listing_id, u.quantity, u.price, ${IN_INPUT_ORDER}
@@ -181,6 +182,7 @@ async function addLines({ tx }: TxContext, cart: Cart, wanted: WantedLine[]): Pr
   if (over.length) throw new UserErrors(over.map(tooMany));
   const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM cart_line WHERE cart_id = $1', [cart.uuid]);
   if (count > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
+  await emit(ctx, 'cart.lines_added', { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) });
 }
 
 /** A guest gets a new cart; a signed-in customer their active cart (created when they have none). */

@@ -1,6 +1,8 @@
-import type { Context } from '../../core/context';
+import type { Context, TxContext } from '../../core/context';
 import { requireCustomer } from '../../auth/guards';
 import { Validator } from '../../core/validate';
+import { withTransaction } from '../../db/transaction';
+import { emit } from '../../events/outbox';
 import { CustomerConsentEntity } from './profile.entity';
 import { ConsentKind, type Consent } from './profile.type';
 import { toConsent } from './profile.rows';
@@ -32,10 +34,40 @@ export async function updateConsents(ctx: Context, input: CustomerConsentsUpdate
   const kinds = input.consents.map((c) => c.kind);
   v.check(new Set(kinds).size === kinds.length, 'consents', 'Each consent kind at most once.');
   v.done();
-  const now = new Date();
-  await ctx.db.getRepository(CustomerConsentEntity).upsert(
-    input.consents.map((c) => ({ customerId, kind: c.kind, granted: c.granted, source: input.source, updatedAt: now })),
-    ['customerId', 'kind'],
-  );
+  await withTransaction(ctx, async (ctx) => {
+    // The rows are locked, so the change event names exactly the consents whose value moved; modules
+    // that hold data under a consent (personalization) act on it in this transaction.
+    const before: { kind: string; granted: boolean }[] = await ctx.tx.query(
+      'SELECT kind, granted FROM customer_consent WHERE customer_id = $1 FOR NO KEY UPDATE',
+      [customerId],
+    );
+    const was = new Map(before.map((r) => [r.kind, r.granted]));
+    const now = new Date();
+    await ctx.tx.getRepository(CustomerConsentEntity).upsert(
+      input.consents.map((c) => ({ customerId, kind: c.kind, granted: c.granted, source: input.source, updatedAt: now })),
+      ['customerId', 'kind'],
+    );
+    for (const c of input.consents) {
+      if ((was.get(c.kind) ?? false) !== c.granted) await emit(ctx, 'customer.consent_changed', { customerId, kind: c.kind, granted: c.granted });
+    }
+  });
   return { consents: await listConsents(ctx, customerId) };
+}
+
+/** Consents ticked on the sign-up form, given in the sign-in's transaction (before anything that reads them). */
+export async function giveSignUpConsents(ctx: TxContext, customerId: string, kinds: readonly ConsentKind[]): Promise<void> {
+  for (const kind of new Set(kinds)) {
+    await ctx.tx.query(
+      `INSERT INTO customer_consent (customer_id, kind, granted, source) VALUES ($1, $2, true, 'sign-up')
+       ON CONFLICT (customer_id, kind) DO NOTHING`,
+      [customerId, kind],
+    );
+    await emit(ctx, 'customer.consent_changed', { customerId, kind, granted: true });
+  }
+}
+
+/** SQL: whether the customer `customerId` (a column or parameter) has given the personalization consent. */
+export function personalizationConsented(customerId: string): string {
+  return `EXISTS (SELECT 1 FROM customer_consent pers_cc
+                   WHERE pers_cc.customer_id = ${customerId} AND pers_cc.kind = 'personalization' AND pers_cc.granted)`;
 }

@@ -19,7 +19,8 @@ export {
 } from './customer-credentials';
 export { ownAddress } from './address.service';
 export { ownPaymentMethod } from './payment-method.service';
-export { sharesProfileWithSellers } from './consent.service';
+export { giveSignUpConsents, personalizationConsented, sharesProfileWithSellers } from './consent.service';
+export { ConsentKind } from './profile.type';
 export { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';
 
 export default defineModule({

@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { ConsentKind } from '../customers';
 
 @InputType()
 export class CustomerSignUpInput {
@@ -14,8 +15,14 @@ export class CustomerSignUpInput {
   @Field({ nullable: true, defaultValue: 'en' })
   locale?: string;
 
+  @Field(() => [ConsentKind], { nullable: true, description: 'Consents ticked on the sign-up form (each kind at most once); the others stay not given.' })
+  consents?: ConsentKind[];
+
   @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
   cartId?: string;
+
+  @Field({ nullable: true, description: 'The anonymous visitor id (visitorCreate) the guest tracked events with: they join the account (with the personalization consent).' })
+  visitorId?: string;
 }
 
 @InputType()
@@ -28,6 +35,9 @@ export class CustomerLoginInput {
 
   @Field(() => ID, { nullable: true, description: "The guest cart to bring into the account: adopted, or merged into the customer's cart." })
   cartId?: string;
+
+  @Field({ nullable: true, description: 'The anonymous visitor id (visitorCreate) the guest tracked events with: they join the account (with the personalization consent).' })
+  visitorId?: string;
 }
 
 @InputType()

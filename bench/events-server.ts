@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../src/app';
+import { createTokenIssuer } from '../src/auth/tokens';
+import { toGlobalId } from '../src/core/global-id';
+import { seedDatabase } from '../src/seed/seed';
+import { childOptions, failToParent, serveParent } from './child-process';
+
+export interface EventsServerOptions {
+  dataDir: string;
+  embeddedPgPort: number;
+  databaseUrl?: string;
+  customers: number;
+  /** Share of the customers with the personalization consent (the others are counted anonymously). */
+  consenting: number;
+}
+
+export interface EventsServerInfo {
+  url: string;
+  tokens: string[];
+  consenting: boolean[];
+  listingIds: string[];
+}
+
+/** The real app with the small demo marketplace and `customers` shoppers, most of them consenting. */
+async function main(): Promise<void> {
+  const options = childOptions<EventsServerOptions>();
+  const app = await createApp({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'warn',
+    dataDir: options.dataDir,
+    embeddedPgPort: options.embeddedPgPort,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    // Many requests from few addresses: the bench measures ingestion, not the throttle.
+    throttle: { enabled: false },
+  });
+  const db = app.dataSource;
+  await seedDatabase(db, 'small');
+  const listings: { id: string }[] = await db.query(
+    `SELECT l.id FROM listing l JOIN seller s ON s.id = l.seller_id WHERE s.status = 'active' AND l.status = 'active' ORDER BY l.id`,
+  );
+  const ids = Array.from({ length: options.customers }, () => randomUUID());
+  await db.query(
+    `INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@bench.example', 'Bench shopper', 'x' FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
+  await db.query(
+    `INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`,
+    [ids],
+  );
+  const consenting = ids.map((_, i) => i < Math.round(ids.length * options.consenting));
+  await db.query(
+    `INSERT INTO customer_consent (customer_id, kind, granted, source) SELECT id, 'personalization', true, 'bench' FROM unnest($1::uuid[]) id`,
+    [ids.filter((_, i) => consenting[i])],
+  );
+  await db.query('VACUUM ANALYZE');
+  const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
+  const info: EventsServerInfo = {
+    url: app.url,
+    tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token)),
+    consenting,
+    listingIds: listings.map((l) => toGlobalId('Listing', l.id)),
+  };
+  serveParent(
+    info,
+    {
+      async stored() {
+        const [row] = await db.query(
+          `SELECT (SELECT count(*)::int FROM touchpoint_event) AS events,
+                  (SELECT coalesce(sum(count), 0)::int FROM product_daily_touchpoints) AS counted,
+                  (SELECT count(*)::int FROM customer_trait) AS traits`,
+        );
+        return row;
+      },
+    },
+    () => app.stop(),
+  );
+}
+
+main().catch(failToParent);

@@ -1,0 +1,110 @@
+import { admin } from '../../auth/viewer';
+import { createContext, type AppServices } from '../../core/context';
+import type { ModuleHook } from '../../core/module';
+import { withTransaction } from '../../db/transaction';
+import type { DomainEvent, EventPayloads } from '../../events/event-types';
+import { recordTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
+
+/**
+ * The server's own touchpoints, from its domain events after commit (at least once): each carries a
+ * client id derived from the order or the outbox row, so a redelivery is a duplicate, never a recount.
+ */
+async function record(app: AppServices, event: DomainEvent, customerId: string, touchpoints: NewTouchpoint[]): Promise<void> {
+  const ctx = createContext(app, admin, `outbox-${event.id}`);
+  await withTransaction(ctx, (tx) => recordTouchpoints(tx, { customerId }, touchpoints));
+}
+
+const server = { channel: 'SERVER', source: 'server', searchText: null } as const;
+
+interface OrderLineFacts {
+  productId: string;
+  listingId: string;
+  categoryId: string | null;
+  total: number;
+  position: number;
+  paidAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+const orderLines = (app: AppServices, orderId: string): Promise<OrderLineFacts[]> =>
+  app.db.query(
+    `SELECT ol.product_id AS "productId", ol.listing_id AS "listingId", p.category_id AS "categoryId", ol.total::float8 AS total,
+            ol.position, o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt"
+       FROM order_line ol JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id
+      WHERE ol.order_id = $1 ORDER BY ol.position`,
+    [orderId],
+  );
+
+/** One ORDER_PAID touchpoint per line (its category and product count), the order's discount on the first. */
+const orderPaid: ModuleHook = async (event, app) => {
+  const p = event.payload as EventPayloads['order.paid'];
+  const lines = await orderLines(app, p.orderId);
+  await record(
+    app,
+    event,
+    p.customerId,
+    lines.map((l, i) => ({
+      ...server,
+      clientEventId: `order.paid:${p.orderId}:${l.position}`,
+      type: 'ORDER_PAID',
+      occurredAt: l.paidAt ?? event.createdAt,
+      productId: l.productId,
+      listingId: l.listingId,
+      sellerId: p.sellerId,
+      categoryId: l.categoryId,
+      orderId: p.orderId,
+      amount: l.total,
+      discount: i === 0 ? (p.discountTotal ?? 0) : 0,
+    })),
+  );
+};
+
+const orderCancelled: ModuleHook = async (event, app) => {
+  const p = event.payload as EventPayloads['order.cancelled'];
+  const [first] = await orderLines(app, p.orderId);
+  await record(app, event, p.customerId, [
+    {
+      ...server,
+      clientEventId: `order.cancelled:${p.orderId}`,
+      type: 'ORDER_CANCELLED',
+      occurredAt: first?.cancelledAt ?? event.createdAt,
+      productId: null,
+      listingId: null,
+      sellerId: p.sellerId,
+      categoryId: null,
+      orderId: p.orderId,
+    },
+  ]);
+};
+
+/** A customer's cart lines (a guest cart has no one to attribute them to: the guest's client tracks those). */
+const cartLinesAdded: ModuleHook = async (event, app) => {
+  const p = event.payload as EventPayloads['cart.lines_added'];
+  if (!p.customerId) return;
+  const listings: { id: string; productId: string; sellerId: string; categoryId: string | null }[] = await app.db.query(
+    `SELECT l.id, l.product_id AS "productId", l.seller_id AS "sellerId", p.category_id AS "categoryId"
+       FROM listing l JOIN product p ON p.id = l.product_id WHERE l.id = ANY($1::uuid[]) ORDER BY l.id`,
+    [p.listingIds],
+  );
+  await record(
+    app,
+    event,
+    p.customerId,
+    listings.map((l) => ({
+      ...server,
+      clientEventId: `cart.lines_added:${event.id}:${l.id}`,
+      type: 'CART_LINE_ADDED',
+      occurredAt: event.createdAt,
+      productId: l.productId,
+      listingId: l.id,
+      sellerId: l.sellerId,
+      categoryId: l.categoryId,
+    })),
+  );
+};
+
+export const serverTouchpoints = {
+  'order.paid': orderPaid,
+  'order.cancelled': orderCancelled,
+  'cart.lines_added': cartLinesAdded,
+};

@@ -1,0 +1,209 @@
+import type { EntityManager } from 'typeorm';
+import { AFFINITY_WEIGHT_SQL, EVENT_DAY_SQL } from './touchpoint-weights';
+import { evaluateTraits, type ScoredTarget, type TraitInputs, type Traits } from './trait-model';
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * Which of a customer's stored events to add to their aggregates: new ones (incremental; `orders` when
+ * any of them is about an order) or all (recompute).
+ */
+export type EventSelection = { ids: string[]; orders: boolean } | 'all';
+
+/** Half-life of interest in a category or seller, days (README, "Affinity"). */
+export const AFFINITY_HALF_LIFE_DAYS = 30;
+
+/**
+ * Adds the selected events of a customer to their integer aggregates. The same statements serve the
+ * incremental update (a batch's new events) and the recompute (all of them, on emptied aggregates):
+ * sums of integers per key, so the result does not depend on how the events were split or ordered.
+ * Rows are written in key order: concurrent writers of one key never deadlock.
+ */
+export async function addToAggregates(tx: Queryable, customerId: string, selection: EventSelection): Promise<void> {
+  const filter = selection === 'all' ? 'e.customer_id = $1' : 'e.customer_id = $1 AND e.id = ANY($2::uuid[])';
+  const params = selection === 'all' ? [customerId] : [customerId, selection.ids];
+  const perDay = (table: string, column: string) => `
+    INSERT INTO ${table} (customer_id, ${column}, day, weight)
+    SELECT $1, e.${column}, ${EVENT_DAY_SQL}, sum(${AFFINITY_WEIGHT_SQL})::int
+      FROM picked e WHERE e.${column} IS NOT NULL AND ${AFFINITY_WEIGHT_SQL} > 0
+     GROUP BY 2, 3 ORDER BY 2, 3
+    ON CONFLICT (customer_id, ${column}, day) DO UPDATE SET weight = ${table}.weight + EXCLUDED.weight`;
+  // One statement, several tables (each written once): the batch's events are read once.
+  await tx.query(
+    `WITH picked AS MATERIALIZED (SELECT e.* FROM touchpoint_event e WHERE ${filter}),
+          categories AS (${perDay('customer_category_day', 'category_id')}),
+          sellers AS (${perDay('customer_seller_day', 'seller_id')}),
+          channels AS (
+            INSERT INTO customer_channel_day (customer_id, channel, day, events)
+            SELECT $1, e.channel, ${EVENT_DAY_SQL}, count(*)::int
+              FROM picked e WHERE e.source = 'client'
+             GROUP BY 2, 3 ORDER BY 2, 3
+            ON CONFLICT (customer_id, channel, day) DO UPDATE SET events = customer_channel_day.events + EXCLUDED.events)
+     UPDATE customer_trait SET last_seen_at = greatest(last_seen_at, (SELECT max(e.occurred_at) FROM picked e))
+      WHERE customer_id = $1`,
+    params,
+  );
+  if (selection !== 'all' && !selection.orders) return;
+  // An order is paid once per line event (order.paid records one touchpoint per line, the discount on the first).
+  await tx.query(
+    `INSERT INTO customer_order_fact (customer_id, order_id, paid_at, total, discount)
+     SELECT $1, e.order_id, min(e.occurred_at), sum(coalesce(e.amount, 0)), sum(coalesce(e.discount, 0))
+       FROM touchpoint_event e WHERE ${filter} AND e.type = 'ORDER_PAID' AND e.order_id IS NOT NULL
+      GROUP BY 2 ORDER BY 2
+     ON CONFLICT (customer_id, order_id) DO UPDATE SET paid_at = least(customer_order_fact.paid_at, EXCLUDED.paid_at),
+       total = customer_order_fact.total + EXCLUDED.total, discount = customer_order_fact.discount + EXCLUDED.discount`,
+    params,
+  );
+  // Whichever of paid and cancelled arrives last (hooks are at least once, in any order) settles it.
+  await tx.query(
+    `UPDATE customer_order_fact f SET cancelled = true
+      WHERE f.customer_id = $1 AND NOT f.cancelled
+        AND f.order_id IN (SELECT e.order_id FROM touchpoint_event e WHERE ${filter} AND e.order_id IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM touchpoint_event c WHERE c.customer_id = $1 AND c.order_id = f.order_id AND c.type = 'ORDER_CANCELLED')`,
+    params,
+  );
+}
+
+/** Whether any of these touchpoint types changes the customer's order facts. */
+export const touchesOrders = (types: Iterable<string>) => [...types].some((t) => t === 'ORDER_PAID' || t === 'ORDER_CANCELLED');
+
+/** Empties a customer's aggregates, for a recompute. */
+export async function clearAggregates(tx: Queryable, customerId: string): Promise<void> {
+  for (const table of ['customer_category_day', 'customer_seller_day', 'customer_channel_day', 'customer_order_fact']) {
+    await tx.query(`DELETE FROM ${table} WHERE customer_id = $1`, [customerId]);
+  }
+  await tx.query('UPDATE customer_trait SET last_seen_at = NULL WHERE customer_id = $1', [customerId]);
+}
+
+/** Decayed interest per category or seller at `tRef` ($2), summed in day order (a fixed order: exact repeats), as JSON. */
+const decayed = (table: string, column: string) => `
+  (SELECT coalesce(json_agg(json_build_object('targetId', x.id, 'score', x.score)), '[]') FROM (
+     SELECT ${column} AS id,
+            sum(weight * power(0.5::float8, ((($2::timestamptz AT TIME ZONE 'UTC')::date - day)::float8) / ${AFFINITY_HALF_LIFE_DAYS}) ORDER BY day)::float8 AS score
+       FROM ${table}
+      WHERE customer_id = $1 AND day <= ($2::timestamptz AT TIME ZONE 'UTC')::date
+        AND day > ($2::timestamptz AT TIME ZONE 'UTC')::date - 365
+      GROUP BY ${column}) x)`;
+
+/**
+ * A customer's aggregates as the model reads them at `tRef`, in one statement; null when they have no
+ * trait row. Scores travel as JSON numbers, which PostgreSQL prints exactly (shortest round-trip form).
+ */
+export async function readTraitInputs(q: Queryable, customerId: string, tRef: Date): Promise<TraitInputs | null> {
+  const [row]: {
+    lastSeenAt: Date | null;
+    lastOrderAt: Date | null;
+    orders: number;
+    monetary: number;
+    discounted: number;
+    categories: ScoredTarget[];
+    sellers: ScoredTarget[];
+    channels: { channel: string; events: number }[];
+  }[] = await q.query(
+    `SELECT t.last_seen_at AS "lastSeenAt", o.*,
+            ${decayed('customer_category_day', 'category_id')} AS categories,
+            ${decayed('customer_seller_day', 'seller_id')} AS sellers,
+            (SELECT coalesce(json_agg(json_build_object('channel', c.channel, 'events', c.events)), '[]') FROM (
+               SELECT channel, sum(events)::int AS events FROM customer_channel_day
+                WHERE customer_id = $1 AND day <= ($2::timestamptz AT TIME ZONE 'UTC')::date
+                  AND day > ($2::timestamptz AT TIME ZONE 'UTC')::date - 90
+                GROUP BY channel) c) AS channels
+       FROM customer_trait t,
+            LATERAL (SELECT max(paid_at) FILTER (WHERE NOT cancelled) AS "lastOrderAt",
+                            count(*) FILTER (WHERE NOT cancelled AND paid_at > $2::timestamptz - interval '365 days')::int AS orders,
+                            coalesce(sum(total) FILTER (WHERE NOT cancelled AND paid_at > $2::timestamptz - interval '365 days'), 0)::float8 AS monetary,
+                            count(*) FILTER (WHERE NOT cancelled AND discount > 0 AND paid_at > $2::timestamptz - interval '365 days')::int AS discounted
+                       FROM customer_order_fact WHERE customer_id = $1 AND paid_at <= $2::timestamptz) o
+      WHERE t.customer_id = $1`,
+    [customerId, tRef],
+  );
+  if (!row) return null;
+  return {
+    tRef,
+    lastOrderAt: row.lastOrderAt,
+    orders365: row.orders,
+    monetary365: row.monetary,
+    discounted365: row.discounted,
+    lastSeenAt: row.lastSeenAt,
+    categories: row.categories,
+    sellers: row.sellers,
+    channels: row.channels,
+  };
+}
+
+/**
+ * Writes evaluated traits and affinities in one statement (`updated_at` is their reference time):
+ * affinities no longer among the strongest are deleted, the others upserted (disjoint keys, so the
+ * statement's parts never meet).
+ */
+export async function storeTraits(tx: Queryable, customerId: string, traits: Traits): Promise<void> {
+  const affinity = (table: string, column: string, ids: string, scores: string) => `
+    ${table}_gone AS (DELETE FROM ${table} WHERE customer_id = $1 AND NOT (${column} = ANY(${ids}::uuid[]))),
+    ${table}_kept AS (
+      INSERT INTO ${table} (customer_id, ${column}, score)
+      SELECT $1, u.id, u.score FROM unnest(${ids}::uuid[], ${scores}::real[]) AS u(id, score) ORDER BY u.id
+      ON CONFLICT (customer_id, ${column}) DO UPDATE SET score = EXCLUDED.score)`;
+  await tx.query(
+    `WITH ${affinity('customer_category_affinity', 'category_id', '$11', '$12')},
+          ${affinity('customer_seller_affinity', 'seller_id', '$13', '$14')}
+     UPDATE customer_trait SET last_order_at = $2, orders_365 = $3, monetary_365 = $4, avg_order_value = $5, predicted_value_12m = $6,
+            churn_risk = $7, price_sensitivity = $8, channel_mix = $9, updated_at = $10
+      WHERE customer_id = $1`,
+    [
+      customerId,
+      traits.lastOrderAt,
+      traits.orders365,
+      traits.monetary365,
+      traits.avgOrderValue,
+      traits.predictedValue12m,
+      traits.churnRisk,
+      traits.priceSensitivity,
+      JSON.stringify(traits.channelMix),
+      traits.evaluatedAt,
+      traits.categories.map((c) => c.targetId),
+      traits.categories.map((c) => c.score),
+      traits.sellers.map((c) => c.targetId),
+      traits.sellers.map((c) => c.score),
+    ],
+  );
+}
+
+/**
+ * Creates (when new) and locks a customer's trait row in one statement: every change to their aggregates
+ * happens under this lock, so concurrent batches of one customer apply one after the other and each
+ * evaluation sees every committed event before it. (The no-op update of a non-key column takes the
+ * same FOR NO KEY UPDATE lock as any other.)
+ */
+export async function lockTraitRow(tx: Queryable, customerId: string): Promise<{ updatedAt: Date }> {
+  const [row] = await tx.query(
+    `INSERT INTO customer_trait (customer_id) VALUES ($1)
+     ON CONFLICT (customer_id) DO UPDATE SET updated_at = customer_trait.updated_at
+     RETURNING updated_at AS "updatedAt"`,
+    [customerId],
+  );
+  return row;
+}
+
+/** The incremental step: add new events to the (locked) customer's aggregates and store the traits at `tRef`. */
+export async function updateTraits(tx: Queryable, customerId: string, selection: EventSelection, tRef: Date): Promise<Traits> {
+  await addToAggregates(tx, customerId, selection);
+  const traits = evaluateTraits((await readTraitInputs(tx, customerId, tRef))!);
+  await storeTraits(tx, customerId, traits);
+  return traits;
+}
+
+/** Everything individual the module holds about a customer, for a withdrawal of consent or an erasure. */
+export async function deleteIndividualData(tx: Queryable, customerId: string): Promise<void> {
+  for (const table of [
+    'customer_category_affinity',
+    'customer_seller_affinity',
+    'customer_category_day',
+    'customer_seller_day',
+    'customer_channel_day',
+    'customer_order_fact',
+    'customer_trait',
+    'touchpoint_event',
+  ]) {
+    await tx.query(`DELETE FROM ${table} WHERE customer_id = $1`, [customerId]);
+  }
+}
