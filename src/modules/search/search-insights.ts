@@ -17,12 +17,14 @@ export const OTHER_QUERIES = '(other)';
 export async function recordSearch(ctx: Context, normalized: string, zeroResults: boolean): Promise<void> {
   if (!normalized) return;
   const [row]: { inserted: boolean }[] = await ctx.db.query(
-    `WITH open AS (
+    // Statistics may lose their last moments in a crash: this statement's transaction commits without
+    // waiting for the WAL flush (synchronous_commit off for it alone), so a search never waits on a disk.
+    `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), open AS (
        SELECT coalesce((SELECT queries FROM search_query_day_count WHERE day = current_date), 0) < ${MAX_QUERIES_PER_DAY}
            OR EXISTS (SELECT 1 FROM search_query_day WHERE day = current_date AND query = $1) AS open
      )
      INSERT INTO search_query_day AS d (day, query, searches, zero_results)
-     SELECT current_date, CASE WHEN open THEN $1 ELSE '${OTHER_QUERIES}' END, 1, $2::int FROM open
+     SELECT current_date, CASE WHEN open THEN $1 ELSE '${OTHER_QUERIES}' END, 1, $2::int FROM open, relaxed
      ON CONFLICT (day, query) DO UPDATE SET searches = d.searches + 1, zero_results = d.zero_results + excluded.zero_results
      RETURNING xmax = 0 AS inserted`,
     [normalized, zeroResults ? 1 : 0],

@@ -1,8 +1,9 @@
-import { Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Args, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
 import { searchInsights } from './search-insights';
 import { searchSuggest } from './search-suggest';
-import { search } from './search.service';
+import { search, type SearchSelection } from './search.service';
 import { SearchArgs, SearchInsightsArgs, SearchSuggestArgs } from './search.inputs';
 import { SearchConnection, SearchFacets, SearchInsights, SearchSuggestion } from './search.type';
 
@@ -11,8 +12,8 @@ export class SearchResolver {
   @Query(() => SearchConnection, {
     description: 'Full-text search of the storefront in Spanish and English: accents and case never matter, typos are corrected, the last word may be unfinished.',
   })
-  search(@Ctx() ctx: Context, @Args() args: SearchArgs): Promise<SearchConnection> {
-    return search(ctx, args);
+  search(@Ctx() ctx: Context, @Args() args: SearchArgs, @Info() info: GraphQLResolveInfo): Promise<SearchConnection> {
+    return search(ctx, args, selectionOf(info));
   }
 
   @Query(() => [SearchSuggestion], { description: 'As-you-type completions: words, categories and products.' })
@@ -35,4 +36,22 @@ export class SearchResolver {
   facets(@Root() connection: SearchConnection): Promise<SearchFacets> {
     return connection.totals.facets();
   }
+}
+
+/** Whether totalCount and facets are selected on the connection (through fragments too): one statement reads them with the page. */
+function selectionOf(info: GraphQLResolveInfo): SearchSelection {
+  const found = { totalCount: false, facets: false };
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD && (s.name.value === 'totalCount' || s.name.value === 'facets')) found[s.name.value] = true;
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
+      else if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        walk(info.fragments[s.name.value]?.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet);
+  return found;
 }
