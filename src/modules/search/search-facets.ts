@@ -1,11 +1,13 @@
 import type { Context } from '../../core/context';
 import { Money } from '../../core/money';
-import type { Category, ListingCondition } from '../catalog';
+import { ListingCondition, type Category } from '../catalog';
 import type { SearchCategoryFacet, SearchFacets } from './search.type';
 
 /** Lowest-price ranges, in major units of the currency (× 100 minor units); the last one is open. */
 export const PRICE_BOUNDS = [10, 25, 50, 100, 200, 500].map((major) => major * 100);
 const RATINGS = [4, 3, 2, 1];
+/** search_product.conditions holds listing_condition values (catalog's ListingCondition). */
+const CONDITIONS = Object.values(ListingCondition);
 const MAX_SELLERS = 50;
 
 export interface FacetRow {
@@ -21,15 +23,29 @@ export const FACET_COLUMNS = 'sp.category_id, sp.seller_ids, sp.conditions, sp.m
 
 /**
  * Every facet of a search over `m` (its matching rows, materialized once by the caller) as rows of
- * (kind, key, count, sortKey): per category (rolled up its path, so a parent counts its subtree once per
- * product), per seller and condition of visible listings, per lowest-price range, cumulative per minimum
- * rating, in stock, and the total. With `facets` false, only the total.
+ * (kind, key, count, sortKey): the total, in stock, per condition of visible listings, cumulative per
+ * minimum rating and per lowest-price range (one aggregate pass), per category (rolled up its path, so a
+ * parent counts its subtree once per product) and per seller of visible listings. With `facets` false,
+ * only the total.
  */
 export function facetsSql(facets: boolean): string {
-  const total = `SELECT 'total' AS kind, NULL AS key, count(*)::int AS count, NULL AS "sortKey" FROM m`;
-  if (!facets) return total;
-  const bounds = PRICE_BOUNDS.map(String).join(', ');
-  return `${total}
+  if (!facets) return `SELECT 'total' AS kind, NULL AS key, count(*)::int AS count, NULL AS "sortKey" FROM m`;
+  // The small facets in one pass over m: one aggregate row of FILTERed counts, unpivoted.
+  const counts: [kind: string, key: string | null, condition: string][] = [
+    ['total', null, 'true'],
+    ['stock', null, 'm.in_stock'],
+    ...CONDITIONS.map((c): [string, string, string] => ['condition', c, `m.conditions @> '{${c}}'`]),
+    ...RATINGS.map((r): [string, string, string] => ['rating', String(r), `m.rating_average >= ${r}`]),
+    ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => [
+      'price',
+      String(bucket),
+      `width_bucket(m.min_price, ARRAY[${PRICE_BOUNDS.join(', ')}]::bigint[]) = ${bucket}`,
+    ]),
+  ];
+  return `SELECT v.kind, v.key, v.count, NULL AS "sortKey"
+       FROM (SELECT ${counts.map(([, , condition], i) => `count(*) FILTER (WHERE ${condition})::int AS c${i}`).join(', ')} FROM m) a
+       CROSS JOIN LATERAL (VALUES ${counts.map(([kind, key], i) => `('${kind}', ${key === null ? 'NULL' : `'${key}'`}, a.c${i})`).join(', ')}) AS v(kind, key, count)
+      WHERE v.count > 0 OR v.kind = 'total'
      UNION ALL
      SELECT 'category', a.id, sum(c.n)::int, NULL
        FROM (SELECT category_id, count(*) AS n FROM m WHERE category_id IS NOT NULL GROUP BY category_id) c
@@ -38,17 +54,7 @@ export function facetsSql(facets: boolean): string {
       GROUP BY a.id
      UNION ALL
      (SELECT 'seller', s::text, count(*)::int, NULL FROM m CROSS JOIN LATERAL unnest(m.seller_ids) s
-       GROUP BY s ORDER BY count(*) DESC, s LIMIT ${MAX_SELLERS})
-     UNION ALL
-     SELECT 'condition', c, count(*)::int, NULL FROM m CROSS JOIN LATERAL unnest(m.conditions) c GROUP BY c
-     UNION ALL
-     SELECT 'price', width_bucket(m.min_price, ARRAY[${bounds}]::bigint[])::text, count(*)::int, NULL
-       FROM m WHERE m.min_price IS NOT NULL GROUP BY 2
-     UNION ALL
-     SELECT 'rating', r::text, count(*)::int, NULL FROM m CROSS JOIN unnest(ARRAY[${RATINGS.join(', ')}]) r
-      WHERE m.rating_average >= r GROUP BY r
-     UNION ALL
-     SELECT 'stock', NULL, count(*)::int, NULL FROM m WHERE m.in_stock`;
+       GROUP BY s ORDER BY count(*) DESC, s LIMIT ${MAX_SELLERS})`;
 }
 
 /** The facets of the rows `facetsSql(true)` returned (with the categories and sellers they name). */
