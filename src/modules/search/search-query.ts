@@ -18,7 +18,7 @@ export interface AnalyzedQuery {
   normalized: string;
   /** The folded words as searched, when a correction changed one; otherwise null. */
   corrected: string | null;
-  /** Whether the last term is matched as a prefix. */
+  /** Whether the last term is an unfinished word, matched as a prefix. */
   prefixLast: boolean;
 }
 
@@ -33,22 +33,25 @@ export function queryWords(text: string, field: string, maxLength = MAX_QUERY_LE
 
 interface TermRow {
   folded: string;
+  /** A word of the vocabulary, itself or by its Spanish or English stem. */
   known: boolean;
+  /** The last word, unknown as a word but the start of some: being typed. */
+  prefix: boolean;
   candidates: { word: string; docCount: number }[] | null;
 }
 
 /**
- * Folds each word as the index does (search_fold: unaccent and lower case) and corrects typos: a word of
- * 5 letters or more that the vocabulary knows neither as a word, nor by its Spanish or English stem, nor
- * (the last one, being typed) as the start of a word, becomes the closest vocabulary word within its
- * allowed typos (search-typos.ts). One round trip.
+ * Folds each word as the index does (search_fold: unaccent and lower case), tells an unfinished last word
+ * (unknown as a word, the start of some) and corrects typos: a word of 5 letters or more that the
+ * vocabulary knows neither as a word, nor by its Spanish or English stem, nor as the start of a word (the
+ * last one) becomes the closest vocabulary word within its allowed typos (search-typos.ts). One round trip.
  */
 export async function analyzeQuery(ctx: Context, text: string): Promise<AnalyzedQuery> {
   const words = queryWords(text, 'query');
   if (!words.length) return { terms: [], normalized: '', corrected: null, prefixLast: false };
   const rows: TermRow[] = await ctx.db.query(
-    `SELECT f.folded, k.known,
-            CASE WHEN NOT k.known AND length(f.folded) >= 5 THEN
+    `SELECT f.folded, k.known, p.prefix,
+            CASE WHEN NOT k.known AND NOT p.prefix AND length(f.folded) >= 5 THEN
               (SELECT json_agg(json_build_object('word', c.word, 'docCount', c.doc_count))
                  FROM (SELECT v.word, v.doc_count FROM search_vocabulary v WHERE v.doc_count > 0
                         ORDER BY v.word <-> f.folded LIMIT ${CANDIDATES}) c)
@@ -59,37 +62,38 @@ export async function analyzeQuery(ctx: Context, text: string): Promise<Analyzed
               EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word = f.folded AND v.doc_count > 0)
            OR EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.stem_es = (ts_lexize('pg_catalog.spanish_stem', f.folded))[1] AND v.doc_count > 0)
            OR EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.stem_en = (ts_lexize('pg_catalog.english_stem', f.folded))[1] AND v.doc_count > 0)
-           OR (t.ord = $2 AND EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word LIKE f.folded || '%' AND v.doc_count > 0))
            AS known) k
+       CROSS JOIN LATERAL (SELECT NOT k.known AND t.ord = $2 AND length(f.folded) >= ${MIN_PREFIX_LENGTH}
+           AND EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word LIKE f.folded || '%' AND v.doc_count > 0) AS prefix) p
       ORDER BY t.ord`,
     [words, words.length],
   );
-  const folded = rows.map((r) => r.folded).filter((w) => w.length > 0);
-  const terms = rows
-    .filter((r) => r.folded.length > 0)
-    .map((r) => (r.known || !r.candidates ? r.folded : (bestCorrection(r.folded, r.candidates) ?? r.folded)));
-  const normalized = folded.join(' ');
+  const kept = rows.filter((r) => r.folded.length > 0);
+  const terms = kept.map((r) => (r.known || r.prefix || !r.candidates ? r.folded : (bestCorrection(r.folded, r.candidates) ?? r.folded)));
+  const normalized = kept.map((r) => r.folded).join(' ');
   const searched = terms.join(' ');
   return {
     terms,
     normalized,
     corrected: searched !== normalized ? searched : null,
-    prefixLast: (terms.at(-1)?.length ?? 0) >= MIN_PREFIX_LENGTH,
+    prefixLast: kept.at(-1)?.prefix ?? false,
   };
 }
 
 /**
- * The tsquery of analyzed terms as SQL, its values pushed through `param`: each term matches its Spanish
- * stem, its English stem or itself unstemmed (a stop word in one language still counts in the other), the
- * last one as a prefix; all terms must match. Null for no terms.
+ * The tsquery of analyzed terms as SQL, its values pushed through `param`: each word matches its Spanish
+ * stem, its English stem or itself unstemmed (a stop word in one language still counts in the other); an
+ * unfinished last word matches the start of unstemmed title words. All terms must match. Null for none.
+ * (Only an unfinished word is a prefix: a prefix of every last word would make PostgreSQL estimate and
+ * scan far more rows, as bench:search showed, for words that are complete anyway.)
  */
 export function tsquerySql(query: AnalyzedQuery, param: (value: unknown) => string): string | null {
   if (!query.terms.length) return null;
   return query.terms
     .map((term, i) => {
+      if (query.prefixLast && i === query.terms.length - 1) return `to_tsquery('pg_catalog.simple', ${param(`${term}:*`)})`;
       const t = param(term);
-      const simple = query.prefixLast && i === query.terms.length - 1 ? param(`${term}:*`) : t;
-      return `(to_tsquery('pg_catalog.spanish', ${t}) || to_tsquery('pg_catalog.english', ${t}) || to_tsquery('pg_catalog.simple', ${simple}))`;
+      return `(to_tsquery('pg_catalog.spanish', ${t}) || to_tsquery('pg_catalog.english', ${t}) || to_tsquery('pg_catalog.simple', ${t}))`;
     })
     .join(' && ');
 }
