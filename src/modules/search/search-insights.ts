@@ -13,9 +13,27 @@ export const MAX_QUERIES_PER_DAY = 10_000;
 export const KEEP_DAYS = 90;
 export const OTHER_QUERIES = '(other)';
 
-/** Counts one search (its first page) under today's normalized query; an empty query is not a search. */
-export async function recordSearch(ctx: Context, normalized: string, zeroResults: boolean): Promise<void> {
+/** Counts still being written, per app (its DataSource): searchInsights waits for them. */
+const pendingByApp = new WeakMap<object, Set<Promise<void>>>();
+
+/**
+ * Counts one search (its first page) under today's normalized query, after the answer: a search does
+ * not wait for its statistics (a failure is logged). An empty query is not a search.
+ */
+export function recordSearchLater(ctx: Context, normalized: string, zeroResults: boolean): void {
   if (!normalized) return;
+  let pending = pendingByApp.get(ctx.db);
+  if (!pending) {
+    pending = new Set();
+    pendingByApp.set(ctx.db, pending);
+  }
+  const write: Promise<void> = recordSearch(ctx, normalized, zeroResults)
+    .catch((err: unknown) => ctx.log.warn({ err }, 'search statistics not recorded'))
+    .finally(() => pending.delete(write));
+  pending.add(write);
+}
+
+async function recordSearch(ctx: Context, normalized: string, zeroResults: boolean): Promise<void> {
   const [row]: { inserted: boolean }[] = await ctx.db.query(
     // Statistics may lose their last moments in a crash: this statement's transaction commits without
     // waiting for the WAL flush (synchronous_commit off for it alone), so a search never waits on a disk.
@@ -43,6 +61,7 @@ export async function recordSearch(ctx: Context, normalized: string, zeroResults
 /** `searchInsights`, the operator's only: top and zero-result queries of the last `days` days. */
 export async function searchInsights(ctx: Context, { days, first }: SearchInsightsArgs): Promise<SearchInsights> {
   requireAdmin(ctx.viewer);
+  await Promise.all(pendingByApp.get(ctx.db) ?? []);
   if (!Number.isInteger(days) || days < 1 || days > KEEP_DAYS) throw badInput(`days must be between 1 and ${KEEP_DAYS}.`, 'days');
   if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be between 1 and 100.', 'first');
   const list = (having: string) =>

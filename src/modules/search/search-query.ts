@@ -49,6 +49,10 @@ interface TermRow {
 export async function analyzeQuery(ctx: Context, text: string): Promise<AnalyzedQuery> {
   const words = queryWords(text, 'query');
   if (!words.length) return { terms: [], normalized: '', corrected: null, prefixLast: false };
+  const cache = knownQueries(ctx);
+  const key = words.join(' ');
+  const cached = cache.get(key);
+  if (cached) return cached;
   const rows: TermRow[] = await ctx.db.query(
     `SELECT f.folded, k.known, p.prefix,
             CASE WHEN NOT k.known AND NOT p.prefix AND length(f.folded) >= 5 THEN
@@ -72,12 +76,32 @@ export async function analyzeQuery(ctx: Context, text: string): Promise<Analyzed
   const terms = kept.map((r) => (r.known || r.prefix || !r.candidates ? r.folded : (bestCorrection(r.folded, r.candidates) ?? r.folded)));
   const normalized = kept.map((r) => r.folded).join(' ');
   const searched = terms.join(' ');
-  return {
-    terms,
-    normalized,
-    corrected: searched !== normalized ? searched : null,
-    prefixLast: kept.at(-1)?.prefix ?? false,
-  };
+  const analyzed = { terms, normalized, corrected: searched !== normalized ? searched : null, prefixLast: kept.at(-1)?.prefix ?? false };
+  if (kept.every((r) => r.known) && kept.length) remember(cache, key, analyzed);
+  return analyzed;
+}
+
+/**
+ * Queries whose every word the vocabulary knew, per app (its DataSource): repeated searches (most are)
+ * skip the vocabulary round trip. Only such answers are kept — a known word stays right to search for
+ * even if its last product goes — never corrections or unknown words, which a new product may change.
+ */
+const MAX_KNOWN_QUERIES = 10_000;
+const knownByApp = new WeakMap<object, Map<string, AnalyzedQuery>>();
+
+function knownQueries(ctx: Context): Map<string, AnalyzedQuery> {
+  let cache = knownByApp.get(ctx.db);
+  if (!cache) {
+    cache = new Map();
+    knownByApp.set(ctx.db, cache);
+  }
+  return cache;
+}
+
+function remember(cache: Map<string, AnalyzedQuery>, key: string, analyzed: AnalyzedQuery): void {
+  // Oldest first out: a Map iterates in insertion order.
+  if (cache.size >= MAX_KNOWN_QUERIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, analyzed);
 }
 
 /**

@@ -3,7 +3,7 @@ import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../c
 import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from '../catalog';
 import { categoryAffinity } from './search-affinity';
 import { FACET_COLUMNS, facetsSql, toFacets, type FacetRow } from './search-facets';
-import { recordSearch } from './search-insights';
+import { recordSearchLater } from './search-insights';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
 import { affinityJoin, parameters, relevanceSql, searchWhere } from './search.rows';
@@ -94,7 +94,7 @@ export async function search(
   if (!after) {
     // The first page is the search (later pages are not): for the operator (a zero-result search has no
     // rows on its first page) and as the customer's touchpoint.
-    await recordSearch(ctx, query.normalized, items.length === 0);
+    recordSearchLater(ctx, query.normalized, items.length === 0);
     await recordSearchTouchpoint(ctx, query.normalized);
   }
   // Counted on demand when the selection did not ask for it up front (a caller without lookahead).
