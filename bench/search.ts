@@ -49,6 +49,10 @@ const FACETED = `query ($q: String!, $filter: SearchFilter) { search(query: $q, 
     sellers { seller { id name } count } priceRanges { min { amount } max { amount } count }
     conditions { condition count } ratings { minRating count } inStock } } }`;
 
+/** As-you-type prefixes for `searchSuggest` (target p99 < 10 ms). */
+const PREFIXES = ['zap', 'camis', 'auric', 'lám', 'run', 'prem', 'chaq', 'cafet'];
+const SUGGEST = `query ($p: String!) { searchSuggest(prefix: $p, first: 8) { kind text product { id } category { id } } }`;
+
 type Run = (i: number) => Promise<void>;
 interface Cell {
   p50: number;
@@ -119,6 +123,8 @@ async function main(): Promise<void> {
     const variants: [string, Run][] = [
       ['`search` top 20 (API, HTTP)', (i) => post(TOP, { q: MIX[i % MIX.length]!.query, filter: MIX[i % MIX.length]!.filter })],
       ['`search` top 20 + totalCount + facets (API, HTTP)', (i) => post(FACETED, { q: MIX[i % MIX.length]!.query, filter: MIX[i % MIX.length]!.filter })],
+      ['reference: `{ __typename }` (API, HTTP: the transport alone)', () => post('{ __typename }', {})],
+      ['`searchSuggest` (API, HTTP; prefixes below)', (i) => post(SUGGEST, { p: PREFIXES[i % PREFIXES.length] })],
       [
         "baseline: `ILIKE '%term%'` top 20 (SQL)",
         async (i) => {
@@ -160,12 +166,13 @@ async function main(): Promise<void> {
       '',
       `Command: \`npm run bench:search -- --scale ${scale} --seconds ${seconds} --clients ${manyClients}\` (DATABASE_URL's PostgreSQL ${(await app.dataSource.query('SHOW server_version'))[0].server_version}, app and clients in one Node process, closed loops, ${seconds} s per cell, ${seedNote}).`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end — shared with other work, so absolute numbers are pessimistic.`,
-      `Query mix, rotated: ${MIX.map((m) => `${m.kind} (\`${m.query}\`${m.filter ? ` + ${JSON.stringify(m.filter)}` : ''})`).join(', ')}. The baselines take the same words (the floor stems them in Spanish only).`,
+      `Query mix, rotated: ${MIX.map((m) => `${m.kind} (\`${m.query}\`${m.filter ? ` + ${JSON.stringify(m.filter)}` : ''})`).join(', ')}. The baselines take the same words (the floor stems them in Spanish only). searchSuggest prefixes: ${PREFIXES.join(', ')}.`,
       '',
       '| variant | clients | p50 ms | p99 ms | requests/s |',
       '|---|---:|---:|---:|---:|',
       ...results.map((r) => `| ${r.variant} | ${r.clients} | ${r.cell.p50.toFixed(1)} | ${r.cell.p99.toFixed(1)} | ${r.cell.perSecond.toFixed(0)} |`),
       '',
+      `searchSuggest at 1 client: p99 ${results.find((r) => r.clients === 1 && r.variant.includes('searchSuggest'))!.cell.p99.toFixed(1)} ms (target < 10 ms).`,
       `At 1 client with facets: p99 ${faceted.p99.toFixed(1)} ms (target < 50 ms), ${(faceted.p99 / floor.p99).toFixed(1)}× the floor's p99 (target ≤ 2×); p50 ${(faceted.p50 / floor.p50).toFixed(1)}× the floor's.`,
       '',
       'Per query kind, `search` with facets at 1 client (p50 / p99 ms):',
