@@ -12,6 +12,7 @@ import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
 import { Personalization1764100000000 } from './1764100000000-personalization';
+import { ProductTouchpointShards1764100100000 } from './1764100100000-product-touchpoint-shards';
 import { Search1764140000000 } from './1764140000000-search';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
@@ -27,5 +28,6 @@ export const allMigrations = [
   PaymentAuthorizations1764040000000,
   CustomerSocketAccess1764060000000,
   Personalization1764100000000,
+  ProductTouchpointShards1764100100000,
   Search1764140000000,
 ];

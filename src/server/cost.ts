@@ -72,6 +72,10 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   // customers/address.service.ts MAX_ADDRESSES; consents are one per purpose.
   'Customer.addresses': 50,
   'Customer.consents': 10,
+  // personalization/trait-model.ts MAX_AFFINITIES; three channels.
+  'CustomerTraits.categoryAffinities': 10,
+  'CustomerTraits.sellerAffinities': 10,
+  'ChannelMixTrait.shares': 3,
   'CustomerConsentsPayload.consents': 10,
   // webhooks plugin MAX_ENDPOINTS.
   'Query.webhookEndpoints': 20,

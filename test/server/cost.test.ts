@@ -95,6 +95,9 @@ describe('the cost estimate', () => {
     const cart = await t.data('mutation ($l: ID!) { cartCreate(input: { lines: [{ listingId: $l, quantity: 1 }] }) { cart { id lines { id } } } }', { l: listingId }, customer);
     const cartId: string = cart.cartCreate.cart.id;
     const lineId: string = cart.cartCreate.cart.lines[0].id;
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const visitor = await t.data('mutation { visitorCreate { visitorId } }');
+    const visitorId: string = visitor.visitorCreate.visitorId;
     const runs: [name: string, variables: Record<string, unknown>, token?: string][] = [
       ['Catalog', {}],
       ['Deals', { category: categoryId }],
@@ -129,6 +132,11 @@ describe('the cost estimate', () => {
       ['SearchFiltered', { category: categoryId, seller: seller.id }],
       ['SearchSuggest', {}],
       ['SearchInsights', {}, ADMIN_KEY],
+      ['NewVisitor', {}],
+      ['Track', { visitorId, productId: catalogIds[0], listingId, viewedAt: ago(60), searchedAt: ago(40), addedAt: ago(1) }],
+      ['LoginKeepingGuestEvents', { cartId, visitorId }],
+      ['AllowPersonalization', {}, customer],
+      ['MyTraits', {}, customer],
       ['Logout', {}, leaving],
       // Last: it ends every session of the customer.
       ['LogoutEverywhere', {}, customer],

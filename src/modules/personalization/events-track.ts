@@ -50,8 +50,10 @@ export async function trackEvents(ctx: Context, input: EventsTrackInput) {
     if (problems.length) errors.push(...problems);
     else candidates.push(resolveIds(event, index, errors));
   });
-  const valid = await checkReferences(ctx, candidates.filter((c): c is Candidate => c !== null), errors);
-  const { accepted, duplicates } = await withTransaction(ctx, (tx) => recordTouchpoints(tx, subject, valid));
+  const valid = await checkReferences(ctx, candidates, errors);
+  const { accepted, duplicates } = valid.length
+    ? await withTransaction(ctx, (tx) => recordTouchpoints(tx, subject, valid))
+    : { accepted: 0, duplicates: 0 };
   errors.sort((a, b) => Number(a.field?.[2] ?? 0) - Number(b.field?.[2] ?? 0));
   return { accepted, duplicates, userErrors: errors };
 }

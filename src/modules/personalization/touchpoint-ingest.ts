@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
-import { lockTraitRow, touchesOrders, updateTraits } from './trait-store';
+import { addOrderFacts, dayAggregateCtes, reevaluate, touchesOrders } from './trait-store';
 
 /** A validated touchpoint with its references resolved to database ids. */
 export interface NewTouchpoint {
@@ -41,32 +41,39 @@ export interface IngestResult {
 export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubject, events: NewTouchpoint[]): Promise<IngestResult> {
   if (!events.length) return { accepted: 0, duplicates: 0 };
   const { tx } = ctx;
-  let consented = false;
   if ('customerId' in subject) {
-    // FOR SHARE: a concurrent withdrawal waits for this batch, then deletes it with the rest.
-    const [row] = await tx.query(
-      `SELECT granted FROM customer_consent WHERE customer_id = $1 AND kind = 'personalization' FOR SHARE`,
+    // The consent is read FOR SHARE (a concurrent withdrawal waits for this batch, then deletes it with
+    // the rest) and, when given, the customer's trait row is created or locked (trait-store.ts lockTraitRow).
+    const [{ consented }] = await tx.query(
+      `WITH consent AS (
+         SELECT customer_id FROM customer_consent WHERE customer_id = $1 AND kind = 'personalization' AND granted FOR SHARE),
+       locked AS (
+         INSERT INTO customer_trait (customer_id) SELECT customer_id FROM consent
+         ON CONFLICT (customer_id) DO UPDATE SET updated_at = customer_trait.updated_at RETURNING 1)
+       SELECT EXISTS (SELECT 1 FROM locked) AS consented`,
       [subject.customerId],
     );
-    consented = row?.granted === true;
     if (!consented) return countAnonymously(ctx, subject.customerId, events);
-    await lockTraitRow(tx, subject.customerId);
   }
   const customerId = 'customerId' in subject ? subject.customerId : null;
   const visitorId = 'visitorId' in subject ? subject.visitorId : null;
   const col = <K extends keyof NewTouchpoint>(key: K) => events.map((e) => e[key] ?? null);
+  // For a customer, the new events go into their day aggregates in the same statement (trait-store.ts).
   const inserted: StoredRow[] = await tx.query(
-    `INSERT INTO touchpoint_event (customer_id, visitor_id, client_event_id, type, channel, occurred_at, product_id, listing_id,
-                                   seller_id, category_id, search_text, source, order_id, amount, discount)
-     SELECT $1::uuid, $2::uuid, u.client_event_id, u.type, u.channel, u.occurred_at, u.product_id, u.listing_id,
-            u.seller_id, u.category_id, u.search_text, u.source, u.order_id, u.amount, u.discount
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
-                   $11::text[], $12::text[], $13::uuid[], $14::bigint[], $15::bigint[])
-            AS u(client_event_id, type, channel, occurred_at, product_id, listing_id, seller_id, category_id, search_text, source,
-                 order_id, amount, discount)
-     ON CONFLICT DO NOTHING
-     RETURNING id, type, channel, occurred_at AS "occurredAt", product_id AS "productId", listing_id AS "listingId",
-               seller_id AS "sellerId", category_id AS "categoryId"`,
+    `WITH inserted AS (
+       INSERT INTO touchpoint_event (customer_id, visitor_id, client_event_id, type, channel, occurred_at, product_id, listing_id,
+                                     seller_id, category_id, search_text, source, order_id, amount, discount)
+       SELECT $1::uuid, $2::uuid, u.client_event_id, u.type, u.channel, u.occurred_at, u.product_id, u.listing_id,
+              u.seller_id, u.category_id, u.search_text, u.source, u.order_id, u.amount, u.discount
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
+                     $11::text[], $12::text[], $13::uuid[], $14::bigint[], $15::bigint[])
+              AS u(client_event_id, type, channel, occurred_at, product_id, listing_id, seller_id, category_id, search_text, source,
+                   order_id, amount, discount)
+       ON CONFLICT DO NOTHING
+       RETURNING *)
+     ${customerId ? `, ${dayAggregateCtes('SELECT e.* FROM inserted e')}` : ''}
+     SELECT id, type, channel, occurred_at AS "occurredAt", product_id AS "productId", listing_id AS "listingId",
+            seller_id AS "sellerId", category_id AS "categoryId" FROM inserted`,
     [
       customerId,
       visitorId,
@@ -85,14 +92,18 @@ export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubje
       col('discount'),
     ],
   );
-  await countPerProduct(ctx, inserted);
   if (customerId && inserted.length) {
-    await updateTraits(tx, customerId, { ids: inserted.map((r) => r.id), orders: touchesOrders(inserted.map((r) => r.type)) }, new Date());
+    const selection = { ids: inserted.map((r) => r.id), orders: touchesOrders(inserted.map((r) => r.type)) };
+    if (selection.orders) await addOrderFacts(tx, customerId, selection);
+    await reevaluate(tx, customerId, new Date());
     await emit(ctx, 'touchpoint.recorded', {
       customerId,
       events: inserted.map((r) => ({ ...r, occurredAt: r.occurredAt.toISOString() })),
     });
   }
+  // Last: popular products' count rows are shared by every shopper's batch, so their locks are held
+  // only from here to the commit.
+  await countPerProduct(ctx, inserted);
   return { accepted: inserted.length, duplicates: events.length - inserted.length };
 }
 
@@ -107,17 +118,23 @@ interface StoredRow {
   categoryId: string | null;
 }
 
-/** Adds events to the anonymous per-product daily counts, in key order (no deadlock between batches). */
+/** Shards of each per-product count (migrations/1764100100000): concurrent batches rarely share a row. */
+const COUNT_SHARDS = 64;
+
+/**
+ * Adds events to the anonymous per-product daily counts, in key order (no deadlock between batches).
+ * Call it last in the transaction (see above).
+ */
 async function countPerProduct({ tx }: TxContext, events: Pick<StoredRow, 'productId' | 'occurredAt' | 'type'>[]): Promise<void> {
   const withProduct = events.filter((e) => e.productId);
   if (!withProduct.length) return;
   await tx.query(
-    `INSERT INTO product_daily_touchpoints (product_id, day, type, count)
-     SELECT u.product_id, (u.occurred_at AT TIME ZONE 'UTC')::date, u.type, count(*)::int
+    `INSERT INTO product_daily_touchpoints (product_id, day, type, shard, count)
+     SELECT u.product_id, (u.occurred_at AT TIME ZONE 'UTC')::date, u.type, $4, count(*)::int
        FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS u(product_id, occurred_at, type)
       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-     ON CONFLICT (product_id, day, type) DO UPDATE SET count = product_daily_touchpoints.count + EXCLUDED.count`,
-    [withProduct.map((e) => e.productId), withProduct.map((e) => e.occurredAt), withProduct.map((e) => e.type)],
+     ON CONFLICT (product_id, day, type, shard) DO UPDATE SET count = product_daily_touchpoints.count + EXCLUDED.count`,
+    [withProduct.map((e) => e.productId), withProduct.map((e) => e.occurredAt), withProduct.map((e) => e.type), randomInt(COUNT_SHARDS)],
   );
 }
 
@@ -133,7 +150,8 @@ async function countAnonymously(ctx: TxContext, customerId: string, events: NewT
   const key = ctx.config.jwtSecret ?? '';
   const digestOf = (clientId: string) => createHash('sha256').update(`${key}\0${customerId}\0${clientId}`).digest();
   const withId = events.filter((e) => e.clientEventId);
-  await ctx.tx.query(`DELETE FROM touchpoint_seen WHERE seen_on < current_date - ${SEEN_DAYS}`);
+  // Forgetting old digests is no one's job in particular: about one batch in a hundred does it.
+  if (randomInt(100) === 0) await ctx.tx.query(`DELETE FROM touchpoint_seen WHERE seen_on < current_date - ${SEEN_DAYS}`);
   const fresh = new Set<string>();
   if (withId.length) {
     const rows: { digest: Buffer }[] = await ctx.tx.query(

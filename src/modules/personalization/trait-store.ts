@@ -14,36 +14,47 @@ export type EventSelection = { ids: string[]; orders: boolean } | 'all';
 export const AFFINITY_HALF_LIFE_DAYS = 30;
 
 /**
- * Adds the selected events of a customer to their integer aggregates. The same statements serve the
- * incremental update (a batch's new events) and the recompute (all of them, on emptied aggregates):
- * sums of integers per key, so the result does not depend on how the events were split or ordered.
- * Rows are written in key order: concurrent writers of one key never deadlock.
+ * The day aggregates of the events `source` selects (SQL over `touchpoint_event` columns, with the
+ * customer as $1), as data-modifying CTEs: integer sums per key, each table written once, in key order
+ * (concurrent writers of one key never deadlock), and the customer's last-seen time moved on.
  */
-export async function addToAggregates(tx: Queryable, customerId: string, selection: EventSelection): Promise<void> {
-  const filter = selection === 'all' ? 'e.customer_id = $1' : 'e.customer_id = $1 AND e.id = ANY($2::uuid[])';
-  const params = selection === 'all' ? [customerId] : [customerId, selection.ids];
+export function dayAggregateCtes(source: string): string {
   const perDay = (table: string, column: string) => `
     INSERT INTO ${table} (customer_id, ${column}, day, weight)
     SELECT $1, e.${column}, ${EVENT_DAY_SQL}, sum(${AFFINITY_WEIGHT_SQL})::int
       FROM picked e WHERE e.${column} IS NOT NULL AND ${AFFINITY_WEIGHT_SQL} > 0
      GROUP BY 2, 3 ORDER BY 2, 3
     ON CONFLICT (customer_id, ${column}, day) DO UPDATE SET weight = ${table}.weight + EXCLUDED.weight`;
-  // One statement, several tables (each written once): the batch's events are read once.
-  await tx.query(
-    `WITH picked AS MATERIALIZED (SELECT e.* FROM touchpoint_event e WHERE ${filter}),
-          categories AS (${perDay('customer_category_day', 'category_id')}),
-          sellers AS (${perDay('customer_seller_day', 'seller_id')}),
-          channels AS (
-            INSERT INTO customer_channel_day (customer_id, channel, day, events)
-            SELECT $1, e.channel, ${EVENT_DAY_SQL}, count(*)::int
-              FROM picked e WHERE e.source = 'client'
-             GROUP BY 2, 3 ORDER BY 2, 3
-            ON CONFLICT (customer_id, channel, day) DO UPDATE SET events = customer_channel_day.events + EXCLUDED.events)
-     UPDATE customer_trait SET last_seen_at = greatest(last_seen_at, (SELECT max(e.occurred_at) FROM picked e))
-      WHERE customer_id = $1`,
-    params,
-  );
-  if (selection !== 'all' && !selection.orders) return;
+  return `picked AS MATERIALIZED (${source}),
+    category_days AS (${perDay('customer_category_day', 'category_id')}),
+    seller_days AS (${perDay('customer_seller_day', 'seller_id')}),
+    channel_days AS (
+      INSERT INTO customer_channel_day (customer_id, channel, day, events)
+      SELECT $1, e.channel, ${EVENT_DAY_SQL}, count(*)::int
+        FROM picked e WHERE e.source = 'client'
+       GROUP BY 2, 3 ORDER BY 2, 3
+      ON CONFLICT (customer_id, channel, day) DO UPDATE SET events = customer_channel_day.events + EXCLUDED.events),
+    last_seen AS (
+      UPDATE customer_trait SET last_seen_at = greatest(last_seen_at, (SELECT max(e.occurred_at) FROM picked e))
+       WHERE customer_id = $1)`;
+}
+
+/**
+ * Adds the selected events of a customer to their integer aggregates. The same statements serve the
+ * incremental update (a batch's new events) and the recompute (all of them, on emptied aggregates):
+ * sums of integers per key, so the result does not depend on how the events were split or ordered.
+ */
+export async function addToAggregates(tx: Queryable, customerId: string, selection: EventSelection): Promise<void> {
+  const filter = selection === 'all' ? 'e.customer_id = $1' : 'e.customer_id = $1 AND e.id = ANY($2::uuid[])';
+  const params = selection === 'all' ? [customerId] : [customerId, selection.ids];
+  await tx.query(`WITH ${dayAggregateCtes(`SELECT e.* FROM touchpoint_event e WHERE ${filter}`)} SELECT 1`, params);
+  if (selection === 'all' || selection.orders) await addOrderFacts(tx, customerId, selection);
+}
+
+/** The order facts of the selected ORDER_PAID / ORDER_CANCELLED events (run after they are stored). */
+export async function addOrderFacts(tx: Queryable, customerId: string, selection: EventSelection): Promise<void> {
+  const filter = selection === 'all' ? 'e.customer_id = $1' : 'e.customer_id = $1 AND e.id = ANY($2::uuid[])';
+  const params = selection === 'all' ? [customerId] : [customerId, selection.ids];
   // An order is paid once per line event (order.paid records one touchpoint per line, the discount on the first).
   await tx.query(
     `INSERT INTO customer_order_fact (customer_id, order_id, paid_at, total, discount)
@@ -187,6 +198,11 @@ export async function lockTraitRow(tx: Queryable, customerId: string): Promise<{
 /** The incremental step: add new events to the (locked) customer's aggregates and store the traits at `tRef`. */
 export async function updateTraits(tx: Queryable, customerId: string, selection: EventSelection, tRef: Date): Promise<Traits> {
   await addToAggregates(tx, customerId, selection);
+  return reevaluate(tx, customerId, tRef);
+}
+
+/** Evaluates the (locked) customer's traits from their aggregates at `tRef` and stores them. */
+export async function reevaluate(tx: Queryable, customerId: string, tRef: Date): Promise<Traits> {
   const traits = evaluateTraits((await readTraitInputs(tx, customerId, tRef))!);
   await storeTraits(tx, customerId, traits);
   return traits;
