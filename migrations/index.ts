@@ -18,10 +18,12 @@ import { Promotions1764110100000 } from './1764110100000-promotions';
 import { PluginSurface1764120000000 } from './1764120000000-plugin-surface';
 import { CoCreatedProductsBackfill1764120100000 } from './1764120100000-co-created-products-backfill';
 import { Complaints1764130000000 } from './1764130000000-complaints';
+import { Search1764140000000 } from './1764140000000-search';
 import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
 import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
 import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
+import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -45,8 +47,10 @@ export const allMigrations = [
   PluginSurface1764120000000,
   CoCreatedProductsBackfill1764120100000,
   Complaints1764130000000,
+  Search1764140000000,
   ReviewsLikesRecommendations1764150000000,
   AlsoViewed1764150100000,
   Offers1764170000000,
   OfferUse1764170000001,
+  SearchPopularity1764180000000,
 ];

@@ -14,9 +14,10 @@ import reviews from './reviews';
 import recommendations from './recommendations';
 import promotions from './promotions';
 import offers from './offers';
+import search from './search';
 
 /** The core modules, in dependency order: each may import only those before it. */
 export const coreModules: ModuleDefinition[] = [
   sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, personalization, promotions, offers, complaints,
-  reviews, recommendations,
+  reviews, recommendations, search,
 ];

@@ -112,7 +112,7 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
       const status = rng.chance(0.03) ? 'draft' : 'active';
       const images = JSON.stringify([{ url: `https://images.zoco.example/${slug}.jpg`, alt: title }]);
       const attributes = JSON.stringify({ brand, language: spanish ? 'es' : 'en' });
-      productRows.push([id, slug, title, spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000)]);
+      productRows.push([id, slug, title, spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000), spanish ? 'es' : 'en']);
       if (status === 'active') productSlugs.push(slug);
       const basePrice = rng.int(5, 500) * 100 - 1;
       const variantCount = rng.int(size.variants[0], size.variants[1]);
@@ -135,11 +135,14 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
         }
       });
     }
-    await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz' }, productRows);
+    await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz', language: 'text' }, productRows);
     await bulkInsert(tx, 'product_variant', { id: 'uuid', product_id: 'uuid', title: 'text', options: 'jsonb', gtin: 'text', position: 'int' }, variantRows);
     // Generated data in bulk, one statement per table: stock and prices are written here directly rather
     // than listing by listing through catalog's stock.ts; the prices below use the catalog's rule.
     await bulkInsert(tx, 'listing', { id: 'uuid', seller_id: 'uuid', variant_id: 'uuid', product_id: 'uuid', sku: 'text', price: 'bigint', compare_at_price: 'bigint', currency: 'text', stock: 'int', condition: 'text', handling_days: 'int' }, listingRows);
+    // Fresh statistics before the statement below: its triggers (search/) read listings per product, and
+    // plans made for the empty tables of a new database would scan every listing for each product.
+    await tx.query('ANALYZE seller, category, product, product_variant, listing');
     await tx.query(
       `UPDATE product p SET min_price = a.min_price, max_price = a.max_price, in_stock = a.in_stock
          FROM (SELECT l.product_id, min(l.price) AS min_price, max(l.price) AS max_price, bool_or(l.stock > 0) AS in_stock

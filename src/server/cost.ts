@@ -94,6 +94,17 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   // catalog/category.service.ts MAX_CATEGORIES (and below, SHARED_BOUNDS).
   'Query.categories': 1000,
   'Category.children': 1000,
+  // search/search-facets.ts: every category at most, MAX_SELLERS, the price bounds, conditions, ratings.
+  'SearchFacets.categories': 1000,
+  'SearchCategoryFacet.children': 1000,
+  'SearchFacets.sellers': 50,
+  'SearchFacets.priceRanges': 7,
+  'SearchFacets.conditions': 3,
+  'SearchFacets.ratings': 4,
+  // search/search-suggest.ts MAX_SUGGESTIONS; search/search-insights.ts `first` (at most 100).
+  'Query.searchSuggest': 20,
+  'SearchInsights.topQueries': 100,
+  'SearchInsights.zeroResultQueries': 100,
 };
 
 /** Lists whose items, over every such list below one `owner` object, number at most `total`. */
@@ -105,6 +116,9 @@ export const SHARED_BOUNDS: Readonly<Record<string, { owner: string; total: numb
   // A request reads at most every category (MAX_CATEGORIES), however deep its tree or its breadcrumbs go.
   'Category.children': { owner: 'Query', total: 1000 },
   'Category.ancestors': { owner: 'Query', total: 1000 },
+  // A search's category facet is one tree of at most every category (search/search-facets.ts).
+  'SearchFacets.categories': { owner: 'SearchFacets', total: 1000 },
+  'SearchCategoryFacet.children': { owner: 'SearchFacets', total: 1000 },
 };
 const OWNERS = new Set(Object.values(SHARED_BOUNDS).map((s) => s.owner));
 
@@ -137,6 +151,16 @@ const VALUE_TYPES = new Set([
   'ReviewEdit',
   'ProductRecommendation',
   'CustomerAccessToken',
+  // Computed by one statement of their search (search/search-facets.ts, search-insights.ts).
+  'SearchFacets',
+  'SearchCategoryFacet',
+  'SearchSellerFacet',
+  'SearchPriceRangeFacet',
+  'SearchConditionFacet',
+  'SearchRatingFacet',
+  'SearchSuggestion',
+  'SearchInsights',
+  'SearchQueryStat',
 ]);
 const isValueType = (name: string) =>
   VALUE_TYPES.has(name) || name.endsWith('Connection') || name.endsWith('Edge') || name.endsWith('Payload');
@@ -242,6 +266,18 @@ export function estimateCost(
         // A share of a batch its owner loaded: no statement of its own.
         listed = !SHARED_BOUNDS[`${parent.name}.${name}`];
       }
+    }
+    if (listed && itemType.name.endsWith('Connection')) {
+      // The page multiplies `nodes` and `edges` (and, an upper bound, any fragment); the connection's own
+      // fields (a search's totalCount and facets) are one statement each, whatever the page size.
+      const page = node.selectionSet.selections.filter((s) => s.kind !== Kind.FIELD || s.name.value === 'nodes' || s.name.value === 'edges');
+      const own = node.selectionSet.selections.filter((s) => !page.includes(s));
+      return (
+        root +
+        1 +
+        items * selectionCost(itemType, { ...node.selectionSet, selections: page }, times(spread, items)) +
+        own.reduce((sum, s) => sum + (included(s) ? fieldCost(itemType, s as FieldNode, spread) : 0), 0)
+      );
     }
     const item = (isValueType(itemType.name) ? 0 : 1) + selectionCost(itemType, node.selectionSet, times(spread, items));
     return root + (listed ? 1 : 0) + items * item;

@@ -3,7 +3,7 @@ import { JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
 import { PageArgs } from '../../core/connection';
 import { MoneyInput } from '../../core/money';
 import { ListingCondition } from './listing.type';
-import { ProductStatus } from './product.type';
+import { ProductLanguage, ProductStatus } from './product.type';
 
 export enum ProductSort {
   NEWEST = 'NEWEST',
@@ -101,6 +101,9 @@ export class ProductCreateInput {
 
   @Field(() => ProductStatus, { defaultValue: ProductStatus.ACTIVE })
   status!: ProductStatus;
+
+  @Field(() => ProductLanguage, { nullable: true, description: 'The language of its title and description; Spanish (ES) when omitted.' })
+  language?: ProductLanguage;
 
   @Field(() => [VariantInput], { nullable: true, description: 'At least one; a single "Default" variant when omitted.' })
   variants?: VariantInput[];

@@ -17,11 +17,12 @@ import { toGlobalId } from '../../core/global-id';
 
 export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, setStock, takeStock, type StockLine } from './stock';
 export { insertProduct, type NewProduct } from './product-insert';
-export { Product, ProductStatus } from './product.type';
+export { Product, ProductLanguage, ProductStatus } from './product.type';
 export { ProductConnection } from './catalog.payloads';
 export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 export { canSeeProduct } from './catalog.visibility';
 export { Category } from './category.type';
+export { ListingCondition } from './listing.type';
 export {
   isListingBuyable,
   isListingOffered,

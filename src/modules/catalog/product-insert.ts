@@ -13,6 +13,8 @@ export interface NewProduct {
   images?: { url: string; alt?: string | null }[];
   attributes?: Record<string, unknown>;
   status: string;
+  /** 'es' or 'en'; the column's default (Spanish) when omitted. */
+  language?: string | null;
   variants: { title: string; options: Record<string, string>; gtin?: string | null }[];
   createdBySellerId: string | null;
   createdByPlugin?: string | null;
@@ -36,8 +38,8 @@ export async function insertProduct(ctx: InTransaction, input: NewProduct): Prom
   const { tx } = ctx;
   const insert = (slug: string, onConflict: string): Promise<{ id: string; slug: string }[]> =>
     tx.query(
-      `INSERT INTO product (slug, title, description, category_id, images, attributes, status, created_by_seller_id, created_by_plugin)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ${onConflict} RETURNING id, slug`,
+      `INSERT INTO product (slug, title, description, category_id, images, attributes, status, created_by_seller_id, created_by_plugin, language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10, 'es')) ${onConflict} RETURNING id, slug`,
       [
         slug,
         input.title.trim(),
@@ -48,6 +50,7 @@ export async function insertProduct(ctx: InTransaction, input: NewProduct): Prom
         input.status,
         input.createdBySellerId,
         input.createdByPlugin ?? null,
+        input.language ?? null,
       ],
     );
   let product: { id: string; slug: string } | undefined;

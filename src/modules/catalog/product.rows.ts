@@ -1,6 +1,6 @@
 import { toGlobalId } from '../../core/global-id';
 import type { ProductImage } from './catalog.entity';
-import type { Product, ProductStatus } from './product.type';
+import type { Product, ProductLanguage, ProductStatus } from './product.type';
 
 export interface ProductRow {
   id: string;
@@ -11,6 +11,7 @@ export interface ProductRow {
   images: ProductImage[];
   attributes: Record<string, unknown>;
   status: ProductStatus;
+  language: ProductLanguage;
   createdBySellerId: string | null;
   createdByPlugin: string | null;
   minPrice: number | null;
@@ -22,7 +23,7 @@ export interface ProductRow {
 
 export const PRODUCT_COLUMNS = `p.id, p.slug, p.title, p.description, p.category_id AS "categoryId", p.images, p.attributes,
   p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin", p.min_price AS "minPrice", p.max_price AS "maxPrice",
-  p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+  p.language, p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
 export function toProduct(r: ProductRow): Product {
   return {
@@ -40,6 +41,7 @@ export function toProduct(r: ProductRow): Product {
     images: r.images,
     attributes: r.attributes,
     status: r.status,
+    language: r.language,
     inStock: r.inStock,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

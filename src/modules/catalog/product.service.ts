@@ -143,6 +143,7 @@ export async function createProduct(ctx: Context, input: ProductCreateInput) {
         images: input.images,
         attributes: input.attributes,
         status: input.status,
+        language: input.language,
         variants: variants.map(variantRow),
         createdBySellerId: creator,
       });

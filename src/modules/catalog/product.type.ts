@@ -10,6 +10,13 @@ export enum ProductStatus {
 }
 registerEnumType(ProductStatus, { name: 'ProductStatus' });
 
+/** The language of a product's content: it decides how search stems its words (issue 12). */
+export enum ProductLanguage {
+  ES = 'es',
+  EN = 'en',
+}
+registerEnumType(ProductLanguage, { name: 'ProductLanguage', description: 'Spanish or English: the stemming of its words in search.' });
+
 @ObjectType('Image', { simpleResolvers: true })
 export class Image {
   @Field()
@@ -47,6 +54,9 @@ export class Product extends Node implements NodeSource {
 
   @Field(() => ProductStatus)
   status!: ProductStatus;
+
+  @Field(() => ProductLanguage)
+  language!: ProductLanguage;
 
   @Field({ description: 'Whether any visible listing has stock.' })
   inStock!: boolean;

@@ -1,0 +1,202 @@
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { createApp } from '../src/app';
+import { databaseUrl, ensureDatabase } from '../src/db/databases';
+import { seedDatabase, type SeedScale } from '../src/seed/seed';
+import { writeMarkedSection } from './report';
+
+/**
+ * Search latency (issue 12): the `search` query over HTTP with and without facets, side by side with two
+ * baselines on the same data through a plain pg pool: `ILIKE '%term%'` top 20 (what naive apps do) and a
+ * bare `to_tsquery` top 20 on the search index (the floor). Each variant runs the same query mix in closed
+ * loops at 1 and at N concurrent clients. The database (`zoco_bench_search_<scale>` on DATABASE_URL's
+ * server) is migrated and seeded once and kept for later runs.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'large' },
+    seconds: { type: 'string', default: '6' },
+    clients: { type: 'string', default: '20' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const scale = args.scale as SeedScale;
+const seconds = Number(args.seconds);
+const manyClients = Number(args.clients);
+const serverUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The query mix: what each kind is, the words, and a filter. Spanish and English, as the seed is. */
+const MIX: { kind: string; query: string; filter?: object }[] = [
+  { kind: 'frequent word', query: 'premium' },
+  { kind: 'rare word', query: 'cortavientos' },
+  { kind: 'two words', query: 'camiseta algodon' },
+  { kind: 'English words', query: 'running shoes' },
+  { kind: 'typo', query: 'auriculars inalambricos' },
+  { kind: 'accent-less', query: 'lampara' },
+  { kind: 'prefix', query: 'zapatil' },
+  { kind: 'filters', query: 'premium', filter: { inStock: true, priceMax: 5000, condition: 'NEW' } },
+];
+
+const TOP = `query ($q: String!, $filter: SearchFilter) { search(query: $q, first: 20, filter: $filter) {
+  correctedQuery nodes { id title priceRange { min { amount } } } } }`;
+const FACETED = `query ($q: String!, $filter: SearchFilter) { search(query: $q, first: 20, filter: $filter) {
+  totalCount correctedQuery nodes { id title priceRange { min { amount } } }
+  facets { categories { category { id name } count children { category { id name } count } }
+    sellers { seller { id name } count } priceRanges { min { amount } max { amount } count }
+    conditions { condition count } ratings { minRating count } inStock } } }`;
+
+/** As-you-type prefixes for `searchSuggest` (target p99 < 10 ms). */
+const PREFIXES = ['zap', 'camis', 'auric', 'lám', 'run', 'prem', 'chaq', 'cafet'];
+const SUGGEST = `query ($p: String!) { searchSuggest(prefix: $p, first: 8) { kind text product { id } category { id } } }`;
+
+type Run = (i: number) => Promise<void>;
+interface Cell {
+  failed: number;
+  p50: number;
+  p99: number;
+  perSecond: number;
+  byKind: Record<string, number[]>;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function measure(clients: number, run: Run): Promise<Cell> {
+  const latencies: number[] = [];
+  const byKind: Record<string, number[]> = {};
+  let failed = 0;
+  const deadline = Date.now() + seconds * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < deadline) {
+        const i = next++;
+        const started = performance.now();
+        // A shared server may refuse a connection now and then: counted, not fatal to the run.
+        if (!(await run(i).then(() => true, () => false))) {
+          failed++;
+          continue;
+        }
+        const ms = performance.now() - started;
+        latencies.push(ms);
+        const kind = MIX[i % MIX.length]!.kind;
+        const list = byKind[kind] ?? [];
+        list.push(ms);
+        byKind[kind] = list;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  for (const list of Object.values(byKind)) list.sort((a, b) => a - b);
+  return { failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds, byKind };
+}
+
+async function main(): Promise<void> {
+  const name = `zoco_bench_search_${scale}`;
+  await ensureDatabase(serverUrl, name);
+  const url = databaseUrl(serverUrl, name);
+  const app = await createApp({
+    databaseUrl: url,
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'zoco-bench-search-')),
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'warn',
+    migrateOnStart: true,
+    env: 'test',
+    throttle: { enabled: false },
+  });
+  const pool = new Pool({ connectionString: url, max: manyClients });
+  try {
+    const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM product');
+    let seedNote = `reused (${count} products)`;
+    if (count === 0) {
+      const started = Date.now();
+      const seeded = await seedDatabase(app.dataSource, scale);
+      await app.dataSource.query('VACUUM ANALYZE');
+      seedNote = `seeded ${seeded.products} products, ${seeded.listings} listings in ${((Date.now() - started) / 1000).toFixed(0)} s (search index and vocabulary by the triggers)`;
+    }
+    console.log(seedNote);
+
+    const post = async (query: string, variables: object) => {
+      const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const body = (await res.json()) as { errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    };
+    const words = (q: string) => q.split(' ');
+    const variants: [string, Run][] = [
+      ['`search` top 20 (API, HTTP)', (i) => post(TOP, { q: MIX[i % MIX.length]!.query, filter: MIX[i % MIX.length]!.filter })],
+      ['`search` top 20 + totalCount + facets (API, HTTP)', (i) => post(FACETED, { q: MIX[i % MIX.length]!.query, filter: MIX[i % MIX.length]!.filter })],
+      ['reference: `{ __typename }` (API, HTTP: the transport alone)', () => post('{ __typename }', {})],
+      ['`searchSuggest` (API, HTTP; prefixes below)', (i) => post(SUGGEST, { p: PREFIXES[i % PREFIXES.length] })],
+      [
+        "baseline: `ILIKE '%term%'` top 20 (SQL)",
+        async (i) => {
+          const terms = words(MIX[i % MIX.length]!.query);
+          const where = terms.map((_, k) => `(p.title ILIKE $${k + 1} OR p.description ILIKE $${k + 1})`).join(' AND ');
+          await pool.query(`SELECT p.id, p.title, p.min_price FROM product p WHERE p.status = 'active' AND ${where} ORDER BY p.created_at DESC LIMIT 20`,
+            terms.map((t) => `%${t}%`));
+        },
+      ],
+      [
+        'baseline: bare `to_tsquery` top 20 by ts_rank (SQL, the floor)',
+        async (i) => {
+          const q = words(MIX[i % MIX.length]!.query).join(' & ');
+          await pool.query(
+            `SELECT sp.product_id, ts_rank(sp.document, q) AS rank FROM search_product sp, to_tsquery('pg_catalog.spanish', $1) q
+              WHERE sp.searchable AND sp.document @@ q ORDER BY rank DESC LIMIT 20`,
+            [q],
+          );
+        },
+      ],
+    ];
+    // Warm caches and plans once per variant.
+    for (const [, run] of variants) for (let i = 0; i < MIX.length * 2; i++) await run(i);
+
+    const results: { variant: string; clients: number; cell: Cell }[] = [];
+    for (const clients of [1, manyClients]) {
+      for (const [variant, run] of variants) {
+        const cell = await measure(clients, run);
+        results.push({ variant, clients, cell });
+        console.log(`${variant} @${clients}: p50 ${cell.p50.toFixed(1)} ms, p99 ${cell.p99.toFixed(1)} ms, ${cell.perSecond.toFixed(0)}/s`);
+      }
+    }
+    const floor = results.find((r) => r.clients === 1 && r.variant.includes('floor'))!.cell;
+    const faceted = results.find((r) => r.clients === 1 && r.variant.includes('facets'))!.cell;
+    const [load1, load5] = os.loadavg();
+    const section = [
+      '<!-- search-bench -->',
+      '## Issue 12: search latency',
+      '',
+      `Command: \`npm run bench:search -- --scale ${scale} --seconds ${seconds} --clients ${manyClients}\` (DATABASE_URL's PostgreSQL ${(await app.dataSource.query('SHOW server_version'))[0].server_version}, app and clients in one Node process, closed loops, ${seconds} s per cell, ${seedNote}).`,
+      `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end — shared with other work, so absolute numbers are pessimistic.`,
+      `Query mix, rotated: ${MIX.map((m) => `${m.kind} (\`${m.query}\`${m.filter ? ` + ${JSON.stringify(m.filter)}` : ''})`).join(', ')}. The baselines take the same words (the floor stems them in Spanish only). searchSuggest prefixes: ${PREFIXES.join(', ')}.`,
+      '',
+      '| variant | clients | p50 ms | p99 ms | requests/s | failed |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...results.map((r) => `| ${r.variant} | ${r.clients} | ${r.cell.p50.toFixed(1)} | ${r.cell.p99.toFixed(1)} | ${r.cell.perSecond.toFixed(0)} | ${r.cell.failed} |`),
+      '',
+      `searchSuggest at 1 client: p99 ${results.find((r) => r.clients === 1 && r.variant.includes('searchSuggest'))!.cell.p99.toFixed(1)} ms (target < 10 ms).`,
+      `At 1 client with facets: p99 ${faceted.p99.toFixed(1)} ms (target < 50 ms), ${(faceted.p99 / floor.p99).toFixed(1)}× the floor's p99 (target ≤ 2×); p50 ${(faceted.p50 / floor.p50).toFixed(1)}× the floor's.`,
+      '',
+      'Per query kind, `search` with facets at 1 client (p50 / p99 ms):',
+      '',
+      '| kind | p50 | p99 |',
+      '|---|---:|---:|',
+      ...Object.entries(faceted.byKind).map(([kind, l]) => `| ${kind} | ${percentile(l, 50).toFixed(1)} | ${percentile(l, 99).toFixed(1)} |`),
+      '<!-- /search-bench -->',
+    ].join('\n');
+    console.log(section);
+    if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'search-bench', section);
+  } finally {
+    await pool.end();
+    await app.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,123 @@
+import type { Context } from '../../core/context';
+import { badInput } from '../../core/errors';
+import { bestCorrection } from './search-typos';
+
+export const MAX_QUERY_LENGTH = 200;
+/** Words beyond these are ignored: a query is for finding, not for pasting documents. */
+export const MAX_TERMS = 8;
+const MAX_TERM_LENGTH = 40;
+/** The last word is matched as a prefix (as-you-type) from this length on. */
+const MIN_PREFIX_LENGTH = 3;
+/** Trigram nearest neighbours read per unknown word before the edit distance decides. */
+const CANDIDATES = 20;
+
+export interface AnalyzedQuery {
+  /** Folded words (lower case, no accents) as searched, corrections applied; empty: every product. */
+  terms: string[];
+  /** The folded words as typed: the key of the operator's statistics. */
+  normalized: string;
+  /** The folded words as searched, when a correction changed one; otherwise null. */
+  corrected: string | null;
+  /** Whether the last term is an unfinished word, matched as a prefix. */
+  prefixLast: boolean;
+}
+
+/**
+ * Splits on anything but letters and digits (a single Unicode class: no backtracking), bounded in
+ * length and count before any database work.
+ */
+export function queryWords(text: string, field: string, maxLength = MAX_QUERY_LENGTH): string[] {
+  if (text.length > maxLength) throw badInput(`${field} must be at most ${maxLength} characters.`, field);
+  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS).map((w) => w.slice(0, MAX_TERM_LENGTH));
+}
+
+interface TermRow {
+  folded: string;
+  /** A word of the vocabulary, itself or by its Spanish or English stem. */
+  known: boolean;
+  /** The last word, unknown as a word but the start of some: being typed. */
+  prefix: boolean;
+  candidates: { word: string; docCount: number }[] | null;
+}
+
+/**
+ * Folds each word as the index does (search_fold: unaccent and lower case), tells an unfinished last word
+ * (unknown as a word, the start of some) and corrects typos: a word of 5 letters or more that the
+ * vocabulary knows neither as a word, nor by its Spanish or English stem, nor as the start of a word (the
+ * last one) becomes the closest vocabulary word within its allowed typos (search-typos.ts). One round trip.
+ */
+export async function analyzeQuery(ctx: Context, text: string): Promise<AnalyzedQuery> {
+  const words = queryWords(text, 'query');
+  if (!words.length) return { terms: [], normalized: '', corrected: null, prefixLast: false };
+  const cache = knownQueries(ctx);
+  const key = words.join(' ');
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const rows: TermRow[] = await ctx.db.query(
+    `SELECT f.folded, k.known, p.prefix,
+            CASE WHEN NOT k.known AND NOT p.prefix AND length(f.folded) >= 5 THEN
+              (SELECT json_agg(json_build_object('word', c.word, 'docCount', c.doc_count))
+                 FROM (SELECT v.word, v.doc_count FROM search_vocabulary v WHERE v.doc_count > 0
+                        ORDER BY v.word <-> f.folded LIMIT ${CANDIDATES}) c)
+            END AS candidates
+       FROM unnest($1::text[]) WITH ORDINALITY AS t(word, ord)
+       CROSS JOIN LATERAL (SELECT regexp_replace(search_fold(t.word), '[^[:alnum:]]+', '', 'g') AS folded) f
+       CROSS JOIN LATERAL (SELECT
+              EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word = f.folded AND v.doc_count > 0)
+           OR EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.stem_es = (ts_lexize('pg_catalog.spanish_stem', f.folded))[1] AND v.doc_count > 0)
+           OR EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.stem_en = (ts_lexize('pg_catalog.english_stem', f.folded))[1] AND v.doc_count > 0)
+           AS known) k
+       CROSS JOIN LATERAL (SELECT NOT k.known AND t.ord = $2 AND length(f.folded) >= ${MIN_PREFIX_LENGTH}
+           AND EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.word LIKE f.folded || '%' AND v.doc_count > 0) AS prefix) p
+      ORDER BY t.ord`,
+    [words, words.length],
+  );
+  const kept = rows.filter((r) => r.folded.length > 0);
+  const terms = kept.map((r) => (r.known || r.prefix || !r.candidates ? r.folded : (bestCorrection(r.folded, r.candidates) ?? r.folded)));
+  const normalized = kept.map((r) => r.folded).join(' ');
+  const searched = terms.join(' ');
+  const analyzed = { terms, normalized, corrected: searched !== normalized ? searched : null, prefixLast: kept.at(-1)?.prefix ?? false };
+  if (kept.every((r) => r.known) && kept.length) remember(cache, key, analyzed);
+  return analyzed;
+}
+
+/**
+ * Queries whose every word the vocabulary knew, per app (its DataSource): repeated searches (most are)
+ * skip the vocabulary round trip. Only such answers are kept — a known word stays right to search for
+ * even if its last product goes — never corrections or unknown words, which a new product may change.
+ */
+const MAX_KNOWN_QUERIES = 10_000;
+const knownByApp = new WeakMap<object, Map<string, AnalyzedQuery>>();
+
+function knownQueries(ctx: Context): Map<string, AnalyzedQuery> {
+  let cache = knownByApp.get(ctx.db);
+  if (!cache) {
+    cache = new Map();
+    knownByApp.set(ctx.db, cache);
+  }
+  return cache;
+}
+
+function remember(cache: Map<string, AnalyzedQuery>, key: string, analyzed: AnalyzedQuery): void {
+  // Oldest first out: a Map iterates in insertion order.
+  if (cache.size >= MAX_KNOWN_QUERIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, analyzed);
+}
+
+/**
+ * The tsquery of analyzed terms as SQL, its values pushed through `param`: each word matches its Spanish
+ * stem, its English stem or itself unstemmed (a stop word in one language still counts in the other); an
+ * unfinished last word matches the start of unstemmed title words. All terms must match. Null for none.
+ * (Only an unfinished word is a prefix: a prefix of every last word would make PostgreSQL estimate and
+ * scan far more rows, as bench:search showed, for words that are complete anyway.)
+ */
+export function tsquerySql(query: AnalyzedQuery, param: (value: unknown) => string): string | null {
+  if (!query.terms.length) return null;
+  return query.terms
+    .map((term, i) => {
+      if (query.prefixLast && i === query.terms.length - 1) return `to_tsquery('pg_catalog.simple', ${param(`${term}:*`)})`;
+      const t = param(term);
+      return `(to_tsquery('pg_catalog.spanish', ${t}) || to_tsquery('pg_catalog.english', ${t}) || to_tsquery('pg_catalog.simple', ${t}))`;
+    })
+    .join(' && ');
+}

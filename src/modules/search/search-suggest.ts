@@ -1,0 +1,69 @@
+import type { Context } from '../../core/context';
+import { badInput } from '../../core/errors';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from '../catalog';
+import { queryWords } from './search-query';
+import { SearchSuggestionKind, type SearchSuggestion } from './search.type';
+
+const MAX_PREFIX_LENGTH = 100;
+const MAX_SUGGESTIONS = 20;
+
+interface SuggestRow {
+  kind: SearchSuggestionKind;
+  text: string;
+  categoryId: string | null;
+  productId: string | null;
+  rank: number;
+}
+
+/**
+ * `searchSuggest`: as-you-type completions of the last word (the vocabulary's most frequent words that
+ * start with it, after the words before it), categories whose name has words starting with every typed
+ * word, and the best-selling searchable products whose title does (from 2 letters on). One statement,
+ * every part on an index: the vocabulary's prefix b-tree, the category table (small), the title tokens
+ * of the search document.
+ */
+export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: string; first: number }): Promise<SearchSuggestion[]> {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_SUGGESTIONS) throw badInput(`first must be between 1 and ${MAX_SUGGESTIONS}.`, 'first');
+  const words = queryWords(prefix, 'prefix', MAX_PREFIX_LENGTH);
+  if (!words.length) return [];
+  const each = Math.max(1, Math.ceil(first / 3));
+  const rows: SuggestRow[] = await ctx.db.query(
+    `WITH w AS (
+       SELECT array_agg(x.word ORDER BY x.ord) AS words FROM (
+         SELECT regexp_replace(search_fold(t.word), '[^[:alnum:]]+', '', 'g') AS word, t.ord
+           FROM unnest($1::text[]) WITH ORDINALITY AS t(word, ord)) x WHERE x.word <> ''
+     ), last AS (SELECT words[cardinality(words)] AS word, array_to_string(words[1:cardinality(words) - 1], ' ') AS head FROM w)
+     (SELECT 'QUERY' AS kind, trim(last.head || ' ' || v.word) AS text, NULL::uuid AS "categoryId", NULL::uuid AS "productId", v.doc_count::float8 AS rank
+        FROM last, search_vocabulary v
+       WHERE v.word LIKE last.word || '%' AND v.doc_count > 0
+       ORDER BY v.doc_count DESC, v.word LIMIT $2)
+     UNION ALL
+     (SELECT 'CATEGORY', c.name, c.id, NULL, 0
+        FROM category c, w
+       WHERE (SELECT bool_and(EXISTS (SELECT 1 FROM search_words(c.name) cw WHERE cw LIKE tw || '%')) FROM unnest(w.words) tw)
+       ORDER BY length(c.path), c.position, c.name LIMIT $2)
+     UNION ALL
+     (SELECT 'PRODUCT', NULL, NULL, sp.product_id, sp.sales_count
+        FROM search_product sp, last, w
+       WHERE length(last.word) >= 2 AND sp.searchable
+         AND sp.document @@ (SELECT to_tsquery('pg_catalog.simple', string_agg(tw || CASE WHEN o = cardinality(w.words) THEN ':*' ELSE '' END, ' & '))
+                               FROM unnest(w.words) WITH ORDINALITY AS u(tw, o))
+       ORDER BY sp.sales_count DESC, sp.product_id DESC LIMIT $2)`,
+    [words, each],
+  );
+  const productIds = rows.filter((r) => r.productId).map((r) => r.productId!);
+  const products: ProductRow[] = productIds.length
+    ? await ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [productIds])
+    : [];
+  const productById = new Map(products.map((p) => [p.id, toProduct(p)]));
+  const categories = await ctx.loaders.categoryById.loadMany(rows.filter((r) => r.categoryId).map((r) => r.categoryId!));
+  const categoryById = new Map(categories.flatMap((c) => (c && !(c instanceof Error) ? [[c.uuid, c] as const] : [])));
+  const out: SearchSuggestion[] = [];
+  for (const r of rows) {
+    const product = r.productId ? (productById.get(r.productId) ?? null) : null;
+    const category = r.categoryId ? (categoryById.get(r.categoryId) ?? null) : null;
+    if (r.productId && !product) continue;
+    out.push({ kind: r.kind, text: product?.title ?? category?.name ?? r.text, product, category });
+  }
+  return out.slice(0, first);
+}

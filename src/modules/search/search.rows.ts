@@ -1,0 +1,67 @@
+import { badInput } from '../../core/errors';
+import { requireIdOf } from '../../core/global-id';
+import type { CategoryAffinity } from './search-affinity';
+import type { SearchFilter } from './search.inputs';
+import type { AnalyzedQuery } from './search-query';
+import { tsquerySql } from './search-query';
+import { AFFINITY_WEIGHT } from './search-affinity';
+
+/** Adds a value to a statement's parameters and returns its placeholder. */
+export type Param = (value: unknown) => string;
+
+export function parameters(): { params: unknown[]; param: Param } {
+  const params: unknown[] = [];
+  return { params, param: (value) => `$${params.push(value)}` };
+}
+
+/**
+ * The WHERE clause of a search over `search_product sp` (its rows that match the words and the filters)
+ * and the tsquery it matches, shared by the page, the count and the facets so that they always agree.
+ */
+export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: Param): { where: string[]; tsquery: string | null } {
+  const where = ['sp.searchable'];
+  const tsquery = tsquerySql(query, param);
+  if (tsquery) where.push(`sp.document @@ (${tsquery})`);
+  if (filter.category) {
+    const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
+    where.push(`sp.category_id IN (SELECT c.id FROM category c JOIN category root ON root.id = ${param(categoryId)}
+      WHERE c.path = root.path OR c.path LIKE root.path || '/%')`);
+  }
+  if (filter.seller) where.push(`sp.seller_ids @> ARRAY[${param(requireIdOf(filter.seller, 'Seller', 'filter.seller'))}]::uuid[]`);
+  if (filter.priceMin != null && filter.priceMax != null && filter.priceMin > filter.priceMax) {
+    throw badInput('priceMin must not exceed priceMax.', 'filter.priceMin');
+  }
+  if (filter.priceMin != null) where.push(`sp.min_price >= ${param(filter.priceMin)}`);
+  if (filter.priceMax != null) where.push(`sp.min_price <= ${param(filter.priceMax)}`);
+  if (filter.condition) where.push(`sp.conditions @> ARRAY[${param(filter.condition)}]::text[]`);
+  if (filter.minRating != null) {
+    if (!(filter.minRating >= 1 && filter.minRating <= 5)) throw badInput('minRating must be between 1 and 5.', 'filter.minRating');
+    where.push(`sp.rating_average >= ${param(filter.minRating)}`);
+  }
+  if (filter.inStock != null) where.push(filter.inStock ? 'sp.in_stock' : 'NOT sp.in_stock');
+  return { where, tsquery };
+}
+
+/**
+ * Popularity and availability, the multiplier of text rank in RELEVANCE (and the whole score of an empty
+ * query): log-damped sales and likes so that best-sellers lead without burying the rest, the rating above
+ * or below 3 stars weighted by how many ratings back it (full weight from 20), and half a score for
+ * products out of stock. Documented in README.md; likes and rating come from the reviews module's hook
+ * columns.
+ */
+export const POPULARITY_SQL = `(1 + 0.15 * ln(1 + sp.sales_count) + 0.1 * ln(1 + sp.like_count)
+  + coalesce(0.1 * (sp.rating_average - 3) * least(sp.rating_count, 20) / 20.0, 0))
+  * CASE WHEN sp.in_stock THEN 1 ELSE 0.5 END`;
+
+/** The RELEVANCE score of a row, as float8 so that a cursor's text round-trips exactly. */
+export function relevanceSql(tsquery: string | null, affinity: CategoryAffinity | null): string {
+  const text = tsquery ? `ts_rank(sp.document, (${tsquery}), 1)` : '1';
+  const nudge = affinity ? ` * (1 + ${AFFINITY_WEIGHT} * coalesce(aff.score, 0))` : '';
+  return `(${text} * ${POPULARITY_SQL}${nudge})::float8`;
+}
+
+export function affinityJoin(affinity: CategoryAffinity | null, param: Param): string {
+  if (!affinity) return '';
+  return `LEFT JOIN unnest(${param(affinity.categoryIds)}::uuid[], ${param(affinity.scores)}::float8[]) AS aff(category_id, score)
+    ON aff.category_id = sp.category_id`;
+}

@@ -1,0 +1,194 @@
+import { idOf } from '../../../src/core/global-id';
+import { seedDatabase } from '../../../src/seed/seed';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+
+let t: TestApp;
+const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
+/** The lowest-price bounds of the price facet (search-facets.ts), in minor units. */
+const BOUNDS = [1000, 2500, 5000, 10000, 20000, 50000];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await seedDatabase(t.app.dataSource, 'small');
+});
+afterAll(() => t.stop());
+
+interface Node {
+  id: string;
+  title: string;
+  createdAt: string;
+  inStock: boolean;
+  priceRange: { min: { amount: number } } | null;
+  category: { id: string; parent: { id: string; parent: { id: string } | null } | null } | null;
+  listings: { condition: string; seller: { id: string } }[];
+}
+
+const WALK = `query ($query: String!, $first: Int!, $after: String, $sort: SearchSort!, $filter: SearchFilter) {
+  search(query: $query, first: $first, after: $after, sort: $sort, filter: $filter) {
+    totalCount
+    nodes { id title createdAt inStock priceRange { min { amount } }
+      category { id parent { id parent { id } } } listings { condition seller { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+async function walk(query: string, sort = 'RELEVANCE', filter?: object, first = 40): Promise<{ nodes: Node[]; totalCounts: number[] }> {
+  const nodes: Node[] = [];
+  const totalCounts: number[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: any = await t.data(WALK, { query, first, after, sort, filter });
+    nodes.push(...data.search.nodes);
+    totalCounts.push(data.search.totalCount);
+    if (!data.search.pageInfo.hasNextPage) return { nodes, totalCounts };
+    after = data.search.pageInfo.endCursor;
+  }
+}
+
+const FACETS = `query ($query: String!, $filter: SearchFilter) {
+  search(query: $query, first: 1, filter: $filter) {
+    totalCount
+    facets {
+      categories { category { id } count children { category { id } count children { category { id } count } } }
+      sellers { seller { id } count }
+      priceRanges { min { amount } max { amount } count }
+      conditions { condition count }
+      ratings { minRating count }
+      inStock
+    }
+  }
+}`;
+
+type Counts = Record<string, number>;
+const tally = (keys: string[]): Counts => keys.reduce<Counts>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+
+function flattenCategories(list: any[], out: Counts = {}): Counts {
+  for (const c of list) {
+    out[c.category.id] = c.count;
+    flattenCategories(c.children, out);
+  }
+  return out;
+}
+
+/** What the facets must say, counted here from the products the API returned. */
+function bruteForce(nodes: Node[]) {
+  const categoryIds = (n: Node) => {
+    const ids: string[] = [];
+    for (let c: any = n.category; c; c = c.parent) ids.push(c.id);
+    return ids;
+  };
+  const priceRange = (amount: number) => {
+    const i = BOUNDS.filter((b) => b <= amount).length;
+    return { min: i === 0 ? null : { amount: BOUNDS[i - 1] }, max: i === BOUNDS.length ? null : { amount: BOUNDS[i] } };
+  };
+  const prices = nodes.filter((n) => n.priceRange).map((n) => JSON.stringify(priceRange(n.priceRange!.min.amount)));
+  return {
+    categories: tally(nodes.flatMap(categoryIds)),
+    sellers: tally(nodes.flatMap((n) => [...new Set(n.listings.map((l) => l.seller.id))])),
+    conditions: tally(nodes.flatMap((n) => [...new Set(n.listings.map((l) => l.condition))])),
+    priceRanges: Object.entries(tally(prices))
+      .map(([range, count]) => ({ ...JSON.parse(range), count }))
+      .sort((a, b) => (a.min?.amount ?? -1) - (b.min?.amount ?? -1)),
+    inStock: nodes.filter((n) => n.inStock).length,
+  };
+}
+
+async function aCategory(slug: string): Promise<string> {
+  const data = await t.data(`{ categories { id slug children { id slug } } }`);
+  const all = data.categories.flatMap((c: any) => [c, ...c.children]);
+  return all.find((c: any) => c.slug === slug).id;
+}
+
+describe('search facets', () => {
+  const cases: [string, string, () => Promise<object | undefined>][] = [
+    ['every product', '', async () => undefined],
+    ['a frequent word', 'premium', async () => undefined],
+    ['two words', 'camiseta algodon', async () => undefined],
+    ['a category', '', async () => ({ category: await aCategory('moda') })],
+    ['a seller', 'acme', async () => ({ seller: (await t.data(`{ sellers(first: 1) { nodes { id } } }`)).sellers.nodes[0].id })],
+    ['a condition and stock', '', async () => ({ condition: 'USED', inStock: true })],
+    ['a price range', '', async () => ({ priceMin: 2500, priceMax: 9999 })],
+  ];
+
+  it.each(cases)('count what a walk of every page finds: %s', async (_name, query, makeFilter) => {
+    const filter = await makeFilter();
+    const { nodes, totalCounts } = await walk(query, 'RELEVANCE', filter);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(new Set(nodes.map((n) => n.id)).size).toBe(nodes.length);
+    expect(new Set(totalCounts)).toEqual(new Set([nodes.length]));
+
+    const { search } = await t.data(FACETS, { query, filter });
+    expect(search.totalCount).toBe(nodes.length);
+    const expected = bruteForce(nodes);
+    expect(flattenCategories(search.facets.categories)).toEqual(expected.categories);
+    expect(Object.fromEntries(search.facets.sellers.map((s: any) => [s.seller.id, s.count]))).toEqual(expected.sellers);
+    expect(Object.fromEntries(search.facets.conditions.map((c: any) => [c.condition, c.count]))).toEqual(expected.conditions);
+    expect(search.facets.priceRanges).toEqual(expected.priceRanges);
+    expect(search.facets.inStock).toBe(expected.inStock);
+  });
+
+  it('returns only what the filters allow', async () => {
+    const moda = await aCategory('moda');
+    const { nodes } = await walk('', 'RELEVANCE', { category: moda, condition: 'REFURBISHED', priceMax: 5000, inStock: true });
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const n of nodes) {
+      expect([n.category?.id, n.category?.parent?.id]).toContain(moda);
+      expect(n.listings.map((l) => l.condition)).toContain('REFURBISHED');
+      expect(n.priceRange!.min.amount).toBeLessThanOrEqual(5000);
+      expect(n.inStock).toBe(true);
+    }
+  });
+
+  it('counts ratings cumulatively from the rating hook columns and filters by minimum rating', async () => {
+    const { nodes } = await walk('premium');
+    const rated = nodes.slice(0, 6).map((n, i) => ({ id: n.id, rating: 1.5 + i * 0.7 }));
+    for (const r of rated) {
+      await sql('UPDATE search_product SET rating_average = $2, rating_count = 10 WHERE product_id = $1', [idOf(r.id, 'Product'), r.rating]);
+    }
+    const { search } = await t.data(FACETS, { query: 'premium' });
+    const expected = [4, 3, 2, 1]
+      .map((min) => ({ minRating: min, count: rated.filter((r) => r.rating >= min).length }))
+      .filter((r) => r.count > 0);
+    expect(search.facets.ratings).toEqual(expected);
+    const { nodes: four } = await walk('premium', 'RATING', { minRating: 4 });
+    expect(four.map((n) => n.id)).toEqual(rated.filter((r) => r.rating >= 4).sort((a, b) => b.rating - a.rating).map((r) => r.id));
+  });
+});
+
+describe('search sorts and pages', () => {
+  it.each(['RELEVANCE', 'PRICE_ASC', 'PRICE_DESC', 'NEWEST', 'RATING', 'MOST_LIKED', 'BEST_SELLING'])(
+    'walks %s in pages of 7 as in one page, each product once',
+    async (sort) => {
+      const small = await walk('premium', sort, undefined, 7);
+      const whole = await walk("premium", sort, undefined, 90);
+      expect(whole.nodes.length).toBeLessThanOrEqual(90);
+      expect(small.nodes.map((n) => n.id)).toEqual(whole.nodes.map((n) => n.id));
+      expect(new Set(small.nodes.map((n) => n.id)).size).toBe(small.nodes.length);
+    },
+  );
+
+  it('orders by price and by date', async () => {
+    const prices = (await walk('premium', 'PRICE_ASC')).nodes.map((n) => n.priceRange?.min.amount ?? Infinity);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    const dates = (await walk('premium', 'NEWEST')).nodes.map((n) => Date.parse(n.createdAt));
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+  });
+
+  it('ranks a title match above a description match, and in stock above out of stock', async () => {
+    const [seller] = await sql<{ id: string }>(`SELECT id FROM seller WHERE status = 'active' LIMIT 1`);
+    const titles = ['Quasar lamp', 'Desk lamp', 'Quasar lamp spare'];
+    for (const title of titles) {
+      await sql(
+        `WITH p AS (INSERT INTO product (slug, title, description, language) VALUES ($1, $2, $3, 'en') RETURNING id),
+              v AS (INSERT INTO product_variant (product_id, title) SELECT id, 'Default' FROM p RETURNING id, product_id)
+         INSERT INTO listing (seller_id, variant_id, product_id, sku, price, currency, stock) SELECT $4, v.id, v.product_id, $1, 1000, 'EUR', $5 FROM v`,
+        [title.toLowerCase().replaceAll(' ', '-'), title, title === 'Desk lamp' ? 'Works with the quasar base.' : '', seller!.id, title.endsWith('spare') ? 0 : 5],
+      );
+    }
+    // Listings written in SQL: the catalog's denormalised prices, as refreshPrices would set them.
+    await sql(`UPDATE product p SET min_price = 1000, max_price = 1000, in_stock = EXISTS (SELECT 1 FROM listing l WHERE l.product_id = p.id AND l.stock > 0)
+                WHERE p.title = ANY($1)`, [titles]);
+    const { nodes } = await walk('quasar');
+    expect(nodes.map((n) => n.title)).toEqual(['Quasar lamp', 'Quasar lamp spare', 'Desk lamp']);
+  });
+});
