@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Resolver, Root, Subscription } from 'type-graphql';
 import { defineModule } from '../../src/core/module';
 import { idOf } from '../../src/core/global-id';
@@ -163,8 +164,9 @@ describe('plugin deliveries', () => {
     expect(install.pluginInstall.userErrors).toEqual([]);
     handlerLog.failuresLeft = 1;
     const before = handlerLog.events.length;
-    // The event as the payments module commits it; only its seller matters to the delivery.
-    await p.app.dataSource.query(`INSERT INTO outbox (type, payload) VALUES ('order.paid', $1)`, [{ sellerId: idOf(seller.id, 'Seller') }]);
+    // The event as checkout commits it (every module's hooks read it before the plugins get it), for an order of this seller.
+    const paid = { orderId: randomUUID(), sellerId: idOf(seller.id, 'Seller'), customerId: randomUUID(), total: 0, currency: 'EUR' };
+    await p.app.dataSource.query(`INSERT INTO outbox (type, payload) VALUES ('order.paid', $1)`, [paid]);
     p.app.services.events.kick();
     await until(() => handlerLog.events.length > before, 'the retry to succeed');
     const text = await (await scrape(p)).text();

@@ -41,14 +41,14 @@ export async function earlierRefund(ctx: TxContext, complaintId: string, key: st
 }
 
 /**
- * Per complained line: what was paid for its units (the line's total pro rata, so discounts count)
+ * Per complained line: what was paid for its units (the line's total less its discount, pro rata)
  * minus what this complaint refunded of it before. A line has one complaint ever (complaint_line), and
  * the caller holds that complaint's lock, so this is exact.
  */
 async function refundableLines(ctx: TxContext, complaintId: string): Promise<RefundableLine[]> {
   return ctx.tx.query(
     `SELECT cl.order_line_id AS "orderLineId", cl.quantity,
-            (ol.total * cl.quantity / ol.quantity) - coalesce((
+            ((ol.total - ol.discount) * cl.quantity / ol.quantity) - coalesce((
               SELECT sum((x->>'amount')::bigint) FROM complaint_refund r, jsonb_array_elements(r.lines) x
                WHERE r.complaint_id = cl.complaint_id AND x->>'orderLineId' = cl.order_line_id::text), 0) AS "left"
        FROM complaint_line cl JOIN order_line ol ON ol.id = cl.order_line_id

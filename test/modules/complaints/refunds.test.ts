@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../../helpers/test-app';
 import { buy, customers, openComplaint, openShop, refundedOf, REFUND, startComplaintApp, testClock, type Shop } from './complaint-fixtures';
+import { createPromotion } from '../promotions/promotion-fixtures';
 
 const clock = testClock();
 let t: TestApp;
@@ -14,6 +15,20 @@ afterAll(() => t.stop());
 const refund = (input: Record<string, unknown>) => t.data(REFUND, { input }, shop.seller.key);
 
 describe('complaint refunds', () => {
+  it('refunds at most what was paid for a discounted line, not its price before the discount', async () => {
+    const discounted = await openShop(t, { price: 1000 });
+    await createPromotion(t, discounted.seller.key, { name: 'Fifth off', trigger: 'AUTOMATIC', percentOff: 20 });
+    const [buyer] = await customers(t, 1);
+    const order = await buy(t, discounted, buyer!, { quantity: 2 });
+    const complaint = await openComplaint(t, buyer!, order);
+    const tooMuch = await t.data(REFUND, { input: { complaintId: complaint.id, amount: 1700, idempotencyKey: randomUUID() } }, discounted.seller.key);
+    expect(tooMuch.complaintRefund.userErrors).toEqual([expect.objectContaining({ code: 'REFUND_EXCEEDS_PAID' })]);
+    const all = await t.data(REFUND, { input: { complaintId: complaint.id, idempotencyKey: randomUUID() } }, discounted.seller.key);
+    expect(all.complaintRefund.userErrors).toEqual([]);
+    expect(all.complaintRefund.refund.amount.amount).toBe(1600);
+    expect(await refundedOf(t, order)).toEqual({ ledger: 1600, provider: 1600 });
+  });
+
   it('refunds once when retried with the same key, and refuses the key for another amount', async () => {
     const [buyer] = await customers(t, 1);
     const order = await buy(t, shop, buyer!);
