@@ -118,7 +118,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const config0: AppConfig = {
     ...base,
     // loadConfig's defaults are development's; these two differ in production (config.ts).
-    ...(overrides.env === 'production' ? { corsOrigins: [], introspection: false } : {}),
+    ...(overrides.env === 'production' ? { corsOrigins: [], introspection: false, queryEditor: false } : {}),
     ...overrides,
     limits: { ...base.limits, ...overrides.limits },
     throttle: { ...base.throttle, ...overrides.throttle },
