@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: tracing (when configured) must hook http, pg and graphql before anything loads them.
+import { stopTracing } from './telemetry/register';
 import 'reflect-metadata';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   if (command !== 'serve') {
     if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
     await app.stop();
+    await stopTracing();
     return;
   }
   if (values['seed-if-empty']) {
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
 `);
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    app.stop().then(
+    app.stop().then(stopTracing).then(
       () => process.exit(0),
       (err: unknown) => {
         app.log.error({ err }, 'shutdown failed');
