@@ -11,6 +11,7 @@ import { ProductRevisions1764030000000 } from './1764030000000-product-revisions
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
+import { VatNumbers1764160000000 } from './1764160000000-vat-numbers';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -24,4 +25,5 @@ export const allMigrations = [
   InvoicePdf1764030100000,
   PaymentAuthorizations1764040000000,
   CustomerSocketAccess1764060000000,
+  VatNumbers1764160000000,
 ];

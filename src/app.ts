@@ -38,6 +38,7 @@ import type { PaymentProvider } from './modules/payments/payment-provider';
 import { createPdfRenderer } from './modules/invoices';
 import { logNotificationSender, type NotificationSender } from './core/notifications';
 import { startPaymentRecovery } from './modules/payments/payment-recovery';
+import { customerLocale } from './modules/customers';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -192,6 +193,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     installations,
     pdfRenderer: createPdfRenderer(),
     notifications: notificationSender ?? logNotificationSender(log),
+    profileLocale: customerLocale,
   };
   if (plugins.length) {
     pluginEvents = createPluginEvents({ app: services, plugins, retryBaseMs: pluginRetryBaseMs, pollIntervalMs: eventPollIntervalMs, databaseUrl, onDelivery: metrics.pluginDelivery });

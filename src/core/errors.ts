@@ -24,6 +24,8 @@ export enum ErrorCode {
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
   /** A seller tried to take a product off the storefront while other sellers' offers rely on it. */
   PRODUCT_SHARED = 'PRODUCT_SHARED',
+  /** The seller has not recorded its legal address, which its invoices must show: it cannot sell yet (issue 13). */
+  SELLER_ADDRESS_MISSING = 'SELLER_ADDRESS_MISSING',
 }
 
 /**

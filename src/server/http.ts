@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
+import { negotiateLocale } from '../core/locale';
 import type { AppConfig } from '../config';
 import { corsMethodsFor, createCors } from './cors';
 import { createInvoiceRoute } from './invoice-route';
@@ -144,7 +145,7 @@ export function createHttpHandler({
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext(app, viewer, requestId, address);
+        return createContext(app, viewer, requestId, address, negotiateLocale(req.headers['accept-language']));
       },
     });
     const outHeaders: Record<string, string> = {};

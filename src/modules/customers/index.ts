@@ -18,6 +18,7 @@ export {
   setPasswordHash,
 } from './customer-credentials';
 export { ownAddress } from './address.service';
+export { customerLocale, customerVatNumber } from './customer-profile';
 export { ownPaymentMethod } from './payment-method.service';
 export { sharesProfileWithSellers } from './consent.service';
 export { CustomerAddressEntity, PaymentMethodEntity } from './profile.entity';

@@ -44,5 +44,7 @@ export async function issueCreditNote(ctx: TxContext, orderId: string, { reason 
     gross: -invoice.gross,
     correctsInvoiceId: invoice.id,
     reason: reason.trim(),
+    // It reverses the invoice as issued, under the same regime.
+    reverseCharge: invoice.reverseCharge,
   });
 }
