@@ -12,6 +12,7 @@ import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
 import { VatNumbers1764160000000 } from './1764160000000-vat-numbers';
+import { ProductTranslations1764160100000 } from './1764160100000-product-translations';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -26,4 +27,5 @@ export const allMigrations = [
   PaymentAuthorizations1764040000000,
   CustomerSocketAccess1764060000000,
   VatNumbers1764160000000,
+  ProductTranslations1764160100000,
 ];
