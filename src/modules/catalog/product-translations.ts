@@ -36,7 +36,7 @@ export async function setProductTranslations(ctx: Context, input: ProductTransla
     v.text(`translations.${i}.title`, t.title, { max: 200 });
     v.text(`translations.${i}.description`, t.description, { required: false, max: 20_000, multiline: true });
   });
-  (input.remove ?? []).forEach((l, i) => v.check(LOCALES.includes(l as Locale), `remove.${i}`, `locale must be one of ${LOCALES.join(', ')}.`));
+  for (const [i, l] of (input.remove ?? []).entries()) v.check(LOCALES.includes(l as Locale), `remove.${i}`, `locale must be one of ${LOCALES.join(', ')}.`);
   v.done();
   return withTransaction(ctx, async (ctx) => {
     const { tx } = ctx;
