@@ -11,6 +11,7 @@ import { ProductRevisions1764030000000 } from './1764030000000-product-revisions
 import { InvoicePdf1764030100000 } from './1764030100000-invoice-pdf';
 import { PaymentAuthorizations1764040000000 } from './1764040000000-payment-authorizations';
 import { CustomerSocketAccess1764060000000 } from './1764060000000-customer-socket-access';
+import { Complaints1764130000000 } from './1764130000000-complaints';
 import { VatNumbers1764160000000 } from './1764160000000-vat-numbers';
 import { ProductTranslations1764160100000 } from './1764160100000-product-translations';
 
@@ -26,6 +27,7 @@ export const allMigrations = [
   InvoicePdf1764030100000,
   PaymentAuthorizations1764040000000,
   CustomerSocketAccess1764060000000,
+  Complaints1764130000000,
   VatNumbers1764160000000,
   ProductTranslations1764160100000,
 ];

@@ -38,6 +38,7 @@ import type { PaymentProvider } from './modules/payments/payment-provider';
 import { createPdfRenderer } from './modules/invoices';
 import { logNotificationSender, type NotificationSender } from './core/notifications';
 import { startPaymentRecovery } from './modules/payments/payment-recovery';
+import { startComplaintDeadlines } from './modules/complaints';
 import { customerLocale } from './modules/customers';
 
 // Money and counts are bigint columns; every amount we store is below 2^53, so numbers are exact.
@@ -67,6 +68,8 @@ export interface CreateAppOptions extends Partial<Omit<AppConfig, 'throttle' | '
   notificationSender?: NotificationSender;
   /** How often open WebSockets' credentials are re-checked (and expired access tokens' sockets closed), ms; default 30 s. */
   socketRecheckMs?: number;
+  /** The time deadlines are measured by (AppServices.clock); default: the system clock. Tests move it. */
+  clock?: () => Date;
 }
 
 export interface App {
@@ -112,7 +115,7 @@ function bucketBackend(config: AppConfig, databaseUrl: string, log: Logger): Buc
 
 /** The composition root: database, schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
-  const { logger, modules: extraModules = [], paymentProviders, notificationSender, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, socketRecheckMs, ...overrides } =
+  const { logger, modules: extraModules = [], paymentProviders, notificationSender, eventPollIntervalMs, fastPaths = true, plugins = [], pluginRetryBaseMs, socketRecheckMs, clock, ...overrides } =
     options;
   // Defaults only: reading the environment is main.ts's job, so tests and benchmarks are hermetic.
   const base = loadConfig({});
@@ -193,6 +196,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     installations,
     pdfRenderer: createPdfRenderer(),
     notifications: notificationSender ?? logNotificationSender(log),
+    clock: clock ?? (() => new Date()),
     profileLocale: customerLocale,
   };
   if (plugins.length) {
@@ -203,6 +207,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   }
   // Captures what committed and voids what did not, after a crash between a payment's steps (issue 9).
   const paymentRecovery = startPaymentRecovery(services, { intervalMs: config.paymentRecoveryMs });
+  // Escalates complaints whose seller missed the deadline, without any request (issue 11).
+  const complaintDeadlines = config.complaintScheduler ? startComplaintDeadlines(services, { intervalMs: config.complaintSweepMs }) : null;
   const auth = createAuthenticator({ db, tokens, adminKey: config.adminKey });
   const store = config.throttle.enabled ? createBucketStore(bucketBackend(config, databaseUrl, log), { log }) : null;
   await store?.ready();
@@ -245,6 +251,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
         await closed;
         clearTimeout(timer);
         await paymentRecovery.stop();
+        await complaintDeadlines?.stop();
         await events.stop();
         await pluginEvents?.stop();
         await installationListener?.stop();

@@ -116,6 +116,10 @@ const envSchema = z.object({
   ZOCO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256, 'must be at most 256 characters').optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
+  ZOCO_COMPLAINT_WINDOW_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(30),
+  ZOCO_COMPLAINT_SLA_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(8760).default(48),
+  ZOCO_COMPLAINT_SWEEP_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(60),
+  ZOCO_COMPLAINT_SCHEDULER: flag.default(true),
   ZOCO_TEST_CRASH_AT: z.enum(crashPoints, { message: `must be one of ${crashPoints.join(', ')}` }).optional(),
 });
 
@@ -184,6 +188,14 @@ export interface AppConfig {
   metricsToken?: string;
   /** Payments left pending or uncaptured (a crash) are settled once this old, by a sweep this often; ms. */
   paymentRecoveryMs: number;
+  /** Complaints (issue 11): how long after delivery (or expected delivery) a customer may complain. */
+  complaintWindowDays: number;
+  /** How long a seller has to answer a complaint before it is escalated to the operator. */
+  complaintSlaHours: number;
+  /** How often the deadline scheduler looks for overdue complaints, ms. */
+  complaintSweepMs: number;
+  /** Whether this process runs the deadline scheduler (`zoco serve` does by default). */
+  complaintScheduler: boolean;
   /** Test hook, honoured only when `env` is `test`: the process SIGKILLs itself at this point of a checkout. */
   testCrashAt?: CrashPoint;
 }
@@ -267,6 +279,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     metricsToken: e.ZOCO_METRICS_TOKEN,
     paymentRecoveryMs: e.ZOCO_PAYMENT_RECOVERY_SECONDS * 1000,
+    complaintWindowDays: e.ZOCO_COMPLAINT_WINDOW_DAYS,
+    complaintSlaHours: e.ZOCO_COMPLAINT_SLA_HOURS,
+    complaintSweepMs: e.ZOCO_COMPLAINT_SWEEP_SECONDS * 1000,
+    complaintScheduler: e.ZOCO_COMPLAINT_SCHEDULER,
     testCrashAt: e.NODE_ENV === 'test' ? e.ZOCO_TEST_CRASH_AT : undefined,
   };
 }

@@ -55,6 +55,10 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       logLevel: 'info',
       paymentRecoveryMs: 30_000,
+      complaintWindowDays: 30,
+      complaintSlaHours: 48,
+      complaintSweepMs: 60_000,
+      complaintScheduler: true,
       testCrashAt: undefined,
     });
     expect(loadConfig({ ZOCO_PLUGINS: 'none' }).pluginNames).toEqual([]);

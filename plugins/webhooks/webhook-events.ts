@@ -26,6 +26,11 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'invoice.issued': true,
   'seller.suspended': true,
   'seller.reactivated': true,
+  'complaint.opened': true,
+  'complaint.updated': true,
+  'complaint.resolved': true,
+  'return.received': true,
+  'refund.issued': true,
 };
 
 /** The event types an endpoint can receive here: the core's seller events and the plugins' declared ones (`emits`). */

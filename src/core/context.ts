@@ -65,6 +65,8 @@ export interface AppServices {
   privacy: readonly PrivacyParticipant[];
   /** Fresh per-request loaders of every module (made on first use). */
   createLoaders(db: DataSource): Loaders;
+  /** The time deadlines are measured by (complaints' SLA and window): injectable, so tests move it. */
+  clock: () => Date;
   /** The language a customer chose in their profile (the customers module answers; createApp wires it). */
   profileLocale?(ctx: Context, customerId: string): Promise<string | null>;
 }

@@ -24,6 +24,14 @@ export enum ErrorCode {
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
   /** A seller tried to take a product off the storefront while other sellers' offers rely on it. */
   PRODUCT_SHARED = 'PRODUCT_SHARED',
+  /** A complaint came before the expected delivery of goods not delivered, or after the complaint window closed. */
+  COMPLAINT_WINDOW_CLOSED = 'COMPLAINT_WINDOW_CLOSED',
+  /** Some of the order lines already have a complaint. */
+  ALREADY_COMPLAINED = 'ALREADY_COMPLAINED',
+  /** More units than the order line holds. */
+  QUANTITY_EXCEEDS_ORDERED = 'QUANTITY_EXCEEDS_ORDERED',
+  /** A refund above what was paid for the complaint's lines, counting earlier refunds. */
+  REFUND_EXCEEDS_PAID = 'REFUND_EXCEEDS_PAID',
   /** The seller has not recorded its legal address, which its invoices must show: it cannot sell yet (issue 13). */
   SELLER_ADDRESS_MISSING = 'SELLER_ADDRESS_MISSING',
 }

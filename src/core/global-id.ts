@@ -17,7 +17,9 @@ export type NodeType =
   | 'CartLine'
   | 'Invoice'
   | 'CoCreationProposal'
-  | 'ProductRevision';
+  | 'ProductRevision'
+  | 'Complaint'
+  | 'ComplaintReturn';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

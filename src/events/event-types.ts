@@ -10,6 +10,21 @@ export interface EventPayloads {
   'customer.erased': { customerId: string };
   'seller.suspended': { sellerId: string };
   'seller.reactivated': { sellerId: string };
+  'complaint.opened': ComplaintEvent;
+  'complaint.updated': ComplaintEvent;
+  /** Closed: RESOLVED (refunded, replaced, returned) or REJECTED for good. */
+  'complaint.resolved': ComplaintEvent & { resolution: string | null };
+  'return.received': { returnId: string; complaintId: string; orderId: string; sellerId: string; customerId: string };
+  'refund.issued': { refundId: string; complaintId: string; orderId: string; sellerId: string; customerId: string; amount: number; currency: string; creditNoteId: string };
+}
+
+/** What every complaint event carries: enough for subscriptions to decide who hears of it. */
+export interface ComplaintEvent {
+  complaintId: string;
+  orderId: string;
+  sellerId: string;
+  customerId: string;
+  state: string;
 }
 
 export type EventType = keyof EventPayloads;

@@ -8,6 +8,7 @@ import signIn from './sign-in';
 import invoices from './invoices';
 import orders from './orders';
 import checkout from './checkout';
+import complaints from './complaints';
 
 /** The core modules, in dependency order: each may import only those before it. */
-export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout];
+export const coreModules: ModuleDefinition[] = [sellers, catalog, customers, payments, carts, signIn, invoices, orders, checkout, complaints];

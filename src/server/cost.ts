@@ -69,6 +69,13 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Order.creditNotes': 100,
   'Invoice.lines': 100,
   'Invoice.taxBreakdown': 100,
+  // complaints: complaint-open.ts MAX_LINES, complaint-attachments.ts MAX_ATTACHMENTS, complaint-messages.ts
+  // MAX_MESSAGES (a message changes the state at most once, so the history follows it), complaint-refund.ts MAX_REFUNDS.
+  'Complaint.lines': 100,
+  'Complaint.attachments': 10,
+  'ComplaintMessage.attachments': 10,
+  'Complaint.history': 220,
+  'Complaint.refunds': 50,
   // customers/address.service.ts MAX_ADDRESSES; consents are one per purpose.
   'Customer.addresses': 50,
   'Customer.consents': 10,

@@ -86,6 +86,33 @@ function rows(value: unknown): number {
 /** A well-formed global ID of `type` that names no row. */
 const fakeId = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64url');
 
+/**
+ * For the complaint examples: a complaint (wishing a return) about a delivered order of the customer's, and
+ * a second delivered order, on which the ComplaintOpen example opens one.
+ */
+async function deliveredOrderOf(listingId: string) {
+  const order = async () => {
+    const res = await t.data(
+      'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { orders { id seller { id } lines { id } } } userErrors { code } } }',
+      { input: { listingId, quantity: 2, idempotencyKey: `cost-${Math.random()}` } },
+      customer,
+    );
+    const placed = res.buyNow.checkout.orders[0];
+    const seller = sellers.find((s) => s.id === placed.seller.id)!;
+    await t.data('mutation ($id: ID!) { orderFulfill(input: { id: $id, carrier: "SEUR", trackingNumber: "S1" }) { userErrors { code } } }', { id: placed.id }, seller.key);
+    await t.data('mutation ($id: ID!) { orderMarkDelivered(input: { id: $id }) { userErrors { code } } }', { id: placed.id }, seller.key);
+    return { orderId: placed.id as string, lineId: placed.lines[0].id as string, sellerId: seller.id, sellerKey: seller.key };
+  };
+  const complained = await order();
+  const opened = await t.data(
+    'mutation ($id: ID!) { complaintOpen(input: { orderId: $id, reason: DAMAGED, description: "Broken.", desiredResolution: RETURN_AND_REFUND }) { complaint { id } userErrors { code } } }',
+    { id: complained.orderId },
+    customer,
+  );
+  expect(opened.complaintOpen.userErrors).toEqual([]);
+  return { ...(await order()), id: opened.complaintOpen.complaint.id as string };
+}
+
 describe('the cost estimate', () => {
   it('is an upper bound of the SQL statements of every operation in schema/examples.graphql', async () => {
     const seller = sellers[0]!;
@@ -95,6 +122,7 @@ describe('the cost estimate', () => {
     const cart = await t.data('mutation ($l: ID!) { cartCreate(input: { lines: [{ listingId: $l, quantity: 1 }] }) { cart { id lines { id } } } }', { l: listingId }, customer);
     const cartId: string = cart.cartCreate.cart.id;
     const lineId: string = cart.cartCreate.cart.lines[0].id;
+    const complaint = await deliveredOrderOf(listingId);
     const runs: [name: string, variables: Record<string, unknown>, token?: string][] = [
       ['Catalog', {}],
       ['Deals', { category: categoryId }],
@@ -125,6 +153,17 @@ describe('the cost estimate', () => {
       ['RevokeKey', { id: fakeId('SellerApiKey') }, seller.key],
       ['ProductHistory', { id: catalogIds[0] }, seller.key],
       ['RevisionRevert', { revisionId: fakeId('ProductRevision') }, ADMIN_KEY],
+      ['ComplaintOpen', { orderId: complaint.orderId, orderLineId: complaint.lineId }, customer],
+      ['ComplaintMessagePost', { complaintId: complaint.id }, customer],
+      ['Complaint', { id: complaint.id }, customer],
+      ['ComplaintPartialRefund', { complaintId: complaint.id }, complaint.sellerKey],
+      ['ComplaintReturn', { complaintId: complaint.id }, complaint.sellerKey],
+      ['ComplaintReturnReceive', { complaintId: complaint.id }, complaint.sellerKey],
+      ['ComplaintReplace', { complaintId: complaint.id }, complaint.sellerKey],
+      ['ComplaintEscalate', { complaintId: complaint.id }, customer],
+      ['EscalatedComplaints', {}, ADMIN_KEY],
+      ['OverdueComplaints', {}, ADMIN_KEY],
+      ['MyComplaintMetrics', { sellerId: complaint.sellerId }, complaint.sellerKey],
       ['Logout', {}, leaving],
       // Last: it ends every session of the customer.
       ['LogoutEverywhere', {}, customer],

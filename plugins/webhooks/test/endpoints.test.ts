@@ -89,7 +89,7 @@ describe('webhook endpoints', () => {
     // Well-formed but unknown: misspelt, an event of a plugin this deployment doesn't offer, a prefix matching nothing.
     const unknown = await bad('https://erp.example.com/zoco', ['order.payed', 'order.paid', 'co-creation.proposal.approved', 'ordr.*']);
     expect(unknown).toEqual([{ field: ['input', 'events'], message: expect.stringContaining('Unknown event types: "order.payed", "co-creation.proposal.approved", "ordr.*"'), code: 'INVALID' }]);
-    expect(unknown[0].message).toContain('Known: invoice.issued, order.cancelled');
+    expect(unknown[0].message).toContain('Known: complaint.opened, complaint.resolved, complaint.updated, invoice.issued, order.cancelled');
     expect(await bad('https://erp.example.com/zoco', ['invoice.*', 'seller.reactivated'])).toEqual([]);
     const [mine] = (await t.data(ENDPOINTS, {}, seller.key)).webhookEndpoints;
     const renamed = await t.data(UPDATE, { input: { id: mine.id, events: ['order.shipped'] } }, seller.key);

@@ -5,6 +5,7 @@ import { Validator } from '../../core/validate';
 import { lockOrder, recordInvoice, type IssuedInvoice } from './invoice-issuing';
 import { INVOICE_COLUMNS, type InvoiceLineData, type InvoiceRow } from './invoice.rows';
 import { InvoiceKind } from './invoice.type';
+import { splitGross } from './vat-rates';
 
 const negate = (l: InvoiceLineData): InvoiceLineData => ({
   ...l,
@@ -45,6 +46,66 @@ export async function issueCreditNote(ctx: TxContext, orderId: string, { reason 
     correctsInvoiceId: invoice.id,
     reason: reason.trim(),
     // It reverses the invoice as issued, under the same regime.
+    reverseCharge: invoice.reverseCharge,
+  });
+}
+
+/** One refunded order line: `quantity` units, `amount` of what was paid for them (minor units, VAT included). */
+export interface RefundedLine {
+  orderLineId: string;
+  quantity: number;
+  amount: number;
+}
+
+/**
+ * Issues the credit note of a refund after delivery (a complaint, a return), in the caller's
+ * transaction and in the seller's R series, shared with cancellations: it names the order's invoice and
+ * reverses, at the rates charged, the refunded units (the whole unit price) or the refunded part of
+ * them (one line "Partial refund: …" of the amount). Idempotency is the caller's: each call issues one.
+ */
+export async function issueRefundCreditNote(
+  ctx: TxContext,
+  orderId: string,
+  { reason, lines }: { reason: string; lines: readonly RefundedLine[] },
+): Promise<IssuedInvoice> {
+  const { tx } = ctx;
+  const v = new Validator();
+  v.text('reason', reason, { max: 500, multiline: true });
+  v.done();
+  const order = await lockOrder(ctx, orderId);
+  const [invoice]: InvoiceRow[] = await tx.query(`SELECT ${INVOICE_COLUMNS} FROM invoice i WHERE i.order_id = $1 AND i.kind = 'invoice'`, [orderId]);
+  if (!invoice) fail(null, 'The order has no invoice to correct.', ErrorCode.INVALID_STATE);
+  // The invoice's goods lines are the order lines in this order (invoice-issuing.ts, issueInvoice).
+  const orderLines: { id: string }[] = await tx.query(`SELECT id FROM order_line WHERE order_id = $1 ORDER BY position, id`, [orderId]);
+  const creditLines = lines.map((l): InvoiceLineData => {
+    const charged = invoice.lines[orderLines.findIndex((o) => o.id === l.orderLineId)];
+    if (!charged || l.amount <= 0 || l.quantity <= 0) throw new Error(`order line ${l.orderLineId} is not a refundable line of order ${orderId}`);
+    const whole = l.amount === charged.unitPrice * l.quantity;
+    const { net, tax } = splitGross(l.amount, charged.vatRate);
+    return negate({
+      description: whole ? charged.description : `Partial refund: ${charged.description}`,
+      sku: charged.sku,
+      quantity: whole ? l.quantity : 1,
+      unitPrice: whole ? charged.unitPrice : l.amount,
+      unitNetPrice: whole ? charged.unitNetPrice : net,
+      vatRate: charged.vatRate,
+      net,
+      tax,
+      gross: l.amount,
+    });
+  });
+  const sum = (key: 'net' | 'tax' | 'gross') => creditLines.reduce((s, l) => s + l[key], 0);
+  return recordInvoice(ctx, order, {
+    kind: InvoiceKind.CREDIT_NOTE,
+    series: 'R',
+    buyer: invoice.buyer,
+    lines: creditLines,
+    currency: invoice.currency,
+    net: sum('net'),
+    tax: sum('tax'),
+    gross: sum('gross'),
+    correctsInvoiceId: invoice.id,
+    reason: reason.trim(),
     reverseCharge: invoice.reverseCharge,
   });
 }

@@ -4,7 +4,10 @@ import { orderPrivacy } from './order.privacy';
 import { CustomerOrdersResolver, OrderResolver } from './order.resolver';
 import { findOrder } from './order.service';
 
-export { Order } from './order.type';
+export { Order, OrderLine } from './order.type';
+export { placeReplacementOrder, type ReplacementLine } from './order-replacement';
+export { EXPECTED_DELIVERY_SQL, TRANSIT_DAYS } from './order-delivery';
+export { ORDER_LINE_COLUMNS, toOrderLine, type OrderLineRow } from './order.rows';
 
 export default defineModule({
   name: 'orders',

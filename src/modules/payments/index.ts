@@ -6,6 +6,8 @@ export {
   holdPayment,
   openPayment,
   recordRefund,
+  refundPayment,
+  type IssuedRefund,
   releasePayment,
   type AuthorizationState,
   type OpenPayment,

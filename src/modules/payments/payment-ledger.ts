@@ -219,3 +219,58 @@ export async function recordRefund(ctx: TxContext, checkoutId: string, amount: n
   );
   return { provider: payment.provider, reference: payment.providerRef, amount: refunded };
 }
+
+export interface IssuedRefund {
+  /** The payment_refund row. */
+  id: string;
+  amount: number;
+  providerRef: string;
+}
+
+/**
+ * Refunds `amount` of the order's share of its checkout's payment through the provider, once per
+ * idempotency key: the same key again answers the refund it made (the same order and amount, else
+ * IDEMPOTENCY_KEY_REUSED) and moves no money. The payment row stays locked until the caller's commit,
+ * so concurrent refunds queue and never take more than was captured minus what was refunded before.
+ * The provider is asked last, under a key derived from the caller's, so a rollback after it and a retry
+ * reach the provider as the same request. Caps per order or per line are the caller's rule.
+ */
+export async function refundPayment(
+  ctx: TxContext,
+  { checkoutId, orderId, amount, idempotencyKey }: { checkoutId: string; orderId: string; amount: number; idempotencyKey: string },
+): Promise<IssuedRefund> {
+  const { tx } = ctx;
+  const [payment]: OpenRow[] = await tx.query(
+    `SELECT ${OPEN_COLUMNS} FROM payment WHERE checkout_id = $1 AND status IN ('authorized', 'captured', 'partially_refunded', 'refunded') FOR NO KEY UPDATE`,
+    [checkoutId],
+  );
+  if (!payment?.providerRef) fail(null, 'The order has no payment to refund.', ErrorCode.INVALID_STATE);
+  const [earlier]: { id: string; orderId: string; amount: number; providerRef: string }[] = await tx.query(
+    `SELECT id, order_id AS "orderId", amount, provider_ref AS "providerRef" FROM payment_refund WHERE idempotency_key = $1`,
+    [idempotencyKey],
+  );
+  if (earlier) {
+    if (earlier.orderId !== orderId || earlier.amount !== amount) {
+      fail(['input', 'idempotencyKey'], 'This idempotency key was used for another refund.', ErrorCode.IDEMPOTENCY_KEY_REUSED);
+    }
+    return { id: earlier.id, amount: earlier.amount, providerRef: earlier.providerRef };
+  }
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error(`refund amount must be positive, got ${amount}`);
+  if (amount > payment.amount - payment.refundedAmount) {
+    fail(['input', 'amount'], 'The refund is more than what is left of the payment.', ErrorCode.REFUND_EXCEEDS_PAID);
+  }
+  if (payment.status === 'authorized') await captureLocked(ctx, payment);
+  await tx.query(
+    `UPDATE payment SET refunded_amount = refunded_amount + $2, updated_at = now(),
+            status = CASE WHEN refunded_amount + $2 = amount THEN 'refunded' ELSE 'partially_refunded' END
+      WHERE id = $1`,
+    [payment.id, amount],
+  );
+  const providerKey = `refund_${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
+  const providerRef = await providerOf(ctx, payment.provider).refund(payment.providerRef, amount, providerKey);
+  const [row]: { id: string }[] = await tx.query(
+    `INSERT INTO payment_refund (payment_id, order_id, idempotency_key, amount, provider_ref) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [payment.id, orderId, idempotencyKey, amount, providerRef],
+  );
+  return { id: row!.id, amount, providerRef };
+}

@@ -81,6 +81,12 @@ async function customerWithEverything() {
   const others = await propose(other!, 'Socks with pockets');
   await vote(customer!, others);
   await vote(other!, own);
+  const complaint = await t.data(
+    'mutation ($input: ComplaintOpenInput!) { complaintOpen(input: $input) { userErrors { code } } }',
+    { input: { orderId: Buffer.from(`Order:${orderId}`).toString('base64url'), reason: 'DAMAGED', description: 'Torn at the seam.', desiredResolution: 'REFUND' } },
+    customer!.token,
+  );
+  expect(complaint.complaintOpen.userErrors).toEqual([]);
   return { customer: customer!, other: other!, orderId, own, others };
 }
 
@@ -88,7 +94,7 @@ describe('customer data export and erasure', () => {
   it('exports core data in its shape and each plugin’s rows under plugins', async () => {
     const { customer, orderId, own, others } = await customerWithEverything();
     const data = await exportOf(customer);
-    expect(Object.keys(data).sort()).toEqual(['addresses', 'carts', 'consents', 'exportedAt', 'invoices', 'orders', 'paymentMethods', 'plugins', 'profile']);
+    expect(Object.keys(data).sort()).toEqual(['addresses', 'carts', 'complaints', 'consents', 'exportedAt', 'invoices', 'orders', 'paymentMethods', 'plugins', 'profile']);
     expect(data.profile).toEqual({ id: customer.id, email: `${customer.id}@example.com`, name: expect.any(String), locale: 'en', vatNumber: null, createdAt: expect.any(String) });
     expect(data.addresses).toEqual([expect.objectContaining({ line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' })]);
     expect(data.paymentMethods).toEqual([{ provider: 'test', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, isDefault: true }]);
@@ -97,6 +103,7 @@ describe('customer data export and erasure', () => {
       expect.objectContaining({ id: orderId, state: 'delivered', currency: 'EUR', lines: [expect.objectContaining({ quantity: 1, unitPrice: 2500 })] }),
     ]);
     expect(data.invoices).toEqual([expect.objectContaining({ kind: 'invoice', currency: 'EUR' })]);
+    expect(data.complaints).toEqual([expect.objectContaining({ orderId, reason: 'damaged', description: 'Torn at the seam.', messages: [] })]);
     expect(data.carts).toEqual(expect.arrayContaining([expect.objectContaining({ lines: [{ listingId: uuidOf(listingId), quantity: 2 }] })]));
 
     const sellerId = uuidOf(seller.id);
@@ -131,6 +138,7 @@ describe('customer data export and erasure', () => {
     const [order] = await sql('SELECT shipping_address AS a FROM orders WHERE id = $1', [orderId]);
     expect(order.a).toEqual({ name: 'Erased customer', country: 'ES', postalCode: '28013', line1: '', line2: null, city: '', region: null, phone: null });
     expect(await count('invoice')).toBe(1);
+    expect(await sql('SELECT description FROM complaint WHERE customer_id = $1', [customer.id])).toEqual([{ description: '(erased)' }]);
   });
 
   it('keeps a converted proposal, the provenance of a product, when its author is erased', async () => {
