@@ -21,6 +21,8 @@ import { Complaints1764130000000 } from './1764130000000-complaints';
 import { Search1764140000000 } from './1764140000000-search';
 import { ReviewsLikesRecommendations1764150000000 } from './1764150000000-reviews-likes-recommendations';
 import { AlsoViewed1764150100000 } from './1764150100000-also-viewed';
+import { VatNumbers1764160000000 } from './1764160000000-vat-numbers';
+import { ProductTranslations1764160100000 } from './1764160100000-product-translations';
 import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
 import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
@@ -50,6 +52,8 @@ export const allMigrations = [
   Search1764140000000,
   ReviewsLikesRecommendations1764150000000,
   AlsoViewed1764150100000,
+  VatNumbers1764160000000,
+  ProductTranslations1764160100000,
   Offers1764170000000,
   OfferUse1764170000001,
   SearchPopularity1764180000000,

@@ -100,6 +100,7 @@ const envSchema = z.object({
     )
     .optional(),
   ZOCO_INTROSPECTION: flag.optional(),
+  ZOCO_QUERY_EDITOR: flag.optional(),
   ZOCO_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
   ZOCO_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
   ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
@@ -183,6 +184,8 @@ export interface AppConfig {
   corsOrigins: '*' | string[];
   /** Whether the schema answers introspection (`__schema`, `__type`); default: on outside production. */
   introspection: boolean;
+  /** Whether /editor/ serves the query editor (query-editor.ts) and GET /graphql from a browser leads there; default: on outside production. */
+  queryEditor: boolean;
   /** Plugins offered to sellers: folders under plugins/ or npm package names. */
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
@@ -297,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustedDocuments: e.ZOCO_TRUSTED_DOCUMENTS,
     corsOrigins: corsOrigins(e.ZOCO_CORS_ORIGINS, e.NODE_ENV),
     introspection: e.ZOCO_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    queryEditor: e.ZOCO_QUERY_EDITOR ?? e.NODE_ENV !== 'production',
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
     pubsub: e.ZOCO_PUBSUB,
     redisUrl: e.ZOCO_REDIS_URL,

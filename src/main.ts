@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: tracing (when configured) must hook http, pg and graphql before anything loads them.
+import { stopTracing } from './telemetry/register';
 import 'reflect-metadata';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ rebuilt: 'also-bought', baskets, pairs, ms: Math.round(performance.now() - started) }));
     }
     await app.stop();
+    await stopTracing();
     return;
   }
   if (values['seed-if-empty']) {
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
 `);
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    app.stop().then(
+    app.stop().then(stopTracing).then(
       () => process.exit(0),
       (err: unknown) => {
         app.log.error({ err }, 'shutdown failed');

@@ -20,6 +20,7 @@ import { createTopicRouter } from './pubsub/topic-router';
 import { createTestPaymentProvider } from './modules/payments/test-provider';
 import type { PaymentProvider } from './modules/payments/payment-provider';
 import { createPdfRenderer } from './modules/invoices';
+import { customerLocale } from './modules/customers';
 import { logNotificationSender, type NotificationSender } from './core/notifications';
 import { createEventDelivery, startBackground, type Background } from './background';
 
@@ -91,7 +92,7 @@ export function resolveConfig(overrides: Partial<Omit<AppConfig, 'throttle' | 'l
   return {
     ...base,
     // loadConfig's defaults are development's; these two differ in production (config.ts).
-    ...(overrides.env === 'production' ? { corsOrigins: [], introspection: false } : {}),
+    ...(overrides.env === 'production' ? { corsOrigins: [], introspection: false, queryEditor: false } : {}),
     ...overrides,
     limits: { ...base.limits, ...overrides.limits },
     throttle: { ...base.throttle, ...overrides.throttle },
@@ -168,6 +169,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     installations,
     pdfRenderer: createPdfRenderer(),
     notifications: notificationSender ?? logNotificationSender(log),
+    profileLocale: customerLocale,
   };
   if (config.background) background = await startBackground({ services: services!, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics });
   if (!notificationSender && config.env === 'production') {

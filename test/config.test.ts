@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       trustedDocuments: undefined,
       corsOrigins: '*',
       introspection: true,
+      queryEditor: true,
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
       pubsub: 'memory',
       redisUrl: undefined,

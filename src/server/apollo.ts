@@ -120,7 +120,8 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
     // Apollo Server's cache-control plugin costs ~20% of a small operation's CPU; we set no cache hints.
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's landing page loads from a CDN; ours (query-editor.ts) is served by http.ts.
+      ApolloServerPluginLandingPageDisabled(),
       ...(metrics ? [metricsPlugin(metrics)] : []),
       ...(trusted ? [trustedOnly(trusted)] : []),
       errorPolicy(config, throttle),

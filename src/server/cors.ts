@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../config';
 
-/** What browser clients send: credentials, JSON bodies, Apollo's CSRF header, the request id. */
-const ALLOWED_HEADERS = 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id';
+/** What browser clients send: credentials, JSON bodies, Apollo's CSRF header, the request id, a guest's visitor id (touchpoints). */
+const ALLOWED_HEADERS = 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id, x-visitor-id';
 /** What a page's script may read besides the CORS-safelisted response headers. */
 const EXPOSED_HEADERS = 'x-request-id, retry-after';
 /** How long a browser may reuse a preflight's answer, seconds (Chromium caps it at 7200). */

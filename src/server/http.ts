@@ -4,11 +4,13 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Authenticator } from '../auth/authenticate';
 import { createContext, type AppServices, type Context } from '../core/context';
+import { negotiateLocale } from '../core/locale';
 import type { AppConfig } from '../config';
 import { corsMethodsFor, createCors } from './cors';
 import { createInvoiceRoute } from './invoice-route';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
 import { createMetricsRoute, type Metrics } from './metrics';
+import { EDITOR_PATH, createQueryEditor } from './query-editor';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -74,6 +76,16 @@ function legacyStatus(req: IncomingMessage, status: number, headers: Record<stri
   }
 }
 
+/** A browser's address bar: GET, HTML first, no operation (a GET with `query` is GraphQL over HTTP). */
+function opensInBrowser(req: IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').startsWith('text/html');
+}
+
+function redirect(res: ServerResponse, location: string): void {
+  res.writeHead(302, { location, 'content-length': 0 });
+  res.end();
+}
+
 const graphqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
 /** One line per request outside /graphql (whose operations Apollo's plugins log): the path without its query string. */
@@ -133,7 +145,7 @@ export function createHttpHandler({
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
-        return createContext(app, viewer, requestId, address);
+        return createContext(app, viewer, requestId, address, negotiateLocale(req.headers['accept-language']));
       },
     });
     const outHeaders: Record<string, string> = {};
@@ -159,6 +171,7 @@ export function createHttpHandler({
   }
 
   const invoicePdf = createInvoiceRoute({ app, auth, clientAddress });
+  const editor = app.config.queryEditor ? createQueryEditor({ log: app.log }) : null;
   const metricsRoute = metrics && createMetricsRoute(metrics, { production: app.config.env === 'production', token: app.config.metricsToken });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -170,11 +183,14 @@ export function createHttpHandler({
     const corsMethods = corsMethodsFor(url.pathname);
     if (corsMethods && cors.handle(req, res, corsMethods)) return;
     let work: Promise<void> | void;
-    if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
+    if (url.pathname === '/graphql' && editor && opensInBrowser(req, url)) work = redirect(res, EDITOR_PATH);
+    else if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
     else if (url.pathname === '/readyz') work = ready(res);
     else if (url.pathname === '/metrics' && metricsRoute) work = metricsRoute(req, res);
     else if (url.pathname.startsWith('/invoices/')) work = invoicePdf(req, res, url, requestId);
+    else if (editor && url.pathname === EDITOR_PATH.slice(0, -1)) work = redirect(res, EDITOR_PATH);
+    else if (editor && url.pathname.startsWith(EDITOR_PATH)) work = editor(req, res, url.pathname);
     else work = sendJson(res, 404, { error: 'Not found. The API is at /graphql.' });
     Promise.resolve(work).catch((err: unknown) => {
       app.log.error({ err, reqId: requestId }, 'http handler failed');

@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import type { ModuleDefinition } from '../core/module';
 import { authChecker } from '../auth/auth-checker';
 import { NodeResolver } from './node.resolver';
+import { MoneyResolver } from './money.resolver';
 import { runSchemaPipeline, type SchemaPass } from './schema-pipeline';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { AppPubSub } from '../pubsub/pubsub';
@@ -22,7 +23,7 @@ export interface AppSchemaOptions extends SchemaOptions {
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 function resolversOf(modules: ModuleDefinition[]): NonEmptyArray<Function> {
-  return [NodeResolver, ...modules.flatMap((m) => m.resolvers)];
+  return [NodeResolver, MoneyResolver, ...modules.flatMap((m) => m.resolvers)];
 }
 
 /** The schema as type-graphql builds it from the modules, before any rewrite: for comparing shapes. */

@@ -13,6 +13,7 @@ import type { TrustedDocuments } from './trusted-documents';
 import { createOperationPreparer } from './ws-operation';
 import type { SocketAccess } from './socket-access';
 import type { Metrics, Outcome } from './metrics';
+import { negotiateLocale } from '../core/locale';
 
 /** graphql-ws's "Forbidden" close code. */
 const FORBIDDEN = 4403;
@@ -144,7 +145,8 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         if (operation?.operation === 'subscription') recordOnce(ctx.extra, id, 'ok', []);
         return prepared.args;
       },
-      context: (ctx, id) => createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID(), ctx.extra.address),
+      context: (ctx, id) =>
+        createContext(app, ctx.extra.viewer!, ctx.extra.requestIds?.get(id) ?? randomUUID(), ctx.extra.address, negotiateLocale(ctx.extra.request.headers['accept-language'])),
       // Results of queries, mutations and each subscription event, errors raised while resolving included.
       onNext(ctx, id, _payload, args, result) {
         const charge = ctx.extra.charges?.get(id);

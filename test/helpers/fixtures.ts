@@ -9,13 +9,16 @@ export interface TestSeller {
   key: string;
 }
 
-/** A seller registered by the operator, with its first API key. */
+/** Where test sellers are registered (checkout refuses sellers without a legal address). */
+export const SELLER_ADDRESS = { name: 'Tienda S.L.', line1: 'Gran Vía 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+
+/** A seller registered by the operator, with its first API key and legal address. */
 export async function createSeller(t: TestApp, slug = unique('seller')): Promise<TestSeller> {
   const data = await t.data(
     `mutation ($input: SellerCreateInput!) {
       sellerCreate(input: $input) { seller { id slug } apiKeySecret userErrors { field message code } }
     }`,
-    { input: { slug, name: `Seller ${slug}`, legalName: `${slug} S.L.`, taxId: 'B12345678' } },
+    { input: { slug, name: `Seller ${slug}`, legalName: `${slug} S.L.`, taxId: 'B12345678', address: SELLER_ADDRESS } },
     ADMIN_KEY,
   );
   expect(data.sellerCreate.userErrors).toEqual([]);

@@ -1,5 +1,7 @@
 import { defineModule } from '../../core/module';
 import { catalogLoaders } from './catalog.loaders';
+import { productTranslationLoaders } from './product-translation.loaders';
+import { ProductTranslationResolver } from './product-translation.resolver';
 import { CategoryEntity, ListingEntity, ProductEntity, ProductVariantEntity } from './catalog.entity';
 import { CategoryResolver } from './category.resolver';
 import { ListingResolver } from './listing.resolver';
@@ -43,8 +45,9 @@ export default defineModule({
     ListingResolver,
     CategoryResolver,
     SellerListingsResolver,
+    ProductTranslationResolver,
   ],
-  loaders: catalogLoaders,
+  loaders: (db, loaders) => ({ ...catalogLoaders(db, loaders), ...productTranslationLoaders(db) }),
   // Prices and stock flags count only active sellers' listings: kept right in the same transaction.
   listeners: {
     'seller.suspended': (ctx, { sellerId }) => refreshPricesOfSeller(ctx, sellerId),

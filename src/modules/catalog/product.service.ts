@@ -42,7 +42,7 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
 }
 
 /** The product behind a global ID that the viewer may edit; userErrors otherwise. */
-async function editableProduct(ctx: TxContext, globalId: string, field: string): Promise<Product> {
+export async function editableProduct(ctx: TxContext, globalId: string, field: string): Promise<Product> {
   const { tx } = ctx;
   const uuid = idOf(globalId, 'Product');
   if (!uuid) fail(field, `${field} is not a valid Product ID.`, ErrorCode.INVALID_ID);
@@ -55,7 +55,7 @@ async function editableProduct(ctx: TxContext, globalId: string, field: string):
   return product;
 }
 
-function catalogActor(ctx: Context): string | null {
+export function catalogActor(ctx: Context): string | null {
   return ctx.viewer.kind === 'admin' ? null : requireSeller(ctx.viewer, 'catalog:write');
 }
 

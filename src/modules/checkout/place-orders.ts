@@ -6,7 +6,8 @@ import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { emit } from '../../events/outbox';
 import { listingVisibleSql, takeStock } from '../catalog';
-import { issueInvoice, orderTax } from '../invoices';
+import { issueInvoice, isReverseCharged, orderTax } from '../invoices';
+import { customerVatNumber } from '../customers';
 import type { TaxClass } from '../invoices/vat-rates';
 import {
   authorizePayment,
@@ -71,6 +72,9 @@ interface ListingForSale {
   buyable: boolean;
   shippingRate: number;
   freeShippingThreshold: number | null;
+  sellerName: string;
+  /** The country of the seller's legal address; null: it has none yet, and cannot sell. */
+  sellerCountry: string | null;
 }
 
 /** Thrown inside the transaction when another request holds or has used the idempotency key. */
@@ -97,7 +101,8 @@ async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<strin
             p.category_id AS "categoryId", l.sku, l.price,
             l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
             ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS buyable,
-            s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold"
+            s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold",
+            s.name AS "sellerName", s.address->>'country' AS "sellerCountry"
        FROM listing l
        JOIN seller s ON s.id = l.seller_id
        JOIN product p ON p.id = l.product_id
@@ -117,6 +122,11 @@ function checkAvailability(lines: PurchaseLine[], listings: Map<string, ListingF
     const listing = listings.get(line.listingId);
     if (!listing?.buyable) {
       errors.push(userError(line.field, 'This offer is no longer available.', ErrorCode.LISTING_UNAVAILABLE));
+    } else if (!listing.sellerCountry) {
+      // Its invoice must show the seller's address (RD 1619/2012, art. 6.1.e).
+      errors.push(
+        userError(line.field, `${listing.sellerName} cannot sell yet: it has not recorded its legal address.`, ErrorCode.SELLER_ADDRESS_MISSING),
+      );
     } else if (listing.stock < line.quantity) {
       errors.push(
         userError(line.field, `Only ${listing.stock} left of ${listing.title} (${listing.sku}); you asked for ${line.quantity}.`, ErrorCode.INSUFFICIENT_STOCK),
@@ -216,6 +226,7 @@ async function createOrders(
   }
   const orders: PlacedOrder[] = [];
   const warnings: AdjustmentWarning[] = [];
+  const buyerVatNumber = await customerVatNumber(ctx, customerId);
   // Seller order: invoice counters (and promotions' rows, locked by their adjusters) are then locked
   // in the same order by every checkout.
   for (const sellerId of [...bySeller.keys()].sort()) {
@@ -231,12 +242,16 @@ async function createOrders(
     const adjusted = await adjustGroup(ctx, customerId, purchase.codes, sellerId, priced, subtotal, shipping);
     warnings.push(...adjusted.warnings);
     const taxable = adjusted.adjustments.map((a) => ({ ...a, taxClass: (a.taxClass ?? null) as TaxClass | null }));
-    const tax = orderTax(
-      priced.map((p) => ({ total: p.total, taxClass: p.listing.taxClass })),
-      shipping,
-      shippingAddress.country,
-      taxable,
-    );
+    // The invoice makes the same decision (invoice-issuing.ts) from the same rows, in this transaction.
+    const reverseCharged = isReverseCharged({ sellerCountry: first.sellerCountry, buyerVatNumber, shipTo: shippingAddress.country });
+    const tax = reverseCharged
+      ? 0
+      : orderTax(
+          priced.map((p) => ({ total: p.total, taxClass: p.listing.taxClass })),
+          shipping,
+          shippingAddress.country,
+          taxable,
+        );
     const [{ id }] = await tx.query(
       `INSERT INTO orders (checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, discount, surcharge, tax, total, shipping_address, paid_at)
        VALUES ($1, $2, $3, 'paid', $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id`,

@@ -18,6 +18,10 @@ export class CustomerEntity {
   @Column('text', { default: 'en' })
   locale!: string;
 
+  /** Normalised (core/vat-number.ts); null for a consumer. */
+  @Column('text', { name: 'vat_number', nullable: true })
+  vatNumber!: string | null;
+
   @Column('timestamptz', { name: 'email_verified_at', nullable: true })
   emailVerifiedAt!: Date | null;
 

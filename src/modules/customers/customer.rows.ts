@@ -10,6 +10,7 @@ export function toCustomer(e: CustomerEntity): Customer {
     email: e.email,
     name: e.name,
     locale: e.locale,
+    vatNumber: e.vatNumber,
     emailVerified: e.emailVerifiedAt != null,
     createdAt: e.createdAt,
   };

@@ -18,6 +18,9 @@ export class Customer extends Node implements NodeSource {
   @Field({ description: 'BCP 47 language tag, e.g. "es" or "en".' })
   locale!: string;
 
+  @Field(() => String, { nullable: true, description: 'EU VAT number of a business buyer, as printed on its invoices; null for a consumer.' })
+  vatNumber!: string | null;
+
   @Field()
   createdAt!: Date;
 }

@@ -15,7 +15,7 @@ import type { CustomerEraseInput } from './profile.inputs';
 export async function exportCustomerData(ctx: Context) {
   const customerId = requireCustomer(ctx.viewer);
   const q = (sql: string) => ctx.db.query(sql, [customerId]);
-  const [profile] = await q('SELECT id, email, name, locale, created_at AS "createdAt" FROM customer WHERE id = $1');
+  const [profile] = await q('SELECT id, email, name, locale, vat_number AS "vatNumber", created_at AS "createdAt" FROM customer WHERE id = $1');
   const [addresses, paymentMethods, consents, parts] = await Promise.all([
     q(`SELECT name, line1, line2, city, region, postal_code AS "postalCode", country, phone,
               is_default_shipping AS "isDefaultShipping", is_default_billing AS "isDefaultBilling", created_at AS "createdAt"
@@ -56,7 +56,7 @@ export async function eraseCustomer(ctx: Context, input: CustomerEraseInput) {
     if (open > 0) fail(null, `You have ${open} orders on their way; erase your data once they are delivered or cancelled.`, ErrorCode.INVALID_STATE);
     await tx.query(
       `UPDATE customer SET email = 'erased-' || id || '@erased.invalid', name = 'Erased customer',
-              password_hash = 'erased', locale = 'en', erased_at = now(), token_version = token_version + 1,
+              password_hash = 'erased', locale = 'en', vat_number = NULL, erased_at = now(), token_version = token_version + 1,
               email_verified_at = NULL, updated_at = now() WHERE id = $1`,
       [customerId],
     );

@@ -9,6 +9,12 @@ export class CustomerUpdateInput {
 
   @Field({ nullable: true })
   locale?: string;
+
+  @Field({
+    nullable: true,
+    description: 'A business buyer\'s EU VAT number, e.g. "DE123456789" (printed on its invoices; an intra-EU purchase is then reverse-charged). Empty clears it.',
+  })
+  vatNumber?: string;
 }
 
 @InputType()

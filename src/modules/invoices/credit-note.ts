@@ -45,6 +45,8 @@ export async function issueCreditNote(ctx: TxContext, orderId: string, { reason 
     gross: -invoice.gross,
     correctsInvoiceId: invoice.id,
     reason: reason.trim(),
+    // It reverses the invoice as issued, under the same regime.
+    reverseCharge: invoice.reverseCharge,
   });
 }
 
@@ -104,5 +106,6 @@ export async function issueRefundCreditNote(
     gross: sum('gross'),
     correctsInvoiceId: invoice.id,
     reason: reason.trim(),
+    reverseCharge: invoice.reverseCharge,
   });
 }

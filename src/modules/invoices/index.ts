@@ -7,6 +7,7 @@ import { findInvoice } from './invoice.service';
 
 export { issueInvoice, type IssuedInvoice } from './invoice-issuing';
 export { issueCreditNote, issueRefundCreditNote, type RefundedLine } from './credit-note';
+export { isReverseCharged } from './reverse-charge';
 export { orderTax, taxOrder, shippingVatRate, type TaxableLine, type TaxSplit, type OrderTaxes } from './order-tax';
 export { vatRate, splitGross, isEuVatCountry, type TaxClass } from './vat-rates';
 export { Invoice, InvoiceKind } from './invoice.type';

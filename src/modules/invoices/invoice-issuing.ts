@@ -7,6 +7,7 @@ import { nextInvoiceNumber, type InvoiceSeries } from './invoice-numbering';
 import type { BuyerData, InvoiceLineData, IssuerData } from './invoice.rows';
 import { InvoiceKind } from './invoice.type';
 import { taxOrder, type TaxableAdjustment, type TaxSplit } from './order-tax';
+import { isReverseCharged, zeroRated } from './reverse-charge';
 import { splitGross, type TaxClass } from './vat-rates';
 
 export interface IssuedInvoice {
@@ -30,14 +31,18 @@ export interface OrderToInvoice {
   invoicePrefix: string | null;
   issuer: IssuerData;
   buyer: BuyerData;
+  /** Decided as checkout decided it (reverse-charge.ts), from the same rows. */
+  reverseCharge: boolean;
 }
 
-interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer'> {
+interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer' | 'reverseCharge'> {
   legalName: string;
   taxId: string | null;
   sellerAddress: AddressData | null;
   customerName: string;
   customerEmail: string;
+  customerVatNumber: string | null;
+  customerLocale: string;
 }
 
 /**
@@ -49,20 +54,22 @@ export async function lockOrder({ tx }: TxContext, orderId: string): Promise<Ord
     `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping, o.total,
             o.shipping_address AS "shippingAddress", s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
             coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
-            c.name AS "customerName", c.email AS "customerEmail"
+            c.name AS "customerName", c.email AS "customerEmail", c.vat_number AS "customerVatNumber", c.locale AS "customerLocale"
        FROM orders o JOIN seller s ON s.id = o.seller_id JOIN customer c ON c.id = o.customer_id
       WHERE o.id = $1 FOR NO KEY UPDATE OF o`,
     [orderId],
   );
   const r = rows[0];
   if (!r) fail(null, 'Order not found.', ErrorCode.NOT_FOUND);
-  const { legalName, taxId, sellerAddress, customerName, customerEmail, ...order } = r;
+  const { legalName, taxId, sellerAddress, customerName, customerEmail, customerVatNumber, customerLocale, ...order } = r;
   return {
     ...order,
     // RD 1619/2012, art. 6.1.c–e: the issuer's legal name, tax number and address; the buyer's name and
     // address. A consumer buyer has no tax number to record; the address is where the goods went.
     issuer: { legalName, taxId, address: sellerAddress },
-    buyer: { name: customerName, email: customerEmail, address: r.shippingAddress },
+    // Art. 6.1.d: the buyer's VAT number when the supply is exempt or reverse-charged; printed whenever known.
+    buyer: { name: customerName, email: customerEmail, address: r.shippingAddress, vatNumber: customerVatNumber, locale: customerLocale },
+    reverseCharge: isReverseCharged({ sellerCountry: sellerAddress?.country ?? null, buyerVatNumber: customerVatNumber, shipTo: r.shippingAddress.country }),
   };
 }
 
@@ -77,6 +84,7 @@ export interface InvoiceDocument {
   gross: number;
   correctsInvoiceId: string | null;
   reason: string | null;
+  reverseCharge: boolean;
 }
 
 /** Numbers and stores a document for the locked order, and records `invoice.issued` with it. */
@@ -85,8 +93,8 @@ export async function recordInvoice(ctx: TxContext, order: OrderToInvoice, doc: 
   const n = await nextInvoiceNumber(ctx, { id: order.sellerId, slug: order.sellerSlug, invoicePrefix: order.invoicePrefix }, doc.series);
   const rows: { id: string }[] = await tx.query(
     `INSERT INTO invoice (seller_id, order_id, customer_id, kind, corrects_invoice_id, series, year, sequence, number, issued_at,
-                          issuer, buyer, lines, currency, net, tax, gross, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
+                          issuer, buyer, lines, currency, net, tax, gross, reason, reverse_charge)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
     [
       order.sellerId,
       order.id,
@@ -107,6 +115,7 @@ export async function recordInvoice(ctx: TxContext, order: OrderToInvoice, doc: 
       doc.tax,
       doc.gross,
       doc.reason,
+      doc.reverseCharge,
     ],
   );
   const id = rows[0]!.id;
@@ -161,7 +170,8 @@ export async function issueInvoice(ctx: TxContext, orderId: string): Promise<Iss
     [orderId],
   );
   const adjustments = await orderAdjustments(ctx, orderId);
-  const taxes = taxOrder(lines, order.shipping, order.shippingAddress.country, adjustments);
+  const taxed = taxOrder(lines, order.shipping, order.shippingAddress.country, adjustments);
+  const taxes = order.reverseCharge ? zeroRated(taxed) : taxed;
   if (taxes.gross !== order.total) {
     throw new Error(`Order ${orderId}: lines and adjustments (${taxes.gross}) don't add up to its total (${order.total})`);
   }
@@ -179,5 +189,6 @@ export async function issueInvoice(ctx: TxContext, orderId: string): Promise<Iss
     gross: taxes.gross,
     correctsInvoiceId: null,
     reason: null,
+    reverseCharge: order.reverseCharge,
   });
 }

@@ -3,14 +3,22 @@ import type { Context } from '../../core/context';
 import type { Money } from '../../core/money';
 import type { InvoicePdfInput } from './invoice.pdf';
 import { InvoiceKind, type Invoice } from './invoice.type';
+import { supportedLocale } from '../../core/locale';
+import { INVOICE_LABELS } from './invoice-labels';
 
 /** Bump when the layout of invoice.pdf.ts changes: PDFs stored before are then rendered again on request. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 
-const formatted = (m: Money) => ({ formatted: m.formatted });
+/** The shipping line's description as issuing stores it (invoice-issuing.ts), printed in the buyer's language. */
+const SHIPPING = 'Shipping';
 
 export function pdfInputOf(invoice: Invoice, correctedNumber: string | null): InvoicePdfInput {
+  // The language the buyer had when the invoice was issued; English for invoices issued before it was kept.
+  const locale = supportedLocale(invoice.buyer.locale) ?? 'en';
+  const formatted = (m: Money) => ({ formatted: m.format(locale) });
   return {
+    locale,
+    reverseCharge: invoice.reverseCharge,
     creditNote: invoice.kind === InvoiceKind.CREDIT_NOTE,
     number: invoice.number,
     issuedAt: invoice.issuedAt,
@@ -18,9 +26,9 @@ export function pdfInputOf(invoice: Invoice, correctedNumber: string | null): In
     reason: invoice.reason,
     issuer: invoice.issuer,
     // Contact details never reach the PDF (nor its digest): see renderInvoicePdf.
-    buyer: { name: invoice.buyer.name, address: { ...invoice.buyer.address, phone: null } },
+    buyer: { name: invoice.buyer.name, address: { ...invoice.buyer.address, phone: null }, vatNumber: invoice.buyer.vatNumber },
     lines: invoice.lines.map((l) => ({
-      description: l.description,
+      description: l.sku === null && l.description === SHIPPING ? INVOICE_LABELS[locale].shipping : l.description,
       quantity: l.quantity,
       unitNetPrice: formatted(l.unitNetPrice),
       vatRate: l.vatRate,

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { AddressData } from '../../core/address';
+import { formatDate, type Locale } from '../../core/locale';
 import { INVOICE_TIME_ZONE } from './invoice-numbering';
+import { INVOICE_LABELS } from './invoice-labels';
 import type { BuyerData, IssuerData } from './invoice.rows';
 import { isEuVatCountry } from './vat-rates';
 
@@ -21,23 +23,21 @@ function loadFonts(): { regular: Buffer; bold: Buffer } {
 const REGULAR = 'DejaVuSans';
 const BOLD = 'DejaVuSans-Bold';
 
-const issueDate = new Intl.DateTimeFormat('en-GB', { timeZone: INVOICE_TIME_ZONE, dateStyle: 'long' });
-
-/** Table columns: [header, x, width, align]. */
+/** Table columns: [x, width, align]; their headers are the labels' `columns`. */
 const columns = [
-  ['Description', LEFT, 175, 'left'],
-  ['Qty', 230, 30, 'right'],
-  ['Unit net', 265, 55, 'right'],
-  ['VAT %', 325, 35, 'right'],
-  ['Net', 365, 60, 'right'],
-  ['VAT', 430, 55, 'right'],
-  ['Total', 490, 55, 'right'],
+  [LEFT, 175, 'left'],
+  [230, 30, 'right'],
+  [265, 55, 'right'],
+  [325, 35, 'right'],
+  [365, 60, 'right'],
+  [430, 55, 'right'],
+  [490, 55, 'right'],
 ] as const;
 
 const addressLines = (a: AddressData | null): string[] =>
   a ? [a.line1, a.line2, `${a.postalCode} ${a.city}`, a.region, a.country].filter((l): l is string => Boolean(l)) : [];
 
-const percent = (rate: number) => `${rate}%`;
+const percent = (rate: number, locale: Locale) => `${locale === 'es' ? String(rate).replace('.', ',') : rate}%`;
 const amount = (m: FormattedMoney) => m.formatted;
 
 /** An amount as printed: Money's `formatted`, as plain data. */
@@ -50,14 +50,18 @@ export interface FormattedMoney {
  * its digest names the stored PDF (invoice-pdf-store.ts), so whatever changes the PDF changes the digest.
  */
 export interface InvoicePdfInput {
+  /** The buyer's language, as recorded on the invoice: labels, dates and amounts (issue 13). */
+  locale: Locale;
   creditNote: boolean;
+  /** Reverse-charged (reverse-charge.ts): no VAT, and the legal mention. */
+  reverseCharge: boolean;
   number: string;
   issuedAt: Date;
   correctedNumber: string | null;
   reason: string | null;
   issuer: IssuerData;
-  /** Name and address only: see renderInvoicePdf. */
-  buyer: Omit<BuyerData, 'email'>;
+  /** Name, address and VAT number only: see renderInvoicePdf. */
+  buyer: Pick<BuyerData, 'name' | 'address'> & { vatNumber: string | null };
   lines: { description: string; quantity: number; unitNetPrice: FormattedMoney; vatRate: number; net: FormattedMoney; tax: FormattedMoney; gross: FormattedMoney }[];
   taxBreakdown: { vatRate: number; net: FormattedMoney; tax: FormattedMoney }[];
   net: FormattedMoney;
@@ -74,13 +78,14 @@ export interface InvoicePdfInput {
 // The buyer's email and phone are not on it: the law asks for name and address (art. 6.1.d–e), and the
 // seller may read contact details only with the buyer's consent (issue 9), which the PDF cannot follow.
 export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
-  const { creditNote, correctedNumber } = invoice;
+  const { creditNote, correctedNumber, locale } = invoice;
+  const t = INVOICE_LABELS[locale];
   const doc = new PDFDocument({
     size: 'A4',
     margin: LEFT,
     // Dated by the invoice, not the clock: the same invoice renders to the same bytes (and file ID).
     info: {
-      Title: `${creditNote ? 'Credit note' : 'Invoice'} ${invoice.number}`,
+      Title: `${creditNote ? t.creditNote : t.invoice} ${invoice.number}`,
       Author: invoice.issuer.legalName,
       CreationDate: new Date(invoice.issuedAt),
     },
@@ -94,11 +99,11 @@ export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
     doc.on('error', reject);
   });
 
-  doc.font(BOLD).fontSize(18).text(creditNote ? 'CREDIT NOTE (factura rectificativa)' : 'INVOICE (factura)', LEFT, 50);
+  doc.font(BOLD).fontSize(18).text(creditNote ? t.creditNote : t.invoice, LEFT, 50);
   doc.font(REGULAR).fontSize(10);
-  doc.text(`Number: ${invoice.number}`).text(`Issued: ${issueDate.format(invoice.issuedAt)}`);
+  doc.text(`${t.number}: ${invoice.number}`).text(`${t.issued}: ${formatDate(new Date(invoice.issuedAt), locale, INVOICE_TIME_ZONE)}`);
   if (creditNote) {
-    doc.text(`Corrects invoice: ${correctedNumber ?? 'unknown'}`).text(`Reason: ${invoice.reason ?? ''}`, { width: RIGHT - LEFT });
+    doc.text(`${t.corrects}: ${correctedNumber ?? '?'}`).text(`${t.reason}: ${invoice.reason ?? ''}`, { width: RIGHT - LEFT });
   }
 
   const partiesTop = doc.y + 15;
@@ -110,27 +115,27 @@ export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
     return doc.y;
   };
   const { issuer, buyer } = invoice;
-  const issuerBottom = party('left', 'Seller', [issuer.legalName, ...(issuer.taxId ? [`Tax ID: ${issuer.taxId}`] : []), ...addressLines(issuer.address)]);
-  const buyerBottom = party('right', 'Buyer', [buyer.name, ...addressLines(buyer.address)]);
+  const issuerBottom = party('left', t.seller, [issuer.legalName, ...(issuer.taxId ? [`${t.taxId}: ${issuer.taxId}`] : []), ...addressLines(issuer.address)]);
+  const buyerBottom = party('right', t.buyer, [buyer.name, ...(buyer.vatNumber ? [`${t.vatNumber}: ${buyer.vatNumber}`] : []), ...addressLines(buyer.address)]);
 
   let y = Math.max(issuerBottom, buyerBottom) + 20;
   const row = (cells: string[], bold = false) => {
     doc.font(bold ? BOLD : REGULAR).fontSize(8);
-    const height = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]![2] })));
+    const height = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]![1] })));
     if (y + height > BOTTOM) {
       doc.addPage();
       y = 50;
     }
     cells.forEach((c, i) => {
-      const [, x, width, align] = columns[i]!;
+      const [x, width, align] = columns[i]!;
       doc.text(c, x, y, { width, align });
     });
     y += height + 4;
   };
-  row(columns.map(([header]) => header), true);
+  row([...t.columns], true);
   doc.moveTo(LEFT, y - 2).lineTo(RIGHT, y - 2).stroke();
   for (const l of invoice.lines) {
-    row([l.description, String(l.quantity), amount(l.unitNetPrice), percent(l.vatRate), amount(l.net), amount(l.tax), amount(l.gross)]);
+    row([l.description, String(l.quantity), amount(l.unitNetPrice), percent(l.vatRate, locale), amount(l.net), amount(l.tax), amount(l.gross)]);
   }
   doc.moveTo(LEFT, y).lineTo(RIGHT, y).stroke();
   y += 8;
@@ -145,18 +150,15 @@ export function renderInvoicePdf(invoice: InvoicePdfInput): Promise<Buffer> {
     y += 14;
   };
   for (const b of invoice.taxBreakdown) {
-    summary(`Taxable amount at ${percent(b.vatRate)}`, amount(b.net));
-    summary(`VAT at ${percent(b.vatRate)}`, amount(b.tax));
+    summary(t.taxableAt(percent(b.vatRate, locale)), amount(b.net));
+    summary(t.vatAt(percent(b.vatRate, locale)), amount(b.tax));
   }
-  summary('Total net', amount(invoice.net));
-  summary('Total VAT', amount(invoice.tax));
-  summary('Total', amount(invoice.gross), true);
+  summary(t.totalNet, amount(invoice.net));
+  summary(t.totalVat, amount(invoice.tax));
+  summary(t.total, amount(invoice.gross), true);
 
-  if (!isEuVatCountry(buyer.address.country)) {
-    doc.font(REGULAR).fontSize(8).text('VAT exempt: export of goods outside the EU (Ley 37/1992 del IVA, art. 21).', LEFT, y + 10, {
-      width: RIGHT - LEFT,
-    });
-  }
+  const mention = invoice.reverseCharge ? t.reverseCharge : isEuVatCountry(buyer.address.country) ? null : t.exportExempt;
+  if (mention) doc.font(REGULAR).fontSize(8).text(mention, LEFT, y + 10, { width: RIGHT - LEFT });
   doc.end();
   return done;
 }

@@ -15,6 +15,10 @@ export interface BuyerData {
   name: string;
   email: string;
   address: AddressData;
+  /** A business buyer's VAT number (issue 13); absent on invoices issued before it was recorded. */
+  vatNumber?: string | null;
+  /** The buyer's language when issued: the PDF's labels (issue 13); absent before, read as English. */
+  locale?: string;
 }
 
 /** One element of invoice.lines; amounts in minor units, VAT rate in basis points. */
@@ -49,12 +53,13 @@ export interface InvoiceRow {
   tax: number;
   gross: number;
   reason: string | null;
+  reverseCharge: boolean;
 }
 
 /** Selects an InvoiceRow from `invoice i`. */
 export const INVOICE_COLUMNS = `i.id, i.seller_id AS "sellerId", i.customer_id AS "customerId", i.order_id AS "orderId", i.kind,
   i.corrects_invoice_id AS "correctsInvoiceId", i.number, i.issued_at AS "issuedAt", i.issuer, i.buyer, i.lines,
-  i.currency, i.net, i.tax, i.gross, i.reason`;
+  i.currency, i.net, i.tax, i.gross, i.reason, i.reverse_charge AS "reverseCharge"`;
 
 const percent = (basisPoints: number) => basisPoints / 100;
 
@@ -84,7 +89,7 @@ export function toInvoice(r: InvoiceRow): Invoice {
     kind: r.kind,
     issuedAt: r.issuedAt,
     issuer: r.issuer,
-    buyer: r.buyer,
+    buyer: { ...r.buyer, vatNumber: r.buyer.vatNumber ?? null },
     lines: r.lines.map((l) => ({
       description: l.description,
       sku: l.sku,
@@ -101,6 +106,7 @@ export function toInvoice(r: InvoiceRow): Invoice {
     tax: money(r.tax),
     gross: money(r.gross),
     reason: r.reason,
+    reverseCharge: r.reverseCharge,
     pdfUrl: `/invoices/${id}.pdf`,
   };
 }

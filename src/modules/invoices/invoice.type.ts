@@ -38,6 +38,12 @@ export class InvoiceBuyer {
 
   @Field(() => MailingAddress)
   address!: MailingAddress;
+
+  @Field(() => String, { nullable: true, description: 'A business buyer’s EU VAT number, as printed; null for a consumer.' })
+  vatNumber!: string | null;
+
+  /** The language of the PDF's labels (invoice-labels.ts). */
+  locale?: string;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -123,6 +129,12 @@ export class Invoice extends Node implements NodeSource {
 
   @Field(() => String, { nullable: true, description: 'Why a credit note was issued; null on invoices.' })
   reason!: string | null;
+
+  @Field({
+    description:
+      'An intra-EU sale to a business with a VAT number: no VAT charged, the buyer accounts for it (Directive 2006/112/EC, arts. 138 and 200); the PDF carries the legal mention.',
+  })
+  reverseCharge!: boolean;
 
   @Field({ description: 'The PDF, with the same Authorization header as /graphql.' })
   pdfUrl!: string;

@@ -19,6 +19,9 @@ export class SellerCreateInput {
 
   @Field({ nullable: true, description: 'Tax id (NIF/VAT number) for invoices.' })
   taxId?: string;
+
+  @Field(() => MailingAddressInput, { nullable: true, description: 'Legal (registered) address, printed on invoices; required before the first sale.' })
+  address?: MailingAddressInput;
 }
 
 @InputType()
@@ -47,7 +50,7 @@ export class SellerUpdateInput {
   @Field({ nullable: true, description: 'Invoice series prefix: 2–10 capital letters or digits.' })
   invoicePrefix?: string;
 
-  @Field(() => MailingAddressInput, { nullable: true, description: 'Registered address, printed on invoices.' })
+  @Field(() => MailingAddressInput, { nullable: true, description: 'Legal (registered) address, printed on invoices; required before the first sale.' })
   address?: MailingAddressInput;
 }
 

@@ -1,3 +1,4 @@
+import type { AddressData } from '../../core/address';
 import { toGlobalId } from '../../core/global-id';
 import type { Seller, SellerStatus } from './seller.type';
 
@@ -12,6 +13,9 @@ export interface SellerRow {
   createdAt: Date;
   shippingRate: number;
   freeShippingThreshold: number | null;
+  legalName: string | null;
+  taxId: string | null;
+  address: AddressData | null;
 }
 
 const sellerFields: Record<keyof SellerRow, string> = {
@@ -25,6 +29,9 @@ const sellerFields: Record<keyof SellerRow, string> = {
   createdAt: 'created_at',
   shippingRate: 'shipping_rate',
   freeShippingThreshold: 'free_shipping_threshold',
+  legalName: 'legal_name',
+  taxId: 'tax_id',
+  address: 'address',
 };
 
 /** Selects a SellerRow from `table`, each column aliased `${prefix}${field}` (for joins). */

@@ -93,6 +93,7 @@ export async function createSeller(ctx: Context, input: SellerCreateInput) {
   v.text('slug', input.slug, { max: 120 });
   v.slug('slug', input.slug);
   validateSellerFields(v, input, true);
+  const address = input.address ? validateAddress(v, 'address', input.address) : null;
   v.done();
   try {
     return await withTransaction(ctx, async (ctx) => {
@@ -103,6 +104,7 @@ export async function createSeller(ctx: Context, input: SellerCreateInput) {
         description: input.description ?? '',
         legalName: input.legalName ?? null,
         taxId: input.taxId ?? null,
+        address,
       });
       await tx.save(entity);
       const { apiKey, secret } = await insertApiKey(ctx, entity.id, 'default', [...sellerScopes]);

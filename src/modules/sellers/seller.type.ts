@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node, type NodeSource } from '../../core/node';
 import { Money } from '../../core/money';
+import { MailingAddress } from '../../core/address';
 
 export enum SellerStatus {
   ACTIVE = 'active',
@@ -33,6 +34,17 @@ export class Seller extends Node implements NodeSource {
 
   @Field()
   createdAt!: Date;
+
+  // The identity a trader must show buyers (Directive 2000/31/EC, art. 5.1: name, geographic address,
+  // VAT number), as its invoices print it.
+  @Field(() => String, { nullable: true, description: 'Legal name, as on invoices.' })
+  legalName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Tax id (NIF or VAT number), as on invoices.' })
+  taxId!: string | null;
+
+  @Field(() => MailingAddress, { nullable: true, description: 'Legal (registered) address; a seller sells only once it has one.' })
+  address!: MailingAddress | null;
 
   /** Flat shipping per order of this seller, minor units (see Seller.shipping). */
   shippingRate!: number;

@@ -32,7 +32,7 @@ describe('catalog page cost', () => {
       expect(data.products.nodes).toHaveLength(first);
     }
     expect(counts).toEqual([counts[0], counts[0], counts[0]]);
-    // products, variants, listings (with their sellers), categories, parent categories
-    expect(counts[0]).toBe(5);
+    // products, their titles in the reader's language (product_translation), variants, listings (with their sellers), categories, parent categories
+    expect(counts[0]).toBe(6);
   });
 });

@@ -95,7 +95,7 @@ describe('customer data export and erasure', () => {
     const { customer, orderId, own, others } = await customerWithEverything();
     const data = await exportOf(customer);
     expect(Object.keys(data).sort()).toEqual(['addresses', 'carts', 'complaints', 'consents', 'exportedAt', 'invoices', 'orders', 'paymentMethods', 'personalization', 'plugins', 'profile', 'promotions', 'reviews']);
-    expect(data.profile).toEqual({ id: customer.id, email: `${customer.id}@example.com`, name: expect.any(String), locale: 'en', createdAt: expect.any(String) });
+    expect(data.profile).toEqual({ id: customer.id, email: `${customer.id}@example.com`, name: expect.any(String), locale: 'en', vatNumber: null, createdAt: expect.any(String) });
     expect(data.addresses).toEqual([expect.objectContaining({ line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' })]);
     expect(data.paymentMethods).toEqual([{ provider: 'test', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, isDefault: true }]);
     expect(data.consents).toEqual([]);

@@ -59,7 +59,7 @@ describe('invoice(id:)', () => {
       kind: 'INVOICE',
       pdfUrl: `/invoices/${invoiceId}.pdf`,
       reason: null,
-      issuer: { legalName: 'acme S.L.', taxId: 'B12345678', address: null },
+      issuer: { legalName: 'acme S.L.', taxId: 'B12345678', address: { city: 'Madrid' } },
       buyer: { name: 'Ana García', email: expect.stringMatching(/@example\.com$/), address: { country: 'ES' } },
       lines: [
         {

@@ -157,7 +157,7 @@ describe('VAT on the invoice', () => {
       taxId: 'B12345678',
       address: expect.objectContaining({ line1: 'Gran Vía 1', country: 'ES' }),
     });
-    expect(row.buyer).toEqual({ name: 'Ana García', email: expect.stringMatching(/@example\.com$/), address: expect.objectContaining({ country: 'ES' }) });
+    expect(row.buyer).toEqual({ name: 'Ana García', email: expect.stringMatching(/@example\.com$/), address: expect.objectContaining({ country: 'ES' }), vatNumber: null, locale: 'en' });
   });
 
   it("uses Germany's 7% and 19% for the same order shipped to Germany", async () => {
