@@ -38,6 +38,9 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true });
 }
 
+/** How long a finished rendering is still handed to requests for the same PDF. */
+const LINGER_MS = 5_000;
+
 interface Pending {
   resolve(pdf: Buffer): void;
   reject(err: Error): void;
@@ -102,7 +105,9 @@ export function createPdfRenderer({ timeoutMs = 30_000 }: { timeoutMs?: number }
     render(key, input) {
       let rendering = inFlight.get(key);
       if (!rendering) {
-        rendering = renderNow(input).finally(() => inFlight.delete(key));
+        // Kept a few seconds after it is done: a request that missed the stored row while this one was
+        // still being inserted (invoice-pdf-store.ts) gets these bytes instead of a second rendering.
+        rendering = renderNow(input).finally(() => setTimeout(() => inFlight.delete(key), LINGER_MS).unref());
         inFlight.set(key, rendering);
       }
       return rendering;
