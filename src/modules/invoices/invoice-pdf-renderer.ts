@@ -107,7 +107,14 @@ export function createPdfRenderer({ timeoutMs = 30_000 }: { timeoutMs?: number }
       if (!rendering) {
         // Kept a few seconds after it is done: a request that missed the stored row while this one was
         // still being inserted (invoice-pdf-store.ts) gets these bytes instead of a second rendering.
-        rendering = renderNow(input).finally(() => setTimeout(() => inFlight.delete(key), LINGER_MS).unref());
+        // A failure is forgotten at once, so the next request tries again.
+        rendering = renderNow(input).then(
+          (pdf) => (setTimeout(() => inFlight.delete(key), LINGER_MS).unref(), pdf),
+          (err: unknown) => {
+            inFlight.delete(key);
+            throw err;
+          },
+        );
         inFlight.set(key, rendering);
       }
       return rendering;
