@@ -94,8 +94,14 @@ export function createPdfRenderer({ timeoutMs = 30_000 }: { timeoutMs?: number }
         void w.terminate();
       }, timeoutMs);
       pending.set(id, {
-        resolve: (pdf) => (clearTimeout(timer), resolve(pdf)),
-        reject: (err) => (clearTimeout(timer), reject(err)),
+        resolve: (pdf) => {
+          clearTimeout(timer);
+          resolve(pdf);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       });
       w.postMessage({ id, input });
     });
@@ -109,7 +115,10 @@ export function createPdfRenderer({ timeoutMs = 30_000 }: { timeoutMs?: number }
         // still being inserted (invoice-pdf-store.ts) gets these bytes instead of a second rendering.
         // A failure is forgotten at once, so the next request tries again.
         rendering = renderNow(input).then(
-          (pdf) => (setTimeout(() => inFlight.delete(key), LINGER_MS).unref(), pdf),
+          (pdf) => {
+            setTimeout(() => inFlight.delete(key), LINGER_MS).unref();
+            return pdf;
+          },
           (err: unknown) => {
             inFlight.delete(key);
             throw err;
