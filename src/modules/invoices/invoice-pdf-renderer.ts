@@ -4,8 +4,11 @@ import type { InvoicePdfInput } from './invoice.pdf';
 
 /** Renders invoice PDFs off the event loop. One per app (AppServices.pdfRenderer), closed by app.stop(). */
 export interface PdfRenderer {
-  /** The PDF of `input`; concurrent calls with the same `key` share one rendering. */
-  render(key: string, input: InvoicePdfInput): Promise<Buffer>;
+  /**
+   * The PDF of `input`; concurrent calls with the same `key` share one rendering, and `store` (run once,
+   * before the rendering counts as done) so that a caller who missed the stored copy waits for it too.
+   */
+  render(key: string, input: InvoicePdfInput, store?: (pdf: Buffer) => Promise<void>): Promise<Buffer>;
   /** How many PDFs it has rendered (for tests and metrics). */
   readonly rendered: number;
   close(): Promise<void>;
@@ -37,9 +40,6 @@ function startWorker(): Worker {
     require(${JSON.stringify(WORKER_FILE)});`;
   return new Worker(code, { eval: true });
 }
-
-/** How long a finished rendering is still handed to requests for the same PDF. */
-const LINGER_MS = 5_000;
 
 interface Pending {
   resolve(pdf: Buffer): void;
@@ -108,22 +108,15 @@ export function createPdfRenderer({ timeoutMs = 30_000 }: { timeoutMs?: number }
   }
 
   return {
-    render(key, input) {
+    render(key, input, store) {
       let rendering = inFlight.get(key);
       if (!rendering) {
-        // Kept a few seconds after it is done: a request that missed the stored row while this one was
-        // still being inserted (invoice-pdf-store.ts) gets these bytes instead of a second rendering.
-        // A failure is forgotten at once, so the next request tries again.
-        rendering = renderNow(input).then(
-          (pdf) => {
-            setTimeout(() => inFlight.delete(key), LINGER_MS).unref();
+        rendering = renderNow(input)
+          .then(async (pdf) => {
+            await store?.(pdf);
             return pdf;
-          },
-          (err: unknown) => {
-            inFlight.delete(key);
-            throw err;
-          },
-        );
+          })
+          .finally(() => inFlight.delete(key));
         inFlight.set(key, rendering);
       }
       return rendering;

@@ -57,7 +57,8 @@ export function pdfDigest(input: InvoicePdfInput): string {
 export async function storedPdf(ctx: Context, invoiceUuid: string, digest: string, input: InvoicePdfInput): Promise<Buffer> {
   const rows: { pdf: Buffer }[] = await ctx.db.query('SELECT pdf FROM invoice_pdf WHERE invoice_id = $1 AND digest = $2', [invoiceUuid, digest]);
   if (rows[0]) return rows[0].pdf;
-  const pdf = await ctx.pdfRenderer.render(digest, input);
-  await ctx.db.query('INSERT INTO invoice_pdf (invoice_id, digest, pdf) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [invoiceUuid, digest, pdf]);
-  return pdf;
+  // Stored inside the shared rendering: a request that missed the row while it was being written waits for it.
+  return ctx.pdfRenderer.render(digest, input, async (pdf) => {
+    await ctx.db.query('INSERT INTO invoice_pdf (invoice_id, digest, pdf) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [invoiceUuid, digest, pdf]);
+  });
 }
