@@ -51,7 +51,10 @@ const random = rng(Number(args.seed));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const weighted = (weights: readonly number[]): number => {
   let r = random() * weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < weights.length; i++) if ((r -= weights[i]!) <= 0) return i;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]!;
+    if (r <= 0) return i;
+  }
   return weights.length - 1;
 };
 
