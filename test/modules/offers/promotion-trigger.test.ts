@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { createCategory, createSeller, type TestSeller } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
@@ -118,4 +119,25 @@ describe('offers for promotions (promotion.started, promotion.targeting_changed)
     );
     expect(cart.cartCreate).toEqual({ cart: { discountTotal: { amount: 1000 } }, userErrors: [] });
   });
+
+  it('refuses an offer that names a promotion that does not exist (offer.promotion_id references promotion)', async () => {
+    const [finn] = (await insertCustomers(t, 1)) as [TestCustomer];
+    await consentWithTraits(t, [finn.id]);
+    await expect(makeOffer(t, finn.id, 'ghost', { promotionId: randomUUID() })).rejects.toThrow(/offer_promotion_fk/);
+    const [{ n }] = await t.app.dataSource.query('SELECT count(*)::int AS n FROM offer WHERE customer_id = $1', [finn.id]);
+    expect(n).toBe(0);
+  });
+
+  it('makes one offer per customer when deliveries of the same start race each other', async () => {
+    const racers = await insertCustomers(t, 30);
+    await consentWithTraits(t, ids(racers), { churnRisk: 0.9 });
+    const promotion = await createPromotion(t, seller.key, { name: 'Come back', percentOff: 5, targeting: { trait: 'CHURN_RISK', min: 0.8 } });
+    const made = await Promise.all(Array.from({ length: 4 }, (_, i) => offersForPromotion(t.app.services, `race-${i}`, uuidOf(promotion.id))));
+    await t.app.services.events.drain();
+    const offers = await offersOf(promotion.id);
+    expect(offers.map((m) => m.customerId)).toEqual(ids(racers));
+    expect(offers.every((m) => m.n === 1)).toBe(true);
+    expect(made.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(offers.length);
+  });
 });
+
