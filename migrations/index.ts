@@ -26,6 +26,7 @@ import { ProductTranslations1764160100000 } from './1764160100000-product-transl
 import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
 import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
+import { OfferPromotionFk1764190000000 } from './1764190000000-offer-promotion-fk';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -57,4 +58,5 @@ export const allMigrations = [
   Offers1764170000000,
   OfferUse1764170000001,
   SearchPopularity1764180000000,
+  OfferPromotionFk1764190000000,
 ];

@@ -34,6 +34,7 @@ const SELLER_EVENTS: Record<SellerEventType, true> = {
   'review.created': true,
   'review.updated': true,
   'promotion.started': true,
+  'promotion.targeting_changed': true,
   'listing.price_dropped': true,
   'listing.restocked': true,
 };

@@ -35,6 +35,8 @@ export interface EventPayloads {
   'product.unliked': { productId: string; customerId: string };
   /** A promotion was created active or resumed (promotions module): the offer engine may tell those it targets. */
   'promotion.started': { promotionId: string; sellerId: string; targeted: boolean };
+  /** An active promotion's targeting rule changed (promotionUpdate): the offer engine re-walks its audience. */
+  'promotion.targeting_changed': { promotionId: string; sellerId: string; targeted: boolean };
   /** The whole offer rides along (modules/offers/offer.rows.ts OfferRow, ISO dates once published): delivery reads nothing. */
   /** A listing's price went down (catalog): the offer engine tells those who viewed or liked its product. */
   'listing.price_dropped': { listingId: string; productId: string; sellerId: string; from: number; to: number; currency: string };

@@ -3,12 +3,14 @@ import { CustomerOffersResolver, OfferResolver } from './offer.resolver';
 import { findOffer } from './offer.service';
 import { onPriceDropped, onRestocked, onTouchpoints } from './offer-engine';
 import { offerAdjuster } from './offer-adjuster';
+import { onPromotionStarted } from './offer-promotion';
 import { offersTopic } from '../../pubsub/topic-router';
 
 export { offerCreate, offerCreateMany, type OfferCandidate, type OfferOutcome, type OfferRefusal } from './offer-create';
 export { expireOffers } from './offer-expiry';
 export { startOfferTimers, type OfferTimers } from './offer-timers';
 export { OfferTrigger } from './offer.type';
+export { offersForPromotion } from './offer-promotion';
 export { offersForIdleCarts, proposePluginOffer, type PluginOfferProposal } from './offer-engine';
 
 export default defineModule({
@@ -16,7 +18,11 @@ export default defineModule({
   entities: [],
   resolvers: [OfferResolver, CustomerOffersResolver],
   nodes: { Offer: findOffer },
-  hooks: { 'touchpoint.recorded': onTouchpoints, 'listing.price_dropped': onPriceDropped, 'listing.restocked': onRestocked },
+  hooks: {
+    'touchpoint.recorded': onTouchpoints, 'listing.price_dropped': onPriceDropped, 'listing.restocked': onRestocked,
+    'promotion.started': onPromotionStarted,
+    'promotion.targeting_changed': onPromotionStarted,
+  },
   adjusters: [offerAdjuster],
   // Each offer to its customer's subscriptions only (pubsub/topic-router.ts).
   topics: { 'offer.created': ({ customerId }) => [offersTopic(customerId)] },

@@ -26,7 +26,7 @@ export const offerAdjuster: Adjuster = {
       `SELECT id, product_id AS "productId", listing_id AS "listingId", discount_percent AS "discountPercent",
               discount_amount AS "discountAmount", currency, reason
          FROM offer
-        WHERE customer_id = $1 AND state = 'REDEEMED' AND used_at IS NULL AND expires_at > $2
+        WHERE customer_id = $1 AND state = 'REDEEMED' AND used_at IS NULL AND expires_at > $2 AND promotion_id IS NULL
           AND (listing_id = ANY($3) OR product_id = ANY($4))
         ORDER BY sequence ${checkout ? 'FOR NO KEY UPDATE' : ''}`,
       [group.customerId, ctx.now(), group.lines.map((l) => l.listingId), group.lines.map((l) => l.productId)],

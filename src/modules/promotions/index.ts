@@ -10,6 +10,8 @@ export { Promotion } from './promotion.type';
 export { evaluatePromotions, normalizeCode } from './promotion-adjuster';
 export { applyCartCode, generateCodes } from './promotion-codes';
 export { customerMatches, countReach } from './promotion-eligibility';
+export { runningPromotion, targetedCustomersAfter } from './promotion-audience';
+export type { PromotionRow } from './promotion.rows';
 export { validateRule, type TargetingRule } from './targeting-rule';
 
 export default defineModule({

@@ -8,6 +8,8 @@ import { compileRule, SqlParams, type TargetingRule } from './targeting-rule';
  */
 const TARGETABLE = `customer c LEFT JOIN customer_trait t ON t.customer_id = c.id`;
 const targetable = (customer: string) => `c.erased_at IS NULL AND ${personalizationConsented(customer)}`;
+/** The same, for the offer engine's walk over a promotion's audience (promotion-audience.ts). */
+export const audienceSql = { from: TARGETABLE, where: targetable };
 
 /** Whether `customerId` matches `rule` of a promotion of `sellerId` now: one query, whatever the rule. */
 export async function customerMatches(ctx: Context, rule: TargetingRule, customerId: string, sellerId: string): Promise<boolean> {

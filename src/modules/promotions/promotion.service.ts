@@ -231,6 +231,10 @@ export async function updatePromotion(ctx: Context, input: PromotionUpdateInput)
         [row.id, d.name, d.percentOff, d.amountOff, scopeIds, d.startsAt, d.endsAt, d.budget, d.perCustomerLimit, d.minSubtotal, d.stacking, d.priority,
           d.targeting ? JSON.stringify(d.targeting) : null],
       );
+      // A running promotion that now reaches other customers: the offer engine tells the newly targeted ones.
+      if (row.status === 'active' && JSON.stringify(row.targeting) !== JSON.stringify(updated!.targeting)) {
+        await emit(ctx, 'promotion.targeting_changed', { promotionId: row.id, sellerId: row.sellerId, targeted: updated!.targeting !== null });
+      }
       return toPromotion(updated!);
     }),
   );
