@@ -377,8 +377,12 @@ describe('${name}', () => {
     // invoice is issued at payment, after commit: wait for it.
     const payer = await t.customer();
     const { id } = await t.order(payer, lines);
-    let order = (await t.data(ORDER, { id }, payer.token)).node;
-    await eventually(async () => (order = (await t.data(ORDER, { id }, payer.token)).node).invoice !== null, 'the invoice');
+    const read = async () => (await t.data(ORDER, { id }, payer.token)).node;
+    let order = await read();
+    await eventually(async () => {
+      order = await read();
+      return order.invoice !== null;
+    }, 'the invoice');
     expect(order.adjustments).toEqual([{ source: 'plugin:${name}', label: 'Personal note', kind: 'SURCHARGE', amount: { amount: 300 } }]);
     expect(order.total.amount).toBe(order.subtotal.amount + order.shipping.amount + 300);
     expect(order.lines.map((l: { options: object }) => l.options)).toEqual(expect.arrayContaining([NOTE, {}]));

@@ -141,8 +141,13 @@ describe('a plugin package outside the repository', () => {
         adjustments { source kind amount { amount } } lines { options }
         invoice { gross { amount } tax { amount } lines { description gross { amount } tax { amount } vatRate } } } } }`;
       const id = done.checkoutComplete.checkout.orders[0].id;
-      let order = (await t.data(ORDER, { id }, buyer)).node;
-      await until(async () => (order = (await t.data(ORDER, { id }, buyer)).node).invoice !== null, 'the invoice');
+      const read = async () => (await t.data(ORDER, { id }, buyer)).node;
+      let order = await read();
+      // The invoice is issued at payment, after commit.
+      await until(async () => {
+        order = await read();
+        return order.invoice !== null;
+      }, 'the invoice');
       expect(order.adjustments).toEqual([{ source: 'plugin:acme-gift-wrap', kind: 'SURCHARGE', amount: { amount: 450 } }]);
       expect(order.total.amount).toBe(order.subtotal.amount + order.shipping.amount + 450);
       expect(order.lines).toEqual([{ options: option }]);

@@ -44,7 +44,7 @@ describe('Product.coCreatedFrom on a catalog page', () => {
     await cost(page(true), 50);
     expect((await cost(page(true), 50)).statements).toBe(base);
     const maker = seed.sellers[0]!;
-    const id = await propose(t, author!, { id: toGlobalId('Seller', maker.id), slug: maker.slug, key: maker.apiKey }, 'Community lamp');
+    const id = await propose(t, author!, { id: toGlobalId('Seller', maker.id), key: maker.apiKey }, 'Community lamp');
     await voteBy(t, id, [voter!]);
     const converted = await t.data(CONVERT, { input: { proposalId: id, price: { amount: 3000, currency: 'EUR' }, preorderStock: 20 } }, maker.apiKey);
     expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
