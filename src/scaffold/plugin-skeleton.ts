@@ -21,7 +21,10 @@ export function pluginNames(name: string, timestamp = Date.now()): PluginNames {
   return { name, pascal, camel: pascal[0]!.toLowerCase() + pascal.slice(1), prefix: `${name.replace(/-/g, '_')}_`, timestamp };
 }
 
-/** The files of a working plugin package: definition, config, entity, migration, a field, a query and a mutation, a handler, a test. */
+/**
+ * The files of a working plugin package: definition, config, entity, migration, a field, a query and a
+ * mutation, a per-line option with its checkout surcharge, a handler, a test.
+ */
 export function skeletonFiles(n: PluginNames, zocoVersion: string): Record<string, string> {
   const { name, pascal, camel, prefix, timestamp } = n;
   const table = `${prefix}note`;
@@ -88,9 +91,14 @@ module.exports = {
     'README.md': `# ${name}
 
 A Zoco seller plugin made with \`zoco plugin new ${name}\`. Sellers install it with
-\`pluginInstall(input: { plugin: "${name}", config: { greeting: "…" }, acceptPermissions: ["orders:read"] })\`.
+\`pluginInstall(input: { plugin: "${name}", config: { greeting: "…", notePrice: 150 }, acceptPermissions: ["orders:read"] })\`.
 
 - \`Listing.${camel}Greeting\`: the installing seller's greeting (null on other sellers' listings)
+- a per-line option: shoppers add \`options: { "${name}": { note: "Happy birthday" } }\` to a cart line of an
+  installing seller's listing (\`cartCreate\`, \`cartLinesAdd\`, \`cartLinesUpdate\`); the host validates it with
+  \`lineOptions\` and copies it to \`OrderLine.options\`
+- a checkout surcharge: \`notePrice\` (minor units, VAT included) per unit of each line with a note, on
+  \`CartSellerGroup.adjustments\`, \`Order.adjustments\` and the invoice (with VAT), from \`checkout.adjust\`
 - \`${camel}NoteAdd(input: { text })\` and \`${camel}Notes\` (seller key): notes of the seller
 - on \`order.paid\`, a note for the order (idempotent: one per order)
 
@@ -98,7 +106,8 @@ A Zoco seller plugin made with \`zoco plugin new ${name}\`. Sellers install it w
 Offer it with \`ZOCO_PLUGINS=/path/to/${name}\` (or the package name once installed next to Zoco).
 `,
     'src/index.ts': `import { definePlugin } from 'zoco/plugin';
-import { ${camel}Config } from './${name}.config';
+import { noteSurcharges } from './${name}.checkout';
+import { ${camel}Config, ${camel}LineOptions } from './${name}.config';
 import { ${pascal}Note } from './${name}.entity';
 import { onOrderPaid } from './${name}.handlers';
 import { ${pascal}ListingResolver, ${pascal}NoteResolver } from './${name}.resolver';
@@ -110,12 +119,14 @@ export default definePlugin({
   name: '${name}',
   version: '0.1.0',
   compatibility: '^1.0.0',
-  description: '${pascal}: greetings on listings and a note per paid order.',
+  description: '${pascal}: greetings on listings, notes on cart lines (for a surcharge) and a note per paid order.',
   config: ${camel}Config,
   permissions: ['orders:read'],
   entities: [${pascal}Note],
   migrations: [${pascal}Tables${timestamp}],
   resolvers: [${pascal}ListingResolver, ${pascal}NoteResolver],
+  lineOptions: ${camel}LineOptions,
+  checkout: { adjust: noteSurcharges },
   on: { 'order.paid': onOrderPaid },
 });
 `,
@@ -125,6 +136,12 @@ import type { PluginContext } from 'zoco/plugin';
 /** A seller's settings, validated on pluginInstall and pluginConfigure (strict: an unknown setting is an error). */
 export const ${camel}Config = z.strictObject({
   greeting: z.string().min(1).max(100).default('Thank you for your order!').describe('Shown on your listings.'),
+  notePrice: z.number().int().min(0).max(100_000).default(150).describe('Charged per unit of a cart line with a note, in minor units, VAT included.'),
+});
+
+/** What a shopper may set on a cart line of your listings: \`options: { "${name}": { note: "…" } }\`. */
+export const ${camel}LineOptions = z.strictObject({
+  note: z.string().min(1).max(100, 'note: at most 100 characters'),
 });
 
 export type ${pascal}Config = z.infer<typeof ${camel}Config>;
@@ -244,6 +261,32 @@ export class ${pascal}NoteResolver {
   }
 }
 `,
+    [`src/${name}.checkout.ts`]: `import type { AdjustableGroup, PluginAdjustmentResult, PluginScope } from 'zoco/plugin';
+import type { ${pascal}Config } from './${name}.config';
+
+/**
+ * One seller's cart (phase 'cart', read-only) or checkout (phase 'checkout', inside its transaction): a
+ * surcharge per line with a note. \`line.options\` holds only this plugin's options, already validated.
+ * The host marks it \`source: 'plugin:${name}'\`; the invoice takes VAT on it at \`taxClass\`.
+ */
+export async function noteSurcharges(group: AdjustableGroup, scope: PluginScope<${pascal}Config>): Promise<PluginAdjustmentResult> {
+  const price = scope.config.notePrice;
+  if (price === 0) return { adjustments: [] };
+  return {
+    adjustments: group.lines
+      .filter((line) => typeof line.options['note'] === 'string')
+      .map((line) => ({
+        reference: null,
+        label: 'Personal note',
+        kind: 'SURCHARGE' as const,
+        amount: price * line.quantity,
+        lineKey: line.key,
+        target: 'ITEMS' as const,
+        taxClass: 'standard',
+      })),
+  };
+}
+`,
     [`src/${name}.handlers.ts`]: `import type { DomainEvent, PluginScope } from 'zoco/plugin';
 import { ${pascal}Note } from './${name}.entity';
 import type { ${pascal}Config } from './${name}.config';
@@ -255,7 +298,7 @@ export async function onOrderPaid(event: DomainEvent<'order.paid'>, scope: Plugi
   await scope.table(${pascal}Note).insertIfAbsent({ orderId: order.id, text: \`\${scope.config.greeting} (\${order.lines.length} line(s))\` });
 }
 `,
-    [`test/${name}.test.ts`]: `import { startPluginTestApp, type PluginTestApp, type TestSeller } from 'zoco/plugin/testing';
+    [`test/${name}.test.ts`]: `import { eventually, startPluginTestApp, type PluginTestApp, type TestSeller } from 'zoco/plugin/testing';
 import plugin from '../src';
 
 let t: PluginTestApp;
@@ -265,13 +308,20 @@ beforeAll(async () => {
   t = await startPluginTestApp({ plugins: [plugin] });
   seller = await t.seller();
   other = await t.seller();
-  await t.install(seller, '${name}', { greeting: 'Wrapped with care' });
+  await t.install(seller, '${name}', { greeting: 'Wrapped with care', notePrice: 150 });
 });
 afterAll(() => t.stop());
 
 const LISTING = 'query ($id: ID!) { node(id: $id) { ... on Listing { ${camel}Greeting } } }';
 const NOTES = '{ ${camel}Notes { text orderId } }';
 const ADD = 'mutation ($input: ${pascal}NoteAddInput!) { ${camel}NoteAdd(input: $input) { note { text } userErrors { field code } } }';
+const CART_ADD = 'mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id } userErrors { field code } } }';
+const CART = \`query ($id: ID!) { node(id: $id) { ... on Cart { lines { id options }
+  sellerGroups { seller { id } subtotal { amount } total { amount } adjustments { source label kind amount { amount } lineId } } } } }\`;
+const ORDER = \`query ($id: ID!) { node(id: $id) { ... on Order { subtotal { amount } shipping { amount } tax { amount } total { amount }
+  adjustments { source label kind amount { amount } } lines { options }
+  invoice { gross { amount } tax { amount } lines { description gross { amount } tax { amount } vatRate } } } } }\`;
+const NOTE = { '${name}': { note: 'Happy birthday' } };
 
 describe('${name}', () => {
   it('shows the greeting on the installing seller’s listings only', async () => {
@@ -297,6 +347,51 @@ describe('${name}', () => {
     await t.dispatched('order.paid', (p) => p['orderId'] === order.uuid);
     const notes = (await t.data(NOTES, {}, seller.key)).${camel}Notes;
     expect(notes).toContainEqual({ text: 'Wrapped with care (1 line(s))', orderId: order.id });
+  });
+
+  it('takes a note on cart lines of the installing seller only, and refuses a bad one', async () => {
+    const buyer = await t.customer();
+    const mine = await t.listing(seller);
+    const theirs = await t.listing(other);
+    const create = (listingId: string, options: unknown) => t.data(CART_ADD, { input: { lines: [{ listingId, options }] } }, buyer.token);
+    expect((await create(mine.listingId, NOTE)).cartCreate.userErrors).toEqual([]);
+    expect((await create(theirs.listingId, NOTE)).cartCreate.userErrors).toEqual([{ field: ['input', 'lines', '0', 'options', '${name}'], code: 'INVALID' }]);
+    const long = await create(mine.listingId, { '${name}': { note: 'x'.repeat(101) } });
+    expect(long.cartCreate.userErrors).toEqual([{ field: ['input', 'lines', '0', 'options', '${name}', 'note'], code: 'INVALID' }]);
+    const unknown = await create(mine.listingId, { '${name}': { note: 'hi', colour: 'red' } });
+    expect(unknown.cartCreate.userErrors).toEqual([{ field: ['input', 'lines', '0', 'options', '${name}'], code: 'INVALID' }]);
+  });
+
+  it('charges notePrice per unit of a noted line: on the cart, the order and the invoice, with VAT', async () => {
+    const buyer = await t.customer();
+    const noted = await t.listing(seller, { price: 2000 });
+    const plain = await t.listing(seller, { price: 1000 });
+    const lines = [{ listingId: noted.listingId, quantity: 2, options: NOTE }, { listingId: plain.listingId }];
+    const cart = (await t.data(CART, { id: await t.cart(buyer, lines) }, buyer.token)).node;
+    const line = cart.lines.find((l: { options: object }) => Object.keys(l.options).length);
+    expect(line.options).toEqual(NOTE);
+    const [group] = cart.sellerGroups;
+    expect(group.adjustments).toEqual([{ source: 'plugin:${name}', label: 'Personal note', kind: 'SURCHARGE', amount: { amount: 300 }, lineId: line.id }]);
+
+    // Bought by another customer (a customer has one cart: the kit's order() would add to this one). The
+    // invoice is issued at payment, after commit: wait for it.
+    const payer = await t.customer();
+    const { id } = await t.order(payer, lines);
+    const read = async () => (await t.data(ORDER, { id }, payer.token)).node;
+    let order = await read();
+    await eventually(async () => {
+      order = await read();
+      return order.invoice !== null;
+    }, 'the invoice');
+    expect(order.adjustments).toEqual([{ source: 'plugin:${name}', label: 'Personal note', kind: 'SURCHARGE', amount: { amount: 300 } }]);
+    expect(order.total.amount).toBe(order.subtotal.amount + order.shipping.amount + 300);
+    expect(order.lines.map((l: { options: object }) => l.options)).toEqual(expect.arrayContaining([NOTE, {}]));
+    // The invoice adds up to the order, and the surcharge carries 21% VAT inside.
+    const { invoice } = order;
+    expect(invoice.gross.amount).toBe(order.total.amount);
+    expect(invoice.tax.amount).toBe(order.tax.amount);
+    const vat = 300 - Math.round(300 / 1.21);
+    expect(invoice.lines).toContainEqual({ description: 'Personal note', gross: { amount: 300 }, tax: { amount: vat }, vatRate: 21 });
   });
 });
 `,

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { cloneDatabase, databaseUrl, dropDatabase } from '../../src/db/databases';
 import { buildCli, listening, startCli, type Cli } from '../helpers/cli';
-import { graphqlClient } from '../helpers/graphql-client';
+import { graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
+import { until } from '../helpers/until';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -16,7 +17,8 @@ const ADMIN = 'package-test-operator-key-0123456789';
  * The way a third party works: `zoco plugin new` writes a package in a folder outside the repository,
  * which depends on `zoco` as a package (here linked the way `npm install` with a file: dependency
  * would: node_modules/zoco → this checkout, its peers next to it). Its own test, untouched, passes with
- * `zoco/plugin/testing`; built, it is offered to `zoco serve` through ZOCO_PLUGINS as a path.
+ * `zoco/plugin/testing`; built, it is offered to `zoco serve` through ZOCO_PLUGINS as a path, where its
+ * per-line option and checkout surcharge reach the cart, the order and the invoice (issue 15, "Done when").
  */
 describe('a plugin package outside the repository', () => {
   let dir: string;
@@ -49,12 +51,14 @@ describe('a plugin package outside the repository', () => {
       cwd: pkg,
       env: { ...process.env, DATABASE_URL: ZOCO_TEST_SERVER_URL, ZOCO_TEST_TEMPLATE },
     }).catch((err: { stdout: string; stderr: string }) => err);
-    expect(result.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
+    expect(result.stderr).toMatch(/Tests:\s+5 passed, 5 total/);
   }, 180_000);
 
   describe('offered through ZOCO_PLUGINS as a path', () => {
     let cli: Cli;
     let name: string;
+    let t: GraphQLClient;
+    let key: string;
     beforeAll(async () => {
       await run(process.execPath, [path.join(pkg, 'node_modules/@swc/cli/bin/swc.js'), 'src', '-d', 'dist', '--strip-leading-paths', '-q'], { cwd: pkg });
       name = `zoco_t_${randomBytes(6).toString('hex')}`;
@@ -74,13 +78,13 @@ describe('a plugin package outside the repository', () => {
     });
 
     it('runs its migration and serves its field for the seller that installed it', async () => {
-      const t = graphqlClient(await listening(cli, 30_000));
+      t = graphqlClient(await listening(cli, 30_000));
       const created = await t.data(
         'mutation ($input: SellerCreateInput!) { sellerCreate(input: $input) { seller { id } apiKeySecret } }',
         { input: { slug: 'acme-shop', name: 'Acme', legalName: 'Acme S.L.', taxId: 'B12345678' } },
         ADMIN,
       );
-      const key = created.sellerCreate.apiKeySecret;
+      key = created.sellerCreate.apiKeySecret;
       const offered = await t.data('{ availablePlugins { name permissions } }', {}, key);
       expect(offered.availablePlugins).toEqual([{ name: 'acme-gift-wrap', permissions: ['orders:read'] }]);
       const installed = await t.data(
@@ -91,6 +95,66 @@ describe('a plugin package outside the repository', () => {
       expect(installed.pluginInstall).toEqual({ installation: { plugin: 'acme-gift-wrap', acceptedPermissions: ['orders:read'] }, userErrors: [] });
       const added = await t.data('mutation { acmeGiftWrapNoteAdd(input: { text: "hello" }) { note { text } userErrors { code } } }', {}, key);
       expect(added.acmeGiftWrapNoteAdd).toEqual({ note: { text: 'hello' }, userErrors: [] });
+    }, 60_000);
+
+    it('takes its per-line option on a cart line and charges its surcharge on the cart, the order and the invoice, with VAT', async () => {
+      const product = await t.data('mutation { productCreate(input: { title: "Mug" }) { product { variants { id } } userErrors { code } } }', {}, key);
+      const listed = await t.data(
+        'mutation ($input: ListingCreateInput!) { listingCreate(input: $input) { listing { id } userErrors { code } } }',
+        { input: { variantId: product.productCreate.product.variants[0].id, sku: 'MUG-1', price: { amount: 1200, currency: 'EUR' }, stock: 10 } },
+        key,
+      );
+      const listingId = listed.listingCreate.listing.id;
+      const signedUp = await t.data(
+        'mutation { customerSignUp(input: { email: "ana@example.com", password: "una-clave-larga", name: "Ana" }) { customerAccessToken { accessToken } userErrors { code } } }',
+      );
+      const buyer = signedUp.customerSignUp.customerAccessToken.accessToken;
+      const option = { 'acme-gift-wrap': { note: 'Happy birthday' } };
+      const cart = await t.data(
+        `mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id lines { id options }
+          sellerGroups { adjustments { source label kind amount { amount } lineId } } } userErrors { field code } } }`,
+        { input: { lines: [{ listingId, quantity: 3, options: option }] } },
+        buyer,
+      );
+      expect(cart.cartCreate.userErrors).toEqual([]);
+      const [line] = cart.cartCreate.cart.lines;
+      expect(line.options).toEqual(option);
+      // The skeleton's default notePrice, 1.50, per unit.
+      expect(cart.cartCreate.cart.sellerGroups[0].adjustments).toEqual([
+        { source: 'plugin:acme-gift-wrap', label: 'Personal note', kind: 'SURCHARGE', amount: { amount: 450 }, lineId: line.id },
+      ]);
+      const refused = await t.data(
+        'mutation ($input: CartCreateInput!) { cartCreate(input: $input) { userErrors { field code } } }',
+        { input: { lines: [{ listingId, options: { 'acme-gift-wrap': { note: '' } } }] } },
+        buyer,
+      );
+      expect(refused.cartCreate.userErrors).toEqual([{ field: ['input', 'lines', '0', 'options', 'acme-gift-wrap', 'note'], code: 'INVALID' }]);
+
+      const address = { name: 'Ana García', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+      const done = await t.data(
+        'mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { checkout { orders { id } } userErrors { field code } } }',
+        { input: { cartId: cart.cartCreate.cart.id, idempotencyKey: 'package-test-1', shippingAddress: address, paymentToken: 'tok_visa' } },
+        buyer,
+      );
+      expect(done.checkoutComplete.userErrors).toEqual([]);
+      const ORDER = `query ($id: ID!) { node(id: $id) { ... on Order { subtotal { amount } shipping { amount } tax { amount } total { amount }
+        adjustments { source kind amount { amount } } lines { options }
+        invoice { gross { amount } tax { amount } lines { description gross { amount } tax { amount } vatRate } } } } }`;
+      const id = done.checkoutComplete.checkout.orders[0].id;
+      const read = async () => (await t.data(ORDER, { id }, buyer)).node;
+      let order = await read();
+      // The invoice is issued at payment, after commit.
+      await until(async () => {
+        order = await read();
+        return order.invoice !== null;
+      }, 'the invoice');
+      expect(order.adjustments).toEqual([{ source: 'plugin:acme-gift-wrap', kind: 'SURCHARGE', amount: { amount: 450 } }]);
+      expect(order.total.amount).toBe(order.subtotal.amount + order.shipping.amount + 450);
+      expect(order.lines).toEqual([{ options: option }]);
+      expect(order.invoice.gross.amount).toBe(order.total.amount);
+      expect(order.invoice.tax.amount).toBe(order.tax.amount);
+      // 21% VAT inside 4.50: 0.78.
+      expect(order.invoice.lines).toContainEqual({ description: 'Personal note', gross: { amount: 450 }, tax: { amount: 78 }, vatRate: 21 });
     }, 60_000);
   });
 });

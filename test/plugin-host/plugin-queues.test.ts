@@ -1,6 +1,4 @@
-import { startTestApp, type TestApp } from '../helpers/test-app';
-import { insertCustomers, type TestCustomer } from '../helpers/customers';
-import { until } from '../helpers/until';
+import { startPluginTestApp, until, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
 import { webhooksPlugin } from '../../plugins/webhooks';
 import { startReceiver, type Receiver } from '../../plugins/webhooks/test/receiver';
 import { buy, createEndpoint, webhookSeller } from '../../plugins/webhooks/test/webhook-fixtures';
@@ -9,13 +7,14 @@ import { buy, createEndpoint, webhookSeller } from '../../plugins/webhooks/test/
 const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 
 describe('plugin deliveries: a queue per (plugin, seller)', () => {
-  let t: TestApp;
+  let t: PluginTestApp;
   let receiver: Receiver;
   let buyer: TestCustomer;
   beforeAll(async () => {
-    t = await startTestApp({ plugins: [webhooks], migrateOnStart: true, eventPollIntervalMs: 50 });
+    // The host's retry backoff (1 s), not the kit's 50 ms.
+    t = await startPluginTestApp({ plugins: [webhooks], pluginRetryBaseMs: 1_000 });
     receiver = await startReceiver();
-    [buyer] = (await insertCustomers(t, 1)) as [TestCustomer];
+    [buyer] = (await t.customers(1)) as [TestCustomer];
   });
   afterAll(async () => {
     await receiver.close();

@@ -7,12 +7,15 @@ import { deploymentSchema } from '../../src/server/deployment-schema';
 import { insertCustomers } from '../helpers/customers';
 import { createCategory, createListing, createProduct, createSeller, type TestSeller } from '../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
+import loyaltyPoints from '../../plugins/loyalty-points';
+import { giftWrap } from '../plugin-host/gift-wrap';
 
 const schema = deploymentSchema();
 const examples = parse(readFileSync(path.join(__dirname, '..', '..', 'schema', 'examples.graphql'), 'utf8'));
+/** Queries and mutations: subscriptions (MyOffers, MyOrderUpdates) run over WebSocket, as their own suites test. */
 const operations = new Map(
   examples.definitions
-    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && d.operation !== 'subscription')
     .map((d) => [d.name!.value, print(d)]),
 );
 const estimate = (query: string, variables: Record<string, unknown> = {}) => estimateCost(schema, parse(query), undefined, variables);
@@ -29,9 +32,18 @@ let categoryId: string;
 
 /** A page's worth of catalog: 6 products of 3 variants, each variant listed by 2 sellers; one product of 100 variants. */
 beforeAll(async () => {
-  // No polling: every statement counted below is the request's (or the events it woke).
-  t = await startTestApp({ eventPollIntervalMs: 600_000 });
+  // No polling: every statement counted below is the request's (or the events it woke). Two plugins for
+  // the plugin examples: PluginInstall installs loyalty-points, AddToCartGiftWrapped sets gift-wrap's option.
+  t = await startTestApp({ eventPollIntervalMs: 600_000, plugins: [loyaltyPoints, giftWrap], migrateOnStart: true });
   sellers = [await createSeller(t), await createSeller(t)];
+  for (const seller of sellers) {
+    const wrap = await t.data(
+      'mutation { pluginInstall(input: { plugin: "gift-wrap", acceptPermissions: ["orders:read"] }) { userErrors { code } } }',
+      {},
+      seller.key,
+    );
+    expect(wrap.pluginInstall.userErrors).toEqual([]);
+  }
   categoryId = await createCategory(t);
   await createCategory(t, categoryId);
   catalogIds = [];
@@ -82,6 +94,9 @@ function rows(value: unknown): number {
   if (!value || typeof value !== 'object') return 0;
   return (('id' in value ? 1 : 0) as number) + Object.values(value).reduce((n: number, v) => n + rows(v), 0);
 }
+
+/** The plugin examples run for real (the others may answer with userErrors, e.g. on fake IDs). */
+const PLUGIN_EXAMPLES = new Set(['AddToCartGiftWrapped', 'AvailablePlugins', 'PluginInstall']);
 
 /** A well-formed global ID of `type` that names no row. */
 const fakeId = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64url');
@@ -137,6 +152,9 @@ describe('the cost estimate', () => {
       ['AddToCart', { listingId }, customer],
       ['CartPage', { id: cartId }, customer],
       ['ChangeQuantity', { cartId, lineId }, customer],
+      ['AddToCartGiftWrapped', { listingId, options: { 'gift-wrap': { wrap: true, message: 'Happy birthday' } } }, customer],
+      ['AvailablePlugins', {}, sellers[1]!.key],
+      ['PluginInstall', {}, sellers[1]!.key],
       ['CreateProduct', {}, seller.key],
       ['ListIt', { variantId }, seller.key],
       ['ListByGtin', {}, sellers[1]!.key],
@@ -187,6 +205,15 @@ describe('the cost estimate', () => {
       ['ReportedReviews', {}, ADMIN_KEY],
       ['ReviewHide', { id: fakeId('Review') }, ADMIN_KEY],
       ['ReviewRestore', { id: fakeId('Review') }, ADMIN_KEY],
+      ['PromotionReach', { category: categoryId }, seller.key],
+      ['TargetedPromotion', { category: categoryId }, seller.key],
+      ['SharedCode', {}, seller.key],
+      ['MyPromotions', { seller: seller.id }, seller.key],
+      ['ApplyCode', { cart: cartId }, customer],
+      ['RemoveCode', { cart: cartId }, customer],
+      ['MyOfferInbox', {}, customer],
+      ['OfferSeen', { id: fakeId('Offer') }, customer],
+      ['OfferRedeem', { id: fakeId('Offer') }, customer],
       ['Like', { productId: catalogIds[0] }, customer],
       ['Unlike', { productId: catalogIds[0] }, customer],
       ['MyLikes', {}, customer],
@@ -200,6 +227,7 @@ describe('the cost estimate', () => {
       const query = operations.get(name)!;
       const { res, statements } = await measureOperation(query, variables, token);
       expect({ name, codes: res.errors?.map((e) => e.extensions?.code).filter((c) => c !== 'NOT_FOUND') ?? [] }).toEqual({ name, codes: [] });
+      if (PLUGIN_EXAMPLES.has(name)) expect({ name, userErrors: Object.values(res.data ?? {}).map((p) => (p as { userErrors?: unknown[] }).userErrors ?? []) }).toEqual({ name, userErrors: [[]] });
       table.push({ name, estimate: estimate(query, variables), statements });
     }
     if (process.env['ZOCO_COST_TABLE']) console.log(table.map((r) => `${r.name}: ${r.estimate} / ${r.statements}`).join('\n'));

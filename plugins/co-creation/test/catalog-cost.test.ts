@@ -1,17 +1,15 @@
 import { seedDatabase, type SeedResult } from '../../../src/seed/seed';
 import { statementCount } from '../../../src/db/data-source';
 import { toGlobalId } from '../../../src/core/global-id';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { insertCustomers } from '../../../test/helpers/customers';
-import { until } from '../../../test/helpers/until';
+import { startPluginTestApp, until, type PluginTestApp } from 'zoco/plugin/testing';
 import coCreation from '../index';
 import { CONVERT, INSTALL, UNINSTALL, propose, voteBy } from './co-creation.fixtures';
 
-let t: TestApp;
+let t: PluginTestApp;
 let seed: SeedResult;
 beforeAll(async () => {
   // A slow poll keeps the host's retry poller out of the statement counts.
-  t = await startTestApp({ plugins: [coCreation], migrateOnStart: true, eventPollIntervalMs: 60_000 });
+  t = await startPluginTestApp({ plugins: [coCreation], eventPollIntervalMs: 60_000 });
   seed = await seedDatabase(t.app.dataSource, 'small');
 });
 afterAll(() => t.stop());
@@ -35,7 +33,7 @@ describe('Product.coCreatedFrom on a catalog page', () => {
     expect(none[0]!.statements).toBe(base + 1);
     expect(none.slice(2).map((c) => c.statements)).toEqual([base, base]);
 
-    const [author, voter] = await insertCustomers(t, 2);
+    const [author, voter] = await t.customers(2);
     for (const s of seed.sellers.slice(0, 5)) {
       const res = await t.data(INSTALL, { input: { plugin: 'co-creation', config: { voteThreshold: 1 } } }, s.apiKey);
       expect(res.pluginInstall.userErrors).toEqual([]);
@@ -44,7 +42,7 @@ describe('Product.coCreatedFrom on a catalog page', () => {
     await cost(page(true), 50);
     expect((await cost(page(true), 50)).statements).toBe(base);
     const maker = seed.sellers[0]!;
-    const id = await propose(t, author!, { id: toGlobalId('Seller', maker.id), slug: maker.slug, key: maker.apiKey }, 'Community lamp');
+    const id = await propose(t, author!, { id: toGlobalId('Seller', maker.id), key: maker.apiKey }, 'Community lamp');
     await voteBy(t, id, [voter!]);
     const converted = await t.data(CONVERT, { input: { proposalId: id, price: { amount: 3000, currency: 'EUR' }, preorderStock: 20 } }, maker.apiKey);
     expect(converted.coCreationProposalConvert.userErrors).toEqual([]);

@@ -1,6 +1,9 @@
-import type { TestApp } from '../../../test/helpers/test-app';
-import type { TestCustomer } from '../../../test/helpers/customers';
-import type { TestSeller } from '../../../test/helpers/fixtures';
+import type { GraphQLClient } from 'zoco/plugin/testing';
+
+/** What these helpers need of an app, a seller and a customer: the kit's (zoco/plugin/testing) or the repository's own. */
+type TestApp = Pick<GraphQLClient, 'data'>;
+type TestSeller = { id: string; key: string };
+type TestCustomer = { token: string };
 
 export const INSTALL = `mutation ($input: PluginInstallInput!) {
   pluginInstall(input: $input) { installation { config } userErrors { field message code } }

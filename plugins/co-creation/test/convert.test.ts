@@ -1,21 +1,19 @@
+import { startPluginTestApp, type PluginTestApp, type TestCustomer, type TestSeller } from 'zoco/plugin/testing';
 import coCreation from '../index';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createSeller, type TestSeller } from '../../../test/helpers/fixtures';
-import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
 import { CONVERT, REJECT, UNINSTALL, VOTE, install, propose, uuidOf, voteBy } from './co-creation.fixtures';
 
-let t: TestApp;
+let t: PluginTestApp;
 let seller: TestSeller;
 let other: TestSeller;
 let author: TestCustomer;
 let voter: TestCustomer;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [coCreation], migrateOnStart: true, eventPollIntervalMs: 50 });
-  seller = await createSeller(t);
-  other = await createSeller(t);
+  t = await startPluginTestApp({ plugins: [coCreation] });
+  seller = await t.seller();
+  other = await t.seller();
   await install(t, seller, { voteThreshold: 1, maxOpenProposalsPerCustomer: 100 });
   await install(t, other, { voteThreshold: 1 });
-  [author, voter] = (await insertCustomers(t, 2)) as [TestCustomer, TestCustomer];
+  [author, voter] = (await t.customers(2)) as [TestCustomer, TestCustomer];
 });
 afterAll(() => t.stop());
 
@@ -99,7 +97,7 @@ describe('co-creation: the seller decides', () => {
     const foreignReject = await t.data(REJECT, { input: { proposalId: id } }, other.key);
     expect(foreignReject.coCreationProposalReject.userErrors[0].code).toBe('NOT_FOUND');
     expect((await t.request(REJECT, { input: { proposalId: id } }, author.token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const outsider = await createSeller(t);
+    const outsider = await t.seller();
     expect((await t.request(REJECT, { input: { proposalId: id } }, outsider.key)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const rejected = await t.data(REJECT, { input: { proposalId: id, reason: 'Too close to an existing product.' } }, seller.key);
     expect(rejected.coCreationProposalReject).toEqual({ proposal: { status: 'REJECTED', rejectionReason: 'Too close to an existing product.' }, userErrors: [] });
@@ -109,7 +107,7 @@ describe('co-creation: the seller decides', () => {
   });
 
   it('keeps the data on uninstall for a reinstall, and purges it when asked', async () => {
-    const s = await createSeller(t);
+    const s = await t.seller();
     await install(t, s, { voteThreshold: 1 });
     const id = await approved(s);
     const productId = (await t.data(CONVERT, convertInput(id), s.key)).coCreationProposalConvert.product.id;

@@ -1,16 +1,14 @@
+import { startPluginTestApp, type PluginTestApp, type TestSeller } from 'zoco/plugin/testing';
 import coCreation from '../index';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createSeller, type TestSeller } from '../../../test/helpers/fixtures';
-import { insertCustomers } from '../../../test/helpers/customers';
 import { INSTALL, PROPOSE, VOTE, install, propose, uuidOf, voteBy } from './co-creation.fixtures';
 
-let t: TestApp;
+let t: PluginTestApp;
 let seller: TestSeller;
 let outsider: TestSeller;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [coCreation], migrateOnStart: true, eventPollIntervalMs: 50 });
-  seller = await createSeller(t);
-  outsider = await createSeller(t);
+  t = await startPluginTestApp({ plugins: [coCreation] });
+  seller = await t.seller();
+  outsider = await t.seller();
   await install(t, seller, { voteThreshold: 3 });
 });
 afterAll(() => t.stop());
@@ -20,7 +18,7 @@ const approvedEvents = async (proposalId: string) =>
 
 describe('co-creation proposals and votes', () => {
   it('refuses a bad config, naming the setting', async () => {
-    const s = await createSeller(t);
+    const s = await t.seller();
     for (const [voteThreshold, message] of [
       [0, 'voteThreshold must be at least 1'],
       [2.5, 'voteThreshold must be a whole number'],
@@ -37,7 +35,7 @@ describe('co-creation proposals and votes', () => {
   });
 
   it('lets a customer propose to a seller that installed it, validating the input', async () => {
-    const [author] = await insertCustomers(t, 1);
+    const [author] = await t.customers(1);
     const res = await t.data(PROPOSE, { input: { sellerId: seller.id, title: '  Socks with pockets ', description: 'For keys.' } }, author!.token);
     expect(res.coCreationProposalCreate).toEqual({
       proposal: { id: expect.any(String), title: 'Socks with pockets', status: 'OPEN', votes: 0, voteThreshold: 3, viewerIsAuthor: true },
@@ -54,7 +52,7 @@ describe('co-creation proposals and votes', () => {
   });
 
   it('refuses proposals to a seller without the plugin, and from anyone but customers', async () => {
-    const [customer] = await insertCustomers(t, 1);
+    const [customer] = await t.customers(1);
     const input = { sellerId: outsider.id, title: 'Hat', description: 'A hat.' };
     expect((await t.request(PROPOSE, { input }, customer!.token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const mine = { ...input, sellerId: seller.id };
@@ -64,20 +62,20 @@ describe('co-creation proposals and votes', () => {
   });
 
   it('caps open proposals per customer and honours a paused seller', async () => {
-    const s = await createSeller(t);
+    const s = await t.seller();
     await install(t, s, { maxOpenProposalsPerCustomer: 1 });
-    const [customer] = await insertCustomers(t, 1);
+    const [customer] = await t.customers(1);
     await propose(t, customer!, s);
     const second = await t.data(PROPOSE, { input: { sellerId: s.id, title: 'Two', description: 'd' } }, customer!.token);
     expect(second.coCreationProposalCreate.userErrors[0]).toMatchObject({ field: ['input', 'sellerId'], code: 'LIMIT_EXCEEDED' });
     await t.data('mutation { pluginConfigure(input: { plugin: "co-creation", config: { acceptingProposals: false } }) { userErrors { code } } }', {}, s.key);
-    const [other] = await insertCustomers(t, 1);
+    const [other] = await t.customers(1);
     const paused = await t.data(PROPOSE, { input: { sellerId: s.id, title: 'Three', description: 'd' } }, other!.token);
     expect(paused.coCreationProposalCreate.userErrors[0]).toMatchObject({ code: 'INVALID_STATE', message: 'This seller is not taking proposals right now.' });
   });
 
   it('approves at the threshold, once, and records co-creation.proposal.approved for the seller', async () => {
-    const [author, ...voters] = await insertCustomers(t, 5);
+    const [author, ...voters] = await t.customers(5);
     const id = await propose(t, author!, seller);
     const second = await voteBy(t, id, voters.slice(0, 2));
     expect(second.proposal).toMatchObject({ status: 'OPEN', votes: 2, approvedAt: null, viewerHasVoted: true });
@@ -87,12 +85,12 @@ describe('co-creation proposals and votes', () => {
     expect(fourth.proposal).toMatchObject({ status: 'APPROVED', votes: 4, approvedAt: third.proposal.approvedAt });
     const events = await approvedEvents(id);
     expect(events).toEqual([
-      { payload: { proposalId: uuidOf(id), title: 'A raincoat with a hood for two', votes: 3, customerId: author!.id, sellerId: uuidOf(seller.id) } },
+      { payload: { proposalId: uuidOf(id), title: 'A raincoat with a hood for two', votes: 3, customerId: author!.uuid, sellerId: uuidOf(seller.id) } },
     ]);
   });
 
   it('counts one vote per customer and none from the author', async () => {
-    const [author, voter] = await insertCustomers(t, 2);
+    const [author, voter] = await t.customers(2);
     const id = await propose(t, author!, seller);
     await voteBy(t, id, [voter!]);
     const again = await t.data(VOTE, { input: { proposalId: id } }, voter!.token);
@@ -106,9 +104,9 @@ describe('co-creation proposals and votes', () => {
   });
 
   it('counts 20 concurrent votes exactly and approves once at a threshold of 10', async () => {
-    const s = await createSeller(t);
+    const s = await t.seller();
     await install(t, s, { voteThreshold: 10 });
-    const [author, ...voters] = await insertCustomers(t, 21);
+    const [author, ...voters] = await t.customers(21);
     const id = await propose(t, author!, s);
     const results = await Promise.all(voters.map((v) => t.data(VOTE, { input: { proposalId: id } }, v.token)));
     expect(results.flatMap((r) => r.coCreationVote.userErrors)).toEqual([]);
@@ -123,9 +121,9 @@ describe('co-creation proposals and votes', () => {
   });
 
   it('lists open and approved proposals newest first, page by page', async () => {
-    const s = await createSeller(t);
+    const s = await t.seller();
     await install(t, s, { voteThreshold: 1, maxOpenProposalsPerCustomer: 10 });
-    const [author, voter] = await insertCustomers(t, 2);
+    const [author, voter] = await t.customers(2);
     const ids: string[] = [];
     for (const title of ['one', 'two', 'three', 'four', 'five']) ids.push(await propose(t, author!, s, title));
     await voteBy(t, ids[1]!, [voter!]);
@@ -157,7 +155,7 @@ describe('co-creation proposals and votes', () => {
   });
 
   it('shows a rejected proposal only to its seller and its author', async () => {
-    const [author, voter] = await insertCustomers(t, 2);
+    const [author, voter] = await t.customers(2);
     const id = await propose(t, author!, seller);
     const rejected = await t.data(
       `mutation ($id: ID!) { coCreationProposalReject(input: { proposalId: $id, reason: "We can't source the fabric." }) { proposal { status rejectionReason } userErrors { code } } }`,

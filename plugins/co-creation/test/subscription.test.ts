@@ -1,8 +1,8 @@
 import type { CreateAppOptions } from '../../../src/app';
-import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
-import { createSeller, type TestSeller } from '../../../test/helpers/fixtures';
+import { startPluginTestApp, until, type PluginTestApp, type TestCustomer, type TestSeller } from 'zoco/plugin/testing';
+import { insertCustomers } from '../../../test/helpers/customers';
+import { createSeller } from '../../../test/helpers/fixtures';
 import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { until } from '../../../test/helpers/until';
 import { subscribe, wsClient, wsRequest, type LiveSubscription, type WsClient } from '../../../test/helpers/ws-client';
 import coCreation from '../index';
 import { install, propose, voteBy } from './co-creation.fixtures';
@@ -15,8 +15,13 @@ interface Approved {
 
 const titles = (s: LiveSubscription<Approved>) => s.events.map((e) => e.coCreationProposalApproved.title);
 
+/** The kit's app, or the repository's (two instances on one database, which the kit does not make). */
+type AnyApp = Pick<PluginTestApp, 'app' | 'data'>;
+type Seller = Pick<TestSeller, 'id' | 'key'>;
+type Customer = Pick<TestCustomer, 'token'>;
+
 const clients: WsClient[] = [];
-function listen(t: TestApp, token: string): LiveSubscription<Approved> {
+function listen(t: AnyApp, token: string): LiveSubscription<Approved> {
   const client = wsClient(t.app.wsUrl, token);
   clients.push(client);
   return subscribe<Approved>(client, APPROVED);
@@ -26,7 +31,7 @@ afterEach(async () => {
 });
 
 /** The app registers a subscription a moment after the client sends it: approve probe proposals until each listener has heard one. */
-async function untilListening(probes: { t: TestApp; seller: TestSeller; author: TestCustomer; voter: TestCustomer; listeners: LiveSubscription<Approved>[] }[]) {
+async function untilListening(probes: { t: AnyApp; seller: Seller; author: Customer; voter: Customer; listeners: LiveSubscription<Approved>[] }[]) {
   for (let round = 0; round < 20; round++) {
     for (const p of probes) await voteBy(p.t, await propose(p.t, p.author, p.seller, `probe ${round}`), [p.voter]);
     try {
@@ -40,17 +45,17 @@ async function untilListening(probes: { t: TestApp; seller: TestSeller; author: 
 }
 
 describe('coCreationProposalApproved', () => {
-  let t: TestApp;
+  let t: PluginTestApp;
   let a: TestSeller;
   let b: TestSeller;
   let author: TestCustomer;
   let other: TestCustomer;
   let voter: TestCustomer;
   beforeAll(async () => {
-    t = await startTestApp({ plugins: [coCreation], migrateOnStart: true, eventPollIntervalMs: 50 });
-    [a, b] = [await createSeller(t), await createSeller(t)];
+    t = await startPluginTestApp({ plugins: [coCreation] });
+    [a, b] = [await t.seller(), await t.seller()];
     for (const s of [a, b]) await install(t, s, { voteThreshold: 1 });
-    [author, other, voter] = (await insertCustomers(t, 3)) as [TestCustomer, TestCustomer, TestCustomer];
+    [author, other, voter] = (await t.customers(3)) as [TestCustomer, TestCustomer, TestCustomer];
   });
   afterAll(() => t.stop());
 
@@ -74,7 +79,7 @@ describe('coCreationProposalApproved', () => {
   });
 
   it('refuses sellers without the plugin and guests', async () => {
-    const c = await createSeller(t);
+    const c = await t.seller();
     const refused = await wsRequest(wsClient(t.app.wsUrl, c.key), APPROVED);
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     const guest = await wsRequest(wsClient(t.app.wsUrl), APPROVED);
@@ -100,7 +105,8 @@ const across = (name: string, options: CreateAppOptions) =>
     it('reaches a subscriber connected to the other instance', async () => {
       const seller = await createSeller(one);
       await install(one, seller, { voteThreshold: 1 });
-      const [author, voter] = (await insertCustomers(one, 2)) as [TestCustomer, TestCustomer];
+      const customers = await insertCustomers(one, 2);
+      const [author, voter] = [customers[0]!, customers[1]!];
       const onTwo = listen(two, seller.key);
       // A stray notification on the pubsub channel is ignored, not fatal.
       if (options.pubsub === 'postgres') await one.app.dataSource.query(`SELECT pg_notify('zoco_pubsub', 'not json')`);

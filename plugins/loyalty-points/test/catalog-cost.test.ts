@@ -1,13 +1,13 @@
 import { seedDatabase, type SeedResult } from '../../../src/seed/seed';
 import { statementCount } from '../../../src/db/data-source';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
+import { startPluginTestApp, type PluginTestApp } from 'zoco/plugin/testing';
 import loyaltyPoints from '..';
 import { install } from './loyalty-helpers';
 
-let t: TestApp;
+let t: PluginTestApp;
 let seed: SeedResult;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [loyaltyPoints], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  t = await startPluginTestApp({ plugins: [loyaltyPoints] });
   seed = await seedDatabase(t.app.dataSource, 'small');
 });
 afterAll(() => t.stop());

@@ -1,29 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
-import { cartWith, insertCustomers, madrid, type TestCustomer } from '../../../test/helpers/customers';
-import { until } from '../../../test/helpers/until';
+import { MADRID, startPluginTestApp, until, type PluginTestApp, type TestCustomer, type TestSeller } from 'zoco/plugin/testing';
 import loyaltyPoints from '..';
 import { BALANCES, REDEEM, buy, install, pointsWith, uuidOf } from './loyalty-helpers';
 
-let t: TestApp;
+let t: PluginTestApp;
 let a: TestSeller;
 let b: TestSeller;
 let listingA: string;
 let listingB: string;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [loyaltyPoints], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
-  a = await createSeller(t);
-  b = await createSeller(t);
-  listingA = await createListing(t, a.key, (await createProduct(t, a.key)).variantIds[0]!, { price: { amount: 9000, currency: 'EUR' }, stock: 100 });
-  listingB = await createListing(t, b.key, (await createProduct(t, b.key)).variantIds[0]!, { price: { amount: 2000, currency: 'EUR' }, stock: 100 });
+  t = await startPluginTestApp({ plugins: [loyaltyPoints] });
+  a = await t.seller();
+  b = await t.seller();
+  listingA = (await t.listing(a, { price: 9000, stock: 100 })).listingId;
+  listingB = (await t.listing(b, { price: 2000, stock: 100 })).listingId;
   await install(t, a.key, { pointsPerEuro: 1 });
 });
 afterAll(() => t.stop());
 
 /** A buyer with 94 points with seller A, 90 of them redeemed (0.90 EUR of credit). */
 async function buyerWithCredit(): Promise<TestCustomer> {
-  const [buyer] = await insertCustomers(t, 1);
+  const [buyer] = await t.customers(1);
   await buy(t, buyer!.token, listingA);
   await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 94);
   const res = await t.data(REDEEM, { input: { sellerId: a.id, points: 90 } }, buyer!.token);
@@ -37,7 +34,7 @@ const creditWith = async (token: string, sellerId: string) =>
 describe('loyalty points at checkout', () => {
   it('takes redeemed points off the next order with that seller only, on the invoice with VAT on the rest', async () => {
     const buyer = await buyerWithCredit();
-    const cartId = await cartWith(t, buyer.token, [{ listingId: listingA, quantity: 1 }, { listingId: listingB, quantity: 1 }]);
+    const cartId = await t.cart(buyer, [{ listingId: listingA, quantity: 1 }, { listingId: listingB, quantity: 1 }]);
     const cart = (await t.data(`query ($id: ID!) { cart(id: $id) { discountTotal { amount } sellerGroups { seller { id } discountTotal { amount } adjustments { source label amount { amount } } } } }`, { id: cartId }, buyer.token)).cart;
     expect(cart.discountTotal.amount).toBe(90);
     const groupA = cart.sellerGroups.find((g: any) => g.seller.id === a.id);
@@ -46,7 +43,7 @@ describe('loyalty points at checkout', () => {
 
     const res = await t.data(
       `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { checkout { orders { id seller { id } subtotal { amount } shipping { amount } discountTotal { amount } tax { amount } total { amount } } } userErrors { code } } }`,
-      { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+      { input: { cartId, shippingAddress: MADRID, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
       buyer.token,
     );
     expect(res.checkoutComplete.userErrors).toEqual([]);

@@ -1,28 +1,24 @@
-import { ADMIN_KEY, startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
-import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
+import { startPluginTestApp, until, type PluginTestApp, type TestCustomer, type TestSeller } from 'zoco/plugin/testing';
 import loyaltyPoints from '..';
 import { BALANCES, REDEEM, UNINSTALL, buy, install, pointsWith } from './loyalty-helpers';
-import { until } from '../../../test/helpers/until';
 
-let t: TestApp;
+let t: PluginTestApp;
 let a: TestSeller;
 let b: TestSeller;
 let listingA: string;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [loyaltyPoints], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
-  a = await createSeller(t);
-  b = await createSeller(t);
-  const product = await createProduct(t, a.key);
+  t = await startPluginTestApp({ plugins: [loyaltyPoints] });
+  a = await t.seller();
+  b = await t.seller();
   // 90.00 EUR + 4.99 EUR shipping: 94 points at 1 point per EUR.
-  listingA = await createListing(t, a.key, product.variantIds[0]!, { price: { amount: 9000, currency: 'EUR' }, stock: 100 });
+  listingA = (await t.listing(a, { price: 9000, stock: 100 })).listingId;
   await install(t, a.key, { pointsPerEuro: 1 });
 });
 afterAll(() => t.stop());
 
 /** A buyer with 94 points with seller A. */
 async function buyerWithPoints(): Promise<TestCustomer> {
-  const [buyer] = await insertCustomers(t, 1);
+  const [buyer] = await t.customers(1);
   await buy(t, buyer!.token, listingA);
   await until(async () => (await pointsWith(t, buyer!.token, a.id)) === 94);
   return buyer!;
@@ -38,7 +34,7 @@ describe('loyaltyRedeem', () => {
       credit: { amount: 90, currency: 'EUR' },
       userErrors: [],
     });
-    const [entry] = await t.app.dataSource.query(`SELECT kind, points, credit FROM loyalty_points_entry WHERE customer_id = $1 AND kind = 'redeem'`, [buyer.id]);
+    const [entry] = await t.app.dataSource.query(`SELECT kind, points, credit FROM loyalty_points_entry WHERE customer_id = $1 AND kind = 'redeem'`, [buyer.uuid]);
     expect(entry).toEqual({ kind: 'redeem', points: -90, credit: 90 });
     const balances = (await t.data(BALANCES, {}, buyer.token)).viewer.loyalty;
     expect(balances).toEqual([{ seller: { id: a.id }, points: 4, pointsPerEuro: 1, pointsPerEuroCredit: 100, credit: { amount: 90, currency: 'EUR' } }]);
@@ -85,11 +81,10 @@ describe('loyaltyRedeem', () => {
   });
 
   it('redeems in whole cents at the seller’s rate', async () => {
-    const c = await createSeller(t);
-    const product = await createProduct(t, c.key);
-    const listing = await createListing(t, c.key, product.variantIds[0]!, { price: { amount: 9000, currency: 'EUR' }, stock: 10 });
+    const c = await t.seller();
+    const listing = (await t.listing(c, { price: 9000, stock: 10 })).listingId;
     await install(t, c.key, { pointsPerEuro: 10, pointsPerEuroCredit: 300 });
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     await buy(t, buyer!.token, listing);
     await until(async () => (await pointsWith(t, buyer!.token, c.id)) === 949);
     expect((await redeem(buyer!.token, { sellerId: c.id, points: 100 })).userErrors[0]).toMatchObject({
@@ -102,18 +97,17 @@ describe('loyaltyRedeem', () => {
 
 describe('loyalty-points: uninstalling', () => {
   it('keeps balances for a reinstall, or purges them', async () => {
-    const d = await createSeller(t);
-    const product = await createProduct(t, d.key);
-    const listing = await createListing(t, d.key, product.variantIds[0]!, { price: { amount: 1000, currency: 'EUR' }, stock: 10 });
+    const d = await t.seller();
+    const listing = (await t.listing(d, { price: 1000, stock: 10 })).listingId;
     await install(t, d.key, { pointsPerEuro: 3 });
-    const [buyer] = await insertCustomers(t, 1);
+    const [buyer] = await t.customers(1);
     await buy(t, buyer!.token, listing);
     await until(async () => (await pointsWith(t, buyer!.token, d.id)) === 44);
     const rows = async () =>
       (await t.app.dataSource.query(
         `SELECT (SELECT count(*)::int FROM loyalty_points_account WHERE customer_id = $1) AS accounts,
                 (SELECT count(*)::int FROM loyalty_points_entry WHERE customer_id = $1) AS entries`,
-        [buyer!.id],
+        [buyer!.uuid],
       ))[0];
 
     const kept = await t.data(UNINSTALL, { input: { plugin: 'loyalty-points', purge: false } }, d.key);
@@ -124,7 +118,7 @@ describe('loyalty-points: uninstalling', () => {
     await install(t, d.key, { pointsPerEuro: 3 });
     expect(await pointsWith(t, buyer!.token, d.id)).toBe(44);
 
-    const purged = await t.data(UNINSTALL, { input: { sellerId: d.id, plugin: 'loyalty-points', purge: true } }, ADMIN_KEY);
+    const purged = await t.data(UNINSTALL, { input: { sellerId: d.id, plugin: 'loyalty-points', purge: true } }, t.admin);
     expect(purged.pluginUninstall).toEqual({ plugin: 'loyalty-points', purged: true, userErrors: [] });
     expect(await rows()).toEqual({ accounts: 0, entries: 0 });
     await install(t, d.key, { pointsPerEuro: 3 });

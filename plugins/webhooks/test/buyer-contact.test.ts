@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { cartWith, insertCustomers, madrid, type TestCustomer } from '../../../test/helpers/customers';
-import { until } from '../../../test/helpers/until';
+import { MADRID, startPluginTestApp, until, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
 import { webhooksPlugin } from '../index';
 import { webhookData } from '../webhook-events';
 import { startReceiver, type Receiver } from './receiver';
 import { createEndpoint, webhookSeller } from './webhook-fixtures';
 
-let t: TestApp;
+let t: PluginTestApp;
 let receiver: Receiver;
 beforeAll(async () => {
   // The receiver listens on 127.0.0.1: a private address the deployment must allow.
-  t = await startTestApp({ plugins: [webhooksPlugin({ allowPrivateAddresses: true })], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  t = await startPluginTestApp({ plugins: [webhooksPlugin({ allowPrivateAddresses: true })] });
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -23,17 +21,17 @@ describe("a buyer's contact details in webhook payloads", () => {
   it('never sends the email or phone of a buyer, even one who consented to share their profile', async () => {
     const seller = await webhookSeller(t);
     await createEndpoint(t, seller.key, receiver.url('/contact'), ['*']);
-    const [buyer] = (await insertCustomers(t, 1)) as [TestCustomer];
+    const [buyer] = (await t.customers(1)) as [TestCustomer];
     await t.data(
       'mutation { customerConsentsUpdate(input: { source: "test", consents: [{ kind: SHARE_PROFILE_WITH_SELLERS, granted: true }] }) { userErrors { code } } }',
       {},
       buyer.token,
     );
     const phone = '+34 611 222 333';
-    const cartId = await cartWith(t, buyer.token, [{ listingId: seller.listingId, quantity: 1 }]);
+    const cartId = await t.cart(buyer, [{ listingId: seller.listingId, quantity: 1 }]);
     const res = await t.data(
       `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { userErrors { code message } } }`,
-      { input: { cartId, shippingAddress: { ...madrid, phone }, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+      { input: { cartId, shippingAddress: { ...MADRID, phone }, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
       buyer.token,
     );
     expect(res.checkoutComplete.userErrors).toEqual([]);

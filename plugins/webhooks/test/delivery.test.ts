@@ -1,15 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createSeller } from '../../../test/helpers/fixtures';
-import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
+import { startPluginTestApp, until, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
 import { z } from 'zod';
 import { definePlugin } from 'zoco/plugin';
 import { webhooksPlugin } from '../index';
 import { startReceiver, type Call, type Receiver } from './receiver';
 import { verifyWebhook } from './verify-signature';
 import { DELIVERIES, buy, createEndpoint, sellerListing, webhookSeller } from './webhook-fixtures';
-import { until } from '../../../test/helpers/until';
 
 /** The tests' receiver listens on 127.0.0.1: the deployment setting that lets webhooks reach it. */
 const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
@@ -32,13 +29,13 @@ const echo = definePlugin({
   },
 });
 
-let t: TestApp;
+let t: PluginTestApp;
 let receiver: Receiver;
 let buyer: TestCustomer;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [webhooks, echo], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  t = await startPluginTestApp({ plugins: [webhooks, echo] });
   receiver = await startReceiver();
-  [buyer] = (await insertCustomers(t, 1)) as [TestCustomer];
+  [buyer] = (await t.customers(1)) as [TestCustomer];
 });
 afterAll(async () => {
   await receiver.close();
@@ -123,7 +120,7 @@ describe('webhook delivery', () => {
   it("never delivers one seller's events to another seller's endpoints", async () => {
     const a = await webhookSeller(t);
     const b = await webhookSeller(t);
-    const notInstalled = await createSeller(t);
+    const notInstalled = await t.seller();
     const notInstalledListing = await sellerListing(t, notInstalled);
     await createEndpoint(t, a.key, receiver.url('/seller-a'), ['*']);
     await createEndpoint(t, b.key, receiver.url('/seller-b'), ['*']);

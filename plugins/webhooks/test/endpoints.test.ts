@@ -1,15 +1,13 @@
-import { ADMIN_KEY, startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { createSeller } from '../../../test/helpers/fixtures';
-import { insertCustomers } from '../../../test/helpers/customers';
+import { startPluginTestApp, type PluginTestApp } from 'zoco/plugin/testing';
 import { webhooksPlugin } from '../index';
 import { CREATE, DELIVERIES, INSTALL, createEndpoint, webhookSeller } from './webhook-fixtures';
 
 /** The tests' receiver listens on 127.0.0.1: the deployment setting that lets webhooks reach it. */
 const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 
-let t: TestApp;
+let t: PluginTestApp;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [webhooks], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  t = await startPluginTestApp({ plugins: [webhooks] });
 });
 afterAll(() => t.stop());
 
@@ -35,19 +33,19 @@ async function logDeliveries(sellerUuid: string, count: number): Promise<void> {
 
 describe('webhook endpoints', () => {
   it('refuses webhook operations to sellers without the plugin, customers and guests', async () => {
-    const seller = await createSeller(t);
+    const seller = await t.seller();
     const input = { url: 'https://erp.example.com/zoco', events: ['*'] };
     const refused = await t.request(CREATE, { input }, seller.key);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await t.request(ENDPOINTS, {}, seller.key)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const [customer] = await insertCustomers(t, 1);
+    const [customer] = await t.customers(1);
     expect((await t.request(CREATE, { input }, customer!.token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await t.request(CREATE, { input })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await t.request(CREATE, { input }, ADMIN_KEY)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await t.request(CREATE, { input }, t.admin)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('validates its config on install, naming the field', async () => {
-    const seller = await createSeller(t);
+    const seller = await t.seller();
     const res = await t.data(INSTALL, { input: { plugin: 'webhooks', config: { maxAttempts: 0, timeoutMs: 60_000 } } }, seller.key);
     expect(res.pluginInstall.userErrors.map((e: any) => e.field)).toEqual([
       ['input', 'config', 'maxAttempts'],

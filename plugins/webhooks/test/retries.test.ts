@@ -1,23 +1,21 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
 import { webhooksPlugin } from '../index';
 import { startReceiver, type Receiver } from './receiver';
 import { Webhook } from 'standardwebhooks';
+import { startPluginTestApp, until, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
 import { DELIVERIES, buy, createEndpoint, webhookSeller } from './webhook-fixtures';
-import { until } from '../../../test/helpers/until';
 
 /** The tests' receiver listens on 127.0.0.1: the deployment setting that lets webhooks reach it. */
 const webhooks = webhooksPlugin({ allowPrivateAddresses: true });
 
-let t: TestApp;
+let t: PluginTestApp;
 let receiver: Receiver;
 let buyer: TestCustomer;
 beforeAll(async () => {
-  t = await startTestApp({ plugins: [webhooks], migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 });
+  t = await startPluginTestApp({ plugins: [webhooks] });
   receiver = await startReceiver();
-  [buyer] = (await insertCustomers(t, 1)) as [TestCustomer];
+  [buyer] = (await t.customers(1)) as [TestCustomer];
 });
 afterAll(async () => {
   await receiver.close();

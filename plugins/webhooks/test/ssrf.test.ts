@@ -2,9 +2,7 @@
 // no outside network and tests must never send traffic outside 127.0.0.0/8: names resolve through an
 // injected resolver whose answers are all loopback forms, and every socket is watched (see `connects`).
 import { createServer as createTcpServer, isIP, Socket, type AddressInfo, type Server } from 'node:net';
-import { startTestApp, type TestApp } from '../../../test/helpers/test-app';
-import { insertCustomers, type TestCustomer } from '../../../test/helpers/customers';
-import { until } from '../../../test/helpers/until';
+import { startPluginTestApp, until, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
 import { webhooksPlugin, type Resolver } from '../index';
 import { addressRefusal } from '../webhook-address';
 import { postWebhook, type WebhookEgress } from '../webhook-request';
@@ -57,20 +55,20 @@ async function countingPort(): Promise<{ port: number; connections: () => number
   return { port: (server.address() as AddressInfo).port, connections: () => count, server };
 }
 
-let publicOnly: TestApp;
-let privateOk: TestApp;
+let publicOnly: PluginTestApp;
+let privateOk: PluginTestApp;
 let receiver: Receiver;
 let trap: Awaited<ReturnType<typeof countingPort>>;
 let buyer: TestCustomer;
 beforeAll(async () => {
   const options = { migrateOnStart: true, eventPollIntervalMs: 50, pluginRetryBaseMs: 50 };
   [publicOnly, privateOk] = await Promise.all([
-    startTestApp({ ...options, plugins: [webhooksPlugin({ resolve })] }),
-    startTestApp({ ...options, plugins: [webhooksPlugin({ allowPrivateAddresses: true, resolve })] }),
+    startPluginTestApp({ ...options, plugins: [webhooksPlugin({ resolve })] }),
+    startPluginTestApp({ ...options, plugins: [webhooksPlugin({ allowPrivateAddresses: true, resolve })] }),
   ]);
   receiver = await startReceiver();
   trap = await countingPort();
-  [buyer] = (await insertCustomers(publicOnly, 1)) as [TestCustomer];
+  [buyer] = (await publicOnly.customers(1)) as [TestCustomer];
 });
 afterAll(async () => {
   guard.mockRestore();
@@ -165,7 +163,7 @@ describe('webhook addresses', () => {
     const seller = await webhookSeller(privateOk, { maxAttempts: 1 });
     receiver.redirect('/moved', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/');
     const endpoint = await createEndpoint(privateOk, seller.key, receiver.url('/moved'), ['order.paid']);
-    const [customer] = (await insertCustomers(privateOk, 1)) as [TestCustomer];
+    const [customer] = (await privateOk.customers(1)) as [TestCustomer];
     await buy(privateOk, customer, seller.listingId);
     await until(async () => (await privateOk.data(DELIVERIES, { endpointId: endpoint.id }, seller.key)).webhookDeliveries.nodes.length > 0, 'the attempt');
     const [entry] = (await privateOk.data(DELIVERIES, { endpointId: endpoint.id }, seller.key)).webhookDeliveries.nodes;
@@ -177,7 +175,7 @@ describe('webhook addresses', () => {
   it('still delivers to a local receiver where the deployment allows private addresses, body included', async () => {
     const seller = await webhookSeller(privateOk, { maxAttempts: 1 });
     const endpoint = await createEndpoint(privateOk, seller.key, `http://localhost:${portOf(receiver.url('/'))}/allowed`, ['order.paid']);
-    const [customer] = (await insertCustomers(privateOk, 1)) as [TestCustomer];
+    const [customer] = (await privateOk.customers(1)) as [TestCustomer];
     await buy(privateOk, customer, seller.listingId);
     await until(() => receiver.calls('/allowed').length > 0, 'the delivery');
     await until(async () => (await privateOk.data(DELIVERIES, { endpointId: endpoint.id }, seller.key)).webhookDeliveries.nodes.length > 0, 'the log');

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TestApp } from '../../../test/helpers/test-app';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../../test/helpers/fixtures';
-import type { TestCustomer } from '../../../test/helpers/customers';
+import type { PluginTestApp as TestApp, TestCustomer, TestSeller } from 'zoco/plugin/testing';
 
 export const INSTALL = `mutation ($input: PluginInstallInput!) {
   pluginInstall(input: $input) { installation { plugin config } userErrors { field message code } }
@@ -18,15 +16,14 @@ export const DELIVERIES = `query ($endpointId: ID, $eventId: String, $status: We
 
 /** A seller that installed the webhooks plugin (with `config`) and sells one listing. */
 export async function webhookSeller(t: TestApp, config: Record<string, unknown> = {}): Promise<TestSeller & { listingId: string }> {
-  const seller = await createSeller(t);
+  const seller = await t.seller();
   const res = await t.data(INSTALL, { input: { plugin: 'webhooks', config } }, seller.key);
   expect(res.pluginInstall.userErrors).toEqual([]);
   return { ...seller, listingId: await sellerListing(t, seller) };
 }
 
 export async function sellerListing(t: TestApp, seller: TestSeller): Promise<string> {
-  const product = await createProduct(t, seller.key);
-  return createListing(t, seller.key, product.variantIds[0]!, { price: { amount: 1500, currency: 'EUR' }, stock: 1000 });
+  return (await t.listing(seller, { price: 1500, stock: 1000 })).listingId;
 }
 
 export async function createEndpoint(t: TestApp, key: string, url: string, events: string[]): Promise<{ id: string; secret: string }> {
