@@ -38,7 +38,8 @@ import { MAX_PAGE_SIZE } from '../core/connection';
  * - Nested lists multiply. An abstract type's inline fragments add up (an upper bound of any one of them).
  * - A mutation's root field costs MUTATION_COST (its statements: locks, writes, events) plus its payload.
  * - Introspection costs INTROSPECTION_COST: it reads no rows.
- * - Leaves and `__typename` cost nothing. `@skip`/`@include` are followed.
+ * - Leaves and `__typename` cost nothing, but for those read through a loader (BATCHED_LEAVES): one
+ *   statement per request for each such batch. `@skip`/`@include` are followed.
  *
  * Each fragment is costed once per operation, so a fragment DAG costs time linear in the document while its
  * estimate multiplies out as execution would (a DAG of 40 spreads-of-two is 2^40).
@@ -127,6 +128,16 @@ type Spread = Readonly<Record<string, number>>;
 const spreadKey = (spread: Spread) => Object.entries(spread).map(([k, v]) => `${k}:${v}`).join(',');
 const times = (spread: Spread, n: number): Spread => Object.fromEntries(Object.entries(spread).map(([k, v]) => [k, v * n]));
 
+/**
+ * Leaves read through a per-request loader: one batch (one statement) per request however many objects
+ * ask, so each batch counts once per operation.
+ */
+const BATCHED_LEAVES: Readonly<Record<string, string>> = {
+  // catalog/product-translations.ts: a product's title and description in the reader's language.
+  'Product.title': 'productTranslations',
+  'Product.description': 'productTranslations',
+};
+
 /** Objects that come with their parent's row: no lookup of their own. */
 const VALUE_TYPES = new Set([
   'Query',
@@ -183,6 +194,7 @@ export function estimateCost(
   const vars = variables ?? {};
   // By fragment and spread; null while being costed: a cycle (refused by NoFragmentCycles) adds nothing.
   const fragmentCosts = new Map<string, number | null>();
+  const batches = new Set<string>();
 
   const included = (node: FieldNode | SelectionSetNode['selections'][number]): boolean => {
     if (!node.directives?.length) return true;
@@ -247,6 +259,8 @@ export function estimateCost(
     if (isUnionType(parent)) return 0;
     const field = parent.getFields()[name];
     const itemType = field && getNamedType(field.type);
+    const batch = BATCHED_LEAVES[`${parent.name}.${name}`];
+    if (batch) batches.add(batch);
     if (!field || !node.selectionSet || !isCompositeType(itemType)) return root;
     // In a connection, `nodes` and `edges` are the page its field counted.
     const inConnection = parent.name.endsWith('Connection');
@@ -284,5 +298,5 @@ export function estimateCost(
   };
 
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  return root ? Math.ceil(selectionCost(root, operation.selectionSet, {})) : 0;
+  return root ? Math.ceil(selectionCost(root, operation.selectionSet, {})) + batches.size : 0;
 }

@@ -217,6 +217,10 @@ describe('the cost estimate', () => {
       ['Like', { productId: catalogIds[0] }, customer],
       ['Unlike', { productId: catalogIds[0] }, customer],
       ['MyLikes', {}, customer],
+      ['ProductInSpanish', { slug: product.node.slug }],
+      ['ProductTranslations', { productId: catalogIds[0] }, seller.key],
+      ['SellerLegalAddress', {}, seller.key],
+      ['BusinessBuyer', {}, customer],
       ['Logout', {}, leaving],
       // Last: it ends every session of the customer.
       ['LogoutEverywhere', {}, customer],
@@ -260,20 +264,22 @@ describe('the cost estimate', () => {
 
   it('counts nodes(ids:) by its ids and lists without a page argument by their real bound', () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `id${i}`);
-    const q = 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { title } } }';
+    const q = 'query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { slug } } }';
     expect(estimate(q, { ids: ids(1) })).toBe(2);
     expect(estimate(q, { ids: ids(100) })).toBe(101);
+    // A product's title is read in the reader's language: one batch of translations per request, however many.
+    expect(estimate('query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { title description } } }', { ids: ids(100) })).toBe(102);
     // 100 variants at most (MAX_VARIANTS), and a product's listings at most 100 however many variants share them.
     expect(estimate('{ product(slug: "x") { variants { title } } }')).toBe(1 + 1 + 100);
     expect(estimate('{ product(slug: "x") { listings { sku } } }')).toBe(1 + 1 + 100);
     expect(estimate('{ product(slug: "x") { variants { listings { sku } } } }')).toBe(1 + 1 + 100 * (1 + 1));
     // Pages: the argument, its default (20), nested pages multiplied.
-    expect(estimate('{ products(first: 7) { nodes { title } } }')).toBe(1 + 7);
-    expect(estimate('{ products { nodes { title } } }')).toBe(1 + 20);
+    expect(estimate('{ products(first: 7) { nodes { slug } } }')).toBe(1 + 7);
+    expect(estimate('{ products { nodes { slug } } }')).toBe(1 + 20);
     expect(estimate('{ sellers(first: 3) { nodes { listings(first: 4) { nodes { sku } } } } }')).toBe(1 + 3 * (1 + 1 + 4));
-    expect(estimate('query ($n: Int!) { products(first: $n) { nodes { title } } }', { n: 50 })).toBe(1 + 50);
+    expect(estimate('query ($n: Int!) { products(first: $n) { nodes { slug } } }', { n: 50 })).toBe(1 + 50);
     // A fragment on a connection is the same page; a mutation costs MUTATION_COST whatever it returns.
-    expect(estimate('{ products(first: 7) { ...P } } fragment P on ProductConnection { nodes { title } }')).toBe(1 + 7);
+    expect(estimate('{ products(first: 7) { ...P } } fragment P on ProductConnection { nodes { slug } }')).toBe(1 + 7);
     expect(estimate('mutation { cartCreate { cart { id } } }')).toBe(50 + 1);
   });
 

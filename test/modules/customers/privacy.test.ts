@@ -94,7 +94,7 @@ describe('customer data export and erasure', () => {
   it('exports core data in its shape and each plugin’s rows under plugins', async () => {
     const { customer, orderId, own, others } = await customerWithEverything();
     const data = await exportOf(customer);
-    expect(Object.keys(data).sort()).toEqual(['addresses', 'carts', 'complaints', 'consents', 'exportedAt', 'invoices', 'orders', 'paymentMethods', 'personalization', 'plugins', 'profile', 'promotions', 'reviews']);
+    expect(Object.keys(data).sort()).toEqual(['addresses', 'carts', 'complaints', 'consents', 'exportedAt', 'invoices', 'offers', 'orders', 'paymentMethods', 'personalization', 'plugins', 'profile', 'promotions', 'reviews']);
     expect(data.profile).toEqual({ id: customer.id, email: `${customer.id}@example.com`, name: expect.any(String), locale: 'en', vatNumber: null, createdAt: expect.any(String) });
     expect(data.addresses).toEqual([expect.objectContaining({ line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' })]);
     expect(data.paymentMethods).toEqual([{ provider: 'test', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, isDefault: true }]);
