@@ -154,6 +154,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     db,
     config,
     log,
+    telemetry: metrics.telemetry,
     tokens: createTokenIssuer(config.jwtSecret, config.accessTokenTtlSeconds),
     nodes: Object.assign({}, ...modules.map((m) => m.nodes ?? {})),
     events,

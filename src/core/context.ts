@@ -7,6 +7,7 @@ import type { Dispatcher } from '../events/dispatcher';
 import type { EventPayloads, EventType } from '../events/event-types';
 import type { NodeType } from './global-id';
 import type { TopicRouter } from '../pubsub/topic-router';
+import type { Telemetry } from './telemetry';
 import { DEFAULT_LOCALE, supportedLocale, type Locale } from './locale';
 
 /**
@@ -52,6 +53,8 @@ export interface PrivacyParticipant extends PrivacyHook {
  * host) add their own members by declaration merging, as modules do with Loaders.
  */
 export interface AppServices {
+  /** Counters for the operator's metrics (core/telemetry.ts). */
+  telemetry: Telemetry;
   db: DataSource;
   config: AppConfig;
   log: Logger;

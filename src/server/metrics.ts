@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DataSource } from 'typeorm';
 import { OUTBOX_MAX_ATTEMPTS } from '../events/dispatcher';
 import type { Throttle } from './throttle';
+import type { Telemetry } from '../core/telemetry';
 
 /**
  * Prometheus metrics of one app (issue 13), on a registry of its own: tests start many apps in one
@@ -49,6 +50,8 @@ export interface Metrics {
   observeSockets(read: () => SocketStats): void;
   /** A plugin's event handler ran (`failed`: a retry is scheduled; `gave_up`: its last retry failed). */
   pluginDelivery(plugin: string, outcome: PluginDeliveryOutcome): void;
+  /** The modules' counters (touchpoint events ingested, offers delivered), as AppServices.telemetry. */
+  telemetry: Telemetry;
   /** The throttle, its refusals counted. */
   countRefusals(throttle: Throttle): Throttle;
   /** The exposition text, outbox figures read now. */
@@ -83,6 +86,18 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
     name: `${prefix}plugin_deliveries_total`,
     help: 'Runs of plugin event handlers by plugin and outcome (ok; failed: a retry follows; gave_up: a last retry failed, also counted failed).',
     labelNames: ['plugin', 'outcome'] as const,
+    registers,
+  });
+
+  const ingested = new Counter({
+    name: `${prefix}touchpoint_events_ingested_total`,
+    help: 'Touchpoint events stored after deduplication, by source (client: eventsTrack; server: recorded by the API).',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  const offersDelivered = new Counter({
+    name: `${prefix}offers_delivered_total`,
+    help: "Offers pushed to customers' offers subscriptions (replayed ones included).",
     registers,
   });
 
@@ -176,6 +191,14 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
     },
     pluginDelivery(plugin, outcome) {
       deliveries.inc({ plugin, outcome });
+    },
+    telemetry: {
+      eventsIngested(count, source) {
+        if (count > 0) ingested.inc({ source }, count);
+      },
+      offersDelivered(count) {
+        if (count > 0) offersDelivered.inc(count);
+      },
     },
     countRefusals(throttle) {
       return {

@@ -132,6 +132,21 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('touchpoint events', () => {
+  it('are counted by source once stored, resends not counted again', async () => {
+    const { visitorCreate } = await t.data('mutation { visitorCreate { visitorId } }');
+    const track = () =>
+      t.data(
+        'mutation ($input: EventsTrackInput!) { eventsTrack(input: $input) { accepted duplicates userErrors { code } } }',
+        { input: { visitorId: visitorCreate.visitorId, events: [{ id: 'e-1', type: 'SEARCH_PERFORMED', channel: 'WEB', occurredAt: new Date().toISOString(), searchText: 'camisa' }] } },
+      );
+    expect((await track()).eventsTrack).toEqual({ accepted: 1, duplicates: 0, userErrors: [] });
+    expect((await track()).eventsTrack).toEqual({ accepted: 0, duplicates: 1, userErrors: [] });
+    const text = await (await scrape()).text();
+    expect(seriesValue(text, 'zoco_touchpoint_events_ingested_total{source="client"}')).toBe(1);
+  });
+});
+
 describe('the log of requests outside /graphql', () => {
   it('writes one line per health, metrics or PDF request: method, path without query, status, time, request id', async () => {
     log.length = 0;

@@ -134,6 +134,7 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
       const row = ready.shift();
       if (done || !row) return { done: true, value: undefined };
       const offer = toOffer(row);
+      ctx.telemetry.offersDelivered(1);
       return { done: false, value: { cursor: offer.cursor, offer } };
     },
     return: finish,

@@ -3,8 +3,7 @@ import { ErrorCode, forbidden } from '../../core/errors';
 import { idOf, type NodeType } from '../../core/global-id';
 import { userError, type UserError } from '../../core/user-error';
 import { controlCharacterAt } from '../../core/validate';
-import { withTransaction } from '../../db/transaction';
-import { recordTouchpoints, type NewTouchpoint, type TouchpointSubject } from './touchpoint-ingest';
+import { ingestTouchpoints, type NewTouchpoint, type TouchpointSubject } from './touchpoint-ingest';
 import type { EventsTrackInput, TouchpointEventInput } from './touchpoint.inputs';
 import { TouchpointEventType } from './touchpoint.type';
 
@@ -52,7 +51,7 @@ export async function trackEvents(ctx: Context, input: EventsTrackInput) {
   });
   const valid = await checkReferences(ctx, candidates, errors);
   const { accepted, duplicates } = valid.length
-    ? await withTransaction(ctx, (tx) => recordTouchpoints(tx, subject, valid))
+    ? await ingestTouchpoints(ctx, subject, valid)
     : { accepted: 0, duplicates: 0 };
   errors.sort((a, b) => Number(a.field?.[2] ?? 0) - Number(b.field?.[2] ?? 0));
   return { accepted, duplicates, userErrors: errors };

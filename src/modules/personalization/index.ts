@@ -6,7 +6,7 @@ import { serverTouchpoints } from './server-touchpoints';
 import { CategoryAffinityResolver, CustomerTraitsResolver, SellerAffinityResolver } from './traits.resolver';
 
 export { recomputeTraits, type RecomputeOptions } from './traits.service';
-export { recordTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
+export { ingestTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
 
 /**
  * Touchpoint events and per-customer traits (issue 10), above orders and checkout: it listens to their

@@ -1,9 +1,8 @@
 import { admin } from '../../auth/viewer';
 import { createContext, type AppServices } from '../../core/context';
 import type { ModuleHook } from '../../core/module';
-import { withTransaction } from '../../db/transaction';
 import type { DomainEvent, EventPayloads } from '../../events/event-types';
-import { recordTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
+import { ingestTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
 
 /**
  * The server's own touchpoints, from its domain events after commit (at least once): each carries a
@@ -11,7 +10,7 @@ import { recordTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
  */
 async function record(app: AppServices, event: DomainEvent, customerId: string, touchpoints: NewTouchpoint[]): Promise<void> {
   const ctx = createContext(app, admin, `outbox-${event.id}`);
-  await withTransaction(ctx, (tx) => recordTouchpoints(tx, { customerId }, touchpoints));
+  await ingestTouchpoints(ctx, { customerId }, touchpoints);
 }
 
 const server = { channel: 'SERVER', source: 'server', searchText: null } as const;

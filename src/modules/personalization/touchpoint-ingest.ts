@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { TxContext } from '../../core/context';
+import type { Context, TxContext } from '../../core/context';
+import { withTransaction } from '../../db/transaction';
 import { emit } from '../../events/outbox';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
 import { addOrderFacts, dayAggregateCtes, reevaluate, touchesOrders } from './trait-store';
@@ -38,6 +39,13 @@ export interface IngestResult {
  * consenting customer's traits are updated before the commit (no batch job), and `touchpoint.recorded`
  * names the new events for the offer engine.
  */
+/** recordTouchpoints in the caller's transaction or a new one, counted for the operator's metrics (issue 13). */
+export async function ingestTouchpoints(ctx: Context, subject: TouchpointSubject, events: NewTouchpoint[]): Promise<IngestResult> {
+  const result = await withTransaction(ctx, (tx) => recordTouchpoints(tx, subject, events));
+  ctx.telemetry.eventsIngested(result.accepted, events[0]?.source ?? 'server');
+  return result;
+}
+
 export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubject, events: NewTouchpoint[]): Promise<IngestResult> {
   if (!events.length) return { accepted: 0, duplicates: 0 };
   const { tx } = ctx;

@@ -1,6 +1,5 @@
 import type { Context } from '../../core/context';
-import { withTransaction } from '../../db/transaction';
-import { recordTouchpoints } from '../personalization';
+import { ingestTouchpoints } from '../personalization';
 
 /**
  * A signed-in customer's search as a SEARCH_PERFORMED touchpoint (issue 12), recorded by the server so
@@ -11,20 +10,18 @@ import { recordTouchpoints } from '../personalization';
 export async function recordSearchTouchpoint(ctx: Context, normalized: string): Promise<void> {
   if (ctx.viewer.kind !== 'customer' || !normalized) return;
   const { customerId } = ctx.viewer;
-  await withTransaction(ctx, (tx) =>
-    recordTouchpoints(tx, { customerId }, [
-      {
-        clientEventId: null,
-        type: 'SEARCH_PERFORMED',
-        channel: 'SERVER',
-        occurredAt: new Date(),
-        productId: null,
-        listingId: null,
-        sellerId: null,
-        categoryId: null,
-        searchText: normalized,
-        source: 'server',
-      },
-    ]),
-  );
+  await ingestTouchpoints(ctx, { customerId }, [
+    {
+      clientEventId: null,
+      type: 'SEARCH_PERFORMED',
+      channel: 'SERVER',
+      occurredAt: new Date(),
+      productId: null,
+      listingId: null,
+      sellerId: null,
+      categoryId: null,
+      searchText: normalized,
+      source: 'server',
+    },
+  ]);
 }

@@ -33,6 +33,9 @@ describe('subscription offers', () => {
       offer: { id: expect.any(String), reason: 'Because for-ana', state: 'NEW', trigger: 'PLUGIN', discount: { percent: 10 } },
     });
     for (const l of [toAna, toBen]) expect(l.errors).toEqual([]);
+    // The operator counts what reached subscribers (issue 13's metrics).
+    const metrics = await (await fetch(new URL('/metrics', t.app.url))).text();
+    expect(metrics).toMatch(/^zoco_offers_delivered_total 2$/m);
   });
 
   it('replays exactly the offers missed during a burst, in order, without duplicates, then streams live ones', async () => {
