@@ -16,6 +16,9 @@ import type { AnyPlugin } from '../plugin-host/define-plugin';
 import { graphqlClient, until, type GraphQLClient } from './graphql-client';
 import { createTestDatabase } from './test-database';
 
+/** Where the kit's sellers are registered. */
+const SELLER_ADDRESS = { name: 'Tienda S.L.', line1: 'Gran Vía 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+
 export { graphqlClient, until, type GraphQLClient, type GraphQLResponse } from './graphql-client';
 
 /** The operator key of every test app. */
@@ -134,7 +137,8 @@ export async function startPluginTestApp({ plugins, ...options }: PluginTestOpti
         `mutation ($input: SellerCreateInput!) {
           sellerCreate(input: $input) { seller { id slug } apiKeySecret userErrors { field message code } }
         }`,
-        { input: { slug, name: `Seller ${slug}`, legalName: `${slug} S.L.`, taxId: 'B12345678' } },
+        // With a legal address: checkout refuses sellers without one.
+        { input: { slug, name: `Seller ${slug}`, legalName: `${slug} S.L.`, taxId: 'B12345678', address: SELLER_ADDRESS } },
         ADMIN_KEY,
       );
       check(res.sellerCreate.userErrors, 'sellerCreate');
