@@ -8,6 +8,7 @@ import { cloneDatabase, databaseUrl, dropDatabase } from '../../src/db/databases
 import { buildCli, listening, startCli, type Cli } from '../helpers/cli';
 import { graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
 import { until } from '../helpers/until';
+import { SELLER_ADDRESS } from '../helpers/fixtures';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -81,7 +82,7 @@ describe('a plugin package outside the repository', () => {
       t = graphqlClient(await listening(cli, 30_000));
       const created = await t.data(
         'mutation ($input: SellerCreateInput!) { sellerCreate(input: $input) { seller { id } apiKeySecret } }',
-        { input: { slug: 'acme-shop', name: 'Acme', legalName: 'Acme S.L.', taxId: 'B12345678' } },
+        { input: { slug: 'acme-shop', name: 'Acme', legalName: 'Acme S.L.', taxId: 'B12345678', address: SELLER_ADDRESS } },
         ADMIN,
       );
       key = created.sellerCreate.apiKeySecret;
