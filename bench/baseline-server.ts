@@ -22,11 +22,15 @@ const PRODUCTS = `SELECT p.id, p.title, p.slug, p.min_price, p.max_price, c.name
 const VARIANTS = `SELECT v.id, v.product_id, v.title FROM product_variant v
  WHERE v.product_id IN (SELECT id FROM (${PAGE}) page) ORDER BY v.position, v.id`;
 
-// Visible offers in buy-box order: in stock first, cheapest, best-rated seller, most stock, id.
+// Visible offers in buy-box order, by hand (the rules of src/modules/catalog/buy-box.ts: in stock first, the
+// landed price with NEW within a 10% margin, NEW first, seller rating, handling days, most stock, id).
 const OFFERS = `SELECT l.product_id, l.variant_id, l.price, l.currency, l.stock, s.name AS seller
   FROM listing l JOIN seller s ON s.id = l.seller_id
  WHERE l.product_id IN (SELECT id FROM (${PAGE}) page) AND l.status = 'active' AND s.status = 'active'
- ORDER BY l.stock > 0 DESC, l.price, s.rating DESC, l.stock DESC, l.id`;
+ ORDER BY l.stock > 0 DESC,
+   (l.price + CASE WHEN s.free_shipping_threshold IS NOT NULL AND l.price >= s.free_shipping_threshold THEN 0 ELSE s.shipping_rate END)
+     * CASE WHEN l.condition = 'new' THEN 90 ELSE 100 END,
+   l.condition = 'new' DESC, s.rating DESC, l.handling_days, l.stock DESC, l.id`;
 
 interface ProductRow {
   id: string;

@@ -10,7 +10,7 @@ import type { Authenticator } from '../src/auth/authenticate';
 import { loadConfig } from '../src/config';
 import { createApollo } from '../src/server/apollo';
 import { runSchemaPipeline } from '../src/server/schema-pipeline';
-import type { AppServices } from '../src/core/context';
+import type { AppServices, Loaders } from '../src/core/context';
 import { createHttpHandler } from '../src/server/http';
 import { childOptions, failToParent, serveParent } from './child-process';
 
@@ -90,7 +90,15 @@ async function zocoHandler(fastPaths: boolean): Promise<RequestListener> {
   await apollo.start();
   // No database, tokens, events or payments: nothing this query reaches uses them, and the
   // per-request loaders only hold a reference to the database.
-  const app = { db: {} as DataSource, config, log, nodes: {}, payments: new Map() } as Partial<AppServices> as AppServices;
+  const app = {
+    db: {} as DataSource,
+    config,
+    log,
+    nodes: {},
+    payments: new Map(),
+    createLoaders: () => ({}) as Loaders,
+    now: () => new Date(),
+  } as Partial<AppServices> as AppServices;
   const auth: Authenticator = { authenticate: async () => guest };
   return createHttpHandler({ apollo, app, auth, isReady: () => true });
 }
