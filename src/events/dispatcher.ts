@@ -52,16 +52,22 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
   let again = false;
   let stopped = false;
 
+  /**
+   * Every handler of the event runs, each isolated from the others' failures: one module's failing hook
+   * (or a parked plugin) never keeps the event from the rest. A failed event is retried whole; handlers
+   * are idempotent by contract, so those that succeeded see it again and ignore it.
+   */
   async function deliver(row: OutboxRow): Promise<string | null> {
     const event = { id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt } as DomainEvent;
+    const errors: string[] = [];
     for (const handler of [...(handlers[row.type] ?? []), ...(handlers['*'] ?? [])]) {
       try {
         await handler(event);
       } catch (err) {
-        return err instanceof Error ? err.message : String(err);
+        errors.push(err instanceof Error ? err.message : String(err));
       }
     }
-    return null;
+    return errors.length ? errors.join('; ') : null;
   }
 
   async function round(): Promise<number> {
