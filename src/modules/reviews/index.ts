@@ -1,7 +1,9 @@
 import { defineModule } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
 import { countSales, countViews } from './popularity';
-import type { EventPayloads } from '../../events/event-types';
+import { refreshSellerRating } from './rating-summary';
+import { withTransaction } from '../../db/transaction';
+import type { ComplaintEvent, EventPayloads } from '../../events/event-types';
 import { ProductReviewsResolver } from './product-reviews.resolver';
 import { reviewLoaders } from './review.loaders';
 import { reviewPrivacy } from './review.privacy';
@@ -9,8 +11,10 @@ import { ReviewResolver } from './review.resolver';
 import { findReview } from './review.service';
 import { SellerReviewsResolver } from './seller-reviews.resolver';
 
-export { sellerRating, PRIOR_MEAN, PRIOR_WEIGHT, type RatingPenalty } from './seller-rating';
+export { complaintPenalties, sellerRating, PRIOR_MEAN, PRIOR_WEIGHT, type RatingPenalty } from './seller-rating';
 export { HALF_LIFE_HOURS, TRENDING_WEIGHTS } from './trending';
+
+const sellerOf = (payload: unknown) => (payload as ComplaintEvent).sellerId;
 
 export default defineModule({
   name: 'reviews',
@@ -22,6 +26,10 @@ export default defineModule({
   hooks: {
     // Sales feed popularity (sales_count, TRENDING) once per order, after the payment commits.
     'order.paid': (event, app) => countSales(app, (event.payload as { orderId: string }).orderId),
+    // The seller rating blends in the seller's record in complaints (seller-rating.ts).
+    'complaint.opened': (event, app) => withTransaction(app, (ctx) => refreshSellerRating(ctx, sellerOf(event.payload))),
+    'complaint.updated': (event, app) => withTransaction(app, (ctx) => refreshSellerRating(ctx, sellerOf(event.payload))),
+    'complaint.resolved': (event, app) => withTransaction(app, (ctx) => refreshSellerRating(ctx, sellerOf(event.payload))),
     // Views of consenting customers feed view_count and TRENDING.
     'touchpoint.recorded': (event, app) => countViews(app, event.payload as EventPayloads['touchpoint.recorded']),
   },

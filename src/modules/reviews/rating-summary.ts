@@ -1,7 +1,7 @@
 import type { TxContext } from '../../core/context';
 import { storeSellerRating } from '../sellers';
 import type { RatingSummary } from './review.type';
-import { sellerRating } from './seller-rating';
+import { complaintPenalties, sellerRating, type ComplaintStats, type ReviewStats } from './seller-rating';
 
 export type RatingSubject = 'product' | 'seller';
 
@@ -54,5 +54,25 @@ export async function moveRating(
     ) as Promise<{ count: number; sum: number }[]>;
   await upsert('product', productId);
   const [seller] = await upsert('seller', sellerId);
-  await storeSellerRating(ctx, sellerId, sellerRating(seller!), seller!.count);
+  await refreshSellerRating(ctx, sellerId, seller!);
+}
+
+/**
+ * Stores the seller's rating from its review summary (read when not given) and its record in complaints
+ * (seller_complaint_stats, the complaints module's view). Called in a review's transaction and on every
+ * complaint event, so the rating follows both; the orders behind the complaint rate are counted then.
+ */
+export async function refreshSellerRating(ctx: Pick<TxContext, 'tx'>, sellerId: string, reviews?: ReviewStats): Promise<void> {
+  const [summary] = reviews
+    ? [reviews]
+    : ((await ctx.tx.query(`SELECT review_count AS count, rating_sum AS sum FROM rating_summary WHERE subject = 'seller' AND subject_id = $1`, [
+        sellerId,
+      ])) as ReviewStats[]);
+  const [complaints] = (await ctx.tx.query(
+    `SELECT orders, complaints, round(coalesce(escalated_share, 0) * complaints)::int AS escalated
+       FROM seller_complaint_stats WHERE seller_id = $1`,
+    [sellerId],
+  )) as ComplaintStats[];
+  const stats = summary ?? { count: 0, sum: 0 };
+  await storeSellerRating(ctx, sellerId, sellerRating(stats, complaints ? complaintPenalties(complaints) : []), stats.count);
 }

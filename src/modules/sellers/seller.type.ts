@@ -26,7 +26,7 @@ export class Seller extends Node implements NodeSource {
   @Field(() => SellerStatus)
   status!: SellerStatus;
 
-  @Field(() => Float, { description: 'The seller rating 1–5: the Bayesian average of its published reviews (reviews/seller-rating.ts; 4 until rated).' })
+  @Field(() => Float, { description: 'The seller rating 1–5: the Bayesian average of its published reviews, less penalties for a complaint rate above 2% and for complaints escalated to the operator (reviews/seller-rating.ts; 4 until rated).' })
   rating!: number;
 
   @Field(() => Int, { description: 'How many published reviews the rating rests on.' })
