@@ -10,14 +10,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, type App, type CreateAppOptions } from '../app';
-import { createTokenIssuer } from '../auth/tokens';
 import type { DomainEvent } from '../events/event-types';
 import type { AnyPlugin } from '../plugin-host/define-plugin';
 import { graphqlClient, until, type GraphQLClient } from './graphql-client';
+import { MADRID, SELLER_ADDRESS, uuidOf } from './sample-data';
 import { createTestDatabase } from './test-database';
+import { insertCustomers } from './bulk-customers';
+import { toGlobalId } from '../core/global-id';
 
-/** Where the kit's sellers are registered. */
-const SELLER_ADDRESS = { name: 'Tienda S.L.', line1: 'Gran Vía 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
 
 export { graphqlClient, until, type GraphQLClient, type GraphQLResponse } from './graphql-client';
 
@@ -93,12 +93,9 @@ export interface PluginTestOptions extends Omit<CreateAppOptions, 'plugins'> {
   plugins: AnyPlugin[];
 }
 
-/** Where the kit's customers ship to. */
-export const MADRID = { name: 'Ana García', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 function check(errors: { message: string }[] | undefined, what: string): void {
   if (errors?.length) throw new Error(`${what}: ${JSON.stringify(errors)}`);
@@ -125,7 +122,6 @@ export async function startPluginTestApp({ plugins, ...options }: PluginTestOpti
     plugins,
   });
   const client = graphqlClient(app.url);
-  const tokens = createTokenIssuer(app.config.jwtSecret, 3600);
 
   const t: PluginTestApp = {
     app,
@@ -145,31 +141,8 @@ export async function startPluginTestApp({ plugins, ...options }: PluginTestOpti
       return { id: res.sellerCreate.seller.id, uuid: uuidOf(res.sellerCreate.seller.id), slug, key: res.sellerCreate.apiKeySecret };
     },
     async customers(count) {
-      // Written straight to the database: signing up hashes a password (~50 ms of CPU each).
-      const ids = Array.from({ length: count }, () => randomUUID());
-      const db = app.dataSource;
-      await db.query(
-        `INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@example.com', 'Buyer ' || left(id::text, 8), 'x' FROM unnest($1::uuid[]) id`,
-        [ids],
-      );
-      await db.query(
-        `INSERT INTO customer_address (customer_id, name, line1, city, postal_code, country, is_default_shipping, is_default_billing)
-         SELECT id, 'Buyer', 'Calle Mayor 1', 'Madrid', '28013', 'ES', true, true FROM unnest($1::uuid[]) id`,
-        [ids],
-      );
-      await db.query(
-        `INSERT INTO payment_method (customer_id, provider, token, brand, last4, exp_month, exp_year, is_default)
-         SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
-        [ids],
-      );
-      await db.query(`INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`, [ids]);
-      return Promise.all(
-        ids.map(async (id) => ({
-          id: Buffer.from(`Customer:${id}`).toString('base64url'),
-          uuid: id,
-          token: (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token,
-        })),
-      );
+      const made = await insertCustomers(app, count);
+      return made.map(({ uuid, token }) => ({ id: toGlobalId('Customer', uuid), uuid, token }));
     },
     async customer() {
       return (await t.customers(1))[0]!;
@@ -245,4 +218,4 @@ export async function startPluginTestApp({ plugins, ...options }: PluginTestOpti
   return t;
 }
 
-export { uuidOf, until as eventually };
+export { MADRID, SELLER_ADDRESS, uuidOf, until as eventually };

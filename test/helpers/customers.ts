@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createTokenIssuer } from '../../src/auth/tokens';
+import { insertCustomers as insertBulk } from '../../src/plugin-testing/bulk-customers';
 import type { TestApp } from './test-app';
 
 export interface TestCustomer {
@@ -7,37 +6,12 @@ export interface TestCustomer {
   token: string;
 }
 
-/**
- * Many customers at once, written straight to the database: signing up through the API hashes a
- * password with scrypt (~50 ms of CPU each), which would dominate tests that need hundreds of buyers.
- * Each gets a default address in Spain and a default test card, so it can also buy with one click.
- */
+/** Many customers at once (the kit's bulk insert): `id` is the customer's uuid. */
 export async function insertCustomers(t: TestApp, count: number): Promise<TestCustomer[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await t.app.dataSource.query(
-    `INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@example.com', 'Buyer ' || left(id::text, 8), 'x' FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  await t.app.dataSource.query(
-    `INSERT INTO customer_address (customer_id, name, line1, city, postal_code, country, is_default_shipping, is_default_billing)
-     SELECT id, 'Buyer', 'Calle Mayor 1', 'Madrid', '28013', 'ES', true, true FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  await t.app.dataSource.query(
-    `INSERT INTO payment_method (customer_id, provider, token, brand, last4, exp_month, exp_year, is_default)
-     SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  // A session each (ids equal to the customers'), as a login would open: access tokens name their session.
-  await t.app.dataSource.query(
-    `INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  const tokens = createTokenIssuer(t.app.config.jwtSecret, 3600);
-  return Promise.all(ids.map(async (id) => ({ id, token: (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token })));
+  return (await insertBulk(t.app, count)).map(({ uuid, token }) => ({ id: uuid, token }));
 }
 
-export const madrid = { name: 'Ana García', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+export { MADRID as madrid } from '../../src/plugin-testing/sample-data';
 export const berlin = { name: 'Jonas Weber', line1: 'Torstraße 5', city: 'Berlin', postalCode: '10119', country: 'DE' };
 
 /** A cart holding `lines`, created through the API as the customer. */

@@ -1,4 +1,7 @@
+import { SELLER_ADDRESS } from '../../src/plugin-testing/sample-data';
 import { ADMIN_KEY, type TestApp } from './test-app';
+
+export { SELLER_ADDRESS, uuidOf } from '../../src/plugin-testing/sample-data';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
@@ -9,8 +12,6 @@ export interface TestSeller {
   key: string;
 }
 
-/** Where test sellers are registered (checkout refuses sellers without a legal address). */
-export const SELLER_ADDRESS = { name: 'Tienda S.L.', line1: 'Gran Vía 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
 
 /** A seller registered by the operator, with its first API key and legal address. */
 export async function createSeller(t: TestApp, slug = unique('seller')): Promise<TestSeller> {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MADRID, startPluginTestApp, until, type PluginTestApp, type TestCustomer, type TestSeller } from 'zoco/plugin/testing';
-import loyaltyPoints from '..';
-import { BALANCES, REDEEM, buy, install, pointsWith, uuidOf } from './loyalty-helpers';
+import { MADRID, until, type PluginTestApp, type TestCustomer, type TestSeller } from 'zoco/plugin/testing';
+import { BALANCES, REDEEM, buy, pointsWith, startLoyaltyMarket, uuidOf } from './loyalty-helpers';
 
 let t: PluginTestApp;
 let a: TestSeller;
@@ -9,12 +8,7 @@ let b: TestSeller;
 let listingA: string;
 let listingB: string;
 beforeAll(async () => {
-  t = await startPluginTestApp({ plugins: [loyaltyPoints] });
-  a = await t.seller();
-  b = await t.seller();
-  listingA = (await t.listing(a, { price: 9000, stock: 100 })).listingId;
-  listingB = (await t.listing(b, { price: 2000, stock: 100 })).listingId;
-  await install(t, a.key, { pointsPerEuro: 1 });
+  ({ t, a, b, listingA, listingB } = await startLoyaltyMarket({ a: 9000, b: 2000 }, 1));
 });
 afterAll(() => t.stop());
 

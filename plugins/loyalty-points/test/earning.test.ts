@@ -1,8 +1,8 @@
-import { startPluginTestApp, until, type PluginTestApp, type TestSeller } from 'zoco/plugin/testing';
+import { until, type PluginTestApp, type TestSeller } from 'zoco/plugin/testing';
 import { createPluginScope } from '../../../src/plugin-host/plugin-scope';
 import type { DomainEvent } from 'zoco/plugin';
 import loyaltyPoints, { LoyaltyAccount, LoyaltyEntry, type LoyaltyConfig } from '..';
-import { INSTALL, REDEEM, buy, dispatched, install, pointsWith, uuidOf } from './loyalty-helpers';
+import { INSTALL, REDEEM, buy, dispatched, install, pointsWith, startLoyaltyMarket, uuidOf } from './loyalty-helpers';
 
 let t: PluginTestApp;
 let a: TestSeller;
@@ -10,13 +10,8 @@ let b: TestSeller;
 let listingA: string;
 let listingB: string;
 beforeAll(async () => {
-  t = await startPluginTestApp({ plugins: [loyaltyPoints] });
-  a = await t.seller();
-  b = await t.seller();
   // 25.00 EUR + 4.99 EUR shipping = 29.99 EUR an order.
-  listingA = (await t.listing(a, { price: 2500, stock: 100 })).listingId;
-  listingB = (await t.listing(b, { price: 2500, stock: 100 })).listingId;
-  await install(t, a.key, { pointsPerEuro: 2 });
+  ({ t, a, b, listingA, listingB } = await startLoyaltyMarket({ a: 2500, b: 2500 }, 2));
 });
 afterAll(() => t.stop());
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { until, type PluginTestApp } from 'zoco/plugin/testing';
+import { startPluginTestApp, until, uuidOf, type PluginTestApp } from 'zoco/plugin/testing';
+import loyaltyPoints from '..';
 
 /** What the helpers need of a test app (zoco/plugin/testing's, or the core harness's). */
 type TestApp = Pick<PluginTestApp, 'app' | 'data'>;
@@ -13,8 +14,18 @@ export const REDEEM = `mutation ($input: LoyaltyRedeemInput!) {
   loyaltyRedeem(input: $input) { balance { points credit { amount currency } } credit { amount currency } userErrors { field message code } }
 }`;
 
-/** The uuid inside a global ID. */
-export const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
+export { uuidOf } from 'zoco/plugin/testing';
+
+/** Two sellers, A with the plugin installed at `pointsPerEuro`, and a listing of each at the given prices (stock 100). */
+export async function startLoyaltyMarket(prices: { a: number; b: number }, pointsPerEuro: number) {
+  const t = await startPluginTestApp({ plugins: [loyaltyPoints] });
+  const a = await t.seller();
+  const b = await t.seller();
+  const listingA = (await t.listing(a, { price: prices.a, stock: 100 })).listingId;
+  const listingB = (await t.listing(b, { price: prices.b, stock: 100 })).listingId;
+  await install(t, a.key, { pointsPerEuro });
+  return { t, a, b, listingA, listingB };
+}
 
 export async function install(t: TestApp, key: string, config: Record<string, unknown>): Promise<void> {
   const res = await t.data(INSTALL, { input: { plugin: 'loyalty-points', config } }, key);

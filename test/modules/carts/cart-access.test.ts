@@ -1,6 +1,6 @@
 import { cartForCheckout, completeCart } from '../../../src/modules/carts';
 import { UserErrors } from '../../../src/core/user-error';
-import { createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { inTransaction } from '../../helpers/in-transaction';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
 import {
@@ -28,7 +28,6 @@ afterAll(() => t.stop());
 const VIEWER_CART = `{ viewer { cart { id lines { quantity listing { id } } } } }`;
 const LOGIN = `mutation ($input: CustomerLoginInput!) { customerLogin(input: $input) { customerAccessToken { accessToken } userErrors { code } } }`;
 const ADDRESS = { name: 'Ana', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'es' };
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
 describe('cart ownership', () => {
   it("keeps customer B and guests away from customer A's cart, and A's cart unchanged", async () => {

@@ -1,11 +1,10 @@
 import { USED_MARGIN_PERCENT, buyBoxOrderSql } from '../../../src/modules/catalog/buy-box';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 let t: TestApp;
 let sellers: TestSeller[];
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 beforeAll(async () => {
   t = await startTestApp();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateAppOptions } from '../../../src/app';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -41,7 +41,6 @@ export interface Bought {
   lineIds: string[];
 }
 
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 /** A customer buys `quantity` and the seller ships; `deliver: false` leaves it FULFILLED. */
 export async function buy(t: TestApp, shop: Shop, customer: TestCustomer, { quantity = 1, deliver = true } = {}): Promise<Bought> {

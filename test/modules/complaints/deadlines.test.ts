@@ -2,6 +2,7 @@ import { wsClient } from '../../helpers/ws-client';
 import { startTestApp, ADMIN_KEY, type TestApp } from '../../helpers/test-app';
 import { until } from '../../helpers/until';
 import { buy, COMPLAINT, customers, openComplaint, openShop, POST, startComplaintApp, testClock, type Bought, type Shop } from './complaint-fixtures';
+import { uuidOf } from '../../helpers/fixtures';
 
 const clock = testClock();
 let t: TestApp;
@@ -18,7 +19,6 @@ afterAll(async () => {
   await t.stop();
 });
 
-const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
 const state = async (id: string) => (await t.data(COMPLAINT, { id }, ADMIN_KEY)).complaint.state;
 
 describe('complaint deadlines', () => {

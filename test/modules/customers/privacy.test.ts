@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import coCreation from '../../../plugins/co-creation';
 import loyaltyPoints from '../../../plugins/loyalty-points';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { cartWith, insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { until } from '../../helpers/until';
 
@@ -27,7 +27,6 @@ afterAll(() => t.stop());
 
 const EXPORT = 'mutation { customerDataExport { data userErrors { code } } }';
 const ERASE = 'mutation ($input: CustomerEraseInput!) { customerErase(input: $input) { erased userErrors { field code } } }';
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 const sql = (text: string, params: unknown[]) => t.app.dataSource.query(text, params);
 
 /** A delivered order of one listing, so nothing is left open to refuse the erasure. */

@@ -1,5 +1,5 @@
 import type { TestApp } from '../../helpers/test-app';
-import { createListing, createProduct, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, type TestSeller, uuidOf } from '../../helpers/fixtures';
 
 export const PROMOTION_FIELDS = `id name status kind percentOff amountOff { amount } scope scopeIds trigger code startsAt endsAt
   budget { amount } budgetUsed { amount } perCustomerLimit minSubtotal { amount } stacking priority targeting`;
@@ -43,7 +43,6 @@ export async function listingOf(t: TestApp, seller: TestSeller, price: number, s
   return { listingId, productId: p.id };
 }
 
-export const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 /** Gives customers the personalization consent and traits straight in the database (as the personalization module would keep them). */
 export async function consentWithTraits(t: TestApp, customerIds: string[], traits: { churnRisk?: number; predictedValue?: number } = {}) {
@@ -58,3 +57,5 @@ export async function consentWithTraits(t: TestApp, customerIds: string[], trait
     [customerIds, traits.churnRisk ?? 0, traits.predictedValue ?? 0],
   );
 }
+
+export { uuidOf };

@@ -1,5 +1,5 @@
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { until } from '../../helpers/until';
 import { event, setConsent, track } from '../personalization/personalization-fixtures';
@@ -8,7 +8,6 @@ let t: TestApp;
 let seller: TestSeller;
 const product: Record<string, string> = {};
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 const nameOf = (id: string) => Object.keys(product).find((n) => product[n] === id);
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
-import { createListing, createProduct, createSeller, type TestProduct, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, type TestProduct, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { until } from '../../helpers/until';
 import { buy } from './review-fixtures';
@@ -7,7 +7,6 @@ import { buy } from './review-fixtures';
 let t: TestApp;
 let seller: TestSeller;
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 beforeAll(async () => {
   t = await startTestApp({ eventPollIntervalMs: 50 });

@@ -1,5 +1,5 @@
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
-import { createListing, createProduct, createSeller, type TestProduct, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, type TestProduct, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
 import { PRIOR_MEAN, PRIOR_WEIGHT } from '../../../src/modules/reviews/seller-rating';
 import { buy, deliver, review } from './review-fixtures';
@@ -9,7 +9,6 @@ let sellers: TestSeller[];
 let products: TestProduct[];
 const reviewIds: string[] = [];
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1]!;
 
 beforeAll(async () => {
   t = await startTestApp();
