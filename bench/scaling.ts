@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     workers: { type: 'string', default: '1,2,auto' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -228,6 +228,17 @@ async function main(): Promise<void> {
         );
       }
     }
+    // What the CPU per request allows, a steadier measure than throughput on a shared machine: one process
+    // gets at most one core, and all of them share the machine's cores with the database (the load
+    // generator, here on the same machine, left aside).
+    const ceilings = scenarios.map((scenario) => {
+      const one = rounds.get(`${scenario.name}|${served[0]!.label}`)!;
+      const server = median(one.map((r) => r.serverCpu));
+      const db = median(one.map((r) => r.databaseCpu ?? 0));
+      const single = Math.min(1e6 / server, (auto * 1e6) / (server + db));
+      const all = (auto * 1e6) / (server + db);
+      return `${scenario.name === '{ __typename }' ? '`{ __typename }`' : scenario.name} (${server.toFixed(0)} µs server + ${db.toFixed(0)} µs database per request): one process ≤ ${single.toFixed(0)} req/s, every core ≤ ${all.toFixed(0)} req/s, so ${all / single >= 1.005 ? `at most ${((all / single - 1) * 100).toFixed(0)}% more` : 'nothing more'} from more processes`;
+    });
     const section = [
       '<!-- scaling -->',
       '## Several cores: `zoco serve --workers N`',
@@ -239,6 +250,8 @@ async function main(): Promise<void> {
       '| scenario | processes | throughput | vs the first | p99 | server CPU/op | database CPU/op | cores busy (server + database) | bad responses | 1-min load average per round |',
       '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
       ...rows,
+      '',
+      `Ceilings from the CPU per request of one process (medians above, at ${served[0]!.label}), if several processes kept it: ${ceilings.join('; ')}.`,
       '<!-- /scaling -->',
     ].join('\n');
     console.log(`\n${section}\n`);

@@ -85,8 +85,9 @@ export async function startCluster({ config, plugins, prepare }: ClusterOptions)
     children.set(worker, { role, worker, startedAt: Date.now(), failures });
   };
   const killAll = async () => {
-    const exits = [...children.keys()].map((worker) => new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code))));
-    for (const worker of children.keys()) worker.process.kill('SIGTERM');
+    const live = [...children.keys()].filter((worker) => !worker.isDead());
+    const exits = live.map((worker) => new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code))));
+    for (const worker of live) worker.process.kill('SIGTERM');
     return Promise.all(exits);
   };
 
@@ -142,8 +143,9 @@ export async function startCluster({ config, plugins, prepare }: ClusterOptions)
         for (const timer of restarts) clearTimeout(timer);
         const codes = await killAll();
         await embedded?.stop();
-        // 0: drained; 128 + SIGTERM: was still starting (main.ts exitAtOnce), so had nothing in flight.
-        return codes.every((code) => code === 0 || code === 128 + constants.signals.SIGTERM) ? 0 : 1;
+        // 0: drained. 128 + the signal: was still starting (main.ts exitAtOnce; Ctrl-C reaches the children too), so had nothing in flight.
+        const clean = [0, 128 + constants.signals.SIGTERM, 128 + constants.signals.SIGINT];
+        return codes.every((code) => code !== null && clean.includes(code)) ? 0 : 1;
       })();
       return stopping;
     },
