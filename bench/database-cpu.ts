@@ -14,19 +14,27 @@ function statOf(pid: string): { ppid: string; ticks: number; childTicks: number 
 }
 
 /**
+ * CPU time (µs) used so far by process `root` and its children (a postmaster and its backends, a
+ * cluster's primary and its workers). Linux only; null when /proc is unavailable.
+ */
+export function processTreeCpuMicros(root: string): number | null {
+  if (!existsSync('/proc')) return null;
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const stat = statOf(pid);
+    // The root's child ticks keep the time of children that have exited.
+    if (stat && pid === root) ticks += stat.ticks + stat.childTicks;
+    else if (stat && stat.ppid === root) ticks += stat.ticks;
+  }
+  return (ticks * 1e6) / TICKS_PER_SECOND;
+}
+
+/**
  * CPU time (µs) used so far by a local PostgreSQL: the postmaster of `dataDir` and its children.
  * Linux only; null when the server is not local (DATABASE_URL) or /proc is unavailable.
  */
 export function databaseCpuMicros(dataDir: string | null): number | null {
   const pidFile = dataDir && path.join(dataDir, 'postmaster.pid');
-  if (!pidFile || !existsSync(pidFile) || !existsSync('/proc')) return null;
-  const postmaster = readFileSync(pidFile, 'utf8').split('\n')[0]!.trim();
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    const stat = statOf(pid);
-    // The postmaster's child ticks keep the time of backends that have exited.
-    if (stat && pid === postmaster) ticks += stat.ticks + stat.childTicks;
-    else if (stat && stat.ppid === postmaster) ticks += stat.ticks;
-  }
-  return (ticks * 1e6) / TICKS_PER_SECOND;
+  if (!pidFile || !existsSync(pidFile)) return null;
+  return processTreeCpuMicros(readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
 }

@@ -53,6 +53,12 @@ function bucketBackend(config: AppConfig, databaseUrl: string, log: Logger): Buc
   return redisBuckets(config.redisUrl, config.throttle.redisKeyPrefix, log);
 }
 
+/** Where clients reach the API listening on `host`:`port` (a wildcard host is reached as localhost). */
+export function listeningUrls(host: string, port: number): { url: string; wsUrl: string } {
+  const reached = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return { url: `http://${reached}:${port}/graphql`, wsUrl: `ws://${reached}:${port}/graphql` };
+}
+
 /** The composition root: the runtime (runtime.ts), then schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const { fastPaths = true, socketRecheckMs, ...runtimeOptions } = options;
@@ -82,12 +88,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     });
     ready = true;
     const { port } = server.address() as AddressInfo;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 
     let stopping: Promise<void> | undefined;
     return {
-      url: `http://${host}:${port}/graphql`,
-      wsUrl: `ws://${host}:${port}/graphql`,
+      ...listeningUrls(config.host, port),
       dataSource: db,
       services,
       config,

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './pubsub/pubsub';
 import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords';
@@ -52,6 +53,8 @@ function isAddressOrSubnet(entry: string): boolean {
 
 /** A browser's Origin: scheme, host and optional port, nothing else (RFC 6454). */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/;
+
+const WORKERS_MESSAGE = 'must be a number from 1 to 64, or auto';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -108,7 +111,13 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9@/._~-]+(,[A-Za-z0-9@/._~-]+)*$/, 'must be a comma-separated list of plugin folders, npm packages or package paths, or "none"')
     .default('co-creation,loyalty-points,webhooks'),
-  ZOCO_PUBSUB: z.enum(['memory', 'postgres', 'redis'], { message: 'must be memory, postgres or redis' }).default('memory'),
+  // Default: memory for one process, postgres for several (loadConfig).
+  ZOCO_PUBSUB: z.enum(['memory', 'postgres', 'redis'], { message: 'must be memory, postgres or redis' }).optional(),
+  ZOCO_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number({ message: WORKERS_MESSAGE }).int(WORKERS_MESSAGE).min(1, WORKERS_MESSAGE).max(64, WORKERS_MESSAGE)], {
+      message: WORKERS_MESSAGE,
+    })
+    .default(1),
   ZOCO_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
@@ -190,6 +199,11 @@ export interface AppConfig {
   pluginNames: string[];
   /** How subscriptions hear of events: `memory` for one instance, `postgres` or `redis` for several. */
   pubsub: PubSubKind;
+  /**
+   * HTTP processes `zoco serve` runs on its one port (node:cluster, src/serve-cluster.ts); 1: today's
+   * single process. `auto` is resolved here to the machine's available parallelism.
+   */
+  workers: number;
   /** Needed when `pubsub` or the throttle's store is `redis`. */
   redisUrl?: string;
   logLevel: (typeof logLevels)[number];
@@ -263,6 +277,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (given['ZOCO_PUBSUB'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_PUBSUB is redis');
   if (given['ZOCO_THROTTLE_STORE'] === 'redis' && !given['ZOCO_REDIS_URL']) problems.push('ZOCO_REDIS_URL: required when ZOCO_THROTTLE_STORE is redis');
+  const workers = parsed.success ? (parsed.data.ZOCO_WORKERS === 'auto' ? availableParallelism() : parsed.data.ZOCO_WORKERS) : 1;
+  if (given['ZOCO_PUBSUB'] === 'memory' && workers > 1) {
+    problems.push(
+      `ZOCO_PUBSUB: memory reaches the subscribers of one process only, and --workers ${workers} runs ${workers}: use postgres (the default with several workers) or redis`,
+    );
+  }
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -302,7 +322,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: e.ZOCO_INTROSPECTION ?? e.NODE_ENV !== 'production',
     queryEditor: e.ZOCO_QUERY_EDITOR ?? e.NODE_ENV !== 'production',
     pluginNames: e.ZOCO_PLUGINS === 'none' ? [] : e.ZOCO_PLUGINS.split(','),
-    pubsub: e.ZOCO_PUBSUB,
+    workers,
+    // Several processes: an event dispatched in one must reach a subscriber connected to another.
+    pubsub: e.ZOCO_PUBSUB ?? (workers > 1 ? 'postgres' : 'memory'),
     redisUrl: e.ZOCO_REDIS_URL,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.ZOCO_METRICS_TOKEN,

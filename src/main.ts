@@ -2,12 +2,15 @@
 // First: tracing (when configured) must hook http, pg and graphql before anything loads them.
 import { stopTracing } from './telemetry/register';
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
-import { createApp, createWorker, type App } from './app';
+import { createApp, createWorker } from './app';
+import type { Runtime } from './runtime';
+import { ClusterStartError, startCluster } from './serve-cluster';
 import { DatabaseUnreachableError } from './db/wait-for-database';
 import { seedDatabase, type SeedScale } from './seed/seed';
 import { printAppSchema } from './server/schema';
@@ -19,8 +22,11 @@ import { recomputeTraits } from './modules/personalization';
 import { writePluginSkeleton } from './scaffold/plugin-skeleton';
 
 const USAGE = `Usage: zoco [serve|worker|migrate|seed|schema|traits|recommendations|plugin new] [options]
-  serve [--seed-if-empty]     start the API (default command); with ZOCO_BACKGROUND=off, without
-                              the background work that \`zoco worker\` processes then do
+  serve [--seed-if-empty] [--workers N|auto]
+                              start the API (default command); with ZOCO_BACKGROUND=off, without
+                              the background work that \`zoco worker\` processes then do; with
+                              --workers (ZOCO_WORKERS), N processes on one port and one for the
+                              background work (node:cluster)
   worker                      run the outbox dispatcher, offer engine, plugin deliveries and
                               timers without HTTP (as many as you like, on one database)
   migrate                     run pending migrations and exit
@@ -36,8 +42,10 @@ const USAGE = `Usage: zoco [serve|worker|migrate|seed|schema|traits|recommendati
 const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title priceRange { min { formatted } }
     bestListing { price { formatted } stock seller { name } } } } }`;
 
-async function seedAndRemember(app: App, scale: SeedScale): Promise<void> {
-  const result = await seedDatabase(app.dataSource, scale, app.log);
+type Seedable = Pick<Runtime, 'db' | 'log' | 'config'>;
+
+async function seedAndRemember(app: Seedable, scale: SeedScale): Promise<void> {
+  const result = await seedDatabase(app.db, scale, app.log);
   const demo = result.sellers[0]!;
   // Development aid: seller keys are stored hashed, so the demo key is kept here to print again.
   // With DATABASE_URL nothing else may have created the data folder yet.
@@ -49,12 +57,57 @@ async function seedAndRemember(app: App, scale: SeedScale): Promise<void> {
   );
 }
 
+async function seedIfEmpty(app: Seedable): Promise<void> {
+  const [{ count }] = await app.db.query('SELECT count(*)::int AS count FROM product');
+  if (count === 0) await seedAndRemember(app, 'small');
+}
+
+async function printBanner({ url, wsUrl }: { url: string; wsUrl: string }, dataDir: string): Promise<void> {
+  let demoKey = '(run `zoco seed` to create demo sellers)';
+  try {
+    demoKey = JSON.parse(await readFile(path.join(dataDir, 'demo.json'), 'utf8')).sellerApiKey;
+  } catch {
+    // no demo data in this data folder
+  }
+  console.log(`
+  Zoco is listening: ${url}   (WebSocket: ${wsUrl})
+  Demo seller API key: ${demoKey}
+  Operator key: in ${path.join(dataDir, 'secrets.json')} (or ZOCO_ADMIN_KEY)
+
+  Try:
+    curl -s ${url} -H 'content-type: application/json' \\
+      -d '{"query":"${EXAMPLE_QUERY.replace(/\s+/g, ' ')}"}'
+`);
+}
+
+/** Ends the process after `stop` on the first SIGINT or SIGTERM (Ctrl-C sends SIGINT to a cluster's children too: each drains itself). */
+function stopOnSignal(log: Runtime['log'], stop: () => Promise<number>): void {
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    stop()
+      .then(async (code) => {
+        await stopTracing();
+        return code;
+      })
+      .then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       scale: { type: 'string', default: 'small' },
       'seed-if-empty': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       out: { type: 'string' },
       rebuild: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
@@ -87,7 +140,7 @@ async function main(): Promise<void> {
   const exitAtOnce = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
   process.on('SIGINT', exitAtOnce);
   process.on('SIGTERM', exitAtOnce);
-  const config = loadConfig(process.env);
+  const config = loadConfig(values.workers === undefined ? process.env : { ...process.env, ZOCO_WORKERS: values.workers });
   if (command === 'worker') {
     const worker = await createWorker({ ...config, plugins: loadPlugins(config.pluginNames) });
     worker.log.info({ pubsub: config.pubsub }, 'zoco worker running');
@@ -114,13 +167,23 @@ async function main(): Promise<void> {
   if (command === 'traits' && (!values.recompute || (at && Number.isNaN(at.getTime())))) {
     throw new ConfigError(['traits: use --recompute, with --at an ISO time (e.g. 2026-11-30T00:00:00Z) if given']);
   }
+  if (command === 'serve' && config.workers > 1) {
+    const plugins = loadPlugins(config.pluginNames);
+    const served = await startCluster({ config, plugins, prepare: values['seed-if-empty'] ? seedIfEmpty : undefined });
+    await printBanner(served, config.dataDir);
+    served.log.info({ workers: config.workers, pubsub: config.pubsub, background: config.background }, 'zoco serve running on several processes');
+    process.off('SIGINT', exitAtOnce);
+    process.off('SIGTERM', exitAtOnce);
+    stopOnSignal(served.log, () => served.stop());
+    return;
+  }
   const app = await createApp({
     ...config,
     plugins: loadPlugins(config.pluginNames),
     ...(command === 'serve' ? {} : { port: 0, host: '127.0.0.1' }),
   });
   if (command !== 'serve') {
-    if (command === 'seed') await seedAndRemember(app, values.scale as SeedScale);
+    if (command === 'seed') await seedAndRemember(app.runtime, values.scale as SeedScale);
     if (command === 'traits') console.log(`recomputed the traits of ${await recomputeTraits(app.services, { at })} customers`);
     if (command === 'recommendations') {
       const started = performance.now();
@@ -131,43 +194,20 @@ async function main(): Promise<void> {
     await stopTracing();
     return;
   }
-  if (values['seed-if-empty']) {
-    const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM product');
-    if (count === 0) await seedAndRemember(app, 'small');
-  }
-  let demoKey = '(run `zoco seed` to create demo sellers)';
-  try {
-    demoKey = JSON.parse(await readFile(path.join(app.config.dataDir, 'demo.json'), 'utf8')).sellerApiKey;
-  } catch {
-    // no demo data in this data folder
-  }
-  console.log(`
-  Zoco is listening: ${app.url}   (WebSocket: ${app.wsUrl})
-  Demo seller API key: ${demoKey}
-  Operator key: in ${path.join(app.config.dataDir, 'secrets.json')} (or ZOCO_ADMIN_KEY)
-
-  Try:
-    curl -s ${app.url} -H 'content-type: application/json' \\
-      -d '{"query":"${EXAMPLE_QUERY.replace(/\s+/g, ' ')}"}'
-`);
-  const shutdown = (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
-    app.stop().then(stopTracing).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
+  if (values['seed-if-empty']) await seedIfEmpty(app.runtime);
+  // A child of `serve --workers N`: the primary prints the banner once all listen.
+  if (cluster.isWorker) app.log.info({ pid: process.pid, url: app.url }, 'http process listening');
+  else await printBanner(app, app.config.dataDir);
   process.off('SIGINT', exitAtOnce);
   process.off('SIGTERM', exitAtOnce);
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignal(app.log, async () => {
+    await app.stop();
+    return 0;
+  });
 }
 
 main().catch((err: unknown) => {
-  const oneLine = err instanceof ConfigError || err instanceof PluginValidationError || err instanceof DatabaseUnreachableError;
+  const oneLine = err instanceof ConfigError || err instanceof PluginValidationError || err instanceof DatabaseUnreachableError || err instanceof ClusterStartError;
   console.error(oneLine ? err.message : err);
   process.exit(1);
 });

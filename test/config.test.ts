@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../src/config';
 
 /** The problems loadConfig reports for `env`; fails when it does not throw a ConfigError. */
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
       introspection: true,
       queryEditor: true,
       pluginNames: ['co-creation', 'loyalty-points', 'webhooks'],
+      workers: 1,
       pubsub: 'memory',
       redisUrl: undefined,
       logLevel: 'info',
@@ -104,6 +106,18 @@ describe('loadConfig', () => {
       'ZOCO_PUBSUB: must be memory, postgres or redis (got "kafka")',
       'ZOCO_REDIS_URL: must be a redis:// URL (value hidden)',
     ]);
+  });
+
+  it('runs several workers with a pubsub that crosses processes, and refuses the in-memory one for them', () => {
+    expect(loadConfig({ ZOCO_WORKERS: '3' })).toMatchObject({ workers: 3, pubsub: 'postgres' });
+    expect(loadConfig({ ZOCO_WORKERS: '2', ZOCO_PUBSUB: 'redis', ZOCO_REDIS_URL: 'redis://cache:6379' })).toMatchObject({ workers: 2, pubsub: 'redis' });
+    expect(loadConfig({ ZOCO_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(loadConfig({ ZOCO_WORKERS: '1', ZOCO_PUBSUB: 'memory' })).toMatchObject({ workers: 1, pubsub: 'memory' });
+    expect(problemsOf({ ZOCO_WORKERS: '2', ZOCO_PUBSUB: 'memory' })).toEqual([
+      'ZOCO_PUBSUB: memory reaches the subscribers of one process only, and --workers 2 runs 2: use postgres (the default with several workers) or redis',
+    ]);
+    expect(problemsOf({ ZOCO_WORKERS: '0' })).toEqual(['ZOCO_WORKERS: must be a number from 1 to 64, or auto (got "0")']);
+    expect(problemsOf({ ZOCO_WORKERS: 'many' })).toEqual(['ZOCO_WORKERS: must be a number from 1 to 64, or auto (got "many")']);
   });
 
   it('reads the throttle and the trusted proxies', () => {

@@ -62,6 +62,11 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
   const registers = [registry];
+  // Under `zoco serve --workers N` one of N processes answers each scrape: this names it.
+  new Gauge({ name: `${prefix}process_info`, help: 'Always 1; pid names the process that answered (one of several under zoco serve --workers).', labelNames: ['pid'] as const, registers }).set(
+    { pid: String(process.pid) },
+    1,
+  );
 
   const duration = new Histogram({
     name: `${prefix}graphql_request_duration_seconds`,

@@ -87,6 +87,7 @@ describe('GET /metrics', () => {
       expect(seriesValue(text, 'zoco_db_pool_connections')).toBeGreaterThan(0);
       expect(seriesValue(text, 'zoco_db_pool_waiting_requests')).toBe(0);
       expect(seriesValue(text, 'zoco_process_cpu_user_seconds_total')).toBeGreaterThan(0);
+      expect(seriesValue(text, `zoco_process_info{pid="${process.pid}"}`)).toBe(1);
 
       live.stop();
       await until(async () => (await metric('zoco_websocket_subscriptions')) === 0, 'the subscription to end');
