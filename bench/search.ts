@@ -7,6 +7,8 @@ import { createApp } from '../src/app';
 import { databaseUrl, ensureDatabase } from '../src/db/databases';
 import { seedDatabase, type SeedScale } from '../src/seed/seed';
 import { writeMarkedSection } from './report';
+import { processesCpuMicros } from './database-cpu';
+import { statementCount } from '../src/db/data-source';
 
 /**
  * Search latency (issue 12): the `search` query over HTTP with and without facets, side by side with two
@@ -59,6 +61,10 @@ const SUGGEST = `query ($p: String!) { searchSuggest(prefix: $p, first: 8) { kin
 type Run = (i: number) => Promise<void>;
 interface Cell {
   failed: number;
+  /** Per request: this process's CPU (the app and the closed-loop clients), the bench database's backends' CPU (null when not local), SQL statements sent by the app. */
+  appCpu: number;
+  dbCpu: number | null;
+  statements: number;
   p50: number;
   p99: number;
   perSecond: number;
@@ -67,8 +73,15 @@ interface Cell {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function measure(clients: number, run: Run): Promise<Cell> {
+/** Steady per-request costs beside the wall clock, which a shared machine's load inflates: CPU and statements. */
+interface Meters {
+  statements(): number;
+  databaseCpu(): Promise<Map<string, number> | null>;
+}
+
+async function measure(clients: number, run: Run, meters: Meters): Promise<Cell> {
   const latencies: number[] = [];
+  const [cpu0, db0, statements0] = [process.cpuUsage(), await meters.databaseCpu(), meters.statements()];
   const byKind: Record<string, number[]> = {};
   let failed = 0;
   const deadline = Date.now() + seconds * 1000;
@@ -92,9 +105,23 @@ async function measure(clients: number, run: Run): Promise<Cell> {
       }
     }),
   );
+  const cpu = process.cpuUsage(cpu0);
+  const db1 = await meters.databaseCpu();
+  const n = Math.max(1, latencies.length + failed);
+  // Backends that started during the cell count from zero; those that ended are missed (pools keep theirs).
+  const dbCpu = db0 && db1 ? [...db1].reduce((sum, [pid, micros]) => sum + micros - (db0.get(pid) ?? 0), 0) / n / 1000 : null;
   latencies.sort((a, b) => a - b);
   for (const list of Object.values(byKind)) list.sort((a, b) => a - b);
-  return { failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds, byKind };
+  return {
+    failed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    perSecond: latencies.length / seconds,
+    byKind,
+    appCpu: (cpu.user + cpu.system) / n / 1000,
+    dbCpu,
+    statements: (meters.statements() - statements0) / n,
+  };
 }
 
 async function main(): Promise<void> {
@@ -166,15 +193,24 @@ async function main(): Promise<void> {
         },
       ],
     ];
+    const meters: Meters = {
+      statements: () => statementCount(app.dataSource),
+      databaseCpu: async () =>
+        processesCpuMicros(
+          (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid),
+        ),
+    };
     // Warm caches and plans once per variant.
     for (const [, run] of variants) for (let i = 0; i < MIX.length * 2; i++) await run(i);
 
     const results: { variant: string; clients: number; cell: Cell }[] = [];
     for (const clients of [1, manyClients]) {
       for (const [variant, run] of variants) {
-        const cell = await measure(clients, run);
+        const cell = await measure(clients, run, meters);
         results.push({ variant, clients, cell });
-        console.log(`${variant} @${clients}: p50 ${cell.p50.toFixed(1)} ms, p99 ${cell.p99.toFixed(1)} ms, ${cell.perSecond.toFixed(0)}/s`);
+        console.log(
+          `${variant} @${clients}: p50 ${cell.p50.toFixed(1)} ms, p99 ${cell.p99.toFixed(1)} ms, ${cell.perSecond.toFixed(0)}/s, CPU/request app ${cell.appCpu.toFixed(1)} ms db ${cell.dbCpu?.toFixed(1) ?? '—'} ms, ${cell.statements.toFixed(1)} statements`,
+        );
       }
     }
     const floor = results.find((r) => r.clients === 1 && r.variant.includes('floor'))!.cell;
@@ -188,9 +224,14 @@ async function main(): Promise<void> {
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end — shared with other work, so absolute numbers are pessimistic.`,
       `Query mix, rotated: ${MIX.map((m) => `${m.kind} (\`${m.query}\`${m.filter ? ` + ${JSON.stringify(m.filter)}` : ''})`).join(', ')}. The baselines take the same words; the floor matches the rows the search matches (each word by its Spanish stem, its English stem or itself, the prefix kind's last word as a prefix) and ranks them by ts_rank alone. searchSuggest prefixes: ${PREFIXES.join(', ')}.`,
       '',
-      '| variant | clients | p50 ms | p99 ms | requests/s | failed |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...results.map((r) => `| ${r.variant} | ${r.clients} | ${r.cell.p50.toFixed(1)} | ${r.cell.p99.toFixed(1)} | ${r.cell.perSecond.toFixed(0)} | ${r.cell.failed} |`),
+      'CPU per request (steadier than the wall clock on a loaded machine): this process (the app and the clients) and the bench database\'s backends (from /proc: the server is local); SQL statements the app sent per request.',
+      '',
+      '| variant | clients | p50 ms | p99 ms | requests/s | failed | app CPU ms | db CPU ms | statements |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...results.map(
+        (r) =>
+          `| ${r.variant} | ${r.clients} | ${r.cell.p50.toFixed(1)} | ${r.cell.p99.toFixed(1)} | ${r.cell.perSecond.toFixed(0)} | ${r.cell.failed} | ${r.cell.appCpu.toFixed(1)} | ${r.cell.dbCpu?.toFixed(1) ?? '—'} | ${r.cell.statements.toFixed(1)} |`,
+      ),
       '',
       `searchSuggest at 1 client: p99 ${results.find((r) => r.clients === 1 && r.variant.includes('searchSuggest'))!.cell.p99.toFixed(1)} ms (target < 10 ms).`,
       `At 1 client with facets: p99 ${faceted.p99.toFixed(1)} ms (target < 50 ms), ${(faceted.p99 / floor.p99).toFixed(1)}× the floor's p99 (target ≤ 2×); p50 ${(faceted.p50 / floor.p50).toFixed(1)}× the floor's.`,
