@@ -17,22 +17,21 @@ export interface FacetRow {
 }
 
 /**
- * The statements that count a search's whole result, given its `FROM search_product sp WHERE …`: with
- * `facets` false only the total; otherwise one for the total and the small facets (in stock, per
- * condition of visible listings, cumulative per minimum rating, per lowest-price range) with the
- * categories (rolled up their path, so a parent counts its subtree once per product), and one for the
- * sellers of visible listings. Each is a single pass over the matching rows, and the caller runs them
- * concurrently with the page: the rows are never materialized. Measured on the large seed (`premium`,
- * 12k matches, backend CPU per search on the loaded machine): the matches materialized once in a CTE and
- * read by each facet and the page cost 27 ms, as much as three scans of them (the CTE's tuplestore and its
- * wide array columns cost more than a second bitmap scan of hot pages); as separate statements the page
- * costs what the bare to_tsquery floor does (10 ms), the counts by category with the small facets 10 ms
- * and the sellers 9 ms, side by side on two cores.
+ * The statement that counts a search's whole result, given its `FROM search_product sp WHERE …`: with
+ * `facets` false only the total; otherwise the total and every facet: in stock, per condition of visible
+ * listings, cumulative per minimum rating, per lowest-price range, per category (rolled up its path, so a
+ * parent counts its subtree once per product) and per seller of visible listings, from the matching rows'
+ * facet columns materialized once. The caller runs it beside the page's statement, on another connection.
+ *
+ * Measured on the large seed (bench:search's mix, faceted search at 1 client on the loaded machine; backend
+ * CPU per search): the page, count and facets in one statement over a CTE of the matches 14 ms, this one
+ * beside the page 17 ms (the matches are scanned twice) but the two at once on two cores; the page, the
+ * small facets and the sellers as three single-pass statements 19 ms.
  */
-export function totalsSql(from: string, facets: boolean): string[] {
-  if (!facets) return [`SELECT 'total' AS kind, NULL AS key, count(*)::int AS count ${from}`];
-  // The small facets as FILTERed counts per category (the cheapest of the shapes measured: a GROUP BY
-  // of facet keys or GROUPING SETS hash more per row), then summed and unpivoted.
+export function totalsSql(from: string, facets: boolean): string {
+  if (!facets) return `SELECT 'total' AS kind, NULL AS key, count(*)::int AS count ${from}`;
+  // The small facets as FILTERed counts per category (the cheapest of the shapes measured: a GROUP BY of
+  // facet keys or GROUPING SETS hash more per row), then summed and unpivoted; the sellers by unnest.
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, 'sp.in_stock'],
     ...CONDITIONS.map((c): [string, string, string] => ['condition', c, `sp.conditions @> '{${c}}'`]),
@@ -43,9 +42,10 @@ export function totalsSql(from: string, facets: boolean): string[] {
       `width_bucket(sp.min_price, ARRAY[${PRICE_BOUNDS.join(', ')}]::bigint[]) = ${bucket}`,
     ]),
   ];
-  const totals = `WITH g AS (
+  return `WITH m AS MATERIALIZED (SELECT sp.category_id, sp.seller_ids, sp.conditions, sp.min_price, sp.in_stock, sp.rating_average ${from}),
+     g AS (
        SELECT sp.category_id, count(*) AS n, ${counts.map(([, , condition], i) => `count(*) FILTER (WHERE ${condition}) AS c${i}`).join(', ')}
-       ${from} GROUP BY sp.category_id
+       FROM m sp GROUP BY sp.category_id
      )
      SELECT v.kind, v.key, v.count
        FROM (SELECT coalesce(sum(n), 0)::int AS n, ${counts.map((_, i) => `coalesce(sum(c${i}), 0)::int AS c${i}`).join(', ')} FROM g) a
@@ -55,11 +55,11 @@ export function totalsSql(from: string, facets: boolean): string[] {
      SELECT 'category', a.id, sum(g.n)::int
        FROM g JOIN category cat ON cat.id = g.category_id
        CROSS JOIN LATERAL unnest(string_to_array(cat.path, '/')) AS a(id)
-      GROUP BY a.id`;
-  const sellers = `SELECT 'seller' AS kind, x.s::text AS key, count(*)::int AS count
-       FROM (SELECT unnest(sp.seller_ids) AS s ${from}) x
-      GROUP BY x.s ORDER BY count(*) DESC, x.s LIMIT ${MAX_SELLERS}`;
-  return [totals, sellers];
+      GROUP BY a.id
+     UNION ALL
+     (SELECT 'seller' AS kind, x.s::text AS key, count(*)::int AS count
+       FROM (SELECT unnest(sp.seller_ids) AS s FROM m sp) x
+      GROUP BY x.s ORDER BY count(*) DESC, x.s LIMIT ${MAX_SELLERS})`;
 }
 
 /** The facets of the rows `totalsSql(…, true)` returned (with the categories and sellers they name). */

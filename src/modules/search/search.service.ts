@@ -30,8 +30,8 @@ export interface SearchSelection {
 
 /**
  * `search`: one round trip to read the words (folding, typos; none for a query seen before), then the
- * page in one statement (with its products), and, when totalCount or facets are selected, the statements
- * that count the whole result (search-facets.ts) at the same time on other connections. Pages are keyset:
+ * page in one statement (with its products), and, when totalCount or facets are selected, the statement
+ * that counts the whole result (search-facets.ts) at the same time on another connection. Pages are keyset:
  * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  */
@@ -54,7 +54,7 @@ export async function search(
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows = Promise.all(totalsSql(matching, facets).map((sql): Promise<FacetRow[]> => ctx.db.query(sql, whereParams))).then((r) => r.flat());
+      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(matching, facets), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
