@@ -77,11 +77,12 @@ export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: s
     [words, each],
   );
   const productIds = rows.filter((r) => r.productId).map((r) => r.productId!);
-  const products: ProductRow[] = productIds.length
-    ? await ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [productIds])
-    : [];
+  // The products and the categories at once: one round trip after the suggestions, not two.
+  const [products, categories] = await Promise.all([
+    productIds.length ? (ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [productIds]) as Promise<ProductRow[]>) : [],
+    ctx.loaders.categoryById.loadMany(rows.filter((r) => r.categoryId).map((r) => r.categoryId!)),
+  ]);
   const productById = new Map(products.map((p) => [p.id, toProduct(p)]));
-  const categories = await ctx.loaders.categoryById.loadMany(rows.filter((r) => r.categoryId).map((r) => r.categoryId!));
   const categoryById = new Map(categories.flatMap((c) => (c && !(c instanceof Error) ? [[c.uuid, c] as const] : [])));
   const out: SearchSuggestion[] = [];
   for (const r of rows) {
