@@ -38,3 +38,17 @@ export function databaseCpuMicros(dataDir: string | null): number | null {
   if (!pidFile || !existsSync(pidFile)) return null;
   return processTreeCpuMicros(readFileSync(pidFile, 'utf8').split('\n')[0]!.trim());
 }
+
+/**
+ * CPU time (µs) used so far by these processes (a database's backends, from pg_stat_activity), those
+ * still running; null when one cannot be read (a server on another machine, no /proc).
+ */
+export function processesCpuMicros(pids: readonly (string | number)[]): Map<string, number> | null {
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    const stat = statOf(String(pid));
+    if (!stat) return null;
+    out.set(String(pid), (stat.ticks * 1e6) / TICKS_PER_SECOND);
+  }
+  return out;
+}

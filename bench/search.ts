@@ -7,6 +7,8 @@ import { createApp } from '../src/app';
 import { databaseUrl, ensureDatabase } from '../src/db/databases';
 import { seedDatabase, type SeedScale } from '../src/seed/seed';
 import { writeMarkedSection } from './report';
+import { processesCpuMicros } from './database-cpu';
+import { statementCount } from '../src/db/data-source';
 
 /**
  * Search latency (issue 12): the `search` query over HTTP with and without facets, side by side with two
@@ -29,15 +31,18 @@ const seconds = Number(args.seconds);
 const manyClients = Number(args.clients);
 const serverUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The query mix: what each kind is, the words, and a filter. Spanish and English, as the seed is. */
-const MIX: { kind: string; query: string; filter?: object }[] = [
+/**
+ * The query mix: what each kind is, the words, and a filter. Spanish and English, as the seed is. `prefix`:
+ * the last word is unfinished (the search matches it as a prefix, and so does the floor).
+ */
+const MIX: { kind: string; query: string; filter?: object; prefix?: boolean }[] = [
   { kind: 'frequent word', query: 'premium' },
   { kind: 'rare word', query: 'cortavientos' },
   { kind: 'two words', query: 'camiseta algodon' },
   { kind: 'English words', query: 'running shoes' },
   { kind: 'typo', query: 'auriculars inalambricos' },
   { kind: 'accent-less', query: 'lampara' },
-  { kind: 'prefix', query: 'zapatil' },
+  { kind: 'prefix', query: 'zapatil', prefix: true },
   { kind: 'filters', query: 'premium', filter: { inStock: true, priceMax: 5000, condition: 'NEW' } },
 ];
 
@@ -56,6 +61,10 @@ const SUGGEST = `query ($p: String!) { searchSuggest(prefix: $p, first: 8) { kin
 type Run = (i: number) => Promise<void>;
 interface Cell {
   failed: number;
+  /** Per request: this process's CPU (the app and the closed-loop clients), the bench database's backends' CPU (null when not local), SQL statements sent by the app. */
+  appCpu: number;
+  dbCpu: number | null;
+  statements: number;
   p50: number;
   p99: number;
   perSecond: number;
@@ -64,8 +73,15 @@ interface Cell {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function measure(clients: number, run: Run): Promise<Cell> {
+/** Steady per-request costs beside the wall clock, which a shared machine's load inflates: CPU and statements. */
+interface Meters {
+  statements(): number;
+  databaseCpu(): Promise<Map<string, number> | null>;
+}
+
+async function measure(clients: number, run: Run, meters: Meters): Promise<Cell> {
   const latencies: number[] = [];
+  const [cpu0, db0, statements0] = [process.cpuUsage(), await meters.databaseCpu(), meters.statements()];
   const byKind: Record<string, number[]> = {};
   let failed = 0;
   const deadline = Date.now() + seconds * 1000;
@@ -89,9 +105,23 @@ async function measure(clients: number, run: Run): Promise<Cell> {
       }
     }),
   );
+  const cpu = process.cpuUsage(cpu0);
+  const db1 = await meters.databaseCpu();
+  const n = Math.max(1, latencies.length + failed);
+  // Backends that started during the cell count from zero; those that ended are missed (pools keep theirs).
+  const dbCpu = db0 && db1 ? [...db1].reduce((sum, [pid, micros]) => sum + micros - (db0.get(pid) ?? 0), 0) / n / 1000 : null;
   latencies.sort((a, b) => a - b);
   for (const list of Object.values(byKind)) list.sort((a, b) => a - b);
-  return { failed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: latencies.length / seconds, byKind };
+  return {
+    failed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    perSecond: latencies.length / seconds,
+    byKind,
+    appCpu: (cpu.user + cpu.system) / n / 1000,
+    dbCpu,
+    statements: (meters.statements() - statements0) / n,
+  };
 }
 
 async function main(): Promise<void> {
@@ -143,24 +173,44 @@ async function main(): Promise<void> {
       [
         'baseline: bare `to_tsquery` top 20 by ts_rank (SQL, the floor)',
         async (i) => {
-          const q = words(MIX[i % MIX.length]!.query).join(' & ');
+          // The rows the search matches (search-query.ts tsquerySql: each word by its Spanish stem, its English
+          // stem or itself; an unfinished last word as a prefix), ranked by text alone: no folding, typos,
+          // popularity, filters or facets. (Spanish stems alone, as before, matched nothing for English words.)
+          const { query, prefix } = MIX[i % MIX.length]!;
+          const terms = words(query);
+          const q = terms
+            .map((_, k) =>
+              prefix && k === terms.length - 1
+                ? `to_tsquery('pg_catalog.simple', $${k + 1} || ':*')`
+                : `(to_tsquery('pg_catalog.spanish', $${k + 1}) || to_tsquery('pg_catalog.english', $${k + 1}) || to_tsquery('pg_catalog.simple', $${k + 1}))`,
+            )
+            .join(' && ');
           await pool.query(
-            `SELECT sp.product_id, ts_rank(sp.document, q) AS rank FROM search_product sp, to_tsquery('pg_catalog.spanish', $1) q
+            `SELECT sp.product_id, ts_rank(sp.document, q, 1) AS rank FROM search_product sp, (SELECT ${q} AS q) t
               WHERE sp.searchable AND sp.document @@ q ORDER BY rank DESC LIMIT 20`,
-            [q],
+            terms,
           );
         },
       ],
     ];
+    const meters: Meters = {
+      statements: () => statementCount(app.dataSource),
+      databaseCpu: async () =>
+        processesCpuMicros(
+          (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid),
+        ),
+    };
     // Warm caches and plans once per variant.
     for (const [, run] of variants) for (let i = 0; i < MIX.length * 2; i++) await run(i);
 
     const results: { variant: string; clients: number; cell: Cell }[] = [];
     for (const clients of [1, manyClients]) {
       for (const [variant, run] of variants) {
-        const cell = await measure(clients, run);
+        const cell = await measure(clients, run, meters);
         results.push({ variant, clients, cell });
-        console.log(`${variant} @${clients}: p50 ${cell.p50.toFixed(1)} ms, p99 ${cell.p99.toFixed(1)} ms, ${cell.perSecond.toFixed(0)}/s`);
+        console.log(
+          `${variant} @${clients}: p50 ${cell.p50.toFixed(1)} ms, p99 ${cell.p99.toFixed(1)} ms, ${cell.perSecond.toFixed(0)}/s, CPU/request app ${cell.appCpu.toFixed(1)} ms db ${cell.dbCpu?.toFixed(1) ?? '—'} ms, ${cell.statements.toFixed(1)} statements`,
+        );
       }
     }
     const floor = results.find((r) => r.clients === 1 && r.variant.includes('floor'))!.cell;
@@ -172,20 +222,28 @@ async function main(): Promise<void> {
       '',
       `Command: \`npm run bench:search -- --scale ${scale} --seconds ${seconds} --clients ${manyClients}\` (DATABASE_URL's PostgreSQL ${(await app.dataSource.query('SHOW server_version'))[0].server_version}, app and clients in one Node process, closed loops, ${seconds} s per cell, ${seedNote}).`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end — shared with other work, so absolute numbers are pessimistic.`,
-      `Query mix, rotated: ${MIX.map((m) => `${m.kind} (\`${m.query}\`${m.filter ? ` + ${JSON.stringify(m.filter)}` : ''})`).join(', ')}. The baselines take the same words (the floor stems them in Spanish only). searchSuggest prefixes: ${PREFIXES.join(', ')}.`,
+      `Query mix, rotated: ${MIX.map((m) => `${m.kind} (\`${m.query}\`${m.filter ? ` + ${JSON.stringify(m.filter)}` : ''})`).join(', ')}. The baselines take the same words; the floor matches the rows the search matches (each word by its Spanish stem, its English stem or itself, the prefix kind's last word as a prefix) and ranks them by ts_rank alone. searchSuggest prefixes: ${PREFIXES.join(', ')}.`,
       '',
-      '| variant | clients | p50 ms | p99 ms | requests/s | failed |',
-      '|---|---:|---:|---:|---:|---:|',
-      ...results.map((r) => `| ${r.variant} | ${r.clients} | ${r.cell.p50.toFixed(1)} | ${r.cell.p99.toFixed(1)} | ${r.cell.perSecond.toFixed(0)} | ${r.cell.failed} |`),
+      'CPU per request (steadier than the wall clock on a loaded machine): this process (the app and the clients) and the bench database\'s backends (from /proc: the server is local); SQL statements the app sent per request.',
+      '',
+      '| variant | clients | p50 ms | p99 ms | requests/s | failed | app CPU ms | db CPU ms | statements |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...results.map(
+        (r) =>
+          `| ${r.variant} | ${r.clients} | ${r.cell.p50.toFixed(1)} | ${r.cell.p99.toFixed(1)} | ${r.cell.perSecond.toFixed(0)} | ${r.cell.failed} | ${r.cell.appCpu.toFixed(1)} | ${r.cell.dbCpu?.toFixed(1) ?? '—'} | ${r.cell.statements.toFixed(1)} |`,
+      ),
       '',
       `searchSuggest at 1 client: p99 ${results.find((r) => r.clients === 1 && r.variant.includes('searchSuggest'))!.cell.p99.toFixed(1)} ms (target < 10 ms).`,
       `At 1 client with facets: p99 ${faceted.p99.toFixed(1)} ms (target < 50 ms), ${(faceted.p99 / floor.p99).toFixed(1)}× the floor's p99 (target ≤ 2×); p50 ${(faceted.p50 / floor.p50).toFixed(1)}× the floor's.`,
       '',
-      'Per query kind, `search` with facets at 1 client (p50 / p99 ms):',
+      'Per query kind at 1 client, `search` with facets beside the floor on the same words (p50 / p99 ms):',
       '',
-      '| kind | p50 | p99 |',
-      '|---|---:|---:|',
-      ...Object.entries(faceted.byKind).map(([kind, l]) => `| ${kind} | ${percentile(l, 50).toFixed(1)} | ${percentile(l, 99).toFixed(1)} |`),
+      '| kind | search p50 | search p99 | floor p50 | floor p99 |',
+      '|---|---:|---:|---:|---:|',
+      ...Object.entries(faceted.byKind).map(([kind, l]) => {
+        const f = floor.byKind[kind] ?? [];
+        return `| ${kind} | ${percentile(l, 50).toFixed(1)} | ${percentile(l, 99).toFixed(1)} | ${percentile(f, 50).toFixed(1)} | ${percentile(f, 99).toFixed(1)} |`;
+      }),
       '<!-- /search-bench -->',
     ].join('\n');
     console.log(section);

@@ -27,6 +27,8 @@ import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
 import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
 import { OfferPromotionFk1764190000000 } from './1764190000000-offer-promotion-fk';
+import { SearchTitleIndex1764230000000 } from './1764230000000-search-title-index';
+import { SearchProductSerialScans1764230000001 } from './1764230000001-search-product-serial-scans';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -59,4 +61,6 @@ export const allMigrations = [
   OfferUse1764170000001,
   SearchPopularity1764180000000,
   OfferPromotionFk1764190000000,
+  SearchTitleIndex1764230000000,
+  SearchProductSerialScans1764230000001,
 ];

@@ -1,8 +1,8 @@
 import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
-import { PRODUCT_COLUMNS, toProduct, type Product, type ProductRow } from '../catalog';
+import { PRODUCT_COLUMNS, toProduct, type ProductRow } from '../catalog';
 import { categoryAffinity } from './search-affinity';
-import { FACET_COLUMNS, facetsSql, toFacets, type FacetRow } from './search-facets';
+import { toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
@@ -29,11 +29,11 @@ export interface SearchSelection {
 }
 
 /**
- * `search`: one round trip to read the words (folding, typos), then one statement for the page alone,
- * or, when totalCount or facets are selected, one statement that materializes the matching rows once
- * and reads the page, the count and the facets from them (plus one to load the page's products). Pages
- * are keyset: (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes
- * change between two pages, as in any ranked list; a walk of unchanged data never repeats a product.
+ * `search`: one round trip to read the words (folding, typos; none for a query seen before), then the
+ * page in one statement (with its products), and, when totalCount or facets are selected, the statement
+ * that counts the whole result (search-facets.ts) at the same time on another connection. Pages are keyset:
+ * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
+ * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  */
 export async function search(
   ctx: Context,
@@ -48,48 +48,39 @@ export async function search(
   const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
   // The WHERE's parameters so far: the whole result (without cursor, affinity or limit) needs no others.
   const whereParams = [...params];
+  const matching = `FROM search_product sp WHERE ${where.join(' AND ')}`;
+  // The counts over the whole result, once each: with the facets when asked for (or when a caller
+  // without lookahead asks for either), the total alone otherwise.
+  let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
+  const whole = (facets: boolean): Promise<FacetRow[]> => {
+    if (!totals || (facets && !totals.facets)) {
+      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(matching, facets), whereParams);
+      // Started before the page is read: should the page fail, nobody awaits these.
+      rows.catch(() => undefined);
+      totals = { facets, rows };
+    }
+    return totals.rows;
+  };
+  if (selection.totalCount || selection.facets) whole(selection.facets);
+
   const joins = affinityJoin(affinity, param);
   const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(tsquery, affinity), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
   const after = args.after ? decodeKeyset(args.after) : null;
-  const keyset = (key: string, id: string) =>
-    after ? `(${key}, ${id}) ${order.desc ? '<' : '>'} (${param(after.key)}::${order.cast}, ${param(after.id)}::uuid)` : 'true';
-
-  let items: { product: Product; sortKey: string }[];
-  let totals: Promise<FacetRow[]> | null = null;
-  if (selection.totalCount || selection.facets) {
-    const rows: FacetRow[] = await ctx.db.query(
-      `WITH m AS MATERIALIZED (
-         SELECT sp.product_id, ${FACET_COLUMNS}, ${order.key} AS key FROM search_product sp ${joins} WHERE ${where.join(' AND ')}
-       ), page AS (
-         SELECT product_id, key FROM m WHERE ${keyset('m.key', 'm.product_id')}
-          ORDER BY key ${direction}, product_id ${direction} LIMIT ${param(args.first + 1)}
-       )
-       ${facetsSql(selection.facets)}
-       UNION ALL
-       SELECT 'page', product_id::text, (row_number() OVER (ORDER BY key ${direction}, product_id ${direction}))::int, key::text FROM page`,
-      params,
-    );
-    const page = rows.filter((r) => r.kind === 'page').sort((a, b) => a.count - b.count);
-    const products = await ctx.loaders.productById.loadMany(page.map((r) => r.key!));
-    items = page.flatMap((r, i) => {
-      const product = products[i];
-      return product && !(product instanceof Error) ? [{ product, sortKey: r.sortKey! }] : [];
-    });
-    totals = Promise.resolve(rows);
-  } else {
-    const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
-      `SELECT ${PRODUCT_COLUMNS}, s.key::text AS "sortKey"
-         FROM (SELECT sp.product_id, ${order.key} AS key FROM search_product sp ${joins}
-                WHERE ${where.join(' AND ')} AND ${keyset(order.key, 'sp.product_id')}
-                ORDER BY 2 ${direction}, sp.product_id ${direction}
-                LIMIT ${param(args.first + 1)}) s
-         JOIN product p ON p.id = s.product_id
-        ORDER BY s.key ${direction}, s.product_id ${direction}`,
-      params,
-    );
-    items = rows.map((r) => ({ product: toProduct(r), sortKey: r.sortKey }));
-  }
+  const keyset = after
+    ? `(${order.key}, sp.product_id) ${order.desc ? '<' : '>'} (${param(after.key)}::${order.cast}, ${param(after.id)}::uuid)`
+    : 'true';
+  const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
+    `SELECT ${PRODUCT_COLUMNS}, s.key::text AS "sortKey"
+       FROM (SELECT sp.product_id, ${order.key} AS key FROM search_product sp ${joins}
+              WHERE ${where.join(' AND ')} AND ${keyset}
+              ORDER BY 2 ${direction}, sp.product_id ${direction}
+              LIMIT ${param(args.first + 1)}) s
+       JOIN product p ON p.id = s.product_id
+      ORDER BY s.key ${direction}, s.product_id ${direction}`,
+    params,
+  );
+  const items = rows.map((r) => ({ product: toProduct(r), sortKey: r.sortKey }));
 
   if (!after) {
     // The first page is the search (later pages are not): for the operator (a zero-result search has no
@@ -97,22 +88,14 @@ export async function search(
     recordSearchLater(ctx, query.normalized, items.length === 0);
     await recordSearchTouchpoint(ctx, query.normalized);
   }
-  // Counted on demand when the selection did not ask for it up front (a caller without lookahead).
-  const whole = (): Promise<FacetRow[]> => {
-    totals ??= ctx.db.query(
-      `WITH m AS MATERIALIZED (SELECT ${FACET_COLUMNS} FROM search_product sp WHERE ${where.join(' AND ')}) ${facetsSql(true)}`,
-      whereParams,
-    );
-    return totals;
-  };
   let facets: Promise<SearchFacets> | undefined;
   return {
     ...toConnection(items, args.first, (i) => encodeCursor([i.sortKey, i.product.uuid]), (i) => i.product),
     correctedQuery: query.corrected,
     totals: {
-      totalCount: async () => (await whole()).find((r) => r.kind === 'total')!.count,
+      totalCount: async () => (await whole(false)).find((r) => r.kind === 'total')!.count,
       facets: () => {
-        facets ??= whole().then((rows) => toFacets(ctx, rows));
+        facets ??= whole(true).then((rows) => toFacets(ctx, rows));
         return facets;
       },
     },

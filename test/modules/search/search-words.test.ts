@@ -148,6 +148,18 @@ describe('searchSuggest', () => {
     expect(data.searchSuggest).toEqual(expect.arrayContaining([{ kind: 'QUERY', text: 'bicicleta plegable' }]));
   });
 
+  it('suggests products by their title words, not their description', async () => {
+    await sell('Reloj digital', 'ES', seller, { description: 'Sumergible hasta 50 metros.' });
+    const products = async (prefix: string) =>
+      (await t.data(`query ($p: String!) { searchSuggest(prefix: $p, first: 20) { kind text } }`, { p: prefix })).searchSuggest
+        .filter((s: { kind: string }) => s.kind === 'PRODUCT')
+        .map((s: { text: string }) => s.text);
+    expect(await products('relo')).toEqual(['Reloj digital']);
+    expect(await products('reloj dig')).toEqual(['Reloj digital']);
+    expect(await products('sumerg')).toEqual([]);
+    expect(await titlesFound('sumergible')).toEqual(['Reloj digital']);
+  });
+
   it('answers nothing for no words', async () => {
     expect((await t.data(`{ searchSuggest(prefix: " ¿?! ") { kind } }`)).searchSuggest).toEqual([]);
   });
