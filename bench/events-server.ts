@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app';
 import { createTokenIssuer } from '../src/auth/tokens';
 import { toGlobalId } from '../src/core/global-id';
+import { statementCount } from '../src/db/data-source';
 import { seedDatabase } from '../src/seed/seed';
 import { childOptions, failToParent, serveParent } from './child-process';
 
@@ -65,11 +66,14 @@ async function main(): Promise<void> {
   serveParent(
     info,
     {
+      /** SQL statements the app has sent so far (requests and the outbox consumers behind them). */
+      statements: () => statementCount(db),
       async stored() {
         const [row] = await db.query(
           `SELECT (SELECT count(*)::int FROM touchpoint_event) AS events,
                   (SELECT coalesce(sum(count), 0)::int FROM product_daily_touchpoints) AS counted,
-                  (SELECT count(*)::int FROM customer_trait) AS traits`,
+                  (SELECT count(*)::int FROM customer_trait) AS traits,
+                  (SELECT count(*)::int FROM outbox WHERE dispatched_at IS NOT NULL) AS dispatched, (SELECT count(*)::int FROM outbox) AS outbox`,
         );
         return row;
       },

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   try {
     if (args['cpu-prof']) await server.call('profileStart');
     const cpu0 = await server.call<NodeJS.CpuUsage>('cpu');
+    const statements0 = await server.call<number>('statements');
     const db0 = databaseCpuMicros(pgDir);
     let accepted = 0;
     let batches = 0;
@@ -112,13 +113,15 @@ async function main(): Promise<void> {
     })();
     await Promise.all([...loops, probe]);
     const cpu1 = await server.call<NodeJS.CpuUsage>('cpu');
+    const statements1 = await server.call<number>('statements');
     if (args['cpu-prof']) await server.call('profileStop', path.join(ROOT, 'bench/.data-events.cpuprofile'));
     const db1 = databaseCpuMicros(pgDir);
     const serverCpu = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / accepted;
     const dbCpu = db0 === null || db1 === null ? null : (db1 - db0) / accepted;
     const capacity = dbCpu === null ? null : (os.cpus().length * 1e6) / (serverCpu + dbCpu);
     const load1 = os.loadavg()[0]!.toFixed(1);
-    const stored = await server.call<{ events: number; counted: number; traits: number }>('stored');
+    const stored = await server.call<{ events: number; counted: number; traits: number; dispatched: number; outbox: number }>('stored');
+    console.log(stored);
     latencies.sort((a, b) => a - b);
     delays.sort((a, b) => a - b);
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -135,7 +138,8 @@ async function main(): Promise<void> {
       `| sustained ingestion | **${(accepted / seconds).toFixed(0)} events/s** (${(batches / seconds).toFixed(1)} batches/s) |`,
       `| eventsTrack latency p50 / p99 | ${percentile(latencies, 50).toFixed(1)} / ${percentile(latencies, 99).toFixed(1)} ms |`,
       `| delay until the trait reflects an event, p50 / p99 (${delays.length} probes) | ${percentile(delays, 50).toFixed(1)} / **${percentile(delays, 99).toFixed(1)} ms** |`,
-      `| CPU per accepted event: app / database | ${serverCpu.toFixed(0)} µs / ${dbCpu?.toFixed(0) ?? '?'} µs |`,
+      `| SQL statements per batch (the request's and its outbox consumers', probes included) | ${((statements1 - statements0) / batches).toFixed(1)} |`,
+      `| CPU per accepted event: app (of which system) / database | ${serverCpu.toFixed(0)} µs (${((cpu1.system - cpu0.system) / accepted).toFixed(0)} µs) / ${dbCpu?.toFixed(0) ?? '?'} µs |`,
       `| what the measured CPU per event allows on ${os.cpus().length} idle cores | ${capacity?.toFixed(0) ?? '?'} events/s |`,
       `| stored afterwards | ${stored.events} individual events, ${stored.counted} per-product counts, ${stored.traits} trait rows |`,
       '',

@@ -26,6 +26,8 @@ import { ProductTranslations1764160100000 } from './1764160100000-product-transl
 import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
 import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
+import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-event-indexes';
+import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-category-index';
 import { OfferPromotionFk1764190000000 } from './1764190000000-offer-promotion-fk';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
@@ -59,4 +61,6 @@ export const allMigrations = [
   OfferUse1764170000001,
   SearchPopularity1764180000000,
   OfferPromotionFk1764190000000,
+  TouchpointEventIndexes1764240000000,
+  ViewedCategoryIndex1764240100000,
 ];
