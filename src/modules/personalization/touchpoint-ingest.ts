@@ -1,8 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Context, TxContext } from '../../core/context';
+import type { Context, TransactionListener, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { RecordedTouchpoint } from '../../events/event-types';
-import { emit } from '../../events/outbox';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
 import { evaluateTraits } from './trait-model';
 import { addOrderFacts, dayAggregateCtes, readTraitInputs, storeTraits, touchesOrders } from './trait-store';
@@ -101,7 +100,7 @@ export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubje
  * batch, then deletes it with the rest), creates or locks the trait row (trait-store.ts lockTraitRow: it
  * serialises the customer's batches, so each evaluation sees every committed event before it) and, with
  * the consent, inserts the events and adds them to the day aggregates. Then the aggregates are read, the
- * traits evaluated and stored with the per-product counts, and `touchpoint.recorded` emitted: five
+ * traits evaluated and stored with the per-product counts and the `touchpoint.recorded` outbox row: four
  * statements with BEGIN and COMMIT, where there were eight (bench/RESULTS.md, events-bench).
  */
 async function recordCustomers(ctx: TxContext, customerId: string, events: NewTouchpoint[]): Promise<IngestResult> {
@@ -122,12 +121,21 @@ async function recordCustomers(ctx: TxContext, customerId: string, events: NewTo
   if (!row!.consented) return countAnonymously(ctx, customerId, events);
   const { accepted, lastSeenAt, recorded } = row!;
   if (accepted) {
-    const stored: RecordedTouchpoint[] = JSON.parse(recorded);
-    if (touchesOrders(stored.map((e) => e.type))) await addOrderFacts(tx, customerId, { ids: stored.map((e) => e.id), orders: true });
+    const stored = (): RecordedTouchpoint[] => JSON.parse(recorded);
+    if (touchesOrders(events.map((e) => e.type))) await addOrderFacts(tx, customerId, { ids: stored().map((e) => e.id), orders: true });
     // The trait row's last_seen_at is stored with the traits (one UPDATE of the locked row per batch).
     const traits = evaluateTraits((await readTraitInputs(tx, customerId, new Date(), lastSeenAt))!);
-    await storeTraits(tx, customerId, traits, { cte: recordedCountsCte('$16'), params: [recorded] });
-    await emit(ctx, 'touchpoint.recorded', { customerId, events: stored });
+    // The same statement adds the per-product counts and writes the `touchpoint.recorded` outbox row (as
+    // offers/offer-create.ts does: counted, then the listeners as emit() runs them): its payload is the
+    // JSON text PostgreSQL made, never parsed and serialised again.
+    await storeTraits(tx, customerId, traits, {
+      cte: `${recordedCountsCte('$16')},
+            recorded_event AS (INSERT INTO outbox (type, payload) VALUES ('touchpoint.recorded', json_build_object('customerId', $1::uuid, 'events', $16::json)))`,
+      params: [recorded],
+    });
+    ctx.emitted.count++;
+    const listeners = (ctx.listeners['touchpoint.recorded'] ?? []) as readonly TransactionListener<'touchpoint.recorded'>[];
+    for (const listener of listeners) await listener(ctx, { customerId, events: stored() });
   }
   return { accepted, duplicates: events.length - accepted };
 }

@@ -257,8 +257,15 @@ const NOT: Record<Truth, Truth> = { T: 'F', F: 'T', N: 'N' };
  * false, inactivity true, an order predicate either. Conservative (children as if independent).
  */
 function traitless(rule: TargetingRule): Set<Truth> {
-  const combine = (children: TargetingRule[], table: Record<string, Truth>) =>
-    children.map(traitless).reduce((acc, next) => new Set([...acc].flatMap((a) => [...next].map((b) => table[a + b]!))));
+  const combine = (children: TargetingRule[], table: Record<string, Truth>) => {
+    let outcomes = traitless(children[0]!);
+    for (const child of children.slice(1)) {
+      const next = new Set<Truth>();
+      for (const a of outcomes) for (const b of traitless(child)) next.add(table[a + b]!);
+      outcomes = next;
+    }
+    return outcomes;
+  };
   if ('all' in rule) return combine(rule.all, AND);
   if ('any' in rule) return combine(rule.any, OR);
   if ('not' in rule) return new Set([...traitless(rule.not)].map((v) => NOT[v]));
