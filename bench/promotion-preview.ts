@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       '## Issue 10: promotionPreview on a large population',
       '',
       `Command: \`DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:promotion-preview -- --customers ${customers} --events ${eventsEach} --runs ${runs}\` (the machine's PostgreSQL; ${runs} sequential requests per rule through HTTP; the very first request, on cold caches right after the bulk load, is included in the first rule).`,
-      `Population (generated with generate_series in ${seedSeconds.toFixed(0)} s; not part of \`zoco seed\`): ${counts.customers} customers, ${counts.traits} with the personalization consent and traits, ${counts.events} touchpoint events, ${counts.orders} orders with the seller.`,
+      `Population (${reused ? 'kept from an earlier run with --keep' : `generated with generate_series in ${seedSeconds.toFixed(0)} s`}; not part of \`zoco seed\`): ${counts.customers} customers, ${counts.traits} with the personalization consent and traits, ${counts.events} touchpoint events, ${counts.orders} orders with the seller.`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (shared with other sessions), ${new Date().toISOString().slice(0, 16)}Z.`,
       '',
       '| rule | customers reached | p50 ms | p99 ms |',
