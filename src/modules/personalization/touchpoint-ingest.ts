@@ -100,8 +100,8 @@ export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubje
  * batch, then deletes it with the rest), creates or locks the trait row (trait-store.ts lockTraitRow: it
  * serialises the customer's batches, so each evaluation sees every committed event before it) and, with
  * the consent, inserts the events and adds them to the day aggregates. Then the aggregates are read, the
- * traits evaluated and stored with the per-product counts and the `touchpoint.recorded` outbox row: four
- * statements with BEGIN and COMMIT, where there were eight (bench/RESULTS.md, events-bench).
+ * traits evaluated and stored with the per-product counts and the `touchpoint.recorded` outbox row: three
+ * statements between BEGIN and COMMIT, where there were six (app CPU per event −30%, bench/RESULTS.md events-bench).
  */
 async function recordCustomers(ctx: TxContext, customerId: string, events: NewTouchpoint[]): Promise<IngestResult> {
   const { tx } = ctx;
