@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
 import { MIN_SUPPORT, PURCHASES, recountFromItems } from '../src/modules/recommendations/co-occurrence';
+import { bulkInsert } from '../src/seed/bulk-insert';
 import { createRandom } from '../src/seed/prng';
 import { writeMarkedSection } from './report';
 
@@ -90,18 +91,12 @@ async function main(): Promise<void> {
   });
   try {
     const db = app.dataSource;
-    const checkouts: string[] = [];
-    const products: string[] = [];
+    const items: string[][] = [];
     for (const basket of train) {
       const checkout = rng.uuid();
-      for (const p of basket) {
-        checkouts.push(checkout);
-        products.push(ids[p]!);
-      }
+      for (const p of basket) items.push([checkout, ids[p]!]);
     }
-    for (let i = 0; i < checkouts.length; i += 50_000) {
-      await db.query('INSERT INTO basket_item (checkout_id, product_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [checkouts.slice(i, i + 50_000), products.slice(i, i + 50_000)]);
-    }
+    await bulkInsert(db.manager, 'basket_item', { checkout_id: 'uuid', product_id: 'uuid' }, items, 50_000);
     await db.query('ANALYZE basket_item');
     const started = performance.now();
     await db.transaction((tx) => recountFromItems(tx, PURCHASES));

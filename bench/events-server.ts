@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app';
 import { createTokenIssuer } from '../src/auth/tokens';
 import { toGlobalId } from '../src/core/global-id';
+import { statementCount } from '../src/db/data-source';
+import { bulkInsert } from '../src/seed/bulk-insert';
 import { seedDatabase } from '../src/seed/seed';
 import { childOptions, failToParent, serveParent } from './child-process';
 
@@ -41,18 +43,15 @@ async function main(): Promise<void> {
     `SELECT l.id FROM listing l JOIN seller s ON s.id = l.seller_id WHERE s.status = 'active' AND l.status = 'active' ORDER BY l.id`,
   );
   const ids = Array.from({ length: options.customers }, () => randomUUID());
-  await db.query(
-    `INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@bench.example', 'Bench shopper', 'x' FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  await db.query(
-    `INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
   const consenting = ids.map((_, i) => i < Math.round(ids.length * options.consenting));
-  await db.query(
-    `INSERT INTO customer_consent (customer_id, kind, granted, source) SELECT id, 'personalization', true, 'bench' FROM unnest($1::uuid[]) id`,
-    [ids.filter((_, i) => consenting[i])],
+  const expires = new Date(Date.now() + 86_400_000);
+  await bulkInsert(db.manager, 'customer', { id: 'uuid', email: 'text', name: 'text', password_hash: 'text' }, ids.map((id) => [id, `${id}@bench.example`, 'Bench shopper', 'x']));
+  await bulkInsert(db.manager, 'customer_session', { id: 'uuid', customer_id: 'uuid', expires_at: 'timestamptz' }, ids.map((id) => [id, id, expires]));
+  await bulkInsert(
+    db.manager,
+    'customer_consent',
+    { customer_id: 'uuid', kind: 'text', granted: 'boolean', source: 'text' },
+    ids.filter((_, i) => consenting[i]).map((id) => [id, 'personalization', true, 'bench']),
   );
   await db.query('VACUUM ANALYZE');
   const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
@@ -65,11 +64,14 @@ async function main(): Promise<void> {
   serveParent(
     info,
     {
+      /** SQL statements the app has sent so far (requests and the outbox consumers behind them). */
+      statements: () => statementCount(db),
       async stored() {
         const [row] = await db.query(
           `SELECT (SELECT count(*)::int FROM touchpoint_event) AS events,
                   (SELECT coalesce(sum(count), 0)::int FROM product_daily_touchpoints) AS counted,
-                  (SELECT count(*)::int FROM customer_trait) AS traits`,
+                  (SELECT count(*)::int FROM customer_trait) AS traits,
+                  (SELECT count(*)::int FROM outbox WHERE dispatched_at IS NOT NULL) AS dispatched, (SELECT count(*)::int FROM outbox) AS outbox`,
         );
         return row;
       },

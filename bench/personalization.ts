@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
+import { bulkInsert } from '../src/seed/bulk-insert';
 import { writeMarkedSection } from './report';
 
 /**
@@ -108,7 +109,8 @@ async function main(): Promise<void> {
     for (let s = 0; s < SELLERS; s++) {
       const data = await post(
         `mutation ($input: SellerCreateInput!) { sellerCreate(input: $input) { seller { id } apiKeySecret } }`,
-        { input: { slug: `bench-p13n-${s}`, name: `Seller ${s}`, legalName: `Seller ${s} S.L.`, taxId: 'B12345678' } },
+        // With a legal address: checkout refuses sellers without one.
+        { input: { slug: `bench-p13n-${s}`, name: `Seller ${s}`, legalName: `Seller ${s} S.L.`, taxId: 'B12345678', address: { name: `Seller ${s} S.L.`, line1: 'Gran Vía 1', city: 'Madrid', postalCode: '28013', country: 'ES' } } },
         admin,
       );
       sellers.push({ id: data.sellerCreate.seller.id, key: data.sellerCreate.apiKeySecret });
@@ -133,19 +135,23 @@ async function main(): Promise<void> {
 
     // The population, written straight to the database (sign-up hashes passwords with scrypt): consent, address, card, session.
     const ids = Array.from({ length: N }, () => randomUUID());
-    await db.query(`INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@bench.example', 'Shopper', 'x' FROM unnest($1::uuid[]) id`, [ids]);
-    await db.query(
-      `INSERT INTO customer_address (customer_id, name, line1, city, postal_code, country, is_default_shipping, is_default_billing)
-       SELECT id, 'Shopper', 'Calle Mayor 1', 'Madrid', '28013', 'ES', true, true FROM unnest($1::uuid[]) id`,
-      [ids],
+    const rows = <T>(row: (id: string) => T[]) => ids.map(row);
+    await bulkInsert(db.manager, 'customer', { id: 'uuid', email: 'text', name: 'text', password_hash: 'text' }, rows((id) => [id, `${id}@bench.example`, 'Shopper', 'x']));
+    await bulkInsert(
+      db.manager,
+      'customer_address',
+      { customer_id: 'uuid', name: 'text', line1: 'text', city: 'text', postal_code: 'text', country: 'text', is_default_shipping: 'boolean', is_default_billing: 'boolean' },
+      rows((id) => [id, 'Shopper', 'Calle Mayor 1', 'Madrid', '28013', 'ES', true, true]),
     );
-    await db.query(
-      `INSERT INTO payment_method (customer_id, provider, token, brand, last4, exp_month, exp_year, is_default)
-       SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
-      [ids],
+    await bulkInsert(
+      db.manager,
+      'payment_method',
+      { customer_id: 'uuid', provider: 'text', token: 'text', brand: 'text', last4: 'text', exp_month: 'int', exp_year: 'int', is_default: 'boolean' },
+      rows((id) => [id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true]),
     );
-    await db.query(`INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`, [ids]);
-    await db.query(`INSERT INTO customer_consent (customer_id, kind, granted, source) SELECT id, 'personalization', true, 'bench' FROM unnest($1::uuid[]) id`, [ids]);
+    const expires = new Date(Date.now() + 86_400_000);
+    await bulkInsert(db.manager, 'customer_session', { id: 'uuid', customer_id: 'uuid', expires_at: 'timestamptz' }, rows((id) => [id, id, expires]));
+    await bulkInsert(db.manager, 'customer_consent', { customer_id: 'uuid', kind: 'text', granted: 'boolean', source: 'text' }, rows((id) => [id, 'personalization', true, 'bench']));
     const shoppers: Shopper[] = [];
     for (const id of ids) {
       const first = weighted(POPULARITY);

@@ -29,6 +29,8 @@ import { SearchPopularity1764180000000 } from './1764180000000-search-popularity
 import { OfferPromotionFk1764190000000 } from './1764190000000-offer-promotion-fk';
 import { SearchTitleIndex1764230000000 } from './1764230000000-search-title-index';
 import { SearchProductSerialScans1764230000001 } from './1764230000001-search-product-serial-scans';
+import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-event-indexes';
+import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-category-index';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -63,4 +65,6 @@ export const allMigrations = [
   OfferPromotionFk1764190000000,
   SearchTitleIndex1764230000000,
   SearchProductSerialScans1764230000001,
+  TouchpointEventIndexes1764240000000,
+  ViewedCategoryIndex1764240100000,
 ];

@@ -72,3 +72,8 @@ export function refusedValueMessage(err: unknown): string | null {
   if (!state) return null;
   return CLIENT_VALUE_MESSAGES[state] ?? (state.startsWith('22') ? 'A value is malformed or out of range.' : null);
 }
+
+/** Whether `err` is PostgreSQL cancelling a statement (57014: its statement_timeout ran out, or a cancel request). */
+export function queryCanceled(err: unknown): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '57014';
+}

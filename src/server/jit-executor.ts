@@ -6,9 +6,12 @@ import {
   execute,
   getNamedType,
   isAbstractType,
+  isInputObjectType,
+  typeFromAST,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -59,6 +62,30 @@ function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boo
 }
 
 /**
+ * Whether a variable's input type contains itself (TargetingRuleInput's all / any / not). graphql-jit
+ * unrolls input types into its variable parser without a cycle check: compiling promotionPreview recursed
+ * until the stack overflowed, ~24 s of one request every time its document was seen a third time, and then
+ * declined anyway (bench/RESULTS.md promotion-preview-bench; the schema fuzz's slowest request).
+ */
+export function hasRecursiveInputVariable(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const onPath = new Set<string>();
+  const acyclic = new Set<string>();
+  const cyclic = (type: GraphQLNamedType): boolean => {
+    if (!isInputObjectType(type) || acyclic.has(type.name)) return false;
+    if (onPath.has(type.name)) return true;
+    onPath.add(type.name);
+    const found = Object.values(type.getFields()).some((field) => cyclic(getNamedType(field.type)));
+    onPath.delete(type.name);
+    if (!found) acyclic.add(type.name);
+    return found;
+  };
+  return (operation.variableDefinitions ?? []).some((v) => {
+    const type = typeFromAST(schema, v.type as Parameters<typeof typeFromAST>[1]);
+    return type !== undefined && cyclic(getNamedType(type));
+  });
+}
+
+/**
  * graphql-jit's errors leave `extensions` undefined when the thrown error had none (a TypeError, a
  * database error), and Apollo Server's error normalisation reads `extensions.code` unguarded: its
  * formatting then fails and answers a bare "Internal server error" without path or code, so the
@@ -78,6 +105,7 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
  * everything else with graphql-js, exactly as Apollo Server would:
  * - mutations (serial semantics, rare) and introspection;
  * - operations that select an interface or a union (`node`, `nodes`): see selectsAbstractType;
+ * - operations with a variable of a recursive input type: see hasRecursiveInputVariable;
  * - documents seen fewer than `compileAfter` times, and those graphql-jit cannot compile;
  * - requests whose variables graphql-jit rejects: no resolver has run yet, and graphql-js words
  *   those errors the way Apollo Server recognises as BAD_USER_INPUT.
@@ -104,6 +132,7 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
   function compile(request: ExecutorRequest, operation: OperationDefinitionNode, operationName: string | undefined): CompiledQuery | null {
     const { document } = request;
     if (operation.operation !== 'query' || INTROSPECTION.test(request.source) || selectsAbstractType(schema, document)) return null;
+    if (hasRecursiveInputVariable(schema, operation)) return null;
     try {
       const compiled = compileQuery(schema, document, operationName);
       if (isCompiledQuery(compiled)) return compiled;

@@ -27,7 +27,7 @@ interface Candidate {
 
 /**
  * eventsTrack: validates each event on its own (userErrors at ["input", "events", i, ...]) and stores the
- * valid ones of the batch in one transaction. References are checked with one query per kind.
+ * valid ones of the batch in one transaction. References are checked with one query.
  */
 export async function trackEvents(ctx: Context, input: EventsTrackInput) {
   const subject = subjectOf(ctx, input);
@@ -118,22 +118,11 @@ function resolveIds(e: TouchpointEventInput, index: number, errors: UserError[])
   };
 }
 
-/** One query per kind of reference; an unknown one is NOT_FOUND, a listing of another product INVALID. */
+/** All references checked in one query; an unknown one is NOT_FOUND, a listing of another product INVALID. */
 async function checkReferences(ctx: Context, all: Candidate[], errors: UserError[]): Promise<NewTouchpoint[]> {
   const malformed = new Set(errors.map((e) => e.field?.[2]));
   const candidates = all.filter((c) => !malformed.has(String(c.index)));
-  const ids = (key: 'productId' | 'listingId' | 'sellerId' | 'categoryId') => [...new Set(candidates.map((c) => c[key]).filter((x): x is string => !!x))];
-  const [products, listings, sellers, categories] = await Promise.all([
-    lookup(ctx, ids('productId'), 'SELECT id, category_id AS "categoryId" FROM product WHERE id = ANY($1::uuid[])'),
-    lookup(
-      ctx,
-      ids('listingId'),
-      `SELECT l.id, l.product_id AS "productId", l.seller_id AS "sellerId", p.category_id AS "categoryId"
-         FROM listing l JOIN product p ON p.id = l.product_id WHERE l.id = ANY($1::uuid[])`,
-    ),
-    lookup(ctx, ids('sellerId'), 'SELECT id FROM seller WHERE id = ANY($1::uuid[])'),
-    lookup(ctx, ids('categoryId'), 'SELECT id FROM category WHERE id = ANY($1::uuid[])'),
-  ]);
+  const { products, listings, sellers, categories } = await lookupReferences(ctx, candidates);
   const valid: NewTouchpoint[] = [];
   for (const c of candidates) {
     const before = errors.length;
@@ -144,10 +133,10 @@ async function checkReferences(ctx: Context, all: Candidate[], errors: UserError
     if (c.listingId && !listing) missing('listingId', 'Listing');
     if (c.sellerId && !sellers.has(c.sellerId)) missing('sellerId', 'Seller');
     if (c.categoryId && !categories.has(c.categoryId)) missing('categoryId', 'Category');
-    if (listing && c.productId && listing['productId'] !== c.productId) {
+    if (listing && c.productId && listing.productId !== c.productId) {
       errors.push(userError(at(c.index, 'listingId'), 'This listing is of another product.', ErrorCode.INVALID));
     }
-    if (listing && c.sellerId && listing['sellerId'] !== c.sellerId) {
+    if (listing && c.sellerId && listing.sellerId !== c.sellerId) {
       errors.push(userError(at(c.index, 'sellerId'), 'This listing is of another seller.', ErrorCode.INVALID));
     }
     if (errors.length > before) continue;
@@ -157,10 +146,10 @@ async function checkReferences(ctx: Context, all: Candidate[], errors: UserError
       type: e.type,
       channel: e.channel,
       occurredAt: e.occurredAt,
-      productId: c.productId ?? listing?.['productId'] ?? null,
+      productId: c.productId ?? listing?.productId ?? null,
       listingId: c.listingId,
-      sellerId: c.sellerId ?? listing?.['sellerId'] ?? null,
-      categoryId: c.categoryId ?? listing?.['categoryId'] ?? product?.['categoryId'] ?? null,
+      sellerId: c.sellerId ?? listing?.sellerId ?? null,
+      categoryId: c.categoryId ?? listing?.categoryId ?? product?.categoryId ?? null,
       searchText: e.searchText?.trim() || null,
       source: 'client',
     });
@@ -168,12 +157,32 @@ async function checkReferences(ctx: Context, all: Candidate[], errors: UserError
   return valid;
 }
 
-type Found = Map<string, Record<string, string | null>>;
+interface Reference {
+  kind: 'product' | 'listing' | 'seller' | 'category';
+  id: string;
+  productId: string | null;
+  sellerId: string | null;
+  categoryId: string | null;
+}
 
-async function lookup(ctx: Context, ids: string[], sql: string): Promise<Found> {
-  if (!ids.length) return new Map();
-  const rows: ({ id: string } & Record<string, string | null>)[] = await ctx.db.query(sql, [ids]);
-  return new Map(rows.map((r) => [r.id, r]));
+/** The batch's products, listings, sellers and categories that exist, in one round trip (none when it names none). */
+async function lookupReferences(ctx: Context, candidates: Candidate[]) {
+  const ids = (key: 'productId' | 'listingId' | 'sellerId' | 'categoryId') => [...new Set(candidates.map((c) => c[key]).filter((x): x is string => !!x))];
+  const params = [ids('productId'), ids('listingId'), ids('sellerId'), ids('categoryId')];
+  const rows: Reference[] = params.some((p) => p.length)
+    ? await ctx.db.query(
+        `SELECT 'product' AS kind, p.id, p.id AS "productId", NULL::uuid AS "sellerId", p.category_id AS "categoryId" FROM product p WHERE p.id = ANY($1::uuid[])
+         UNION ALL
+         SELECT 'listing', l.id, l.product_id, l.seller_id, p.category_id FROM listing l JOIN product p ON p.id = l.product_id WHERE l.id = ANY($2::uuid[])
+         UNION ALL
+         SELECT 'seller', s.id, NULL, NULL, NULL FROM seller s WHERE s.id = ANY($3::uuid[])
+         UNION ALL
+         SELECT 'category', c.id, NULL, NULL, NULL FROM category c WHERE c.id = ANY($4::uuid[])`,
+        params,
+      )
+    : [];
+  const of = (kind: Reference['kind']) => new Map(rows.filter((r) => r.kind === kind).map((r) => [r.id, r]));
+  return { products: of('product'), listings: of('listing'), sellers: of('seller'), categories: of('category') };
 }
 
 /** visitorCreate: a new anonymous visitor id, for guests only. */

@@ -16,9 +16,11 @@ export const AFFINITY_HALF_LIFE_DAYS = 30;
 /**
  * The day aggregates of the events `source` selects (SQL over `touchpoint_event` columns, with the
  * customer as $1), as data-modifying CTEs: integer sums per key, each table written once, in key order
- * (concurrent writers of one key never deadlock), and the customer's last-seen time moved on.
+ * (concurrent writers of one key never deadlock), and (unless `lastSeen` is false: a statement that
+ * already writes the trait row, where a second write of it would be lost, moves it on with the traits)
+ * the customer's last-seen time moved on.
  */
-export function dayAggregateCtes(source: string): string {
+export function dayAggregateCtes(source: string, { lastSeen = true }: { lastSeen?: boolean } = {}): string {
   const perDay = (table: string, column: string) => `
     INSERT INTO ${table} (customer_id, ${column}, day, weight)
     SELECT $1, e.${column}, ${EVENT_DAY_SQL}, sum(${AFFINITY_WEIGHT_SQL})::int
@@ -33,10 +35,14 @@ export function dayAggregateCtes(source: string): string {
       SELECT $1, e.channel, ${EVENT_DAY_SQL}, count(*)::int
         FROM picked e WHERE e.source = 'client'
        GROUP BY 2, 3 ORDER BY 2, 3
-      ON CONFLICT (customer_id, channel, day) DO UPDATE SET events = customer_channel_day.events + EXCLUDED.events),
+      ON CONFLICT (customer_id, channel, day) DO UPDATE SET events = customer_channel_day.events + EXCLUDED.events)${
+      lastSeen
+        ? `,
     last_seen AS (
       UPDATE customer_trait SET last_seen_at = greatest(last_seen_at, (SELECT max(e.occurred_at) FROM picked e))
-       WHERE customer_id = $1)`;
+       WHERE customer_id = $1)`
+        : ''
+    }`;
 }
 
 /**
@@ -99,8 +105,9 @@ const decayed = (table: string, column: string) => `
 /**
  * A customer's aggregates as the model reads them at `tRef`, in one statement; null when they have no
  * trait row. Scores travel as JSON numbers, which PostgreSQL prints exactly (shortest round-trip form).
+ * `seenUpTo`: a last-seen time not yet stored (a batch's newest event; storeTraits stores it).
  */
-export async function readTraitInputs(q: Queryable, customerId: string, tRef: Date): Promise<TraitInputs | null> {
+export async function readTraitInputs(q: Queryable, customerId: string, tRef: Date, seenUpTo: Date | null = null): Promise<TraitInputs | null> {
   const [row]: {
     lastSeenAt: Date | null;
     lastOrderAt: Date | null;
@@ -111,7 +118,7 @@ export async function readTraitInputs(q: Queryable, customerId: string, tRef: Da
     sellers: ScoredTarget[];
     channels: { channel: string; events: number }[];
   }[] = await q.query(
-    `SELECT t.last_seen_at AS "lastSeenAt", o.*,
+    `SELECT greatest(t.last_seen_at, $3::timestamptz) AS "lastSeenAt", o.*,
             ${decayed('customer_category_day', 'category_id')} AS categories,
             ${decayed('customer_seller_day', 'seller_id')} AS sellers,
             (SELECT coalesce(json_agg(json_build_object('channel', c.channel, 'events', c.events)), '[]') FROM (
@@ -126,7 +133,7 @@ export async function readTraitInputs(q: Queryable, customerId: string, tRef: Da
                             count(*) FILTER (WHERE NOT cancelled AND discount > 0 AND paid_at > $2::timestamptz - interval '365 days')::int AS discounted
                        FROM customer_order_fact WHERE customer_id = $1 AND paid_at <= $2::timestamptz) o
       WHERE t.customer_id = $1`,
-    [customerId, tRef],
+    [customerId, tRef, seenUpTo],
   );
   if (!row) return null;
   return {
@@ -143,11 +150,12 @@ export async function readTraitInputs(q: Queryable, customerId: string, tRef: Da
 }
 
 /**
- * Writes evaluated traits and affinities in one statement (`updated_at` is their reference time):
- * affinities no longer among the strongest are deleted, the others upserted (disjoint keys, so the
- * statement's parts never meet).
+ * Writes evaluated traits (with the last-seen time they were evaluated with) and affinities in one
+ * statement (`updated_at` is their reference time): affinities no longer among the strongest are deleted,
+ * the others upserted (disjoint keys, so the statement's parts never meet). `also`: one more
+ * data-modifying CTE of the caller's for the same round trip, its parameters from $16 on.
  */
-export async function storeTraits(tx: Queryable, customerId: string, traits: Traits): Promise<void> {
+export async function storeTraits(tx: Queryable, customerId: string, traits: Traits, also?: { cte: string; params: unknown[] }): Promise<void> {
   const affinity = (table: string, column: string, ids: string, scores: string) => `
     ${table}_gone AS (DELETE FROM ${table} WHERE customer_id = $1 AND NOT (${column} = ANY(${ids}::uuid[]))),
     ${table}_kept AS (
@@ -156,9 +164,10 @@ export async function storeTraits(tx: Queryable, customerId: string, traits: Tra
       ON CONFLICT (customer_id, ${column}) DO UPDATE SET score = EXCLUDED.score)`;
   await tx.query(
     `WITH ${affinity('customer_category_affinity', 'category_id', '$11', '$12')},
-          ${affinity('customer_seller_affinity', 'seller_id', '$13', '$14')}
+          ${affinity('customer_seller_affinity', 'seller_id', '$13', '$14')}${also ? `,
+          ${also.cte}` : ''}
      UPDATE customer_trait SET last_order_at = $2, orders_365 = $3, monetary_365 = $4, avg_order_value = $5, predicted_value_12m = $6,
-            churn_risk = $7, price_sensitivity = $8, channel_mix = $9, updated_at = $10
+            churn_risk = $7, price_sensitivity = $8, channel_mix = $9, updated_at = $10, last_seen_at = $15
       WHERE customer_id = $1`,
     [
       customerId,
@@ -175,6 +184,8 @@ export async function storeTraits(tx: Queryable, customerId: string, traits: Tra
       traits.categories.map((c) => c.score),
       traits.sellers.map((c) => c.targetId),
       traits.sellers.map((c) => c.score),
+      traits.lastSeenAt,
+      ...(also?.params ?? []),
     ],
   );
 }
@@ -198,11 +209,6 @@ export async function lockTraitRow(tx: Queryable, customerId: string): Promise<{
 /** The incremental step: add new events to the (locked) customer's aggregates and store the traits at `tRef`. */
 export async function updateTraits(tx: Queryable, customerId: string, selection: EventSelection, tRef: Date): Promise<Traits> {
   await addToAggregates(tx, customerId, selection);
-  return reevaluate(tx, customerId, tRef);
-}
-
-/** Evaluates the (locked) customer's traits from their aggregates at `tRef` and stores them. */
-export async function reevaluate(tx: Queryable, customerId: string, tRef: Date): Promise<Traits> {
   const traits = evaluateTraits((await readTraitInputs(tx, customerId, tRef))!);
   await storeTraits(tx, customerId, traits);
   return traits;

@@ -19,15 +19,3 @@ export async function customerMatches(ctx: Context, rule: TargetingRule, custome
   const [row] = await db.query(`SELECT EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${predicate}) AS ok`, params.values);
   return row.ok === true;
 }
-
-/** Below this, a reach is reported as 0: a count of one or two would single people out. */
-export const REACH_THRESHOLD = 10;
-
-/** How many customers `rule` reaches now for `sellerId` (promotionPreview): a count, never who. */
-export async function countReach(ctx: Context, rule: TargetingRule, sellerId: string): Promise<{ customers: number; suppressed: boolean }> {
-  const params = new SqlParams();
-  const predicate = compileRule(rule, params, sellerId);
-  const [row] = await ctx.db.query(`SELECT count(*)::int AS n FROM ${TARGETABLE} WHERE ${targetable('c.id')} AND ${predicate}`, params.values);
-  const n: number = row.n;
-  return n < REACH_THRESHOLD ? { customers: 0, suppressed: n > 0 } : { customers: n, suppressed: false };
-}

@@ -8,7 +8,7 @@ import { fail, userError, UserErrors, type UserError } from '../../core/user-err
 import { Validator } from '../../core/validate';
 import { withTransaction } from '../../db/transaction';
 import { emit } from '../../events/outbox';
-import { countReach } from './promotion-eligibility';
+import { countReach } from './promotion-reach';
 import { PROMOTION_COLUMNS, toPromotion, type PromotionRow } from './promotion.rows';
 import { PromotionStacking, type Promotion } from './promotion.type';
 import type { PromotionCreateInput, PromotionPreviewInput, PromotionUpdateInput } from './promotion.inputs';
@@ -261,6 +261,7 @@ export async function setPromotionStatus(ctx: Context, globalId: string, status:
 }
 
 export async function previewPromotion(ctx: Context, input: PromotionPreviewInput) {
+  // The scope before anything else: a key without promotions:write is refused before the rule is read.
   const sellerId = actingSeller(ctx.viewer, input.sellerId ? idOf(input.sellerId, 'Seller') : null, 'promotions:write');
   const { rule, errors } = validateRule(input.targeting, ['input', 'targeting']);
   if (!rule) throw new UserErrors(errors);

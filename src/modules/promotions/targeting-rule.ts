@@ -206,15 +206,17 @@ export class SqlParams {
 }
 
 /**
- * The rule as one SQL predicate over `customer c` joined with `customer_trait t` (only customers with the
- * personalization consent have a trait row: see promotion-eligibility.ts). Behaviour predicates are
- * set-based (`c.id IN (SELECT customer_id ... GROUP BY ... HAVING ...)`) so counting over all customers is
- * one pass of each index rather than one probe per customer. Every value is a parameter.
+ * The rule as one SQL predicate over `customer_trait t` and the customer's id `customer` (`c.id` of
+ * `customer c` LEFT JOIN `customer_trait t`: only customers with the personalization consent have a trait
+ * row, see promotion-eligibility.ts). Behaviour predicates are set-based (`c.id IN (SELECT customer_id
+ * ... GROUP BY ... HAVING ...)`) so counting over all customers is one pass of each index rather than one
+ * probe per customer. Every value is a parameter.
  */
-export function compileRule(rule: TargetingRule, params: SqlParams, sellerId: string): string {
-  if ('all' in rule) return `(${rule.all.map((r) => compileRule(r, params, sellerId)).join(' AND ')})`;
-  if ('any' in rule) return `(${rule.any.map((r) => compileRule(r, params, sellerId)).join(' OR ')})`;
-  if ('not' in rule) return `(NOT ${compileRule(rule.not, params, sellerId)})`;
+export function compileRule(rule: TargetingRule, params: SqlParams, sellerId: string, customer = 'c.id'): string {
+  const c = customer;
+  if ('all' in rule) return `(${rule.all.map((r) => compileRule(r, params, sellerId, c)).join(' AND ')})`;
+  if ('any' in rule) return `(${rule.any.map((r) => compileRule(r, params, sellerId, c)).join(' OR ')})`;
+  if ('not' in rule) return `(NOT ${compileRule(rule.not, params, sellerId, c)})`;
   const range = (column: string, p: { min?: number; max?: number }) =>
     [p.min !== undefined ? `${column} >= ${params.add(p.min, 'real')}` : null, p.max !== undefined ? `${column} <= ${params.add(p.max, 'real')}` : null]
       .filter(Boolean)
@@ -227,18 +229,61 @@ export function compileRule(rule: TargetingRule, params: SqlParams, sellerId: st
     case 'PREDICTED_VALUE':
       return `(t.predicted_value_12m >= ${params.add(rule.min, 'bigint')})`;
     case 'CATEGORY_AFFINITY':
-      return `(c.id IN (SELECT a.customer_id FROM customer_category_affinity a
+      return `(${c} IN (SELECT a.customer_id FROM customer_category_affinity a
                          WHERE a.category_id = ${params.add(rule.categoryId, 'uuid')} AND a.score >= ${params.add(rule.min, 'real')}))`;
     case 'VIEWED_CATEGORY':
-      return `(c.id IN (SELECT e.customer_id FROM touchpoint_event e
+      return `(${c} IN (SELECT e.customer_id FROM touchpoint_event e
                          WHERE e.type = 'PRODUCT_VIEWED' AND e.category_id = ${params.add(rule.categoryId, 'uuid')}
                            AND e.occurred_at >= now() - ${params.add(rule.days, 'int')} * interval '1 day' AND e.customer_id IS NOT NULL
                          GROUP BY e.customer_id HAVING count(*) >= ${params.add(rule.min, 'int')}))`;
     case 'INACTIVE_DAYS':
       return `(coalesce(greatest(t.last_order_at, t.last_seen_at), '-infinity') < now() - ${params.add(rule.min, 'int')} * interval '1 day')`;
     case 'BOUGHT_FROM_SELLER':
-      return `(c.id IN (SELECT o.customer_id FROM orders o WHERE o.seller_id = ${params.add(sellerId, 'uuid')} AND o.state <> 'cancelled'))`;
+      return `(${c} IN (SELECT o.customer_id FROM orders o WHERE o.seller_id = ${params.add(sellerId, 'uuid')} AND o.state <> 'cancelled'))`;
     case 'NEW_CUSTOMER':
-      return `(NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.state <> 'cancelled'))`;
+      return `(NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = ${c} AND o.state <> 'cancelled'))`;
   }
 }
+
+/** What a compiled predicate can be, in SQL's three-valued logic: true, false or null. */
+type Truth = 'T' | 'F' | 'N';
+const AND: Record<string, Truth> = { TT: 'T', TF: 'F', TN: 'N', FT: 'F', FF: 'F', FN: 'F', NT: 'N', NF: 'F', NN: 'N' };
+const OR: Record<string, Truth> = { TT: 'T', TF: 'T', TN: 'T', FT: 'T', FF: 'F', FN: 'N', NT: 'T', NF: 'N', NN: 'N' };
+const NOT: Record<Truth, Truth> = { T: 'F', F: 'T', N: 'N' };
+
+/**
+ * What the compiled rule can evaluate to for a customer without a trait row (so without affinities and
+ * events: personalization keeps them only with one): a trait comparison is null, an affinity or a view
+ * false, inactivity true, an order predicate either. Conservative (children as if independent).
+ */
+function traitless(rule: TargetingRule): Set<Truth> {
+  const combine = (children: TargetingRule[], table: Record<string, Truth>) => {
+    let outcomes = traitless(children[0]!);
+    for (const child of children.slice(1)) {
+      const next = new Set<Truth>();
+      for (const a of outcomes) for (const b of traitless(child)) next.add(table[a + b]!);
+      outcomes = next;
+    }
+    return outcomes;
+  };
+  if ('all' in rule) return combine(rule.all, AND);
+  if ('any' in rule) return combine(rule.any, OR);
+  if ('not' in rule) return new Set([...traitless(rule.not)].map((v) => NOT[v]));
+  switch (rule.trait) {
+    case 'CHURN_RISK':
+    case 'PRICE_SENSITIVITY':
+    case 'PREDICTED_VALUE':
+      return new Set(['N']);
+    case 'CATEGORY_AFFINITY':
+    case 'VIEWED_CATEGORY':
+      return new Set(['F']);
+    case 'INACTIVE_DAYS':
+      return new Set(['T']);
+    case 'BOUGHT_FROM_SELLER':
+    case 'NEW_CUSTOMER':
+      return new Set(['T', 'F']);
+  }
+}
+
+/** Whether only customers with a trait row can match the rule (then a count can be driven from `customer_trait`). */
+export const needsTraitRow = (rule: TargetingRule): boolean => !traitless(rule).has('T');
