@@ -18,8 +18,9 @@ import * as listings from './listing.service';
 @Resolver(() => Listing)
 export class ListingResolver {
   @FieldResolver(() => Seller)
-  async seller(@Ctx() ctx: Context, @Root() listing: Listing): Promise<Seller> {
-    return (await ctx.loaders.sellerById.load(listing.sellerUuid))!;
+  seller(@Ctx() ctx: Context, @Root() listing: Listing): Promise<Seller> {
+    // A listing's seller always exists (foreign key); no async wrapper: a page resolves one per listing.
+    return ctx.loaders.sellerById.load(listing.sellerUuid) as Promise<Seller>;
   }
 
   @FieldResolver(() => ProductVariant)

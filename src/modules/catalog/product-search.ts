@@ -3,6 +3,7 @@ import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../c
 import { requireIdOf } from '../../core/global-id';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import { ProductStatus } from './product.type';
@@ -66,12 +67,14 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
     where.push(`(${order.key}, p.id) ${order.desc ? '<' : '>'} (${param(key)}::${order.cast}, ${param(id)}::uuid)`);
   }
   const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
-    `SELECT ${PRODUCT_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
+    `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
+      ${PRODUCT_CATEGORY_JOIN}
       ${POPULARITY_SORTS.has(sort) ? 'LEFT JOIN product_popularity pp ON pp.product_id = p.id' : ''}
       WHERE ${where.join(' AND ')}
       ORDER BY ${order.key} ${direction}, p.id ${direction}
       LIMIT ${param(first + 1)}`,
     params,
   );
+  primeCategories(ctx.loaders, rows);
   return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
 }

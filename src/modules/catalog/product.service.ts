@@ -10,6 +10,7 @@ import { uniqueViolation } from '../../db/pg-errors';
 import { ProductEntity, ProductVariantEntity } from './catalog.entity';
 import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
 import { contentOf, recordRevision } from './product-revisions';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import { ProductStatus, type Product } from './product.type';
@@ -35,8 +36,12 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
     if (!uuid) throw badInput('id is not a valid Product ID.', 'id');
     product = await ctx.loaders.productById.load(uuid);
   } else if (by.slug) {
-    const rows: ProductRow[] = await ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.slug = $1`, [by.slug]);
+    const rows: ProductRow[] = await ctx.db.query(
+      `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS} FROM product p ${PRODUCT_CATEGORY_JOIN} WHERE p.slug = $1`,
+      [by.slug],
+    );
     product = rows[0] ? toProduct(rows[0]) : null;
+    if (product && canSeeProduct(ctx.viewer, product)) primeCategories(ctx.loaders, rows);
   }
   return product && canSeeProduct(ctx.viewer, product) ? product : null;
 }
