@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import { byKey, groupByKey } from '../../core/batch';
 import { pickSellerRow, sellerColumns, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
@@ -40,6 +41,17 @@ export function primeCategories(
   }
 }
 
+const VARIANTS_OF_PRODUCTS = `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
+
+const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerColumns('s', 'seller.')}
+  FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
+          FROM (SELECT ${LISTING_COLUMNS},
+                  row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
+                  FROM listing l JOIN seller s ON s.id = l.seller_id
+                 WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}) ranked
+         WHERE ranked."buyBoxRank" <= $2) kept
+  LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"`;
+
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   return {
@@ -52,10 +64,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       return byKey(ids, rows.map(toVariant), (v) => v.uuid);
     }),
     variantsByProductId: new DataLoader<string, ProductVariant[]>(async (ids) => {
-      const rows: VariantRow[] = await db.query(
-        `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`,
-        [ids],
-      );
+      const rows = await preparedQuery<VariantRow>(db, VARIANTS_OF_PRODUCTS, [ids]);
       return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid);
     }),
     listingById: new DataLoader<string, Listing | null>(async (ids) => {
@@ -73,17 +82,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
      * round trip, and a page parses a seller's columns once rather than per listing.
      */
     visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
-      const rows: (ListingRow & Record<string, unknown>)[] = await db.query(
-        `SELECT kept.*, ${sellerColumns('s', 'seller.')}
-           FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
-                   FROM (SELECT ${LISTING_COLUMNS},
-                           row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
-                           FROM listing l JOIN seller s ON s.id = l.seller_id
-                          WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}) ranked
-                  WHERE ranked."buyBoxRank" <= $2) kept
-           LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"`,
-        [ids, MAX_LISTINGS_PER_PRODUCT],
-      );
+      const rows = await preparedQuery<ListingRow & Record<string, unknown>>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [ids, MAX_LISTINGS_PER_PRODUCT]);
       for (const row of rows) {
         if (row['seller.id'] != null) sellerById.prime(row.sellerId, toSeller(pickSellerRow(row, 'seller.')));
       }

@@ -1,6 +1,7 @@
 import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { requireIdOf } from '../../core/global-id';
+import { preparedQuery } from '../../db/prepared-query';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
 import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
@@ -66,7 +67,9 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
     const { key, id } = decodeKeyset(after);
     where.push(`(${order.key}, p.id) ${order.desc ? '<' : '>'} (${param(key)}::${order.cast}, ${param(id)}::uuid)`);
   }
-  const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
+  // One text per filter combination and sort: a bounded set, prepared once per connection.
+  const rows = await preparedQuery<ProductRow & { sortKey: string }>(
+    ctx.db,
     `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
       ${PRODUCT_CATEGORY_JOIN}
       ${POPULARITY_SORTS.has(sort) ? 'LEFT JOIN product_popularity pp ON pp.product_id = p.id' : ''}
