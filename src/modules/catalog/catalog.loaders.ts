@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../db/prepared-query';
 import { byKey, groupByKey } from '../../core/batch';
-import { pickSellerRow, sellerColumns, toSeller, type Seller } from '../sellers';
+import { fromSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
 import { buyBoxOrderSql, compareForBuyBox } from './buy-box';
@@ -43,7 +43,7 @@ export function primeCategories(
 
 const VARIANTS_OF_PRODUCTS = `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
 
-const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerColumns('s', 'seller.')}
+const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerJson('s')} AS seller
   FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
           FROM (SELECT ${LISTING_COLUMNS},
                   row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
@@ -54,7 +54,14 @@ const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerColumns('s', 'selle
 
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
+  const sellersOfListings = new Map<string, Seller>();
   return {
+    /**
+     * A listing's seller: the one its listings batch read, as a value (graphql-jit then skips its promise handling,
+     * once per listing of a page: ~4% of a catalog page's allocation), else through sellerById.
+     */
+    listingSeller: (listing: Pick<Listing, 'sellerUuid'>): Seller | Promise<Seller | null> =>
+      sellersOfListings.get(listing.sellerUuid) ?? sellerById.load(listing.sellerUuid),
     productById: new DataLoader<string, Product | null>(async (ids) => {
       const rows: ProductRow[] = await db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [ids]);
       return byKey(ids, rows.map(toProduct), (p) => p.uuid);
@@ -77,17 +84,23 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     /**
      * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
      * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
-     * the resolvers take the first or filter, without copying and sorting per field. Each seller's columns come
-     * once, on one of its rows (NULL on the rest), and prime sellerById: `listing { seller }` costs no further
-     * round trip, and a page parses a seller's columns once rather than per listing.
+     * the resolvers take the first or filter, without copying and sorting per field. Each seller comes once, as one
+     * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
+     * round trip, and a page parses a seller once rather than thirteen columns per listing.
      */
     visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
-      const rows = await preparedQuery<ListingRow & Record<string, unknown>>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [ids, MAX_LISTINGS_PER_PRODUCT]);
+      const rows = await preparedQuery<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [
+        ids,
+        MAX_LISTINGS_PER_PRODUCT,
+      ]);
       for (const row of rows) {
-        if (row['seller.id'] != null) sellerById.prime(row.sellerId, toSeller(pickSellerRow(row, 'seller.')));
+        if (!row.seller) continue;
+        const seller = toSeller(fromSellerJson(row.seller));
+        sellerById.prime(row.sellerId, seller);
+        sellersOfListings.set(row.sellerId, seller);
       }
       const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
-      for (const list of lists) list.sort(compareForBuyBox);
+      for (const list of lists) if (list.length > 1) list.sort(compareForBuyBox);
       return lists;
     }),
     categoryById: new DataLoader<string, Category | null>(async (ids) => {

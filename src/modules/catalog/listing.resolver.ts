@@ -18,9 +18,9 @@ import * as listings from './listing.service';
 @Resolver(() => Listing)
 export class ListingResolver {
   @FieldResolver(() => Seller)
-  seller(@Ctx() ctx: Context, @Root() listing: Listing): Promise<Seller> {
-    // A listing's seller always exists (foreign key); no async wrapper: a page resolves one per listing.
-    return ctx.loaders.sellerById.load(listing.sellerUuid) as Promise<Seller>;
+  seller(@Ctx() ctx: Context, @Root() listing: Listing): Seller | Promise<Seller> {
+    // A listing's seller always exists (foreign key).
+    return ctx.loaders.listingSeller(listing) as Seller | Promise<Seller>;
   }
 
   @FieldResolver(() => ProductVariant)

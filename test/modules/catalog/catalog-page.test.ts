@@ -37,12 +37,13 @@ describe('catalog page cost', () => {
     expect(counts[0]).toBe(4);
   });
 
-  const FULL = `fragment S on Seller {
+  const SELLER = `fragment S on Seller {
       id slug name description status rating ratingCount createdAt legalName taxId
       address { name line1 line2 city region postalCode country phone }
       shipping { flatRate { amount currency } freeShippingThreshold { amount currency } }
-    }
-    fragment C on Category { id slug name position parent { id } }`;
+    }`;
+  const CATEGORY = 'fragment C on Category { id slug name position parent { id } }';
+  const FULL = `${SELLER} ${CATEGORY}`;
   const byId = <T extends { id: string }>(items: T[]) => [...new Map(items.map((i) => [i.id, i])).values()];
 
   it('answers the sellers and categories a page primes exactly as their own loaders do', async () => {
@@ -57,7 +58,7 @@ describe('catalog page cost', () => {
     expect(alone.nodes).toEqual([...sellers, ...categories]);
     // A product page primes its category likewise.
     const withCategory = nodes.find((n) => n.category)!;
-    const one = await t.data(`query ($slug: String!) { product(slug: $slug) { category { ...C } } } ${FULL}`, { slug: withCategory.slug });
+    const one = await t.data(`query ($slug: String!) { product(slug: $slug) { category { ...C } } } ${CATEGORY}`, { slug: withCategory.slug });
     expect(one.product.category).toEqual(withCategory.category);
   });
 
