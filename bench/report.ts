@@ -78,7 +78,8 @@ const INTRO = 'bench-intro';
 const RUNS = 'bench-runs';
 const RUNS_NOTE = '<!-- runs: newest first; `npm run bench` rewrites this section and keeps the last 3 -->';
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const markedPattern = (name: string) => new RegExp(`<!-- ${escapeRegExp(name)} -->[\\s\\S]*?<!-- \\/${escapeRegExp(name)} -->`);
+// Markers on lines of their own: a section may quote another's marker in its text.
+const markedPattern = (name: string) => new RegExp(`^<!-- ${escapeRegExp(name)} -->$[\\s\\S]*?^<!-- \\/${escapeRegExp(name)} -->$`, 'm');
 
 /**
  * `npm run bench`'s two sections of RESULTS.md: the intro (bench/results-intro.md) and the newest run over up to
