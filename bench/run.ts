@@ -16,7 +16,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const DATA_DIR = path.join(ROOT, 'bench/.data');
 const PROFILE_DIR = path.join(DATA_DIR, 'profiles');
 const EMBEDDED_PG_PORT = 54339;
-const BENCH_DATABASE = 'zoco_bench';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,12 +32,15 @@ const { values: args } = parseArgs({
     'heap-prof': { type: 'boolean', default: false },
     // Print, but leave RESULTS.md alone.
     'no-write': { type: 'boolean', default: false },
+    // The database made on DATABASE_URL's server (dropped first): another name lets two runs share a server.
+    database: { type: 'string', default: 'zoco_bench' },
   },
 });
 const seconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
 const connections = Number(args.connections);
 const fastPaths = !args['no-fast-paths'];
+const BENCH_DATABASE = args.database;
 const throttle = args['no-throttle'] ? { throttle: { enabled: false } } : {};
 const profile = args['cpu-prof'] ? { start: 'profileStart', stop: 'profileStop', ext: 'cpuprofile' } : args['heap-prof'] ? { start: 'heapStart', stop: 'heapStop', ext: 'heapprofile' } : null;
 
@@ -126,14 +128,26 @@ async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: s
 }
 
 /** Same data from both servers, or the comparison would mean nothing. */
-async function checkSameCatalog(zocoUrl: string, baselineUrl: string): Promise<void> {
-  const [a, b] = await Promise.all([post(zocoUrl, graphqlBody(CATALOG)), post(baselineUrl, graphqlBody(CATALOG))]);
-  if (a.status !== 200 || !CATALOG_OK(a.text)) throw new Error(`zoco CATALOG failed: ${a.status} ${a.text.slice(0, 500)}`);
+async function checkSame(name: string, zocoUrl: string, baselineUrl: string, body: string, verify: (text: string) => boolean): Promise<number> {
+  const [a, b] = await Promise.all([post(zocoUrl, body), post(baselineUrl, body)]);
+  if (a.status !== 200 || !verify(a.text)) throw new Error(`zoco ${name} failed: ${a.status} ${a.text.slice(0, 500)}`);
   // zoco's answer also reports its cost (extensions.cost); the data must be the same.
   if (JSON.stringify(JSON.parse(a.text).data) !== JSON.stringify(JSON.parse(b.text).data)) {
-    throw new Error(`the baseline's CATALOG differs from zoco's:\nzoco:     ${a.text.slice(0, 400)}\nbaseline: ${b.text.slice(0, 400)}`);
+    throw new Error(`the baseline's ${name} differs from zoco's:\nzoco:     ${a.text.slice(0, 400)}\nbaseline: ${b.text.slice(0, 400)}`);
   }
-  say(`CATALOG responses of zoco and the baseline are identical (${a.text.length} bytes).`);
+  return a.text.length;
+}
+
+/** CATALOG, and PRODUCT for a spread of the slugs the load rotates over. */
+async function checkSameAnswers(zocoUrl: string, baselineUrl: string, slugs: string[]): Promise<void> {
+  const bytes = await checkSame('CATALOG', zocoUrl, baselineUrl, graphqlBody(CATALOG), CATALOG_OK);
+  say(`CATALOG responses of zoco and the baseline are identical (${bytes} bytes).`);
+  const step = Math.max(1, Math.floor(slugs.length / 50));
+  let checked = 0;
+  for (let i = 0; i < slugs.length; i += step, checked++) {
+    await checkSame(`PRODUCT ${slugs[i]}`, zocoUrl, baselineUrl, graphqlBody(PRODUCT, { slug: slugs[i] }), PRODUCT_OK);
+  }
+  say(`PRODUCT responses of zoco and the baseline are identical for ${checked} of the ${slugs.length} slugs.`);
 }
 
 async function countStatements(zoco: Child<ZocoServerInfo>): Promise<BenchResults['statements']> {
@@ -168,20 +182,22 @@ async function catalogAndProduct(database: Awaited<ReturnType<typeof prepareData
     say(`seeded 'bench': ${seeded.sellers} sellers, ${seeded.products} products, ${seeded.variants} variants, ${seeded.listings} listings in ${(seeded.ms / 1000).toFixed(1)} s`);
     const baseline = await startChild<BaselineInfo>('baseline-server.js', { databaseUrl: zoco.info.databaseUrl, currency: 'EUR' } satisfies BaselineOptions);
     try {
-      await checkSameCatalog(zoco.info.url, baseline.info.url);
+      const slugs = zoco.info.productSlugs;
+      await checkSameAnswers(zoco.info.url, baseline.info.url, slugs);
       const statements = await countStatements(zoco);
       const catalog = {
         zoco: await measure('CATALOG zoco', zoco, { url: zoco.info.url, body: graphqlBody(CATALOG), verify: CATALOG_OK }, database.pgDataDir),
         baseline: await measure('CATALOG baseline', baseline, { url: baseline.info.url, body: graphqlBody(CATALOG), verify: CATALOG_OK }, database.pgDataDir),
       };
-      const slugs = zoco.info.productSlugs;
-      let next = 0;
-      const product = await measure(
-        'PRODUCT zoco',
-        zoco,
-        { url: zoco.info.url, body: () => graphqlBody(PRODUCT, { slug: slugs[next++ % slugs.length] }), verify: PRODUCT_OK },
-        database.pgDataDir,
-      );
+      // Each server rotates over every slug from the first.
+      const productScenario = (url: string) => {
+        let next = 0;
+        return { url, body: () => graphqlBody(PRODUCT, { slug: slugs[next++ % slugs.length] }), verify: PRODUCT_OK };
+      };
+      const product = {
+        zoco: await measure('PRODUCT zoco', zoco, productScenario(zoco.info.url), database.pgDataDir),
+        baseline: await measure('PRODUCT baseline', baseline, productScenario(baseline.info.url), database.pgDataDir),
+      };
       return { catalog, product, statements, pgVersion };
     } finally {
       // autocannon drops its sockets at the end; let the servers finish what they had in flight.

@@ -10,7 +10,22 @@ export interface CategoryRow {
   position: number;
 }
 
-export const CATEGORY_COLUMNS = `c.id, c.slug, c.name, c.parent_id AS "parentId", c.path, c.position`;
+const categoryFields: Record<keyof CategoryRow, string> = { id: 'id', slug: 'slug', name: 'name', parentId: 'parent_id', path: 'path', position: 'position' };
+
+/** Selects a CategoryRow from `table`, each column aliased `${prefix}${field}` (for joins). */
+export function categoryColumns(table: string, prefix = ''): string {
+  return Object.entries(categoryFields)
+    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
+    .join(', ');
+}
+
+/** The CategoryRow inside a joined row selected with `categoryColumns(table, prefix)`; null when the join found none. */
+export function pickCategoryRow(row: Record<string, unknown>, prefix: string): CategoryRow | null {
+  if (row[`${prefix}id`] == null) return null;
+  return Object.fromEntries(Object.keys(categoryFields).map((field) => [field, row[prefix + field]])) as unknown as CategoryRow;
+}
+
+export const CATEGORY_COLUMNS = categoryColumns('c');
 
 export function toCategory(r: CategoryRow): Category {
   return {

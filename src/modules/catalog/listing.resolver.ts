@@ -18,8 +18,9 @@ import * as listings from './listing.service';
 @Resolver(() => Listing)
 export class ListingResolver {
   @FieldResolver(() => Seller)
-  async seller(@Ctx() ctx: Context, @Root() listing: Listing): Promise<Seller> {
-    return (await ctx.loaders.sellerById.load(listing.sellerUuid))!;
+  seller(@Ctx() ctx: Context, @Root() listing: Listing): Seller | Promise<Seller> {
+    // A listing's seller always exists (foreign key).
+    return ctx.loaders.listingSeller(listing) as Seller | Promise<Seller>;
   }
 
   @FieldResolver(() => ProductVariant)

@@ -1,8 +1,10 @@
 import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { requireIdOf } from '../../core/global-id';
+import { preparedQuery } from '../../db/prepared-query';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import { ProductStatus } from './product.type';
@@ -65,13 +67,17 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
     const { key, id } = decodeKeyset(after);
     where.push(`(${order.key}, p.id) ${order.desc ? '<' : '>'} (${param(key)}::${order.cast}, ${param(id)}::uuid)`);
   }
-  const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
-    `SELECT ${PRODUCT_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
+  // One text per filter combination and sort: a bounded set, prepared once per connection.
+  const rows = await preparedQuery<ProductRow & { sortKey: string }>(
+    ctx.db,
+    `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
+      ${PRODUCT_CATEGORY_JOIN}
       ${POPULARITY_SORTS.has(sort) ? 'LEFT JOIN product_popularity pp ON pp.product_id = p.id' : ''}
       WHERE ${where.join(' AND ')}
       ORDER BY ${order.key} ${direction}, p.id ${direction}
       LIMIT ${param(first + 1)}`,
     params,
   );
+  primeCategories(ctx.loaders, rows);
   return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
 }

@@ -3,7 +3,7 @@ import type { Context } from '../../core/context';
 import { payload } from '../../core/payload';
 import { ProductPayload } from './catalog.payloads';
 import { ProductTranslationsSetInput } from './product-translation.inputs';
-import { localizedContent, setProductTranslations } from './product-translations';
+import { localizedField, setProductTranslations } from './product-translations';
 import { Product } from './product.type';
 
 const LOCALE_ARG = 'Language ("es", "en"); default: the viewer’s (Customer.locale, else Accept-Language). Falls back to the product’s own content.';
@@ -11,13 +11,13 @@ const LOCALE_ARG = 'Language ("es", "en"); default: the viewer’s (Customer.loc
 @Resolver(() => Product)
 export class ProductTranslationResolver {
   @FieldResolver(() => String)
-  async title(@Root() product: Product, @Ctx() ctx: Context, @Arg('locale', () => String, { nullable: true, description: LOCALE_ARG }) locale?: string | null) {
-    return (await localizedContent(ctx, product, locale)).title;
+  title(@Root() product: Product, @Ctx() ctx: Context, @Arg('locale', () => String, { nullable: true, description: LOCALE_ARG }) locale?: string | null) {
+    return localizedField(ctx, product, locale, 'title');
   }
 
   @FieldResolver(() => String)
-  async description(@Root() product: Product, @Ctx() ctx: Context, @Arg('locale', () => String, { nullable: true, description: LOCALE_ARG }) locale?: string | null) {
-    return (await localizedContent(ctx, product, locale)).description;
+  description(@Root() product: Product, @Ctx() ctx: Context, @Arg('locale', () => String, { nullable: true, description: LOCALE_ARG }) locale?: string | null) {
+    return localizedField(ctx, product, locale, 'description');
   }
 
   @Authorized('SELLER', 'ADMIN')

@@ -12,10 +12,24 @@ import type { ProductTranslationsSetInput } from './product-translation.inputs';
  * The product's content in `locale` (issue 13): its translation when it has one, else its own content.
  * `requested` is the `locale` argument of the field; without it, the request's language (ctx.locale()).
  */
-export async function localizedContent(ctx: Context, product: Product, requested: string | null | undefined): Promise<{ title: string; description: string }> {
+async function localizedContent(ctx: Context, product: Product, requested: string | null | undefined): Promise<{ title: string; description: string }> {
   const locale = requested != null ? supportedLocale(requested) : await ctx.locale();
-  if (!locale) return product;
+  if (!locale || !product.translatedLocales.includes(locale)) return product;
   return (await ctx.loaders.productTranslation.load(`${product.uuid}|${locale}`)) ?? product;
+}
+
+/**
+ * One field of localizedContent; synchronous for a product with no translation (most of a catalog page),
+ * whatever the language: no promise per product and field.
+ */
+export function localizedField(
+  ctx: Context,
+  product: Product,
+  requested: string | null | undefined,
+  field: 'title' | 'description',
+): string | Promise<string> {
+  if (!product.translatedLocales.length) return product[field];
+  return localizedContent(ctx, product, requested).then((content) => content[field]);
 }
 
 /** productTranslationsSet: the product's creator (or the operator) replaces or removes translations, one per language. */

@@ -16,10 +16,12 @@ import { Category } from './category.type';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
 import { ProductVariant } from './variant.type';
-import { buyBoxReason, buyBoxReasonText, compareForBuyBox, landedPrice, shippingShare } from './buy-box';
+import { buyBoxReason, buyBoxReasonText, landedPrice, shippingShare } from './buy-box';
 import { ProductOffer } from './buy-box.type';
 import { searchProducts } from './product-search';
 import * as products from './product.service';
+
+const firstListing = (listings: Listing[]): Listing | null => listings[0] ?? null;
 
 @Resolver(() => Product)
 export class ProductResolver {
@@ -49,8 +51,9 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => [Listing], { description: 'Visible listings of every variant, best offer first.' })
-  async listings(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing[]> {
-    return [...(await ctx.loaders.visibleListingsByProductId.load(product.uuid))].sort(compareForBuyBox);
+  listings(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing[]> {
+    // The loader's lists are in buy-box order.
+    return ctx.loaders.visibleListingsByProductId.load(product.uuid);
   }
 
   @FieldResolver(() => Listing, {
@@ -58,14 +61,13 @@ export class ProductResolver {
     description:
       'The buy box: in stock first, then the lowest landed price (NEW wins unless a used or refurbished offer is 10% cheaper), the best seller rating, the shortest handling time, the most stock.',
   })
-  async bestListing(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing | null> {
-    const listings = await ctx.loaders.visibleListingsByProductId.load(product.uuid);
-    return listings.reduce<Listing | null>((best, l) => (!best || compareForBuyBox(l, best) < 0 ? l : best), null);
+  bestListing(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing | null> {
+    return ctx.loaders.visibleListingsByProductId.load(product.uuid).then(firstListing);
   }
 
   @FieldResolver(() => [ProductOffer], { description: "Every seller's offer in buy-box order, the winner first with the reason it won." })
   async offers(@Ctx() ctx: Context, @Root() product: Product): Promise<ProductOffer[]> {
-    const sorted = [...(await ctx.loaders.visibleListingsByProductId.load(product.uuid))].sort(compareForBuyBox);
+    const sorted = await ctx.loaders.visibleListingsByProductId.load(product.uuid);
     return sorted.map((listing, i) => {
       const reasonCode = i === 0 ? buyBoxReason(listing, sorted[1]) : null;
       return {

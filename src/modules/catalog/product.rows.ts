@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../core/global-id';
+import type { Locale } from '../../core/locale';
 import type { ProductImage } from './catalog.entity';
 import type { Product, ProductLanguage, ProductStatus } from './product.type';
 
@@ -19,11 +20,13 @@ export interface ProductRow {
   inStock: boolean;
   createdAt: Date;
   updatedAt: Date;
+  translatedLocales: Locale[];
 }
 
 export const PRODUCT_COLUMNS = `p.id, p.slug, p.title, p.description, p.category_id AS "categoryId", p.images, p.attributes,
   p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin", p.min_price AS "minPrice", p.max_price AS "maxPrice",
-  p.language, p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
+  p.language, p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+  ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id) AS "translatedLocales"`;
 
 export function toProduct(r: ProductRow): Product {
   return {
@@ -45,5 +48,6 @@ export function toProduct(r: ProductRow): Product {
     inStock: r.inStock,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    translatedLocales: r.translatedLocales,
   };
 }

@@ -1,5 +1,6 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
+import { preparedQuery } from '../../db/prepared-query';
 import { requireSeller } from '../../auth/guards';
 import { ErrorCode, badInput } from '../../core/errors';
 import { idOf, toGlobalId } from '../../core/global-id';
@@ -10,6 +11,7 @@ import { uniqueViolation } from '../../db/pg-errors';
 import { ProductEntity, ProductVariantEntity } from './catalog.entity';
 import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
 import { contentOf, recordRevision } from './product-revisions';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import { ProductStatus, type Product } from './product.type';
@@ -28,6 +30,8 @@ import type {
 const GTIN = /^(\d{8}|\d{12,14})$/;
 const MAX_VARIANTS = 100;
 
+const PRODUCT_BY_SLUG = `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS} FROM product p ${PRODUCT_CATEGORY_JOIN} WHERE p.slug = $1`;
+
 export async function findProduct(ctx: Context, by: { id?: string; slug?: string }): Promise<Product | null> {
   let product: Product | null = null;
   if (by.id) {
@@ -35,8 +39,9 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
     if (!uuid) throw badInput('id is not a valid Product ID.', 'id');
     product = await ctx.loaders.productById.load(uuid);
   } else if (by.slug) {
-    const rows: ProductRow[] = await ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.slug = $1`, [by.slug]);
+    const rows = await preparedQuery<ProductRow>(ctx.db, PRODUCT_BY_SLUG, [by.slug]);
     product = rows[0] ? toProduct(rows[0]) : null;
+    if (product && canSeeProduct(ctx.viewer, product)) primeCategories(ctx.loaders, rows);
   }
   return product && canSeeProduct(ctx.viewer, product) ? product : null;
 }

@@ -1,6 +1,7 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
 import { Node, type NodeSource } from '../../core/node';
+import type { Locale } from '../../core/locale';
 import type { ProductImage } from './catalog.entity';
 
 export enum ProductStatus {
@@ -36,6 +37,11 @@ export class Product extends Node implements NodeSource {
   createdByPlugin!: string | null;
   minPrice!: number | null;
   maxPrice!: number | null;
+  /**
+   * The languages it has a translation in (product-translations.ts), read with the row: a reader of any other
+   * language gets its own content without a lookup, so a page of untranslated products costs no statement for it.
+   */
+  translatedLocales!: readonly Locale[];
 
   @Field()
   slug!: string;

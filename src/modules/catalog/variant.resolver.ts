@@ -3,7 +3,6 @@ import type { Context } from '../../core/context';
 import { Listing } from './listing.type';
 import { Product } from './product.type';
 import { ProductVariant } from './variant.type';
-import { compareForBuyBox } from './buy-box';
 
 @Resolver(() => ProductVariant)
 export class VariantResolver {
@@ -13,9 +12,8 @@ export class VariantResolver {
   }
 
   @FieldResolver(() => [Listing], { description: 'Visible listings of this variant, best offer first.' })
-  async listings(@Ctx() ctx: Context, @Root() variant: ProductVariant): Promise<Listing[]> {
-    // Shares the product's batch: a page of products costs one listings query, variants included.
-    const all = await ctx.loaders.visibleListingsByProductId.load(variant.productUuid);
-    return all.filter((l) => l.variantUuid === variant.uuid).sort(compareForBuyBox);
+  listings(@Ctx() ctx: Context, @Root() variant: ProductVariant): Promise<Listing[]> {
+    // Shares the product's batch: a page of products costs one listings query, variants included; in buy-box order.
+    return ctx.loaders.visibleListingsByProductId.load(variant.productUuid).then((all) => all.filter((l) => l.variantUuid === variant.uuid));
   }
 }

