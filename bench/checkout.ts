@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild } from './child-process';
-import type { CheckoutServerInfo, CheckoutServerOptions } from './checkout-server';
+import type { CheckoutServerInfo, CheckoutServerOptions, TracedStatements } from './checkout-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
@@ -97,10 +97,46 @@ async function main(): Promise<void> {
       const errors = done.checkoutComplete.userErrors;
       return errors.length ? errors[0].code : done.checkoutComplete.checkout.orders.length === 3 ? null : 'NOT_3_ORDERS';
     };
+    // Statements per purchase, one purchase at a time on a rested app (the median of 5 of each kind).
+    const rest = () => new Promise((resolve) => setTimeout(resolve, 200));
+    const traced = async (run: () => Promise<unknown>): Promise<TracedStatements> => {
+      await rest();
+      await server.call('traceStart');
+      await run();
+      return server.call<TracedStatements>('traceStop');
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const probes = { cart: [] as number[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
+    for (let i = 0; i < 5; i++) {
+      let cartId = '';
+      const cart = await traced(async () => {
+        const res = await gql(url, tokens[0]!, CART, { input: { lines: cartLines(0, i) } });
+        cartId = res.cartCreate.cart.id;
+      });
+      probes.cart.push(cart.statements);
+      probes.checkout.push(
+        await traced(() =>
+          gql(url, tokens[0]!, CHECKOUT, { input: { cartId, paymentToken: 'tok_visa', idempotencyKey: randomUUID(), shippingAddress: MADRID } }),
+        ),
+      );
+      const listingId = listingsBySeller[i % listingsBySeller.length]![0];
+      probes.buyNow.push(await traced(() => gql(url, tokens[0]!, BUY_NOW, { input: { listingId, idempotencyKey: randomUUID() } })));
+    }
+    const statementsLine =
+      `SQL statements per purchase (the app's statement counter, median of 5 sequential purchases on a rested app): ` +
+      `cartCreate ${median(probes.cart)}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
+      `buyNow ${median(probes.buyNow.map((p) => p.statements))}, of which ${median(probes.buyNow.map((p) => p.inTransaction))} inside its transaction ` +
+      `(round trips inside the transaction: these plus one authorization at the payment provider).`;
+    console.log(statementsLine);
+    const cpuPer = async (run: () => Promise<Phase>) => {
+      const before = await server.call<number>('cpu');
+      const result = await run();
+      return { result, ms: ((await server.call<number>('cpu')) - before) / 1000 / Math.max(1, result.done) };
+    };
     // Issue 10: phases alternate without and with two live promotions per seller (one targeted), after a
     // warm-up, so JIT warm-up and drifting machine load weigh on both sides alike.
     await phase(checkoutOnce);
-    const checkout = await phase(checkoutOnce);
+    const { result: checkout, ms: checkoutCpu } = await cpuPer(() => phase(checkoutOnce));
     await server.call('promote');
     const since = new Date().toISOString();
     const promoted = await phase((buyer, i) => checkoutOnce(buyer, i + 7));
@@ -112,10 +148,12 @@ async function main(): Promise<void> {
     const without = checkout.done + checkout2.done;
     const withPromotions = promoted.done + promoted2.done;
     const all = listingsBySeller.flat();
-    const buyNow = await phase(async (buyer, i) => {
-      const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
-      return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
-    });
+    const { result: buyNow, ms: buyNowCpu } = await cpuPer(() =>
+      phase(async (buyer, i) => {
+        const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
+        return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
+      }),
+    );
     const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
     const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);
     const buyNowP = (p: number) => percentile(buyNow.latencies, p).toFixed(1);
@@ -129,6 +167,8 @@ async function main(): Promise<void> {
       `| buyNow (one click) | ${buyNow.done} | ${(buyNow.done / seconds).toFixed(1)} /s | ${buyNowP(50)} | ${buyNowP(99)} | ${buyNow.failed} |`,
       '',
       `With promotions: ${((withPromotions / Math.max(1, without)) * 100).toFixed(0)}% of the throughput without (both phases of each summed; issue 10 target ≥ 85%); in the first promotions phase ${discounted.discounted} of ${discounted.orders} orders were discounted. Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other sessions).`,
+      statementsLine,
+      `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.`,
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
