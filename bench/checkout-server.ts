@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
   const bySeller = new Map<string, string[]>();
   for (const h of hot) bySeller.set(h.sellerId, [...(bySeller.get(h.sellerId) ?? []), toGlobalId('Listing', h.id)]);
-  const trace = statementTrace(db.logger as unknown as StatementCounter);
+  const trace = statementTrace(db.logger as unknown as StatementCounter, app.services.events);
   const info: CheckoutServerInfo = {
     url: app.url,
     tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token)),
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
 }
 
 export interface TracedStatements {
-  /** Every statement the app's pool sent while tracing (the request's, and any its events woke meanwhile). */
+  /** Every statement the app's pool sent while tracing: the request's (its events' handlers are held back). */
   statements: number;
   /** Statements inside the purchase's transaction (the one that inserts the checkout), BEGIN and COMMIT excluded. */
   inTransaction: number;
@@ -158,8 +158,11 @@ export interface TracedStatements {
  * Records statements with the query runner that sent them (TypeORM hands it to the logger): a transaction
  * has one runner from START TRANSACTION to COMMIT, so its round trips can be told from the others.
  */
-function statementTrace(counter: StatementCounter) {
+function statementTrace(counter: StatementCounter, events: { kick(): void }) {
   const original = counter.logQuery.bind(counter);
+  // While tracing, the outbox dispatcher is not woken (its 1 s poll may still run): the events' handlers
+  // run in the background, off the request's path, and would blur the count. It is woken after.
+  const kick = events.kick.bind(events);
   let log: { query: string; runner: unknown }[] | null = null;
   counter.logQuery = (query: string, parameters?: unknown[], runner?: unknown) => {
     log?.push({ query, runner });
@@ -168,10 +171,13 @@ function statementTrace(counter: StatementCounter) {
   return {
     start() {
       log = [];
+      events.kick = () => {};
     },
     stop(): TracedStatements {
       const all = log ?? [];
       log = null;
+      events.kick = kick;
+      kick();
       const purchase = all.find((s) => /INSERT INTO checkout\b/.test(s.query))?.runner;
       const own = purchase ? all.filter((s) => s.runner === purchase).map((s) => s.query) : [];
       const begin = own.indexOf('START TRANSACTION');

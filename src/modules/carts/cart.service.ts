@@ -6,7 +6,7 @@ import { idOf, requireIdOf } from '../../core/global-id';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { mergeLineOptions } from '../../core/line-options';
-import { emit } from '../../events/outbox';
+import { emitAll, type PendingEvent } from '../../events/outbox';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
@@ -60,24 +60,24 @@ export function cartLines(ctx: Context, cart: Cart): Promise<CartLine[]> {
 }
 
 /**
- * One cart change in one transaction: `open` finds and locks the cart, `change` writes, then the cart is
- * touched and `cart.updated` recorded. The row lock serialises changes to a cart, which keeps the line
- * limit exact under concurrency.
+ * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may give events
+ * of its own), then the cart is touched and `cart.updated` recorded after them, in one statement with
+ * them. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
  */
 async function changeCart(
   ctx: Context,
   open: (ctx: TxContext) => Promise<Cart>,
-  change: (ctx: TxContext, cart: Cart) => Promise<void>,
+  change: (ctx: TxContext, cart: Cart) => Promise<PendingEvent[] | void>,
 ): Promise<{ cart: Cart }> {
   const cart = await withTransaction(ctx, async (ctx) => {
     const locked = await open(ctx);
-    await change(ctx, locked);
+    const events = (await change(ctx, locked)) ?? [];
     const [rows]: [CartRow[], number] = await ctx.tx.query(
       `UPDATE cart c SET updated_at = now() WHERE c.id = $1 RETURNING ${CART_COLUMNS}`,
       [locked.uuid],
     );
     const cart = toCart(rows[0]!);
-    await emit(ctx, 'cart.updated', { cartId: cart.uuid, customerId: cart.customerUuid });
+    await emitAll(ctx, [...events, { type: 'cart.updated', payload: { cartId: cart.uuid, customerId: cart.customerUuid } }]);
     return cart;
   });
   forgetCart(ctx.loaders, cart);
@@ -185,8 +185,8 @@ function tooMany(line: NewLine): UserError {
  * adds of the same listing never lose an update even without the cart lock. `price_at_add` is set only
  * when the line is first inserted.
  */
-async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
-  if (!wanted.length) return;
+async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<PendingEvent[]> {
+  if (!wanted.length) return [];
   const { tx } = ctx;
   const upserted: { listingId: string }[] = await tx.query(
     `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, options, created_at)
@@ -210,7 +210,8 @@ async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promi
   if (over.length) throw new UserErrors(over.map(tooMany));
   const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM cart_line WHERE cart_id = $1', [cart.uuid]);
   if (count > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
-  await emit(ctx, 'cart.lines_added', { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) });
+  // Recorded by changeCart with its cart.updated (one statement for both).
+  return [{ type: 'cart.lines_added', payload: { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) } }];
 }
 
 /** A guest gets a new cart; a signed-in customer their active cart (created when they have none). */

@@ -6,7 +6,7 @@ import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { emitAll } from '../../events/outbox';
-import { listingVisibleSql, takeStock } from '../catalog';
+import { listingVisibleSql, takeStock, takeStockAsRead } from '../catalog';
 import { invoiceParties, issueNewOrderInvoices, isReverseCharged, orderTax, type InvoiceParties, type NewOrder } from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
 import {
@@ -80,6 +80,9 @@ interface ListingForSale {
 /** Thrown inside the transaction when another request holds or has used the idempotency key. */
 class KeyInUse extends Error {}
 
+/** Thrown inside an optimistic attempt when a listing changed or sold out between its read and the stock take. */
+class ListingsChanged extends Error {}
+
 /** The checkout made with (customer, key), or a userError when the key was used for another request. */
 export async function existingCheckout(ctx: Context, customerId: string, key: string, hash: string): Promise<string | null> {
   const [row] = await ctx.db.query(
@@ -93,9 +96,13 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
   return row.id;
 }
 
-async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<string, ListingForSale>> {
-  // Locked in id order so concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so
-  // inserts that merely reference a listing (cart and order lines' foreign keys) don't wait for us.
+/**
+ * The listings bought, with what their orders and invoices show. `lock`: locked in id order so concurrent
+ * checkouts of overlapping carts can't deadlock; NO KEY UPDATE so inserts that merely reference a listing
+ * (cart and order lines' foreign keys) don't wait for us. Without it, a plain read that the stock take
+ * checks later (takeStockAsRead).
+ */
+async function readListings({ tx }: TxContext, ids: string[], lock: boolean): Promise<Map<string, ListingForSale>> {
   const rows: ListingForSale[] = await tx.query(
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
             p.category_id AS "categoryId", l.sku, l.price,
@@ -110,7 +117,7 @@ async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<strin
        LEFT JOIN category c ON c.id = p.category_id
       WHERE l.id = ANY($1)
       ORDER BY l.id
-        FOR NO KEY UPDATE OF l`,
+        ${lock ? 'FOR NO KEY UPDATE OF l' : ''}`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));
@@ -337,11 +344,27 @@ async function writeOrders({ tx }: TxContext, checkoutId: string, cartId: string
  * authorized inside the transaction and captured only after it committed; an authorization whose
  * transaction failed is voided (payments/payment-ledger.ts has the steps, and what recovery does
  * when the process dies between two of them).
+ *
+ * Listings are locked as late as possible (issue 3): buyers of the same hot listings queue for their row
+ * locks, so the time a checkout holds them decides throughput. The first attempt reads them without a lock,
+ * prices and writes everything from that read, and takes the stock near the end with a statement that
+ * changes nothing unless every listing is still as read (takeStockAsRead); if one is not (its price
+ * changed, or a concurrent checkout took the last units), the attempt rolls back, its authorization is
+ * voided, and a second attempt locks the listings first, as checkout always did.
  */
 export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<PlacedCheckout> {
+  try {
+    return await attemptPurchase(ctx, req, true);
+  } catch (err) {
+    if (!(err instanceof ListingsChanged)) throw err;
+    return attemptPurchase(ctx, req, false);
+  }
+}
+
+async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: boolean): Promise<PlacedCheckout> {
+  // The callers answered a replay already (existingCheckout, before validating the payment method); a copy
+  // that commits after that is found when the key is claimed (KeyInUse below).
   const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
-  const existing = await replay();
-  if (existing) return { checkoutId: existing, warnings: [] };
   const payment = await openPayment(ctx, {
     customerId: req.customerId,
     idempotencyKey: req.idempotencyKey,
@@ -363,9 +386,9 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<P
       const checkoutId: string = claimed[0].id;
       const purchase = await req.prepare(ctx);
       const lines = mergeLines(purchase.lines);
-      const listings = await lockListings(ctx, lines.map((l) => l.listingId));
+      const listings = await readListings(ctx, lines.map((l) => l.listingId), !optimistic);
       checkAvailability(lines, listings);
-      await takeStock(ctx, lines);
+      if (!optimistic) await takeStock(ctx, lines);
       const parties = await invoiceParties(ctx, req.customerId, [...new Set([...listings.values()].map((l) => l.sellerId))]);
       const { orders, warnings } = await draftOrders(ctx, req.customerId, purchase, lines, listings, parties);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
@@ -373,6 +396,16 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<P
       await req.onPlaced?.(ctx, purchase);
       await authorizePayment(ctx, payment, { token: req.payment.token, amount: total, checkoutId }, known);
       crashPoint(ctx.config, 'after-authorize');
+      if (optimistic) {
+        const taken = await takeStockAsRead(
+          ctx,
+          lines.map((l) => {
+            const listing = listings.get(l.listingId)!;
+            return { listingId: l.listingId, quantity: l.quantity, price: listing.price, currency: listing.currency, sku: listing.sku };
+          }),
+        );
+        if (!taken) throw new ListingsChanged();
+      }
       await emitAll(
         ctx,
         orders.flatMap((o) => {

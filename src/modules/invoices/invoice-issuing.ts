@@ -174,12 +174,16 @@ export async function issueInvoice(ctx: TxContext, orderId: string): Promise<Iss
   const existing: IssuedInvoice[] = await tx.query(`SELECT id, number FROM invoice WHERE order_id = $1 AND kind = 'invoice'`, [orderId]);
   if (existing[0]) return existing[0];
   if (order.state === 'cancelled') fail(null, 'A cancelled order is not invoiced.', ErrorCode.INVALID_STATE);
-  const lines: OrderLineRow[] = await tx.query(
+  return recordInvoice(ctx, order, invoiceDocument(order, await orderLines(ctx, orderId), await orderAdjustments(ctx, orderId)));
+}
+
+/** The order's lines as its invoice lists them. */
+export function orderLines({ tx }: TxContext, orderId: string): Promise<OrderLineRow[]> {
+  return tx.query(
     `SELECT title, variant_title AS "variantTitle", sku, quantity, unit_price AS "unitPrice", total, tax_class AS "taxClass"
        FROM order_line WHERE order_id = $1 ORDER BY position, id`,
     [orderId],
   );
-  return recordInvoice(ctx, order, invoiceDocument(order, lines, await orderAdjustments(ctx, orderId)));
 }
 
 /** The invoice of an order from its lines (in position order) and adjustments (in the order applied). */
