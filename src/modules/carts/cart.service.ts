@@ -60,18 +60,19 @@ export function cartLines(ctx: Context, cart: Cart): Promise<CartLine[]> {
 }
 
 /**
- * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may give events
- * of its own), then the cart is touched and `cart.updated` recorded after them, in one statement with
- * them. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
+ * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may push events
+ * of its own to `events`), then the cart is touched and `cart.updated` recorded after them, in one
+ * statement with them. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
  */
 async function changeCart(
   ctx: Context,
   open: (ctx: TxContext) => Promise<Cart>,
-  change: (ctx: TxContext, cart: Cart) => Promise<PendingEvent[] | void>,
+  change: (ctx: TxContext, cart: Cart, events: PendingEvent[]) => Promise<void>,
 ): Promise<{ cart: Cart }> {
   const cart = await withTransaction(ctx, async (ctx) => {
     const locked = await open(ctx);
-    const events = (await change(ctx, locked)) ?? [];
+    const events: PendingEvent[] = [];
+    await change(ctx, locked, events);
     const [rows]: [CartRow[], number] = await ctx.tx.query(
       `UPDATE cart c SET updated_at = now() WHERE c.id = $1 RETURNING ${CART_COLUMNS}`,
       [locked.uuid],
@@ -185,8 +186,8 @@ function tooMany(line: NewLine): UserError {
  * adds of the same listing never lose an update even without the cart lock. `price_at_add` is set only
  * when the line is first inserted.
  */
-async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<PendingEvent[]> {
-  if (!wanted.length) return [];
+async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[], events: PendingEvent[]): Promise<void> {
+  if (!wanted.length) return;
   const { tx } = ctx;
   const upserted: { listingId: string }[] = await tx.query(
     `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, options, created_at)
@@ -211,7 +212,7 @@ async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promi
   const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM cart_line WHERE cart_id = $1', [cart.uuid]);
   if (count > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
   // Recorded by changeCart with its cart.updated (one statement for both).
-  return [{ type: 'cart.lines_added', payload: { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) } }];
+  events.push({ type: 'cart.lines_added', payload: { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) } });
 }
 
 /** A guest gets a new cart; a signed-in customer their active cart (created when they have none). */
@@ -223,14 +224,14 @@ export async function createCart(ctx: Context, input: CartCreateInput | undefine
   return changeCart(
     ctx,
     (tx) => (viewer.kind === 'customer' ? openCustomerCart(tx, viewer.customerId, currency) : openGuestCart(tx, currency)),
-    (tx, cart) => addLines(tx, cart, lines),
+    (tx, cart, events) => addLines(tx, cart, lines, events),
   );
 }
 
 export async function addCartLines(ctx: Context, input: CartLinesAddInput) {
   requireShopper(ctx.viewer);
   const lines = await wantedLines(ctx, validateNewLines(input.lines));
-  return changeCart(ctx, lockInput(input.cartId), (tx, cart) => addLines(tx, cart, lines));
+  return changeCart(ctx, lockInput(input.cartId), (tx, cart, events) => addLines(tx, cart, lines, events));
 }
 
 function missingLines(all: string[], found: { id: string }[], field: (i: number) => string[]): UserErrors | null {
