@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app';
-import type { StatementCounter } from '../src/db/data-source';
+import { statementCount, type StatementCounter } from '../src/db/data-source';
 import { createTokenIssuer } from '../src/auth/tokens';
 import { toGlobalId } from '../src/core/global-id';
 import { seedDatabase } from '../src/seed/seed';
@@ -86,6 +86,9 @@ async function main(): Promise<void> {
       },
       async traceStop() {
         return trace.stop();
+      },
+      async statements() {
+        return statementCount(db);
       },
       /** Cumulative CPU time of this process (the app: HTTP, GraphQL, services, pg client), microseconds. */
       async cpu() {
