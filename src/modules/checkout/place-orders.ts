@@ -83,6 +83,9 @@ class KeyInUse extends Error {}
 /** Thrown inside an optimistic attempt when a listing changed or sold out between its read and the stock take. */
 class ListingsChanged extends Error {}
 
+/** Attempts of a purchase: the first ones read the listings unlocked, the last locks them first (see placeOrders). */
+const ATTEMPTS = 3;
+
 /** The checkout made with (customer, key), or a userError when the key was used for another request. */
 export async function existingCheckout(ctx: Context, customerId: string, key: string, hash: string): Promise<string | null> {
   const [row] = await ctx.db.query(
@@ -350,14 +353,19 @@ async function writeOrders({ tx }: TxContext, checkoutId: string, cartId: string
  * prices and writes everything from that read, and takes the stock near the end with a statement that
  * changes nothing unless every listing is still as read (takeStockAsRead); if one is not (its price
  * changed, or a concurrent checkout took the last units), the attempt rolls back, its authorization is
- * voided, and a second attempt locks the listings first, as checkout always did.
+ * voided, and the next attempt reads them again (and refuses cleanly when they sold out). The last attempt
+ * locks the listings first, as checkout always did, so a listing that keeps changing cannot starve a buyer.
+ * Rarely reaching it matters: it takes the listing locks before the promotions' (an optimistic attempt
+ * after), so the two kinds running at once on the same listing and budgeted promotion could deadlock.
  */
 export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<PlacedCheckout> {
-  try {
-    return await attemptPurchase(ctx, req, true);
-  } catch (err) {
-    if (!(err instanceof ListingsChanged)) throw err;
-    return attemptPurchase(ctx, req, false);
+  for (let attempt = 1; ; attempt++) {
+    const optimistic = attempt < ATTEMPTS;
+    try {
+      return await attemptPurchase(ctx, req, optimistic);
+    } catch (err) {
+      if (!optimistic || !(err instanceof ListingsChanged)) throw err;
+    }
   }
 }
 

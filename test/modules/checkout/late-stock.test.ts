@@ -7,25 +7,30 @@ import { testPaymentBook } from '../../helpers/payments';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 // Issue 3: checkout reads the listings without a lock and takes the stock near its end, only if every
-// listing is still as read (place-orders.ts, takeStockAsRead); otherwise it voids that attempt and
-// places the order again with the listings locked first. These tests change a listing in the window.
+// listing is still as read (place-orders.ts, takeStockAsRead); otherwise it voids that attempt and tries
+// again, the third time with the listings locked first. These tests change a listing in the window.
 
 let t: TestApp;
 let seller: TestSeller;
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 const uuid = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
 
-/** Once armed, the next checkout's adjuster runs `change` on its own connection: after the read, before the stock take. */
-const window: { change: (() => Promise<unknown>) | null } = { change: null };
+/**
+ * While armed (`times` > 0), each checkout attempt's adjuster runs `change` on its own connection: after the
+ * read, before the stock take. Never in the attempt that locks the listings first: it would wait for itself.
+ */
+const window: { change: (() => Promise<unknown>) | null; times: number } = { change: null, times: 0 };
 const meddler: Adjuster = {
   name: 'test-meddler',
   async adjust(_ctx, group) {
-    const change = group.phase === 'checkout' ? window.change : null;
-    window.change = null;
-    await change?.();
+    if (group.phase === 'checkout' && window.change && window.times > 0) {
+      window.times--;
+      await window.change();
+    }
     return { adjustments: [], warnings: [] };
   },
 };
+const meddle = (change: () => Promise<unknown>, times = 1) => Object.assign(window, { change, times });
 
 beforeAll(async () => {
   t = await startTestApp({ modules: [defineModule({ name: 'test-meddler', entities: [], resolvers: [], adjusters: [meddler] })] });
@@ -56,7 +61,7 @@ describe('the stock taken late', () => {
     const listingId = await listing(5, 2500);
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
-    window.change = () => sql('UPDATE listing SET price = 3000 WHERE id = $1', [uuid(listingId)]);
+    meddle(() => sql('UPDATE listing SET price = 3000 WHERE id = $1', [uuid(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([]);
     expect(res.buyNow.checkout).toMatchObject({ total: { amount: 3000 + 499 }, orders: [{ lines: [{ unitPrice: { amount: 3000 }, quantity: 1 }] }] });
@@ -76,7 +81,7 @@ describe('the stock taken late', () => {
     const listingId = await listing(2);
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
-    window.change = () => sql('UPDATE listing SET stock = 1 WHERE id = $1', [uuid(listingId)]);
+    meddle(() => sql('UPDATE listing SET stock = 1 WHERE id = $1', [uuid(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['input', 'listingId'] }] });
     expect(await stockOf(listingId)).toBe(1);
@@ -88,9 +93,26 @@ describe('the stock taken late', () => {
   it('refuses a listing archived between the read and the stock take', async () => {
     const listingId = await listing(5);
     const [buyer] = await insertCustomers(t, 1);
-    window.change = () => sql(`UPDATE listing SET status = 'archived' WHERE id = $1`, [uuid(listingId)]);
+    meddle(() => sql(`UPDATE listing SET status = 'archived' WHERE id = $1`, [uuid(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: randomUUID() } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([{ code: 'LISTING_UNAVAILABLE', field: ['input', 'listingId'] }]);
     expect(await stockOf(listingId)).toBe(5);
+  });
+
+  it('locks the listings first on the third attempt when the price changed during the first two', async () => {
+    const listingId = await listing(5, 2000);
+    const [buyer] = await insertCustomers(t, 1);
+    const key = randomUUID();
+    let price = 2000;
+    meddle(() => sql('UPDATE listing SET price = $2 WHERE id = $1', [uuid(listingId), (price += 100)]), 2);
+    const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
+    expect(res.buyNow.userErrors).toEqual([]);
+    expect(res.buyNow.checkout.orders[0].lines).toEqual([{ unitPrice: { amount: 2200 }, quantity: 2 }]);
+    expect((await attempts(buyer!.id, key)).map((a) => [a.status, a.book?.amount])).toEqual([
+      ['voided', 2 * 2000 + 499],
+      ['voided', 2 * 2100 + 499],
+      ['captured', 2 * 2200 + 499],
+    ]);
+    expect(await stockOf(listingId)).toBe(3);
   });
 });
