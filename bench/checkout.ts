@@ -81,7 +81,9 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   const server = await startChild<CheckoutServerInfo>('checkout-server.js', {
     dataDir,
-    embeddedPgPort: 54340,
+    // Below Linux's ephemeral range (32768–60999): a port there can be taken by any outgoing connection,
+    // and the embedded PostgreSQL then fails to start ("could not create any TCP/IP sockets"), as it did here.
+    embeddedPgPort: 24340,
     buyers,
     hotListingsPerSeller: 20,
   } satisfies CheckoutServerOptions);
