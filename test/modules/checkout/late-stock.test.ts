@@ -104,7 +104,10 @@ describe('the stock taken late', () => {
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
     let price = 2000;
-    meddle(() => sql('UPDATE listing SET price = $2 WHERE id = $1', [uuid(listingId), (price += 100)]), 2);
+    meddle(() => {
+      price += 100;
+      return sql('UPDATE listing SET price = $2 WHERE id = $1', [uuid(listingId), price]);
+    }, 2);
     const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([]);
     expect(res.buyNow.checkout.orders[0].lines).toEqual([{ unitPrice: { amount: 2200 }, quantity: 2 }]);
