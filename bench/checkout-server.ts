@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app';
+import { statementCount, type StatementCounter } from '../src/db/data-source';
 import { createTokenIssuer } from '../src/auth/tokens';
 import { toGlobalId } from '../src/core/global-id';
 import { seedDatabase } from '../src/seed/seed';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
   const bySeller = new Map<string, string[]>();
   for (const h of hot) bySeller.set(h.sellerId, [...(bySeller.get(h.sellerId) ?? []), toGlobalId('Listing', h.id)]);
+  const trace = statementTrace(db.logger as unknown as StatementCounter, app.services.events);
   const info: CheckoutServerInfo = {
     url: app.url,
     tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token)),
@@ -77,6 +79,22 @@ async function main(): Promise<void> {
   serveParent(
     info,
     {
+      /** Starts recording every statement the app sends (one purchase at a time: see statementTrace). */
+      async traceStart() {
+        trace.start();
+        return null;
+      },
+      async traceStop() {
+        return trace.stop();
+      },
+      async statements() {
+        return statementCount(db);
+      },
+      /** Cumulative CPU time of this process (the app: HTTP, GraphQL, services, pg client), microseconds. */
+      async cpu() {
+        const { user, system } = process.cpuUsage();
+        return user + system;
+      },
       /**
        * Two live promotions per seller of the hot listings (issue 10 benchmark): 10% off everything, and a
        * targeted 5% for customers with churn risk ≥ 0.5, which every bench buyer has (consent and traits given).
@@ -130,6 +148,46 @@ async function main(): Promise<void> {
     },
     () => app.stop(),
   );
+}
+
+export interface TracedStatements {
+  /** Every statement the app's pool sent while tracing: the request's (its events' handlers are held back). */
+  statements: number;
+  /** Statements inside the purchase's transaction (the one that inserts the checkout), BEGIN and COMMIT excluded. */
+  inTransaction: number;
+}
+
+/**
+ * Records statements with the query runner that sent them (TypeORM hands it to the logger): a transaction
+ * has one runner from START TRANSACTION to COMMIT, so its round trips can be told from the others.
+ */
+function statementTrace(counter: StatementCounter, events: { kick(): void }) {
+  const original = counter.logQuery.bind(counter);
+  // While tracing, the outbox dispatcher is not woken (its 1 s poll may still run): the events' handlers
+  // run in the background, off the request's path, and would blur the count. It is woken after.
+  const kick = events.kick.bind(events);
+  let log: { query: string; runner: unknown }[] | null = null;
+  counter.logQuery = (query: string, parameters?: unknown[], runner?: unknown) => {
+    log?.push({ query, runner });
+    original(query, parameters);
+  };
+  return {
+    start() {
+      log = [];
+      events.kick = () => {};
+    },
+    stop(): TracedStatements {
+      const all = log ?? [];
+      log = null;
+      events.kick = kick;
+      kick();
+      const purchase = all.find((s) => /INSERT INTO checkout\b/.test(s.query))?.runner;
+      const own = purchase ? all.filter((s) => s.runner === purchase).map((s) => s.query) : [];
+      const begin = own.indexOf('START TRANSACTION');
+      const commit = own.lastIndexOf('COMMIT');
+      return { statements: all.length, inTransaction: begin >= 0 && commit > begin ? commit - begin - 1 : 0 };
+    },
+  };
 }
 
 main().catch(failToParent);

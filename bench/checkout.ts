@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild } from './child-process';
-import type { CheckoutServerInfo, CheckoutServerOptions } from './checkout-server';
+import type { CheckoutServerInfo, CheckoutServerOptions, TracedStatements } from './checkout-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
@@ -34,6 +34,14 @@ async function gql(url: string, token: string, query: string, variables: object)
   if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data;
 }
+
+/** What this bench measured before issue 3's checkout work (branch checkout-speed), for comparison. */
+const BEFORE = [
+  'Before the checkout work of branch `checkout-speed` (main at d62a90f): on a quiet machine, 62.3 checkouts/s (p50 263 ms, p99 1,107 ms), with',
+  'promotions 48.8/s (81%), buyNow 112.9/s (p50 176 ms, p99 249 ms), 40.5 ms per cart; "slow sql" of 1–3 s on the listing lock and on the invoice',
+  'counter. Statements per purchase then (this bench at d62a90f): cartCreate 12; checkoutComplete 66, of which 57 inside its transaction;',
+  'buyNow 32, of which 23 inside its transaction; app CPU 15.6 ms per cartCreate + checkoutComplete and 7.7 ms per buyNow (load average 18).',
+].join(' ');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
@@ -73,7 +81,9 @@ async function main(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   const server = await startChild<CheckoutServerInfo>('checkout-server.js', {
     dataDir,
-    embeddedPgPort: 54340,
+    // Below Linux's ephemeral range (32768–60999): a port there can be taken by any outgoing connection,
+    // and the embedded PostgreSQL then fails to start ("could not create any TCP/IP sockets"), as it did here.
+    embeddedPgPort: 24340,
     buyers,
     hotListingsPerSeller: 20,
   } satisfies CheckoutServerOptions);
@@ -97,10 +107,53 @@ async function main(): Promise<void> {
       const errors = done.checkoutComplete.userErrors;
       return errors.length ? errors[0].code : done.checkoutComplete.checkout.orders.length === 3 ? null : 'NOT_3_ORDERS';
     };
+    // Statements per purchase, one purchase at a time on a rested app (the median of 5 of each kind): the
+    // events earlier purchases woke are dispatched first (the counter stands still for 300 ms).
+    const rest = async () => {
+      let last = -1;
+      for (let now = await server.call<number>('statements'); now !== last; now = await server.call<number>('statements')) {
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    };
+    const traced = async (run: () => Promise<unknown>): Promise<TracedStatements> => {
+      await rest();
+      await server.call('traceStart');
+      await run();
+      return server.call<TracedStatements>('traceStop');
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const probes = { cart: [] as number[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
+    for (let i = 0; i < 5; i++) {
+      let cartId = '';
+      const cart = await traced(async () => {
+        const res = await gql(url, tokens[0]!, CART, { input: { lines: cartLines(0, i) } });
+        cartId = res.cartCreate.cart.id;
+      });
+      probes.cart.push(cart.statements);
+      probes.checkout.push(
+        await traced(() =>
+          gql(url, tokens[0]!, CHECKOUT, { input: { cartId, paymentToken: 'tok_visa', idempotencyKey: randomUUID(), shippingAddress: MADRID } }),
+        ),
+      );
+      const listingId = listingsBySeller[i % listingsBySeller.length]![0];
+      probes.buyNow.push(await traced(() => gql(url, tokens[0]!, BUY_NOW, { input: { listingId, idempotencyKey: randomUUID() } })));
+    }
+    const statementsLine =
+      `SQL statements per purchase (the app's statement counter, median of 5 sequential purchases, each on a rested app, its events' dispatch held back): ` +
+      `cartCreate ${median(probes.cart)}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
+      `buyNow ${median(probes.buyNow.map((p) => p.statements))}, of which ${median(probes.buyNow.map((p) => p.inTransaction))} inside its transaction ` +
+      `(round trips inside the transaction: these plus one authorization at the payment provider).`;
+    console.log(statementsLine);
+    const cpuPer = async (run: () => Promise<Phase>) => {
+      const before = await server.call<number>('cpu');
+      const result = await run();
+      return { result, ms: ((await server.call<number>('cpu')) - before) / 1000 / Math.max(1, result.done) };
+    };
     // Issue 10: phases alternate without and with two live promotions per seller (one targeted), after a
     // warm-up, so JIT warm-up and drifting machine load weigh on both sides alike.
     await phase(checkoutOnce);
-    const checkout = await phase(checkoutOnce);
+    const { result: checkout, ms: checkoutCpu } = await cpuPer(() => phase(checkoutOnce));
     await server.call('promote');
     const since = new Date().toISOString();
     const promoted = await phase((buyer, i) => checkoutOnce(buyer, i + 7));
@@ -112,10 +165,12 @@ async function main(): Promise<void> {
     const without = checkout.done + checkout2.done;
     const withPromotions = promoted.done + promoted2.done;
     const all = listingsBySeller.flat();
-    const buyNow = await phase(async (buyer, i) => {
-      const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
-      return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
-    });
+    const { result: buyNow, ms: buyNowCpu } = await cpuPer(() =>
+      phase(async (buyer, i) => {
+        const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
+        return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
+      }),
+    );
     const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
     const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);
     const buyNowP = (p: number) => percentile(buyNow.latencies, p).toFixed(1);
@@ -129,6 +184,8 @@ async function main(): Promise<void> {
       `| buyNow (one click) | ${buyNow.done} | ${(buyNow.done / seconds).toFixed(1)} /s | ${buyNowP(50)} | ${buyNowP(99)} | ${buyNow.failed} |`,
       '',
       `With promotions: ${((withPromotions / Math.max(1, without)) * 100).toFixed(0)}% of the throughput without (both phases of each summed; issue 10 target ≥ 85%); in the first promotions phase ${discounted.discounted} of ${discounted.orders} orders were discounted. Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other sessions).`,
+      statementsLine,
+      `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.`,
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
@@ -142,6 +199,8 @@ async function main(): Promise<void> {
       `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,
       '',
       ...lines,
+      '',
+      BEFORE,
       '<!-- /checkout-bench -->',
     ].join('\n');
     console.log(section);

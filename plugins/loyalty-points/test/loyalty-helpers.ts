@@ -50,12 +50,17 @@ export async function pointsWith(t: TestApp, token: string, sellerId: string): P
   return data.viewer.loyalty.find((b: { seller: { id: string } }) => b.seller.id === sellerId)?.points ?? null;
 }
 
-/** Waits until the outbox event `type` of the order has been dispatched (to every plugin and hook). */
+/**
+ * Waits until the outbox event `type` of the order has been dispatched (to every plugin and hook). Plugins'
+ * deliveries are queued by the dispatcher and worked apart from it (plugin_delivery, one queue per plugin
+ * and seller): the event is delivered once it is dispatched and no queued delivery of it is left.
+ */
 export async function dispatched(t: TestApp, type: string, orderUuid: string): Promise<number> {
   let id = 0;
   await until(async () => {
     const [row] = await t.app.dataSource.query(
-      `SELECT id FROM outbox WHERE type = $1 AND payload->>'orderId' = $2 AND dispatched_at IS NOT NULL`,
+      `SELECT id FROM outbox o WHERE type = $1 AND payload->>'orderId' = $2 AND dispatched_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM plugin_delivery d WHERE d.event_id = o.id)`,
       [type, orderUuid],
     );
     id = row?.id ?? 0;

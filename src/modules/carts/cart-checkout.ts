@@ -35,12 +35,11 @@ export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Pro
   return { id: cart.uuid, customerId: cart.customerUuid, email: cart.email, shippingAddress: cart.shippingAddress, lines, codes: cart.codes };
 }
 
-/** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it). */
+/** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it): one statement. */
 export async function completeCart(ctx: TxContext, cartId: string): Promise<void> {
-  const { tx } = ctx;
-  await tx.query('DELETE FROM cart_line WHERE cart_id = $1', [cartId]);
-  const [rows]: [{ customerId: string | null }[], number] = await tx.query(
-    `UPDATE cart SET status = 'completed', updated_at = now() WHERE id = $1 RETURNING customer_id AS "customerId"`,
+  const [rows]: [{ customerId: string | null }[], number] = await ctx.tx.query(
+    `WITH emptied AS (DELETE FROM cart_line WHERE cart_id = $1)
+     UPDATE cart SET status = 'completed', updated_at = now() WHERE id = $1 RETURNING customer_id AS "customerId"`,
     [cartId],
   );
   if (rows[0]) await emit(ctx, 'cart.updated', { cartId, customerId: rows[0].customerId });

@@ -6,7 +6,7 @@ import { idOf, requireIdOf } from '../../core/global-id';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { mergeLineOptions } from '../../core/line-options';
-import { emit } from '../../events/outbox';
+import { emitAll, type PendingEvent } from '../../events/outbox';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
@@ -60,24 +60,25 @@ export function cartLines(ctx: Context, cart: Cart): Promise<CartLine[]> {
 }
 
 /**
- * One cart change in one transaction: `open` finds and locks the cart, `change` writes, then the cart is
- * touched and `cart.updated` recorded. The row lock serialises changes to a cart, which keeps the line
- * limit exact under concurrency.
+ * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may push events
+ * of its own to `events`), then the cart is touched and `cart.updated` recorded after them, in one
+ * statement with them. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
  */
 async function changeCart(
   ctx: Context,
   open: (ctx: TxContext) => Promise<Cart>,
-  change: (ctx: TxContext, cart: Cart) => Promise<void>,
+  change: (ctx: TxContext, cart: Cart, events: PendingEvent[]) => Promise<void>,
 ): Promise<{ cart: Cart }> {
   const cart = await withTransaction(ctx, async (ctx) => {
     const locked = await open(ctx);
-    await change(ctx, locked);
+    const events: PendingEvent[] = [];
+    await change(ctx, locked, events);
     const [rows]: [CartRow[], number] = await ctx.tx.query(
       `UPDATE cart c SET updated_at = now() WHERE c.id = $1 RETURNING ${CART_COLUMNS}`,
       [locked.uuid],
     );
     const cart = toCart(rows[0]!);
-    await emit(ctx, 'cart.updated', { cartId: cart.uuid, customerId: cart.customerUuid });
+    await emitAll(ctx, [...events, { type: 'cart.updated', payload: { cartId: cart.uuid, customerId: cart.customerUuid } }]);
     return cart;
   });
   forgetCart(ctx.loaders, cart);
@@ -185,7 +186,7 @@ function tooMany(line: NewLine): UserError {
  * adds of the same listing never lose an update even without the cart lock. `price_at_add` is set only
  * when the line is first inserted.
  */
-async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
+async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[], events: PendingEvent[]): Promise<void> {
   if (!wanted.length) return;
   const { tx } = ctx;
   const upserted: { listingId: string }[] = await tx.query(
@@ -210,7 +211,8 @@ async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promi
   if (over.length) throw new UserErrors(over.map(tooMany));
   const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM cart_line WHERE cart_id = $1', [cart.uuid]);
   if (count > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
-  await emit(ctx, 'cart.lines_added', { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) });
+  // Recorded by changeCart with its cart.updated (one statement for both).
+  events.push({ type: 'cart.lines_added', payload: { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) } });
 }
 
 /** A guest gets a new cart; a signed-in customer their active cart (created when they have none). */
@@ -222,14 +224,14 @@ export async function createCart(ctx: Context, input: CartCreateInput | undefine
   return changeCart(
     ctx,
     (tx) => (viewer.kind === 'customer' ? openCustomerCart(tx, viewer.customerId, currency) : openGuestCart(tx, currency)),
-    (tx, cart) => addLines(tx, cart, lines),
+    (tx, cart, events) => addLines(tx, cart, lines, events),
   );
 }
 
 export async function addCartLines(ctx: Context, input: CartLinesAddInput) {
   requireShopper(ctx.viewer);
   const lines = await wantedLines(ctx, validateNewLines(input.lines));
-  return changeCart(ctx, lockInput(input.cartId), (tx, cart) => addLines(tx, cart, lines));
+  return changeCart(ctx, lockInput(input.cartId), (tx, cart, events) => addLines(tx, cart, lines, events));
 }
 
 function missingLines(all: string[], found: { id: string }[], field: (i: number) => string[]): UserErrors | null {

@@ -17,7 +17,7 @@ import { canSeeProduct } from './catalog.visibility';
 import { refreshPricesOfSeller } from './pricing';
 import { toGlobalId } from '../../core/global-id';
 
-export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, setStock, takeStock, type StockLine } from './stock';
+export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, setStock, takeStock, takeStockAsRead, type StockLine } from './stock';
 export { insertProduct, type NewProduct } from './product-insert';
 export { Product, ProductLanguage, ProductStatus } from './product.type';
 export { ProductConnection } from './catalog.payloads';

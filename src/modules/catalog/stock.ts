@@ -1,6 +1,7 @@
 import type { InTransaction, TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import { refreshPrices } from './pricing';
+import { ListingStatus } from './listing.type';
 
 /**
  * The one writer of `listing.stock`. Whoever sells, cancels, counts or creates goes through here, so the
@@ -21,7 +22,7 @@ export class StockBelowZero extends Error {}
 // TypeORM answers an UPDATE … RETURNING with [rows, affected], not rows as for SELECT and INSERT.
 
 /** Sorted by listing id, so every batch touches listings in the same order as the locks. */
-const byListing = (lines: readonly StockLine[]) => [...lines].sort((a, b) => (a.listingId < b.listingId ? -1 : 1));
+const byListing = <L extends StockLine>(lines: readonly L[]): L[] => [...lines].sort((a, b) => (a.listingId < b.listingId ? -1 : 1));
 
 /** Takes sold units (one statement for any number of lines); never below zero. */
 export async function takeStock(ctx: TxContext, lines: readonly StockLine[]): Promise<void> {
@@ -36,6 +37,33 @@ export async function takeStock(ctx: TxContext, lines: readonly StockLine[]): Pr
   if (rows.length !== sorted.length) throw new StockBelowZero('a sale would take a listing below zero stock');
   // Only a listing that ran out can change the product's in-stock flag.
   await refreshPrices(ctx, rows.filter((r) => r.stock === 0).map((r) => r.productId));
+}
+
+/** A line to sell with the listing's columns as the seller read them (unlocked) to price it. */
+export interface StockLineAsRead extends StockLine {
+  price: number;
+  currency: string;
+  sku: string;
+}
+
+/**
+ * Takes sold units only if every listing is still active and as read (price, currency, SKU) with enough
+ * stock; otherwise false, and the caller must roll back (some rows may have been taken). The UPDATE
+ * locks the rows, so a checkout that read without a lock holds them from here to its commit only.
+ */
+export async function takeStockAsRead(ctx: TxContext, lines: readonly StockLineAsRead[]): Promise<boolean> {
+  if (!lines.length) return true;
+  const sorted = byListing(lines);
+  const [rows]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
+    `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[]) AS x(id, q, price, currency, sku)
+      WHERE l.id = x.id AND l.stock >= x.q AND l.status = '${ListingStatus.ACTIVE}' AND l.price = x.price AND l.currency = x.currency AND l.sku = x.sku
+     RETURNING l.product_id AS "productId", l.stock`,
+    [sorted.map((l) => l.listingId), sorted.map((l) => l.quantity), sorted.map((l) => l.price), sorted.map((l) => l.currency), sorted.map((l) => l.sku)],
+  );
+  if (rows.length !== sorted.length) return false;
+  await refreshPrices(ctx, rows.filter((r) => r.stock === 0).map((r) => r.productId));
+  return true;
 }
 
 /** Puts units back, e.g. a cancelled order's lines (one statement for any number of lines). */

@@ -1,13 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { runAdjusters, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
-import { emit } from '../../events/outbox';
-import { listingVisibleSql, takeStock } from '../catalog';
-import { issueInvoice, isReverseCharged, orderTax } from '../invoices';
-import { customerVatNumber } from '../customers';
+import { emitAll } from '../../events/outbox';
+import { listingVisibleSql, takeStock, takeStockAsRead } from '../catalog';
+import { invoiceParties, issueNewOrderInvoices, isReverseCharged, orderTax, type InvoiceParties, type NewOrder } from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
 import {
   authorizePayment,
@@ -80,6 +80,12 @@ interface ListingForSale {
 /** Thrown inside the transaction when another request holds or has used the idempotency key. */
 class KeyInUse extends Error {}
 
+/** Thrown inside an optimistic attempt when a listing changed or sold out between its read and the stock take. */
+class ListingsChanged extends Error {}
+
+/** Attempts of a purchase: the first ones read the listings unlocked, the last locks them first (see placeOrders). */
+const ATTEMPTS = 3;
+
 /** The checkout made with (customer, key), or a userError when the key was used for another request. */
 export async function existingCheckout(ctx: Context, customerId: string, key: string, hash: string): Promise<string | null> {
   const [row] = await ctx.db.query(
@@ -93,9 +99,13 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
   return row.id;
 }
 
-async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<string, ListingForSale>> {
-  // Locked in id order so concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so
-  // inserts that merely reference a listing (cart and order lines' foreign keys) don't wait for us.
+/**
+ * The listings bought, with what their orders and invoices show. `lock`: locked in id order so concurrent
+ * checkouts of overlapping carts can't deadlock; NO KEY UPDATE so inserts that merely reference a listing
+ * (cart and order lines' foreign keys) don't wait for us. Without it, a plain read that the stock take
+ * checks later (takeStockAsRead).
+ */
+async function readListings({ tx }: TxContext, ids: string[], lock: boolean): Promise<Map<string, ListingForSale>> {
   const rows: ListingForSale[] = await tx.query(
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
             p.category_id AS "categoryId", l.sku, l.price,
@@ -110,7 +120,7 @@ async function lockListings({ tx }: TxContext, ids: string[]): Promise<Map<strin
        LEFT JOIN category c ON c.id = p.category_id
       WHERE l.id = ANY($1)
       ORDER BY l.id
-        FOR NO KEY UPDATE OF l`,
+        ${lock ? 'FOR NO KEY UPDATE OF l' : ''}`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));
@@ -146,14 +156,6 @@ function mergeLines(lines: PurchaseLine[]): PurchaseLine[] {
   return [...merged.values()];
 }
 
-interface PlacedOrder {
-  orderId: string;
-  sellerId: string;
-  total: number;
-  discount: number;
-  currency: string;
-}
-
 /** Runs every adjuster over one seller's lines, inside the checkout transaction (where budgets are consumed). */
 function adjustGroup(ctx: TxContext, customerId: string, codes: string[], sellerId: string, priced: Priced[], subtotal: number, shipping: number): Promise<AdjustedGroup> {
   return runAdjusters(ctx, ctx.adjusters, {
@@ -185,48 +187,30 @@ interface Priced {
   total: number;
 }
 
-async function insertAdjustments({ tx }: TxContext, orderId: string, priced: Priced[], adjusted: AdjustedGroup): Promise<void> {
-  if (!adjusted.adjustments.length) return;
-  const a = adjusted.adjustments;
-  await tx.query(
-    `INSERT INTO order_adjustment (order_id, position, source, reference, label, kind, target, amount, line_position, per_line, tax_class)
-     SELECT $1, x.n - 1, x.source, x.reference, x.label, x.kind, x.target, x.amount, x.line_position,
-            ARRAY(SELECT jsonb_array_elements_text(x.per_line)::bigint), x.tax_class
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::int[], $9::jsonb[], $10::text[])
-            WITH ORDINALITY AS x(source, reference, label, kind, target, amount, line_position, per_line, tax_class, n)`,
-    [
-      orderId,
-      a.map((x) => x.source),
-      a.map((x) => x.reference),
-      a.map((x) => x.label),
-      a.map((x) => x.kind),
-      a.map((x) => x.target),
-      a.map((x) => x.amount),
-      a.map((x) => (x.lineKey === null ? null : priced.findIndex((p) => p.listing.id === x.lineKey))),
-      a.map((x) => JSON.stringify(x.perLine)),
-      a.map((x) => (x.kind === 'SURCHARGE' ? (x.taxClass ?? 'standard') : null)),
-    ],
-  );
+/** One seller's order as checkout prices it, before it is written. */
+interface OrderDraft extends NewOrder {
+  priced: Priced[];
+  adjusted: AdjustedGroup;
+  tax: number;
 }
 
-async function createOrders(
+/** Prices each seller's lines and runs the adjusters, seller by seller in id order (see below). */
+async function draftOrders(
   ctx: TxContext,
-  checkoutId: string,
   customerId: string,
   purchase: Purchase,
   lines: PurchaseLine[],
   listings: Map<string, ListingForSale>,
-): Promise<{ orders: PlacedOrder[]; warnings: AdjustmentWarning[] }> {
-  const { tx } = ctx;
+  parties: InvoiceParties,
+): Promise<{ orders: OrderDraft[]; warnings: AdjustmentWarning[] }> {
   const { shippingAddress } = purchase;
   const bySeller = new Map<string, PurchaseLine[]>();
   for (const line of lines) {
     const sellerId = listings.get(line.listingId)!.sellerId;
     bySeller.set(sellerId, [...(bySeller.get(sellerId) ?? []), line]);
   }
-  const orders: PlacedOrder[] = [];
+  const orders: OrderDraft[] = [];
   const warnings: AdjustmentWarning[] = [];
-  const buyerVatNumber = await customerVatNumber(ctx, customerId);
   // Seller order: invoice counters (and promotions' rows, locked by their adjusters) are then locked
   // in the same order by every checkout.
   for (const sellerId of [...bySeller.keys()].sort()) {
@@ -243,6 +227,7 @@ async function createOrders(
     warnings.push(...adjusted.warnings);
     const taxable = adjusted.adjustments.map((a) => ({ ...a, taxClass: (a.taxClass ?? null) as TaxClass | null }));
     // The invoice makes the same decision (invoice-issuing.ts) from the same rows, in this transaction.
+    const buyerVatNumber = parties.get(sellerId)?.customerVatNumber ?? null;
     const reverseCharged = isReverseCharged({ sellerCountry: first.sellerCountry, buyerVatNumber, shipTo: shippingAddress.country });
     const tax = reverseCharged
       ? 0
@@ -252,35 +237,107 @@ async function createOrders(
           shippingAddress.country,
           taxable,
         );
-    const [{ id }] = await tx.query(
-      `INSERT INTO orders (checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, discount, surcharge, tax, total, shipping_address, paid_at)
-       VALUES ($1, $2, $3, 'paid', $4, $5, $6, $7, $8, $9, $10, $11, now()) RETURNING id`,
-      [checkoutId, sellerId, customerId, first.currency, subtotal, shipping, adjusted.discount, adjusted.surcharge, tax, adjusted.total, JSON.stringify(shippingAddress)],
-    );
-    await tx.query(
-      `INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position, discount, options)
-       SELECT $1, x.* FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[], $11::text[], $12::int[], $13::bigint[], $14::jsonb[]) AS x`,
-      [
-        id,
-        priced.map((p) => p.listing.id),
-        priced.map((p) => p.listing.productId),
-        priced.map((p) => p.listing.variantId),
-        priced.map((p) => p.listing.title),
-        priced.map((p) => p.listing.variantTitle),
-        priced.map((p) => p.listing.sku),
-        priced.map((p) => p.line.quantity),
-        priced.map((p) => p.listing.price),
-        priced.map((p) => p.total),
-        priced.map((p) => p.listing.taxClass),
-        priced.map((_, i) => i),
-        adjusted.lineDiscounts,
-        priced.map((p) => JSON.stringify(p.line.options ?? {})),
-      ],
-    );
-    await insertAdjustments(ctx, id, priced, adjusted);
-    orders.push({ orderId: id as string, sellerId, total: adjusted.total, discount: adjusted.discount, currency: first.currency });
+    orders.push({
+      id: randomUUID(),
+      sellerId,
+      customerId,
+      currency: first.currency,
+      subtotal,
+      shipping,
+      total: adjusted.total,
+      shippingAddress,
+      lines: priced.map((p) => ({
+        title: p.listing.title,
+        variantTitle: p.listing.variantTitle,
+        sku: p.listing.sku,
+        quantity: p.line.quantity,
+        unitPrice: p.listing.price,
+        total: p.total,
+        taxClass: p.listing.taxClass,
+      })),
+      // As order_adjustment stores them and orderAdjustments (invoices) reads them back.
+      adjustments: adjusted.adjustments.map((a) => ({
+        label: a.label,
+        kind: a.kind,
+        target: a.target,
+        amount: a.amount,
+        perLine: a.perLine,
+        taxClass: a.kind === 'SURCHARGE' ? ((a.taxClass ?? 'standard') as TaxClass) : null,
+      })),
+      priced,
+      adjusted,
+      tax,
+    });
   }
   return { orders, warnings };
+}
+
+/**
+ * Writes the checkout's orders, their lines and adjustments, and the checkout's total in one statement
+ * (data-modifying CTEs; the lines' foreign keys are checked at its end, when the orders exist): 3 + 3 per
+ * seller statements before, each a round trip while the listings stay locked.
+ */
+async function writeOrders({ tx }: TxContext, checkoutId: string, cartId: string | null, orders: readonly OrderDraft[]): Promise<void> {
+  const lines = orders.flatMap((o) => o.priced.map((p, position) => ({ o, p, position })));
+  const adjustments = orders.flatMap((o) => o.adjusted.adjustments.map((a, position) => ({ o, a, position })));
+  await tx.query(
+    `WITH placed AS (
+       INSERT INTO orders (id, checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, discount, surcharge, tax, total, shipping_address, paid_at)
+       SELECT x.id, $1, x.seller_id, x.customer_id, 'paid', x.currency, x.subtotal, x.shipping, x.discount, x.surcharge, x.tax, x.total, x.shipping_address, now()
+         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::jsonb[])
+              AS x(id, seller_id, customer_id, currency, subtotal, shipping, discount, surcharge, tax, total, shipping_address)),
+     lines AS (
+       INSERT INTO order_line (order_id, listing_id, product_id, variant_id, title, variant_title, sku, quantity, unit_price, total, tax_class, position, discount, options)
+       SELECT * FROM unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::text[], $20::int[], $21::bigint[], $22::bigint[], $23::text[], $24::int[], $25::bigint[], $26::jsonb[])),
+     adjustments AS (
+       INSERT INTO order_adjustment (order_id, position, source, reference, label, kind, target, amount, line_position, per_line, tax_class)
+       SELECT x.order_id, x.position, x.source, x.reference, x.label, x.kind, x.target, x.amount, x.line_position,
+              ARRAY(SELECT jsonb_array_elements_text(x.per_line)::bigint), x.tax_class
+         FROM unnest($27::uuid[], $28::int[], $29::text[], $30::text[], $31::text[], $32::text[], $33::text[], $34::bigint[], $35::int[], $36::jsonb[], $37::text[])
+              AS x(order_id, position, source, reference, label, kind, target, amount, line_position, per_line, tax_class))
+     UPDATE checkout SET total = $38, cart_id = $39 WHERE id = $1`,
+    [
+      checkoutId,
+      orders.map((o) => o.id),
+      orders.map((o) => o.sellerId),
+      orders.map((o) => o.customerId),
+      orders.map((o) => o.currency),
+      orders.map((o) => o.subtotal),
+      orders.map((o) => o.shipping),
+      orders.map((o) => o.adjusted.discount),
+      orders.map((o) => o.adjusted.surcharge),
+      orders.map((o) => o.tax),
+      orders.map((o) => o.total),
+      orders.map((o) => JSON.stringify(o.shippingAddress)),
+      lines.map((l) => l.o.id),
+      lines.map((l) => l.p.listing.id),
+      lines.map((l) => l.p.listing.productId),
+      lines.map((l) => l.p.listing.variantId),
+      lines.map((l) => l.p.listing.title),
+      lines.map((l) => l.p.listing.variantTitle),
+      lines.map((l) => l.p.listing.sku),
+      lines.map((l) => l.p.line.quantity),
+      lines.map((l) => l.p.listing.price),
+      lines.map((l) => l.p.total),
+      lines.map((l) => l.p.listing.taxClass),
+      lines.map((l) => l.position),
+      lines.map((l) => l.o.adjusted.lineDiscounts[l.position]!),
+      lines.map((l) => JSON.stringify(l.p.line.options ?? {})),
+      adjustments.map((x) => x.o.id),
+      adjustments.map((x) => x.position),
+      adjustments.map((x) => x.a.source),
+      adjustments.map((x) => x.a.reference),
+      adjustments.map((x) => x.a.label),
+      adjustments.map((x) => x.a.kind),
+      adjustments.map((x) => x.a.target),
+      adjustments.map((x) => x.a.amount),
+      adjustments.map((x) => (x.a.lineKey === null ? null : x.o.priced.findIndex((p) => p.listing.id === x.a.lineKey))),
+      adjustments.map((x) => JSON.stringify(x.a.perLine)),
+      adjustments.map((x) => (x.a.kind === 'SURCHARGE' ? (x.a.taxClass ?? 'standard') : null)),
+      orders.reduce((sum, o) => sum + o.total, 0),
+      cartId,
+    ],
+  );
 }
 
 /**
@@ -290,11 +347,32 @@ async function createOrders(
  * authorized inside the transaction and captured only after it committed; an authorization whose
  * transaction failed is voided (payments/payment-ledger.ts has the steps, and what recovery does
  * when the process dies between two of them).
+ *
+ * Listings are locked as late as possible (issue 3): buyers of the same hot listings queue for their row
+ * locks, so the time a checkout holds them decides throughput. The first attempt reads them without a lock,
+ * prices and writes everything from that read, and takes the stock near the end with a statement that
+ * changes nothing unless every listing is still as read (takeStockAsRead); if one is not (its price
+ * changed, or a concurrent checkout took the last units), the attempt rolls back, its authorization is
+ * voided, and the next attempt reads them again (and refuses cleanly when they sold out). The last attempt
+ * locks the listings first, as checkout always did, so a listing that keeps changing cannot starve a buyer.
+ * Rarely reaching it matters: it takes the listing locks before the promotions' (an optimistic attempt
+ * after), so the two kinds running at once on the same listing and budgeted promotion could deadlock.
  */
 export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<PlacedCheckout> {
+  for (let attempt = 1; ; attempt++) {
+    const optimistic = attempt < ATTEMPTS;
+    try {
+      return await attemptPurchase(ctx, req, optimistic);
+    } catch (err) {
+      if (!optimistic || !(err instanceof ListingsChanged)) throw err;
+    }
+  }
+}
+
+async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: boolean): Promise<PlacedCheckout> {
+  // The callers answered a replay already (existingCheckout, before validating the payment method); a copy
+  // that commits after that is found when the key is claimed (KeyInUse below).
   const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
-  const existing = await replay();
-  if (existing) return { checkoutId: existing, warnings: [] };
   const payment = await openPayment(ctx, {
     customerId: req.customerId,
     idempotencyKey: req.idempotencyKey,
@@ -316,23 +394,39 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<P
       const checkoutId: string = claimed[0].id;
       const purchase = await req.prepare(ctx);
       const lines = mergeLines(purchase.lines);
-      const listings = await lockListings(ctx, lines.map((l) => l.listingId));
+      const listings = await readListings(ctx, lines.map((l) => l.listingId), !optimistic);
       checkAvailability(lines, listings);
-      await takeStock(ctx, lines);
-      const { orders, warnings } = await createOrders(ctx, checkoutId, req.customerId, purchase, lines, listings);
+      if (!optimistic) await takeStock(ctx, lines);
+      const parties = await invoiceParties(ctx, req.customerId, [...new Set([...listings.values()].map((l) => l.sellerId))]);
+      const { orders, warnings } = await draftOrders(ctx, req.customerId, purchase, lines, listings, parties);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
-      await tx.query('UPDATE checkout SET total = $2, cart_id = $3 WHERE id = $1', [checkoutId, total, purchase.cartId]);
+      await writeOrders(ctx, checkoutId, purchase.cartId, orders);
       await req.onPlaced?.(ctx, purchase);
       await authorizePayment(ctx, payment, { token: req.payment.token, amount: total, checkoutId }, known);
       crashPoint(ctx.config, 'after-authorize');
-      // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
-      // late as possible (after the payment), keeping concurrent checkouts of a seller from queueing.
-      for (const order of orders) {
-        await issueInvoice(ctx, order.orderId);
-        const event = { orderId: order.orderId, sellerId: order.sellerId, customerId: req.customerId, total: order.total, currency: order.currency };
-        await emit(ctx, 'order.placed', { ...event, checkoutId });
-        await emit(ctx, 'order.paid', { ...event, discountTotal: order.discount });
+      if (optimistic) {
+        const taken = await takeStockAsRead(
+          ctx,
+          lines.map((l) => {
+            const listing = listings.get(l.listingId)!;
+            return { listingId: l.listingId, quantity: l.quantity, price: listing.price, currency: listing.currency, sku: listing.sku };
+          }),
+        );
+        if (!taken) throw new ListingsChanged();
       }
+      await emitAll(
+        ctx,
+        orders.flatMap((o) => {
+          const event = { orderId: o.id, sellerId: o.sellerId, customerId: req.customerId, total: o.total, currency: o.currency };
+          return [
+            { type: 'order.placed' as const, payload: { ...event, checkoutId } },
+            { type: 'order.paid' as const, payload: { ...event, discountTotal: o.adjusted.discount } },
+          ];
+        }),
+      );
+      // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
+      // late as possible (after the payment and the events), keeping concurrent checkouts of a seller from queueing.
+      await issueNewOrderInvoices(ctx, parties, orders);
       return { checkoutId, warnings };
     });
   } catch (err) {

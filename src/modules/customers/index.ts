@@ -18,7 +18,7 @@ export {
   setPasswordHash,
 } from './customer-credentials';
 export { ownAddress } from './address.service';
-export { customerLocale, customerVatNumber } from './customer-profile';
+export { customerLocale } from './customer-profile';
 export { ownPaymentMethod } from './payment-method.service';
 export { giveSignUpConsents, personalizationConsented, sharesProfileWithSellers } from './consent.service';
 export { ConsentKind } from './profile.type';

@@ -6,6 +6,7 @@ import { InvoiceResolver } from './invoice.resolver';
 import { findInvoice } from './invoice.service';
 
 export { issueInvoice, type IssuedInvoice } from './invoice-issuing';
+export { invoiceParties, issueNewOrderInvoices, type InvoiceParties, type NewOrder } from './new-order-invoices';
 export { issueCreditNote, issueRefundCreditNote, type RefundedLine } from './credit-note';
 export { isReverseCharged } from './reverse-charge';
 export { orderTax, taxOrder, shippingVatRate, type TaxableLine, type TaxSplit, type OrderTaxes } from './order-tax';

@@ -35,7 +35,13 @@ export interface OrderToInvoice {
   reverseCharge: boolean;
 }
 
-interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer' | 'reverseCharge'> {
+/** The seller and customer columns an invoice's parties come from, read with `s` = seller and `c` = customer. */
+export const PARTY_COLUMNS = `s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
+            coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
+            c.name AS "customerName", c.email AS "customerEmail", c.vat_number AS "customerVatNumber", c.locale AS "customerLocale"`;
+
+/** An order's row with its parties' columns (PARTY_COLUMNS). */
+export interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer' | 'reverseCharge'> {
   legalName: string;
   taxId: string | null;
   sellerAddress: AddressData | null;
@@ -45,22 +51,8 @@ interface OrderRow extends Omit<OrderToInvoice, 'issuer' | 'buyer' | 'reverseCha
   customerLocale: string;
 }
 
-/**
- * Locks the order row for the rest of the transaction: issuing for one order is serialised, so a
- * retried or concurrent call finds the document the first one made instead of issuing a second.
- */
-export async function lockOrder({ tx }: TxContext, orderId: string): Promise<OrderToInvoice> {
-  const rows: OrderRow[] = await tx.query(
-    `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping, o.total,
-            o.shipping_address AS "shippingAddress", s.slug AS "sellerSlug", s.invoice_prefix AS "invoicePrefix",
-            coalesce(s.legal_name, s.name) AS "legalName", s.tax_id AS "taxId", s.address AS "sellerAddress",
-            c.name AS "customerName", c.email AS "customerEmail", c.vat_number AS "customerVatNumber", c.locale AS "customerLocale"
-       FROM orders o JOIN seller s ON s.id = o.seller_id JOIN customer c ON c.id = o.customer_id
-      WHERE o.id = $1 FOR NO KEY UPDATE OF o`,
-    [orderId],
-  );
-  const r = rows[0];
-  if (!r) fail(null, 'Order not found.', ErrorCode.NOT_FOUND);
+/** The order with its invoice's parties, as the law asks for them. */
+export function toOrderToInvoice(r: OrderRow): OrderToInvoice {
   const { legalName, taxId, sellerAddress, customerName, customerEmail, customerVatNumber, customerLocale, ...order } = r;
   return {
     ...order,
@@ -71,6 +63,23 @@ export async function lockOrder({ tx }: TxContext, orderId: string): Promise<Ord
     buyer: { name: customerName, email: customerEmail, address: r.shippingAddress, vatNumber: customerVatNumber, locale: customerLocale },
     reverseCharge: isReverseCharged({ sellerCountry: sellerAddress?.country ?? null, buyerVatNumber: customerVatNumber, shipTo: r.shippingAddress.country }),
   };
+}
+
+/**
+ * Locks the order row for the rest of the transaction: issuing for one order is serialised, so a
+ * retried or concurrent call finds the document the first one made instead of issuing a second.
+ */
+export async function lockOrder({ tx }: TxContext, orderId: string): Promise<OrderToInvoice> {
+  const rows: OrderRow[] = await tx.query(
+    `SELECT o.id, o.seller_id AS "sellerId", o.customer_id AS "customerId", o.state, o.currency, o.subtotal, o.shipping, o.total,
+            o.shipping_address AS "shippingAddress", ${PARTY_COLUMNS}
+       FROM orders o JOIN seller s ON s.id = o.seller_id JOIN customer c ON c.id = o.customer_id
+      WHERE o.id = $1 FOR NO KEY UPDATE OF o`,
+    [orderId],
+  );
+  const r = rows[0];
+  if (!r) fail(null, 'Order not found.', ErrorCode.NOT_FOUND);
+  return toOrderToInvoice(r);
 }
 
 export interface InvoiceDocument {
@@ -123,7 +132,8 @@ export async function recordInvoice(ctx: TxContext, order: OrderToInvoice, doc: 
   return { id, number: n.number };
 }
 
-interface OrderLineRow {
+/** An order line as its invoice line needs it. */
+export interface OrderLineRow {
   title: string;
   variantTitle: string;
   sku: string;
@@ -164,21 +174,29 @@ export async function issueInvoice(ctx: TxContext, orderId: string): Promise<Iss
   const existing: IssuedInvoice[] = await tx.query(`SELECT id, number FROM invoice WHERE order_id = $1 AND kind = 'invoice'`, [orderId]);
   if (existing[0]) return existing[0];
   if (order.state === 'cancelled') fail(null, 'A cancelled order is not invoiced.', ErrorCode.INVALID_STATE);
-  const lines: OrderLineRow[] = await tx.query(
+  return recordInvoice(ctx, order, invoiceDocument(order, await orderLines(ctx, orderId), await orderAdjustments(ctx, orderId)));
+}
+
+/** The order's lines as its invoice lists them. */
+export function orderLines({ tx }: TxContext, orderId: string): Promise<OrderLineRow[]> {
+  return tx.query(
     `SELECT title, variant_title AS "variantTitle", sku, quantity, unit_price AS "unitPrice", total, tax_class AS "taxClass"
        FROM order_line WHERE order_id = $1 ORDER BY position, id`,
     [orderId],
   );
-  const adjustments = await orderAdjustments(ctx, orderId);
+}
+
+/** The invoice of an order from its lines (in position order) and adjustments (in the order applied). */
+export function invoiceDocument(order: OrderToInvoice, lines: readonly OrderLineRow[], adjustments: readonly TaxableAdjustment[]): InvoiceDocument {
   const taxed = taxOrder(lines, order.shipping, order.shippingAddress.country, adjustments);
   const taxes = order.reverseCharge ? zeroRated(taxed) : taxed;
   if (taxes.gross !== order.total) {
-    throw new Error(`Order ${orderId}: lines and adjustments (${taxes.gross}) don't add up to its total (${order.total})`);
+    throw new Error(`Order ${order.id}: lines and adjustments (${taxes.gross}) don't add up to its total (${order.total})`);
   }
   const invoiceLines = lines.map((l, i) => lineData(lineDescription(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
   if (taxes.shipping) invoiceLines.push(lineData('Shipping', null, 1, taxes.shipping.gross, taxes.shipping));
   for (const a of taxes.adjustments) invoiceLines.push(lineData(a.label, null, 1, a.gross, a));
-  return recordInvoice(ctx, order, {
+  return {
     kind: InvoiceKind.INVOICE,
     series: 'F',
     buyer: order.buyer,
@@ -190,5 +208,5 @@ export async function issueInvoice(ctx: TxContext, orderId: string): Promise<Iss
     correctsInvoiceId: null,
     reason: null,
     reverseCharge: order.reverseCharge,
-  });
+  };
 }

@@ -51,3 +51,28 @@ export async function nextInvoiceNumber(
   const { sequence, year, issuedAt } = rows[0]!;
   return { series, year, sequence, issuedAt, number: formatInvoiceNumber(invoicePrefix(seller), series, year, sequence) };
 }
+
+/**
+ * nextInvoiceNumber for several sellers in one statement (checkout's, one order per seller): the counter
+ * rows are locked in seller id order, as every checkout takes them, so two checkouts never deadlock on them;
+ * one issue date for all. Answers in the order of `sellers`, which must be distinct.
+ */
+export async function nextInvoiceNumbers(
+  { tx }: TxContext,
+  sellers: readonly { id: string; slug: string; invoicePrefix: string | null }[],
+  series: InvoiceSeries,
+): Promise<InvoiceNumber[]> {
+  const rows: { sellerId: string; sequence: number; year: number; issuedAt: Date }[] = await tx.query(
+    `WITH clock AS (SELECT clock_timestamp() AS at)
+     INSERT INTO invoice_counter (seller_id, series, year, last_number)
+       SELECT s.id, $2, extract(year FROM clock.at AT TIME ZONE $3)::int, 1 FROM unnest($1::uuid[]) AS s(id), clock ORDER BY s.id
+     ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1
+     RETURNING seller_id AS "sellerId", last_number AS "sequence", year, (SELECT at FROM clock) AS "issuedAt"`,
+    [sellers.map((s) => s.id), series, INVOICE_TIME_ZONE],
+  );
+  const bySeller = new Map(rows.map((r) => [r.sellerId, r]));
+  return sellers.map((seller) => {
+    const { sequence, year, issuedAt } = bySeller.get(seller.id)!;
+    return { series, year, sequence, issuedAt, number: formatInvoiceNumber(invoicePrefix(seller), series, year, sequence) };
+  });
+}
