@@ -36,7 +36,8 @@ import { MAX_PAGE_SIZE } from '../core/connection';
  *     total spread over its siblings: `variants { listings }` is at most 100 variants and 100 listings,
  *     and such a list is counted by its rows alone (a statement reads many of them).
  * - Nested lists multiply. An abstract type's inline fragments add up (an upper bound of any one of them).
- * - A mutation's root field costs MUTATION_COST (its statements: locks, writes, events) plus its payload.
+ * - A mutation's root field costs MUTATION_COST (its statements: locks, writes, events) plus its payload; a read
+ *   that wraps a bounded statement in a transaction adds its EXTRA_STATEMENTS.
  * - Introspection costs INTROSPECTION_COST: it reads no rows.
  * - Leaves and `__typename` cost nothing, but for those read through a loader (BATCHED_LEAVES): one
  *   statement per request for each such batch. `@skip`/`@include` are followed.
@@ -106,6 +107,12 @@ export const LIST_BOUNDS: Readonly<Record<string, number>> = {
   'Query.searchSuggest': 20,
   'SearchInsights.topQueries': 100,
   'SearchInsights.zeroResultQueries': 100,
+};
+
+/** Statements a read field runs beyond its rows: a transaction around a bounded statement (BEGIN, its settings, COMMIT). */
+export const EXTRA_STATEMENTS: Readonly<Record<string, number>> = {
+  // promotions/promotion-reach.ts: the count runs with a statement timeout, set for its transaction only.
+  'Query.promotionPreview': 3,
 };
 
 /** Lists whose items, over every such list below one `owner` object, number at most `total`. */
@@ -255,7 +262,7 @@ export function estimateCost(
     const name = node.name.value;
     if (name === '__typename') return 0;
     if (name === '__schema' || name === '__type') return INTROSPECTION_COST;
-    const root = parent === schema.getMutationType() ? MUTATION_COST : 0;
+    const root = (parent === schema.getMutationType() ? MUTATION_COST : 0) + (EXTRA_STATEMENTS[`${parent.name}.${name}`] ?? 0);
     if (isUnionType(parent)) return 0;
     const field = parent.getFields()[name];
     const itemType = field && getNamedType(field.type);

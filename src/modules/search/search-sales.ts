@@ -4,11 +4,11 @@ import type { TxContext } from '../../core/context';
 const SOLD_STATES = `('paid', 'fulfilled', 'delivered')`;
 
 /**
- * Recomputes the units sold of an order's products from their order lines, in the transaction that pays
- * or cancels the order (a listener of `order.paid` and `order.cancelled`): a recount, not an increment,
- * so it is right whatever ran before.
+ * Recomputes the units sold of an order's products from their order lines, after the order was paid or
+ * cancelled (a hook of `order.paid` and `order.cancelled`, delivered at least once): a recount, not an
+ * increment, so a repeated or late delivery is right whatever ran before.
  */
-export async function refreshSalesOfOrder(ctx: TxContext, orderId: string): Promise<void> {
+export async function refreshSalesOfOrder(ctx: Pick<TxContext, 'tx'>, orderId: string): Promise<void> {
   await ctx.tx.query(
     `UPDATE search_product sp SET sales_count = s.sold
        FROM (SELECT ol.product_id, coalesce(sum(ol2.quantity) FILTER (WHERE o.state IN ${SOLD_STATES}), 0)::int AS sold

@@ -54,6 +54,8 @@ describe('relevance and popularity', () => {
     await buy(products.a.listingId);
     await buy(products.a.listingId);
     await buy(products.b.listingId);
+    // Units sold reach search after the orders' commit, through the outbox.
+    await t.app.services.events.drain();
     const [row] = await sql('SELECT sales_count FROM search_product WHERE product_id = $1', [idOf(products.a.id, 'Product')]);
     expect(row.sales_count).toBe(2);
     expect(await ids({ sort: 'BEST_SELLING' })).toEqual([products.a.id, products.b.id]);
