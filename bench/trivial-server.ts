@@ -138,9 +138,13 @@ async function zocoHandler(fastPaths: boolean): Promise<RequestListener> {
   return createHttpHandler({ apollo, app, auth, isReady: () => true, clientAddress: createClientAddress(config.trustedProxies), corsOrigins: config.corsOrigins, metrics });
 }
 
+/** The handler of a stack (bench/trivial-driver.ts drives it in process). */
+export function trivialHandler({ stack, fastPaths }: TrivialOptions): Promise<RequestListener> {
+  return stack === 'zoco' ? zocoHandler(fastPaths) : Promise.resolve(rawHandler);
+}
+
 async function main(): Promise<void> {
-  const { stack, fastPaths } = childOptions<TrivialOptions>();
-  const handler = stack === 'zoco' ? await zocoHandler(fastPaths) : rawHandler;
+  const handler = await trivialHandler(childOptions<TrivialOptions>());
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -154,4 +158,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch(failToParent);
+if (require.main === module) main().catch(failToParent);
