@@ -10,13 +10,23 @@ import type { Authenticator } from '../src/auth/authenticate';
 import { loadConfig } from '../src/config';
 import { createApollo } from '../src/server/apollo';
 import { runSchemaPipeline } from '../src/server/schema-pipeline';
-import type { AppServices, Loaders } from '../src/core/context';
+import type { AppServices } from '../src/core/context';
+import { lazyLoaders } from '../src/core/loaders';
+import { createTokenIssuer } from '../src/auth/tokens';
+import { createClientAddress } from '../src/server/client-address';
 import { createHttpHandler } from '../src/server/http';
+import { createMetrics } from '../src/server/metrics';
+import { createThrottle } from '../src/server/throttle';
+import { createBucketStore, type BucketBackend } from '../src/server/throttle-store';
 import { childOptions, failToParent, serveParent } from './child-process';
 
 /**
  * The framework tax: one query of 20 in-memory objects x 5 scalars, served either through our
- * stack (type-graphql schema, createApollo, createHttpHandler) or by a raw http handler.
+ * stack or by a raw http handler. Ours takes the real app's per-request path (app.ts createApp):
+ * createHttpHandler with CORS, the client's address and metrics; createApollo with the throttle
+ * (its buckets in memory: the store's round trip is measured by `npm run bench:trivial`'s createApp
+ * rows and `npm run bench:throttle`), metrics and the error policy; createContext over services with
+ * every member the real ones have. No trusted documents: off by default.
  */
 export interface TrivialOptions {
   stack: 'zoco' | 'raw';
@@ -81,31 +91,60 @@ const rawHandler: RequestListener = (req: IncomingMessage, res: ServerResponse) 
   });
 };
 
+/** Buckets that never fill, in memory: the throttle's work without a database. */
+const undrainable: BucketBackend = {
+  take: async (_client, cost) => ({ accepted: true, level: cost }),
+  refund: async () => undefined,
+  close: async () => undefined,
+};
+
 async function zocoHandler(fastPaths: boolean): Promise<RequestListener> {
   const built = buildSchemaSync({ resolvers: [ItemResolver], authChecker, validate: false });
   const schema = runSchemaPipeline(built, { resolvers: [ItemResolver], direct: fastPaths });
   const config = { ...loadConfig({}), logLevel: 'warn' as const };
   const log = pino({ level: config.logLevel, base: undefined });
-  const apollo = createApollo(schema, config, log, { jit: fastPaths });
+  // No database: nothing this query reaches uses it.
+  const db = {} as DataSource;
+  const metrics = createMetrics({ db, log });
+  const throttle = metrics.countRefusals(createThrottle({ ...config.throttle, enabled: true }, createBucketStore(undrainable, { log }), log));
+  const apollo = createApollo(schema, config, log, { jit: fastPaths, throttle, metrics });
   await apollo.start();
-  // No database, tokens, events or payments: nothing this query reaches uses them, and the
-  // per-request loaders only hold a reference to the database.
-  const app = {
-    db: {} as DataSource,
+  // The real services' members (runtime.ts), so that a context is as large as the app's; those
+  // this query never reaches are empty.
+  const unused = {} as never;
+  const app: AppServices = {
+    db,
     config,
     log,
+    telemetry: metrics.telemetry,
+    tokens: createTokenIssuer('x'.repeat(32), config.accessTokenTtlSeconds),
     nodes: {},
-    payments: new Map(),
-    createLoaders: () => ({}) as Loaders,
+    events: unused,
+    listeners: {},
+    privacy: [],
+    adjusters: [],
+    lineOptions: unused,
+    createLoaders: lazyLoaders([]),
+    topics: unused,
     now: () => new Date(),
-  } as Partial<AppServices> as AppServices;
+    payments: new Map(),
+    plugins: new Map(),
+    installations: unused,
+    pdfRenderer: unused,
+    notifications: unused,
+    profileLocale: async () => null,
+  };
   const auth: Authenticator = { authenticate: async () => guest };
-  return createHttpHandler({ apollo, app, auth, isReady: () => true });
+  return createHttpHandler({ apollo, app, auth, isReady: () => true, clientAddress: createClientAddress(config.trustedProxies), corsOrigins: config.corsOrigins, metrics });
+}
+
+/** The handler of a stack (bench/trivial-driver.ts drives it in process). */
+export function trivialHandler({ stack, fastPaths }: TrivialOptions): Promise<RequestListener> {
+  return stack === 'zoco' ? zocoHandler(fastPaths) : Promise.resolve(rawHandler);
 }
 
 async function main(): Promise<void> {
-  const { stack, fastPaths } = childOptions<TrivialOptions>();
-  const handler = stack === 'zoco' ? await zocoHandler(fastPaths) : rawHandler;
+  const handler = await trivialHandler(childOptions<TrivialOptions>());
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -119,4 +158,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch(failToParent);
+if (require.main === module) main().catch(failToParent);

@@ -13,6 +13,8 @@ import { createMetricsRoute, type Metrics } from './metrics';
 import { EDITOR_PATH, createQueryEditor } from './query-editor';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The URL of nearly every request, parsed once and shared: the routes below only read a request's URL. */
+const GRAPHQL_URL = new URL('/graphql', 'http://localhost');
 
 export interface HttpHandlerOptions {
   apollo: ApolloServer<Context>;
@@ -175,7 +177,8 @@ export function createHttpHandler({
   const metricsRoute = metrics && createMetricsRoute(metrics, { production: app.config.env === 'production', token: app.config.metricsToken });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Nearly every request is a POST to /graphql: the WHATWG URL parser costs about 1 µs.
+    const url = req.url === '/graphql' ? GRAPHQL_URL : new URL(req.url ?? '/', 'http://localhost');
     // Every response, errors included, names its request: the id ties a client report to the logs.
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
