@@ -31,6 +31,7 @@ import { SearchTitleIndex1764230000000 } from './1764230000000-search-title-inde
 import { SearchProductSerialScans1764230000001 } from './1764230000001-search-product-serial-scans';
 import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-event-indexes';
 import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-category-index';
+import { ListingPriceDrops1764260000000 } from './1764260000000-listing-price-drops';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -67,4 +68,5 @@ export const allMigrations = [
   SearchProductSerialScans1764230000001,
   TouchpointEventIndexes1764240000000,
   ViewedCategoryIndex1764240100000,
+  ListingPriceDrops1764260000000,
 ];

@@ -23,6 +23,7 @@ export { Product, ProductLanguage, ProductStatus } from './product.type';
 export { ProductConnection } from './catalog.payloads';
 export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 export { canSeeProduct } from './catalog.visibility';
+export { priceDroppedBeforeSql } from './price-drops';
 export { Category } from './category.type';
 export { ListingCondition } from './listing.type';
 export {

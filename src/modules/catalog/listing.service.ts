@@ -1,6 +1,5 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { emit } from '../../events/outbox';
 import { actingSeller, requireSellerOrAdmin } from '../../auth/guards';
 import type { SellerScope } from '../../auth/viewer';
 import { ErrorCode } from '../../core/errors';
@@ -14,6 +13,7 @@ import { ListingEntity } from './catalog.entity';
 import { canSeeProduct, ownsListing } from './catalog.visibility';
 import { LISTING_COLUMNS, toListing, type ListingRow } from './listing.rows';
 import { ListingStatus, type Listing } from './listing.type';
+import { recordPriceDrop } from './price-drops';
 import { refreshPrices } from './pricing';
 import { isListingOffered, listingVisibleSql } from './listing-visibility';
 import { MAX_STOCK, adjustStock as adjustListingStock, insertListing, setStock as setListingStock } from './stock';
@@ -138,7 +138,7 @@ export async function updateListing(ctx: Context, input: ListingUpdateInput) {
       await tx.update(ListingEntity, { id: listing.uuid }, changes);
       await refreshPrices(ctx, [listing.productUuid]);
       if (input.price && input.price.amount < listing.price.amount) {
-        await emit(ctx, 'listing.price_dropped', {
+        await recordPriceDrop(ctx, {
           listingId: listing.uuid,
           productId: listing.productUuid,
           sellerId: listing.sellerUuid,

@@ -36,7 +36,7 @@ export function explainTraits(t: Traits, currency: string): CustomerTraits {
     priceSensitivity: {
       value: t.priceSensitivity,
       explanation: t.orders365
-        ? `${t.discounted365} of ${t.orders365} orders in the last 365 days had a discount.`
+        ? `${t.priceDriven365} of ${t.orders365} orders in the last 365 days had a discount or followed a price drop (${t.afterPriceDrop365 || 'none'} after a price drop).`
         : 'No orders yet: neither sensitive nor insensitive to price (0.5).',
     },
     lastSeenAt: { value: t.lastSeenAt, explanation: 'The latest touchpoint on any channel, or an order.' },

@@ -23,7 +23,10 @@ export interface TraitInputs {
   lastOrderAt: Date | null;
   orders365: number;
   monetary365: number;
-  discounted365: number;
+  /** Orders of the year with a discount or bought on a price drop (PRICE_DROP_WINDOW_DAYS). */
+  priceDriven365: number;
+  /** Of those, the orders bought on a price drop. */
+  afterPriceDrop365: number;
   lastSeenAt: Date | null;
   categories: ScoredTarget[];
   sellers: ScoredTarget[];
@@ -45,7 +48,8 @@ export interface Traits {
   predictedValue12m: number;
   churnRisk: number;
   priceSensitivity: number;
-  discounted365: number;
+  priceDriven365: number;
+  afterPriceDrop365: number;
   lastSeenAt: Date | null;
   channelMix: Record<string, number>;
   categories: ScoredTarget[];
@@ -96,8 +100,9 @@ export function evaluateTraits(i: TraitInputs): Traits {
     predictedValue12m: Math.round(alive * i.monetary365),
     churnRisk: round4(1 - alive),
     // Laplace's rule: with no purchases it is 0.5, "we don't know".
-    priceSensitivity: round4((i.discounted365 + 1) / (i.orders365 + 2)),
-    discounted365: i.discounted365,
+    priceSensitivity: round4((i.priceDriven365 + 1) / (i.orders365 + 2)),
+    priceDriven365: i.priceDriven365,
+    afterPriceDrop365: i.afterPriceDrop365,
     lastSeenAt: i.lastSeenAt,
     channelMix,
     categories: shares(i.categories),

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { priceDroppedBeforeSql } from '../catalog';
 import { AFFINITY_WEIGHT_SQL, EVENT_DAY_SQL } from './touchpoint-weights';
 import { evaluateTraits, type ScoredTarget, type TraitInputs, type Traits } from './trait-model';
 
@@ -12,6 +13,13 @@ export type EventSelection = { ids: string[]; orders: boolean } | 'all';
 
 /** Half-life of interest in a category or seller, days (README, "Affinity"). */
 export const AFFINITY_HALF_LIFE_DAYS = 30;
+
+/**
+ * A purchase of a product at most this many days after a price drop on one of its listings counts as a
+ * reaction to the drop (README, "price sensitivity"): two weeks covers a shopper who watched the price
+ * and came back, without crediting a drop with every later purchase of a long-reduced product.
+ */
+export const PRICE_DROP_WINDOW_DAYS = 14;
 
 /**
  * The day aggregates of the events `source` selects (SQL over `touchpoint_event` columns, with the
@@ -62,13 +70,18 @@ export async function addOrderFacts(tx: Queryable, customerId: string, selection
   const filter = selection === 'all' ? 'e.customer_id = $1' : 'e.customer_id = $1 AND e.id = ANY($2::uuid[])';
   const params = selection === 'all' ? [customerId] : [customerId, selection.ids];
   // An order is paid once per line event (order.paid records one touchpoint per line, the discount on the first).
+  // A line bought on a price drop is decided per event from its own time and the catalog's drop history,
+  // which only gains drops stamped later than the purchases already recorded (the order.paid hook runs after
+  // the payment commits): OR-ed over any split of the lines, equal to a recompute over all of them.
   await tx.query(
-    `INSERT INTO customer_order_fact (customer_id, order_id, paid_at, total, discount)
-     SELECT $1, e.order_id, min(e.occurred_at), sum(coalesce(e.amount, 0)), sum(coalesce(e.discount, 0))
+    `INSERT INTO customer_order_fact (customer_id, order_id, paid_at, total, discount, bought_on_price_drop)
+     SELECT $1, e.order_id, min(e.occurred_at), sum(coalesce(e.amount, 0)), sum(coalesce(e.discount, 0)),
+            bool_or(${priceDroppedBeforeSql('e.product_id', 'e.occurred_at', PRICE_DROP_WINDOW_DAYS)})
        FROM touchpoint_event e WHERE ${filter} AND e.type = 'ORDER_PAID' AND e.order_id IS NOT NULL
       GROUP BY 2 ORDER BY 2
      ON CONFLICT (customer_id, order_id) DO UPDATE SET paid_at = least(customer_order_fact.paid_at, EXCLUDED.paid_at),
-       total = customer_order_fact.total + EXCLUDED.total, discount = customer_order_fact.discount + EXCLUDED.discount`,
+       total = customer_order_fact.total + EXCLUDED.total, discount = customer_order_fact.discount + EXCLUDED.discount,
+       bought_on_price_drop = customer_order_fact.bought_on_price_drop OR EXCLUDED.bought_on_price_drop`,
     params,
   );
   // Whichever of paid and cancelled arrives last (hooks are at least once, in any order) settles it.
@@ -113,7 +126,8 @@ export async function readTraitInputs(q: Queryable, customerId: string, tRef: Da
     lastOrderAt: Date | null;
     orders: number;
     monetary: number;
-    discounted: number;
+    priceDriven: number;
+    afterPriceDrop: number;
     categories: ScoredTarget[];
     sellers: ScoredTarget[];
     channels: { channel: string; events: number }[];
@@ -130,7 +144,8 @@ export async function readTraitInputs(q: Queryable, customerId: string, tRef: Da
             LATERAL (SELECT max(paid_at) FILTER (WHERE NOT cancelled) AS "lastOrderAt",
                             count(*) FILTER (WHERE NOT cancelled AND paid_at > $2::timestamptz - interval '365 days')::int AS orders,
                             coalesce(sum(total) FILTER (WHERE NOT cancelled AND paid_at > $2::timestamptz - interval '365 days'), 0)::float8 AS monetary,
-                            count(*) FILTER (WHERE NOT cancelled AND discount > 0 AND paid_at > $2::timestamptz - interval '365 days')::int AS discounted
+                            count(*) FILTER (WHERE NOT cancelled AND (discount > 0 OR bought_on_price_drop) AND paid_at > $2::timestamptz - interval '365 days')::int AS "priceDriven",
+                            count(*) FILTER (WHERE NOT cancelled AND bought_on_price_drop AND paid_at > $2::timestamptz - interval '365 days')::int AS "afterPriceDrop"
                        FROM customer_order_fact WHERE customer_id = $1 AND paid_at <= $2::timestamptz) o
       WHERE t.customer_id = $1`,
     [customerId, tRef, seenUpTo],
@@ -141,7 +156,8 @@ export async function readTraitInputs(q: Queryable, customerId: string, tRef: Da
     lastOrderAt: row.lastOrderAt,
     orders365: row.orders,
     monetary365: row.monetary,
-    discounted365: row.discounted,
+    priceDriven365: row.priceDriven,
+    afterPriceDrop365: row.afterPriceDrop,
     lastSeenAt: row.lastSeenAt,
     categories: row.categories,
     sellers: row.sellers,

@@ -1,5 +1,5 @@
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
-import { createCategory, createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createCategory, createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 
 let t: TestApp;
 let a: TestSeller;
@@ -146,6 +146,30 @@ describe('listings', () => {
     expect((await t.data(range, { id: product.id })).product.priceRange).toEqual({ min: { amount: 800 }, max: { amount: 800 } });
     const archived = await t.data(LISTING_UPDATE, { input: { id: cheap, price: eur(100) } }, a.key);
     expect(archived.listingUpdate.userErrors[0].code).toBe('INVALID_STATE');
+  });
+
+  it('keeps the history of price drops with their event, not of rises', async () => {
+    const product = await createProduct(t, a.key);
+    const listingId = await createListing(t, a.key, product.variantIds[0]!, { price: eur(1000) });
+    for (const amount of [1200, 900, 900, 700]) {
+      expect((await t.data(LISTING_UPDATE, { input: { id: listingId, price: eur(amount) } }, a.key)).listingUpdate.userErrors).toEqual([]);
+    }
+    const drops = await t.app.dataSource.query(
+      'SELECT from_price::int AS "from", to_price::int AS "to" FROM listing_price_drop WHERE listing_id = $1 ORDER BY id',
+      [uuidOf(listingId)],
+    );
+    expect(drops).toEqual([
+      { from: 1200, to: 900 },
+      { from: 900, to: 700 },
+    ]);
+    const events = await t.app.dataSource.query(
+      "SELECT payload->>'from' AS \"from\", payload->>'to' AS \"to\" FROM outbox WHERE type = 'listing.price_dropped' AND payload->>'listingId' = $1 ORDER BY id",
+      [uuidOf(listingId)],
+    );
+    expect(events).toEqual([
+      { from: '1200', to: '900' },
+      { from: '900', to: '700' },
+    ]);
   });
 
   it('lets the operator act for a seller, naming it', async () => {

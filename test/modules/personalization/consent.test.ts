@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { idOf } from '../../../src/core/global-id';
+import { recordTouchpoints } from '../../../src/modules/personalization/touchpoint-ingest';
 import { insertCustomers } from '../../helpers/customers';
 import { createCategory, createListing, createProduct, createSeller } from '../../helpers/fixtures';
+import { inTransaction } from '../../helpers/in-transaction';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { countRows, event, setConsent, track, VIEWER_TRAITS } from './personalization-fixtures';
 
@@ -94,16 +97,37 @@ describe('personalization consent', () => {
     expect(rows).toEqual(none);
   });
 
-  it('export includes events and traits; erase removes them', async () => {
+  it('export includes events, traits and order facts; erase removes them', async () => {
     const [buyer] = await insertCustomers(t, 1);
     await setConsent(t, buyer!.token, true);
     await track(t, [event('PRODUCT_VIEWED', { productId, id: 'export-me' }), event('SEARCH_PERFORMED', { searchText: 'boots' })], buyer!.token);
+    const orderId = randomUUID();
+    await inTransaction(t, (ctx) =>
+      recordTouchpoints(ctx, { customerId: buyer!.id }, [
+        {
+          clientEventId: `order.paid:${orderId}:1`,
+          type: 'ORDER_PAID',
+          channel: 'SERVER',
+          source: 'server',
+          occurredAt: new Date(),
+          productId: productUuid,
+          listingId: null,
+          sellerId: null,
+          categoryId: null,
+          searchText: null,
+          orderId,
+          amount: 1200,
+          discount: 200,
+        },
+      ]),
+    );
     const exported = (await t.data('mutation { customerDataExport { data userErrors { code } } }', {}, buyer!.token)).customerDataExport.data;
     const part = exported.personalization;
-    expect(part.events.map((e: { type: string }) => e.type).sort()).toEqual(['PRODUCT_VIEWED', 'SEARCH_PERFORMED']);
+    expect(part.events.map((e: { type: string }) => e.type).sort()).toEqual(['ORDER_PAID', 'PRODUCT_VIEWED', 'SEARCH_PERFORMED']);
     expect(part.events.find((e: { searchText: string | null }) => e.searchText)?.searchText).toBe('boots');
     expect(part.traits.customerId).toBe(buyer!.id);
     expect(part.categoryAffinities).toHaveLength(1);
+    expect(part.orderFacts).toEqual([expect.objectContaining({ orderId, total: 1200, discount: 200, cancelled: false, boughtOnPriceDrop: false })]);
 
     const [{ email }] = await t.app.dataSource.query('SELECT email FROM customer WHERE id = $1', [buyer!.id]);
     const erased = await t.data(

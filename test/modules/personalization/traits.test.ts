@@ -39,9 +39,10 @@ async function consenting(count: number): Promise<TestCustomer[]> {
 }
 
 /** Paid orders in the past, recorded the way the order.paid hook records them (one touchpoint per line). */
-async function pastOrders(customerId: string, orders: { daysAgo: number; amount: number; discount?: number; product?: number }[]): Promise<void> {
+type OrderedProduct = { uuid: string; categoryUuid: string };
+async function pastOrders(customerId: string, orders: { daysAgo: number; amount: number; discount?: number; product?: OrderedProduct }[]): Promise<void> {
   const touchpoints: NewTouchpoint[] = orders.map((o) => {
-    const p = products[o.product ?? 0]!;
+    const p = o.product ?? products[0]!;
     return {
       clientEventId: `seed:${randomUUID()}`,
       type: 'ORDER_PAID',
@@ -62,6 +63,28 @@ async function pastOrders(customerId: string, orders: { daysAgo: number; amount:
   for (const batch of [touchpoints.filter((_, i) => i % 2 === 1), touchpoints.filter((_, i) => i % 2 === 0)]) {
     await inTransaction(t, (ctx) => recordTouchpoints(ctx, { customerId }, batch));
   }
+}
+
+/**
+ * A new product whose listing the seller marks down through the API, the drop then moved `daysAgo` into
+ * the past (the catalog stamps drops with the time they happen; tests need older ones).
+ */
+async function markedDownProduct(daysAgo = 0): Promise<OrderedProduct> {
+  const product = await createProduct(t, seller.key, { categoryId: categories[0] });
+  const listingId = await createListing(t, seller.key, product.variantIds[0]!, { price: { amount: 2500, currency: 'EUR' }, stock: 100 });
+  const update = await t.data(
+    'mutation ($input: ListingUpdateInput!) { listingUpdate(input: $input) { userErrors { field code } } }',
+    { input: { id: listingId, price: { amount: 1900, currency: 'EUR' } } },
+    seller.key,
+  );
+  expect(update.listingUpdate.userErrors).toEqual([]);
+  const [row] = await t.app.dataSource.query(
+    `WITH moved AS (UPDATE listing_price_drop d SET dropped_at = dropped_at - $2 * interval '1 day' FROM product p
+                     WHERE p.slug = $1 AND d.product_id = p.id RETURNING p.id, p.category_id)
+     SELECT * FROM moved`,
+    [product.slug, daysAgo],
+  );
+  return { uuid: row.id, categoryUuid: row.category_id };
 }
 
 const every = (n: number, gapDays: number, lastDaysAgo: number, amount = 5000) =>
@@ -107,7 +130,7 @@ describe('traits', () => {
     }
     const sensitivity = await Promise.all(hunters.map(async (c) => (await traitsOf(c)).priceSensitivity));
     expect(sensitivity.map((s) => s.value)).toEqual([1 / 8, 4 / 8, 7 / 8]);
-    expect(sensitivity[1]!.explanation).toBe('3 of 6 orders in the last 365 days had a discount.');
+    expect(sensitivity[1]!.explanation).toBe('3 of 6 orders in the last 365 days had a discount or followed a price drop (none after a price drop).');
 
     const [browser] = await consenting(1);
     const views = (p: number, n: number) => Array.from({ length: n }, () => event('PRODUCT_VIEWED', { productId: products[p]!.id }));
@@ -121,10 +144,38 @@ describe('traits', () => {
     expect(traits.recencyDays).toEqual({ value: null, explanation: 'No paid order yet.' });
   });
 
+  it('count a purchase soon after a price drop as price-driven, not one at full price or long after the drop', async () => {
+    const [fullPrice, onDrop, late, withinWindow] = await consenting(4);
+    const now = await markedDownProduct();
+    // Bought the day before the drop: full price. Bought right after it: on the drop.
+    await pastOrders(fullPrice!.id, [{ daysAgo: 1, amount: 2500, product: now }]);
+    await pastOrders(onDrop!.id, [{ daysAgo: 0, amount: 1900, product: now }]);
+    const old = await markedDownProduct(20);
+    await pastOrders(late!.id, [{ daysAgo: 0, amount: 1900, product: old }]);
+    await pastOrders(withinWindow!.id, [{ daysAgo: 10, amount: 1900, product: old }]);
+
+    const [full, drop, tooLate, within] = await Promise.all([fullPrice, onDrop, late, withinWindow].map(async (c) => (await traitsOf(c!)).priceSensitivity));
+    expect(drop!.value).toBeGreaterThan(full!.value);
+    expect([full!.value, drop!.value, tooLate!.value, within!.value]).toEqual([0.3333, 0.6667, 0.3333, 0.6667]);
+    expect(full!.explanation).toBe('0 of 1 orders in the last 365 days had a discount or followed a price drop (none after a price drop).');
+    expect(drop!.explanation).toBe('1 of 1 orders in the last 365 days had a discount or followed a price drop (1 after a price drop).');
+
+    // A discount and a drop on one order count it once.
+    const [both] = await consenting(1);
+    await pastOrders(both!.id, [{ daysAgo: 0, amount: 1400, discount: 500, product: now }, { daysAgo: 2, amount: 2500, product: now }]);
+    expect((await traitsOf(both!)).priceSensitivity).toEqual({
+      value: 0.5,
+      explanation: '1 of 2 orders in the last 365 days had a discount or followed a price drop (1 after a price drop).',
+    });
+  });
+
   it('recomputed from scratch equal the incremental result exactly', async () => {
     const customers = await consenting(6);
+    // Dropped 30 days ago: bought 35 days ago (before), 20 (on the drop) or 10 (too late).
+    const dropped = await markedDownProduct(30);
     for (const [i, c] of customers.entries()) {
-      await pastOrders(c.id, [...every(i + 1, 17, 3 * i + 1, 1000 + 700 * i), { daysAgo: 400, amount: 999 }]);
+      const onDrop = [35, 20, 10].map((daysAgo) => ({ daysAgo, amount: 1900, product: dropped })).slice(0, i % 4);
+      await pastOrders(c.id, [...every(i + 1, 17, 3 * i + 1, 1000 + 700 * i), { daysAgo: 400, amount: 999 }, ...onDrop]);
       for (let b = 0; b < 3; b++) {
         await track(
           t,
@@ -145,6 +196,8 @@ describe('traits', () => {
     });
     const incremental = await snapshot();
     expect(incremental.traits.length).toBeGreaterThanOrEqual(6);
+    const theirs = incremental.orders.filter((o: { customer_id: string }) => customers.some((c) => c.id === o.customer_id));
+    expect(new Set(theirs.map((o: { bought_on_price_drop: boolean }) => o.bought_on_price_drop))).toEqual(new Set([true, false]));
     const recomputed = await recomputeTraits(t.app.services, { pageSize: 4 });
     expect(recomputed).toBe(incremental.traits.length);
     expect(await snapshot()).toEqual(incremental);
