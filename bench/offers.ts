@@ -41,9 +41,9 @@ async function main(): Promise<void> {
   const server = await startChild<OffersServerInfo>(
     'offers-server.js',
     { databaseUrl: databaseUrl(server0, name), dataDir: await mkdtemp(path.join(os.tmpdir(), 'zoco-bench-offers-')), customers: N } satisfies OffersServerOptions,
-    ['--expose-gc', '--max-old-space-size=4096'],
+    ['--expose-gc', '--max-old-space-size=4096', ...(process.env['OFFERS_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['OFFERS_PROF']}`] : [])],
   );
-  const clients = await startChild<object>('offers-clients.js', { wsUrl: server.info.wsUrl } satisfies OffersClientsOptions, ['--max-old-space-size=4096']);
+  const clients = await startChild<object>('offers-clients.js', { wsUrl: server.info.wsUrl } satisfies OffersClientsOptions, ['--max-old-space-size=4096', ...(process.env['OFFERS_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['OFFERS_PROF']}`] : [])]);
   await clients.call('tokens', server.info.tokens);
   const lines: string[] = [];
   const log = (line: string) => {
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const storm = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 2, timeoutMs: 120_000 });
     const replayed = storm.arrivals.filter((a): a is number => a !== null);
     const http = await probe;
-    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates |`);
+    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors |`);
     log(`| HTTP \`products(first: 5)\` during the storm (10 connections, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
 
     const latencies: number[] = [];

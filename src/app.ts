@@ -53,6 +53,13 @@ function bucketBackend(config: AppConfig, databaseUrl: string, log: Logger): Buc
   return redisBuckets(config.redisUrl, config.throttle.redisKeyPrefix, log);
 }
 
+/**
+ * Connections the kernel queues before we accept them (capped by net.core.somaxconn). Node's default,
+ * 511, overflowed when 2,000 WebSockets reconnected at once: dropped handshakes were retried by the
+ * clients' TCP after 1, 3, 7… s, and the storm took 17 to 32 s with the server mostly idle (issue 16).
+ */
+const LISTEN_BACKLOG = 8_192;
+
 /** The composition root: the runtime (runtime.ts), then schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const { fastPaths = true, socketRecheckMs, ...runtimeOptions } = options;
@@ -78,7 +85,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, socketAccess: socketAccess.sockets, trusted, metrics });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
+      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     ready = true;
     const { port } = server.address() as AddressInfo;
