@@ -50,22 +50,28 @@ async function main(): Promise<void> {
     console.log(line);
     lines.push(line);
   };
+  /** Server CPU ms spent in `phase` per subscriber, µs: steadier than wall-clock times on a shared machine. */
+  const cpuOf = async (since: number) => `server CPU ${(((await server.call<number>('cpu')) - since) * 1000 / N).toFixed(0)} µs per subscriber`;
   try {
     const before = await server.call<Memory>('memory');
+    let cpu = await server.call<number>('cpu');
     const connectSeconds = await clients.call<number>('connect');
+    const connectCpu = await cpuOf(cpu);
     const idle = await server.call<Memory>('memory');
     clients.call('subscribe');
     for (let i = 0; i < 600 && (await server.call<number>('routes')) < N; i++) await new Promise((r) => setTimeout(r, 200));
     const subscribed = await server.call<Memory>('memory');
-    log(`| idle connection (heap + external, after GC) | ${kb((held(idle) - held(before)) / N)} | < 30 KB | RSS ${kb((idle.rss - before.rss) / N)}; ${N} sockets opened in ${connectSeconds.toFixed(1)} s |`);
+    log(`| idle connection (heap + external, after GC) | ${kb((held(idle) - held(before)) / N)} | < 30 KB | RSS ${kb((idle.rss - before.rss) / N)}; ${N} sockets opened in ${connectSeconds.toFixed(1)} s, ${connectCpu} |`);
     log(`| subscription on top of its connection | ${kb((held(subscribed) - held(idle)) / N)} | | ${await server.call<number>('routes')} customer routes |`);
 
+    cpu = await server.call<number>('cpu');
     const { started: fanStarted, committed: fanCommitted } = await server.call<{ started: number; committed: number }>('fanOut');
     const fan = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 1, timeoutMs: 120_000 });
+    const fanCpu = await cpuOf(cpu);
     const got = fan.arrivals.filter((a): a is number => a !== null);
     const fanStats = stats(got.map((a) => a - fanStarted));
     const afterCommit = stats(got.map((a) => Math.max(0, a - fanCommitted)));
-    log(`| fan-out: one offer to each of ${N}, from the start of making them (p50 / p99 / max) | ${fanStats.p50} / ${fanStats.p99} / ${fanStats.max} ms | all < 2 s, p99 < 1.5 s | ${got.length}/${N} delivered, ${fan.duplicates} duplicates, ${fan.errors} errors; making them took ${fanCommitted - fanStarted} ms |`);
+    log(`| fan-out: one offer to each of ${N}, from the start of making them (p50 / p99 / max) | ${fanStats.p50} / ${fanStats.p99} / ${fanStats.max} ms | all < 2 s, p99 < 1.5 s | ${got.length}/${N} delivered, ${fan.duplicates} duplicates, ${fan.errors} errors; making them took ${fanCommitted - fanStarted} ms; ${fanCpu} |`);
     log(`| fan-out: the same, from the last commit (0 = already there) | ${afterCommit.p50} / ${afterCommit.p99} / ${afterCommit.max} ms | | |`);
 
     // Reconnect storm: every socket drops, one offer each is made meanwhile, all come back at once with their cursors.
@@ -79,11 +85,13 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: '{ products(first: 5) { nodes { id title } } }' }),
       verify: goodGraphql(/"products"/),
     });
+    cpu = await server.call<number>('cpu');
     const stormStarted = await clients.call<number>('reconnect');
     const storm = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 2, timeoutMs: 120_000 });
+    const stormCpu = await cpuOf(cpu);
     const replayed = storm.arrivals.filter((a): a is number => a !== null);
     const http = await probe;
-    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors |`);
+    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors; ${stormCpu} (HTTP probe included) |`);
     log(`| HTTP \`products(first: 5)\` during the storm (10 connections, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
 
     const latencies: number[] = [];

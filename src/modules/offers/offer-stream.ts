@@ -65,7 +65,9 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
   const ready: OfferRow[] = [];
   let wake: (() => void) | null = null;
 
-  const unlisten = ctx.topics.listen(offersTopic(customerId), (event) => {
+  const topic = offersTopic(customerId);
+  let heard = false;
+  const unlisten = ctx.topics.listen(topic, (event) => {
     const row = (event.payload as { offer: OfferRow }).offer;
     if (!row || row.customerId !== customerId) return;
     const sequence = Number(row.sequence);
@@ -89,6 +91,12 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
 
   async function fill(): Promise<void> {
     while (!done && !ready.length) {
+      if (!heard) {
+        // Redis acknowledges the topic's SUBSCRIBE after listen() returns: a read before it could miss an offer published meanwhile.
+        await ctx.topics.heard(topic);
+        heard = true;
+        continue;
+      }
       if (!started) {
         const [row] = await ctx.db.query('SELECT last_sequence AS last FROM offer_sequence WHERE customer_id = $1', [customerId]);
         last = row ? Number(row.last) : 0;
