@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   const { wsUrl } = childOptions<OffersClientsOptions>();
   let subscribers: Subscriber[] = [];
   let errors = 0;
+  /** Close codes of sockets the server closed or that failed, with their counts (4408: connection_init came too late). */
+  const closes = new Map<number, number>();
 
   const connect = (s: Subscriber) =>
     new Promise<void>((resolve) => {
@@ -33,7 +35,13 @@ async function main(): Promise<void> {
         retryAttempts: 0,
         onNonLazyError: () => void errors++,
         connectionParams: { authorization: `Bearer ${s.token}` },
-        on: { connected: () => resolve() },
+        on: {
+          connected: () => resolve(),
+          closed: (event) => {
+            const code = (event as { code?: number }).code ?? 0;
+            if (code !== 1000) closes.set(code, (closes.get(code) ?? 0) + 1);
+          },
+        },
       });
     });
   const subscribe = (s: Subscriber) =>
@@ -73,7 +81,7 @@ async function main(): Promise<void> {
         const { count, timeoutMs } = arg as { count: number; timeoutMs: number };
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline && subscribers.some((s) => s.arrivals.length < count)) await new Promise((r) => setTimeout(r, 20));
-        return { arrivals: subscribers.map((s) => s.arrivals[count - 1] ?? null), errors, duplicates: subscribers.filter((s) => s.arrivals.length > count).length };
+        return { arrivals: subscribers.map((s) => s.arrivals[count - 1] ?? null), errors, duplicates: subscribers.filter((s) => s.arrivals.length > count).length, closes: Object.fromEntries(closes) };
       },
       /** Waits for subscriber `index`'s `count`-th offer. */
       offerOf: async (arg) => {

@@ -76,11 +76,6 @@ async function main(): Promise<void> {
         return process.memoryUsage();
       },
       routes: () => app.services.topics.size(),
-      /** The server's CPU time so far, ms (user + system): a measure the machine's other load does not skew much. */
-      cpu: () => {
-        const { user, system } = process.cpuUsage();
-        return (user + system) / 1000;
-      },
       /** Offers for everyone: when their making started and when the last committed (latencies count from either). */
       fanOut: async () => {
         const started = Date.now();

@@ -41,20 +41,34 @@ async function main(): Promise<void> {
   const server = await startChild<OffersServerInfo>(
     'offers-server.js',
     { databaseUrl: databaseUrl(server0, name), dataDir: await mkdtemp(path.join(os.tmpdir(), 'zoco-bench-offers-')), customers: N } satisfies OffersServerOptions,
-    ['--expose-gc', '--max-old-space-size=4096', ...(process.env['OFFERS_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['OFFERS_PROF']}`] : [])],
+    ['--expose-gc', '--max-old-space-size=4096'],
   );
-  const clients = await startChild<object>('offers-clients.js', { wsUrl: server.info.wsUrl } satisfies OffersClientsOptions, ['--max-old-space-size=4096', ...(process.env['OFFERS_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['OFFERS_PROF']}`] : [])]);
+  const clients = await startChild<object>('offers-clients.js', { wsUrl: server.info.wsUrl } satisfies OffersClientsOptions, ['--max-old-space-size=4096']);
   await clients.call('tokens', server.info.tokens);
   const lines: string[] = [];
   const log = (line: string) => {
     console.log(line);
     lines.push(line);
   };
-  /** Server CPU ms spent in `phase` per subscriber, µs: steadier than wall-clock times on a shared machine. */
-  const cpuOf = async (since: number) => `server CPU ${(((await server.call<number>('cpu')) - since) * 1000 / N).toFixed(0)} µs per subscriber`;
+  /** The server's CPU time since `since` per subscriber: steadier than wall-clock times on a shared machine. */
+  const serverCpu = async () => {
+    const { user, system } = await server.call<NodeJS.CpuUsage>('cpu');
+    return user + system;
+  };
+  const cpuOf = async (since: number) => `server CPU ${(((await serverCpu()) - since) / N).toFixed(0)} µs per subscriber`;
+  /** With OFFERS_PROFILE_DIR set, the server's CPU profile of each measured phase is written there (`<phase>.cpuprofile`). */
+  const profileDir = process.env['OFFERS_PROFILE_DIR'];
+  const profiled = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
+    if (profileDir) await server.call('profileStart');
+    try {
+      return await run();
+    } finally {
+      if (profileDir) await server.call('profileStop', path.join(profileDir, `${phase}.cpuprofile`));
+    }
+  };
   try {
     const before = await server.call<Memory>('memory');
-    let cpu = await server.call<number>('cpu');
+    let cpu = await serverCpu();
     const connectSeconds = await clients.call<number>('connect');
     const connectCpu = await cpuOf(cpu);
     const idle = await server.call<Memory>('memory');
@@ -64,9 +78,11 @@ async function main(): Promise<void> {
     log(`| idle connection (heap + external, after GC) | ${kb((held(idle) - held(before)) / N)} | < 30 KB | RSS ${kb((idle.rss - before.rss) / N)}; ${N} sockets opened in ${connectSeconds.toFixed(1)} s, ${connectCpu} |`);
     log(`| subscription on top of its connection | ${kb((held(subscribed) - held(idle)) / N)} | | ${await server.call<number>('routes')} customer routes |`);
 
-    cpu = await server.call<number>('cpu');
-    const { started: fanStarted, committed: fanCommitted } = await server.call<{ started: number; committed: number }>('fanOut');
-    const fan = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 1, timeoutMs: 120_000 });
+    cpu = await serverCpu();
+    const { fanStarted, fanCommitted, fan } = await profiled('fan-out', async () => {
+      const { started, committed } = await server.call<{ started: number; committed: number }>('fanOut');
+      return { fanStarted: started, fanCommitted: committed, fan: await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 1, timeoutMs: 120_000 }) };
+    });
     const fanCpu = await cpuOf(cpu);
     const got = fan.arrivals.filter((a): a is number => a !== null);
     const fanStats = stats(got.map((a) => a - fanStarted));
@@ -85,13 +101,15 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: '{ products(first: 5) { nodes { id title } } }' }),
       verify: goodGraphql(/"products"/),
     });
-    cpu = await server.call<number>('cpu');
-    const stormStarted = await clients.call<number>('reconnect');
-    const storm = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 2, timeoutMs: 120_000 });
+    cpu = await serverCpu();
+    const { stormStarted, storm } = await profiled('storm', async () => {
+      const started = await clients.call<number>('reconnect');
+      return { stormStarted: started, storm: await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number; closes: Record<string, number> }>('offers', { count: 2, timeoutMs: 120_000 }) };
+    });
     const stormCpu = await cpuOf(cpu);
     const replayed = storm.arrivals.filter((a): a is number => a !== null);
     const http = await probe;
-    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors; ${stormCpu} (HTTP probe included) |`);
+    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors (close codes ${JSON.stringify(storm.closes)}); ${stormCpu} (HTTP probe included) |`);
     log(`| HTTP \`products(first: 5)\` during the storm (10 connections, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
 
     const latencies: number[] = [];
