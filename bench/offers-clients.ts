@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const closes = new Map<number, number>();
 
   const connect = (s: Subscriber) =>
-    new Promise<void>((resolve) => {
+    new Promise<boolean>((resolve) => {
       s.client = createClient({
         url: wsUrl,
         webSocketImpl: WebSocket,
@@ -36,10 +36,12 @@ async function main(): Promise<void> {
         onNonLazyError: () => void errors++,
         connectionParams: { authorization: `Bearer ${s.token}` },
         on: {
-          connected: () => resolve(),
+          connected: () => resolve(true),
           closed: (event) => {
             const code = (event as { code?: number }).code ?? 0;
             if (code !== 1000) closes.set(code, (closes.get(code) ?? 0) + 1);
+            // Refused or failed before its ack (no retries): counted, and connect() goes on without it.
+            resolve(false);
           },
         },
       });
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
         complete: () => undefined,
       },
     );
-  const inBatches = async (fn: (s: Subscriber) => Promise<void>, batch = 500) => {
+  const inBatches = async (fn: (s: Subscriber) => Promise<unknown>, batch = 500) => {
     for (let i = 0; i < subscribers.length; i += batch) await Promise.all(subscribers.slice(i, i + batch).map(fn));
   };
 
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
       /** Every subscriber reconnects with its cursor at once; returns when they started. */
       reconnect: () => {
         const started = Date.now();
-        for (const s of subscribers) void connect(s).then(() => subscribe(s));
+        for (const s of subscribers) void connect(s).then((connected) => connected && subscribe(s));
         return started;
       },
     },
