@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -131,12 +132,20 @@ async function main(): Promise<void> {
     await dropDatabase(server0, name).catch(() => undefined);
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  // The kernel caps the server's listen backlog (8,192) at this: past it, a storm's connections wait for SYN retries (1, 3, 7 s…).
+  const somaxconn = (() => {
+    try {
+      return readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
   const section = [
     '<!-- offers-bench -->',
     '## Issue 16: the offers subscription',
     '',
     `Command: \`DATABASE_URL=… npm run bench:offers -- --subscribers ${N}\` (server and graphql-ws clients in separate processes, one PostgreSQL on the same machine, memory pubsub).`,
-    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, ${new Date().toISOString().slice(0, 16)}Z.`,
+    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, ${new Date().toISOString().slice(0, 16)}Z, net.core.somaxconn ${somaxconn}.`,
     '',
     '| measure | result | target | notes |',
     '|---|---|---|---|',
