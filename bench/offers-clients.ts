@@ -14,6 +14,8 @@ interface Subscriber {
   cursor: string;
   /** Arrival time of each offer received, ms since the epoch. */
   arrivals: number[];
+  /** Called at each arrival (offerOf waits on it instead of spinning: the spin took a core from the server). */
+  onArrival: (() => void) | null;
 }
 
 /** The subscribers, in a process of their own: the server's event loop is not shared with them. */
@@ -21,9 +23,11 @@ async function main(): Promise<void> {
   const { wsUrl } = childOptions<OffersClientsOptions>();
   let subscribers: Subscriber[] = [];
   let errors = 0;
+  /** Close codes of sockets the server closed or that failed, with their counts (4408: connection_init came too late). */
+  const closes = new Map<number, number>();
 
   const connect = (s: Subscriber) =>
-    new Promise<void>((resolve) => {
+    new Promise<boolean>((resolve) => {
       s.client = createClient({
         url: wsUrl,
         webSocketImpl: WebSocket,
@@ -31,7 +35,15 @@ async function main(): Promise<void> {
         retryAttempts: 0,
         onNonLazyError: () => void errors++,
         connectionParams: { authorization: `Bearer ${s.token}` },
-        on: { connected: () => resolve() },
+        on: {
+          connected: () => resolve(true),
+          closed: (event) => {
+            const code = (event as { code?: number }).code ?? 0;
+            if (code !== 1000) closes.set(code, (closes.get(code) ?? 0) + 1);
+            // Refused or failed before its ack (no retries): counted, and connect() goes on without it.
+            resolve(false);
+          },
+        },
       });
     });
   const subscribe = (s: Subscriber) =>
@@ -42,12 +54,13 @@ async function main(): Promise<void> {
           if (!value.data) return void errors++;
           s.arrivals.push(Date.now());
           s.cursor = value.data.offers.cursor;
+          s.onArrival?.();
         },
         error: () => void errors++,
         complete: () => undefined,
       },
     );
-  const inBatches = async (fn: (s: Subscriber) => Promise<void>, batch = 500) => {
+  const inBatches = async (fn: (s: Subscriber) => Promise<unknown>, batch = 500) => {
     for (let i = 0; i < subscribers.length; i += batch) await Promise.all(subscribers.slice(i, i + batch).map(fn));
   };
 
@@ -56,7 +69,7 @@ async function main(): Promise<void> {
     {
       /** The customers' access tokens (too many for the command line). */
       tokens: (tokens) => {
-        subscribers = (tokens as string[]).map((token) => ({ token, client: null, cursor: Buffer.from('offer:0').toString('base64url'), arrivals: [] }));
+        subscribers = (tokens as string[]).map((token) => ({ token, client: null, cursor: Buffer.from('offer:0').toString('base64url'), arrivals: [], onArrival: null }));
       },
       /** Opens every socket (authenticated), in batches; returns the seconds it took. */
       connect: async () => {
@@ -70,14 +83,23 @@ async function main(): Promise<void> {
         const { count, timeoutMs } = arg as { count: number; timeoutMs: number };
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline && subscribers.some((s) => s.arrivals.length < count)) await new Promise((r) => setTimeout(r, 20));
-        return { arrivals: subscribers.map((s) => s.arrivals[count - 1] ?? null), errors, duplicates: subscribers.filter((s) => s.arrivals.length > count).length };
+        return { arrivals: subscribers.map((s) => s.arrivals[count - 1] ?? null), errors, duplicates: subscribers.filter((s) => s.arrivals.length > count).length, closes: Object.fromEntries(closes) };
       },
       /** Waits for subscriber `index`'s `count`-th offer. */
       offerOf: async (arg) => {
         const { index, count } = arg as { index: number; count: number };
         const s = subscribers[index]!;
-        const deadline = Date.now() + 10_000;
-        while (Date.now() < deadline && s.arrivals.length < count) await new Promise((r) => setImmediate(r));
+        if (s.arrivals.length < count) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 10_000);
+            s.onArrival = () => {
+              if (s.arrivals.length < count) return;
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          s.onArrival = null;
+        }
         return s.arrivals[count - 1] ?? null;
       },
       /** Drops every socket (the clients keep their cursors). */
@@ -87,7 +109,7 @@ async function main(): Promise<void> {
       /** Every subscriber reconnects with its cursor at once; returns when they started. */
       reconnect: () => {
         const started = Date.now();
-        for (const s of subscribers) void connect(s).then(() => subscribe(s));
+        for (const s of subscribers) void connect(s).then((connected) => connected && subscribe(s));
         return started;
       },
     },

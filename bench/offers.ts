@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,22 +51,44 @@ async function main(): Promise<void> {
     console.log(line);
     lines.push(line);
   };
+  /** The server's CPU time since `since` per subscriber: steadier than wall-clock times on a shared machine. */
+  const serverCpu = async () => {
+    const { user, system } = await server.call<NodeJS.CpuUsage>('cpu');
+    return user + system;
+  };
+  const cpuOf = async (since: number) => `server CPU ${(((await serverCpu()) - since) / N).toFixed(0)} µs per subscriber`;
+  /** With OFFERS_PROFILE_DIR set, the server's CPU profile of each measured phase is written there (`<phase>.cpuprofile`). */
+  const profileDir = process.env['OFFERS_PROFILE_DIR'];
+  const profiled = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
+    if (profileDir) await server.call('profileStart');
+    try {
+      return await run();
+    } finally {
+      if (profileDir) await server.call('profileStop', path.join(profileDir, `${phase}.cpuprofile`));
+    }
+  };
   try {
     const before = await server.call<Memory>('memory');
+    let cpu = await serverCpu();
     const connectSeconds = await clients.call<number>('connect');
+    const connectCpu = await cpuOf(cpu);
     const idle = await server.call<Memory>('memory');
     clients.call('subscribe');
     for (let i = 0; i < 600 && (await server.call<number>('routes')) < N; i++) await new Promise((r) => setTimeout(r, 200));
     const subscribed = await server.call<Memory>('memory');
-    log(`| idle connection (heap + external, after GC) | ${kb((held(idle) - held(before)) / N)} | < 30 KB | RSS ${kb((idle.rss - before.rss) / N)}; ${N} sockets opened in ${connectSeconds.toFixed(1)} s |`);
+    log(`| idle connection (heap + external, after GC) | ${kb((held(idle) - held(before)) / N)} | < 30 KB | RSS ${kb((idle.rss - before.rss) / N)}; ${N} sockets opened in ${connectSeconds.toFixed(1)} s, ${connectCpu} |`);
     log(`| subscription on top of its connection | ${kb((held(subscribed) - held(idle)) / N)} | | ${await server.call<number>('routes')} customer routes |`);
 
-    const { started: fanStarted, committed: fanCommitted } = await server.call<{ started: number; committed: number }>('fanOut');
-    const fan = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 1, timeoutMs: 120_000 });
+    cpu = await serverCpu();
+    const { fanStarted, fanCommitted, fan } = await profiled('fan-out', async () => {
+      const { started, committed } = await server.call<{ started: number; committed: number }>('fanOut');
+      return { fanStarted: started, fanCommitted: committed, fan: await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 1, timeoutMs: 120_000 }) };
+    });
+    const fanCpu = await cpuOf(cpu);
     const got = fan.arrivals.filter((a): a is number => a !== null);
     const fanStats = stats(got.map((a) => a - fanStarted));
     const afterCommit = stats(got.map((a) => Math.max(0, a - fanCommitted)));
-    log(`| fan-out: one offer to each of ${N}, from the start of making them (p50 / p99 / max) | ${fanStats.p50} / ${fanStats.p99} / ${fanStats.max} ms | all < 2 s, p99 < 1.5 s | ${got.length}/${N} delivered, ${fan.duplicates} duplicates, ${fan.errors} errors; making them took ${fanCommitted - fanStarted} ms |`);
+    log(`| fan-out: one offer to each of ${N}, from the start of making them (p50 / p99 / max) | ${fanStats.p50} / ${fanStats.p99} / ${fanStats.max} ms | all < 2 s, p99 < 1.5 s | ${got.length}/${N} delivered, ${fan.duplicates} duplicates, ${fan.errors} errors; making them took ${fanCommitted - fanStarted} ms; ${fanCpu} |`);
     log(`| fan-out: the same, from the last commit (0 = already there) | ${afterCommit.p50} / ${afterCommit.p99} / ${afterCommit.max} ms | | |`);
 
     // Reconnect storm: every socket drops, one offer each is made meanwhile, all come back at once with their cursors.
@@ -79,11 +102,15 @@ async function main(): Promise<void> {
       body: JSON.stringify({ query: '{ products(first: 5) { nodes { id title } } }' }),
       verify: goodGraphql(/"products"/),
     });
-    const stormStarted = await clients.call<number>('reconnect');
-    const storm = await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number }>('offers', { count: 2, timeoutMs: 120_000 });
+    cpu = await serverCpu();
+    const { stormStarted, storm } = await profiled('storm', async () => {
+      const started = await clients.call<number>('reconnect');
+      return { stormStarted: started, storm: await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number; closes: Record<string, number> }>('offers', { count: 2, timeoutMs: 120_000 }) };
+    });
+    const stormCpu = await cpuOf(cpu);
     const replayed = storm.arrivals.filter((a): a is number => a !== null);
     const http = await probe;
-    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates |`);
+    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors (close codes ${JSON.stringify(storm.closes)}); ${stormCpu} (HTTP probe included) |`);
     log(`| HTTP \`products(first: 5)\` during the storm (10 connections, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
 
     const latencies: number[] = [];
@@ -105,12 +132,20 @@ async function main(): Promise<void> {
     await dropDatabase(server0, name).catch(() => undefined);
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  // The kernel caps the server's listen backlog (8,192) at this: past it, a storm's connections wait for SYN retries (1, 3, 7 s…).
+  const somaxconn = (() => {
+    try {
+      return readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
   const section = [
     '<!-- offers-bench -->',
     '## Issue 16: the offers subscription',
     '',
     `Command: \`DATABASE_URL=… npm run bench:offers -- --subscribers ${N}\` (server and graphql-ws clients in separate processes, one PostgreSQL on the same machine, memory pubsub).`,
-    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, ${new Date().toISOString().slice(0, 16)}Z.`,
+    `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, ${new Date().toISOString().slice(0, 16)}Z, net.core.somaxconn ${somaxconn}.`,
     '',
     '| measure | result | target | notes |',
     '|---|---|---|---|',

@@ -58,6 +58,12 @@ export function listeningUrls(host: string, port: number): { url: string; wsUrl:
   const reached = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return { url: `http://${reached}:${port}/graphql`, wsUrl: `ws://${reached}:${port}/graphql` };
 }
+/**
+ * Connections the kernel queues before we accept them (capped by net.core.somaxconn). Node's default,
+ * 511, overflowed when 2,000 WebSockets reconnected at once: dropped handshakes were retried by the
+ * clients' TCP after 1, 3, 7… s, and the storm took 17 to 32 s with the server mostly idle (issue 16).
+ */
+const LISTEN_BACKLOG = 8_192;
 
 /** The composition root: the runtime (runtime.ts), then schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
@@ -84,7 +90,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     const ws = attachWebSocket(server, { schema, app: services, auth, config, throttle, clientAddress, socketAccess: socketAccess.sockets, trusted, metrics });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
+      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     ready = true;
     const { port } = server.address() as AddressInfo;

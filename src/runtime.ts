@@ -163,7 +163,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     adjusters: [...modules.flatMap((m) => m.adjusters ?? []), ...pluginAdjusters(plugins)],
     lineOptions: validateLineOptions,
     createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
-    topics: createTopicRouter(pubSub.pubSub, log),
+    topics: createTopicRouter(pubSub, log),
     now: now ?? (() => new Date()),
     payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),

@@ -1,10 +1,10 @@
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { DomainEvent } from '../events/event-types';
 import { createPostgresEventTarget } from './postgres-event-target';
+import { createRedisEventTarget } from './redis-event-target';
 
 /** A domain event as subscriptions receive it: JSON all the way (the time is an ISO string). */
 export type PublishedEvent = Omit<DomainEvent, 'createdAt'> & { createdAt: string };
@@ -16,6 +16,12 @@ export type PubSubKind = 'memory' | 'postgres' | 'redis';
 
 export interface PubSubHandle {
   pubSub: AppPubSub;
+  /**
+   * Resolves once this instance receives what is published on `topic` from now on (a subscriber listens
+   * first, then waits for this, then reads the database: nothing falls between). At once in memory and
+   * over PostgreSQL (one channel LISTENed at start); Redis acknowledges each topic's SUBSCRIBE.
+   */
+  heard(topic: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,7 +40,7 @@ interface PubSubOptions {
 export async function createAppPubSub({ kind, db, databaseUrl, redisUrl, log }: PubSubOptions): Promise<PubSubHandle> {
   if (kind === 'postgres') {
     const eventTarget = await createPostgresEventTarget<Record<string, [PublishedEvent]>>({ db, databaseUrl, log });
-    return { pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }), close: () => eventTarget.close() };
+    return { pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }), heard: () => Promise.resolve(), close: () => eventTarget.close() };
   }
   if (kind === 'redis') {
     if (!redisUrl) throw new Error('the redis pubsub needs a Redis URL (ZOCO_REDIS_URL)');
@@ -42,15 +48,16 @@ export async function createAppPubSub({ kind, db, databaseUrl, redisUrl, log }: 
     const subscribeClient = new Redis(redisUrl, { lazyConnect: true });
     for (const client of [publishClient, subscribeClient]) client.on('error', (err) => log.warn({ err }, 'redis pubsub connection error'));
     await Promise.all([publishClient.connect(), subscribeClient.connect()]);
-    const eventTarget = createRedisEventTarget<CustomEvent<PublishedEvent>>({ publishClient, subscribeClient });
+    const eventTarget = createRedisEventTarget<Record<string, [PublishedEvent]>>({ publishClient, subscribeClient, log });
     return {
       pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }),
+      heard: (topic) => eventTarget.heard(topic),
       async close() {
         await Promise.all([publishClient.quit(), subscribeClient.quit()]);
       },
     };
   }
-  return { pubSub: createPubSub<Record<string, [PublishedEvent]>>(), close: async () => undefined };
+  return { pubSub: createPubSub<Record<string, [PublishedEvent]>>(), heard: () => Promise.resolve(), close: async () => undefined };
 }
 
 /** The event as published: createdAt as an ISO string, the same in memory as over the wire. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AppPubSub, PublishedEvent } from './pubsub';
+import type { PubSubHandle, PublishedEvent } from './pubsub';
 
 /** Called with each event of a topic, synchronously and in arrival order. */
 export type TopicListener = (event: PublishedEvent) => void;
@@ -7,12 +7,18 @@ export type TopicListener = (event: PublishedEvent) => void;
 export interface TopicRouter {
   /** Hears `topic` until the returned function is called; the pubsub listens to it once per instance, however many listen here. */
   listen(topic: string, listener: TopicListener): () => void;
+  /**
+   * Resolves once what is published on `topic` reaches this instance's listeners (PubSubHandle.heard): a
+   * subscription that replays from the database awaits it after `listen` and before its first read.
+   */
+  heard(topic: string): Promise<void>;
   /** Topics heard on this instance (metrics, benchmarks). */
   size(): number;
 }
 
 interface Route {
   listeners: Set<TopicListener>;
+  heard: Promise<void>;
   stop(): void;
 }
 
@@ -22,7 +28,7 @@ interface Route {
  * 145–207 ms for 2 recipients among 10,000). One pubsub subscription per topic however many sockets of the
  * same customer listen, so no EventTarget gathers more than one listener per topic (MaxListenersExceededWarning).
  */
-export function createTopicRouter(pubSub: AppPubSub, log: Logger): TopicRouter {
+export function createTopicRouter({ pubSub, heard }: Pick<PubSubHandle, 'pubSub' | 'heard'>, log: Logger): TopicRouter {
   const routes = new Map<string, Route>();
 
   function open(topic: string): Route {
@@ -48,6 +54,8 @@ export function createTopicRouter(pubSub: AppPubSub, log: Logger): TopicRouter {
     })();
     return {
       listeners,
+      // The iterator's first next() (above, synchronous) added the pubsub's listener: its SUBSCRIBE is under way.
+      heard: heard(topic),
       stop() {
         stopped = true;
         void iterator.return?.();
@@ -57,6 +65,7 @@ export function createTopicRouter(pubSub: AppPubSub, log: Logger): TopicRouter {
 
   return {
     size: () => routes.size,
+    heard: (topic) => routes.get(topic)?.heard ?? Promise.resolve(),
     listen(topic, listener) {
       let route = routes.get(topic);
       if (!route) {

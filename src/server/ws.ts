@@ -17,6 +17,12 @@ import { negotiateLocale } from '../core/locale';
 
 /** graphql-ws's "Forbidden" close code. */
 const FORBIDDEN = 4403;
+/**
+ * How long a socket may stay without an acknowledged connection_init (then 4408). graphql-ws's 3 s counts
+ * from the socket's opening to our onConnect's answer: in a reconnect storm of 10,000 (issue 16) sockets
+ * whose init was sent at once waited longer than that for their turn, and were dropped to reconnect again.
+ */
+const CONNECTION_INIT_WAIT_MS = 10_000;
 
 /** Subscriptions whose every event is one signed-in viewer's: a socket without a token asking for one is closed with 4403. */
 const SIGNED_IN_SUBSCRIPTIONS = new Set(['offers']);
@@ -93,6 +99,7 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       // Close reasons of a socket that failed follow our environment, not NODE_ENV.
       isProd: production,
       async onConnect(ctx) {

@@ -38,6 +38,14 @@ describe('customer access tokens', () => {
     expect(await accessWith(t, await sign({ ...claims, exp: now() - 1 }))).toBe('401 UNAUTHENTICATED');
   });
 
+  it('refuses a token once it expires, though it was accepted (and remembered as verified) before', async () => {
+    const { claims } = await claimsOfNewCustomer();
+    const token = await sign({ ...claims, exp: now() + 2 });
+    expect(await accessWith(t, token)).toBe('ok');
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(await accessWith(t, token)).toBe('401 UNAUTHENTICATED');
+  });
+
   it('refuses another algorithm with the same secret, and alg none', async () => {
     const { claims } = await claimsOfNewCustomer();
     expect(await accessWith(t, await sign({ ...claims, exp: now() + 600 }, 'HS512'))).toBe('401 UNAUTHENTICATED');

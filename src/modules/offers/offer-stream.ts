@@ -47,6 +47,26 @@ function replayer(db: DataSource): DataLoader<ReplayKey, OfferRow[]> {
   return loader;
 }
 
+/** Where each customer's offers stand (their last sequence), for subscriptions without a cursor: batched like replays. */
+const lastSequences = new WeakMap<DataSource, DataLoader<string, number>>();
+function lastSequence(db: DataSource): DataLoader<string, number> {
+  let loader = lastSequences.get(db);
+  if (!loader) {
+    loader = new DataLoader<string, number>(
+      async (customerIds) => {
+        const rows: { id: string; last: string }[] = await db.query('SELECT customer_id AS id, last_sequence AS last FROM offer_sequence WHERE customer_id = ANY($1::uuid[])', [
+          customerIds,
+        ]);
+        const last = new Map(rows.map((r) => [r.id, Number(r.last)]));
+        return customerIds.map((id) => last.get(id) ?? 0);
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setTimeout(run, 2) },
+    );
+    lastSequences.set(db, loader);
+  }
+  return loader;
+}
+
 /**
  * A customer's offers after `after` (a sequence; null: from now), then live ones, in sequence order, each exactly once.
  * The live route is heard before the first read, so nothing committed during the replay falls between
@@ -65,7 +85,9 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
   const ready: OfferRow[] = [];
   let wake: (() => void) | null = null;
 
-  const unlisten = ctx.topics.listen(offersTopic(customerId), (event) => {
+  const topic = offersTopic(customerId);
+  let heard = false;
+  const unlisten = ctx.topics.listen(topic, (event) => {
     const row = (event.payload as { offer: OfferRow }).offer;
     if (!row || row.customerId !== customerId) return;
     const sequence = Number(row.sequence);
@@ -89,9 +111,14 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
 
   async function fill(): Promise<void> {
     while (!done && !ready.length) {
+      if (!heard) {
+        // Redis acknowledges the topic's SUBSCRIBE after listen() returns: a read before it could miss an offer published meanwhile.
+        await ctx.topics.heard(topic);
+        heard = true;
+        continue;
+      }
       if (!started) {
-        const [row] = await ctx.db.query('SELECT last_sequence AS last FROM offer_sequence WHERE customer_id = $1', [customerId]);
-        last = row ? Number(row.last) : 0;
+        last = await lastSequence(ctx.db).load(customerId);
         maxSeen = Math.max(maxSeen, last);
         started = true;
         continue;
