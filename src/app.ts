@@ -58,6 +58,7 @@ export function listeningUrls(host: string, port: number): { url: string; wsUrl:
   const reached = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return { url: `http://${reached}:${port}/graphql`, wsUrl: `ws://${reached}:${port}/graphql` };
 }
+
 /**
  * Connections the kernel queues before we accept them (capped by net.core.somaxconn). Node's default,
  * 511, overflowed when 2,000 WebSockets reconnected at once: dropped handshakes were retried by the
