@@ -66,6 +66,13 @@ export function listeningUrls(host: string, port: number): { url: string; wsUrl:
  */
 const LISTEN_BACKLOG = 8_192;
 
+/**
+ * How long a stopping server lets requests in flight finish: under the 30 s an orchestrator (Kubernetes'
+ * default terminationGracePeriodSeconds) waits before SIGKILL. It was 5 s, which cut a request of a
+ * loaded machine's draining worker (test/deployment/serve-workers.test.ts).
+ */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 /** The composition root: the runtime (runtime.ts), then schema, HTTP and WebSocket on one port. Nothing here is global. */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const { fastPaths = true, socketRecheckMs, ...runtimeOptions } = options;
@@ -111,8 +118,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
           server.closeIdleConnections();
           await ws.close();
           await apollo.stop();
-          // In-flight requests had their chance while Apollo drained; cut what is left.
-          const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+          // In-flight requests get SHUTDOWN_GRACE_MS to finish (server.close waits for them); then what is left is cut.
+          const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           await closed;
           clearTimeout(timer);
           await socketAccess.stop();
