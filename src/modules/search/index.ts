@@ -3,6 +3,7 @@ import { refreshSalesOfOrder } from './search-sales';
 import { SearchResolver } from './search.resolver';
 
 export { POPULARITY_SQL } from './search.rows';
+export { indexLoadedProducts, withSearchIndexDeferred } from './search-bulk-load';
 
 /**
  * Full-text search with facets, typo correction and suggestions (issue 12): see README.md. Its tables
