@@ -30,3 +30,12 @@ export function databaseCpuMicros(dataDir: string | null): number | null {
   }
   return (ticks * 1e6) / TICKS_PER_SECOND;
 }
+
+/**
+ * CPU time (µs) used so far by these local processes, e.g. the backends of a local server's database (their
+ * pids from pg_stat_activity): a server that is not ours to find by its data folder. Processes gone count 0.
+ */
+export function processesCpuMicros(pids: readonly string[]): number {
+  const ticks = pids.reduce((sum, pid) => sum + (statOf(pid)?.ticks ?? 0), 0);
+  return (ticks * 1e6) / TICKS_PER_SECOND;
+}

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { databaseUrl, ensureDatabase } from '../src/db/databases';
 import { SEED_SCALES, type SeedScale } from '../src/seed/seed';
 import { startChild, type Child } from './child-process';
-import { databaseCpuMicros } from './database-cpu';
+import { databaseCpuMicros, processesCpuMicros } from './database-cpu';
 import { goodGraphql, load, type LoadResult } from './load';
 import { CATALOG, PRODUCT, graphqlBody } from './queries';
 import { writeMarkedSection } from './report';
@@ -105,8 +105,29 @@ async function startServer(scale: SeedScale, index: number): Promise<Server> {
   return { scale, child, pgDataDir: serverUrl ? null : path.join(dataDir, 'pg'), work: workloads(child.info, categories) };
 }
 
+/**
+ * The database's CPU time so far: the embedded server's processes, or on DATABASE_URL's (local) server the
+ * backends connected to the scale's database (the app's pool keeps its connections while under load).
+ */
+async function databaseCpu(server: Server, pids: string[]): Promise<number | null> {
+  if (server.pgDataDir) return databaseCpuMicros(server.pgDataDir);
+  return pids.length ? processesCpuMicros(pids) : null;
+}
+
+async function backendPids(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    return rows.map((r: { pid: string }) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
 async function measure(server: Server, work: Workload): Promise<Measured> {
   let start: Promise<[NodeJS.CpuUsage, number | null]> | undefined;
+  let pids: string[] = [];
   const r = await load({
     url: server.child.info.url,
     body: work.body,
@@ -115,10 +136,13 @@ async function measure(server: Server, work: Workload): Promise<Measured> {
     seconds,
     warmupSeconds,
     onMeasureStart: () => {
-      start = (async () => [await server.child.call<NodeJS.CpuUsage>('cpu'), databaseCpuMicros(server.pgDataDir)])();
+      start = (async () => {
+        if (!server.pgDataDir) pids = await backendPids(server.child.info.databaseUrl);
+        return [await server.child.call<NodeJS.CpuUsage>('cpu'), await databaseCpu(server, pids)];
+      })();
     },
   });
-  const [cpu1, db1] = [await server.child.call<NodeJS.CpuUsage>('cpu'), databaseCpuMicros(server.pgDataDir)];
+  const [cpu1, db1] = [await server.child.call<NodeJS.CpuUsage>('cpu'), await databaseCpu(server, pids)];
   const [cpu0, db0] = await start!;
   const cpuMicrosPerOp = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / r.requests;
   const dbCpuMicrosPerOp = db0 === null || db1 === null ? null : (db1 - db0) / r.requests;
@@ -189,7 +213,7 @@ async function main(): Promise<void> {
       metric('p50 ms', (m) => m.p50, (v) => v.toFixed(1));
       metric('p99 ms', (m) => m.p99, (v) => v.toFixed(1));
       metric('server CPU µs/req', (m) => m.cpuMicrosPerOp, (v) => v.toFixed(0));
-      if (servers.every((s) => s.pgDataDir)) metric('database CPU µs/req', (m) => m.dbCpuMicrosPerOp ?? NaN, (v) => v.toFixed(0));
+      metric('database CPU µs/req', (m) => m.dbCpuMicrosPerOp ?? NaN, (v) => v.toFixed(0));
     }
     const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
     const header = ['workload', 'measure', ...servers.map((s) => s.scale), ...others.map((o) => `${o}/${base}`), `target: req/s >= ${TARGET * 100}% of ${base}`];

@@ -27,6 +27,7 @@ import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
 import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
 import { OfferPromotionFk1764190000000 } from './1764190000000-offer-promotion-fk';
+import { CategoryPageIndexes1764220000000 } from './1764220000000-category-page-indexes';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -59,4 +60,5 @@ export const allMigrations = [
   OfferUse1764170000001,
   SearchPopularity1764180000000,
   OfferPromotionFk1764190000000,
+  CategoryPageIndexes1764220000000,
 ];
