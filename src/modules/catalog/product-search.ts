@@ -73,18 +73,19 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
     where.push(`(${order.key}, p.id) ${order.desc ? '<' : '>'} (${param(key)}::${order.cast}, ${param(id)}::uuid)`);
   }
   const limit = param(first + 1);
-  const page = (extraColumns: string) => `SELECT ${PRODUCT_COLUMNS}, (${order.key})::text AS "sortKey"${extraColumns} FROM product p
+  // Which products, in order: read from the sort index alone where it can be (its INCLUDE columns carry what
+  // the filters read: product_*_idx), so the products a filter skips cost no read of their rows.
+  const ids = `SELECT p.id, ${order.key} AS "orderKey", (${order.key})::text AS "sortKey" FROM product p
       ${POPULARITY_SORTS.has(sort) ? 'LEFT JOIN product_popularity pp ON pp.product_id = p.id' : ''}
       WHERE ${where.join(' AND ')}
       ORDER BY ${order.key} ${direction}, p.id ${direction}
       LIMIT ${limit}`;
-  // A category page: the first page of each category (one ordered index range each: product_category_*_idx),
-  // merged. Filtering the whole catalog's order by category, or sorting all of a category's products, cost
-  // as much as the catalog or the category is big (bench/RESULTS.md, section `growth`).
-  const sql = categories
-    ? `SELECT page.* FROM (${categories}) cat CROSS JOIN LATERAL (${page(`, ${order.key} AS "orderKey"`)}) page
-        ORDER BY page."orderKey" ${direction}, page.id ${direction} LIMIT ${limit}`
-    : page('');
+  const sorted = (from: string) => `${from} ORDER BY page."orderKey" ${direction}, page.id ${direction}`;
+  // A category page: each category's first page (one range of product_category_*_idx each), merged. Filtering
+  // the whole catalog's order by category, or sorting all of a category's products, cost as much as the
+  // catalog or the category is big (bench/RESULTS.md, section `growth`).
+  const page = categories ? `(${sorted(`SELECT page.* FROM (${categories}) cat CROSS JOIN LATERAL (${ids}) page`)} LIMIT ${limit})` : `(${ids})`;
+  const sql = sorted(`SELECT ${PRODUCT_COLUMNS}, page."sortKey" FROM ${page} page JOIN product p ON p.id = page.id`);
   const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(sql, params);
   return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
 }
