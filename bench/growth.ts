@@ -177,22 +177,30 @@ async function databaseFacts(url: string): Promise<{ bytes: number; products: nu
 }
 
 async function main(): Promise<void> {
-  const servers: Server[] = [];
-  try {
-    // One at a time: seeding two scales at once would only slow both.
-    for (const [i, scale] of scales.entries()) servers.push(await startServer(scale, i));
-    const results = new Map<string, Measured[]>();
-    for (let round = 0; round < rounds; round++) {
-      for (const w of servers[0]!.work.keys()) {
-        for (const server of round % 2 ? [...servers].reverse() : servers) {
-          const key = `${server.scale}/${server.work[w]!.name}`;
-          results.set(key, [...(results.get(key) ?? []), await measure(server, server.work[w]!)]);
+  // One server at a time (a shared PostgreSQL has connections for few pools), each round the scales in turn,
+  // the order reversed every other round; the database and memory facts come from each scale's last run.
+  const results = new Map<string, Measured[]>();
+  const seededNotes = new Map<SeedScale, string>();
+  const last = new Map<SeedScale, { server: Server; facts: Awaited<ReturnType<typeof databaseFacts>>; memory: NodeJS.MemoryUsage }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const scale of round % 2 ? [...scales].reverse() : scales) {
+      const server = await startServer(scale, scales.indexOf(scale));
+      const { seeded } = server.child.info;
+      if (seeded.products) seededNotes.set(scale, `seeded in ${(seeded.ms / 1000).toFixed(0)} s (VACUUM ANALYZE included)`);
+      try {
+        for (const work of server.work) {
+          const key = `${scale}/${work.name}`;
+          results.set(key, [...(results.get(key) ?? []), await measure(server, work)]);
         }
+        last.set(scale, { server, facts: await databaseFacts(server.child.info.databaseUrl), memory: await server.child.call<NodeJS.MemoryUsage>('memory') });
+      } finally {
+        await server.child.stop();
       }
     }
-    const facts = await Promise.all(
-      servers.map(async (s) => ({ ...(await databaseFacts(s.child.info.databaseUrl)), memory: await s.child.call<NodeJS.MemoryUsage>('memory') })),
-    );
+  }
+  {
+    const servers = scales.map((scale) => last.get(scale)!.server);
+    const facts = scales.map((scale) => ({ ...last.get(scale)!.facts, memory: last.get(scale)!.memory }));
     const [load1, load5] = os.loadavg();
     const base = servers[0]!.scale;
     const others = servers.slice(1).map((s) => s.scale);
@@ -219,7 +227,7 @@ async function main(): Promise<void> {
     const header = ['workload', 'measure', ...servers.map((s) => s.scale), ...others.map((o) => `${o}/${base}`), `target: req/s >= ${TARGET * 100}% of ${base}`];
     const factRows = servers.map((s, i) => {
       const f = facts[i]!;
-      const seeded = s.child.info.seeded.products ? `seeded in ${(s.child.info.seeded.ms / 1000).toFixed(0)} s (VACUUM ANALYZE included)` : 'reused';
+      const seeded = seededNotes.get(s.scale) ?? 'reused';
       return line([s.scale, f.products.toLocaleString('en'), f.listings.toLocaleString('en'), mb(f.bytes), mb(f.memory.rss), mb(f.memory.heapUsed), seeded]);
     });
     const bad = [...results.values()].flat().reduce((n, m) => n + m.non2xx + m.badBodies + m.errors, 0);
@@ -228,7 +236,7 @@ async function main(): Promise<void> {
       '## Speed: growth with the catalog (bench 5k, large 100k, xl 1M products)',
       '',
       `Command: \`npm run bench:growth -- --scales ${args.scales} --seconds ${seconds} --warmup ${warmupSeconds} --connections ${connections} --rounds ${rounds}\` ` +
-        `(${serverUrl ? "DATABASE_URL's server" : 'embedded PostgreSQL'} ${facts[0]!.version}; one app process per scale, ${connections} autocannon connections, ` +
+        `(${serverUrl ? "DATABASE_URL's server" : 'embedded PostgreSQL'} ${facts[0]!.version}; one app process per scale, one at a time, ${connections} autocannon connections, ` +
         `${warmupSeconds} s warm-up + ${seconds} s measured per cell, ${rounds} rounds with the scales taking turns; medians of the rounds).`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end, ${new Date().toISOString()}: shared with other work.`,
       'Workloads: CATALOG and PRODUCT (bench/queries.ts; PRODUCT rotates over 2,000 products spread over the catalog); listing page: `products(first: 20)` rotating ' +
@@ -248,8 +256,6 @@ async function main(): Promise<void> {
     ].join('\n');
     console.log(section);
     if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'growth', section);
-  } finally {
-    for (const s of servers) await s.child.stop();
   }
 }
 
