@@ -115,13 +115,24 @@ async function databaseCpu(server: Server, pids: string[]): Promise<number | nul
 }
 
 async function backendPids(url: string): Promise<string[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-    return rows.map((r: { pid: string }) => r.pid);
-  } finally {
-    await client.end();
+  const rows = await query<{ pid: string }>(url, 'SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  return rows.map((r) => r.pid);
+}
+
+/** One statement on its own connection; a shared server out of connections is waited for, a few times. */
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new Client({ connectionString: url });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.query(sql)).rows;
+    } catch (err) {
+      if (attempt === 10 || (err as { code?: string }).code !== '53300') throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 }
 
@@ -163,17 +174,12 @@ const median = (values: number[]) => {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function databaseFacts(url: string): Promise<{ bytes: number; products: number; listings: number; version: string }> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      `SELECT pg_database_size(current_database())::float8 AS bytes, (SELECT count(*) FROM product)::int AS products,
-              (SELECT count(*) FROM listing)::int AS listings, current_setting('server_version') AS version`,
-    );
-    return rows[0];
-  } finally {
-    await client.end();
-  }
+  const [facts] = await query<{ bytes: number; products: number; listings: number; version: string }>(
+    url,
+    `SELECT pg_database_size(current_database())::float8 AS bytes, (SELECT count(*) FROM product)::int AS products,
+            (SELECT count(*) FROM listing)::int AS listings, current_setting('server_version') AS version`,
+  );
+  return facts!;
 }
 
 async function main(): Promise<void> {
