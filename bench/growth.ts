@@ -213,24 +213,27 @@ async function main(): Promise<void> {
     const of = (scale: SeedScale, name: string, pick: (m: Measured) => number) => median(results.get(`${scale}/${name}`)!.map(pick));
     const rows: string[][] = [];
     for (const { name } of servers[0]!.work) {
-      const metric = (label: string, pick: (m: Measured) => number, format: (v: number) => string, target = false) => {
+      // The verdict on req/s, and on the CPU a request costs the app and the database together: on a shared
+      // machine the first is noise as much as speed; when the machine is the limit, req/s follows the second.
+      const metric = (label: string, pick: (m: Measured) => number, format: (v: number) => string, target?: (ratio: number) => boolean) => {
         const ratios = others.map((o) => of(o, name, pick) / of(base, name, pick));
         rows.push([
           name,
           label,
           ...servers.map((s) => format(of(s.scale, name, pick))),
           ...ratios.map((r) => `${r.toFixed(2)}x`),
-          target ? (ratios.every((r) => r >= TARGET) ? 'met' : '**missed**') : '',
+          target ? (ratios.every(target) ? 'met' : '**missed**') : '',
         ]);
       };
-      metric('req/s', (m) => m.rps, (v) => v.toFixed(0), true);
+      metric('req/s', (m) => m.rps, (v) => v.toFixed(0), (r) => r >= TARGET);
       metric('p50 ms', (m) => m.p50, (v) => v.toFixed(1));
       metric('p99 ms', (m) => m.p99, (v) => v.toFixed(1));
       metric('server CPU µs/req', (m) => m.cpuMicrosPerOp, (v) => v.toFixed(0));
       metric('database CPU µs/req', (m) => m.dbCpuMicrosPerOp ?? NaN, (v) => v.toFixed(0));
+      metric('server + database CPU µs/req', (m) => m.cpuMicrosPerOp + (m.dbCpuMicrosPerOp ?? NaN), (v) => v.toFixed(0), (r) => r <= 1 / TARGET);
     }
     const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-    const header = ['workload', 'measure', ...servers.map((s) => s.scale), ...others.map((o) => `${o}/${base}`), `target: req/s >= ${TARGET * 100}% of ${base}`];
+    const header = ['workload', 'measure', ...servers.map((s) => s.scale), ...others.map((o) => `${o}/${base}`), `target: req/s >= ${TARGET * 100}% of ${base}'s, CPU/req <= ${(1 / TARGET).toFixed(2)}x`];
     const factRows = servers.map((s, i) => {
       const f = facts[i]!;
       const seeded = seededNotes.get(s.scale) ?? 'reused';
