@@ -100,11 +100,11 @@ function profiler(): Handlers {
 }
 
 /**
- * Announces `info` to the parent and answers its calls. Every child answers `cpu`; `stop` runs
+ * Announces `info` to the parent and answers its calls. Every child answers `cpu` and `memory`; `stop` runs
  * `stop` and lets the process exit on its own (so --cpu-prof can write its profile).
  */
 export function serveParent(info: unknown, handlers: Handlers, stop: () => Promise<void>): void {
-  const all: Handlers = { cpu: () => process.cpuUsage(), ...profiler(), ...handlers };
+  const all: Handlers = { cpu: () => process.cpuUsage(), memory: () => process.memoryUsage(), ...profiler(), ...handlers };
   let stopping = false;
   const finish = async () => {
     if (stopping) return;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp } from '../src/app';
 import type { ThrottleConfig } from '../src/config';
 import { statementCount } from '../src/db/data-source';
-import { seedDatabase, type SeedResult } from '../src/seed/seed';
+import { seedDatabase, type SeedResult, type SeedScale } from '../src/seed/seed';
 import { loadPlugins } from '../src/plugin-host/load-plugins';
 import { childOptions, failToParent, serveParent } from './child-process';
 
@@ -13,8 +13,12 @@ export interface ZocoServerOptions {
   embeddedPgPort: number;
   /** false: graphql-js and type-graphql's resolver wrappers, to see what the fast paths buy. */
   fastPaths?: boolean;
-  /** false: use the database as it is (a second server on seeded data). */
-  seed?: boolean;
+  /** false: use the database as it is (a second server on seeded data); 'if-empty': seed unless it has products. */
+  seed?: boolean | 'if-empty';
+  /** The seed's scale; default `bench`. */
+  scale?: SeedScale;
+  /** At most this many product slugs in the info, spread over the catalog (a 1M catalog's would be 40 MB). */
+  slugs?: number;
   /** Plugins to offer (folders under plugins/), as ZOCO_PLUGINS would. */
   plugins?: string[];
   /**
@@ -35,7 +39,7 @@ export interface ZocoServerInfo {
   seeded: { sellers: number; products: number; variants: number; listings: number; ms: number };
 }
 
-/** The real app (createApp), seeded with the `bench` scale, in its own process. */
+/** The real app (createApp), seeded with the `bench` scale (or `scale`), in its own process. */
 async function main(): Promise<void> {
   const options = childOptions<ZocoServerOptions>();
   const app = await createApp({
@@ -54,13 +58,21 @@ async function main(): Promise<void> {
   });
   const started = Date.now();
   let seed: SeedResult;
-  if (options.seed === false) {
-    const rows: { slug: string }[] = await app.dataSource.query(`SELECT slug FROM product WHERE status = 'active' ORDER BY created_at`);
+  const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM product');
+  if (options.seed === false || (options.seed === 'if-empty' && count > 0)) {
+    // Every n-th active product by creation: the same sample for the same catalog.
+    const every = options.slugs ? Math.max(1, Math.floor(count / options.slugs)) : 1;
+    const rows: { slug: string }[] = await app.dataSource.query(
+      `SELECT slug FROM (SELECT slug, row_number() OVER (ORDER BY created_at) AS n FROM product WHERE status = 'active') p
+        WHERE n % $1 = 0 ORDER BY n`,
+      [every],
+    );
     seed = { sellers: [], products: 0, variants: 0, listings: 0, productSlugs: rows.map((r) => r.slug) };
   } else {
-    seed = await seedDatabase(app.dataSource, 'bench');
+    seed = await seedDatabase(app.dataSource, options.scale ?? 'bench');
     // Fresh statistics, as a long-running database would have them.
     await app.dataSource.query('VACUUM ANALYZE');
+    if (options.slugs) seed.productSlugs = seed.productSlugs.filter((_, i, all) => i % Math.max(1, Math.floor(all.length / options.slugs!)) === 0);
   }
   const [{ server_version: pgVersion }] = await app.dataSource.query('SHOW server_version');
   const info: ZocoServerInfo = {

@@ -27,6 +27,7 @@ import { Offers1764170000000 } from './1764170000000-offers';
 import { OfferUse1764170000001 } from './1764170000001-offer-use';
 import { SearchPopularity1764180000000 } from './1764180000000-search-popularity';
 import { OfferPromotionFk1764190000000 } from './1764190000000-offer-promotion-fk';
+import { CategoryPageIndexes1764220000000 } from './1764220000000-category-page-indexes';
 import { SearchTitleIndex1764230000000 } from './1764230000000-search-title-index';
 import { SearchProductSerialScans1764230000001 } from './1764230000001-search-product-serial-scans';
 import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-event-indexes';
@@ -64,6 +65,7 @@ export const allMigrations = [
   OfferUse1764170000001,
   SearchPopularity1764180000000,
   OfferPromotionFk1764190000000,
+  CategoryPageIndexes1764220000000,
   SearchTitleIndex1764230000000,
   SearchProductSerialScans1764230000001,
   TouchpointEventIndexes1764240000000,

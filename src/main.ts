@@ -12,7 +12,7 @@ import { createApp, createWorker } from './app';
 import type { Runtime } from './runtime';
 import { ClusterStartError, startCluster } from './serve-cluster';
 import { DatabaseUnreachableError } from './db/wait-for-database';
-import { seedDatabase, type SeedScale } from './seed/seed';
+import { SEED_SCALES, seedDatabase, type SeedScale } from './seed/seed';
 import { printAppSchema } from './server/schema';
 import { PluginValidationError } from './plugin-host';
 import { deploymentSchema } from './server/deployment-schema';
@@ -30,7 +30,7 @@ const USAGE = `Usage: zoco [serve|worker|migrate|seed|schema|traits|recommendati
   worker                      run the outbox dispatcher, offer engine, plugin deliveries and
                               timers without HTTP (as many as you like, on one database)
   migrate                     run pending migrations and exit
-  seed --scale small|bench|large
+  seed --scale small|bench|large|xl
                               fill an empty database with a deterministic demo marketplace
   schema [--out FILE]         print (or write) the GraphQL SDL
   traits --recompute [--at ISO-TIME|now]
@@ -160,8 +160,8 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     return;
   }
-  if (command === 'seed' && !['small', 'bench', 'large'].includes(values.scale!)) {
-    throw new ConfigError([`--scale: must be small, bench or large (got "${values.scale}")`]);
+  if (command === 'seed' && !SEED_SCALES.includes(values.scale as SeedScale)) {
+    throw new ConfigError([`--scale: must be ${SEED_SCALES.join(', ')} (got "${values.scale}")`]);
   }
   const at = values.at === undefined ? undefined : values.at === 'now' ? new Date() : new Date(values.at);
   if (command === 'traits' && (!values.recompute || (at && Number.isNaN(at.getTime())))) {

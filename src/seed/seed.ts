@@ -1,22 +1,40 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { generateSellerKey } from '../auth/api-keys';
 import { sellerScopes } from '../auth/viewer';
 import { slugify } from '../core/slug';
-import { listingOfferedSql } from '../modules/catalog';
+import { isListingOffered } from '../modules/catalog';
+import { indexLoadedProducts, withSearchIndexDeferred } from '../modules/search';
 import { bulkInsert } from './bulk-insert';
+import { withIndexesDeferred } from './deferred-indexes';
 import { createRandom, type Random } from './prng';
 import { brands, categoryTree, colours, nouns, qualities, sellerNames, sizes } from './vocabulary';
 
 /** Where the seed's sellers are registered: [city, postal code]. */
 const SEED_CITIES: [string, string][] = [['Madrid', '28013'], ['Barcelona', '08002'], ['Valencia', '46002'], ['Sevilla', '41004'], ['Bilbao', '48005']];
 
-export type SeedScale = 'small' | 'bench' | 'large';
+export type SeedScale = 'small' | 'bench' | 'large' | 'xl';
+
+export const SEED_SCALES: readonly SeedScale[] = ['small', 'bench', 'large', 'xl'];
 
 const scales: Record<SeedScale, { sellers: number; products: number; variants: [number, number] }> = {
   small: { sellers: 10, products: 300, variants: [1, 3] },
   bench: { sellers: 50, products: 5_000, variants: [3, 3] },
   large: { sellers: 100, products: 100_000, variants: [3, 3] },
+  xl: { sellers: 200, products: 1_000_000, variants: [3, 3] },
+};
+
+/** Products generated and written at a time, with their variants and listings (~4.5 listings each). */
+const PRODUCT_BATCH = 10_000;
+
+const PRODUCT_COLUMNS = {
+  id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text',
+  created_by_seller_id: 'uuid', created_at: 'timestamptz', language: 'text', min_price: 'bigint', max_price: 'bigint', in_stock: 'boolean',
+};
+const VARIANT_COLUMNS = { id: 'uuid', product_id: 'uuid', title: 'text', options: 'jsonb', gtin: 'text', position: 'int' };
+const LISTING_COLUMNS = {
+  id: 'uuid', seller_id: 'uuid', variant_id: 'uuid', product_id: 'uuid', sku: 'text', price: 'bigint', compare_at_price: 'bigint',
+  currency: 'text', stock: 'int', condition: 'text', handling_days: 'int',
 };
 
 export interface SeedResult {
@@ -101,65 +119,119 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
     });
     await bulkInsert(tx, 'category', { id: 'uuid', slug: 'text', name: 'text', parent_id: 'uuid', path: 'text', position: 'int' }, categoryRows);
 
-    const productRows: unknown[][] = [];
-    const variantRows: unknown[][] = [];
-    const listingRows: unknown[][] = [];
+    // Seeded listings are all active: whether one is offered is up to its seller's status.
+    const sellerOffers = new Map(sellers.map((s, i) => [s.id, isListingOffered({ status: 'active' }, { status: sellerRows[i]![6] as string })]));
+    const catalog = { rng, size, epoch, leaves, sellers, sellerOffers };
     const productSlugs: string[] = [];
-    for (let p = 0; p < size.products; p++) {
-      const id = rng.uuid();
-      const leaf = rng.pick(leaves);
-      const spanish = p % 2 === 0;
-      const [nounEs, nounEn] = rng.pick(nouns[leaf.slug]!);
-      const [qualityEs, qualityEn] = rng.pick(qualities);
-      const brand = rng.pick(brands);
-      const title = spanish ? `${nounEs} ${qualityEs} ${brand}` : `${brand} ${qualityEn} ${nounEn}`;
-      const slug = `${slugify(title)}-${p + 1}`;
-      const creator = rng.pick(sellers);
-      const status = rng.chance(0.03) ? 'draft' : 'active';
-      const images = JSON.stringify([{ url: `https://images.zoco.example/${slug}.jpg`, alt: title }]);
-      const attributes = JSON.stringify({ brand, language: spanish ? 'es' : 'en' });
-      productRows.push([id, slug, title, spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000), spanish ? 'es' : 'en']);
-      if (status === 'active') productSlugs.push(slug);
-      const basePrice = rng.int(5, 500) * 100 - 1;
-      const variantCount = rng.int(size.variants[0], size.variants[1]);
-      variantOptions(rng, leaf.slug, variantCount, spanish).forEach((options, v) => {
-        const variantId = rng.uuid();
-        const title = Object.values(options).join(' / ') || 'Default';
-        variantRows.push([variantId, id, title, JSON.stringify(options), ean13(variantRows.length + 1), v]);
-        // ~1.5 listings per variant: the creator, and another seller half of the time.
-        const listers = [creator];
-        if (rng.chance(0.5)) {
-          const other = rng.pick(sellers);
-          if (other !== creator) listers.push(other);
+    const productIds: string[][] = [];
+    let variants = 0;
+    let listings = 0;
+    await withSearchIndexDeferred(tx, async () => {
+      await withIndexesDeferred(tx, ['product', 'product_variant', 'listing'], async () => {
+        // Batch n+1 is generated while batch n is written: the generator yields now and then, so the
+        // connection is sent the next statement as soon as the database is done with one.
+        let writing: Promise<void> = Promise.resolve();
+        for (let first = 0; first < size.products; first += PRODUCT_BATCH) {
+          const batch = await generateBatch(catalog, first, Math.min(first + PRODUCT_BATCH, size.products), variants);
+          await writing;
+          writing = writeBatch(tx, batch);
+          writing.catch(() => undefined); // awaited above on the next turn, or below
+          productSlugs.push(...batch.slugs);
+          productIds.push(batch.products.map((r) => r[0] as string));
+          variants += batch.variants.length;
+          listings += batch.listings.length;
+          log?.debug({ products: first + batch.products.length, ms: Date.now() - started }, 'seeding');
         }
-        for (const seller of listers) {
-          const price = Math.max(99, Math.round(basePrice * (0.85 + rng.next() * 0.3)));
-          const stock = rng.chance(0.1) ? 0 : rng.int(1, 200);
-          const condition = rng.chance(0.85) ? 'new' : rng.chance(0.66) ? 'refurbished' : 'used';
-          const compareAt = rng.chance(0.2) ? Math.round(price * 1.25) : null;
-          listingRows.push([rng.uuid(), seller.id, variantId, id, `SKU-${p + 1}-${v + 1}`, price, compareAt, 'EUR', stock, condition, rng.int(0, 5)]);
-        }
+        await writing;
       });
-    }
-    await bulkInsert(tx, 'product', { id: 'uuid', slug: 'text', title: 'text', description: 'text', category_id: 'uuid', images: 'jsonb', attributes: 'jsonb', status: 'text', created_by_seller_id: 'uuid', created_at: 'timestamptz', language: 'text' }, productRows);
-    await bulkInsert(tx, 'product_variant', { id: 'uuid', product_id: 'uuid', title: 'text', options: 'jsonb', gtin: 'text', position: 'int' }, variantRows);
-    // Generated data in bulk, one statement per table: stock and prices are written here directly rather
-    // than listing by listing through catalog's stock.ts; the prices below use the catalog's rule.
-    await bulkInsert(tx, 'listing', { id: 'uuid', seller_id: 'uuid', variant_id: 'uuid', product_id: 'uuid', sku: 'text', price: 'bigint', compare_at_price: 'bigint', currency: 'text', stock: 'int', condition: 'text', handling_days: 'int' }, listingRows);
-    // Fresh statistics before the statement below: its triggers (search/) read listings per product, and
-    // plans made for the empty tables of a new database would scan every listing for each product.
-    await tx.query('ANALYZE seller, category, product, product_variant, listing');
-    await tx.query(
-      `UPDATE product p SET min_price = a.min_price, max_price = a.max_price, in_stock = a.in_stock
-         FROM (SELECT l.product_id, min(l.price) AS min_price, max(l.price) AS max_price, bool_or(l.stock > 0) AS in_stock
-                 FROM listing l JOIN seller s ON s.id = l.seller_id
-                WHERE ${listingOfferedSql({ listing: 'l', seller: 's' })} GROUP BY l.product_id) a
-        WHERE p.id = a.product_id`,
-    );
+      // Statistics before the index rows are computed: each reads its product's listings.
+      await tx.query('ANALYZE seller, category, product, product_variant, listing');
+      await withIndexesDeferred(tx, ['search_product'], async () => {
+        for (const ids of productIds) await indexLoadedProducts(tx, ids);
+      });
+    });
+    await tx.query('ANALYZE search_product, search_vocabulary');
     log?.info(
-      { scale, sellers: sellers.length, products: productRows.length, variants: variantRows.length, listings: listingRows.length, ms: Date.now() - started },
+      { scale, sellers: sellers.length, products: size.products, variants, listings, ms: Date.now() - started },
       'seeded',
     );
-    return { sellers, products: productRows.length, variants: variantRows.length, listings: listingRows.length, productSlugs };
+    return { sellers, products: size.products, variants, listings, productSlugs };
   });
+}
+
+interface Catalog {
+  rng: Random;
+  size: (typeof scales)[SeedScale];
+  epoch: number;
+  leaves: { id: string; slug: string }[];
+  sellers: SeedResult['sellers'];
+  sellerOffers: Map<string, boolean>;
+}
+
+interface Batch {
+  products: unknown[][];
+  variants: unknown[][];
+  listings: unknown[][];
+  slugs: string[];
+}
+
+/** Products [from, to) with their variants and listings; `variantsBefore` numbers the GTINs. */
+async function generateBatch({ rng, size, epoch, leaves, sellers, sellerOffers }: Catalog, from: number, to: number, variantsBefore: number): Promise<Batch> {
+  const batch: Batch = { products: [], variants: [], listings: [], slugs: [] };
+  for (let p = from; p < to; p++) {
+    if (p % 1_000 === 0) await new Promise(setImmediate);
+    const id = rng.uuid();
+    const leaf = rng.pick(leaves);
+    const spanish = p % 2 === 0;
+    const [nounEs, nounEn] = rng.pick(nouns[leaf.slug]!);
+    const [qualityEs, qualityEn] = rng.pick(qualities);
+    const brand = rng.pick(brands);
+    const title = spanish ? `${nounEs} ${qualityEs} ${brand}` : `${brand} ${qualityEn} ${nounEn}`;
+    const slug = `${slugify(title)}-${p + 1}`;
+    const creator = rng.pick(sellers);
+    const status = rng.chance(0.03) ? 'draft' : 'active';
+    const images = JSON.stringify([{ url: `https://images.zoco.example/${slug}.jpg`, alt: title }]);
+    const attributes = JSON.stringify({ brand, language: spanish ? 'es' : 'en' });
+    if (status === 'active') batch.slugs.push(slug);
+    const basePrice = rng.int(5, 500) * 100 - 1;
+    const variantCount = rng.int(size.variants[0], size.variants[1]);
+    // The price range and stock flag of the offered listings (as catalog's refreshPrices computes them),
+    // written with the product: the listings reference it, so they come after it.
+    let minPrice: number | null = null;
+    let maxPrice: number | null = null;
+    let inStock = false;
+    variantOptions(rng, leaf.slug, variantCount, spanish).forEach((options, v) => {
+      const variantId = rng.uuid();
+      const title = Object.values(options).join(' / ') || 'Default';
+      batch.variants.push([variantId, id, title, JSON.stringify(options), ean13(variantsBefore + batch.variants.length + 1), v]);
+      // ~1.5 listings per variant: the creator, and another seller half of the time.
+      const listers = [creator];
+      if (rng.chance(0.5)) {
+        const other = rng.pick(sellers);
+        if (other !== creator) listers.push(other);
+      }
+      for (const seller of listers) {
+        const price = Math.max(99, Math.round(basePrice * (0.85 + rng.next() * 0.3)));
+        const stock = rng.chance(0.1) ? 0 : rng.int(1, 200);
+        const condition = rng.chance(0.85) ? 'new' : rng.chance(0.66) ? 'refurbished' : 'used';
+        const compareAt = rng.chance(0.2) ? Math.round(price * 1.25) : null;
+        batch.listings.push([rng.uuid(), seller.id, variantId, id, `SKU-${p + 1}-${v + 1}`, price, compareAt, 'EUR', stock, condition, rng.int(0, 5)]);
+        if (sellerOffers.get(seller.id)) {
+          minPrice = minPrice === null ? price : Math.min(minPrice, price);
+          maxPrice = maxPrice === null ? price : Math.max(maxPrice, price);
+          inStock ||= stock > 0;
+        }
+      }
+    });
+    const description = spanish ? `${title}. Calidad garantizada.` : `${title}. Quality guaranteed.`;
+    batch.products.push([id, slug, title, description, leaf.id, images, attributes, status, creator.id, new Date(epoch + p * 37_000), spanish ? 'es' : 'en', minPrice, maxPrice, inStock]);
+  }
+  return batch;
+}
+
+async function writeBatch(tx: EntityManager, batch: Batch): Promise<void> {
+  await bulkInsert(tx, 'product', PRODUCT_COLUMNS, batch.products);
+  await bulkInsert(tx, 'product_variant', VARIANT_COLUMNS, batch.variants);
+  // Stock and prices are written here directly rather than listing by listing through catalog's stock.ts.
+  await bulkInsert(tx, 'listing', LISTING_COLUMNS, batch.listings);
 }

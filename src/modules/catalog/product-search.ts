@@ -38,10 +38,13 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   const param = (value: unknown) => `$${params.push(value)}`;
   const where = [`p.status = '${ProductStatus.ACTIVE}'`];
 
+  // The category and its descendants; the page is read category by category (below).
+  let categories: string | null = null;
   if (filter.category) {
     const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
-    where.push(`p.category_id IN (SELECT c.id FROM category c JOIN category root ON root.id = ${param(categoryId)}
-      WHERE c.path = root.path OR c.path LIKE root.path || '/%')`);
+    categories = `SELECT c.id FROM category c JOIN category root ON root.id = ${param(categoryId)}
+      WHERE c.path = root.path OR c.path LIKE root.path || '/%'`;
+    where.push('p.category_id = cat.id');
   }
   if (filter.priceMin != null && filter.priceMax != null && filter.priceMin > filter.priceMax) {
     throw badInput('priceMin must not exceed priceMax.', 'filter.priceMin');
@@ -57,6 +60,10 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   if (listingConditions.length) {
     // Some one listing must be visible (buyable when inStock is asked) and meet every listing condition.
     const rule = filter.inStock === true ? listingBuyableSql(aliases) : listingVisibleSql(aliases);
+    // Implied by it, and read from the product row: the product's price range covers its visible listings'
+    // prices (pricing.ts), so a product entirely outside the asked range is skipped without reading listings.
+    if (filter.priceMin != null) where.push(`p.max_price >= ${param(filter.priceMin)}`);
+    if (filter.priceMax != null) where.push(`p.min_price <= ${param(filter.priceMax)}`);
     where.push(`EXISTS (SELECT 1 FROM listing l JOIN seller s ON s.id = l.seller_id
       WHERE l.product_id = p.id AND ${rule} AND ${listingConditions.join(' AND ')})`);
   }
@@ -67,17 +74,23 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
     const { key, id } = decodeKeyset(after);
     where.push(`(${order.key}, p.id) ${order.desc ? '<' : '>'} (${param(key)}::${order.cast}, ${param(id)}::uuid)`);
   }
-  // One text per filter combination and sort: a bounded set, prepared once per connection.
-  const rows = await preparedQuery<ProductRow & { sortKey: string }>(
-    ctx.db,
-    `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS}, (${order.key})::text AS "sortKey" FROM product p
-      ${PRODUCT_CATEGORY_JOIN}
+  const limit = param(first + 1);
+  // Which products, in order: read from the sort index alone where it can be (its INCLUDE columns carry what
+  // the filters read: product_*_idx), so the products a filter skips cost no read of their rows.
+  const ids = `SELECT p.id, ${order.key} AS "orderKey", (${order.key})::text AS "sortKey" FROM product p
       ${POPULARITY_SORTS.has(sort) ? 'LEFT JOIN product_popularity pp ON pp.product_id = p.id' : ''}
       WHERE ${where.join(' AND ')}
       ORDER BY ${order.key} ${direction}, p.id ${direction}
-      LIMIT ${param(first + 1)}`,
-    params,
-  );
+      LIMIT ${limit}`;
+  const sorted = (from: string) => `${from} ORDER BY page."orderKey" ${direction}, page.id ${direction}`;
+  // A category page: each category's first page (one range of product_category_*_idx each), merged. Filtering
+  // the whole catalog's order by category, or sorting all of a category's products, cost as much as the
+  // catalog or the category is big (bench/RESULTS.md, section `growth`).
+  const page = categories ? `(${sorted(`SELECT page.* FROM (${categories}) cat CROSS JOIN LATERAL (${ids}) page`)} LIMIT ${limit})` : `(${ids})`;
+  const sql = sorted(`SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS}, page."sortKey" FROM ${page} page JOIN product p ON p.id = page.id
+      ${PRODUCT_CATEGORY_JOIN}`);
+  // One text per filter combination, category count and sort: a bounded set, prepared once per connection.
+  const rows = await preparedQuery<ProductRow & { sortKey: string }>(ctx.db, sql, params);
   primeCategories(ctx.loaders, rows);
   return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
 }

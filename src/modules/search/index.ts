@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/transaction';
 const orderIdOf = (payload: unknown) => (payload as { orderId: string }).orderId;
 
 export { POPULARITY_SQL } from './search.rows';
+export { indexLoadedProducts, withSearchIndexDeferred } from './search-bulk-load';
 
 /**
  * Full-text search with facets, typo correction and suggestions (issue 12): see README.md. Its tables

@@ -79,6 +79,44 @@ describe('products', () => {
     expect(nodes.map((n) => n.slug).sort()).toEqual(expected.map((r) => r.slug).sort());
   });
 
+  const modaCategory = async () => {
+    const [root] = await sql<{ id: string }>(`SELECT id FROM category WHERE slug = 'moda'`);
+    return { id: root!.id, gid: Buffer.from(`Category:${root!.id}`).toString('base64url') };
+  };
+
+  // A root category's page merges its sub-categories' first pages: the order and the cursors must be the catalog's.
+  it.each([
+    ['NEWEST', 'p.created_at DESC, p.id DESC'],
+    ['PRICE_ASC', 'coalesce(p.min_price, 9007199254740991), p.id'],
+    ['PRICE_DESC', 'coalesce(p.min_price, -1) DESC, p.id DESC'],
+    ['TITLE', 'lower(p.title), p.id'],
+  ])('walks a category with sub-categories sorted %s, page by page, in the catalog order', async (sort, orderBy) => {
+    const moda = await modaCategory();
+    const nodes = await walk(sort, { category: moda.gid }, 7);
+    const expected = await sql<{ slug: string }>(
+      `SELECT p.slug FROM product p JOIN category c ON c.id = p.category_id
+        WHERE p.status = 'active' AND c.path LIKE $1 || '%' ORDER BY ${orderBy}`,
+      [moda.id],
+    );
+    expect(nodes.length).toBeGreaterThan(14);
+    expect(nodes.map((n) => n.slug)).toEqual(expected.map((r) => r.slug));
+  });
+
+  it('filters a category page by a price range that one visible listing must meet', async () => {
+    const moda = await modaCategory();
+    const nodes = await walk('PRICE_ASC', { category: moda.gid, priceMin: 5000, priceMax: 15000 }, 9);
+    const expected = await sql<{ slug: string }>(
+      `SELECT p.slug FROM product p JOIN category c ON c.id = p.category_id
+        WHERE p.status = 'active' AND c.path LIKE $1 || '%'
+          AND EXISTS (SELECT 1 FROM listing l JOIN seller s ON s.id = l.seller_id
+                       WHERE l.product_id = p.id AND l.status = 'active' AND s.status = 'active' AND l.price BETWEEN 5000 AND 15000)
+        ORDER BY coalesce(p.min_price, 9007199254740991), p.id`,
+      [moda.id],
+    );
+    expect(nodes.length).toBeGreaterThan(9);
+    expect(nodes.map((n) => n.slug)).toEqual(expected.map((r) => r.slug));
+  });
+
   it('filters by seller, price range, condition and stock on one listing', async () => {
     const [s] = await sql<{ id: string }>(`SELECT id FROM seller WHERE slug = 'acme-outlet'`);
     const seller = Buffer.from(`Seller:${s!.id}`).toString('base64url');
