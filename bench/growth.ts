@@ -111,8 +111,8 @@ async function startServer(scale: SeedScale, index: number): Promise<Server> {
  */
 async function databaseCpu(server: Server, pids: string[]): Promise<number | null> {
   if (server.pgDataDir) return databaseCpuMicros(server.pgDataDir);
-  const perBackend = pids.length ? processesCpuMicros(pids) : null;
-  return perBackend && [...perBackend.values()].reduce((sum, micros) => sum + micros, 0);
+  // A backend gone since (the pool closed it) counts 0: the pool keeps its connections while under load.
+  return pids.length ? pids.reduce((sum, pid) => sum + (processesCpuMicros([pid])?.get(pid) ?? 0), 0) : null;
 }
 
 async function backendPids(url: string): Promise<string[]> {
