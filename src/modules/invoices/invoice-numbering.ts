@@ -36,20 +36,11 @@ export interface InvoiceNumber {
  * The issue date is read in the same statement, so the date and the number's year always agree.
  */
 export async function nextInvoiceNumber(
-  { tx }: TxContext,
+  ctx: TxContext,
   seller: { id: string; slug: string; invoicePrefix: string | null },
   series: InvoiceSeries,
 ): Promise<InvoiceNumber> {
-  const rows: { sequence: number; year: number; issuedAt: Date }[] = await tx.query(
-    `WITH clock AS (SELECT clock_timestamp() AS at)
-     INSERT INTO invoice_counter (seller_id, series, year, last_number)
-       SELECT $1, $2, extract(year FROM at AT TIME ZONE $3)::int, 1 FROM clock
-     ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1
-     RETURNING last_number AS "sequence", year, (SELECT at FROM clock) AS "issuedAt"`,
-    [seller.id, series, INVOICE_TIME_ZONE],
-  );
-  const { sequence, year, issuedAt } = rows[0]!;
-  return { series, year, sequence, issuedAt, number: formatInvoiceNumber(invoicePrefix(seller), series, year, sequence) };
+  return (await nextInvoiceNumbers(ctx, [seller], series))[0]!;
 }
 
 /**
