@@ -1,4 +1,4 @@
-import { defineModule } from '../../core/module';
+import { defineModule, type ModuleHook } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
 import { countSales, countViews } from './popularity';
 import { refreshSellerRating } from './rating-summary';
@@ -14,7 +14,9 @@ import { SellerReviewsResolver } from './seller-reviews.resolver';
 export { complaintPenalties, sellerRating, PRIOR_MEAN, PRIOR_WEIGHT, type RatingPenalty } from './seller-rating';
 export { HALF_LIFE_HOURS, TRENDING_WEIGHTS } from './trending';
 
-const sellerOf = (payload: unknown) => (payload as ComplaintEvent).sellerId;
+/** The seller rating blends in the seller's record in complaints (seller-rating.ts): refreshed on each complaint event. */
+const refreshRatingOfComplained: ModuleHook = (event, app) =>
+  withTransaction(app, (ctx) => refreshSellerRating(ctx, (event.payload as ComplaintEvent).sellerId));
 
 export default defineModule({
   name: 'reviews',
@@ -26,10 +28,9 @@ export default defineModule({
   hooks: {
     // Sales feed popularity (sales_count, TRENDING) once per order, after the payment commits.
     'order.paid': (event, app) => countSales(app, (event.payload as { orderId: string }).orderId),
-    // The seller rating blends in the seller's record in complaints (seller-rating.ts).
-    'complaint.opened': (event, app) => withTransaction(app, (ctx) => refreshSellerRating(ctx, sellerOf(event.payload))),
-    'complaint.updated': (event, app) => withTransaction(app, (ctx) => refreshSellerRating(ctx, sellerOf(event.payload))),
-    'complaint.resolved': (event, app) => withTransaction(app, (ctx) => refreshSellerRating(ctx, sellerOf(event.payload))),
+    'complaint.opened': refreshRatingOfComplained,
+    'complaint.updated': refreshRatingOfComplained,
+    'complaint.resolved': refreshRatingOfComplained,
     // Views of consenting customers feed view_count and TRENDING.
     'touchpoint.recorded': (event, app) => countViews(app, event.payload as EventPayloads['touchpoint.recorded']),
   },
