@@ -1,4 +1,4 @@
-import { describeInChromium, isLocal, launchChromium, type Browser, type BrowserContext } from '../helpers/chromium';
+import { describeInChromium, launchChromium, offlineContext, type Browser, type BrowserContext } from '../helpers/chromium';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 describeInChromium('the query editor, offline, in headless Chromium', () => {
@@ -10,13 +10,7 @@ describeInChromium('the query editor, offline, in headless Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp();
     browser = await launchChromium();
-    context = await browser.newContext();
-    // Offline: anything but this machine fails as with no network at all.
-    await context.route('**/*', (route) => {
-      if (isLocal(route.request().url())) return route.continue();
-      external.push(route.request().url());
-      return route.abort('internetdisconnected');
-    });
+    context = await offlineContext(browser, external);
   });
   afterAll(async () => {
     await context?.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { insertCustomers, type TestCustomer } from '../helpers/customers';
-import { describeInChromium, isLocal, launchChromium, servePage, type Browser, type BrowserContext } from '../helpers/chromium';
+import { describeInChromium, launchChromium, offlineContext, servePage, type Browser, type BrowserContext } from '../helpers/chromium';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const PAGE = '<!doctype html><title>storefront</title><p>shop</p>';
@@ -40,12 +40,7 @@ describeInChromium('a storefront on another origin, in headless Chromium', () =>
     t = await startTestApp({ corsOrigins: [shop.origin] });
     [buyer] = await insertCustomers(t, 1);
     browser = await launchChromium();
-    context = await browser.newContext();
-    await context.route('**/*', (route) => {
-      if (isLocal(route.request().url())) return route.continue();
-      external.push(route.request().url());
-      return route.abort('internetdisconnected');
-    });
+    context = await offlineContext(browser, external);
   });
   afterAll(async () => {
     await context?.close();

@@ -100,3 +100,17 @@ export const isLocal = (url: string): boolean => {
   if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
   return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
 };
+
+/**
+ * A browser context that is offline but for this machine: anything else fails as with no network at all,
+ * and its URL is pushed to `external` (a test asserts it stays empty).
+ */
+export async function offlineContext(browser: Browser, external: string[]): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await context.route('**/*', (route) => {
+    if (isLocal(route.request().url())) return route.continue();
+    external.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  return context;
+}
