@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { createApp } from '../src/app';
 import { statementCount, type StatementCounter } from '../src/db/data-source';
-import { createTokenIssuer } from '../src/auth/tokens';
+import { insertCustomers } from '../src/plugin-testing/bulk-customers';
 import { toGlobalId } from '../src/core/global-id';
 import { seedDatabase } from '../src/seed/seed';
 import { childOptions, failToParent, serveParent } from './child-process';
@@ -47,33 +46,15 @@ async function main(): Promise<void> {
   // Enough stock for the whole run; the oversell check compares it with what was sold.
   await db.query('UPDATE listing SET stock = 1000000 WHERE id = ANY($1)', [hot.map((h) => h.id)]);
   await db.query(`CREATE TABLE bench_initial_stock AS SELECT id, stock FROM listing WHERE id = ANY($1)`, [hot.map((h) => h.id)]);
-  const ids = Array.from({ length: options.buyers }, () => randomUUID());
-  await db.query(
-    `INSERT INTO customer (id, email, name, password_hash) SELECT id, id || '@bench.example', 'Bench buyer', 'x' FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  await db.query(
-    `INSERT INTO customer_address (customer_id, name, line1, city, postal_code, country, is_default_shipping, is_default_billing)
-     SELECT id, 'Bench buyer', 'Calle Mayor 1', 'Madrid', '28013', 'ES', true, true FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  await db.query(
-    `INSERT INTO payment_method (customer_id, provider, token, brand, last4, exp_month, exp_year, is_default)
-     SELECT id, 'test', 'tok_visa', 'visa', '4242', 12, 2030, true FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
-  await db.query(
-    `INSERT INTO customer_session (id, customer_id, expires_at) SELECT id, id, now() + interval '1 day' FROM unnest($1::uuid[]) id`,
-    [ids],
-  );
+  // Buyers with a default address and card (one-click) and a session each, as the plugin kit makes them.
+  const buyers = await insertCustomers(app, options.buyers);
   await db.query('VACUUM ANALYZE');
-  const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
   const bySeller = new Map<string, string[]>();
   for (const h of hot) bySeller.set(h.sellerId, [...(bySeller.get(h.sellerId) ?? []), toGlobalId('Listing', h.id)]);
   const trace = statementTrace(db.logger as unknown as StatementCounter, app.services.events);
   const info: CheckoutServerInfo = {
     url: app.url,
-    tokens: await Promise.all(ids.map(async (id) => (await tokens.issueCustomerToken({ customerId: id, sessionId: id, version: 0 })).token)),
+    tokens: buyers.map((b) => b.token),
     listingsBySeller: [...bySeller.values()],
   };
   serveParent(
@@ -103,12 +84,12 @@ async function main(): Promise<void> {
         await db.query(
           `INSERT INTO customer_consent (customer_id, kind, granted, source) SELECT id, 'personalization', true, 'bench' FROM unnest($1::uuid[]) id
            ON CONFLICT (customer_id, kind) DO UPDATE SET granted = true`,
-          [ids],
+          [buyers.map((b) => b.uuid)],
         );
         await db.query(
           `INSERT INTO customer_trait (customer_id, churn_risk) SELECT id, 0.8 FROM unnest($1::uuid[]) id
            ON CONFLICT (customer_id) DO UPDATE SET churn_risk = 0.8`,
-          [ids],
+          [buyers.map((b) => b.uuid)],
         );
         const sellers = [...new Set(hot.map((h) => h.sellerId))];
         await db.query(
