@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild } from './child-process';
 import type { CheckoutServerInfo, CheckoutServerOptions, TracedStatements } from './checkout-server';
+import { median } from './load';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
@@ -122,7 +123,6 @@ async function main(): Promise<void> {
       await run();
       return server.call<TracedStatements>('traceStop');
     };
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const probes = { cart: [] as number[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
     for (let i = 0; i < 5; i++) {
       let cartId = '';

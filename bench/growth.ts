@@ -6,7 +6,7 @@ import { databaseUrl, ensureDatabase } from '../src/db/databases';
 import { SEED_SCALES, type SeedScale } from '../src/seed/seed';
 import { startChild, type Child } from './child-process';
 import { databaseCpuMicros, processesCpuMicros } from './database-cpu';
-import { goodGraphql, load, type LoadResult } from './load';
+import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, PRODUCT, graphqlBody } from './queries';
 import { writeMarkedSection } from './report';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
@@ -167,11 +167,6 @@ async function measure(server: Server, work: Workload): Promise<Measured> {
   return { ...r, cpuMicrosPerOp, dbCpuMicrosPerOp };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function databaseFacts(url: string): Promise<{ bytes: number; products: number; listings: number; version: string }> {

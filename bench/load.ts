@@ -86,3 +86,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 
 /** A GraphQL body is good when it has no `errors` and `pattern` (the expected data) matches. */
 export const goodGraphql = (pattern: RegExp) => (body: string) => !body.includes('"errors"') && pattern.test(body);
+
+/** The middle value (the mean of the two middle ones for an even count): how the benches summarise rounds. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

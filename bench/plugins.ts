@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild, type Child } from './child-process';
 import { databaseCpuMicros } from './database-cpu';
-import { goodGraphql, load, type LoadResult } from './load';
+import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, graphqlBody } from './queries';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
@@ -107,7 +107,6 @@ async function measureRounds(scenarios: Scenario[], pgDataDir: string): Promise<
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rps = (s: Scenario) => median(s.rounds.map((r) => r.result.rps));
 
 function row(s: Scenario): string {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
 import { startChild } from './child-process';
 import { databaseCpuMicros, processTreeCpuMicros } from './database-cpu';
-import { goodGraphql, load, type LoadResult } from './load';
+import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, PRODUCT, graphqlBody } from './queries';
 import { writeMarkedSection } from './report';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
@@ -152,7 +152,6 @@ async function measure(s: Served, scenario: Scenario, pgDataDir: string | null):
   return round;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** The run's database: a fresh one on DATABASE_URL's server, or the embedded PostgreSQL in bench/.data-scaling/pg. */
 async function prepareDatabase(): Promise<{ options: ZocoServerOptions; label: string; pgDataDir: string | null }> {

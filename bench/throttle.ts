@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild, type Child } from './child-process';
 import { databaseCpuMicros } from './database-cpu';
-import { goodGraphql, load, type LoadResult } from './load';
+import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, graphqlBody } from './queries';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
@@ -60,7 +60,6 @@ async function measure(s: Scenario, pgDataDir: string): Promise<void> {
   console.log(`${s.label.padEnd(34)} ${result.rps.toFixed(0).padStart(5)} req/s  ${serverCpu.toFixed(0)} µs server CPU/op  ${databaseCpu?.toFixed(0) ?? '?'} µs database CPU/op`);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function row(s: Scenario): string {
   const med = (pick: (r: Scenario['rounds'][number]) => number | null) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
 import { startChild, type Child } from './child-process';
-import { goodGraphql, load, type LoadResult } from './load';
+import { goodGraphql, load, type LoadResult, median } from './load';
 import { TRIVIAL, graphqlBody } from './queries';
 import { writeMarkedSection } from './report';
 import type { TrivialInfo, TrivialOptions } from './trivial-server';
@@ -100,7 +100,6 @@ async function measure(s: Scenario, last: boolean): Promise<void> {
 }
 
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function row(s: Scenario): string {
   const bad = s.rounds.reduce((n, r) => n + r.result.non2xx + r.result.badBodies + r.result.errors, 0);

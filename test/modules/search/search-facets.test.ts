@@ -60,7 +60,11 @@ const FACETS = `query ($query: String!, $filter: SearchFilter) {
 }`;
 
 type Counts = Record<string, number>;
-const tally = (keys: string[]): Counts => keys.reduce<Counts>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+const tally = (keys: string[]): Counts => {
+  const counts: Counts = {};
+  for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
+  return counts;
+};
 
 function flattenCategories(list: any[], out: Counts = {}): Counts {
   for (const c of list) {
