@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app';
-import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
+import { openScratchApp } from './scratch-app';
 import { MIN_SUPPORT, PURCHASES, recountFromItems } from '../src/modules/recommendations/co-occurrence';
 import { bulkInsert } from '../src/seed/bulk-insert';
 import { createRandom } from '../src/seed/prng';
@@ -35,8 +33,6 @@ const BASKETS = Number(args.baskets);
 const ROOT = path.resolve(__dirname, '../..');
 const GROUP = 8;
 const COHERENCE = 0.7;
-const server = process.env['DATABASE_URL'];
-if (!server) throw new Error('Set DATABASE_URL to a PostgreSQL server (the bench makes and drops a database of its own).');
 
 function zipfSampler(n: number, next: () => number, s = 1.05): () => number {
   const cdf = new Float64Array(n);
@@ -78,17 +74,7 @@ async function main(): Promise<void> {
   const train = baskets.slice(0, cut);
   const test = baskets.slice(cut).filter((b) => b.length >= 2);
 
-  const name = `zoco_bench_ab_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(server!, name);
-  const app = await createApp({
-    databaseUrl: databaseUrl(server!, name),
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'zoco-bench-ab-')),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'silent',
-    migrateOnStart: true,
-    env: 'test',
-  });
+  const { app, close } = await openScratchApp(`zoco_bench_ab_${randomBytes(4).toString('hex')}`, { logLevel: 'silent', env: 'test' });
   try {
     const db = app.dataSource;
     const items: string[][] = [];
@@ -161,8 +147,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await app.stop();
-    await dropDatabase(server!, name);
+    await close();
   }
 }
 

@@ -1,9 +1,5 @@
 import 'reflect-metadata';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createApp } from '../src/app';
-import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
+import { openScratchApp } from './scratch-app';
 
 /**
  * Issue 9's bounded-work cases, timed through the real server: a 100k-character email (sign-up and a
@@ -14,16 +10,8 @@ const dag = (height: number) =>
   `query Dag { ...F0 }\n${Array.from({ length: height }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join('\n')}\nfragment F${height} on Query { viewer { id } }`;
 
 async function main(): Promise<void> {
-  const server = process.env['DATABASE_URL'];
-  if (!server) throw new Error('Set DATABASE_URL to a PostgreSQL server (a database is created and dropped).');
   const heights = (process.argv[2] ?? '16,20,22,24,40').split(',').map(Number);
-  const name = `zoco_bench_bounded_${process.pid}`;
-  await ensureDatabase(server, name);
-  const app = await createApp({
-    databaseUrl: databaseUrl(server, name),
-    dataDir: await mkdtemp(path.join(tmpdir(), 'zoco-bench-')),
-    port: 0,
-    host: '127.0.0.1',
+  const { app, close } = await openScratchApp(`zoco_bench_bounded_${process.pid}`, {
     logLevel: 'silent',
     env: 'test',
     jwtSecret: 'bench-jwt-secret-0123456789abcdefghijklmnop',
@@ -67,8 +55,7 @@ async function main(): Promise<void> {
       { ids },
     ));
   } finally {
-    await app.stop();
-    await dropDatabase(server, name);
+    await close();
   }
 }
 

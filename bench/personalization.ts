@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app';
-import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
+import { openScratchApp } from './scratch-app';
 import { bulkInsert } from '../src/seed/bulk-insert';
 import { writeMarkedSection } from './report';
 
@@ -27,8 +25,6 @@ const { values: args } = parseArgs({
   },
 });
 const N = Number(args.customers);
-const server = process.env['DATABASE_URL'];
-if (!server) throw new Error('set DATABASE_URL to a PostgreSQL server');
 
 const CATEGORIES = 8;
 const SELLERS = 4;
@@ -74,16 +70,7 @@ interface Shopper {
 }
 
 async function main(): Promise<void> {
-  const name = `zoco_bench_personalization_${process.pid}`;
-  await dropDatabase(server!, name);
-  await ensureDatabase(server!, name);
-  const app = await createApp({
-    databaseUrl: databaseUrl(server!, name),
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'zoco-personalization-')),
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'warn',
-    migrateOnStart: true,
+  const { app, close } = await openScratchApp(`zoco_bench_personalization_${process.pid}`, {
     eventPollIntervalMs: 50,
     throttle: { enabled: false } as never,
   });
@@ -257,8 +244,7 @@ async function main(): Promise<void> {
     console.log(section);
     if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'personalization-bench', section);
   } finally {
-    await app.stop();
-    await dropDatabase(server!, name);
+    await close();
   }
 }
 

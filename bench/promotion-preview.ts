@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app';
-import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
+import { openScratchApp } from './scratch-app';
 import { toGlobalId } from '../src/core/global-id';
 import { writeMarkedSection } from './report';
 
@@ -28,16 +26,12 @@ const { values: args } = parseArgs({
 const customers = Number(args.customers);
 const eventsEach = Number(args.events);
 const runs = Number(args.runs);
-const server = process.env['DATABASE_URL'];
-if (!server) throw new Error('set DATABASE_URL to a PostgreSQL server');
 
 const PREVIEW = `query ($input: PromotionPreviewInput!) { promotionPreview(input: $input) { reach { customers suppressed } userErrors { code } } }`;
 
 async function main(): Promise<void> {
   const name = args.keep ? `zoco_bench_preview_${customers}_${eventsEach}` : `zoco_bench_preview_${process.pid}`;
-  if (!args.keep) await dropDatabase(server!, name);
-  await ensureDatabase(server!, name);
-  const app = await createApp({ databaseUrl: databaseUrl(server!, name), dataDir: mkdtempSync(path.join(os.tmpdir(), 'zoco-preview-')), port: 0, host: '127.0.0.1', logLevel: 'warn', migrateOnStart: true, throttle: { enabled: false } as never });
+  const { app, close } = await openScratchApp(name, { throttle: { enabled: false } as never }, { keep: args.keep });
   try {
     const db = app.dataSource;
     const post = async (query: string, variables: object, key: string) => {
@@ -162,8 +156,7 @@ async function main(): Promise<void> {
     console.log(section);
     if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'promotion-preview-bench', section);
   } finally {
-    await app.stop();
-    if (!args.keep) await dropDatabase(server!, name);
+    await close();
   }
 }
 
