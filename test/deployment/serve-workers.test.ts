@@ -23,8 +23,14 @@ interface Answer {
   body: string;
 }
 
-/** One request over `agent` (a fresh connection when none is given), the socket's own errors rejected. */
-function send(url: string, { agent, method = 'GET', body, token }: { agent?: http.Agent; method?: string; body?: string; token?: string } = {}): Promise<Answer> {
+/**
+ * One request over `agent` (a fresh connection when none is given), the socket's own errors rejected, and
+ * given up after `timeoutMs` without an answer.
+ */
+function send(
+  url: string,
+  { agent, method = 'GET', body, token, timeoutMs = 10_000 }: { agent?: http.Agent; method?: string; body?: string; token?: string; timeoutMs?: number } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -42,7 +48,7 @@ function send(url: string, { agent, method = 'GET', body, token }: { agent?: htt
     );
     req.on('error', reject);
     // A connection handed to a child as it was killed may never be answered.
-    req.setTimeout(10_000, () => req.destroy(new Error('no answer in 10 s')));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     req.end(body);
   });
 }
@@ -197,7 +203,8 @@ describe('zoco serve --workers 2', () => {
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE product IN ACCESS EXCLUSIVE MODE');
-      const slow = send(`${base}/graphql`, { method: 'POST', body: JSON.stringify({ query: '{ products(first: 3) { nodes { title } } }' }) });
+      // It waits on the lock until the drain is seen below, which takes longer than a plain request's patience on a busy machine.
+      const slow = send(`${base}/graphql`, { method: 'POST', body: JSON.stringify({ query: '{ products(first: 3) { nodes { title } } }' }), timeoutMs: 90_000 });
       // The app pool's (`zoco`): the background's offer timers, with their own pool, may wait on the lock too.
       const waiting = async () =>
         (
