@@ -8,6 +8,7 @@ import type { AppConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres';
 import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createRuntime, type Runtime } from './runtime';
+import { serveClusterMetrics } from './telemetry/cluster-metrics';
 
 /**
  * `zoco serve --workers N`: N HTTP processes on one port through node:cluster (its primary accepts the
@@ -91,6 +92,7 @@ export async function startCluster({ config, plugins, prepare }: ClusterOptions)
     return Promise.all(exits);
   };
 
+  serveClusterMetrics();
   for (let i = 0; i < config.workers; i++) fork('http');
   if (config.background) fork('background');
   let address: AddressInfo;

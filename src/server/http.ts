@@ -190,7 +190,8 @@ export function createHttpHandler({
     else if (url.pathname === '/graphql') work = graphql(req, res, url, requestId);
     else if (url.pathname === '/healthz') work = sendJson(res, 200, { status: 'ok' });
     else if (url.pathname === '/readyz') work = ready(res);
-    else if (url.pathname === '/metrics' && metricsRoute) work = metricsRoute(req, res);
+    else if (url.pathname === '/metrics' && metricsRoute) work = metricsRoute(req, res, 'cluster');
+    else if (url.pathname === '/metrics/process' && metricsRoute) work = metricsRoute(req, res, 'process');
     else if (url.pathname.startsWith('/invoices/')) work = invoicePdf(req, res, url, requestId);
     else if (editor && url.pathname === EDITOR_PATH.slice(0, -1)) work = redirect(res, EDITOR_PATH);
     else if (editor && url.pathname.startsWith(EDITOR_PATH)) work = editor(req, res, url.pathname);

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { OUTBOX_MAX_ATTEMPTS } from '../events/dispatcher';
 import type { Throttle } from './throttle';
 import type { Telemetry } from '../core/telemetry';
+import { joinClusterMetrics } from '../telemetry/cluster-metrics';
 
 /**
  * Prometheus metrics of one app (issue 13), on a registry of its own: tests start many apps in one
@@ -54,16 +55,18 @@ export interface Metrics {
   telemetry: Telemetry;
   /** The throttle, its refusals counted. */
   countRefusals(throttle: Throttle): Throttle;
-  /** The exposition text, outbox figures read now. */
+  /** The exposition text, outbox figures read now: the whole cluster's under `zoco serve --workers N`. */
   render(): Promise<string>;
+  /** The same, of this process alone (under `--workers`, the child that took the request). */
+  renderProcess(): Promise<string>;
 }
 
 export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; log: Logger; prefix?: string }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix });
   const registers = [registry];
-  // Under `zoco serve --workers N` one of N processes answers each scrape: this names it.
-  new Gauge({ name: `${prefix}process_info`, help: 'Always 1; pid names the process that answered (one of several under zoco serve --workers).', labelNames: ['pid'] as const, registers }).set(
+  // Under `zoco serve --workers N`, /metrics has one per process, /metrics/process the answering one's.
+  new Gauge({ name: `${prefix}process_info`, help: 'Always 1, one series per process: pid names it (several under zoco serve --workers).', labelNames: ['pid'] as const, registers }).set(
     { pid: String(process.pid) },
     1,
   );
@@ -139,9 +142,20 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
     },
   });
 
-  const outboxLag = new Gauge({ name: `${prefix}outbox_lag_seconds`, help: 'Age of the oldest undelivered outbox event (parked ones aside); 0 when none.', registers });
-  const outboxRetrying = new Gauge({ name: `${prefix}outbox_retrying_events`, help: 'Undelivered outbox events that failed at least once and will be retried.', registers });
-  const outboxParked = new Gauge({ name: `${prefix}outbox_parked_events`, help: `Outbox events parked after ${OUTBOX_MAX_ATTEMPTS} failed attempts.`, registers });
+  // The database's figures, not the process's: read by the process that takes the scrape, never summed over a cluster.
+  const outboxRegistry = new Registry();
+  const outboxRegisters = [outboxRegistry];
+  const outboxLag = new Gauge({
+    name: `${prefix}outbox_lag_seconds`,
+    help: 'Age of the oldest undelivered outbox event (parked ones aside); 0 when none.',
+    registers: outboxRegisters,
+  });
+  const outboxRetrying = new Gauge({
+    name: `${prefix}outbox_retrying_events`,
+    help: 'Undelivered outbox events that failed at least once and will be retried.',
+    registers: outboxRegisters,
+  });
+  const outboxParked = new Gauge({ name: `${prefix}outbox_parked_events`, help: `Outbox events parked after ${OUTBOX_MAX_ATTEMPTS} failed attempts.`, registers: outboxRegisters });
   const outboxGauges = [outboxLag, outboxRetrying, outboxParked];
 
   async function sampleOutbox(): Promise<void> {
@@ -184,6 +198,13 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
     }
   };
 
+  const ownText = () => registry.metrics();
+  const clusterText = joinClusterMetrics(registry) ?? ownText;
+  const withOutbox = async (text: () => Promise<string>) => {
+    const [figures] = await Promise.all([text(), sampleOutbox()]);
+    return figures + (await outboxRegistry.metrics());
+  };
+
   return {
     registry,
     operation({ operation, parsed, outcome, transport, seconds, errors: errs }) {
@@ -215,10 +236,8 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
         },
       };
     },
-    async render() {
-      await sampleOutbox();
-      return registry.metrics();
-    },
+    render: () => withOutbox(clusterText),
+    renderProcess: () => withOutbox(ownText),
   };
 }
 
@@ -248,8 +267,9 @@ export function metricsPlugin<C extends BaseContext>(metrics: Metrics): ApolloSe
 }
 
 /**
- * GET /metrics: open in development and tests; in production only with `ZOCO_METRICS_TOKEN` as a bearer
- * token, and a 404 otherwise, so an unconfigured deployment does not show it exists.
+ * GET /metrics (the cluster's figures under `--workers`) and /metrics/process (the answering process's):
+ * open in development and tests; in production only with `ZOCO_METRICS_TOKEN` as a bearer token, and a
+ * 404 otherwise, so an unconfigured deployment does not show it exists.
  */
 export function createMetricsRoute(metrics: Metrics, { production, token }: { production: boolean; token?: string }) {
   const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
@@ -259,7 +279,7 @@ export function createMetricsRoute(metrics: Metrics, { production, token }: { pr
     const given = Buffer.from(String(req.headers.authorization ?? '').slice(0, 1024));
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse, scope: 'cluster' | 'process'): Promise<void> => {
     if (!allowed(req)) {
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ error: 'Not found. The API is at /graphql.' }));
@@ -270,7 +290,7 @@ export function createMetricsRoute(metrics: Metrics, { production, token }: { pr
       res.end();
       return;
     }
-    const text = await metrics.render();
+    const text = await (scope === 'process' ? metrics.renderProcess() : metrics.render());
     res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text) });
     res.end(req.method === 'HEAD' ? undefined : text);
   };

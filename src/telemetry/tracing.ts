@@ -27,7 +27,7 @@ interface Sdk {
 type Ctor<T = object> = new (options: Record<string, unknown>) => T;
 
 /** Paths whose requests are not worth a trace each: probes and the scraper. */
-const UNTRACED = new Set(['/healthz', '/readyz', '/metrics']);
+const UNTRACED = new Set(['/healthz', '/readyz', '/metrics', '/metrics/process']);
 
 function load<T>(name: string): T {
   try {

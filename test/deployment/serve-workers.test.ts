@@ -14,7 +14,8 @@ import { subscribe, wsClient, type WsClient } from '../helpers/ws-client';
 
 // README "Several cores": `zoco serve --workers 2` of the built CLI on a fresh database, with the default
 // pubsub (which several workers make postgres). The cluster's primary hands each new connection to the
-// next child, so a request on a fresh connection may land on either; /metrics names the pid that answered.
+// next child, so a request on a fresh connection may land on either; /metrics/process names the pid that
+// answered, /metrics sums them all.
 
 const APPROVED = 'subscription { coCreationProposalApproved { id title } }';
 
@@ -53,22 +54,25 @@ function send(
   });
 }
 
-/** The pid and an exposition series of the process that answered a scrape. */
-async function scrape(base: string, agent?: http.Agent): Promise<{ pid: number; subscriptions: number }> {
-  const { body } = await send(`${base}/metrics`, { agent });
+const PROBE = 'query ClusterProbe { __typename }';
+const PROBES = /^zoco_graphql_request_duration_seconds_count\{[^}]*operation="ClusterProbe"[^}]*\} (\d+)$/m;
+
+/** The pid and exposition series of the process that answered a scrape. */
+async function scrape(base: string, agent?: http.Agent): Promise<{ pid: number; subscriptions: number; probes: number }> {
+  const { body } = await send(`${base}/metrics/process`, { agent });
   const pid = Number(/^zoco_process_info\{pid="(\d+)"\} 1$/m.exec(body)?.[1]);
   const subscriptions = Number(/^zoco_websocket_subscriptions (\d+)$/m.exec(body)?.[1]);
-  return { pid, subscriptions };
+  return { pid, subscriptions, probes: Number(PROBES.exec(body)?.[1] ?? 0) };
 }
 
-/** Scrapes on fresh connections until `count` different processes have answered. */
-async function processes(base: string, count: number, exclude: number[] = []): Promise<Map<number, number>> {
-  const seen = new Map<number, number>();
+/** Scrapes on fresh connections until `count` different processes have answered; their last answers by pid. */
+async function processes(base: string, count: number, exclude: number[] = []): Promise<Map<number, Awaited<ReturnType<typeof scrape>>>> {
+  const seen = new Map<number, Awaited<ReturnType<typeof scrape>>>();
   await until(
     async () => {
       // While a child is replaced, a connection may be reset: ask again.
       const answer = await scrape(base).catch(() => null);
-      if (answer && !exclude.includes(answer.pid)) seen.set(answer.pid, answer.subscriptions);
+      if (answer && !exclude.includes(answer.pid)) seen.set(answer.pid, answer);
       return seen.size >= count;
     },
     `${count} processes to answer`,
@@ -149,6 +153,24 @@ describe('zoco serve --workers 2', () => {
     const pids = [...(await processes(base, 2)).keys()];
     expect(pids).toHaveLength(2);
     expect(pids).not.toContain(cli.child.pid);
+  }, 90_000);
+
+  it('sums every process in /metrics, the background worker included', async () => {
+    // Fresh connections go to the children in turn, so both take some of these.
+    const count = 6;
+    for (let i = 0; i < count; i++) expect((await send(`${base}/graphql`, { method: 'POST', body: JSON.stringify({ query: PROBE }) })).status).toBe(200);
+    const perProcess = [...(await processes(base, 2)).values()].map((p) => p.probes);
+    expect(perProcess.reduce((a, b) => a + b, 0)).toBe(count);
+
+    const { status, body } = await send(`${base}/metrics`);
+    expect(status).toBe(200);
+    expect(Number(PROBES.exec(body)?.[1])).toBe(count);
+    // One series per process: the two HTTP children and the `zoco worker`, not the primary.
+    const pids = [...body.matchAll(/^zoco_process_info\{pid="(\d+)"\} 1$/gm)].map((m) => Number(m[1]));
+    expect(new Set(pids).size).toBe(3);
+    expect(pids).not.toContain(cli.child.pid);
+    // The database's figures once, not once per process.
+    expect(body.match(/^zoco_outbox_lag_seconds /gm)).toHaveLength(1);
   }, 90_000);
 
   it('delivers to a subscriber on one process the event of a mutation made through the other', async () => {

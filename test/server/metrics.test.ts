@@ -38,8 +38,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-const scrape = async (app: TestApp = t, token?: string) =>
-  fetch(new URL('/metrics', app.app.url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const scrape = async (app: TestApp = t, token?: string, path = '/metrics') =>
+  fetch(new URL(path, app.app.url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 /** The value of one series of the exposition text; undefined when absent. */
 function seriesValue(text: string, series: string): number | undefined {
@@ -122,6 +122,11 @@ describe('GET /metrics', () => {
     const res = await scrape(prod, TOKEN);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('zoco_graphql_request_duration_seconds');
+    // The process's own figures (serve-workers.test.ts: the cluster's and a child's differ), behind the same token.
+    expect((await scrape(prod, undefined, '/metrics/process')).status).toBe(404);
+    const own = await scrape(prod, TOKEN, '/metrics/process');
+    expect(own.status).toBe(200);
+    expect(await own.text()).toMatch(new RegExp(`^zoco_process_info\\{pid="${process.pid}"\\} 1$`, 'm'));
   });
 
   it('counts throttle refusals', async () => {
