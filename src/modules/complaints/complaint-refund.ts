@@ -13,7 +13,8 @@ import type { ComplaintActorRole, ComplaintRefund } from './complaint.type';
 export const MAX_REFUNDS = 50;
 
 interface RefundableLine {
-  orderLineId: string;
+  /** null: the order's shipping. */
+  orderLineId: string | null;
   quantity: number;
   /** What is left to refund of what was paid for the complained units. */
   left: number;
@@ -58,23 +59,54 @@ async function refundableLines(ctx: TxContext, complaintId: string): Promise<Ref
 }
 
 /**
- * Refunds `amount` (null: all that is left) of what was paid for the complaint's lines: a credit note in
+ * The order's shipping as a refundable line, when the complaint covers every unit of its order (then no
+ * other complaint has a line of it): what was paid for it (the shipping less its discounts) minus what
+ * this complaint refunded of it before. Otherwise the refund is of goods only.
+ */
+async function refundableShipping(ctx: TxContext, c: ComplaintRow): Promise<RefundableLine> {
+  const [row]: { whole: boolean; left: string }[] = await ctx.tx.query(
+    `SELECT NOT EXISTS (
+              SELECT 1 FROM order_line ol LEFT JOIN complaint_line cl ON cl.order_line_id = ol.id AND cl.complaint_id = $1
+               WHERE ol.order_id = o.id AND (cl.quantity IS NULL OR cl.quantity < ol.quantity)) AS whole,
+            o.shipping
+              - coalesce((SELECT sum(a.amount) FROM order_adjustment a WHERE a.order_id = o.id AND a.kind = 'DISCOUNT' AND a.target = 'SHIPPING'), 0)
+              - coalesce((SELECT sum((x->>'amount')::bigint) FROM complaint_refund r, jsonb_array_elements(r.lines) x
+                           WHERE r.complaint_id = $1 AND x->'orderLineId' = 'null'::jsonb), 0) AS left
+       FROM orders o WHERE o.id = $2`,
+    [c.id, c.orderId],
+  );
+  if (!row?.whole) fail(['input', 'includeShipping'], 'Shipping is refunded only by a complaint over every unit of its order.', ErrorCode.INVALID);
+  return { orderLineId: null, quantity: 1, left: Number(row.left) };
+}
+
+/**
+ * Refunds `amount` (null: all that is left) of what was paid for the complaint's lines, and with
+ * `includeShipping` of the order's shipping after them: a credit note in
  * the seller's R series for the refunded part of each line (filled line by line), the money through the
  * payments ledger under the client's key, and refund.issued. `fully` says whether nothing is left after.
  */
 export async function issueComplaintRefund(
   ctx: TxContext,
   c: ComplaintRow,
-  { amount, key, actor, reason }: { amount: number | null; key: string; actor: ActorRole; reason: string },
+  {
+    amount,
+    key,
+    actor,
+    reason,
+    includeShipping,
+  }: { amount: number | null; key: string; actor: ActorRole; reason: string; includeShipping: boolean },
 ): Promise<{ refund: RefundRow; fully: boolean }> {
   const [{ n }]: { n: number }[] = await ctx.tx.query('SELECT count(*)::int AS n FROM complaint_refund WHERE complaint_id = $1', [c.id]);
   if (n >= MAX_REFUNDS) fail(null, `A complaint takes at most ${MAX_REFUNDS} refunds.`, ErrorCode.LIMIT_EXCEEDED);
   const lines = await refundableLines(ctx, c.id);
+  if (includeShipping) lines.push(await refundableShipping(ctx, c));
   const left = lines.reduce((s, l) => s + Math.max(0, l.left), 0);
-  if (left <= 0) fail(['input', 'amount'], 'Everything paid for these goods has been refunded already.', ErrorCode.REFUND_EXCEEDS_PAID);
+  if (left <= 0) fail(['input', 'amount'], `Everything paid for these goods${includeShipping ? ' and their shipping' : ''} has been refunded already.`, ErrorCode.REFUND_EXCEEDS_PAID);
   const want = amount ?? left;
   if (!Number.isSafeInteger(want) || want < 1) fail(['input', 'amount'], 'amount must be at least 1.', ErrorCode.INVALID);
-  if (want > left) fail(['input', 'amount'], `At most ${left} (minor units) is left to refund for these goods.`, ErrorCode.REFUND_EXCEEDS_PAID);
+  if (want > left) {
+    fail(['input', 'amount'], `At most ${left} (minor units) is left to refund for these goods${includeShipping ? ' and their shipping' : ''}.`, ErrorCode.REFUND_EXCEEDS_PAID);
+  }
   let rest = want;
   const parts = lines.flatMap((l) => {
     const part = Math.min(rest, Math.max(0, l.left));

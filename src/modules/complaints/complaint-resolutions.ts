@@ -27,7 +27,7 @@ const reload = async (ctx: TxContext, c: ComplaintRow) => toComplaint(await read
 
 /**
  * `complaintRefund`: the seller (or the operator) refunds all or part of what was paid for the
- * complaint's lines, resolving the complaint unless `resolve` is false. Retried with the same key, it
+ * complaint's lines (and, with `includeShipping`, the order's shipping), resolving the complaint unless `resolve` is false. Retried with the same key, it
  * answers the first refund whatever happened since, and moves no money.
  */
 export async function refundComplaint(ctx: Context, input: ComplaintRefundInput) {
@@ -47,6 +47,7 @@ export async function refundComplaint(ctx: Context, input: ComplaintRefundInput)
       key: input.idempotencyKey,
       actor,
       reason: note ?? 'Refund for a complaint',
+      includeShipping: input.includeShipping,
     });
     const resolution = input.resolve ? (fully && input.amount == null ? ComplaintResolution.REFUND : ComplaintResolution.PARTIAL_REFUND) : null;
     await recordAction(ctx, c, { to, actor, note, resolution });
@@ -128,7 +129,7 @@ export async function receiveReturn(ctx: Context, input: ComplaintReturnReceiveI
     await putBackStock(ctx, lines);
     await tx.query(`UPDATE complaint_return SET state = 'received', received_at = $2 WHERE id = $1`, [ret.id, now]);
     await emit(ctx, 'return.received', { returnId: ret.id, complaintId: c.id, orderId: c.orderId, sellerId: c.sellerId, customerId: c.customerId });
-    const { refund } = await issueComplaintRefund(ctx, c, { amount: null, key: input.idempotencyKey, actor, reason: 'Goods returned' });
+    const { refund } = await issueComplaintRefund(ctx, c, { amount: null, key: input.idempotencyKey, actor, reason: 'Goods returned', includeShipping: input.includeShipping });
     await tx.query(`UPDATE complaint_return SET state = 'refunded', refunded_at = $2 WHERE id = $1`, [ret.id, now]);
     await recordAction(ctx, c, { to, actor, note: 'Return received and refunded', resolution: ComplaintResolution.RETURN_AND_REFUND });
     return { refund: toRefund(refund), complaint: await reload(ctx, c) };

@@ -2,6 +2,9 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { PageArgs } from '../../core/connection';
 import { ComplaintReason, ComplaintResolution, ComplaintState } from './complaint.type';
 
+const SHIPPING_DESCRIPTION =
+  "Also refund what was paid for the order's shipping (after goods, when an amount is given). Only for a complaint over every unit of its order.";
+
 @InputType()
 export class ComplaintAttachmentInput {
   @Field({ description: 'An https URL, at most 2000 characters.' })
@@ -67,6 +70,9 @@ export class ComplaintRefundInput {
   @Field({ defaultValue: true, description: 'Resolve the complaint with this refund (false: a partial refund while talking on).' })
   resolve!: boolean;
 
+  @Field({ defaultValue: false, description: SHIPPING_DESCRIPTION })
+  includeShipping!: boolean;
+
   @Field({ nullable: true })
   note?: string;
 }
@@ -96,6 +102,9 @@ export class ComplaintReturnReceiveInput {
 
   @Field({ description: 'Of the refund that follows the receipt.' })
   idempotencyKey!: string;
+
+  @Field({ defaultValue: false, description: SHIPPING_DESCRIPTION })
+  includeShipping!: boolean;
 }
 
 @InputType()

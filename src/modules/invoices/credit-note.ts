@@ -3,7 +3,7 @@ import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { lockOrder, recordInvoice, type IssuedInvoice } from './invoice-issuing';
-import { INVOICE_COLUMNS, type InvoiceLineData, type InvoiceRow } from './invoice.rows';
+import { INVOICE_COLUMNS, isShippingLine, type InvoiceLineData, type InvoiceRow } from './invoice.rows';
 import { InvoiceKind } from './invoice.type';
 import { splitGross } from './vat-rates';
 
@@ -50,9 +50,9 @@ export async function issueCreditNote(ctx: TxContext, orderId: string, { reason 
   });
 }
 
-/** One refunded order line: `quantity` units, `amount` of what was paid for them (minor units, VAT included). */
+/** One refunded order line (null: the shipping): `quantity` units, `amount` of what was paid for them (minor units, VAT included). */
 export interface RefundedLine {
-  orderLineId: string;
+  orderLineId: string | null;
   quantity: number;
   amount: number;
 }
@@ -77,9 +77,11 @@ export async function issueRefundCreditNote(
   if (!invoice) fail(null, 'The order has no invoice to correct.', ErrorCode.INVALID_STATE);
   // The invoice's goods lines are the order lines in this order (invoice-issuing.ts, issueInvoice).
   const orderLines: { id: string }[] = await tx.query(`SELECT id FROM order_line WHERE order_id = $1 ORDER BY position, id`, [orderId]);
+  // The shipping line follows the goods lines when shipping was charged (invoiceDocument).
+  const shipping = invoice.lines.slice(orderLines.length).find(isShippingLine);
   const creditLines = lines.map((l): InvoiceLineData => {
-    const charged = invoice.lines[orderLines.findIndex((o) => o.id === l.orderLineId)];
-    if (!charged || l.amount <= 0 || l.quantity <= 0) throw new Error(`order line ${l.orderLineId} is not a refundable line of order ${orderId}`);
+    const charged = l.orderLineId === null ? shipping : invoice.lines[orderLines.findIndex((o) => o.id === l.orderLineId)];
+    if (!charged || l.amount <= 0 || l.quantity <= 0) throw new Error(`order line ${l.orderLineId ?? '(shipping)'} is not a refundable line of order ${orderId}`);
     const whole = l.amount === charged.unitPrice * l.quantity;
     const { net, tax } = splitGross(l.amount, charged.vatRate);
     return negate({

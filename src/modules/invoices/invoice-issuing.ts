@@ -4,7 +4,7 @@ import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { emit } from '../../events/outbox';
 import { nextInvoiceNumber, type InvoiceSeries } from './invoice-numbering';
-import type { BuyerData, InvoiceLineData, IssuerData } from './invoice.rows';
+import { SHIPPING_LINE, type BuyerData, type InvoiceLineData, type IssuerData } from './invoice.rows';
 import { InvoiceKind } from './invoice.type';
 import { taxOrder, type TaxableAdjustment, type TaxSplit } from './order-tax';
 import { isReverseCharged, zeroRated } from './reverse-charge';
@@ -194,7 +194,7 @@ export function invoiceDocument(order: OrderToInvoice, lines: readonly OrderLine
     throw new Error(`Order ${order.id}: lines and adjustments (${taxes.gross}) don't add up to its total (${order.total})`);
   }
   const invoiceLines = lines.map((l, i) => lineData(lineDescription(l), l.sku, l.quantity, l.unitPrice, taxes.lines[i]!));
-  if (taxes.shipping) invoiceLines.push(lineData('Shipping', null, 1, taxes.shipping.gross, taxes.shipping));
+  if (taxes.shipping) invoiceLines.push(lineData(SHIPPING_LINE, null, 1, taxes.shipping.gross, taxes.shipping));
   for (const a of taxes.adjustments) invoiceLines.push(lineData(a.label, null, 1, a.gross, a));
   return {
     kind: InvoiceKind.INVOICE,

@@ -5,12 +5,11 @@ import type { InvoicePdfInput } from './invoice.pdf';
 import { InvoiceKind, type Invoice } from './invoice.type';
 import { supportedLocale } from '../../core/locale';
 import { INVOICE_LABELS } from './invoice-labels';
+import { isShippingLine } from './invoice.rows';
 
 /** Bump when the layout of invoice.pdf.ts changes: PDFs stored before are then rendered again on request. */
 const LAYOUT_VERSION = 2;
 
-/** The shipping line's description as issuing stores it (invoice-issuing.ts), printed in the buyer's language. */
-const SHIPPING = 'Shipping';
 
 export function pdfInputOf(invoice: Invoice, correctedNumber: string | null): InvoicePdfInput {
   // The language the buyer had when the invoice was issued; English for invoices issued before it was kept.
@@ -28,7 +27,7 @@ export function pdfInputOf(invoice: Invoice, correctedNumber: string | null): In
     // Contact details never reach the PDF (nor its digest): see renderInvoicePdf.
     buyer: { name: invoice.buyer.name, address: { ...invoice.buyer.address, phone: null }, vatNumber: invoice.buyer.vatNumber },
     lines: invoice.lines.map((l) => ({
-      description: l.sku === null && l.description === SHIPPING ? INVOICE_LABELS[locale].shipping : l.description,
+      description: isShippingLine(l) ? INVOICE_LABELS[locale].shipping : l.description,
       quantity: l.quantity,
       unitNetPrice: formatted(l.unitNetPrice),
       vatRate: l.vatRate,

@@ -21,6 +21,10 @@ export interface BuyerData {
   locale?: string;
 }
 
+/** The shipping line's description as issuing stores it (the PDF prints it in the buyer's language). */
+export const SHIPPING_LINE = 'Shipping';
+export const isShippingLine = (l: { sku: string | null; description: string }): boolean => l.sku === null && l.description === SHIPPING_LINE;
+
 /** One element of invoice.lines; amounts in minor units, VAT rate in basis points. */
 export interface InvoiceLineData {
   description: string;

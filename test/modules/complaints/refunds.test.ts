@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../../helpers/test-app';
-import { buy, customers, openComplaint, openShop, refundedOf, REFUND, startComplaintApp, testClock, type Shop } from './complaint-fixtures';
+import { buy, customers, openComplaint, openShop, refundedOf, REFUND, RETURN_RECEIVE, RETURN_START, startComplaintApp, testClock, type Shop } from './complaint-fixtures';
 import { createPromotion } from '../promotions/promotion-fixtures';
 
 const clock = testClock();
@@ -83,5 +83,82 @@ describe('complaint refunds', () => {
     // 8 refunds and the cancellation, plus the notes of the tests before: one number each, 1 to n.
     expect(sequences.length).toBeGreaterThanOrEqual(9);
     expect(new Set(sequences).size).toBe(sequences.length);
+  });
+});
+
+describe('complaint refunds of the shipping (includeShipping)', () => {
+  // Test sellers charge the default 4.99 shipping below their free-shipping threshold (none).
+  const SHIPPING = 499;
+  const creditLines = (res: any) => res.complaintRefund.complaint.refunds.at(-1).creditNote.lines.map((l: any) => [l.description, l.quantity, l.gross.amount]);
+
+  it('refunds the goods, then the shipping paid, for a complaint over the whole order; the credit note reverses the shipping line', async () => {
+    const [buyer] = await customers(t, 1);
+    const order = await buy(t, shop, buyer!);
+    const complaint = await openComplaint(t, buyer!, order);
+    const first = await refund({ complaintId: complaint.id, amount: 1200, includeShipping: true, idempotencyKey: randomUUID(), resolve: false });
+    expect(first.complaintRefund.userErrors).toEqual([]);
+    expect(first.complaintRefund.refund.amount.amount).toBe(1200);
+    expect(creditLines(first)).toEqual([
+      [expect.any(String), 1, -1000],
+      ['Partial refund: Shipping', 1, -200],
+    ]);
+    const tooMuch = await refund({ complaintId: complaint.id, amount: SHIPPING - 199, includeShipping: true, idempotencyKey: randomUUID() });
+    expect(tooMuch.complaintRefund.userErrors).toEqual([expect.objectContaining({ field: ['input', 'amount'], code: 'REFUND_EXCEEDS_PAID' })]);
+    const rest = await refund({ complaintId: complaint.id, includeShipping: true, idempotencyKey: randomUUID() });
+    expect(rest.complaintRefund.userErrors).toEqual([]);
+    expect(rest.complaintRefund.refund.amount.amount).toBe(SHIPPING - 200);
+    expect(rest.complaintRefund.complaint).toMatchObject({ state: 'RESOLVED', resolution: 'REFUND' });
+    expect(await refundedOf(t, order)).toEqual({ ledger: 1000 + SHIPPING, provider: 1000 + SHIPPING });
+  });
+
+  it('reverses the whole shipping line at once, and by default refunds the goods only', async () => {
+    const [buyer, other] = await customers(t, 2);
+    const order = await buy(t, shop, buyer!);
+    const complaint = await openComplaint(t, buyer!, order);
+    const all = await refund({ complaintId: complaint.id, includeShipping: true, idempotencyKey: randomUUID() });
+    expect(all.complaintRefund.refund.amount.amount).toBe(1000 + SHIPPING);
+    expect(creditLines(all)).toEqual([
+      [expect.any(String), 1, -1000],
+      ['Shipping', 1, -SHIPPING],
+    ]);
+    const goodsOnly = await buy(t, shop, other!);
+    const plain = await refund({ complaintId: (await openComplaint(t, other!, goodsOnly)).id, idempotencyKey: randomUUID() });
+    expect(plain.complaintRefund.refund.amount.amount).toBe(1000);
+    expect(await refundedOf(t, goodsOnly)).toEqual({ ledger: 1000, provider: 1000 });
+  });
+
+  it('refuses it for a complaint over part of the order, and moves nothing', async () => {
+    const [buyer] = await customers(t, 1);
+    const order = await buy(t, shop, buyer!, { quantity: 2 });
+    const complaint = await openComplaint(t, buyer!, order, { lines: [{ orderLineId: order.lineIds[0], quantity: 1 }] });
+    const res = await refund({ complaintId: complaint.id, includeShipping: true, idempotencyKey: randomUUID() });
+    expect(res.complaintRefund.userErrors).toEqual([expect.objectContaining({ field: ['input', 'includeShipping'], code: 'INVALID' })]);
+    expect(await refundedOf(t, order)).toEqual({ ledger: 0, provider: 0 });
+    const goods = await refund({ complaintId: complaint.id, idempotencyKey: randomUUID() });
+    expect(goods.complaintRefund.refund.amount.amount).toBe(1000);
+  });
+
+  it('refunds what was paid for the shipping, not what it would have cost, when a promotion made it free', async () => {
+    const free = await openShop(t, { price: 1000 });
+    await createPromotion(t, free.seller.key, { name: 'Free shipping', trigger: 'AUTOMATIC', kind: 'FREE_SHIPPING', percentOff: null });
+    const [buyer] = await customers(t, 1);
+    const order = await buy(t, free, buyer!);
+    const complaint = await openComplaint(t, buyer!, order);
+    const res = await t.data(REFUND, { input: { complaintId: complaint.id, includeShipping: true, idempotencyKey: randomUUID() } }, free.seller.key);
+    expect(res.complaintRefund.userErrors).toEqual([]);
+    expect(res.complaintRefund.refund.amount.amount).toBe(1000);
+    expect(await refundedOf(t, order)).toEqual({ ledger: 1000, provider: 1000 });
+  });
+
+  it('adds it to the refund of a returned whole order', async () => {
+    const [buyer] = await customers(t, 1);
+    const order = await buy(t, shop, buyer!, { quantity: 2 });
+    const complaint = await openComplaint(t, buyer!, order, { desiredResolution: 'RETURN_AND_REFUND' });
+    const started = await t.data(RETURN_START, { input: { complaintId: complaint.id, instructions: 'Label: https://labels.example.com/2' } }, shop.seller.key);
+    expect(started.complaintReturnStart.userErrors).toEqual([]);
+    const received = await t.data(RETURN_RECEIVE, { input: { complaintId: complaint.id, idempotencyKey: randomUUID(), includeShipping: true } }, shop.seller.key);
+    expect(received.complaintReturnReceive.userErrors).toEqual([]);
+    expect(received.complaintReturnReceive.refund.amount.amount).toBe(2000 + SHIPPING);
+    expect(await refundedOf(t, order)).toEqual({ ledger: 2000 + SHIPPING, provider: 2000 + SHIPPING });
   });
 });
