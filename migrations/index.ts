@@ -34,6 +34,7 @@ import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-
 import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-category-index';
 import { ListingPriceDrops1764260000000 } from './1764260000000-listing-price-drops';
 import { PromotionStartAnnouncement1764270000000 } from './1764270000000-promotion-start-announcement';
+import { OfferFreeShipping1764270000001 } from './1764270000001-offer-free-shipping';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -73,4 +74,5 @@ export const allMigrations = [
   ViewedCategoryIndex1764240100000,
   ListingPriceDrops1764260000000,
   PromotionStartAnnouncement1764270000000,
+  OfferFreeShipping1764270000001,
 ];
