@@ -13,7 +13,7 @@ import { startComplaintDeadlines } from './modules/complaints';
 import { startOfferTimers, type OfferTimers } from './modules/offers';
 import type { Metrics } from './server/metrics';
 
-/** How often offer expiry and the idle-cart trigger run. */
+/** How often offer expiry, the idle-cart trigger and the announcement of scheduled promotions' starts run. */
 const OFFER_TIMER_MS = 15_000;
 
 /** The channel on which a commit with events wakes the dispatchers of every process (`zoco worker`s included). */

@@ -33,7 +33,7 @@ export interface EventPayloads {
   /** A customer liked a product (a touchpoint: personalization and price-drop / back-in-stock offers read it). */
   'product.liked': { productId: string; customerId: string };
   'product.unliked': { productId: string; customerId: string };
-  /** A promotion was created active or resumed (promotions module): the offer engine may tell those it targets. */
+  /** A promotion started running: created, updated or resumed into its window, or its startsAt came (promotions/promotion-start.ts). */
   'promotion.started': { promotionId: string; sellerId: string; targeted: boolean };
   /** An active promotion's targeting rule changed (promotionUpdate): the offer engine re-walks its audience. */
   'promotion.targeting_changed': { promotionId: string; sellerId: string; targeted: boolean };

@@ -26,6 +26,7 @@ export { canSeeProduct } from './catalog.visibility';
 export { priceDroppedBeforeSql } from './price-drops';
 export { Category } from './category.type';
 export { ListingCondition } from './listing.type';
+export { shippingShare } from './buy-box';
 export {
   isListingBuyable,
   isListingOffered,

@@ -30,7 +30,7 @@ export default defineModule({
     async export(ctx, customerId) {
       return ctx.db.query(
         `SELECT id, trigger, promotion_id AS "promotionId", product_id AS "productId", discount_percent AS "discountPercent",
-                discount_amount AS "discountAmount", currency, reason, state, created_at AS "createdAt", expires_at AS "expiresAt"
+                discount_amount AS "discountAmount", currency, free_shipping AS "freeShipping", reason, state, created_at AS "createdAt", expires_at AS "expiresAt"
            FROM offer WHERE customer_id = $1 ORDER BY sequence`,
         [customerId],
       );

@@ -12,8 +12,8 @@ export interface OfferCandidate {
   promotionId?: string | null;
   productId?: string | null;
   listingId?: string | null;
-  /** Exactly one of percent (1–90) and amount (minor units, with currency). */
-  discount: { percent: number } | { amount: number; currency: string };
+  /** Exactly one of percent (1–90), amount (minor units, with currency) and free shipping. */
+  discount: { percent: number } | { amount: number; currency: string } | { freeShipping: true };
   /** The reason in each language; the customer's locale picks one (English when theirs is missing). */
   reason: { en: string; es?: string };
   score?: number;
@@ -103,6 +103,7 @@ export async function offerCreateMany(ctx: TxContext, candidates: readonly Offer
       discountPercent: percent,
       discountAmount: amount?.amount ?? null,
       currency: amount?.currency ?? null,
+      freeShipping: 'freeShipping' in c.discount,
       reason,
       state: OfferState.NEW,
       createdAt: now,
@@ -118,10 +119,10 @@ export async function offerCreateMany(ctx: TxContext, candidates: readonly Offer
   await ctx.tx.query(
     `WITH made AS (
        INSERT INTO offer (id, customer_id, sequence, dedupe_key, trigger, promotion_id, product_id, listing_id, discount_percent,
-                          discount_amount, currency, reason, score, created_at, expires_at, updated_at)
+                          discount_amount, currency, reason, score, free_shipping, created_at, expires_at, updated_at)
        SELECT v.*, $14::timestamptz, $15::timestamptz, $14::timestamptz
-         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::int[], $10::bigint[], $11::text[], $12::text[], $13::real[])
-              AS v(id, customer_id, sequence, dedupe_key, trigger, promotion_id, product_id, listing_id, discount_percent, discount_amount, currency, reason, score)
+         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::int[], $10::bigint[], $11::text[], $12::text[], $13::real[], $17::boolean[])
+              AS v(id, customer_id, sequence, dedupe_key, trigger, promotion_id, product_id, listing_id, discount_percent, discount_amount, currency, reason, score, free_shipping)
        RETURNING customer_id, sequence
      ), sequenced AS (
        UPDATE offer_sequence s SET last_sequence = made.sequence FROM made WHERE s.customer_id = made.customer_id
@@ -144,6 +145,7 @@ export async function offerCreateMany(ctx: TxContext, candidates: readonly Offer
       now,
       expires,
       payloads.map((p) => JSON.stringify(p)),
+      column((r) => r.freeShipping),
     ],
   );
   ctx.emitted.count += payloads.length;

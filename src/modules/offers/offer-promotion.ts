@@ -3,7 +3,8 @@ import { createContext, type AppServices, type TxContext } from '../../core/cont
 import type { ModuleHook } from '../../core/module';
 import { withTransaction } from '../../db/transaction';
 import type { EventPayloads } from '../../events/event-types';
-import { listingBuyableSql } from '../catalog';
+import { Money } from '../../core/money';
+import { listingBuyableSql, shippingShare } from '../catalog';
 import { personalizationConsented } from '../customers';
 import { runningPromotion, targetedCustomersAfter, type PromotionRow } from '../promotions';
 import { offerCreateMany, type OfferCandidate } from './offer-create';
@@ -29,6 +30,8 @@ interface Scope {
   productId: string;
   title: string;
   price: number;
+  /** What shipping that listing costs bought alone (catalog's shippingShare): a FREE_SHIPPING promotion's depth. */
+  shipping: number;
 }
 
 async function scopeOf(ctx: TxContext, p: PromotionRow): Promise<Scope | null> {
@@ -41,7 +44,8 @@ async function scopeOf(ctx: TxContext, p: PromotionRow): Promise<Scope | null> {
   const where = `l.seller_id = $1 AND l.currency = $3 AND ${inScope} AND ${listingBuyableSql({ listing: 'l', seller: 's', product: 'p' })}`;
   const from = 'listing l JOIN product p ON p.id = l.product_id JOIN seller s ON s.id = l.seller_id';
   const [cheapest] = await ctx.tx.query(
-    `SELECT l.id AS "listingId", p.id AS "productId", p.title, l.price FROM ${from} WHERE ${where} ORDER BY l.price, l.id LIMIT 1`,
+    `SELECT l.id AS "listingId", p.id AS "productId", p.title, l.price, s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold"
+       FROM ${from} WHERE ${where} ORDER BY l.price, l.id LIMIT 1`,
     [p.sellerId, p.scopeIds, p.currency],
   );
   if (!cheapest) return null;
@@ -54,7 +58,13 @@ async function scopeOf(ctx: TxContext, p: PromotionRow): Promise<Scope | null> {
             [p.sellerId, p.scopeIds, p.currency],
           )
         ).map((r: { id: string }) => r.id);
-  return { categoryIds, listingId: cheapest.listingId, productId: cheapest.productId, title: cheapest.title, price: Number(cheapest.price) };
+  const price = Number(cheapest.price);
+  const shipping = shippingShare({
+    price: new Money(price, p.currency),
+    sellerShippingRate: Number(cheapest.shippingRate),
+    sellerFreeShippingThreshold: cheapest.freeShippingThreshold === null ? null : Number(cheapest.freeShippingThreshold),
+  });
+  return { categoryIds, listingId: cheapest.listingId, productId: cheapest.productId, title: cheapest.title, price, shipping };
 }
 
 /** One keyset page of an untargeted promotion's audience: consenting customers with affinity for its scope. */
@@ -72,13 +82,18 @@ async function affineCustomersAfter(ctx: TxContext, p: PromotionRow, scope: Scop
   return rows.map((r) => r.id);
 }
 
-/** The promotion's fixed depth for scoring: its percentage, or its amount as a share of the offered listing. */
+/** An amount as a depth (%) of the offered listing's price, for scoring: 1 to 90. */
+const depthOf = (amount: number, scope: Scope) => Math.min(90, Math.max(1, Math.round((amount * 100) / Math.max(1, scope.price))));
+
+/**
+ * The promotion's fixed depth for scoring: its percentage, or its amount (FIXED_AMOUNT) or the listing's
+ * shipping (FREE_SHIPPING) as a share of the offered listing's price. Null when it gives nothing there
+ * (free shipping on a listing that ships free already).
+ */
 function promotionDiscount(p: PromotionRow, scope: Scope): { discount: OfferCandidate['discount']; percent: number } | null {
   if (p.kind === 'PERCENTAGE' && p.percentOff) return { discount: { percent: p.percentOff }, percent: p.percentOff };
-  if (p.kind === 'FIXED_AMOUNT' && p.amountOff) {
-    const percent = Math.min(90, Math.max(1, Math.round((p.amountOff * 100) / Math.max(1, scope.price))));
-    return { discount: { amount: p.amountOff, currency: p.currency }, percent };
-  }
+  if (p.kind === 'FIXED_AMOUNT' && p.amountOff) return { discount: { amount: p.amountOff, currency: p.currency }, percent: depthOf(p.amountOff, scope) };
+  if (p.kind === 'FREE_SHIPPING' && scope.shipping > 0) return { discount: { freeShipping: true }, percent: depthOf(scope.shipping, scope) };
   return null;
 }
 
@@ -95,6 +110,7 @@ async function offerPage(ctx: TxContext, p: PromotionRow, scope: Scope, customer
       [customerIds, scope.categoryIds, p.sellerId],
     );
   const code = p.trigger === 'SHARED_CODE' && p.code ? { en: ` with the code ${p.code}`, es: ` con el código ${p.code}` } : { en: '', es: '' };
+  const what = p.kind === 'FREE_SHIPPING' ? { en: `free shipping on ${scope.title}`, es: `envío gratis en ${scope.title}` } : { en: scope.title, es: scope.title };
   const candidates: OfferCandidate[] = traits.map((t) => {
     const { score } = chooseDiscount({
       categoryAffinity: t.categoryAffinity,
@@ -113,7 +129,7 @@ async function offerPage(ctx: TxContext, p: PromotionRow, scope: Scope, customer
       listingId: scope.listingId,
       discount: fixed.discount,
       score,
-      reason: { en: `${p.name}: ${scope.title} and more${code.en}`, es: `${p.name}: ${scope.title} y más${code.es}` },
+      reason: { en: `${p.name}: ${what.en} and more${code.en}`, es: `${p.name}: ${what.es} y más${code.es}` },
     };
   });
   const outcomes = await offerCreateMany(ctx, candidates);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { AppServices } from '../../core/context';
 import { isDatabaseUnavailable } from '../../db/pg-errors';
+import { announceDueStarts } from '../promotions';
 import { expireOffers } from './offer-expiry';
 import { offersForIdleCarts } from './offer-engine';
 
@@ -11,8 +12,10 @@ export interface OfferTimers {
 }
 
 /**
- * The offers' clock-driven work, every `intervalMs`: expiry, and the engine's time triggers (idle carts).
- * Each step is a bounded batch under SKIP LOCKED, so several workers may run it.
+ * The offers' clock-driven work, every `intervalMs`: expiry, the engine's time triggers (idle carts), and
+ * the promotions module's announcement of the promotions whose start has come (its table, its step: the
+ * offers follow from its `promotion.started`). Each step is a bounded batch under SKIP LOCKED, so several
+ * workers may run it.
  */
 export function startOfferTimers(app: AppServices, { intervalMs, databaseUrl }: { intervalMs: number; databaseUrl: string }): OfferTimers {
   // Its own connection: the timers' statements stay off the app's pool and its statement count.
@@ -22,6 +25,7 @@ export function startOfferTimers(app: AppServices, { intervalMs, databaseUrl }: 
   let running: Promise<void> | null = null;
   const round = async () => {
     await expireOffers(app, query);
+    await announceDueStarts(app, query);
     await offersForIdleCarts(app, query);
   };
   const tick = () => {

@@ -14,6 +14,8 @@ export interface OfferRow {
   discountPercent: number | null;
   discountAmount: number | null;
   currency: string | null;
+  /** Since migration 1764270000001; an event published before it has none (false). */
+  freeShipping?: boolean;
   reason: string;
   state: OfferState;
   createdAt: Date;
@@ -23,7 +25,7 @@ export interface OfferRow {
 /** `o` is the offer table's alias. */
 export const OFFER_COLUMNS = `o.id, o.customer_id AS "customerId", o.sequence, o.trigger, o.promotion_id AS "promotionId",
   o.product_id AS "productId", o.listing_id AS "listingId", o.discount_percent AS "discountPercent",
-  o.discount_amount AS "discountAmount", o.currency, o.reason, o.state, o.created_at AS "createdAt", o.expires_at AS "expiresAt"`;
+  o.discount_amount AS "discountAmount", o.currency, o.free_shipping AS "freeShipping", o.reason, o.state, o.created_at AS "createdAt", o.expires_at AS "expiresAt"`;
 
 /** A subscription cursor is the offer's per-customer sequence, opaque to clients. */
 export const encodeOfferCursor = (sequence: number): string => Buffer.from(`offer:${sequence}`).toString('base64url');
@@ -51,6 +53,7 @@ export function toOffer(row: OfferRow): Offer {
     discount: {
       percent: row.discountPercent,
       amount: row.discountAmount != null && row.currency ? new Money(Number(row.discountAmount), row.currency) : null,
+      freeShipping: row.freeShipping === true,
     },
     reason: row.reason,
     state: row.state,

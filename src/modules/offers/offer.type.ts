@@ -21,13 +21,16 @@ export enum OfferTrigger {
 }
 registerEnumType(OfferTrigger, { name: 'OfferTrigger', description: 'What made the offer engine make an offer.' });
 
-@ObjectType({ simpleResolvers: true, description: 'A discount: a percentage of the price, or an amount off.' })
+@ObjectType({ simpleResolvers: true, description: 'A discount: a percentage of the price, an amount off, or free shipping (exactly one).' })
 export class OfferDiscount {
   @Field(() => Int, { nullable: true, description: '1 to 90 (% off).' })
   percent!: number | null;
 
   @Field(() => Money, { nullable: true })
   amount!: Money | null;
+
+  @Field({ description: "The seller's shipping is free (a FREE_SHIPPING promotion's offer)." })
+  freeShipping!: boolean;
 }
 
 @ObjectType({ implements: Node, simpleResolvers: true, description: 'An offer made for the signed-in customer alone.' })

@@ -12,6 +12,7 @@ export { applyCartCode, generateCodes } from './promotion-codes';
 export { customerMatches } from './promotion-eligibility';
 export { countReach } from './promotion-reach';
 export { runningPromotion, targetedCustomersAfter } from './promotion-audience';
+export { announceDueStarts } from './promotion-start';
 export type { PromotionRow } from './promotion.rows';
 export { validateRule, type TargetingRule } from './targeting-rule';
 

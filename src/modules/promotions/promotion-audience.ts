@@ -1,18 +1,20 @@
 import type { Context } from '../../core/context';
 import { PROMOTION_COLUMNS, type PromotionRow } from './promotion.rows';
 import { audienceSql } from './promotion-eligibility';
+import { runningSql } from './promotion-start';
 import { compileRule, SqlParams } from './targeting-rule';
 
 /**
  * What the offer engine reads of a promotion when it starts or its targeting changes (issue 16): the row
- * while the promotion runs (active, started, not ended: the database clock, as promotion.loaders.ts), else null. Other modules do not read `promotion`.
+ * while the promotion runs (active, started, not ended), else null. Other modules do not read `promotion`.
+ * By `ctx.now()`, the clock the start was announced by (promotion-start.ts): a start announced by one
+ * clock is never found "not started" by another.
  */
 export async function runningPromotion(ctx: Context, promotionId: string): Promise<PromotionRow | null> {
-  const [row]: PromotionRow[] = await (ctx.tx ?? ctx.db).query(
-    `SELECT ${PROMOTION_COLUMNS} FROM promotion pr
-      WHERE pr.id = $1 AND pr.status = 'active' AND pr.starts_at <= now() AND (pr.ends_at IS NULL OR pr.ends_at > now())`,
-    [promotionId],
-  );
+  const [row]: PromotionRow[] = await (ctx.tx ?? ctx.db).query(`SELECT ${PROMOTION_COLUMNS} FROM promotion pr WHERE pr.id = $1 AND ${runningSql('$2')}`, [
+    promotionId,
+    ctx.now(),
+  ]);
   return row ?? null;
 }
 

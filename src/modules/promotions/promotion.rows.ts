@@ -26,6 +26,8 @@ export interface PromotionRow {
   stacking: PromotionStacking;
   priority: number;
   targeting: TargetingRule | null;
+  /** When its start was announced (`promotion.started`); NULL while that is still to come (promotion-start.ts). */
+  announcedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -33,7 +35,7 @@ export interface PromotionRow {
 export const PROMOTION_COLUMNS = `pr.id, pr.seller_id AS "sellerId", pr.name, pr.status, pr.kind, pr.percent_off AS "percentOff",
   pr.amount_off AS "amountOff", pr.currency, pr.scope, pr.scope_ids AS "scopeIds", pr.trigger, pr.code, pr.starts_at AS "startsAt",
   pr.ends_at AS "endsAt", pr.budget, pr.budget_used AS "budgetUsed", pr.per_customer_limit AS "perCustomerLimit",
-  pr.min_subtotal AS "minSubtotal", pr.stacking, pr.priority, pr.targeting, pr.created_at AS "createdAt", pr.updated_at AS "updatedAt"`;
+  pr.min_subtotal AS "minSubtotal", pr.stacking, pr.priority, pr.targeting, pr.announced_at AS "announcedAt", pr.created_at AS "createdAt", pr.updated_at AS "updatedAt"`;
 
 const scopeType = { ALL: null, LISTINGS: 'Listing', PRODUCTS: 'Product', CATEGORIES: 'Category' } as const;
 

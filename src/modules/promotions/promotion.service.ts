@@ -9,6 +9,7 @@ import { Validator } from '../../core/validate';
 import { withTransaction } from '../../db/transaction';
 import { emit } from '../../events/outbox';
 import { countReach } from './promotion-reach';
+import { announceStart, startAfterChange } from './promotion-start';
 import { PROMOTION_COLUMNS, toPromotion, type PromotionRow } from './promotion.rows';
 import { PromotionStacking, type Promotion } from './promotion.type';
 import type { PromotionCreateInput, PromotionPreviewInput, PromotionUpdateInput } from './promotion.inputs';
@@ -197,18 +198,23 @@ export async function createPromotion(ctx: Context, input: PromotionCreateInput)
     targeting: null,
   };
   const d = draft(ctx, base, input, v.errors);
+  const now = ctx.now();
+  // Without startsAt it starts now, by the clock its announcement goes by (promotion-start.ts).
+  const startsAt = d.startsAt ?? now;
+  const start = startAfterChange({ status: 'active', startsAt, endsAt: d.endsAt, announcedAt: null }, now);
   const promotion = await codeTaken(() =>
     withTransaction(ctx, async (ctx) => {
       const scopeIds = (await resolveScope(ctx, sellerId, d.scope, input.scopeIds)) ?? [];
       const [row]: PromotionRow[] = await ctx.tx.query(
         `INSERT INTO promotion AS pr (seller_id, name, kind, percent_off, amount_off, currency, scope, scope_ids, trigger, code, starts_at, ends_at,
-                                      budget, per_customer_limit, min_subtotal, stacking, priority, targeting)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11, now()), $12, $13, $14, $15, $16, $17, $18)
+                                      budget, per_customer_limit, min_subtotal, stacking, priority, targeting, announced_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
          RETURNING ${PROMOTION_COLUMNS}`,
-        [sellerId, d.name, d.kind, d.percentOff, d.amountOff, ctx.config.currency, d.scope, scopeIds, d.trigger, d.code, d.startsAt, d.endsAt,
-          d.budget, d.perCustomerLimit, d.minSubtotal, d.stacking, d.priority, d.targeting ? JSON.stringify(d.targeting) : null],
+        [sellerId, d.name, d.kind, d.percentOff, d.amountOff, ctx.config.currency, d.scope, scopeIds, d.trigger, d.code, startsAt, d.endsAt,
+          d.budget, d.perCustomerLimit, d.minSubtotal, d.stacking, d.priority, d.targeting ? JSON.stringify(d.targeting) : null, start.announcedAt],
       );
-      await emit(ctx, 'promotion.started', { promotionId: row!.id, sellerId, targeted: d.targeting !== null });
+      // A later start is announced when it comes (the timer): promotion.started means "it runs now".
+      if (start.announce) await announceStart(ctx, row!);
       return toPromotion(row!);
     }),
   );
@@ -224,15 +230,18 @@ export async function updatePromotion(ctx: Context, input: PromotionUpdateInput)
       const d = draft(ctx, base, input);
       if (d.budget !== null && d.budget < row.budgetUsed) fail(['input', 'budget', 'amount'], `The promotion has already given ${row.budgetUsed}; the budget can't be less.`, ErrorCode.INVALID);
       const scopeIds = (await resolveScope(ctx, row.sellerId, d.scope, input.scopeIds)) ?? row.scopeIds;
+      // A moved start or end may make it start now (announced now), or later (announced by the timer then).
+      const start = startAfterChange({ status: row.status, startsAt: d.startsAt!, endsAt: d.endsAt, announcedAt: row.announcedAt }, ctx.now());
       const [[updated]]: [PromotionRow[], number] = await ctx.tx.query(
-        `UPDATE promotion pr SET name = $2, percent_off = $3, amount_off = $4, scope_ids = $5, starts_at = coalesce($6, pr.starts_at), ends_at = $7,
-                budget = $8, per_customer_limit = $9, min_subtotal = $10, stacking = $11, priority = $12, targeting = $13, updated_at = now()
+        `UPDATE promotion pr SET name = $2, percent_off = $3, amount_off = $4, scope_ids = $5, starts_at = $6, ends_at = $7,
+                budget = $8, per_customer_limit = $9, min_subtotal = $10, stacking = $11, priority = $12, targeting = $13, announced_at = $14, updated_at = now()
           WHERE pr.id = $1 RETURNING ${PROMOTION_COLUMNS}`,
         [row.id, d.name, d.percentOff, d.amountOff, scopeIds, d.startsAt, d.endsAt, d.budget, d.perCustomerLimit, d.minSubtotal, d.stacking, d.priority,
-          d.targeting ? JSON.stringify(d.targeting) : null],
+          d.targeting ? JSON.stringify(d.targeting) : null, start.announcedAt],
       );
-      // A running promotion that now reaches other customers: the offer engine tells the newly targeted ones.
-      if (row.status === 'active' && JSON.stringify(row.targeting) !== JSON.stringify(updated!.targeting)) {
+      if (start.announce) await announceStart(ctx, updated!);
+      // A running, announced promotion that now reaches other customers: the offer engine tells the newly targeted ones.
+      else if (updated!.announcedAt && row.status === 'active' && JSON.stringify(row.targeting) !== JSON.stringify(updated!.targeting)) {
         await emit(ctx, 'promotion.targeting_changed', { promotionId: row.id, sellerId: row.sellerId, targeted: updated!.targeting !== null });
       }
       return toPromotion(updated!);
@@ -247,13 +256,14 @@ export async function setPromotionStatus(ctx: Context, globalId: string, status:
     withTransaction(ctx, async (ctx) => {
       const row = await ownPromotion(ctx, globalId);
       if (row.status === 'archived') fail(['input', 'id'], 'This promotion is archived.', ErrorCode.INVALID_STATE);
+      // A resume is a new start: announced now when it runs, else when it starts (the timer).
+      const resumed = status === 'active' && row.status !== 'active';
+      const start = resumed ? startAfterChange({ ...row, status }, ctx.now(), { restarted: true }) : { announcedAt: row.announcedAt, announce: false };
       const [[updated]]: [PromotionRow[], number] = await ctx.tx.query(
-        `UPDATE promotion pr SET status = $2, updated_at = now() WHERE pr.id = $1 RETURNING ${PROMOTION_COLUMNS}`,
-        [row.id, status],
+        `UPDATE promotion pr SET status = $2, announced_at = $3, updated_at = now() WHERE pr.id = $1 RETURNING ${PROMOTION_COLUMNS}`,
+        [row.id, status, start.announcedAt],
       );
-      if (status === 'active' && row.status !== 'active') {
-        await emit(ctx, 'promotion.started', { promotionId: row.id, sellerId: row.sellerId, targeted: row.targeting !== null });
-      }
+      if (start.announce) await announceStart(ctx, updated!);
       return toPromotion(updated!);
     }),
   );

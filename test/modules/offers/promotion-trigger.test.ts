@@ -6,10 +6,12 @@ import { until } from '../../helpers/until';
 import type { WsClient } from '../../helpers/ws-client';
 import { toGlobalId } from '../../../src/core/global-id';
 import { offersForPromotion, PROMOTION_BATCH } from '../../../src/modules/offers/offer-promotion';
+import { chooseDiscount } from '../../../src/modules/offers/offer-scoring';
 import { consentWithTraits, createPromotion, listingOf, uuidOf } from '../promotions/promotion-fixtures';
 import { listenFromNow, makeOffer } from './offers.fixtures';
 
 const UPDATE = `mutation ($input: PromotionUpdateInput!) { promotionUpdate(input: $input) { promotion { id } userErrors { field message code } } }`;
+const INBOX = `{ viewer { offers(first: 5) { nodes { id reason trigger discount { percent amount { amount } freeShipping } } } } }`;
 const STATUS = (name: string) => `mutation ($input: PromotionIdInput!) { ${name}(input: $input) { promotion { status } userErrors { field message code } } }`;
 
 describe('offers for promotions (promotion.started, promotion.targeting_changed)', () => {
@@ -139,5 +141,63 @@ describe('offers for promotions (promotion.started, promotion.targeting_changed)
     expect(offers.every((m) => m.n === 1)).toBe(true);
     expect(made.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(offers.length);
   });
-});
 
+  it('offers a FREE_SHIPPING promotion as free shipping, in each customer’s language, scored by the shipping’s share of the price', async () => {
+    const [lea, tom] = (await insertCustomers(t, 2)) as [TestCustomer, TestCustomer];
+    await consentWithTraits(t, [lea.id, tom.id], { predictedValue: 200_000 });
+    await t.app.dataSource.query(`UPDATE customer SET locale = 'es' WHERE id = $1`, [lea.id]);
+    const shipper = await createSeller(t); // ships for 4.99 (the default rate), no free-shipping threshold
+    const { listingId } = await listingOf(t, shipper, 2000, 10, { title: 'Canvas tote' });
+    const promotion = await createPromotion(t, shipper.key, {
+      name: 'Ship free',
+      kind: 'FREE_SHIPPING',
+      percentOff: null,
+      scope: 'LISTINGS',
+      scopeIds: [listingId],
+      targeting: { trait: 'PREDICTED_VALUE', min: 150_000 },
+    });
+    await t.app.services.events.drain();
+    const discount = { percent: null, amount: null, freeShipping: true };
+    const inbox = async (c: TestCustomer) => (await t.data(INBOX, {}, c.token)).viewer.offers.nodes.filter((n: { trigger: string }) => n.trigger === 'PROMOTION_TARGETED');
+    expect(await inbox(lea)).toEqual([{ id: expect.any(String), trigger: 'PROMOTION_TARGETED', reason: 'Ship free: envío gratis en Canvas tote y más', discount }]);
+    const [tomOffer] = await inbox(tom);
+    expect(tomOffer).toEqual({ id: expect.any(String), trigger: 'PROMOTION_TARGETED', reason: 'Ship free: free shipping on Canvas tote and more', discount });
+    // Depth: 499 of shipping on a 2000 listing is 25 %.
+    const expected = chooseDiscount({ categoryAffinity: null, sellerAffinity: null, priceSensitivity: null, predictedValue12m: 200_000, unitPrice: 2000, promotionPercent: 25 });
+    const [{ score }] = await t.app.dataSource.query('SELECT score FROM offer WHERE promotion_id = $1 AND customer_id = $2', [uuidOf(promotion.id), tom.id]);
+    expect(score).toBeCloseTo(expected.score, 0);
+
+    // Redeemed, it is no second discount: the promotion itself takes the shipping off, once.
+    const redeem = await t.data('mutation ($input: OfferIdInput!) { offerRedeem(input: $input) { userErrors { code } } }', { input: { id: tomOffer.id } }, tom.token);
+    expect(redeem.offerRedeem.userErrors).toEqual([]);
+    const cart = await t.data(
+      `mutation ($input: CartCreateInput!) { cartCreate(input: $input) {
+         cart { shipping { amount } discountTotal { amount } sellerGroups { adjustments { source target amount { amount } } } } userErrors { code } } }`,
+      { input: { lines: [{ listingId, quantity: 1 }] } },
+      tom.token,
+    );
+    expect(cart.cartCreate).toEqual({
+      cart: { shipping: { amount: 499 }, discountTotal: { amount: 499 }, sellerGroups: [{ adjustments: [{ source: 'promotion', target: 'SHIPPING', amount: { amount: 499 } }] }] },
+      userErrors: [],
+    });
+  });
+
+  it('makes no free-shipping offer where shipping is free already', async () => {
+    const [una] = (await insertCustomers(t, 1)) as [TestCustomer];
+    await consentWithTraits(t, [una.id], { predictedValue: 300_000 });
+    const generous = await createSeller(t);
+    await t.app.dataSource.query('UPDATE seller SET free_shipping_threshold = 1000 WHERE id = $1', [uuidOf(generous.id)]);
+    const { listingId } = await listingOf(t, generous, 2000, 10, { title: 'Wool socks' });
+    const promotion = await createPromotion(t, generous.key, {
+      name: 'Nothing to give',
+      kind: 'FREE_SHIPPING',
+      percentOff: null,
+      scope: 'LISTINGS',
+      scopeIds: [listingId],
+      targeting: { trait: 'PREDICTED_VALUE', min: 250_000 },
+    });
+    await t.app.services.events.drain();
+    expect(await offersForPromotion(t.app.services, 'again', uuidOf(promotion.id))).toBe(0);
+    expect(await offersOf(promotion.id)).toEqual([]);
+  });
+});
