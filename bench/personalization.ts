@@ -22,8 +22,16 @@ const { values: args } = parseArgs({
     customers: { type: 'string', default: '500' },
     seed: { type: 'string', default: '16' },
     'no-write': { type: 'boolean', default: false },
+    /** Share of views in a hidden taste; the rest is idle browsing that follows popularity. */
+    'taste-share': { type: 'string', default: '0.8' },
+    /** The same for likes, cart adds and purchases. */
+    'action-taste-share': { type: 'string', default: '1' },
+    views: { type: 'string', default: '20' },
   },
 });
+const TASTE_SHARE = Number(args['taste-share']);
+const ACTION_TASTE_SHARE = Number(args['action-taste-share']);
+const VIEWS = Number(args.views);
 const N = Number(args.customers);
 
 const CATEGORIES = 8;
@@ -147,8 +155,9 @@ async function main(): Promise<void> {
       shoppers.push({ id, token, tastes, priceSensitivity: random() });
     }
 
-    // Behaviour: 20 views (80 % in a preferred category, the rest idle browsing that follows popularity),
-    // 3 likes and 2 cart adds in preferred categories, one batch of eventsTrack each; 40 % buy once (buyNow).
+    // Behaviour (defaults): 20 views (80 % in a preferred category, the rest idle browsing that follows
+    // popularity), 3 likes and 2 cart adds in preferred categories, one batch of eventsTrack each; 40 % buy
+    // once (buyNow). --views, --taste-share and --action-taste-share make noisier, sparser populations.
     // A price-sensitive shopper looks at the cheaper half of a category.
     const seedStarted = performance.now();
     let tracked = 0;
@@ -159,19 +168,20 @@ async function main(): Promise<void> {
     await pool(shoppers, async (shopper) => {
       const at = () => new Date(Date.now() - Math.floor(random() * 3 * 86_400_000)).toISOString();
       const events: object[] = [];
-      for (let i = 0; i < 20; i++) {
-        const c = random() < 0.8 ? pick(shopper.tastes) : weighted(POPULARITY);
+      const acted = () => (random() < ACTION_TASTE_SHARE ? pick(shopper.tastes) : weighted(POPULARITY));
+      for (let i = 0; i < VIEWS; i++) {
+        const c = random() < TASTE_SHARE ? pick(shopper.tastes) : weighted(POPULARITY);
         events.push({ type: 'PRODUCT_VIEWED', channel: 'WEB', occurredAt: at(), productId: choose(shopper, c).productId });
       }
-      for (let i = 0; i < 3; i++) events.push({ type: 'PRODUCT_LIKED', channel: 'MOBILE', occurredAt: at(), productId: choose(shopper, pick(shopper.tastes)).productId });
-      for (let i = 0; i < 2; i++) events.push({ type: 'LISTING_ADDED_TO_CART', channel: 'WEB', occurredAt: at(), listingId: choose(shopper, pick(shopper.tastes)).listingId });
+      for (let i = 0; i < 3; i++) events.push({ type: 'PRODUCT_LIKED', channel: 'MOBILE', occurredAt: at(), productId: choose(shopper, acted()).productId });
+      for (let i = 0; i < 2; i++) events.push({ type: 'LISTING_ADDED_TO_CART', channel: 'WEB', occurredAt: at(), listingId: choose(shopper, acted()).listingId });
       const data = await post(`mutation ($input: EventsTrackInput!) { eventsTrack(input: $input) { accepted userErrors { message } } }`, { input: { events } }, shopper.token);
       if (data.eventsTrack.userErrors.length) throw new Error(JSON.stringify(data.eventsTrack.userErrors));
       tracked += data.eventsTrack.accepted;
       if (random() < 0.4) {
         const bought = await post(
           `mutation ($input: BuyNowInput!) { buyNow(input: $input) { userErrors { message } } }`,
-          { input: { listingId: choose(shopper, pick(shopper.tastes)).listingId, quantity: 1, idempotencyKey: randomUUID() } },
+          { input: { listingId: choose(shopper, acted()).listingId, quantity: 1, idempotencyKey: randomUUID() } },
           shopper.token,
         );
         if (bought.buyNow.userErrors.length) throw new Error(JSON.stringify(bought.buyNow.userErrors));
@@ -230,8 +240,8 @@ async function main(): Promise<void> {
       '<!-- personalization-bench -->',
       '## Issue 16: offers for promotions hit hidden tastes',
       '',
-      `Command: \`npm run bench:personalization\` (= \`npm run build --silent && node dist/bench/personalization.js --customers ${N} --seed ${args.seed}\`, DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres, the machine's PostgreSQL, a scratch database).`,
-      `Population: ${N} customers with the personalization consent, each with 1–2 hidden preferred categories (of ${CATEGORIES}, skewed popularity ${POPULARITY.join('/')}) and a hidden price sensitivity; ${SELLERS} sellers × ${CATEGORIES} categories × ${PRODUCTS_PER_SELLER_AND_CATEGORY} products. Behaviour replayed through the API in ${seedSeconds.toFixed(1)} s: ${tracked} touchpoints by eventsTrack (one batch per customer: 20 views, 80 % in a preferred category, 3 likes, 2 cart adds) and buyNow for ~40 %. Then ${CATEGORIES} untargeted promotions (scope CATEGORIES, one per category, sellers in turn); their fan-out took ${fanOutSeconds.toFixed(1)} s. Whole run ${totalSeconds.toFixed(0)} s.`,
+      `Command: \`npm run bench:personalization\` (= \`npm run build --silent && node dist/bench/personalization.js --customers ${N} --seed ${args.seed} --taste-share ${TASTE_SHARE} --action-taste-share ${ACTION_TASTE_SHARE} --views ${VIEWS}\`, DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres, the machine's PostgreSQL, a scratch database).`,
+      `Population: ${N} customers with the personalization consent, each with 1–2 hidden preferred categories (of ${CATEGORIES}, skewed popularity ${POPULARITY.join('/')}) and a hidden price sensitivity; ${SELLERS} sellers × ${CATEGORIES} categories × ${PRODUCTS_PER_SELLER_AND_CATEGORY} products. Behaviour replayed through the API in ${seedSeconds.toFixed(1)} s: ${tracked} touchpoints by eventsTrack (one batch per customer: ${VIEWS} views, ${Math.round(TASTE_SHARE * 100)} % in a preferred category and the rest following popularity, 3 likes and 2 cart adds and a buyNow for ~40 %, ${Math.round(ACTION_TASTE_SHARE * 100)} % of those in a preferred category). Then ${CATEGORIES} untargeted promotions (scope CATEGORIES, one per category, sellers in turn); their fan-out took ${fanOutSeconds.toFixed(1)} s. Whole run ${totalSeconds.toFixed(0)} s.`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (shared with other sessions), ${new Date().toISOString().slice(0, 16)}Z.`,
       '',
       '| targeting | offers | customers reached | offers hitting a hidden taste | engine ÷ it |',
