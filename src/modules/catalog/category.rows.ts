@@ -27,6 +27,13 @@ export function pickCategoryRow(row: Record<string, unknown>, prefix: string): C
 
 export const CATEGORY_COLUMNS = categoryColumns('c');
 
+/**
+ * The ids of the categories `ids` (an SQL uuid[] expression) and of every category below them: what a
+ * category means wherever the catalog, search or a promotion names one. A path is its ids from the root.
+ */
+export const categoriesUnderSql = (ids: string) =>
+  `SELECT sub.id FROM category sub JOIN category root ON root.id = ANY(${ids}) WHERE sub.path = root.path OR sub.path LIKE root.path || '/%'`;
+
 export function toCategory(r: CategoryRow): Category {
   return {
     __typename: 'Category',

@@ -5,6 +5,7 @@ import { preparedQuery } from '../../db/prepared-query';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
 import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
+import { categoriesUnderSql } from './category.rows';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import { ProductStatus } from './product.type';
@@ -42,8 +43,7 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   let categories: string | null = null;
   if (filter.category) {
     const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
-    categories = `SELECT c.id FROM category c JOIN category root ON root.id = ${param(categoryId)}
-      WHERE c.path = root.path OR c.path LIKE root.path || '/%'`;
+    categories = categoriesUnderSql(`ARRAY[${param(categoryId)}]::uuid[]`);
     where.push('p.category_id = cat.id');
   }
   if (filter.priceMin != null && filter.priceMax != null && filter.priceMin > filter.priceMax) {

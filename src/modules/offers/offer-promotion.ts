@@ -4,7 +4,7 @@ import type { ModuleHook } from '../../core/module';
 import { withTransaction } from '../../db/transaction';
 import type { EventPayloads } from '../../events/event-types';
 import { Money } from '../../core/money';
-import { listingBuyableSql, shippingShare } from '../catalog';
+import { categoriesUnderSql, listingBuyableSql, shippingShare } from '../catalog';
 import { personalizationConsented } from '../customers';
 import { runningPromotion, targetedCustomersAfter, type PromotionRow } from '../promotions';
 import { offerCreateMany, type OfferCandidate } from './offer-create';
@@ -39,7 +39,7 @@ async function scopeOf(ctx: TxContext, p: PromotionRow): Promise<Scope | null> {
     ALL: 'cardinality($2::uuid[]) >= 0', // the ids are empty: referenced only so that $2 has a type
     LISTINGS: 'l.id = ANY($2::uuid[])',
     PRODUCTS: 'p.id = ANY($2::uuid[])',
-    CATEGORIES: 'p.category_id = ANY($2::uuid[])',
+    CATEGORIES: `p.category_id IN (${categoriesUnderSql('$2::uuid[]')})`,
   }[p.scope];
   const where = `l.seller_id = $1 AND l.currency = $3 AND ${inScope} AND ${listingBuyableSql({ listing: 'l', seller: 's', product: 'p' })}`;
   const from = 'listing l JOIN product p ON p.id = l.product_id JOIN seller s ON s.id = l.seller_id';
@@ -49,15 +49,14 @@ async function scopeOf(ctx: TxContext, p: PromotionRow): Promise<Scope | null> {
     [p.sellerId, p.scopeIds, p.currency],
   );
   if (!cheapest) return null;
-  const categoryIds: string[] =
-    p.scope === 'CATEGORIES'
-      ? p.scopeIds.slice(0, MAX_SCOPE_CATEGORIES)
-      : (
-          await ctx.tx.query(
-            `SELECT DISTINCT p.category_id AS id FROM ${from} WHERE ${where} AND p.category_id IS NOT NULL LIMIT ${MAX_SCOPE_CATEGORIES}`,
-            [p.sellerId, p.scopeIds, p.currency],
-          )
-        ).map((r: { id: string }) => r.id);
+  // The categories of what it covers (of a CATEGORIES promotion: those below the chosen ones too), as affinities name them.
+  const categoryIds: string[] = (
+    await ctx.tx.query(`SELECT DISTINCT p.category_id AS id FROM ${from} WHERE ${where} AND p.category_id IS NOT NULL LIMIT ${MAX_SCOPE_CATEGORIES}`, [
+      p.sellerId,
+      p.scopeIds,
+      p.currency,
+    ])
+  ).map((r: { id: string }) => r.id);
   const price = Number(cheapest.price);
   const shipping = shippingShare({
     price: new Money(price, p.currency),

@@ -1,9 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { categoriesUnderSql } from '../catalog';
 import { PROMOTION_COLUMNS, type PromotionRow } from './promotion.rows';
 
 /** A promotion a group might get, with what the loader learnt about its window and code. */
 export interface LoadedPromotion {
+  /** Of a CATEGORIES promotion, `scopeIds` are what it covers: its categories and every category below them. */
   promotion: PromotionRow;
   started: boolean;
   running: boolean;
@@ -20,7 +22,8 @@ export const MAX_CANDIDATES = 50;
  */
 export const candidatesSql = (sellers: string, currency: string, codes: string) => `
   SELECT * FROM (
-    SELECT ${PROMOTION_COLUMNS}, pr.starts_at <= now() AS started, (pr.ends_at IS NULL OR pr.ends_at > now()) AS running,
+    SELECT ${PROMOTION_COLUMNS}, CASE WHEN pr.scope = 'CATEGORIES' THEN ARRAY(${categoriesUnderSql('pr.scope_ids')}) END AS "coveredIds",
+           pr.starts_at <= now() AS started, (pr.ends_at IS NULL OR pr.ends_at > now()) AS running,
            uc.code AS "uniqueCode", uc.redeemed_at IS NOT NULL AS "codeUsed",
            row_number() OVER (PARTITION BY pr.seller_id ORDER BY pr.id) AS n
       FROM promotion pr
@@ -31,10 +34,10 @@ export const candidatesSql = (sellers: string, currency: string, codes: string) 
             OR uc.code IS NOT NULL)) x
    WHERE x.n <= ${MAX_CANDIDATES} ORDER BY x.id`;
 
-type Row = PromotionRow & Omit<LoadedPromotion, 'promotion'> & { n: number };
+type Row = PromotionRow & Omit<LoadedPromotion, 'promotion'> & { n: number; coveredIds: string[] | null };
 
-export function toLoaded({ started, running, uniqueCode, codeUsed, n: _n, ...promotion }: Row): LoadedPromotion {
-  return { promotion, started, running, uniqueCode, codeUsed };
+export function toLoaded({ started, running, uniqueCode, codeUsed, n: _n, coveredIds, ...promotion }: Row): LoadedPromotion {
+  return { promotion: coveredIds ? { ...promotion, scopeIds: coveredIds } : promotion, started, running, uniqueCode, codeUsed };
 }
 
 /** Key of `promotionCandidates`: one seller group of a cart. */

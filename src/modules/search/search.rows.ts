@@ -1,5 +1,6 @@
 import { badInput } from '../../core/errors';
 import { requireIdOf } from '../../core/global-id';
+import { categoriesUnderSql } from '../catalog';
 import type { CategoryAffinity } from './search-affinity';
 import type { SearchFilter } from './search.inputs';
 import type { AnalyzedQuery } from './search-query';
@@ -24,8 +25,7 @@ export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: P
   if (tsquery) where.push(`sp.document @@ (${tsquery})`);
   if (filter.category) {
     const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
-    where.push(`sp.category_id IN (SELECT c.id FROM category c JOIN category root ON root.id = ${param(categoryId)}
-      WHERE c.path = root.path OR c.path LIKE root.path || '/%')`);
+    where.push(`sp.category_id IN (${categoriesUnderSql(`ARRAY[${param(categoryId)}]::uuid[]`)})`);
   }
   if (filter.seller) where.push(`sp.seller_ids @> ARRAY[${param(requireIdOf(filter.seller, 'Seller', 'filter.seller'))}]::uuid[]`);
   if (filter.priceMin != null && filter.priceMax != null && filter.priceMin > filter.priceMax) {

@@ -97,6 +97,20 @@ describe('offers for promotions (promotion.started, promotion.targeting_changed)
     expect((await offersOf(promotion.id)).map((m) => m.customerId)).toEqual([fan.id]);
   });
 
+  it('reaches customers with affinity for a category below an untargeted CATEGORIES promotion\'s own, and points at a listing there', async () => {
+    const sports = await createCategory(t);
+    const running = await createCategory(t, sports);
+    const { listingId } = await listingOf(t, seller, 4000, 10, { title: 'Trail shoes', categoryId: running });
+    const [runner, sporty] = (await insertCustomers(t, 2)) as [TestCustomer, TestCustomer];
+    await consentWithTraits(t, [runner.id, sporty.id]);
+    // Affinities are kept for the categories of what customers look at: here the leaf (running) or none of these.
+    await t.app.dataSource.query(`INSERT INTO customer_category_affinity (customer_id, category_id, score) VALUES ($1, $2, 0.7)`, [runner.id, uuidOf(running)]);
+    const promotion = await createPromotion(t, seller.key, { name: 'Sports week', percentOff: 15, scope: 'CATEGORIES', scopeIds: [sports] });
+    await t.app.services.events.drain();
+    const offers = await t.app.dataSource.query('SELECT customer_id AS "customerId", listing_id AS "listingId" FROM offer WHERE promotion_id = $1', [uuidOf(promotion.id)]);
+    expect(offers).toEqual([{ customerId: runner.id, listingId: uuidOf(listingId) }]);
+  });
+
   it('takes no discount twice: a redeemed promotion offer is no extra cart discount on top of the promotion itself', async () => {
     const [eva] = (await insertCustomers(t, 1)) as [TestCustomer];
     await consentWithTraits(t, [eva.id], { predictedValue: 100_000 });

@@ -65,6 +65,29 @@ describe('promotions on carts and orders', () => {
     expect((await totals(cartId, buyer!.token)).sellerGroups[0].adjustments.map((x: any) => [x.label, x.amount.amount])).toEqual([['Exclusive 25%', 3000]]);
   });
 
+  it('covers the categories below a CATEGORIES promotion\'s own, not those beside or above it, in the cart and the order', async () => {
+    const s = await seller();
+    const home = await createCategory(t);
+    const kitchen = await createCategory(t, home);
+    const knives = await createCategory(t, kitchen);
+    const garden = await createCategory(t);
+    const inKnives = await listingOf(t, s, 1000, 100, { categoryId: knives });
+    const inKitchen = await listingOf(t, s, 1000, 100, { categoryId: kitchen });
+    const inHome = await listingOf(t, s, 1000, 100, { categoryId: home });
+    const inGarden = await listingOf(t, s, 1000, 100, { categoryId: garden });
+    await createPromotion(t, s.key, { name: 'Kitchen week', percentOff: 10, scope: 'CATEGORIES', scopeIds: [kitchen] });
+    const [buyer] = await insertCustomers(t, 1);
+    const cartId = await cartWith(
+      t,
+      buyer!.token,
+      [inKnives, inKitchen, inHome, inGarden].map((l) => ({ listingId: l.listingId, quantity: 1 })),
+    );
+    expect((await totals(cartId, buyer!.token)).lines.map((l: any) => l.discount.amount)).toEqual([100, 100, 0, 0]);
+    const placed = await checkout(cartId, buyer!.token);
+    expect(placed.checkoutComplete.userErrors).toEqual([]);
+    expect(placed.checkoutComplete.checkout.orders[0].discountTotal.amount).toBe(200);
+  });
+
   it('applies and removes codes, and says why a code does not apply', async () => {
     const s = await seller();
     const other = await seller();
