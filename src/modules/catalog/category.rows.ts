@@ -27,6 +27,13 @@ export function pickCategoryRow(row: Record<string, unknown>, prefix: string): C
 
 export const CATEGORY_COLUMNS = categoryColumns('c');
 
+/** A CategoryRow of `table` as one json column (every field a json type: it reads back as is), for statements whose rows are not all categories. */
+export function categoryJson(table: string): string {
+  return `json_build_object(${Object.entries(categoryFields)
+    .map(([field, column]) => `'${field}', ${table}.${column}`)
+    .join(', ')})`;
+}
+
 export function toCategory(r: CategoryRow): Category {
   return {
     __typename: 'Category',

@@ -25,6 +25,7 @@ export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 export { canSeeProduct } from './catalog.visibility';
 export { priceDroppedBeforeSql } from './price-drops';
 export { Category } from './category.type';
+export { categoryJson, toCategory, type CategoryRow } from './category.rows';
 export { ListingCondition } from './listing.type';
 export {
   isListingBuyable,
