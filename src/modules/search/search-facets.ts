@@ -53,7 +53,7 @@ export function totalsSql(from: string, facets: boolean): string {
     ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => ['price', String(bucket), `g.k >> ${PRICE_SHIFT} = ${bucket}`]),
   ];
   return `WITH m AS MATERIALIZED (SELECT sp.category_id, sp.facet_key, sp.seller_ids ${from}),
-     g AS (SELECT m.category_id, m.facet_key AS k, count(*) AS n FROM m GROUP BY m.category_id, m.facet_key)
+     g AS (SELECT m.category_id, m.facet_key AS k, count(*)::int AS n FROM m GROUP BY m.category_id, m.facet_key)
      SELECT v.kind, v.key, v.count, NULL::json AS row
        FROM (SELECT coalesce(sum(g.n), 0)::int AS n, ${counts.map(([, , condition], i) => `coalesce(sum(g.n) FILTER (WHERE ${condition}), 0)::int AS c${i}`).join(', ')} FROM g) a
        CROSS JOIN LATERAL (VALUES ('total', NULL, a.n), ${counts
@@ -69,7 +69,7 @@ export function totalsSql(from: string, facets: boolean): string {
        JOIN category c ON c.id = x.id::uuid
      UNION ALL
      SELECT 'seller', s.id::text, x.count, ${sellerJson('s')}
-       FROM (SELECT u.s, count(*)::int AS count FROM m CROSS JOIN LATERAL unnest(m.seller_ids) AS u(s)
+       FROM (SELECT u.s, count(*)::int AS count FROM (SELECT unnest(m.seller_ids) AS s FROM m) u
               GROUP BY u.s ORDER BY count(*) DESC, u.s LIMIT ${MAX_SELLERS}) x
        JOIN seller s ON s.id = x.s`;
 }
