@@ -33,7 +33,7 @@ import { SearchProductSerialScans1764230000001 } from './1764230000001-search-pr
 import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-event-indexes';
 import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-category-index';
 import { ListingPriceDrops1764260000000 } from './1764260000000-listing-price-drops';
-import { SearchFacetKey1764272000000 } from './1764272000000-search-facet-key';
+import { SearchStoredColumns1764272000000 } from './1764272000000-search-stored-columns';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -72,5 +72,5 @@ export const allMigrations = [
   TouchpointEventIndexes1764240000000,
   ViewedCategoryIndex1764240100000,
   ListingPriceDrops1764260000000,
-  SearchFacetKey1764272000000,
+  SearchStoredColumns1764272000000,
 ];
