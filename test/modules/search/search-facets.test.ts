@@ -133,7 +133,7 @@ describe('search facets', () => {
   });
 
   it('counts what a walk finds after prices and stock change (the stored facet key follows its columns)', async () => {
-    // Every product's stock flipped and price moved across the range bounds, as refreshPrices would write them.
+    // About half the products' stock flipped and lowest price moved across the range bounds, written where refreshPrices writes them.
     await sql(`UPDATE product SET in_stock = NOT in_stock, min_price = min_price * 3 + 700, max_price = max_price * 3 + 700
                 WHERE id IN (SELECT product_id FROM search_product WHERE searchable AND product_id::text < '8')`);
     const { nodes } = await walk('premium');
