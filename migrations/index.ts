@@ -35,6 +35,7 @@ import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-categor
 import { ListingPriceDrops1764260000000 } from './1764260000000-listing-price-drops';
 import { PromotionStartAnnouncement1764270000000 } from './1764270000000-promotion-start-announcement';
 import { OfferFreeShipping1764270000001 } from './1764270000001-offer-free-shipping';
+import { SearchStoredColumns1764272000000 } from './1764272000000-search-stored-columns';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -75,4 +76,5 @@ export const allMigrations = [
   ListingPriceDrops1764260000000,
   PromotionStartAnnouncement1764270000000,
   OfferFreeShipping1764270000001,
+  SearchStoredColumns1764272000000,
 ];

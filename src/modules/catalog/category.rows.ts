@@ -34,6 +34,13 @@ export const CATEGORY_COLUMNS = categoryColumns('c');
 export const categoriesUnderSql = (ids: string) =>
   `SELECT sub.id FROM category sub JOIN category root ON root.id = ANY(${ids}) WHERE sub.path = root.path OR sub.path LIKE root.path || '/%'`;
 
+/** A CategoryRow of `table` as one json column (every field a json type: it reads back as is), for statements whose rows are not all categories. */
+export function categoryJson(table: string): string {
+  return `json_build_object(${Object.entries(categoryFields)
+    .map(([field, column]) => `'${field}', ${table}.${column}`)
+    .join(', ')})`;
+}
+
 export function toCategory(r: CategoryRow): Category {
   return {
     __typename: 'Category',

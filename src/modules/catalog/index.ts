@@ -25,7 +25,7 @@ export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 export { canSeeProduct } from './catalog.visibility';
 export { priceDroppedBeforeSql } from './price-drops';
 export { Category } from './category.type';
-export { categoriesUnderSql } from './category.rows';
+export { categoriesUnderSql, categoryJson, toCategory, type CategoryRow } from './category.rows';
 export { ListingCondition } from './listing.type';
 export { shippingShare } from './buy-box';
 export {

@@ -5,7 +5,6 @@ import { withTransaction } from '../../db/transaction';
 
 const orderIdOf = (payload: unknown) => (payload as { orderId: string }).orderId;
 
-export { POPULARITY_SQL } from './search.rows';
 export { indexLoadedProducts, withSearchIndexDeferred } from './search-bulk-load';
 
 /**

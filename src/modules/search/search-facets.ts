@@ -1,6 +1,7 @@
 import type { Context } from '../../core/context';
 import { Money } from '../../core/money';
-import { ListingCondition, type Category } from '../catalog';
+import { ListingCondition, categoryJson, toCategory, type Category, type CategoryRow } from '../catalog';
+import { fromSellerJson, sellerJson, toSeller } from '../sellers';
 import type { SearchCategoryFacet, SearchFacets } from './search.type';
 
 /** Lowest-price ranges, in major units of the currency (× 100 minor units); the last one is open. */
@@ -14,87 +15,97 @@ export interface FacetRow {
   kind: 'total' | 'category' | 'seller' | 'price' | 'condition' | 'rating' | 'stock';
   key: string | null;
   count: number;
+  /** A category's or seller's row (categoryJson, sellerJson); null for the other kinds. */
+  row: unknown;
 }
+
+/**
+ * search_product.facet_key's layout (migration 1764272000000 computes it, this file reads it): bit 0 in stock,
+ * one bit per condition from bit 1 (CONDITIONS order), the rating bucket in bits 4–6 (the highest of RATINGS
+ * the average reaches, 0 for none), the lowest-price bucket in bits 7–9 (index of the PRICE_BOUNDS range,
+ * PRICE_BOUNDS.length + 1 without a price).
+ */
+const IN_STOCK_BIT = 1;
+const conditionBit = (i: number) => 2 << i;
+const RATING_SHIFT = 4;
+const PRICE_SHIFT = 7;
 
 /**
  * The statement that counts a search's whole result, given its `FROM search_product sp WHERE …`: with
  * `facets` false only the total; otherwise the total and every facet: in stock, per condition of visible
  * listings, cumulative per minimum rating, per lowest-price range, per category (rolled up its path, so a
- * parent counts its subtree once per product) and per seller of visible listings, from the matching rows'
- * facet columns materialized once. The caller runs it beside the page's statement, on another connection.
+ * parent counts its subtree once per product) and per seller of visible listings, each category and seller
+ * with its row (as json: no statement after this one for their names). The caller runs it beside the
+ * page's statement, on another connection.
  *
- * Measured on the large seed (bench:search's mix, faceted search at 1 client on the loaded machine; backend
- * CPU per search): the page, count and facets in one statement over a CTE of the matches 14 ms, this one
- * beside the page 17 ms (the matches are scanned twice) but the two at once on two cores; the page, the
- * small facets and the sellers as three single-pass statements 19 ms.
+ * The matches' rows are read once (materialized: category, facet key, sellers) and grouped by category and
+ * facet key, a few hundred groups that the small facets and the categories then sum; the sellers are
+ * unnested in the select list (a lateral unnest is a function scan per match: 8 ms more for `premium`).
+ * Measured on the large seed (`premium`, 12k matches, backend CPU per statement on the loaded machine):
+ * 17–22 ms with fifteen FILTERed counts on every match, 13–16 ms grouped by the stored key; the category and
+ * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
 export function totalsSql(from: string, facets: boolean): string {
   if (!facets) return `SELECT 'total' AS kind, NULL AS key, count(*)::int AS count ${from}`;
-  // The small facets as FILTERed counts per category (the cheapest of the shapes measured: a GROUP BY of
-  // facet keys or GROUPING SETS hash more per row), then summed and unpivoted; the sellers by unnest.
   const counts: [kind: string, key: string | null, condition: string][] = [
-    ['stock', null, 'sp.in_stock'],
-    ...CONDITIONS.map((c): [string, string, string] => ['condition', c, `sp.conditions @> '{${c}}'`]),
-    ...RATINGS.map((r): [string, string, string] => ['rating', String(r), `sp.rating_average >= ${r}`]),
-    // Cumulative below each bound, then differences: six integer comparisons a row instead of seven
-    // width_bucket calls (1.6 ms less backend CPU for `premium`'s 12k matches). Bucket i holds prices in
-    // [bound i-1, bound i); the last one from the last bound up; no price, no bucket.
-    ...PRICE_BOUNDS.map((bound): [string, string, string] => ['below', String(bound), `sp.min_price < ${bound}`]),
-    ['below', null, 'sp.min_price IS NOT NULL'],
+    ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
+    ...CONDITIONS.map((c, i): [string, string, string] => ['condition', c, `g.k & ${conditionBit(i)} <> 0`]),
+    ...RATINGS.map((r): [string, string, string] => ['rating', String(r), `(g.k >> ${RATING_SHIFT}) & 7 >= ${r}`]),
+    ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => ['price', String(bucket), `g.k >> ${PRICE_SHIFT} = ${bucket}`]),
   ];
-  const column = (kind: string, key: string | null) => `c${counts.findIndex(([k, v]) => k === kind && v === key)}`;
-  const below = [...PRICE_BOUNDS.map(String), null].map((key) => `a.${column('below', key)}`);
-  const prices = below.map((count, bucket) => `('price', '${bucket}', ${bucket === 0 ? count : `${count} - ${below[bucket - 1]}`})`);
-  return `WITH m AS MATERIALIZED (SELECT sp.category_id, sp.seller_ids, sp.conditions, sp.min_price, sp.in_stock, sp.rating_average ${from}),
-     g AS (
-       SELECT sp.category_id, count(*) AS n, ${counts.map(([, , condition], i) => `count(*) FILTER (WHERE ${condition}) AS c${i}`).join(', ')}
-       FROM m sp GROUP BY sp.category_id
-     )
-     SELECT v.kind, v.key, v.count
-       FROM (SELECT coalesce(sum(n), 0)::int AS n, ${counts.map((_, i) => `coalesce(sum(c${i}), 0)::int AS c${i}`).join(', ')} FROM g) a
+  return `WITH m AS MATERIALIZED (SELECT sp.category_id, sp.facet_key, sp.seller_ids ${from}),
+     g AS (SELECT m.category_id, m.facet_key AS k, count(*)::int AS n FROM m GROUP BY m.category_id, m.facet_key)
+     SELECT v.kind, v.key, v.count, NULL::json AS row
+       FROM (SELECT coalesce(sum(g.n), 0)::int AS n, ${counts.map(([, , condition], i) => `coalesce(sum(g.n) FILTER (WHERE ${condition}), 0)::int AS c${i}`).join(', ')} FROM g) a
        CROSS JOIN LATERAL (VALUES ('total', NULL, a.n), ${counts
-         .flatMap(([kind, key], i) => (kind === 'below' ? [] : [`('${kind}', ${key === null ? 'NULL' : `'${key}'`}, a.c${i})`]))
-         .concat(prices)
+         .map(([kind, key], i) => `('${kind}', ${key === null ? 'NULL' : `'${key}'`}, a.c${i})`)
          .join(', ')}) AS v(kind, key, count)
       WHERE v.count > 0 OR v.kind = 'total'
      UNION ALL
-     SELECT 'category', a.id, sum(g.n)::int
-       FROM g JOIN category cat ON cat.id = g.category_id
-       CROSS JOIN LATERAL unnest(string_to_array(cat.path, '/')) AS a(id)
-      GROUP BY a.id
+     SELECT 'category', c.id::text, x.count, ${categoryJson('c')}
+       FROM (SELECT a.id, sum(g.n)::int AS count
+               FROM g JOIN category cat ON cat.id = g.category_id
+               CROSS JOIN LATERAL unnest(string_to_array(cat.path, '/')) AS a(id)
+              GROUP BY a.id) x
+       JOIN category c ON c.id = x.id::uuid
      UNION ALL
-     (SELECT 'seller' AS kind, x.s::text AS key, count(*)::int AS count
-       FROM (SELECT unnest(sp.seller_ids) AS s FROM m sp) x
-      GROUP BY x.s ORDER BY count(*) DESC, x.s LIMIT ${MAX_SELLERS})`;
+     SELECT 'seller', s.id::text, x.count, ${sellerJson('s')}
+       FROM (SELECT u.s, count(*)::int AS count FROM (SELECT unnest(m.seller_ids) AS s FROM m) u
+              GROUP BY u.s ORDER BY count(*) DESC, u.s LIMIT ${MAX_SELLERS}) x
+       JOIN seller s ON s.id = x.s`;
 }
 
-/** The facets of the rows `totalsSql(…, true)` returned (with the categories and sellers they name). */
-export async function toFacets(ctx: Context, rows: FacetRow[]): Promise<SearchFacets> {
+/**
+ * The facets of the rows `totalsSql(…, true)` returned; their categories and sellers are primed into the
+ * loaders (a product's `category` on the same page then costs no statement).
+ */
+export function toFacets(ctx: Context, rows: FacetRow[]): SearchFacets {
   const of = (kind: FacetRow['kind']) => rows.filter((r) => r.kind === kind);
-  const categoryCounts = new Map(of('category').map((r) => [r.key!, r.count]));
-  const [categories, sellers] = await Promise.all([
-    ctx.loaders.categoryById.loadMany([...categoryCounts.keys()]),
-    ctx.loaders.sellerById.loadMany(of('seller').map((r) => r.key!)),
-  ]);
+  const categoryCounts = new Map<string, number>();
+  const categories = of('category').map((r) => {
+    const category = toCategory(r.row as CategoryRow);
+    ctx.loaders.categoryById.prime(category.uuid, category);
+    categoryCounts.set(category.uuid, r.count);
+    return category;
+  });
+  const sellers = of('seller').map((r) => {
+    const seller = toSeller(fromSellerJson(r.row as Parameters<typeof fromSellerJson>[0]));
+    ctx.loaders.sellerById.prime(seller.uuid, seller);
+    return { seller, count: r.count };
+  });
   const currency = ctx.config.currency;
   const byCount = (a: { count: number }, b: { count: number }) => b.count - a.count;
   return {
-    categories: categoryTree(
-      categories.filter((c): c is Category => !!c && !(c instanceof Error)),
-      categoryCounts,
-    ),
-    sellers: of('seller')
-      .map((r, i) => ({ seller: sellers[i]!, count: r.count }))
-      .filter((f) => f.seller && !(f.seller instanceof Error))
-      .sort(byCount) as SearchFacets['sellers'],
+    categories: categoryTree(categories, categoryCounts),
+    // Ties in seller id order, as the statement chose the 50 (PostgreSQL orders uuids as their lower-case hex).
+    sellers: sellers.sort((a, b) => byCount(a, b) || (a.seller.uuid < b.seller.uuid ? -1 : 1)),
     // Bucket 0 below the first bound, i between bounds i-1 and i, n from the last up.
     priceRanges: of('price')
-      .map((r) => Number(r.key))
-      .sort((a, b) => a - b)
-      .map((bucket) => {
+      .map((r) => ({ bucket: Number(r.key), count: r.count }))
+      .sort((a, b) => a.bucket - b.bucket)
+      .map(({ bucket, count }) => {
         const min = bucket === 0 ? null : PRICE_BOUNDS[bucket - 1]!;
         const max = bucket === PRICE_BOUNDS.length ? null : PRICE_BOUNDS[bucket]!;
-        const count = of('price').find((r) => Number(r.key) === bucket)!.count;
         return { min: min == null ? null : new Money(min, currency), max: max == null ? null : new Money(max, currency), count };
       }),
     conditions: of('condition')

@@ -43,21 +43,16 @@ export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: P
 }
 
 /**
- * Popularity and availability, the multiplier of text rank in RELEVANCE (and the whole score of an empty
- * query): log-damped sales and likes so that best-sellers lead without burying the rest, the rating above
- * or below 3 stars weighted by how many ratings back it (full weight from 20), and half a score for
- * products out of stock. Documented in README.md; likes and rating come from the reviews module's hook
- * columns.
+ * The RELEVANCE score of a row, as float8 so that a cursor's text round-trips exactly: text rank times
+ * popularity and availability (the stored column search_product.popularity, migration 1764272000000: log-damped
+ * sales and likes so that best-sellers lead without burying the rest, the rating above or below 3 stars
+ * weighted by how many ratings back it, full weight from 20, half a score out of stock; README "Ranking")
+ * times the customer's category nudge. Stored, the popularity is read instead of evaluated on every match.
  */
-export const POPULARITY_SQL = `(1 + 0.15 * ln(1 + sp.sales_count) + 0.1 * ln(1 + sp.like_count)
-  + coalesce(0.1 * (sp.rating_average - 3) * least(sp.rating_count, 20) / 20.0, 0))
-  * CASE WHEN sp.in_stock THEN 1 ELSE 0.5 END`;
-
-/** The RELEVANCE score of a row, as float8 so that a cursor's text round-trips exactly. */
 export function relevanceSql(tsquery: string | null, affinity: CategoryAffinity | null): string {
   const text = tsquery ? `ts_rank(sp.document, (${tsquery}), 1)` : '1';
   const nudge = affinity ? ` * (1 + ${AFFINITY_WEIGHT} * coalesce(aff.score, 0))` : '';
-  return `(${text} * ${POPULARITY_SQL}${nudge})::float8`;
+  return `(${text} * sp.popularity${nudge})::float8`;
 }
 
 export function affinityJoin(affinity: CategoryAffinity | null, param: Param): string {

@@ -1,4 +1,5 @@
 import { idOf } from '../../../src/core/global-id';
+import { statementCount } from '../../../src/db/data-source';
 import { seedDatabase } from '../../../src/seed/seed';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -129,6 +130,38 @@ describe('search facets', () => {
     expect(Object.fromEntries(search.facets.conditions.map((c: any) => [c.condition, c.count]))).toEqual(expected.conditions);
     expect(search.facets.priceRanges).toEqual(expected.priceRanges);
     expect(search.facets.inStock).toBe(expected.inStock);
+  });
+
+  it('counts what a walk finds after prices and stock change (the stored facet key follows its columns)', async () => {
+    // About half the products' stock flipped and lowest price moved across the range bounds, written where refreshPrices writes them.
+    await sql(`UPDATE product SET in_stock = NOT in_stock, min_price = min_price * 3 + 700, max_price = max_price * 3 + 700
+                WHERE id IN (SELECT product_id FROM search_product WHERE searchable AND product_id::text < '8')`);
+    const { nodes } = await walk('premium');
+    const { search } = await t.data(FACETS, { query: 'premium' });
+    const expected = bruteForce(nodes);
+    expect(search.totalCount).toBe(nodes.length);
+    expect(search.facets.priceRanges).toEqual(expected.priceRanges);
+    expect(search.facets.inStock).toBe(expected.inStock);
+  });
+
+  it('names the categories and sellers it counts without a statement after the counts', async () => {
+    const NAMED = `query ($query: String!) { search(query: $query, first: 1) {
+      facets { categories { category { id name slug } count } sellers { seller { id name slug } count } } } }`;
+    await t.data(NAMED, { query: 'premium' });
+    const before = statementCount(t.app.dataSource);
+    const { search } = await t.data(NAMED, { query: 'premium' });
+    // The page and the counts; the statistics' write may or may not have been sent yet.
+    expect(statementCount(t.app.dataSource) - before).toBeLessThanOrEqual(3);
+    const sellers: { id: string; name: string; slug: string }[] = await sql(`SELECT id, name, slug FROM seller`);
+    for (const { seller } of search.facets.sellers) {
+      expect(sellers.find((s) => s.id === idOf(seller.id, 'Seller'))).toMatchObject({ name: seller.name, slug: seller.slug });
+    }
+    const categories: { id: string; name: string; slug: string }[] = await sql(`SELECT id, name, slug FROM category`);
+    for (const { category } of search.facets.categories) {
+      expect(categories.find((c) => c.id === idOf(category.id, 'Category'))).toMatchObject({ name: category.name, slug: category.slug });
+    }
+    const counts = search.facets.sellers.map((s: { count: number }) => s.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
   });
 
   it('returns only what the filters allow', async () => {
