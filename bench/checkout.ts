@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { writeMarkedSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,12 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     buyers: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
+    /** Prints every statement of the last probed checkoutComplete and buyNow, marking those inside the transaction. */
+    statements: { type: 'boolean', default: false },
+    /** Writes V8 CPU profiles of the first checkout phase and of the buyNow phase to bench/.data/profiles. */
+    'cpu-prof': { type: 'boolean', default: false },
+    /** With DATABASE_URL set: the database the run makes (dropped first) on its server. */
+    database: { type: 'string', default: 'zoco_bench_checkout' },
   },
 });
 const seconds = Number(args.seconds);
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
     embeddedPgPort: 24340,
     buyers,
     hotListingsPerSeller: 20,
+    database: args.database,
   } satisfies CheckoutServerOptions);
   const { url, tokens, listingsBySeller } = server.info;
   try {
@@ -145,15 +152,28 @@ async function main(): Promise<void> {
       `buyNow ${median(probes.buyNow.map((p) => p.statements))}, of which ${median(probes.buyNow.map((p) => p.inTransaction))} inside its transaction ` +
       `(round trips inside the transaction: these plus one authorization at the payment provider).`;
     console.log(statementsLine);
-    const cpuPer = async (run: () => Promise<Phase>) => {
-      const before = await server.call<number>('cpu');
+    if (args.statements) {
+      for (const [name, probe] of [['checkoutComplete', probes.checkout.at(-1)!], ['buyNow', probes.buyNow.at(-1)!]] as const) {
+        console.log(`${name}: ${probe.statements} statements (T: inside the purchase's transaction)`);
+        for (const [i, q] of probe.queries.entries()) console.log(`  ${String(i + 1).padStart(2)} ${q.inTransaction ? 'T' : ' '} ${q.query}`);
+      }
+    }
+    const profiles = path.join(ROOT, 'bench/.data/profiles');
+    if (args['cpu-prof']) mkdirSync(profiles, { recursive: true });
+    // App and database CPU per purchase over a phase (the database's null when it cannot be read).
+    const cpuPer = async (name: string, run: () => Promise<Phase>) => {
+      if (args['cpu-prof']) await server.call('profileStart');
+      const [app0, db0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
       const result = await run();
-      return { result, ms: ((await server.call<number>('cpu')) - before) / 1000 / Math.max(1, result.done) };
+      const [app1, db1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
+      if (args['cpu-prof']) await server.call('profileStop', path.join(profiles, `checkout-${name}.cpuprofile`));
+      const per = (us: number) => us / 1000 / Math.max(1, result.done);
+      return { result, ms: per(app1 - app0), dbMs: db0 === null || db1 === null ? null : per(db1 - db0) };
     };
     // Issue 10: phases alternate without and with two live promotions per seller (one targeted), after a
     // warm-up, so JIT warm-up and drifting machine load weigh on both sides alike.
     await phase(checkoutOnce);
-    const { result: checkout, ms: checkoutCpu } = await cpuPer(() => phase(checkoutOnce));
+    const { result: checkout, ms: checkoutCpu, dbMs: checkoutDbCpu } = await cpuPer('checkout', () => phase(checkoutOnce));
     await server.call('promote');
     const since = new Date().toISOString();
     const promoted = await phase((buyer, i) => checkoutOnce(buyer, i + 7));
@@ -165,7 +185,7 @@ async function main(): Promise<void> {
     const without = checkout.done + checkout2.done;
     const withPromotions = promoted.done + promoted2.done;
     const all = listingsBySeller.flat();
-    const { result: buyNow, ms: buyNowCpu } = await cpuPer(() =>
+    const { result: buyNow, ms: buyNowCpu, dbMs: buyNowDbCpu } = await cpuPer('buyNow', () =>
       phase(async (buyer, i) => {
         const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
         return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
@@ -185,7 +205,10 @@ async function main(): Promise<void> {
       '',
       `With promotions: ${((withPromotions / Math.max(1, without)) * 100).toFixed(0)}% of the throughput without (both phases of each summed; issue 10 target ≥ 85%); in the first promotions phase ${discounted.discounted} of ${discounted.orders} orders were discounted. Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other sessions).`,
       statementsLine,
-      `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.`,
+      `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.` +
+        (checkoutDbCpu === null || buyNowDbCpu === null
+          ? ''
+          : ` Database CPU (its backends' or processes' time from /proc): ${checkoutDbCpu.toFixed(1)} ms per cartCreate + checkoutComplete, ${buyNowDbCpu.toFixed(1)} ms per buyNow.`),
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
@@ -195,7 +218,7 @@ async function main(): Promise<void> {
       '<!-- checkout-bench -->',
       '## Issues 3 and 10: checkout throughput (without and with promotions) and one-click latency',
       '',
-      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, embedded PostgreSQL, the small demo marketplace, 20 listings per seller bought from).`,
+      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, ${process.env['DATABASE_URL'] ? `database ${args.database} on DATABASE_URL's server` : 'embedded PostgreSQL'}, the small demo marketplace, 20 listings per seller bought from).`,
       `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,
       '',
       ...lines,
