@@ -5,9 +5,18 @@ import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
-import { emitAll } from '../../events/outbox';
+import { batchEvents, emitAll } from '../../events/outbox';
 import { listingVisibleSql, takeStock, takeStockAsRead } from '../catalog';
-import { invoiceParties, issueNewOrderInvoices, isReverseCharged, orderTax, type InvoiceParties, type NewOrder } from '../invoices';
+import {
+  PARTY_COLUMNS,
+  invoicePartiesOf,
+  issueNewOrderInvoices,
+  isReverseCharged,
+  orderTax,
+  type InvoiceParties,
+  type InvoiceParty,
+  type NewOrder,
+} from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
 import {
   authorizePayment,
@@ -19,6 +28,7 @@ import {
   type AuthorizationState,
   type PaymentProvider,
 } from '../payments';
+import type { CheckoutRow } from './checkout.rows';
 
 export interface PurchaseLine {
   listingId: string;
@@ -40,6 +50,8 @@ export interface Purchase {
 /** A placed checkout and the adjusters' notices (e.g. a promotion's budget ran out: full price). */
 export interface PlacedCheckout {
   checkoutId: string;
+  /** The checkout as written, so that it need not be read back; null when it was a replay of one already made. */
+  row: CheckoutRow | null;
   /** Empty when the checkout was a replay of one already made. */
   warnings: AdjustmentWarning[];
 }
@@ -92,6 +104,11 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
     'SELECT id, request_hash AS "requestHash" FROM checkout WHERE customer_id = $1 AND idempotency_key = $2',
     [customerId, key],
   );
+  return replayedCheckout(row, hash);
+}
+
+/** The id of the checkout `row` made under a key (none: null), or a userError when it was made for another request. */
+export function replayedCheckout(row: { id: string; requestHash: string } | undefined, hash: string): string | null {
   if (!row) return null;
   if (row.requestHash !== hash) {
     fail('idempotencyKey', 'This idempotency key was used for a different purchase; use a new key.', ErrorCode.IDEMPOTENCY_KEY_REUSED);
@@ -100,30 +117,37 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
 }
 
 /**
- * The listings bought, with what their orders and invoices show. `lock`: locked in id order so concurrent
- * checkouts of overlapping carts can't deadlock; NO KEY UPDATE so inserts that merely reference a listing
- * (cart and order lines' foreign keys) don't wait for us. Without it, a plain read that the stock take
+ * The listings bought, with what their orders and invoices show, and the invoices' parties (their sellers' and
+ * the buyer's, in the same statement: one round trip fewer in the transaction). `lock`: locked in id order so
+ * concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so inserts that merely reference a
+ * listing (cart and order lines' foreign keys) don't wait for us. Without it, a plain read that the stock take
  * checks later (takeStockAsRead).
  */
-async function readListings({ tx }: TxContext, ids: string[], lock: boolean): Promise<Map<string, ListingForSale>> {
-  const rows: ListingForSale[] = await tx.query(
+async function readListings(
+  { tx }: TxContext,
+  customerId: string,
+  ids: string[],
+  lock: boolean,
+): Promise<{ listings: Map<string, ListingForSale>; parties: InvoiceParties }> {
+  const rows: (ListingForSale & InvoiceParty)[] = await tx.query(
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
             p.category_id AS "categoryId", l.sku, l.price,
-            l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
+            l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(cat.tax_class, 'standard') AS "taxClass",
             ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS buyable,
             s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold",
-            s.name AS "sellerName", s.address->>'country' AS "sellerCountry"
+            s.name AS "sellerName", s.address->>'country' AS "sellerCountry", ${PARTY_COLUMNS}
        FROM listing l
        JOIN seller s ON s.id = l.seller_id
+       JOIN customer c ON c.id = $2
        JOIN product p ON p.id = l.product_id
        JOIN product_variant v ON v.id = l.variant_id
-       LEFT JOIN category c ON c.id = p.category_id
+       LEFT JOIN category cat ON cat.id = p.category_id
       WHERE l.id = ANY($1)
       ORDER BY l.id
         ${lock ? 'FOR NO KEY UPDATE OF l' : ''}`,
-    [ids],
+    [ids, customerId],
   );
-  return new Map(rows.map((r) => [r.id, r]));
+  return { listings: new Map(rows.map((r) => [r.id, r])), parties: invoicePartiesOf(rows) };
 }
 
 function checkAvailability(lines: PurchaseLine[], listings: Map<string, ListingForSale>): void {
@@ -382,22 +406,22 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
   const known: { authorization: AuthorizationState } = { authorization: { state: 'not-asked' } };
   let placed: PlacedCheckout;
   try {
-    placed = await withTransaction(ctx, async (ctx) => {
+    // batchEvents: the purchase's events (orders', cart's, invoices') written in one statement at its end.
+    placed = await withTransaction(ctx, (ctx) => batchEvents(ctx, async (ctx) => {
       const { tx } = ctx;
       await holdPayment(ctx, payment);
       const claimed = await tx.query(
         `INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
-         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
+         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id, created_at AS "createdAt"`,
         [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency],
       );
       if (!claimed.length) throw new KeyInUse();
-      const checkoutId: string = claimed[0].id;
+      const { id: checkoutId, createdAt }: { id: string; createdAt: Date } = claimed[0];
       const purchase = await req.prepare(ctx);
       const lines = mergeLines(purchase.lines);
-      const listings = await readListings(ctx, lines.map((l) => l.listingId), !optimistic);
+      const { listings, parties } = await readListings(ctx, req.customerId, lines.map((l) => l.listingId), !optimistic);
       checkAvailability(lines, listings);
       if (!optimistic) await takeStock(ctx, lines);
-      const parties = await invoiceParties(ctx, req.customerId, [...new Set([...listings.values()].map((l) => l.sellerId))]);
       const { orders, warnings } = await draftOrders(ctx, req.customerId, purchase, lines, listings, parties);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await writeOrders(ctx, checkoutId, purchase.cartId, orders);
@@ -427,13 +451,13 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
       // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
       // late as possible (after the payment and the events), keeping concurrent checkouts of a seller from queueing.
       await issueNewOrderInvoices(ctx, parties, orders);
-      return { checkoutId, warnings };
-    });
+      return { checkoutId, row: { id: checkoutId, customerId: req.customerId, total, currency: ctx.config.currency, createdAt }, warnings };
+    }));
   } catch (err) {
     await releasePayment(ctx, payment, known.authorization);
     if (err instanceof KeyInUse) {
       const id = await replay();
-      if (id) return { checkoutId: id, warnings: [] };
+      if (id) return { checkoutId: id, row: null, warnings: [] };
     }
     throw err;
   }
