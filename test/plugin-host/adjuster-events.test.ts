@@ -12,6 +12,7 @@ const noisy = definePlugin({
   name: 'noisy-adjuster',
   version: '1.0.0',
   compatibility: '^1.0.0',
+  description: 'Emits an event from its checkout adjuster, then fails when configured to.',
   config: z.strictObject({ fail: z.boolean().default(false) }),
   permissions: [],
   emits: { tried: z.strictObject({ total: z.number() }) },

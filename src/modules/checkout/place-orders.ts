@@ -22,7 +22,8 @@ import {
   authorizePayment,
   capturePayment,
   crashPoint,
-  holdPayment,
+  checkHeld,
+  holdPaymentSql,
   openPayment,
   releasePayment,
   type AuthorizationState,
@@ -409,14 +410,20 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
     // batchEvents: the purchase's events (orders', cart's, invoices') written in one statement at its end.
     placed = await withTransaction(ctx, (ctx) => batchEvents(ctx, async (ctx) => {
       const { tx } = ctx;
-      await holdPayment(ctx, payment);
-      const claimed = await tx.query(
-        `INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
-         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id, created_at AS "createdAt"`,
-        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency],
+      // The payment attempt locked first (holdPaymentSql), then the key claimed, in one statement: a pending
+      // payment claims, anything else fails before a checkout row is written.
+      const [claim]: { status: string | null; id: string | null; createdAt: Date }[] = await tx.query(
+        `WITH held AS (${holdPaymentSql('$5')}),
+         claimed AS (
+           INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
+           SELECT $1, $2, $3, 0, $4 FROM held WHERE held.status = 'pending'
+           ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id, created_at)
+         SELECT held.status, claimed.id, claimed.created_at AS "createdAt" FROM (SELECT) one LEFT JOIN held ON true LEFT JOIN claimed ON true`,
+        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency, payment.id],
       );
-      if (!claimed.length) throw new KeyInUse();
-      const { id: checkoutId, createdAt }: { id: string; createdAt: Date } = claimed[0];
+      checkHeld(claim?.status);
+      if (!claim!.id) throw new KeyInUse();
+      const { id: checkoutId, createdAt } = claim! as { id: string; createdAt: Date };
       const purchase = await req.prepare(ctx);
       const lines = mergeLines(purchase.lines);
       const { listings, parties } = await readListings(ctx, req.customerId, lines.map((l) => l.listingId), !optimistic);
