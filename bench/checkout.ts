@@ -14,7 +14,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     buyers: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
-    /** Prints every statement of the last probed checkoutComplete and buyNow, marking those inside the transaction. */
+    /** Prints every statement of the last probed cartCreate, checkoutComplete and buyNow, marking those inside the transaction. */
     statements: { type: 'boolean', default: false },
     /** Writes V8 CPU profiles of the first checkout phase and of the buyNow phase to bench/.data/profiles. */
     'cpu-prof': { type: 'boolean', default: false },
@@ -130,14 +130,14 @@ async function main(): Promise<void> {
       await run();
       return server.call<TracedStatements>('traceStop');
     };
-    const probes = { cart: [] as number[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
+    const probes = { cart: [] as TracedStatements[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
     for (let i = 0; i < 5; i++) {
       let cartId = '';
       const cart = await traced(async () => {
         const res = await gql(url, tokens[0]!, CART, { input: { lines: cartLines(0, i) } });
         cartId = res.cartCreate.cart.id;
       });
-      probes.cart.push(cart.statements);
+      probes.cart.push(cart);
       probes.checkout.push(
         await traced(() =>
           gql(url, tokens[0]!, CHECKOUT, { input: { cartId, paymentToken: 'tok_visa', idempotencyKey: randomUUID(), shippingAddress: MADRID } }),
@@ -148,12 +148,12 @@ async function main(): Promise<void> {
     }
     const statementsLine =
       `SQL statements per purchase (the app's statement counter, median of 5 sequential purchases, each on a rested app, its events' dispatch held back): ` +
-      `cartCreate ${median(probes.cart)}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
+      `cartCreate ${median(probes.cart.map((p) => p.statements))}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
       `buyNow ${median(probes.buyNow.map((p) => p.statements))}, of which ${median(probes.buyNow.map((p) => p.inTransaction))} inside its transaction ` +
       `(round trips inside the transaction: these plus one authorization at the payment provider).`;
     console.log(statementsLine);
     if (args.statements) {
-      for (const [name, probe] of [['checkoutComplete', probes.checkout.at(-1)!], ['buyNow', probes.buyNow.at(-1)!]] as const) {
+      for (const [name, probe] of [['cartCreate', probes.cart.at(-1)!], ['checkoutComplete', probes.checkout.at(-1)!], ['buyNow', probes.buyNow.at(-1)!]] as const) {
         console.log(`${name}: ${probe.statements} statements (T: inside the purchase's transaction)`);
         for (const [i, q] of probe.queries.entries()) console.log(`  ${String(i + 1).padStart(2)} ${q.inTransaction ? 'T' : ' '} ${q.query}`);
       }
