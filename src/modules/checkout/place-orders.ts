@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { runAdjusters, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
+import { prefetchAdjusters, runAdjusters, type AdjustableGroup, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
@@ -181,9 +181,9 @@ function mergeLines(lines: PurchaseLine[]): PurchaseLine[] {
   return [...merged.values()];
 }
 
-/** Runs every adjuster over one seller's lines, inside the checkout transaction (where budgets are consumed). */
-function adjustGroup(ctx: TxContext, customerId: string, codes: string[], sellerId: string, priced: Priced[], subtotal: number, shipping: number): Promise<AdjustedGroup> {
-  return runAdjusters(ctx, ctx.adjusters, {
+/** One seller's lines as the adjusters see them, inside the checkout transaction (where budgets are consumed). */
+function adjustableGroup(customerId: string, codes: string[], sellerId: string, priced: Priced[], subtotal: number, shipping: number): AdjustableGroup {
+  return {
     phase: 'checkout',
     sellerId,
     currency: priced[0]!.listing.currency,
@@ -203,7 +203,7 @@ function adjustGroup(ctx: TxContext, customerId: string, codes: string[], seller
     subtotal,
     shipping,
     codes,
-  });
+  };
 }
 
 interface Priced {
@@ -238,7 +238,7 @@ async function draftOrders(
   const warnings: AdjustmentWarning[] = [];
   // Seller order: invoice counters (and promotions' rows, locked by their adjusters) are then locked
   // in the same order by every checkout.
-  for (const sellerId of [...bySeller.keys()].sort()) {
+  const sellers = [...bySeller.keys()].sort().map((sellerId) => {
     const sellerLines = bySeller.get(sellerId)!;
     const first = listings.get(sellerLines[0]!.listingId)!;
     const priced: Priced[] = sellerLines.map((l) => {
@@ -248,7 +248,12 @@ async function draftOrders(
     const subtotal = priced.reduce((sum, p) => sum + p.total, 0);
     const free = first.freeShippingThreshold != null && subtotal >= first.freeShippingThreshold;
     const shipping = free ? 0 : first.shippingRate;
-    const adjusted = await adjustGroup(ctx, customerId, purchase.codes, sellerId, priced, subtotal, shipping);
+    return { sellerId, first, priced, subtotal, shipping, group: adjustableGroup(customerId, purchase.codes, sellerId, priced, subtotal, shipping) };
+  });
+  // What the adjusters read for every seller at once (promotions, offers): one statement each, not one per seller.
+  const prefetched = await prefetchAdjusters(ctx, ctx.adjusters, sellers.map((s) => s.group));
+  for (const { sellerId, first, priced, subtotal, shipping, group } of sellers) {
+    const adjusted = await runAdjusters(ctx, ctx.adjusters, group, prefetched);
     warnings.push(...adjusted.warnings);
     const taxable = adjusted.adjustments.map((a) => ({ ...a, taxClass: (a.taxClass ?? null) as TaxClass | null }));
     // The invoice makes the same decision (invoice-issuing.ts) from the same rows, in this transaction.
