@@ -25,7 +25,8 @@ async function insertEvents(ctx: InTransaction, events: readonly { type: string;
  * recorded; their in-transaction listeners still run when each is emitted. An event's row then comes after
  * rows written directly (not through recordEvent/emit/emitAll) later in `fn`. A checkout records the order
  * events, the cart's and the invoices' (three statements, each a round trip with its listings and invoice
- * counters locked): one now. A savepoint inside `fn` forgets what it held with heldEventsSince.
+ * counters locked): one now, or none when its last write takes them (takeHeldEvents). A savepoint inside
+ * `fn` forgets what it held with heldEventsSince.
  */
 export async function batchEvents<C extends TxContext, T>(ctx: C, fn: (ctx: C) => Promise<T>): Promise<T> {
   if (ctx.held) return fn(ctx);
@@ -33,6 +34,38 @@ export async function batchEvents<C extends TxContext, T>(ctx: C, fn: (ctx: C) =
   const result = await fn({ ...ctx, held });
   await insertEvents(ctx, held);
   return result;
+}
+
+/**
+ * For the write that ends a batchEvents transaction: takes the events held so far (batchEvents then writes
+ * none of them), to be written by that write's own statement with recordEventsSql, one round trip fewer.
+ */
+export function takeHeldEvents(ctx: InTransaction): { types: string[]; payloads: string[] } {
+  const taken = ctx.held?.splice(0) ?? [];
+  ctx.emitted.count += taken.length;
+  return { types: taken.map((e) => e.type), payloads: taken.map((e) => JSON.stringify(e.payload)) };
+}
+
+/**
+ * A data-modifying statement for a CTE: writes the events of takeHeldEvents (`types`, `payloads`: the SQL
+ * parameters of its two arrays), then the rows of `more` (a query of `type`, `payload` jsonb and `n`, their
+ * order) after them, in that order (outbox ids follow it). The caller adds `more`'s rows to ctx.emitted.count
+ * and runs their listeners (runListeners).
+ */
+export function recordEventsSql(types: string, payloads: string, more: string): string {
+  return `INSERT INTO outbox (type, payload)
+          SELECT e.type, e.payload FROM (
+            SELECT 0 AS part, h.type, h.payload, h.n FROM unnest(${types}::text[], ${payloads}::jsonb[]) WITH ORDINALITY AS h(type, payload, n)
+            UNION ALL
+            SELECT 1, m.type, m.payload, m.n FROM (${more}) m) e
+          ORDER BY e.part, e.n`;
+}
+
+/** Runs the in-transaction listeners (core/context.ts, TransactionListener) of events already recorded, in order. */
+export async function runListeners(ctx: TxContext, events: readonly PendingEvent[]): Promise<void> {
+  for (const { type, payload } of events) {
+    for (const listener of (ctx.listeners[type] ?? []) as readonly TransactionListener<typeof type>[]) await listener(ctx, payload as never);
+  }
 }
 
 /** For a savepoint: a function that drops the events held since (batchEvents), to call when rolling back to it. */
@@ -61,7 +94,5 @@ export type PendingEvent = { [T in EventType]: { type: T; payload: EventPayloads
 export async function emitAll(ctx: TxContext, events: readonly PendingEvent[]): Promise<void> {
   if (ctx.held) ctx.held.push(...events);
   else await insertEvents(ctx, events);
-  for (const { type, payload } of events) {
-    for (const listener of (ctx.listeners[type] ?? []) as readonly TransactionListener<typeof type>[]) await listener(ctx, payload as never);
-  }
+  await runListeners(ctx, events);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressData } from '../../core/address';
 import type { TxContext } from '../../core/context';
-import { emitAll } from '../../events/outbox';
+import { recordEventsSql, runListeners, takeHeldEvents } from '../../events/outbox';
 import { invoiceDocument, toOrderToInvoice, type IssuedInvoice, type OrderLineRow, type OrderRow } from './invoice-issuing';
 import { INVOICE_TIME_ZONE, invoiceNumberSql, invoicePrefix } from './invoice-numbering';
 import type { TaxableAdjustment } from './order-tax';
@@ -59,9 +59,11 @@ export interface NewOrder {
  * compares them), numbered and stored in one statement, with their `invoice.issued` events. The sellers'
  * counter rows are locked in seller id order, as every checkout takes them, so two checkouts never deadlock
  * on them; one issue date for all, read with the numbers so that the date and the numbers' year agree.
- * Before, checkout issued them one by one: 7 statements per order, the first seller's counter row locked
- * through all of them (issue 3: "slow sql" on the counter, 1–3 s under 20 buyers); then 3 statements
- * (numbers, invoices, events), 1 since issue 14 (the events are held by the checkout's batchEvents).
+ * Their `invoice.issued` events are written by the same statement, after the events the caller's
+ * batchEvents holds (takeHeldEvents): the counters stay locked until commit, so nothing else is sent
+ * between this statement and the commit. Before, checkout issued them one by one: 7 statements per order,
+ * the first seller's counter row locked through all of them (issue 3: "slow sql" on the counter, 1–3 s
+ * under 20 buyers); then 3 statements (numbers, invoices, events) and the events of the checkout.
  */
 export async function issueNewOrderInvoices(ctx: TxContext, parties: InvoiceParties, orders: readonly NewOrder[]): Promise<IssuedInvoice[]> {
   if (!orders.length) return [];
@@ -70,13 +72,15 @@ export async function issueNewOrderInvoices(ctx: TxContext, parties: InvoicePart
     return { id: randomUUID(), order, doc: invoiceDocument(order, o.lines, o.adjustments) };
   });
   const column = <T>(f: (x: (typeof invoiced)[number]) => T) => invoiced.map(f);
-  const rows: IssuedInvoice[] = await ctx.tx.query(
+  const held = takeHeldEvents(ctx);
+  const rows: (IssuedInvoice & { orderId: string; sellerId: string })[] = await ctx.tx.query(
     `WITH clock AS (SELECT clock_timestamp() AS at),
      numbered AS (
        INSERT INTO invoice_counter (seller_id, series, year, last_number)
          SELECT s.id, 'F', extract(year FROM clock.at AT TIME ZONE $1)::int, 1 FROM unnest($3::uuid[]) AS s(id), clock ORDER BY s.id
        ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1
-       RETURNING seller_id, year, last_number)
+       RETURNING seller_id, year, last_number),
+     issued AS (
      INSERT INTO invoice (id, seller_id, order_id, customer_id, kind, series, year, sequence, number, issued_at,
                           issuer, buyer, lines, currency, net, tax, gross, reverse_charge)
      SELECT x.id, x.seller_id, x.order_id, x.customer_id, x.kind, 'F', n.year, n.last_number,
@@ -86,7 +90,14 @@ export async function issueNewOrderInvoices(ctx: TxContext, parties: InvoicePart
                    $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[], $15::boolean[])
             AS x(id, seller_id, order_id, customer_id, kind, prefix, issuer, buyer, lines, currency, net, tax, gross, reverse_charge)
        JOIN numbered n ON n.seller_id = x.seller_id, clock
-     RETURNING id, number`,
+     RETURNING id, order_id, seller_id, number),
+     events AS (${recordEventsSql(
+       '$16',
+       '$17',
+       `SELECT 'invoice.issued' AS type, jsonb_build_object('invoiceId', i.id, 'orderId', i.order_id, 'sellerId', i.seller_id, 'number', i.number) AS payload, x.n
+          FROM issued i JOIN unnest($2::uuid[]) WITH ORDINALITY AS x(id, n) ON x.id = i.id`,
+     )})
+     SELECT id, order_id AS "orderId", seller_id AS "sellerId", number FROM issued`,
     [
       INVOICE_TIME_ZONE,
       column((x) => x.id),
@@ -103,13 +114,16 @@ export async function issueNewOrderInvoices(ctx: TxContext, parties: InvoicePart
       column((x) => x.doc.tax),
       column((x) => x.doc.gross),
       column((x) => x.doc.reverseCharge),
+      held.types,
+      held.payloads,
     ],
   );
-  const numbers = new Map(rows.map((r) => [r.id, r.number]));
-  const issued = invoiced.map((x) => ({ id: x.id, number: numbers.get(x.id)!, order: x.order }));
-  await emitAll(
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const issued = invoiced.map((x) => byId.get(x.id)!);
+  ctx.emitted.count += issued.length;
+  await runListeners(
     ctx,
-    issued.map((x) => ({ type: 'invoice.issued' as const, payload: { invoiceId: x.id, orderId: x.order.id, sellerId: x.order.sellerId, number: x.number } })),
+    issued.map((r) => ({ type: 'invoice.issued' as const, payload: { invoiceId: r.id, orderId: r.orderId, sellerId: r.sellerId, number: r.number } })),
   );
   return issued.map(({ id, number }) => ({ id, number }));
 }
