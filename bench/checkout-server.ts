@@ -60,9 +60,9 @@ async function main(): Promise<void> {
   serveParent(
     info,
     {
-      /** Starts recording every statement the app sends (one purchase at a time: see statementTrace). */
-      async traceStart() {
-        trace.start();
+      /** Starts recording every statement the app sends (one purchase at a time: see statementTrace); `dispatch`: with its events' dispatch on. */
+      async traceStart(arg: unknown) {
+        trace.start((arg as { dispatch?: boolean } | undefined)?.dispatch ?? false);
         return null;
       },
       async traceStop() {
@@ -165,9 +165,9 @@ function statementTrace(counter: StatementCounter, events: { kick(): void }) {
     original(query, parameters);
   };
   return {
-    start() {
+    start(dispatch: boolean) {
       log = [];
-      events.kick = () => {};
+      if (!dispatch) events.kick = () => {};
     },
     stop(): TracedStatements {
       const all = log ?? [];

@@ -124,13 +124,18 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
     };
-    const traced = async (run: () => Promise<unknown>): Promise<TracedStatements> => {
+    // `dispatched`: what the purchase's events cost once woken (the handlers after commit, off the request's path),
+    // counted until the app rests again (an idle poll of the outbox included).
+    const traced = async (run: () => Promise<unknown>): Promise<TracedStatements & { dispatched: TracedStatements }> => {
       await rest();
       await server.call('traceStart');
       await run();
-      return server.call<TracedStatements>('traceStop');
+      const request = await server.call<TracedStatements>('traceStop');
+      await server.call('traceStart', { dispatch: true });
+      await rest();
+      return { ...request, dispatched: await server.call<TracedStatements>('traceStop') };
     };
-    const probes = { cart: [] as TracedStatements[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
+    const probes = { cart: [] as TracedStatements[], checkout: [] as (TracedStatements & { dispatched: TracedStatements })[], buyNow: [] as (TracedStatements & { dispatched: TracedStatements })[] };
     for (let i = 0; i < 5; i++) {
       let cartId = '';
       const cart = await traced(async () => {
@@ -150,12 +155,19 @@ async function main(): Promise<void> {
       `SQL statements per purchase (the app's statement counter, median of 5 sequential purchases, each on a rested app, its events' dispatch held back): ` +
       `cartCreate ${median(probes.cart.map((p) => p.statements))}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
       `buyNow ${median(probes.buyNow.map((p) => p.statements))}, of which ${median(probes.buyNow.map((p) => p.inTransaction))} inside its transaction ` +
-      `(round trips inside the transaction: these plus one authorization at the payment provider).`;
+      `(round trips inside the transaction: these plus one authorization at the payment provider); ` +
+      `then, off the request's path, their events' handlers: ${median(probes.checkout.map((p) => p.dispatched.statements))} statements per checkoutComplete, ${median(probes.buyNow.map((p) => p.dispatched.statements))} per buyNow.`;
     console.log(statementsLine);
     if (args.statements) {
       for (const [name, probe] of [['cartCreate', probes.cart.at(-1)!], ['checkoutComplete', probes.checkout.at(-1)!], ['buyNow', probes.buyNow.at(-1)!]] as const) {
         console.log(`${name}: ${probe.statements} statements (T: inside the purchase's transaction)`);
         for (const [i, q] of probe.queries.entries()) console.log(`  ${String(i + 1).padStart(2)} ${q.inTransaction ? 'T' : ' '} ${q.query}`);
+        if ('dispatched' in probe) {
+          const counts = new Map<string, number>();
+          for (const q of probe.dispatched.queries) counts.set(q.query.slice(0, 110), (counts.get(q.query.slice(0, 110)) ?? 0) + 1);
+          console.log(`  then its events' handlers, ${probe.dispatched.statements} statements:`);
+          for (const [query, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(3)} × ${query}`);
+        }
       }
     }
     const profiles = path.join(ROOT, 'bench/.data/profiles');
