@@ -5,11 +5,15 @@ import { insertCustomers } from '../src/plugin-testing/bulk-customers';
 import { toGlobalId } from '../src/core/global-id';
 import { seedDatabase } from '../src/seed/seed';
 import { childOptions, failToParent, serveParent } from './child-process';
+import { databaseCpuMicros, processesCpuMicros } from './database-cpu';
+import { openScratchApp } from './scratch-app';
+import path from 'node:path';
 
 export interface CheckoutServerOptions {
   dataDir: string;
   embeddedPgPort: number;
-  databaseUrl?: string;
+  /** With DATABASE_URL set: the database made (dropped first) on its server, so runs never write another's. */
+  database: string;
   buyers: number;
   /** Listings bought from, per seller: few, so buyers contend for the same rows. */
   hotListingsPerSeller: number;
@@ -25,14 +29,10 @@ export interface CheckoutServerInfo {
 /** The real app with the small demo marketplace, buyers with a saved address and card, and stock to sell. */
 async function main(): Promise<void> {
   const options = childOptions<CheckoutServerOptions>();
-  const app = await createApp({
-    port: 0,
-    host: '127.0.0.1',
-    logLevel: 'warn',
-    dataDir: options.dataDir,
-    embeddedPgPort: options.embeddedPgPort,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-  });
+  const scratch = process.env['DATABASE_URL'] ? await openScratchApp(options.database) : null;
+  const app =
+    scratch?.app ??
+    (await createApp({ port: 0, host: '127.0.0.1', logLevel: 'warn', dataDir: options.dataDir, embeddedPgPort: options.embeddedPgPort }));
   const db = app.dataSource;
   await seedDatabase(db, 'small');
   const hot: { id: string; sellerId: string }[] = await db.query(
@@ -60,9 +60,9 @@ async function main(): Promise<void> {
   serveParent(
     info,
     {
-      /** Starts recording every statement the app sends (one purchase at a time: see statementTrace). */
-      async traceStart() {
-        trace.start();
+      /** Starts recording every statement the app sends (one purchase at a time: see statementTrace); `dispatch`: with its events' dispatch on. */
+      async traceStart(arg: unknown) {
+        trace.start((arg as { dispatch?: boolean } | undefined)?.dispatch ?? false);
         return null;
       },
       async traceStop() {
@@ -75,6 +75,16 @@ async function main(): Promise<void> {
       async cpu() {
         const { user, system } = process.cpuUsage();
         return user + system;
+      },
+      /**
+       * Cumulative CPU time of the database, microseconds: the embedded server's processes, or on DATABASE_URL's
+       * server the backends of this database (the pool keeps its connections under load); null when unreadable.
+       */
+      async databaseCpu() {
+        if (!scratch) return databaseCpuMicros(path.join(options.dataDir, 'pg'));
+        const rows: { pid: string }[] = await db.query('SELECT pid::text FROM pg_stat_activity WHERE datname = current_database()');
+        const cpu = processesCpuMicros(rows.map((r) => r.pid));
+        return cpu && [...cpu.values()].reduce((sum, us) => sum + us, 0);
       },
       /**
        * Two live promotions per seller of the hot listings (issue 10 benchmark): 10% off everything, and a
@@ -127,7 +137,7 @@ async function main(): Promise<void> {
         return row;
       },
     },
-    () => app.stop(),
+    () => (scratch ? scratch.close() : app.stop()),
   );
 }
 
@@ -136,6 +146,8 @@ export interface TracedStatements {
   statements: number;
   /** Statements inside the purchase's transaction (the one that inserts the checkout), BEGIN and COMMIT excluded. */
   inTransaction: number;
+  /** Every statement's text, with `inTransaction` set on those of the purchase's transaction. */
+  queries: { query: string; inTransaction: boolean }[];
 }
 
 /**
@@ -153,9 +165,9 @@ function statementTrace(counter: StatementCounter, events: { kick(): void }) {
     original(query, parameters);
   };
   return {
-    start() {
+    start(dispatch: boolean) {
       log = [];
-      events.kick = () => {};
+      if (!dispatch) events.kick = () => {};
     },
     stop(): TracedStatements {
       const all = log ?? [];
@@ -163,10 +175,15 @@ function statementTrace(counter: StatementCounter, events: { kick(): void }) {
       events.kick = kick;
       kick();
       const purchase = all.find((s) => /INSERT INTO checkout\b/.test(s.query))?.runner;
-      const own = purchase ? all.filter((s) => s.runner === purchase).map((s) => s.query) : [];
-      const begin = own.indexOf('START TRANSACTION');
-      const commit = own.lastIndexOf('COMMIT');
-      return { statements: all.length, inTransaction: begin >= 0 && commit > begin ? commit - begin - 1 : 0 };
+      const own = purchase ? all.filter((s) => s.runner === purchase) : [];
+      const begin = own.findIndex((s) => s.query === 'START TRANSACTION');
+      const commit = own.findLastIndex((s) => s.query === 'COMMIT');
+      const inside = new Set(begin >= 0 && commit > begin ? own.slice(begin + 1, commit) : []);
+      return {
+        statements: all.length,
+        inTransaction: inside.size,
+        queries: all.map((s) => ({ query: s.query.replace(/\s+/g, ' ').slice(0, 160), inTransaction: inside.has(s) })),
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { writeMarkedSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,12 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     buyers: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
+    /** Prints every statement of the last probed cartCreate, checkoutComplete and buyNow, marking those inside the transaction. */
+    statements: { type: 'boolean', default: false },
+    /** Writes V8 CPU profiles of the first checkout phase and of the buyNow phase to bench/.data/profiles. */
+    'cpu-prof': { type: 'boolean', default: false },
+    /** With DATABASE_URL set: the database the run makes (dropped first) on its server. */
+    database: { type: 'string', default: 'zoco_bench_checkout' },
   },
 });
 const seconds = Number(args.seconds);
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
     embeddedPgPort: 24340,
     buyers,
     hotListingsPerSeller: 20,
+    database: args.database,
   } satisfies CheckoutServerOptions);
   const { url, tokens, listingsBySeller } = server.info;
   try {
@@ -117,20 +124,25 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
     };
-    const traced = async (run: () => Promise<unknown>): Promise<TracedStatements> => {
+    // `dispatched`: what the purchase's events cost once woken (the handlers after commit, off the request's path),
+    // counted until the app rests again (an idle poll of the outbox included).
+    const traced = async (run: () => Promise<unknown>): Promise<TracedStatements & { dispatched: TracedStatements }> => {
       await rest();
       await server.call('traceStart');
       await run();
-      return server.call<TracedStatements>('traceStop');
+      const request = await server.call<TracedStatements>('traceStop');
+      await server.call('traceStart', { dispatch: true });
+      await rest();
+      return { ...request, dispatched: await server.call<TracedStatements>('traceStop') };
     };
-    const probes = { cart: [] as number[], checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
+    const probes = { cart: [] as TracedStatements[], checkout: [] as (TracedStatements & { dispatched: TracedStatements })[], buyNow: [] as (TracedStatements & { dispatched: TracedStatements })[] };
     for (let i = 0; i < 5; i++) {
       let cartId = '';
       const cart = await traced(async () => {
         const res = await gql(url, tokens[0]!, CART, { input: { lines: cartLines(0, i) } });
         cartId = res.cartCreate.cart.id;
       });
-      probes.cart.push(cart.statements);
+      probes.cart.push(cart);
       probes.checkout.push(
         await traced(() =>
           gql(url, tokens[0]!, CHECKOUT, { input: { cartId, paymentToken: 'tok_visa', idempotencyKey: randomUUID(), shippingAddress: MADRID } }),
@@ -141,19 +153,39 @@ async function main(): Promise<void> {
     }
     const statementsLine =
       `SQL statements per purchase (the app's statement counter, median of 5 sequential purchases, each on a rested app, its events' dispatch held back): ` +
-      `cartCreate ${median(probes.cart)}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
+      `cartCreate ${median(probes.cart.map((p) => p.statements))}; checkoutComplete ${median(probes.checkout.map((p) => p.statements))}, of which ${median(probes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
       `buyNow ${median(probes.buyNow.map((p) => p.statements))}, of which ${median(probes.buyNow.map((p) => p.inTransaction))} inside its transaction ` +
-      `(round trips inside the transaction: these plus one authorization at the payment provider).`;
+      `(round trips inside the transaction: these plus one authorization at the payment provider); ` +
+      `then, off the request's path, their events' handlers: ${median(probes.checkout.map((p) => p.dispatched.statements))} statements per checkoutComplete, ${median(probes.buyNow.map((p) => p.dispatched.statements))} per buyNow.`;
     console.log(statementsLine);
-    const cpuPer = async (run: () => Promise<Phase>) => {
-      const before = await server.call<number>('cpu');
+    if (args.statements) {
+      for (const [name, probe] of [['cartCreate', probes.cart.at(-1)!], ['checkoutComplete', probes.checkout.at(-1)!], ['buyNow', probes.buyNow.at(-1)!]] as const) {
+        console.log(`${name}: ${probe.statements} statements (T: inside the purchase's transaction)`);
+        for (const [i, q] of probe.queries.entries()) console.log(`  ${String(i + 1).padStart(2)} ${q.inTransaction ? 'T' : ' '} ${q.query}`);
+        if ('dispatched' in probe) {
+          const counts = new Map<string, number>();
+          for (const q of probe.dispatched.queries) counts.set(q.query.slice(0, 110), (counts.get(q.query.slice(0, 110)) ?? 0) + 1);
+          console.log(`  then its events' handlers, ${probe.dispatched.statements} statements:`);
+          for (const [query, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${String(n).padStart(3)} × ${query}`);
+        }
+      }
+    }
+    const profiles = path.join(ROOT, 'bench/.data/profiles');
+    if (args['cpu-prof']) mkdirSync(profiles, { recursive: true });
+    // App and database CPU per purchase over a phase (the database's null when it cannot be read).
+    const cpuPer = async (name: string, run: () => Promise<Phase>) => {
+      if (args['cpu-prof']) await server.call('profileStart');
+      const [app0, db0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
       const result = await run();
-      return { result, ms: ((await server.call<number>('cpu')) - before) / 1000 / Math.max(1, result.done) };
+      const [app1, db1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
+      if (args['cpu-prof']) await server.call('profileStop', path.join(profiles, `checkout-${name}.cpuprofile`));
+      const per = (us: number) => us / 1000 / Math.max(1, result.done);
+      return { result, ms: per(app1 - app0), dbMs: db0 === null || db1 === null ? null : per(db1 - db0) };
     };
     // Issue 10: phases alternate without and with two live promotions per seller (one targeted), after a
     // warm-up, so JIT warm-up and drifting machine load weigh on both sides alike.
     await phase(checkoutOnce);
-    const { result: checkout, ms: checkoutCpu } = await cpuPer(() => phase(checkoutOnce));
+    const { result: checkout, ms: checkoutCpu, dbMs: checkoutDbCpu } = await cpuPer('checkout', () => phase(checkoutOnce));
     await server.call('promote');
     const since = new Date().toISOString();
     const promoted = await phase((buyer, i) => checkoutOnce(buyer, i + 7));
@@ -165,7 +197,7 @@ async function main(): Promise<void> {
     const without = checkout.done + checkout2.done;
     const withPromotions = promoted.done + promoted2.done;
     const all = listingsBySeller.flat();
-    const { result: buyNow, ms: buyNowCpu } = await cpuPer(() =>
+    const { result: buyNow, ms: buyNowCpu, dbMs: buyNowDbCpu } = await cpuPer('buyNow', () =>
       phase(async (buyer, i) => {
         const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i) % all.length], idempotencyKey: randomUUID() } });
         return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
@@ -185,7 +217,10 @@ async function main(): Promise<void> {
       '',
       `With promotions: ${((withPromotions / Math.max(1, without)) * 100).toFixed(0)}% of the throughput without (both phases of each summed; issue 10 target ≥ 85%); in the first promotions phase ${discounted.discounted} of ${discounted.orders} orders were discounted. Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other sessions).`,
       statementsLine,
-      `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.`,
+      `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.` +
+        (checkoutDbCpu === null || buyNowDbCpu === null
+          ? ''
+          : ` Database CPU (its backends' or processes' time from /proc): ${checkoutDbCpu.toFixed(1)} ms per cartCreate + checkoutComplete, ${buyNowDbCpu.toFixed(1)} ms per buyNow.`),
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
@@ -195,7 +230,7 @@ async function main(): Promise<void> {
       '<!-- checkout-bench -->',
       '## Issues 3 and 10: checkout throughput (without and with promotions) and one-click latency',
       '',
-      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, embedded PostgreSQL, the small demo marketplace, 20 listings per seller bought from).`,
+      `Command: \`npm run bench:checkout\` (${seconds} s per phase, ${buyers} concurrent buyers in closed loops, ${process.env['DATABASE_URL'] ? `database ${args.database} on DATABASE_URL's server` : 'embedded PostgreSQL'}, the small demo marketplace, 20 listings per seller bought from).`,
       `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,
       '',
       ...lines,

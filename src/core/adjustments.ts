@@ -67,11 +67,19 @@ export interface AdjustmentResult {
   warnings: AdjustmentWarning[];
 }
 
-export interface Adjuster {
+export interface Adjuster<P = unknown> {
   name: string;
   /** Cart phase: any Context, read-only. Checkout phase: a TxContext inside the checkout transaction,
-   *  where the adjuster may lock and consume (budgets, per-customer limits, points) and must be exact. */
-  adjust(ctx: Context, group: AdjustableGroup): Promise<AdjustmentResult>;
+   *  where the adjuster may lock and consume (budgets, per-customer limits, points) and must be exact.
+   *  `prefetched`: what `prefetch` answered for the checkout's groups (undefined without one). */
+  adjust(ctx: Context, group: AdjustableGroup, prefetched?: P): Promise<AdjustmentResult>;
+  /**
+   * Optional, checkout phase: reads at once, in the checkout's transaction and before any group is adjusted,
+   * what `adjust` would otherwise read group by group (one statement for every seller of the purchase instead
+   * of one each: issue 14), and answers it for `adjust`. It may lock what `adjust` would have locked, in an
+   * order every checkout follows.
+   */
+  prefetch?(ctx: Context, groups: readonly AdjustableGroup[]): Promise<P>;
 }
 
 declare module './context' {
@@ -121,13 +129,25 @@ export function spreadAmount(amount: number, weights: readonly number[]): number
   return parts;
 }
 
+/** Each adjuster's prefetch over a checkout's groups, in order, for runAdjusters to hand back to it. */
+export async function prefetchAdjusters(ctx: Context, adjusters: readonly Adjuster[], groups: readonly AdjustableGroup[]): Promise<Map<Adjuster, unknown>> {
+  const prefetched = new Map<Adjuster, unknown>();
+  for (const adjuster of adjusters) if (adjuster.prefetch) prefetched.set(adjuster, await adjuster.prefetch(ctx, groups));
+  return prefetched;
+}
+
 /**
  * Runs `adjusters` in order over one group. Each sees what the ones before it left (lines, subtotal and
  * shipping net of their discounts), so a discount can never exceed what is left: the host clamps any
  * adjustment that asks for more (an adjuster that consumes a budget should ask only for what it sees).
  * Group-level goods discounts are spread over the lines in proportion to what is left of each.
  */
-export async function runAdjusters(ctx: Context, adjusters: readonly Adjuster[], group: AdjustableGroup): Promise<AdjustedGroup> {
+export async function runAdjusters(
+  ctx: Context,
+  adjusters: readonly Adjuster[],
+  group: AdjustableGroup,
+  prefetched?: ReadonlyMap<Adjuster, unknown>,
+): Promise<AdjustedGroup> {
   const left = group.lines.map((l) => l.subtotal);
   let shippingLeft = group.shipping;
   const applied: AppliedAdjustment[] = [];
@@ -140,7 +160,7 @@ export async function runAdjusters(ctx: Context, adjusters: readonly Adjuster[],
       subtotal: left.reduce((a, b) => a + b, 0),
       shipping: shippingLeft,
     };
-    const result = await adjuster.adjust(ctx, current);
+    const result = await adjuster.adjust(ctx, current, prefetched?.get(adjuster));
     warnings.push(...result.warnings);
     for (const a of result.adjustments) {
       if (!Number.isSafeInteger(a.amount) || a.amount <= 0) continue;

@@ -97,6 +97,8 @@ export interface InTransaction {
   tx: EntityManager;
   /** How many events this transaction recorded: withTransaction wakes the dispatcher after commit when > 0. */
   emitted: { count: number };
+  /** Set inside batchEvents (events/outbox.ts): events recorded here wait there and are written in one statement. */
+  held?: { type: string; payload: object }[];
 }
 
 /** A Context inside withTransaction: writes and `emit` go to `tx`. */

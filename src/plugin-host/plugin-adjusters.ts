@@ -1,6 +1,7 @@
 import type { Adjuster, AdjustmentResult } from '../core/adjustments';
 import type { TxContext } from '../core/context';
 import type { AnyPlugin } from './define-plugin';
+import { heldEventsSince } from '../events/outbox';
 import { grantedPermissions } from './installation-cache';
 import { createPluginScope } from './plugin-scope';
 
@@ -35,6 +36,7 @@ export function pluginAdjusters(plugins: readonly AnyPlugin[]): Adjuster[] {
           });
           const lines = group.lines.map((l) => ({ ...l, options: (l.options[plugin.name] as Record<string, unknown> | undefined) ?? {} }));
           if (inTx) await inTx.tx.query('SAVEPOINT plugin_adjust');
+          const forgetHeldEvents = inTx && heldEventsSince(inTx);
           try {
             const result = await hook.adjust({ ...group, lines }, scope);
             if (inTx) await inTx.tx.query('RELEASE SAVEPOINT plugin_adjust');
@@ -44,6 +46,7 @@ export function pluginAdjusters(plugins: readonly AnyPlugin[]): Adjuster[] {
             };
           } catch (err) {
             if (inTx) await inTx.tx.query('ROLLBACK TO SAVEPOINT plugin_adjust');
+            forgetHeldEvents?.();
             scope.log.error({ err, phase: group.phase }, 'plugin checkout adjuster failed; skipped');
             return NOTHING;
           }

@@ -61,7 +61,8 @@ export function cartLines(ctx: Context, cart: Cart): Promise<CartLine[]> {
 
 /**
  * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may push events
- * of its own to `events`), then the cart is touched and `cart.updated` recorded after them, in one
+ * of its own to `events`), then the cart is touched, its lines counted against the limit (in the same
+ * statement: one round trip fewer for each add, issue 14), and `cart.updated` recorded after them, in one
  * statement with them. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
  */
 async function changeCart(
@@ -73,10 +74,13 @@ async function changeCart(
     const locked = await open(ctx);
     const events: PendingEvent[] = [];
     await change(ctx, locked, events);
-    const [rows]: [CartRow[], number] = await ctx.tx.query(
-      `UPDATE cart c SET updated_at = now() WHERE c.id = $1 RETURNING ${CART_COLUMNS}`,
+    const [rows]: [(CartRow & { lineCount: number })[], number] = await ctx.tx.query(
+      `UPDATE cart c SET updated_at = now() WHERE c.id = $1
+       RETURNING ${CART_COLUMNS}, (SELECT count(*)::int FROM cart_line l WHERE l.cart_id = c.id) AS "lineCount"`,
       [locked.uuid],
     );
+    // Only adds can pass the limit; a change that did is rolled back whole.
+    if (rows[0]!.lineCount > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
     const cart = toCart(rows[0]!);
     await emitAll(ctx, [...events, { type: 'cart.updated', payload: { cartId: cart.uuid, customerId: cart.customerUuid } }]);
     return cart;
@@ -209,9 +213,7 @@ async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[], events
   const done = new Set(upserted.map((r) => r.listingId));
   const over = wanted.filter((l) => !done.has(l.listingUuid));
   if (over.length) throw new UserErrors(over.map(tooMany));
-  const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM cart_line WHERE cart_id = $1', [cart.uuid]);
-  if (count > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
-  // Recorded by changeCart with its cart.updated (one statement for both).
+  // The line limit is checked by changeCart, once the cart is touched. Recorded by changeCart with its cart.updated (one statement for both).
   events.push({ type: 'cart.lines_added', payload: { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) } });
 }
 

@@ -9,7 +9,8 @@ import { cartForCheckout, completeCart } from '../carts';
 import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
 import type { PaymentProvider } from '../payments';
 import { requestHash } from './idempotency';
-import { existingCheckout, placeOrders } from './place-orders';
+import { existingCheckout, placeOrders, type PlacedCheckout } from './place-orders';
+import { oneClickDefaults } from './one-click-defaults';
 import { toCheckout, type CheckoutRow } from './checkout.rows';
 import type { Checkout } from './checkout.type';
 import type { BuyNowInput, CheckoutCompleteInput } from './checkout.inputs';
@@ -49,6 +50,11 @@ async function replay(ctx: Context, customerId: string, key: string, hash: strin
   return id ? { checkout: await loadCheckout(ctx, id) } : null;
 }
 
+/** The answer to a purchase: the checkout as placeOrders wrote it (read back only when it was a replay). */
+async function placedPayload(ctx: Context, placed: PlacedCheckout) {
+  return { checkout: placed.row ? toCheckout(placed.row) : await loadCheckout(ctx, placed.checkoutId), warnings: placed.warnings };
+}
+
 export async function completeCheckout(ctx: Context, input: CheckoutCompleteInput) {
   const customerId = requireCustomer(ctx.viewer);
   const v = new Validator();
@@ -80,7 +86,7 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
     },
     onPlaced: (ctx, purchase) => completeCart(ctx, purchase.cartId!),
   });
-  return { checkout: await loadCheckout(ctx, placed.checkoutId), warnings: placed.warnings };
+  return placedPayload(ctx, placed);
 }
 
 /** One click: the default shipping address and the default payment method, no cart. */
@@ -93,20 +99,18 @@ export async function buyNow(ctx: Context, input: BuyNowInput) {
   const listingId = idOf(input.listingId, 'Listing');
   if (!listingId) fail('listingId', 'listingId is not a valid Listing ID.', ErrorCode.INVALID_ID);
   const hash = requestHash({ listingId, quantity: input.quantity });
-  const replayed = await replay(ctx, customerId, input.idempotencyKey, hash);
-  if (replayed) return replayed;
-  const [method] = await ctx.db.query('SELECT provider, token FROM payment_method WHERE customer_id = $1 AND is_default', [customerId]);
+  const { replayedId, method, address } = await oneClickDefaults(ctx, customerId, input.idempotencyKey, hash);
+  if (replayedId) return { checkout: await loadCheckout(ctx, replayedId) };
   if (!method) fail(null, 'Save a default payment method to buy with one click.', ErrorCode.NO_DEFAULT_PAYMENT_METHOD);
+  if (!address) fail(null, 'Save a default shipping address to buy with one click.', ErrorCode.NO_DEFAULT_ADDRESS);
   const placed = await placeOrders(ctx, {
     customerId,
     idempotencyKey: input.idempotencyKey,
     requestHash: hash,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentMethod'), token: method.token },
-    async prepare({ tx }) {
-      const address = await tx.findOneBy(CustomerAddressEntity, { customerId, isDefaultShipping: true });
-      if (!address) fail(null, 'Save a default shipping address to buy with one click.', ErrorCode.NO_DEFAULT_ADDRESS);
-      return { cartId: null, shippingAddress: toAddressData(address), codes: [], lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
+    async prepare() {
+      return { cartId: null, shippingAddress: address, codes: [], lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
     },
   });
-  return { checkout: await loadCheckout(ctx, placed.checkoutId), warnings: placed.warnings };
+  return placedPayload(ctx, placed);
 }

@@ -1,24 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { runAdjusters, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
+import { prefetchAdjusters, runAdjusters, type AdjustableGroup, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
-import { emitAll } from '../../events/outbox';
+import { batchEvents, emitAll } from '../../events/outbox';
 import { listingVisibleSql, takeStock, takeStockAsRead } from '../catalog';
-import { invoiceParties, issueNewOrderInvoices, isReverseCharged, orderTax, type InvoiceParties, type NewOrder } from '../invoices';
+import {
+  PARTY_COLUMNS,
+  invoicePartiesOf,
+  issueNewOrderInvoices,
+  isReverseCharged,
+  orderTax,
+  type InvoiceParties,
+  type InvoiceParty,
+  type NewOrder,
+} from '../invoices';
 import type { TaxClass } from '../invoices/vat-rates';
 import {
   authorizePayment,
   capturePayment,
   crashPoint,
-  holdPayment,
+  checkHeld,
+  holdPaymentSql,
   openPayment,
   releasePayment,
   type AuthorizationState,
   type PaymentProvider,
 } from '../payments';
+import type { CheckoutRow } from './checkout.rows';
 
 export interface PurchaseLine {
   listingId: string;
@@ -40,6 +51,8 @@ export interface Purchase {
 /** A placed checkout and the adjusters' notices (e.g. a promotion's budget ran out: full price). */
 export interface PlacedCheckout {
   checkoutId: string;
+  /** The checkout as written, so that it need not be read back; null when it was a replay of one already made. */
+  row: CheckoutRow | null;
   /** Empty when the checkout was a replay of one already made. */
   warnings: AdjustmentWarning[];
 }
@@ -92,6 +105,11 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
     'SELECT id, request_hash AS "requestHash" FROM checkout WHERE customer_id = $1 AND idempotency_key = $2',
     [customerId, key],
   );
+  return replayedCheckout(row, hash);
+}
+
+/** The id of the checkout `row` made under a key (none: null), or a userError when it was made for another request. */
+export function replayedCheckout(row: { id: string; requestHash: string } | undefined, hash: string): string | null {
   if (!row) return null;
   if (row.requestHash !== hash) {
     fail('idempotencyKey', 'This idempotency key was used for a different purchase; use a new key.', ErrorCode.IDEMPOTENCY_KEY_REUSED);
@@ -100,30 +118,37 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
 }
 
 /**
- * The listings bought, with what their orders and invoices show. `lock`: locked in id order so concurrent
- * checkouts of overlapping carts can't deadlock; NO KEY UPDATE so inserts that merely reference a listing
- * (cart and order lines' foreign keys) don't wait for us. Without it, a plain read that the stock take
+ * The listings bought, with what their orders and invoices show, and the invoices' parties (their sellers' and
+ * the buyer's, in the same statement: one round trip fewer in the transaction). `lock`: locked in id order so
+ * concurrent checkouts of overlapping carts can't deadlock; NO KEY UPDATE so inserts that merely reference a
+ * listing (cart and order lines' foreign keys) don't wait for us. Without it, a plain read that the stock take
  * checks later (takeStockAsRead).
  */
-async function readListings({ tx }: TxContext, ids: string[], lock: boolean): Promise<Map<string, ListingForSale>> {
-  const rows: ListingForSale[] = await tx.query(
+async function readListings(
+  { tx }: TxContext,
+  customerId: string,
+  ids: string[],
+  lock: boolean,
+): Promise<{ listings: Map<string, ListingForSale>; parties: InvoiceParties }> {
+  const rows: (ListingForSale & InvoiceParty)[] = await tx.query(
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
             p.category_id AS "categoryId", l.sku, l.price,
-            l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(c.tax_class, 'standard') AS "taxClass",
+            l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(cat.tax_class, 'standard') AS "taxClass",
             ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS buyable,
             s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold",
-            s.name AS "sellerName", s.address->>'country' AS "sellerCountry"
+            s.name AS "sellerName", s.address->>'country' AS "sellerCountry", ${PARTY_COLUMNS}
        FROM listing l
        JOIN seller s ON s.id = l.seller_id
+       JOIN customer c ON c.id = $2
        JOIN product p ON p.id = l.product_id
        JOIN product_variant v ON v.id = l.variant_id
-       LEFT JOIN category c ON c.id = p.category_id
+       LEFT JOIN category cat ON cat.id = p.category_id
       WHERE l.id = ANY($1)
       ORDER BY l.id
         ${lock ? 'FOR NO KEY UPDATE OF l' : ''}`,
-    [ids],
+    [ids, customerId],
   );
-  return new Map(rows.map((r) => [r.id, r]));
+  return { listings: new Map(rows.map((r) => [r.id, r])), parties: invoicePartiesOf(rows) };
 }
 
 function checkAvailability(lines: PurchaseLine[], listings: Map<string, ListingForSale>): void {
@@ -156,9 +181,9 @@ function mergeLines(lines: PurchaseLine[]): PurchaseLine[] {
   return [...merged.values()];
 }
 
-/** Runs every adjuster over one seller's lines, inside the checkout transaction (where budgets are consumed). */
-function adjustGroup(ctx: TxContext, customerId: string, codes: string[], sellerId: string, priced: Priced[], subtotal: number, shipping: number): Promise<AdjustedGroup> {
-  return runAdjusters(ctx, ctx.adjusters, {
+/** One seller's lines as the adjusters see them, inside the checkout transaction (where budgets are consumed). */
+function adjustableGroup(customerId: string, codes: string[], sellerId: string, priced: Priced[], subtotal: number, shipping: number): AdjustableGroup {
+  return {
     phase: 'checkout',
     sellerId,
     currency: priced[0]!.listing.currency,
@@ -178,7 +203,7 @@ function adjustGroup(ctx: TxContext, customerId: string, codes: string[], seller
     subtotal,
     shipping,
     codes,
-  });
+  };
 }
 
 interface Priced {
@@ -213,7 +238,7 @@ async function draftOrders(
   const warnings: AdjustmentWarning[] = [];
   // Seller order: invoice counters (and promotions' rows, locked by their adjusters) are then locked
   // in the same order by every checkout.
-  for (const sellerId of [...bySeller.keys()].sort()) {
+  const sellers = [...bySeller.keys()].sort().map((sellerId) => {
     const sellerLines = bySeller.get(sellerId)!;
     const first = listings.get(sellerLines[0]!.listingId)!;
     const priced: Priced[] = sellerLines.map((l) => {
@@ -223,7 +248,12 @@ async function draftOrders(
     const subtotal = priced.reduce((sum, p) => sum + p.total, 0);
     const free = first.freeShippingThreshold != null && subtotal >= first.freeShippingThreshold;
     const shipping = free ? 0 : first.shippingRate;
-    const adjusted = await adjustGroup(ctx, customerId, purchase.codes, sellerId, priced, subtotal, shipping);
+    return { sellerId, first, priced, subtotal, shipping, group: adjustableGroup(customerId, purchase.codes, sellerId, priced, subtotal, shipping) };
+  });
+  // What the adjusters read for every seller at once (promotions, offers): one statement each, not one per seller.
+  const prefetched = await prefetchAdjusters(ctx, ctx.adjusters, sellers.map((s) => s.group));
+  for (const { sellerId, first, priced, subtotal, shipping, group } of sellers) {
+    const adjusted = await runAdjusters(ctx, ctx.adjusters, group, prefetched);
     warnings.push(...adjusted.warnings);
     const taxable = adjusted.adjustments.map((a) => ({ ...a, taxClass: (a.taxClass ?? null) as TaxClass | null }));
     // The invoice makes the same decision (invoice-issuing.ts) from the same rows, in this transaction.
@@ -382,22 +412,28 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
   const known: { authorization: AuthorizationState } = { authorization: { state: 'not-asked' } };
   let placed: PlacedCheckout;
   try {
-    placed = await withTransaction(ctx, async (ctx) => {
+    // batchEvents: the purchase's events (orders', cart's, invoices') written in one statement at its end.
+    placed = await withTransaction(ctx, (ctx) => batchEvents(ctx, async (ctx) => {
       const { tx } = ctx;
-      await holdPayment(ctx, payment);
-      const claimed = await tx.query(
-        `INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
-         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id`,
-        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency],
+      // The payment attempt locked first (holdPaymentSql), then the key claimed, in one statement: a pending
+      // payment claims, anything else fails before a checkout row is written.
+      const [claim]: { status: string | null; id: string | null; createdAt: Date }[] = await tx.query(
+        `WITH held AS (${holdPaymentSql('$5')}),
+         claimed AS (
+           INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
+           SELECT $1, $2, $3, 0, $4 FROM held WHERE held.status = 'pending'
+           ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id, created_at)
+         SELECT held.status, claimed.id, claimed.created_at AS "createdAt" FROM (SELECT) one LEFT JOIN held ON true LEFT JOIN claimed ON true`,
+        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency, payment.id],
       );
-      if (!claimed.length) throw new KeyInUse();
-      const checkoutId: string = claimed[0].id;
+      checkHeld(claim?.status);
+      if (!claim!.id) throw new KeyInUse();
+      const { id: checkoutId, createdAt } = claim! as { id: string; createdAt: Date };
       const purchase = await req.prepare(ctx);
       const lines = mergeLines(purchase.lines);
-      const listings = await readListings(ctx, lines.map((l) => l.listingId), !optimistic);
+      const { listings, parties } = await readListings(ctx, req.customerId, lines.map((l) => l.listingId), !optimistic);
       checkAvailability(lines, listings);
       if (!optimistic) await takeStock(ctx, lines);
-      const parties = await invoiceParties(ctx, req.customerId, [...new Set([...listings.values()].map((l) => l.sellerId))]);
       const { orders, warnings } = await draftOrders(ctx, req.customerId, purchase, lines, listings, parties);
       const total = orders.reduce((sum, o) => sum + o.total, 0);
       await writeOrders(ctx, checkoutId, purchase.cartId, orders);
@@ -427,13 +463,13 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
       // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
       // late as possible (after the payment and the events), keeping concurrent checkouts of a seller from queueing.
       await issueNewOrderInvoices(ctx, parties, orders);
-      return { checkoutId, warnings };
-    });
+      return { checkoutId, row: { id: checkoutId, customerId: req.customerId, total, currency: ctx.config.currency, createdAt }, warnings };
+    }));
   } catch (err) {
     await releasePayment(ctx, payment, known.authorization);
     if (err instanceof KeyInUse) {
       const id = await replay();
-      if (id) return { checkoutId: id, warnings: [] };
+      if (id) return { checkoutId: id, row: null, warnings: [] };
     }
     throw err;
   }

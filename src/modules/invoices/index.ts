@@ -6,7 +6,8 @@ import { InvoiceResolver } from './invoice.resolver';
 import { findInvoice } from './invoice.service';
 
 export { issueInvoice, type IssuedInvoice } from './invoice-issuing';
-export { invoiceParties, issueNewOrderInvoices, type InvoiceParties, type NewOrder } from './new-order-invoices';
+export { invoicePartiesOf, issueNewOrderInvoices, type InvoiceParties, type InvoiceParty, type NewOrder } from './new-order-invoices';
+export { PARTY_COLUMNS } from './invoice-issuing';
 export { issueCreditNote, issueRefundCreditNote, type RefundedLine } from './credit-note';
 export { isReverseCharged } from './reverse-charge';
 export { orderTax, taxOrder, shippingVatRate, type TaxableLine, type TaxSplit, type OrderTaxes } from './order-tax';

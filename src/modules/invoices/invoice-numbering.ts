@@ -30,40 +30,32 @@ export interface InvoiceNumber {
 }
 
 /**
+ * formatInvoiceNumber of series F (invoices) in SQL, for statements that number invoices as they insert them: `prefix`, `year` and
+ * `sequence` are SQL expressions. Padded to at least six digits, never cut (test/modules/invoices/invoice-numbering.test.ts).
+ */
+export function invoiceNumberSql(prefix: string, year: string, sequence: string): string {
+  return `${prefix} || '-' || ${year} || '-' || lpad(${sequence}::text, greatest(6, length(${sequence}::text)), '0')`;
+}
+
+/**
  * Takes the next number of the seller's series for this year, in the caller's transaction. The upsert
  * locks the counter row until that transaction ends, so concurrent issuers queue for it: no two get
  * the same number, and a rollback returns the number with everything else, so none is skipped.
  * The issue date is read in the same statement, so the date and the number's year always agree.
  */
 export async function nextInvoiceNumber(
-  ctx: TxContext,
+  { tx }: TxContext,
   seller: { id: string; slug: string; invoicePrefix: string | null },
   series: InvoiceSeries,
 ): Promise<InvoiceNumber> {
-  return (await nextInvoiceNumbers(ctx, [seller], series))[0]!;
-}
-
-/**
- * nextInvoiceNumber for several sellers in one statement (checkout's, one order per seller): the counter
- * rows are locked in seller id order, as every checkout takes them, so two checkouts never deadlock on them;
- * one issue date for all. Answers in the order of `sellers`, which must be distinct.
- */
-export async function nextInvoiceNumbers(
-  { tx }: TxContext,
-  sellers: readonly { id: string; slug: string; invoicePrefix: string | null }[],
-  series: InvoiceSeries,
-): Promise<InvoiceNumber[]> {
-  const rows: { sellerId: string; sequence: number; year: number; issuedAt: Date }[] = await tx.query(
+  const [row]: { sequence: number; year: number; issuedAt: Date }[] = await tx.query(
     `WITH clock AS (SELECT clock_timestamp() AS at)
      INSERT INTO invoice_counter (seller_id, series, year, last_number)
-       SELECT s.id, $2, extract(year FROM clock.at AT TIME ZONE $3)::int, 1 FROM unnest($1::uuid[]) AS s(id), clock ORDER BY s.id
+       SELECT $1, $2, extract(year FROM clock.at AT TIME ZONE $3)::int, 1 FROM clock
      ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1
-     RETURNING seller_id AS "sellerId", last_number AS "sequence", year, (SELECT at FROM clock) AS "issuedAt"`,
-    [sellers.map((s) => s.id), series, INVOICE_TIME_ZONE],
+     RETURNING last_number AS "sequence", year, (SELECT at FROM clock) AS "issuedAt"`,
+    [seller.id, series, INVOICE_TIME_ZONE],
   );
-  const bySeller = new Map(rows.map((r) => [r.sellerId, r]));
-  return sellers.map((seller) => {
-    const { sequence, year, issuedAt } = bySeller.get(seller.id)!;
-    return { series, year, sequence, issuedAt, number: formatInvoiceNumber(invoicePrefix(seller), series, year, sequence) };
-  });
+  const { sequence, year, issuedAt } = row!;
+  return { series, year, sequence, issuedAt, number: formatInvoiceNumber(invoicePrefix(seller), series, year, sequence) };
 }

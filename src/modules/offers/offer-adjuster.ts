@@ -1,4 +1,4 @@
-import type { Adjuster, Adjustment, AdjustableLine } from '../../core/adjustments';
+import type { AdjustableGroup, Adjuster, Adjustment, AdjustableLine } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 
 interface RedeemedOffer {
@@ -11,26 +11,49 @@ interface RedeemedOffer {
   reason: string;
 }
 
+/** Checkout's offers for every group, read and locked by the prefetch; `used`: taken by a group adjusted before. */
+interface PrefetchedOffers {
+  offers: RedeemedOffer[];
+  used: Set<string>;
+}
+
+/** The customer's redeemed, unused, live offers on these listings or products, oldest first (locked at checkout). */
+function redeemedOffers(ctx: Context, customerId: string, lines: readonly AdjustableLine[], checkout: boolean): Promise<RedeemedOffer[]> {
+  return (checkout ? (ctx as TxContext).tx : ctx.db).query(
+    `SELECT id, product_id AS "productId", listing_id AS "listingId", discount_percent AS "discountPercent",
+            discount_amount AS "discountAmount", currency, reason
+       FROM offer
+      WHERE customer_id = $1 AND state = 'REDEEMED' AND used_at IS NULL AND expires_at > $2 AND promotion_id IS NULL
+        AND (listing_id = ANY($3) OR product_id = ANY($4))
+      ORDER BY sequence ${checkout ? 'FOR NO KEY UPDATE' : ''}`,
+    [customerId, ctx.now(), lines.map((l) => l.listingId), lines.map((l) => l.productId)],
+  );
+}
+
+/** A group's share of the prefetched offers: those on its lines that no group before it took. */
+function offersOf(prefetched: PrefetchedOffers, group: AdjustableGroup): RedeemedOffer[] {
+  const listings = new Set(group.lines.map((l) => l.listingId));
+  const products = new Set(group.lines.map((l) => l.productId));
+  return prefetched.offers.filter((o) => !prefetched.used.has(o.id) && ((o.listingId !== null && listings.has(o.listingId)) || (o.productId !== null && products.has(o.productId))));
+}
+
 /**
  * The customer's redeemed offers on their cart (issue 16, CONTRACTS D): each takes its discount off the
  * first line of its listing (or else of its product) until it expires, one offer per line. At checkout, in
  * the checkout's transaction, the offers are locked and marked used, so one checkout honours each.
  */
-export const offerAdjuster: Adjuster = {
+export const offerAdjuster: Adjuster<PrefetchedOffers | undefined> = {
   name: 'offers',
-  async adjust(ctx: Context, group) {
+  /** Checkout: the offers of every group read and locked in one statement (in sequence order, as adjust locked them). */
+  async prefetch(ctx, groups) {
+    const customerId = groups[0]?.customerId;
+    if (!ctx.tx || !customerId) return undefined;
+    return { offers: await redeemedOffers(ctx, customerId, groups.flatMap((g) => g.lines), true), used: new Set<string>() };
+  },
+  async adjust(ctx: Context, group, prefetched) {
     if (!group.customerId || !group.lines.length) return { adjustments: [], warnings: [] };
-    const checkout = group.phase === 'checkout' && ctx.tx;
-    const run = checkout ? (ctx as TxContext).tx : ctx.db;
-    const offers: RedeemedOffer[] = await run.query(
-      `SELECT id, product_id AS "productId", listing_id AS "listingId", discount_percent AS "discountPercent",
-              discount_amount AS "discountAmount", currency, reason
-         FROM offer
-        WHERE customer_id = $1 AND state = 'REDEEMED' AND used_at IS NULL AND expires_at > $2 AND promotion_id IS NULL
-          AND (listing_id = ANY($3) OR product_id = ANY($4))
-        ORDER BY sequence ${checkout ? 'FOR NO KEY UPDATE' : ''}`,
-      [group.customerId, ctx.now(), group.lines.map((l) => l.listingId), group.lines.map((l) => l.productId)],
-    );
+    const checkout = group.phase === 'checkout' && !!ctx.tx;
+    const offers = prefetched ? offersOf(prefetched, group) : await redeemedOffers(ctx, group.customerId, group.lines, checkout);
     const taken = new Set<string>();
     const adjustments: Adjustment[] = [];
     const used: string[] = [];
@@ -48,7 +71,8 @@ export const offerAdjuster: Adjuster = {
       used.push(offer.id);
       adjustments.push({ source: 'offer', reference: offer.id, label: offer.reason.slice(0, 120), kind: 'DISCOUNT', amount, lineKey: line.key, target: 'ITEMS' });
     }
-    if (checkout && used.length) await run.query('UPDATE offer SET used_at = $2 WHERE id = ANY($1)', [used, ctx.now()]);
+    for (const id of used) prefetched?.used.add(id);
+    if (checkout && used.length) await (ctx as TxContext).tx.query('UPDATE offer SET used_at = $2 WHERE id = ANY($1)', [used, ctx.now()]);
     return { adjustments, warnings: [] };
   },
 };

@@ -3,7 +3,8 @@ import { defineModule } from '../../core/module';
 export {
   authorizePayment,
   capturePayment,
-  holdPayment,
+  checkHeld,
+  holdPaymentSql,
   openPayment,
   recordRefund,
   refundPayment,

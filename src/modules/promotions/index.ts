@@ -23,6 +23,6 @@ export default defineModule({
   nodes: { Promotion: findPromotion },
   loaders: promotionLoaders,
   adjusters: [promotionAdjuster],
-  listeners: { 'order.placed': recordRedemptions, 'order.cancelled': reverseRedemptions },
+  listeners: { 'order.paid': recordRedemptions, 'order.cancelled': reverseRedemptions },
   privacy: promotionPrivacy,
 });

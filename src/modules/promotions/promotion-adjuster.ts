@@ -9,7 +9,11 @@ import type { PromotionRow } from './promotion.rows';
 /** Codes are compared in upper case, without surrounding blanks. */
 export const normalizeCode = (code: string) => code.trim().toUpperCase();
 
-async function loadPromotions(ctx: Context, group: AdjustableGroup, codes: string[]): Promise<LoadedPromotion[]> {
+/** Checkout's candidates of every seller, read by the adjuster's prefetch; absent: read group by group. */
+type PrefetchedCandidates = ReadonlyMap<string, LoadedPromotion[]> | undefined;
+
+async function loadPromotions(ctx: Context, group: AdjustableGroup, codes: string[], prefetched?: PrefetchedCandidates): Promise<LoadedPromotion[]> {
+  if (prefetched) return prefetched.get(group.sellerId) ?? [];
   if (!ctx.tx) return ctx.loaders.promotionCandidates.load({ sellerId: group.sellerId, currency: group.currency, codes });
   // Checkout: read inside its transaction (the limits and budget are re-read under lock in consume()).
   const rows = await ctx.tx.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [[group.sellerId], group.currency, codes]);
@@ -45,8 +49,13 @@ const budgetLeft = (p: PromotionRow) => (p.budget === null ? Number.POSITIVE_INF
  * state, dates, scope, minimum, targeting (signed-in, consenting customers only), per-customer limit,
  * single-use codes and budget. Read-only: checkout re-checks limits and budget under the row lock.
  */
-export async function evaluatePromotions(ctx: Context, group: AdjustableGroup, codes = group.codes.map(normalizeCode)): Promise<Evaluation> {
-  const loaded = await loadPromotions(ctx, group, codes);
+export async function evaluatePromotions(
+  ctx: Context,
+  group: AdjustableGroup,
+  codes = group.codes.map(normalizeCode),
+  prefetched?: PrefetchedCandidates,
+): Promise<Evaluation> {
+  const loaded = await loadPromotions(ctx, group, codes, prefetched);
   const limited = loaded.filter((l) => l.promotion.perCustomerLimit !== null).map((l) => l.promotion.id);
   const used = group.customerId ? await liveRedemptions(ctx, group.customerId, limited) : new Map<string, number>();
   const eligible: Candidate[] = [];
@@ -129,10 +138,20 @@ function rejectionWarnings(rejected: Rejection[], phase: AdjustableGroup['phase'
 }
 
 /** The promotions module's adjuster: every seller group gets its seller's best promotions. */
-export const promotionAdjuster: Adjuster = {
+export const promotionAdjuster: Adjuster<PrefetchedCandidates> = {
   name: 'promotions',
-  async adjust(ctx: Context, group: AdjustableGroup): Promise<AdjustmentResult> {
-    const { eligible, rejected } = await evaluatePromotions(ctx, group);
+  /** Checkout: every seller's candidates in one statement, in its transaction (when its groups share a currency, as they do). */
+  async prefetch(ctx, groups) {
+    const currency = groups[0]?.currency;
+    if (!ctx.tx || !currency || groups.some((g) => g.currency !== currency)) return undefined;
+    const codes = groups[0]!.codes.map(normalizeCode);
+    const rows = await ctx.tx.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [groups.map((g) => g.sellerId), currency, codes]);
+    const bySeller = new Map<string, LoadedPromotion[]>();
+    for (const row of rows) bySeller.set(row.sellerId, [...(bySeller.get(row.sellerId) ?? []), toLoaded(row)]);
+    return bySeller;
+  },
+  async adjust(ctx: Context, group: AdjustableGroup, prefetched?: PrefetchedCandidates): Promise<AdjustmentResult> {
+    const { eligible, rejected } = await evaluatePromotions(ctx, group, group.codes.map(normalizeCode), prefetched);
     const choice = choosePromotions(eligible, group);
     const warnings = rejectionWarnings(rejected, group.phase);
     for (const c of choice.outdone) {

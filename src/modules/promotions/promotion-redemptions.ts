@@ -2,11 +2,13 @@ import type { TxContext } from '../../core/context';
 import type { EventPayloads } from '../../events/event-types';
 
 /**
- * In checkout's transaction, once the order exists: one redemption per promotion that discounted it, from
+ * In checkout's transaction, once the order is paid: one redemption per promotion that discounted it, from
  * the order's adjustments (the adjuster ran before the order had an id). The promotion rows are still
- * locked by the adjuster, so per-customer counts stay exact.
+ * locked by the adjuster, so per-customer counts stay exact. An order without any discount has no
+ * promotion adjustment (runAdjusters drops those of 0): no statement (issue 14: one per seller before).
  */
-export async function recordRedemptions({ tx }: TxContext, { orderId, customerId }: EventPayloads['order.placed']): Promise<void> {
+export async function recordRedemptions({ tx }: TxContext, { orderId, customerId, discountTotal }: EventPayloads['order.paid']): Promise<void> {
+  if (discountTotal === 0) return;
   await tx.query(
     `INSERT INTO promotion_redemption (promotion_id, customer_id, order_id, amount, code)
      SELECT split_part(oa.reference, ':', 1)::uuid, $2, $1, sum(oa.amount), nullif(split_part(oa.reference, ':', 2), '')

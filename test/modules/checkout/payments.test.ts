@@ -145,6 +145,25 @@ describe('checkout payments', () => {
     expect(charged).toEqual([{ n: 1 }]);
   });
 
+  it('fails cleanly, writing no checkout, when its payment attempt was settled before the transaction held it', async () => {
+    const [buyer] = await insertCustomers(t, 1);
+    const listingId = await listing(5);
+    // As if the recovery sweep had settled the pending attempt in the instant before the checkout locked it.
+    await sql(`CREATE FUNCTION test_settle_at_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.status := 'failed'; RETURN NEW; END $$`);
+    await sql(`CREATE TRIGGER test_settle_at_once BEFORE INSERT ON payment FOR EACH ROW WHEN (NEW.customer_id = '${buyer!.id}') EXECUTE FUNCTION test_settle_at_once()`);
+    try {
+      const key = randomUUID();
+      const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
+      expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'PAYMENT_FAILED', field: null }] });
+      expect(await sql('SELECT id FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
+      const [attempt] = await attempts(buyer!.id, key);
+      expect(attempt).toMatchObject({ status: 'failed', checkoutId: null, ref: null });
+    } finally {
+      await sql('DROP TRIGGER test_settle_at_once ON payment');
+      await sql('DROP FUNCTION test_settle_at_once()');
+    }
+  });
+
   it('keeps declined cards a userError that charges nothing', async () => {
     const [buyer] = await insertCustomers(t, 1);
     await sql(`UPDATE payment_method SET token = 'tok_declined' WHERE customer_id = $1`, [buyer!.id]);

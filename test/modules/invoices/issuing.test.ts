@@ -1,4 +1,5 @@
 import { issueCreditNote, issueInvoice } from '../../../src/modules/invoices';
+import { formatInvoiceNumber, invoiceNumberSql } from '../../../src/modules/invoices/invoice-numbering';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
 import { inTransaction } from '../../helpers/in-transaction';
 import type { TxContext } from '../../../src/core/context';
@@ -35,6 +36,13 @@ describe('issuing invoices', () => {
     const second = await invoiceOf(await insertOrder(t, { customerId: buyer.id, lines: [{ listingId: shirt, quantity: 2 }] }));
     expect(first.number).toBe(`ACME-${year}-000001`);
     expect(second.number).toBe(`ACME-${year}-000002`);
+  });
+
+  it('numbers in SQL (checkout issues in one statement) exactly as formatInvoiceNumber: six digits at least, never cut', async () => {
+    for (const sequence of [1, 42, 999_999, 1_000_000, 12_345_678]) {
+      const [row]: { number: string }[] = await t.app.dataSource.query(`SELECT ${invoiceNumberSql('$1::text', '$2::int', '$3::int')} AS number`, ['ACME', year, sequence]);
+      expect(row!.number).toBe(formatInvoiceNumber('ACME', 'F', year, sequence));
+    }
   });
 
   it('returns the same invoice when asked again for the same order', async () => {

@@ -99,6 +99,14 @@ describe("checkout's invoices", () => {
         sellerId: order.sellerId,
       });
       expect(doc.reverseCharge).toBe(vatNumber !== null);
+      // Its invoice.issued event, written by the statement that stored it, after the order's events.
+      const [invoice] = await sql('SELECT id, number FROM invoice WHERE order_id = $1', [uuid(id)]);
+      const events = await sql(`SELECT type, payload FROM outbox WHERE payload->>'orderId' = $1 ORDER BY id`, [uuid(id)]);
+      expect(events).toEqual([
+        { type: 'order.placed', payload: expect.objectContaining({ orderId: uuid(id) }) },
+        { type: 'order.paid', payload: expect.objectContaining({ orderId: uuid(id) }) },
+        { type: 'invoice.issued', payload: { invoiceId: invoice.id, orderId: uuid(id), sellerId: order.sellerId, number: invoice.number } },
+      ]);
       // Goods, shipping, and the discount and surcharge lines.
       expect(doc.lines.length).toBeGreaterThan(3);
     }

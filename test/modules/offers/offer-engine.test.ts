@@ -125,6 +125,35 @@ describe('the offer engine', () => {
     expect(second.cart.discountTotal.amount).toBe(0);
   });
 
+  it('honours a product offer once in a checkout that buys the product from two sellers, on the first seller in id order', async () => {
+    const [fay] = (await insertCustomers(t, 1)) as [TestCustomer];
+    await grantPersonalization(t, [fay.id]);
+    const other = await createSeller(t);
+    const p = await createProduct(t, seller.key, { title: 'Wool scarf' });
+    const listings = [
+      { seller, listingId: await createListing(t, seller.key, p.variantIds[0]!, { price: { amount: 2000, currency: 'EUR' }, stock: 5 }) },
+      { seller: other, listingId: await createListing(t, other.key, p.variantIds[0]!, { price: { amount: 2000, currency: 'EUR' }, stock: 5 }) },
+    ];
+    const productUuid = Buffer.from(p.id, 'base64url').toString().split(':')[1]!;
+    const made = await makeOffer(t, fay.id, 'scarf-deal', { productId: productUuid, discount: { percent: 50 }, reason: { en: 'Half off the scarf' } });
+    if (!('offer' in made)) throw new Error('no offer');
+    const offerId = Buffer.from(`Offer:${made.offer.id}`).toString('base64url');
+    const redeem = await t.data(`mutation ($input: OfferIdInput!) { offerRedeem(input: $input) { userErrors { code } } }`, { input: { id: offerId } }, fay.token);
+    expect(redeem.offerRedeem.userErrors).toEqual([]);
+    const cartId = await cartWith(t, fay.token, listings.map((l) => ({ listingId: l.listingId, quantity: 1 })));
+    const res = await t.data(
+      `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) {
+        checkout { orders { seller { id } discountTotal { amount } } } userErrors { code message } } }`,
+      { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+      fay.token,
+    );
+    expect(res.checkoutComplete.userErrors).toEqual([]);
+    const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
+    const first = [...listings].sort((a, b) => (uuidOf(a.seller.id) < uuidOf(b.seller.id) ? -1 : 1))[0]!.seller.id;
+    const discounts = res.checkoutComplete.checkout.orders.map((o: any) => [o.seller.id, o.discountTotal.amount]);
+    expect(discounts.sort()).toEqual(listings.map((l) => [l.seller.id, l.seller.id === first ? 1000 : 0]).sort());
+  });
+
   it("lets no customer see, change or redeem another's offer by any ID", async () => {
     const [fay, gus] = (await insertCustomers(t, 2)) as [TestCustomer, TestCustomer];
     await grantPersonalization(t, [fay.id, gus.id]);
