@@ -33,6 +33,7 @@ import { SearchProductSerialScans1764230000001 } from './1764230000001-search-pr
 import { TouchpointEventIndexes1764240000000 } from './1764240000000-touchpoint-event-indexes';
 import { ViewedCategoryIndex1764240100000 } from './1764240100000-viewed-category-index';
 import { ListingPriceDrops1764260000000 } from './1764260000000-listing-price-drops';
+import { SalesCountOwner1764275000000 } from './1764275000000-sales-count-owner';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -71,4 +72,5 @@ export const allMigrations = [
   TouchpointEventIndexes1764240000000,
   ViewedCategoryIndex1764240100000,
   ListingPriceDrops1764260000000,
+  SalesCountOwner1764275000000,
 ];
