@@ -164,7 +164,7 @@ describe('the backfill (migration 1764275000000)', () => {
     }
     const after = await sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id');
     expect(after.map((r) => [r.product_id, r.sales_count])).toEqual(before.map((r) => [r.product_id, r.sales_count]));
-    after.forEach((r, i) => expect(r.trending_score).toBeCloseTo(before[i].trending_score, 6));
+    for (const [i, r] of after.entries()) expect(r.trending_score).toBeCloseTo(before[i].trending_score, 6);
     expect(await sql('SELECT product_id, sales_count FROM search_product ORDER BY product_id')).toEqual(searchBefore);
     expect(await sold(s.productId)).toEqual({ popularity: 2, search: 2 });
   });
