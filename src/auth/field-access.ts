@@ -1,7 +1,7 @@
 import type { GraphQLField } from 'graphql';
 import { Extensions } from 'type-graphql';
 import { forbidden, unauthenticated } from '../core/errors';
-import { requireSellerOrAdmin } from './guards';
+import { requireSeller, requireSellerOrAdmin } from './guards';
 import { roleOf, type Role, type SellerScope, type Viewer } from './viewer';
 
 /**
@@ -23,6 +23,12 @@ export const sellerOrAdmin =
   (scope: SellerScope): FieldAccess =>
   (viewer) =>
     requireSellerOrAdmin(viewer, scope);
+
+/** A seller key with `scope` (the operator is refused): requireSeller, for `@Access`. */
+export const sellerKey =
+  (scope: SellerScope): FieldAccess =>
+  (viewer) =>
+    void requireSeller(viewer, scope);
 
 /**
  * Declares a root field's viewer rule beyond its `@Authorized` roles (a seller key's scope), so that an
