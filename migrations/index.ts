@@ -36,6 +36,7 @@ import { ListingPriceDrops1764260000000 } from './1764260000000-listing-price-dr
 import { PromotionStartAnnouncement1764270000000 } from './1764270000000-promotion-start-announcement';
 import { OfferFreeShipping1764270000001 } from './1764270000001-offer-free-shipping';
 import { SearchStoredColumns1764272000000 } from './1764272000000-search-stored-columns';
+import { SalesCountOwner1764275000000 } from './1764275000000-sales-count-owner';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -77,4 +78,5 @@ export const allMigrations = [
   PromotionStartAnnouncement1764270000000,
   OfferFreeShipping1764270000001,
   SearchStoredColumns1764272000000,
+  SalesCountOwner1764275000000,
 ];

@@ -6,6 +6,7 @@ import { AvailablePlugin, PluginInstallation } from './installation.type';
 import { PluginInstallationPayload, PluginUninstallPayload } from './installation.payloads';
 import { PluginInstallInput, PluginUninstallInput } from './installation.inputs';
 import * as installations from './installation.service';
+import { Access, sellerOrAdmin } from '../auth/field-access';
 
 @Resolver(() => Seller)
 export class InstallationResolver {
@@ -19,18 +20,21 @@ export class InstallationResolver {
     return installations.listInstallations(ctx, seller.uuid);
   }
 
+  @Access(sellerOrAdmin('plugins:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => PluginInstallationPayload, { description: 'Install a plugin for your seller, with its settings.' })
   pluginInstall(@Ctx() ctx: Context, @Arg('input') input: PluginInstallInput) {
     return payload(() => installations.installPlugin(ctx, input));
   }
 
+  @Access(sellerOrAdmin('plugins:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => PluginInstallationPayload, { description: "Replace an installed plugin's settings." })
   pluginConfigure(@Ctx() ctx: Context, @Arg('input') input: PluginInstallInput) {
     return payload(() => installations.configurePlugin(ctx, input));
   }
 
+  @Access(sellerOrAdmin('plugins:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => PluginUninstallPayload, { description: "Uninstall a plugin, keeping or purging its data for your seller." })
   pluginUninstall(@Ctx() ctx: Context, @Arg('input') input: PluginUninstallInput) {

@@ -3,6 +3,7 @@ import { directResolvers } from './direct-resolvers';
 import { freshLoadersPerEvent } from './fresh-loaders-per-event';
 import { checkInputs } from './input-checks';
 import { nullsAsAbsent } from './null-inputs';
+import { rootFieldAccess } from './operation-access';
 
 /** One rewrite of a built schema: it replaces or wraps field resolvers in place. */
 export type SchemaPass = (schema: GraphQLSchema) => void;
@@ -40,6 +41,9 @@ export function runSchemaPipeline(schema: GraphQLSchema, { resolvers, direct, sc
     // Wraps every resolver with a text-holding argument to refuse NUL bytes and overly deep or large
     // values as BAD_USER_INPUT; outside nullsAsAbsent, so it sees the arguments as the client sent them.
     checkInputs,
+    // Puts each root field's viewer rule (@Authorized roles, @Access scope) in its extensions, where the
+    // operation gate (operation-access.ts) reads it before any argument is; it changes no resolver.
+    (s) => rootFieldAccess(s, resolvers),
     // Security, last: plugin fields are null on objects of sellers that did not install the plugin, and
     // its operations refuse their seller keys (FORBIDDEN). Any pass after this one that replaced a
     // resolver (as direct resolvers do) would silently reopen the field to every seller

@@ -15,6 +15,8 @@ import type { Limits } from '../config';
 import type { GraphQLErrorCode } from '../core/errors';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
 import { createCostCheck } from './cost-cache';
+import { refusedRootField } from './operation-access';
+import type { Viewer } from '../auth/viewer';
 
 const MAX_CACHED_DOCUMENTS = 500;
 const MAX_CACHED_QUERY = 10_000;
@@ -39,7 +41,8 @@ export interface PreparedOperation {
 
 /**
  * graphql-ws's `onSubscribe`: what to execute, or the coded errors refusing it. The same checks as
- * HTTP in the same order: parse, validation with our limits, the operation, the variables (checked
+ * HTTP in the same order: parse, validation with our limits, the operation, the viewer's access to its root
+ * fields (operation-access.ts, before any variable is read), the variables (checked
  * here because graphql-js would report them without a code, and the cost estimator throws on them), cost.
  */
 export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, { introspection = true }: { introspection?: boolean } = {}) {
@@ -68,7 +71,7 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
     }
     return result;
   };
-  return (payload: SubscribePayload): PreparedOperation | GraphQLError[] => {
+  return (payload: SubscribePayload, viewer: Viewer): PreparedOperation | GraphQLError[] => {
     const document = parsed(payload.query);
     if (Array.isArray(document)) return document;
     const operationName = payload.operationName ?? undefined;
@@ -77,6 +80,8 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
       const message = operationName ? `Unknown operation named "${operationName}".` : 'Name the operation to run: the document holds several.';
       return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     }
+    const refused = refusedRootField(schema, document, operation, viewer, payload.variables ?? undefined);
+    if (refused) return [refused];
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((error) => labelled(error, 'BAD_USER_INPUT'));
     const { cost, error } = checkCostOf(schema, document, operation, payload.query, operationName, payload.variables ?? undefined);

@@ -130,7 +130,7 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         try {
           const verdict = trusted?.resolve(ctx.extra.viewer!, payload);
           if (verdict instanceof GraphQLError) return [new GraphQLError(verdict.message, { extensions: { code: verdict.extensions['code'] } })];
-          prepared = prepare(verdict ? { ...payload, query: verdict.query } : payload);
+          prepared = prepare(verdict ? { ...payload, query: verdict.query } : payload, ctx.extra.viewer!);
         } catch (err) {
           // Thrown, it would close the socket; as an error it fails this operation only, through onError.
           return [new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })];

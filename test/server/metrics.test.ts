@@ -71,7 +71,8 @@ describe('GET /metrics', () => {
       const text = await res.text();
       const count = (labels: string) => seriesValue(text, `zoco_graphql_request_duration_seconds_count{${labels}}`);
       expect(count('operation="Hello",outcome="ok",transport="http"')).toBe(2);
-      expect(count('operation="NotAllowed",outcome="error",transport="http"')).toBe(1);
+      // Refused by the operation gate before any field ran (server/operation-access.ts).
+      expect(count('operation="NotAllowed",outcome="refused",transport="http"')).toBe(1);
       // Not executed; a name no parsed document carried is not admitted as a label.
       expect(count('operation="other",outcome="refused",transport="http"')).toBe(1);
       expect(count('operation="other",outcome="ok",transport="http"')).toBe(1);

@@ -5,6 +5,7 @@ import { ProductPayload } from './catalog.payloads';
 import { ProductTranslationsSetInput } from './product-translation.inputs';
 import { localizedField, setProductTranslations } from './product-translations';
 import { Product } from './product.type';
+import { Access, sellerOrAdmin } from '../../auth/field-access';
 
 const LOCALE_ARG = 'Language ("es", "en"); default: the viewer’s (Customer.locale, else Accept-Language). Falls back to the product’s own content.';
 
@@ -20,6 +21,7 @@ export class ProductTranslationResolver {
     return localizedField(ctx, product, locale, 'description');
   }
 
+  @Access(sellerOrAdmin('catalog:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ProductPayload, { description: "Sets the product's title and description in other languages (its creator or the operator)." })
   productTranslationsSet(@Ctx() ctx: Context, @Arg('input') input: ProductTranslationsSetInput) {

@@ -20,6 +20,7 @@ import { buyBoxReason, buyBoxReasonText, landedPrice, shippingShare } from './bu
 import { ProductOffer } from './buy-box.type';
 import { searchProducts } from './product-search';
 import * as products from './product.service';
+import { Access, sellerOrAdmin } from '../../auth/field-access';
 
 const firstListing = (listings: Listing[]): Listing | null => listings[0] ?? null;
 
@@ -88,18 +89,21 @@ export class ProductResolver {
     return { min: new Money(product.minPrice, ctx.config.currency), max: new Money(product.maxPrice, ctx.config.currency) };
   }
 
+  @Access(sellerOrAdmin('catalog:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ProductPayload, { description: 'Create a catalog product with its variants; it belongs to the calling seller.' })
   productCreate(@Ctx() ctx: Context, @Arg('input') input: ProductCreateInput) {
     return payload(() => products.createProduct(ctx, input));
   }
 
+  @Access(sellerOrAdmin('catalog:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ProductPayload)
   productUpdate(@Ctx() ctx: Context, @Arg('input') input: ProductUpdateInput) {
     return payload(() => products.updateProduct(ctx, input));
   }
 
+  @Access(sellerOrAdmin('catalog:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ProductPayload, {
     description:
@@ -109,12 +113,14 @@ export class ProductResolver {
     return payload(() => products.archiveProduct(ctx, input.id));
   }
 
+  @Access(sellerOrAdmin('catalog:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ProductVariantsPayload)
   productVariantsCreate(@Ctx() ctx: Context, @Arg('input') input: ProductVariantsCreateInput) {
     return payload(() => products.createVariants(ctx, input));
   }
 
+  @Access(sellerOrAdmin('catalog:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ProductVariantPayload)
   productVariantUpdate(@Ctx() ctx: Context, @Arg('input') input: ProductVariantUpdateInput) {

@@ -13,6 +13,7 @@ import {
   ComplaintReturnStartInput,
 } from './complaint.inputs';
 import { ComplaintMessagePayload, ComplaintPayload, ComplaintRefundPayload, ComplaintReplacePayload } from './complaint.payloads';
+import { Access, sellerOrAdmin } from '../../auth/field-access';
 
 @Resolver()
 export class ComplaintMutationsResolver {
@@ -28,30 +29,35 @@ export class ComplaintMutationsResolver {
     return payload(() => postMessage(ctx, input));
   }
 
+  @Access(sellerOrAdmin('complaints:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ComplaintRefundPayload, { description: 'Seller or operator: refund all or part of what was paid for the goods, with a credit note.' })
   complaintRefund(@Ctx() ctx: Context, @Arg('input') input: ComplaintRefundInput) {
     return payload(() => resolutions.refundComplaint(ctx, input));
   }
 
+  @Access(sellerOrAdmin('complaints:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ComplaintReplacePayload, { description: 'Seller or operator: send the goods again (a zero-priced order) and resolve.' })
   complaintReplace(@Ctx() ctx: Context, @Arg('input') input: ComplaintNoteInput) {
     return payload(() => resolutions.replaceComplaint(ctx, input));
   }
 
+  @Access(sellerOrAdmin('complaints:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ComplaintPayload, { description: 'Seller or operator: ask for the goods back, with instructions.' })
   complaintReturnStart(@Ctx() ctx: Context, @Arg('input') input: ComplaintReturnStartInput) {
     return payload(() => resolutions.startReturn(ctx, input));
   }
 
+  @Access(sellerOrAdmin('complaints:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ComplaintRefundPayload, { description: 'Seller or operator: the returned goods arrived; restock, refund and resolve.' })
   complaintReturnReceive(@Ctx() ctx: Context, @Arg('input') input: ComplaintReturnReceiveInput) {
     return payload(() => resolutions.receiveReturn(ctx, input));
   }
 
+  @Access(sellerOrAdmin('complaints:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => ComplaintPayload, { description: 'Seller or operator: refuse the complaint (note required).' })
   complaintReject(@Ctx() ctx: Context, @Arg('input') input: ComplaintNoteInput) {

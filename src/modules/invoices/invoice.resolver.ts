@@ -4,6 +4,7 @@ import { Invoice, InvoiceBuyer } from './invoice.type';
 import { SellerInvoicesArgs } from './invoice.inputs';
 import { InvoiceConnection } from './invoice.payloads';
 import * as invoices from './invoice.service';
+import { Access, sellerOrAdmin } from '../../auth/field-access';
 
 @Resolver(() => Invoice)
 export class InvoiceResolver {
@@ -12,6 +13,7 @@ export class InvoiceResolver {
     return invoices.findInvoiceById(ctx, id);
   }
 
+  @Access(sellerOrAdmin('orders:read'))
   @Authorized('SELLER', 'ADMIN')
   @Query(() => InvoiceConnection, { description: "The seller's invoices and credit notes, newest first." })
   sellerInvoices(@Ctx() ctx: Context, @Args() args: SellerInvoicesArgs) {

@@ -10,6 +10,7 @@ import { OrderCancelInput, OrderFulfillInput, OrderIdInput, OrdersArgs } from '.
 import { OrderConnection, OrderPayload } from './order.payloads';
 import * as orders from './order.service';
 import * as transitions from './order-transitions';
+import { Access, sellerKey, sellerOrAdmin } from '../../auth/field-access';
 
 @Resolver(() => Order)
 export class OrderResolver {
@@ -18,6 +19,7 @@ export class OrderResolver {
     return orders.findOrderByGlobalId(ctx, id);
   }
 
+  @Access(sellerKey('orders:read'))
   @Authorized('SELLER')
   @Query(() => OrderConnection, { description: "The calling seller's orders, newest first." })
   sellerOrders(@Ctx() ctx: Context, @Args() args: OrdersArgs) {
@@ -59,12 +61,14 @@ export class OrderResolver {
     return ctx.loaders.creditNotesByOrderId.load(order.uuid);
   }
 
+  @Access(sellerOrAdmin('orders:fulfil'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => OrderPayload, { description: 'Seller: the order has shipped (PAID → FULFILLED).' })
   orderFulfill(@Ctx() ctx: Context, @Arg('input') input: OrderFulfillInput) {
     return payload(() => transitions.fulfilOrder(ctx, input));
   }
 
+  @Access(sellerOrAdmin('orders:fulfil'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => OrderPayload, { description: 'Seller: the order arrived (FULFILLED → DELIVERED).' })
   orderMarkDelivered(@Ctx() ctx: Context, @Arg('input') input: OrderIdInput) {

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Access, sellerOrAdmin } from '../../auth/field-access';
 import type { Context } from '../../core/context';
 import { PageArgs } from '../../core/connection';
 import { payload } from '../../core/payload';
@@ -10,38 +11,48 @@ import { PromotionCodesGeneratePayload, PromotionConnection, PromotionPayload, P
 import * as promotions from './promotion.service';
 import { Promotion } from './promotion.type';
 
+/** Every operation on promotions is a seller key's with promotions:write, or the operator's: refused before its input is read. */
+const promotionsWrite = sellerOrAdmin('promotions:write');
+
 @Resolver(() => Promotion)
 export class PromotionResolver {
+  @Access(promotionsWrite)
   @Mutation(() => PromotionPayload, { description: 'A promotion on your own listings (seller key with promotions:write; the operator names sellerId).' })
   promotionCreate(@Ctx() ctx: Context, @Arg('input') input: PromotionCreateInput) {
     return payload(() => promotions.createPromotion(ctx, input));
   }
 
+  @Access(promotionsWrite)
   @Mutation(() => PromotionPayload, { description: 'Change the given fields of your promotion.' })
   promotionUpdate(@Ctx() ctx: Context, @Arg('input') input: PromotionUpdateInput) {
     return payload(() => promotions.updatePromotion(ctx, input));
   }
 
+  @Access(promotionsWrite)
   @Mutation(() => PromotionPayload, { description: 'Stop applying it for now (promotionResume starts it again).' })
   promotionPause(@Ctx() ctx: Context, @Arg('input') input: PromotionIdInput) {
     return payload(() => promotions.setPromotionStatus(ctx, input.id, 'paused'));
   }
 
+  @Access(promotionsWrite)
   @Mutation(() => PromotionPayload)
   promotionResume(@Ctx() ctx: Context, @Arg('input') input: PromotionIdInput) {
     return payload(() => promotions.setPromotionStatus(ctx, input.id, 'active'));
   }
 
+  @Access(promotionsWrite)
   @Mutation(() => PromotionPayload, { description: 'End it for good; its shared code becomes free for another promotion.' })
   promotionArchive(@Ctx() ctx: Context, @Arg('input') input: PromotionIdInput) {
     return payload(() => promotions.setPromotionStatus(ctx, input.id, 'archived'));
   }
 
+  @Access(promotionsWrite)
   @Mutation(() => PromotionCodesGeneratePayload, { description: 'Single-use codes for a UNIQUE_CODES promotion.' })
   promotionCodesGenerate(@Ctx() ctx: Context, @Arg('input') input: PromotionCodesGenerateInput) {
     return payload(() => generateCodes(ctx, input));
   }
 
+  @Access(promotionsWrite)
   @Query(() => PromotionPreviewPayload, { description: 'How many customers a targeting rule reaches now: a count only, never who. Fast enough to call while typing.' })
   promotionPreview(@Ctx() ctx: Context, @Arg('input') input: PromotionPreviewInput) {
     return payload(() => promotions.previewPromotion(ctx, input));

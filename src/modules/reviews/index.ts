@@ -1,6 +1,6 @@
 import { defineModule, type ModuleHook } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
-import { countSales, countViews } from './popularity';
+import { countViews } from './popularity';
 import { refreshSellerRating } from './rating-summary';
 import { withTransaction } from '../../db/transaction';
 import type { ComplaintEvent, EventPayloads } from '../../events/event-types';
@@ -8,6 +8,7 @@ import { ProductReviewsResolver } from './product-reviews.resolver';
 import { reviewLoaders } from './review.loaders';
 import { reviewPrivacy } from './review.privacy';
 import { ReviewResolver } from './review.resolver';
+import { reconcileOrderSales } from './sales-count';
 import { findReview } from './review.service';
 import { SellerReviewsResolver } from './seller-reviews.resolver';
 
@@ -18,6 +19,8 @@ export { HALF_LIFE_HOURS, TRENDING_WEIGHTS } from './trending';
 const refreshRatingOfComplained: ModuleHook = (event, app) =>
   withTransaction(app, (ctx) => refreshSellerRating(ctx, (event.payload as ComplaintEvent).sellerId));
 
+const reconcileSalesOfOrder: ModuleHook = (event, app) => reconcileOrderSales(app, (event.payload as { orderId: string }).orderId);
+
 export default defineModule({
   name: 'reviews',
   entities: [],
@@ -26,8 +29,10 @@ export default defineModule({
   nodes: { Review: findReview },
   privacy: reviewPrivacy,
   hooks: {
-    // Sales feed popularity (sales_count, TRENDING) once per order, after the payment commits.
-    'order.paid': (event, app) => countSales(app, (event.payload as { orderId: string }).orderId),
+    // Units sold (sales_count, TRENDING; search's copy by trigger) follow the order's state: sales-count.ts.
+    'order.paid': reconcileSalesOfOrder,
+    'order.cancelled': reconcileSalesOfOrder,
+    'return.received': reconcileSalesOfOrder,
     'complaint.opened': refreshRatingOfComplained,
     'complaint.updated': refreshRatingOfComplained,
     'complaint.resolved': refreshRatingOfComplained,

@@ -6,6 +6,7 @@ import { TRENDING_WEIGHTS, logAddSql, logSubtractSql, trendingTermSql } from './
 /**
  * `product_popularity` (this module's): like, sales and view counts and the trending score per product.
  * Read by the product sorts MOST_LIKED and TRENDING (catalog/product-search.ts) and by search ranking.
+ * Sales are counted by sales-count.ts.
  */
 export async function addLike({ tx }: TxContext, productId: string, likedAt: Date): Promise<void> {
   await tx.query(
@@ -25,27 +26,6 @@ export async function removeLike({ tx }: TxContext, productId: string, likedAt: 
      WHERE product_id = $1`,
     [productId, TRENDING_WEIGHTS.like, likedAt],
   );
-}
-
-/**
- * Counts a paid order's units as sales, once per order (popularity_counted_order), after commit through
- * the outbox. Products in id order, so two orders never wait on each other in a cycle.
- */
-export async function countSales(app: AppServices, orderId: string): Promise<void> {
-  await withTransaction(app, async ({ tx }) => {
-    const fresh = await tx.query('INSERT INTO popularity_counted_order (order_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [orderId]);
-    if (!fresh.length) return;
-    await tx.query(
-      `INSERT INTO product_popularity AS pp (product_id, sales_count, trending_score)
-       SELECT ol.product_id, sum(ol.quantity)::int, ${trendingTermSql(`${TRENDING_WEIGHTS.sale} * sum(ol.quantity)`, 'o.paid_at')}
-         FROM order_line ol JOIN orders o ON o.id = ol.order_id
-        WHERE o.id = $1 AND o.paid_at IS NOT NULL
-        GROUP BY ol.product_id, o.paid_at ORDER BY ol.product_id
-       ON CONFLICT (product_id) DO UPDATE SET sales_count = pp.sales_count + EXCLUDED.sales_count,
-         trending_score = ${logAddSql('pp.trending_score', 'EXCLUDED.trending_score')}, updated_at = now()`,
-      [orderId],
-    );
-  });
 }
 
 /**

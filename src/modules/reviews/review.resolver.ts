@@ -10,6 +10,7 @@ import { ReviewCreateInput, ReviewHideInput, ReviewIdInput, ReviewReplyInput, Re
 import { ReviewConnection, ReviewPayload, ReviewReportPayload } from './review.payloads';
 import { canSeeReview, listReportedReviews } from './review.service';
 import { Review, ReviewEdit, ReviewStatus } from './review.type';
+import { Access, sellerKey } from '../../auth/field-access';
 
 @Resolver(() => Review)
 export class ReviewResolver {
@@ -57,6 +58,7 @@ export class ReviewResolver {
     return payload(() => updateReview(ctx, input));
   }
 
+  @Access(sellerKey('reviews:write'))
   @Authorized('SELLER')
   @Mutation(() => ReviewPayload, { description: 'The seller of the reviewed sale replies, once (scope reviews:write).' })
   reviewReply(@Ctx() ctx: Context, @Arg('input') input: ReviewReplyInput) {

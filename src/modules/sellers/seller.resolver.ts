@@ -16,6 +16,7 @@ import {
   SellerUpdateInput,
 } from './seller.inputs';
 import { SellerApiKeyCreatePayload, SellerApiKeyRevokePayload, SellerConnection, SellerCreatePayload, SellerPayload } from './seller.payloads';
+import { Access, sellerOrAdmin } from '../../auth/field-access';
 
 @Resolver(() => Seller)
 export class SellerResolver {
@@ -60,6 +61,7 @@ export class SellerResolver {
     return payload(() => sellers.createSeller(ctx, input));
   }
 
+  @Access(sellerOrAdmin('settings:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => SellerPayload, { description: 'A seller updates its own profile; the operator any.' })
   sellerUpdate(@Ctx() ctx: Context, @Arg('input') input: SellerUpdateInput) {
@@ -78,12 +80,14 @@ export class SellerResolver {
     return payload(() => sellers.reactivateSeller(ctx, input.sellerId));
   }
 
+  @Access(sellerOrAdmin('keys:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => SellerApiKeyCreatePayload, { description: 'Create an API key; the secret is returned only here.' })
   sellerApiKeyCreate(@Ctx() ctx: Context, @Arg('input') input: SellerApiKeyCreateInput) {
     return payload(() => sellers.createApiKey(ctx, input));
   }
 
+  @Access(sellerOrAdmin('keys:write'))
   @Authorized('SELLER', 'ADMIN')
   @Mutation(() => SellerApiKeyRevokePayload)
   sellerApiKeyRevoke(@Ctx() ctx: Context, @Arg('input') input: SellerApiKeyRevokeInput) {

@@ -1,0 +1,115 @@
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
+import { accessOf, requireRole, type FieldAccess } from '../auth/field-access';
+import type { Role, Viewer } from '../auth/viewer';
+
+/** The parts of type-graphql's query, mutation and subscription metadata read here (filled in by buildSchema). */
+interface RootMeta {
+  target: Function;
+  schemaName: string;
+  roles?: Role[];
+}
+
+/**
+ * Schema pass: each root field's viewer rule in one place, `extensions.access`: its `@Authorized` roles (as the
+ * authChecker decides them), then its `@Access` rule (a seller key's scope). type-graphql checks roles inside
+ * its resolver wrapper, after graphql-js has coerced the arguments and the input checks have walked them;
+ * the operation gate below runs the same rule before either.
+ */
+export function rootFieldAccess(schema: GraphQLSchema, resolvers: readonly Function[]): GraphQLSchema {
+  const storage = getMetadataStorage() as unknown as { queries: RootMeta[]; mutations: RootMeta[]; subscriptions: RootMeta[] };
+  const roots: [GraphQLObjectType | null | undefined, RootMeta[]][] = [
+    [schema.getQueryType(), storage.queries],
+    [schema.getMutationType(), storage.mutations],
+    [schema.getSubscriptionType(), storage.subscriptions],
+  ];
+  for (const [type, metas] of roots) {
+    if (!type) continue;
+    const fields = type.getFields();
+    for (const meta of metas) {
+      const field = fields[meta.schemaName];
+      const { roles } = meta;
+      // Without @Authorized, the field's rule is its @Access alone (already in its extensions), or none.
+      if (!field || !roles || !resolvers.includes(meta.target)) continue;
+      const declared = accessOf(field);
+      const access: FieldAccess = declared
+        ? (viewer) => {
+            requireRole(viewer, roles);
+            declared(viewer);
+          }
+        : (viewer) => requireRole(viewer, roles);
+      (field as { extensions: Record<string, unknown> }).extensions = { ...field.extensions, access };
+    }
+  }
+  return schema;
+}
+
+/** Whether `@skip` / `@include` leave the field out, reading a variable's raw value (a Boolean is no work). */
+function skipped(node: FieldNode, variables: Readonly<Record<string, unknown>>): boolean {
+  for (const directive of node.directives ?? []) {
+    const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
+    const on = value?.kind === Kind.BOOLEAN ? value.value : value?.kind === Kind.VARIABLE ? variables[value.name.value] === true : undefined;
+    if (directive.name.value === 'skip' && on === true) return true;
+    if (directive.name.value === 'include' && on === false) return true;
+  }
+  return false;
+}
+
+/**
+ * The operation gate (issue 9, "bounded work"): the refusal of the first root field of `operation` the viewer
+ * may not use, or null. It reads the document only, never the arguments, so an unauthorised caller costs the
+ * parse and validation of a bounded document and nothing else: before it, a guest's promotionPreview with a
+ * megabyte of targeting rules was coerced twice (cost, then execution) and walked by the input checks
+ * (~0.7 s CPU) before the service said UNAUTHENTICATED. The refusal is the one the field's own check gives
+ * (same code and message), placed at the field (path, locations); the operation runs no field at all.
+ */
+export function refusedRootField(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  viewer: Viewer,
+  variables: Readonly<Record<string, unknown>> = {},
+): GraphQLError | null {
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  if (!root) return null;
+  const fields = root.getFields();
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode): GraphQLError | null => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = fields[selection.name.value];
+        const access = field && accessOf(field);
+        if (!access || skipped(selection, variables)) continue;
+        try {
+          access(viewer);
+        } catch (err) {
+          if (!(err instanceof GraphQLError)) throw err;
+          return new GraphQLError(err.message, { nodes: [selection], path: [selection.alias?.value ?? selection.name.value], extensions: err.extensions });
+        }
+        continue;
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const refused = walk(selection.selectionSet);
+        if (refused) return refused;
+        continue;
+      }
+      const name = selection.name.value;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
+      const refused = fragment?.kind === Kind.FRAGMENT_DEFINITION ? walk(fragment.selectionSet) : null;
+      if (refused) return refused;
+    }
+    return null;
+  };
+  return walk(operation.selectionSet);
+}
