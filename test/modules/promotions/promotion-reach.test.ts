@@ -87,13 +87,20 @@ describe('promotionPreview reach', () => {
       seller.key,
     );
     const scopeless: string = created.sellerApiKeyCreate.secret;
+    const preview = () => t.request(PREVIEW, { input: { targeting: { all: [{ trait: 'CHURN_RISK', min: 0.6 }, { trait: 'VIEWED_CATEGORY', categoryId, min: 3, days: 7 }] } } }, scopeless);
+    // The counter is the app's: its background work (the event dispatcher's polls) adds to it now and then,
+    // never takes away, so the least of a few runs is what the request itself sent.
+    const least = async (request: () => Promise<unknown>) => {
+      let fewest = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 5; run++) {
+        const start = statementCount(t.app.dataSource);
+        await request();
+        fewest = Math.min(fewest, statementCount(t.app.dataSource) - start);
+      }
+      return fewest;
+    };
     await t.request('{ __typename }', {}, scopeless);
-    const before = statementCount(t.app.dataSource);
-    await t.request('{ __typename }', {}, scopeless);
-    const authentication = statementCount(t.app.dataSource) - before;
-    const start = statementCount(t.app.dataSource);
-    const refused = await t.request(PREVIEW, { input: { targeting: { all: [{ trait: 'CHURN_RISK', min: 0.6 }, { trait: 'VIEWED_CATEGORY', categoryId, min: 3, days: 7 }] } } }, scopeless);
-    expect(statementCount(t.app.dataSource) - start).toBe(authentication);
-    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await least(preview)).toBe(await least(() => t.request('{ __typename }', {}, scopeless)));
+    expect((await preview()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
