@@ -1,6 +1,5 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { coalescedLoader } from '../../db/coalesced-loader';
 import type { Context } from '../../core/context';
 import { offersTopic } from '../../pubsub/topic-router';
 import { OFFER_COLUMNS, toOffer, type OfferRow } from './offer.rows';
@@ -17,29 +16,32 @@ interface ReplayKey {
 }
 
 /**
- * Replay reads of every subscription on this instance, coalesced (db/coalesced-loader.ts): a reconnect storm
- * of 10,000 sockets asks "offers of customer c after n" 10,000 times within moments; batched, that is a few
- * dozen statements. Only replays and gap fills read (a live offer that is next in line is sent from its event).
+ * Replay reads of every subscription on this instance, coalesced: a reconnect storm of 10,000 sockets asks
+ * "offers of customer c after n" 10,000 times within moments; batched, that is a few statements of 500.
  * Per DataSource (per app), not per request: subscriptions live longer than requests.
  */
 const replayers = new WeakMap<DataSource, DataLoader<ReplayKey, OfferRow[]>>();
 function replayer(db: DataSource): DataLoader<ReplayKey, OfferRow[]> {
   let loader = replayers.get(db);
   if (!loader) {
-    loader = coalescedLoader<ReplayKey, OfferRow[]>(async (keys) => {
-      const rows: (OfferRow & { k: number })[] = await db.query(
-        `SELECT k.n AS k, r.* FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS k(customer_id, after, up_to, n)
-           CROSS JOIN LATERAL (
-             SELECT ${OFFER_COLUMNS} FROM offer o
-              WHERE o.customer_id = k.customer_id AND o.sequence > k.after AND (k.up_to IS NULL OR o.sequence <= k.up_to)
-              ORDER BY o.sequence LIMIT ${PAGE}) r
-          ORDER BY k.n, r.sequence`,
-        [keys.map((k) => k.customerId), keys.map((k) => k.after), keys.map((k) => k.upTo)],
-      );
-      const pages: OfferRow[][] = keys.map(() => []);
-      for (const { k, ...row } of rows) pages[Number(k) - 1]!.push(row);
-      return pages;
-    }, 500);
+    loader = new DataLoader<ReplayKey, OfferRow[]>(
+      async (keys) => {
+        const rows: (OfferRow & { k: number })[] = await db.query(
+          `SELECT k.n AS k, r.* FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS k(customer_id, after, up_to, n)
+             CROSS JOIN LATERAL (
+               SELECT ${OFFER_COLUMNS} FROM offer o
+                WHERE o.customer_id = k.customer_id AND o.sequence > k.after AND (k.up_to IS NULL OR o.sequence <= k.up_to)
+                ORDER BY o.sequence LIMIT ${PAGE}) r
+            ORDER BY k.n, r.sequence`,
+          [keys.map((k) => k.customerId), keys.map((k) => k.after), keys.map((k) => k.upTo)],
+        );
+        const pages: OfferRow[][] = keys.map(() => []);
+        for (const { k, ...row } of rows) pages[Number(k) - 1]!.push(row);
+        return pages;
+      },
+      // Within 2 ms: only replays and gap fills read (a live offer that is next in line is sent from its event).
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setTimeout(run, 2) },
+    );
     replayers.set(db, loader);
   }
   return loader;
@@ -50,13 +52,16 @@ const lastSequences = new WeakMap<DataSource, DataLoader<string, number>>();
 function lastSequence(db: DataSource): DataLoader<string, number> {
   let loader = lastSequences.get(db);
   if (!loader) {
-    loader = coalescedLoader<string, number>(async (customerIds) => {
-      const rows: { id: string; last: string }[] = await db.query('SELECT customer_id AS id, last_sequence AS last FROM offer_sequence WHERE customer_id = ANY($1::uuid[])', [
-        customerIds,
-      ]);
-      const last = new Map(rows.map((r) => [r.id, Number(r.last)]));
-      return customerIds.map((id) => last.get(id) ?? 0);
-    }, 500);
+    loader = new DataLoader<string, number>(
+      async (customerIds) => {
+        const rows: { id: string; last: string }[] = await db.query('SELECT customer_id AS id, last_sequence AS last FROM offer_sequence WHERE customer_id = ANY($1::uuid[])', [
+          customerIds,
+        ]);
+        const last = new Map(rows.map((r) => [r.id, Number(r.last)]));
+        return customerIds.map((id) => last.get(id) ?? 0);
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setTimeout(run, 2) },
+    );
     lastSequences.set(db, loader);
   }
   return loader;
@@ -83,8 +88,7 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
   const topic = offersTopic(customerId);
   let heard = false;
   const unlisten = ctx.topics.listen(topic, (event) => {
-    // Its part of `offers.created` (the offers module's topic route): one CreatedOffer.
-    const row = (event.payload as unknown as { offer?: OfferRow }).offer;
+    const row = (event.payload as { offer: OfferRow }).offer;
     if (!row || row.customerId !== customerId) return;
     const sequence = Number(row.sequence);
     if (sequence <= last) return;
