@@ -88,7 +88,8 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
   const topic = offersTopic(customerId);
   let heard = false;
   const unlisten = ctx.topics.listen(topic, (event) => {
-    const row = (event.payload as { offer: OfferRow }).offer;
+    // Its part of `offers.created` (the offers module's topic route): one CreatedOffer.
+    const row = (event.payload as unknown as { offer?: OfferRow }).offer;
     if (!row || row.customerId !== customerId) return;
     const sequence = Number(row.sequence);
     if (sequence <= last) return;
