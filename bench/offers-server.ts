@@ -5,7 +5,7 @@ import { createTokenIssuer } from '../src/auth/tokens';
 import { admin } from '../src/auth/viewer';
 import { createContext } from '../src/core/context';
 import { withTransaction } from '../src/db/transaction';
-import { offerCreateMany, OfferTrigger } from '../src/modules/offers';
+import { offerCreateMany, OfferTrigger, PROMOTION_BATCH } from '../src/modules/offers';
 import { childOptions, failToParent, serveParent } from './child-process';
 
 export interface OffersServerOptions {
@@ -45,14 +45,14 @@ async function main(): Promise<void> {
   const tokens = createTokenIssuer(app.config.jwtSecret, 24 * 3600);
   const ctx = createContext(app.services, admin, 'bench');
   let round = 0;
-  /** One offer for each of `indexes`, as a promotion's fan-out makes them: 500 customers a transaction; resolves after the last commit. */
+  /** One offer for each of `indexes`, as a promotion's fan-out makes them: PROMOTION_BATCH customers a transaction; resolves after the last commit. */
   const offer = async (indexes: number[]) => {
     round++;
-    for (let i = 0; i < indexes.length; i += 500) {
+    for (let i = 0; i < indexes.length; i += PROMOTION_BATCH) {
       await withTransaction(ctx, (tx) =>
         offerCreateMany(
           tx,
-          indexes.slice(i, i + 500).map((index) => ({
+          indexes.slice(i, i + PROMOTION_BATCH).map((index) => ({
             customerId: ids[index]!,
             trigger: OfferTrigger.PROMOTION_TARGETED,
             dedupeKey: `bench-${round}`,

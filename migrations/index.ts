@@ -37,6 +37,7 @@ import { PromotionStartAnnouncement1764270000000 } from './1764270000000-promoti
 import { OfferFreeShipping1764270000001 } from './1764270000001-offer-free-shipping';
 import { SearchStoredColumns1764272000000 } from './1764272000000-search-stored-columns';
 import { SalesCountOwner1764275000000 } from './1764275000000-sales-count-owner';
+import { OffersCreatedBatches1764276000000 } from './1764276000000-offers-created-batches';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -79,4 +80,5 @@ export const allMigrations = [
   OfferFreeShipping1764270000001,
   SearchStoredColumns1764272000000,
   SalesCountOwner1764275000000,
+  OffersCreatedBatches1764276000000,
 ];

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppServices } from './core/context';
-import type { ModuleDefinition, ModuleHook } from './core/module';
+import type { ModuleDefinition, ModuleHook, TopicPart } from './core/module';
 import { listenForNotifications, type NotificationListener } from './db/notification-listener';
 import { createDispatcher, type Dispatcher, type EventHandler } from './events/dispatcher';
 import type { DomainEvent } from './events/event-types';
@@ -25,18 +25,23 @@ function eventHandlers(modules: readonly ModuleDefinition[], pubSub: AppPubSub, 
   const add = (type: string, handler: EventHandler) => {
     handlers[type] = [...(handlers[type] ?? []), handler];
   };
-  const routes = new Map<string, ((payload: never) => string[])[]>();
+  const routes = new Map<string, ((payload: never) => (string | TopicPart)[])[]>();
   for (const m of modules) {
     // Bound to the services, made after the dispatcher (an event delivered before they exist fails and is retried).
     for (const [type, hook] of Object.entries(m.hooks ?? {}) as [string, ModuleHook][]) add(type, (event) => hook(event, app()));
-    for (const [type, route] of Object.entries(m.topics ?? {}) as [string, (payload: never) => string[]][]) routes.set(type, [...(routes.get(type) ?? []), route]);
+    for (const [type, route] of Object.entries(m.topics ?? {}) as [string, (payload: never) => (string | TopicPart)[]][]) routes.set(type, [...(routes.get(type) ?? []), route]);
   }
   add('*', async (event) => {
     const routed = routes.get(event.type);
     const published = toPublished(event);
     if (!routed) return pubSub.publish(event.type, published);
     // Offers and order updates carry one customer's data: never on a topic every subscriber hears.
-    for (const route of routed) for (const topic of route(event.payload as never)) pubSub.publish(topic, published);
+    for (const route of routed) {
+      for (const to of route(event.payload as never)) {
+        if (typeof to === 'string') pubSub.publish(to, published);
+        else pubSub.publish(to.topic, { ...published, payload: to.payload as DomainEvent['payload'] });
+      }
+    }
   });
   if (plugins) add('*', (event) => plugins.deliver(event));
   return handlers;

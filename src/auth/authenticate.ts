@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../db/prepared-query';
 import { SELLER_KEY_PREFIX, hashKey } from './api-keys';
 import { addressKey, rateLimited, recordFailure, type ThrottleRule } from './throttle';
 import type { CustomerTokenClaims, TokenIssuer } from './tokens';
@@ -31,7 +32,9 @@ const MAX_CHECK_BATCH = 500;
 function createTokenCheck(db: DataSource): DataLoader<CustomerTokenClaims, boolean> {
   return new DataLoader<CustomerTokenClaims, boolean>(
     async (claims) => {
-      const rows: { n: string }[] = await db.query(
+      // Prepared (db/prepared-query.ts): a reconnect storm runs it thousands of times, planned once per connection.
+      const rows = await preparedQuery<{ n: string }>(
+        db,
         `SELECT k.n FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS k(customer_id, session_id, version, n)
            JOIN customer c ON c.id = k.customer_id AND c.erased_at IS NULL AND c.token_version = k.version
            JOIN customer_session s ON s.id = k.session_id AND s.customer_id = c.id AND s.revoked_at IS NULL AND s.expires_at > now()`,

@@ -27,13 +27,21 @@ export interface ModuleDefinition {
   listeners?: { [T in EventType]?: TransactionListener<T> };
   /**
    * Per-recipient pubsub topics an event goes to after commit (pubsub/topic-router.ts), instead of the
-   * shared topic named after its type: `offer.created` → `offers:<customerId>`.
+   * shared topic named after its type: `order.paid` → its customer's and its seller's. A `{ topic, payload }`
+   * publishes that payload alone on its topic: one recipient's part of a batched event (`offers.created` →
+   * each offer on `offers:<customerId>`).
    */
-  topics?: { [T in EventType]?: (payload: EventPayloads[T]) => string[] };
+  topics?: { [T in EventType]?: (payload: EventPayloads[T]) => (string | TopicPart)[] };
   /** Discounts and surcharges it puts on carts and checkouts (core/adjustments.ts), run in registry order. */
   adjusters?: Adjuster[];
   /** Export and erasure of what its tables hold about one customer (GDPR). */
   privacy?: PrivacyHook;
+}
+
+/** One recipient's part of a batched event, and the topic it goes to. */
+export interface TopicPart {
+  topic: string;
+  payload: object;
 }
 
 export function defineModule(definition: ModuleDefinition): ModuleDefinition {

@@ -7,8 +7,8 @@ import type { DomainEvent, EventType } from './event-types';
 export type EventHandler = (event: DomainEvent) => Promise<void>;
 
 /**
- * Events claimed per round (one transaction: claim, handle, mark). 500, not 100: a promotion's fan-out to
- * 10,000 customers commits 10,000 `offer.created`, and each round costs four statements (issue 16).
+ * Events claimed per round (one transaction: claim, handle, mark). 500, not 100: each round costs four
+ * statements, and bursts of small events (touchpoints, orders) come by the thousand (issue 16).
  */
 const ROUND_SIZE = 500;
 

@@ -37,13 +37,24 @@ export interface EventPayloads {
   'promotion.started': { promotionId: string; sellerId: string; targeted: boolean };
   /** An active promotion's targeting rule changed (promotionUpdate): the offer engine re-walks its audience. */
   'promotion.targeting_changed': { promotionId: string; sellerId: string; targeted: boolean };
-  /** The whole offer rides along (modules/offers/offer.rows.ts OfferRow, ISO dates once published): delivery reads nothing. */
   /** A listing's price went down (catalog): the offer engine tells those who viewed or liked its product. */
   'listing.price_dropped': { listingId: string; productId: string; sellerId: string; from: number; to: number; currency: string };
   /** A listing's stock went from 0 to more (a seller's setStock or adjustStock). */
   'listing.restocked': { listingId: string; productId: string; sellerId: string };
-  'offer.created': { offerId: string; customerId: string; sequence: number; offer: object };
+  /**
+   * The offers one transaction made (offerCreateMany: one, or a promotion's page), one outbox row for all: each
+   * whole (modules/offers/offer.rows.ts OfferRow, ISO dates once published), so delivery reads nothing.
+   */
+  'offers.created': { offers: CreatedOffer[] };
   'offer.redeemed': { offerId: string; customerId: string; promotionId: string | null };
+}
+
+/** One offer of `offers.created`, and what its customer's topic (`offers:<customerId>`) carries. */
+export interface CreatedOffer {
+  offerId: string;
+  customerId: string;
+  sequence: number;
+  offer: object;
 }
 
 /** What every complaint event carries: enough for subscriptions to decide who hears of it. */

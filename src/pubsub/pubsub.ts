@@ -14,8 +14,13 @@ export type AppPubSub = PubSub<Record<string, [PublishedEvent]>>;
 
 export type PubSubKind = 'memory' | 'postgres' | 'redis';
 
+/** Where the pubsub's events are dispatched, one event type per topic (its `detail` is the PublishedEvent). */
+export type TopicTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+
 export interface PubSubHandle {
   pubSub: AppPubSub;
+  /** The pubsub's own target: the topic router listens on it without an async iterator per topic. */
+  eventTarget: TopicTarget;
   /**
    * Resolves once this instance receives what is published on `topic` from now on (a subscriber listens
    * first, then waits for this, then reads the database: nothing falls between). At once in memory and
@@ -40,7 +45,7 @@ interface PubSubOptions {
 export async function createAppPubSub({ kind, db, databaseUrl, redisUrl, log }: PubSubOptions): Promise<PubSubHandle> {
   if (kind === 'postgres') {
     const eventTarget = await createPostgresEventTarget<Record<string, [PublishedEvent]>>({ db, databaseUrl, log });
-    return { pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }), heard: () => Promise.resolve(), close: () => eventTarget.close() };
+    return { pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }), eventTarget, heard: () => Promise.resolve(), close: () => eventTarget.close() };
   }
   if (kind === 'redis') {
     if (!redisUrl) throw new Error('the redis pubsub needs a Redis URL (ZOCO_REDIS_URL)');
@@ -51,13 +56,15 @@ export async function createAppPubSub({ kind, db, databaseUrl, redisUrl, log }: 
     const eventTarget = createRedisEventTarget<Record<string, [PublishedEvent]>>({ publishClient, subscribeClient, log });
     return {
       pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }),
+      eventTarget,
       heard: (topic) => eventTarget.heard(topic),
       async close() {
         await Promise.all([publishClient.quit(), subscribeClient.quit()]);
       },
     };
   }
-  return { pubSub: createPubSub<Record<string, [PublishedEvent]>>(), heard: () => Promise.resolve(), close: async () => undefined };
+  const eventTarget = new EventTarget();
+  return { pubSub: createPubSub<Record<string, [PublishedEvent]>>({ eventTarget }), eventTarget, heard: () => Promise.resolve(), close: async () => undefined };
 }
 
 /** The event as published: createdAt as an ISO string, the same in memory as over the wire. */

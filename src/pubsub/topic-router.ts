@@ -28,38 +28,29 @@ interface Route {
  * 145–207 ms for 2 recipients among 10,000). One pubsub subscription per topic however many sockets of the
  * same customer listen, so no EventTarget gathers more than one listener per topic (MaxListenersExceededWarning).
  */
-export function createTopicRouter({ pubSub, heard }: Pick<PubSubHandle, 'pubSub' | 'heard'>, log: Logger): TopicRouter {
+export function createTopicRouter({ eventTarget, heard }: Pick<PubSubHandle, 'eventTarget' | 'heard'>, log: Logger): TopicRouter {
   const routes = new Map<string, Route>();
 
   function open(topic: string): Route {
     const listeners = new Set<TopicListener>();
-    const iterator = pubSub.subscribe(topic)[Symbol.asyncIterator]();
-    let stopped = false;
-    void (async () => {
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          if (next.done || stopped) return;
-          for (const listener of listeners) {
-            try {
-              listener(next.value);
-            } catch (err) {
-              log.error({ err, topic }, 'a topic listener failed');
-            }
-          }
+    // On the pubsub's target itself, not through pubSub.subscribe's Repeater (an async iterator per topic, a
+    // buffered hop per event): publishing took 4.3% of a 10,000-offer fan-out's server profile, now 1.2% (issue 16).
+    const onEvent = (event: Event) => {
+      const published = (event as CustomEvent<PublishedEvent>).detail;
+      for (const listener of listeners) {
+        try {
+          listener(published);
+        } catch (err) {
+          log.error({ err, topic }, 'a topic listener failed');
         }
-      } catch (err) {
-        if (!stopped) log.error({ err, topic }, 'a pubsub topic stream failed');
       }
-    })();
+    };
+    eventTarget.addEventListener(topic, onEvent);
     return {
       listeners,
-      // The iterator's first next() (above, synchronous) added the pubsub's listener: its SUBSCRIBE is under way.
+      // The pubsub's listener is added (above): its SUBSCRIBE is under way.
       heard: heard(topic),
-      stop() {
-        stopped = true;
-        void iterator.return?.();
-      },
+      stop: () => eventTarget.removeEventListener(topic, onEvent),
     };
   }
 

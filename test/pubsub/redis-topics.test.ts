@@ -27,7 +27,7 @@ const redisUrl = process.env['ZOCO_TEST_REDIS_URL'];
       stops.push(one.app.services.topics.listen(topic, (event) => got.add((event.payload as unknown as { topic: string }).topic)));
       await one.app.services.topics.heard(topic);
       // Published right away by the other instance: before the fix, Redis could get it before the SUBSCRIBE.
-      const event: PublishedEvent = { id: 1, type: 'offer.created', payload: { topic }, createdAt: new Date().toISOString() } as unknown as PublishedEvent;
+      const event: PublishedEvent = { id: 1, type: 'offers.created', payload: { topic }, createdAt: new Date().toISOString() } as unknown as PublishedEvent;
       two.app.runtime.pubSub.pubSub.publish(topic, event);
     }
     await until(() => got.size === topics.length, 'every topic heard', 10_000).catch(() => undefined);

@@ -10,7 +10,7 @@ export { offerCreate, offerCreateMany, type OfferCandidate, type OfferOutcome, t
 export { expireOffers } from './offer-expiry';
 export { startOfferTimers, type OfferTimers } from './offer-timers';
 export { OfferTrigger } from './offer.type';
-export { offersForPromotion } from './offer-promotion';
+export { offersForPromotion, PROMOTION_BATCH } from './offer-promotion';
 export { offersForIdleCarts, proposePluginOffer, type PluginOfferProposal } from './offer-engine';
 
 export default defineModule({
@@ -25,7 +25,7 @@ export default defineModule({
   },
   adjusters: [offerAdjuster],
   // Each offer to its customer's subscriptions only (pubsub/topic-router.ts).
-  topics: { 'offer.created': ({ customerId }) => [offersTopic(customerId)] },
+  topics: { 'offers.created': ({ offers }) => offers.map((created) => ({ topic: offersTopic(created.customerId), payload: created })) },
   privacy: {
     async export(ctx, customerId) {
       return ctx.db.query(

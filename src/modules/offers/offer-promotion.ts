@@ -11,8 +11,11 @@ import { offerCreateMany, type OfferCandidate } from './offer-create';
 import { chooseDiscount } from './offer-scoring';
 import { OfferTrigger } from './offer.type';
 
-/** Customers walked per transaction of a promotion's fan-out (keyset over customer id). */
-export const PROMOTION_BATCH = 500;
+/**
+ * Customers walked per transaction of a promotion's fan-out (keyset over customer id): offerCreateMany's
+ * most. 1,000 rather than 500 halves the pages' fixed statements (issue 16: a tenth less database time).
+ */
+export const PROMOTION_BATCH = 1_000;
 /**
  * An untargeted promotion goes to consenting customers whose share of interest in one of its categories
  * (or, for a whole-shop promotion, in its seller) is at least this: a customer's affinities sum to 1, so

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../../db/prepared-query';
 import type { Context } from '../../core/context';
 import { offersTopic } from '../../pubsub/topic-router';
 import { OFFER_COLUMNS, toOffer, type OfferRow } from './offer.rows';
@@ -26,7 +27,9 @@ function replayer(db: DataSource): DataLoader<ReplayKey, OfferRow[]> {
   if (!loader) {
     loader = new DataLoader<ReplayKey, OfferRow[]>(
       async (keys) => {
-        const rows: (OfferRow & { k: number })[] = await db.query(
+        // Prepared (db/prepared-query.ts), as the token check: a reconnect storm runs it thousands of times.
+        const rows = await preparedQuery<OfferRow & { k: number }>(
+          db,
           `SELECT k.n AS k, r.* FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS k(customer_id, after, up_to, n)
              CROSS JOIN LATERAL (
                SELECT ${OFFER_COLUMNS} FROM offer o
@@ -54,7 +57,7 @@ function lastSequence(db: DataSource): DataLoader<string, number> {
   if (!loader) {
     loader = new DataLoader<string, number>(
       async (customerIds) => {
-        const rows: { id: string; last: string }[] = await db.query('SELECT customer_id AS id, last_sequence AS last FROM offer_sequence WHERE customer_id = ANY($1::uuid[])', [
+        const rows = await preparedQuery<{ id: string; last: string }>(db, 'SELECT customer_id AS id, last_sequence AS last FROM offer_sequence WHERE customer_id = ANY($1::uuid[])', [
           customerIds,
         ]);
         const last = new Map(rows.map((r) => [r.id, Number(r.last)]));
@@ -88,7 +91,8 @@ export function offerStream(ctx: Context, customerId: string, after: number | nu
   const topic = offersTopic(customerId);
   let heard = false;
   const unlisten = ctx.topics.listen(topic, (event) => {
-    const row = (event.payload as { offer: OfferRow }).offer;
+    // Its part of `offers.created` (the offers module's topic route): one CreatedOffer.
+    const row = (event.payload as unknown as { offer?: OfferRow }).offer;
     if (!row || row.customerId !== customerId) return;
     const sequence = Number(row.sequence);
     if (sequence <= last) return;

@@ -92,7 +92,7 @@ describe.each(pubsubs)('API instances and zoco worker (%s pubsub)', (_name, work
     await makeOffer(one, customer.id, 'made-while-down');
     await new Promise((r) => setTimeout(r, 500));
     expect(reasons(live).filter((r) => !r.includes('made-while-down'))).toEqual([]);
-    const [{ pending }] = await one.app.dataSource.query(`SELECT count(*)::int AS pending FROM outbox WHERE type = 'offer.created' AND dispatched_at IS NULL`);
+    const [{ pending }] = await one.app.dataSource.query(`SELECT count(*)::int AS pending FROM outbox WHERE type = 'offers.created' AND dispatched_at IS NULL`);
     expect(pending).toBeGreaterThanOrEqual(1);
     worker = await startWorker(one, workerEnv);
     await until(() => reasons(live).includes('Because made-while-down'), 'the offer after the restart', 20_000);
