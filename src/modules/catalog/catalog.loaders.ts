@@ -55,6 +55,49 @@ const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerJson('s')} AS selle
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   const sellersOfListings = new Map<string, Seller>();
+  // What the two per-product batches read, for the fields to answer as values (product-reads.ts). Never stale:
+  // nothing clears or primes these two loaders, and a key's value is set once, by the batch that read it.
+  const variantsOfProducts = new Map<string, ProductVariant[]>();
+  const listingsOfProducts = new Map<string, Listing[]>();
+  const listingsOfVariants = new Map<string, Listing[]>();
+  const variantsByProductId = new DataLoader<string, ProductVariant[]>(async (ids) => {
+    const rows = await preparedQuery<VariantRow>(db, VARIANTS_OF_PRODUCTS, [ids]);
+    const lists = groupByKey(ids, rows.map(toVariant), (v) => v.productUuid);
+    ids.forEach((id, i) => variantsOfProducts.set(id, lists[i]!));
+    return lists;
+  });
+  /**
+   * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
+   * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
+   * the resolvers take the first or filter, without copying and sorting per field. Each seller comes once, as one
+   * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
+   * round trip, and a page parses a seller once rather than thirteen columns per listing.
+   */
+  const visibleListingsByProductId = new DataLoader<string, Listing[]>(async (ids) => {
+    const rows = await preparedQuery<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [
+      ids,
+      MAX_LISTINGS_PER_PRODUCT,
+    ]);
+    for (const row of rows) {
+      if (!row.seller) continue;
+      const seller = toSeller(fromSellerJson(row.seller));
+      sellerById.prime(row.sellerId, seller);
+      sellersOfListings.set(row.sellerId, seller);
+    }
+    const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
+    ids.forEach((id, i) => {
+      const list = lists[i]!;
+      if (list.length > 1) list.sort(compareForBuyBox);
+      listingsOfProducts.set(id, list);
+      for (const listing of list) {
+        const ofVariant = listingsOfVariants.get(listing.variantUuid);
+        if (ofVariant) ofVariant.push(listing);
+        else listingsOfVariants.set(listing.variantUuid, [listing]);
+      }
+    });
+    return lists;
+  });
+  const ofVariant = (variant: Pick<ProductVariant, 'uuid'>): Listing[] => listingsOfVariants.get(variant.uuid) ?? [];
   return {
     /**
      * A listing's seller: the one its listings batch read, as a value (graphql-jit then skips its promise handling,
@@ -70,10 +113,10 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       const rows: VariantRow[] = await db.query(`SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = ANY($1)`, [ids]);
       return byKey(ids, rows.map(toVariant), (v) => v.uuid);
     }),
-    variantsByProductId: new DataLoader<string, ProductVariant[]>(async (ids) => {
-      const rows = await preparedQuery<VariantRow>(db, VARIANTS_OF_PRODUCTS, [ids]);
-      return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid);
-    }),
+    variantsByProductId,
+    /** A product's variants: a value once their batch is read (graphql-jit then skips its promise handling), else the load. */
+    productVariants: (productUuid: string): ProductVariant[] | Promise<ProductVariant[]> =>
+      variantsOfProducts.get(productUuid) ?? variantsByProductId.load(productUuid),
     listingById: new DataLoader<string, Listing | null>(async (ids) => {
       const rows: ListingRow[] = await db.query(
         `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY($1)`,
@@ -81,28 +124,13 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       );
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
-    /**
-     * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
-     * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
-     * the resolvers take the first or filter, without copying and sorting per field. Each seller comes once, as one
-     * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
-     * round trip, and a page parses a seller once rather than thirteen columns per listing.
-     */
-    visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
-      const rows = await preparedQuery<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [
-        ids,
-        MAX_LISTINGS_PER_PRODUCT,
-      ]);
-      for (const row of rows) {
-        if (!row.seller) continue;
-        const seller = toSeller(fromSellerJson(row.seller));
-        sellerById.prime(row.sellerId, seller);
-        sellersOfListings.set(row.sellerId, seller);
-      }
-      const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
-      for (const list of lists) if (list.length > 1) list.sort(compareForBuyBox);
-      return lists;
-    }),
+    visibleListingsByProductId,
+    /** A product's visible listings in buy-box order: a value once their batch is read, else the load. */
+    productListings: (productUuid: string): Listing[] | Promise<Listing[]> =>
+      listingsOfProducts.get(productUuid) ?? visibleListingsByProductId.load(productUuid),
+    /** A variant's visible listings in buy-box order (its product's batch, split by variant once): likewise. */
+    variantListings: (variant: Pick<ProductVariant, 'uuid' | 'productUuid'>): Listing[] | Promise<Listing[]> =>
+      listingsOfProducts.has(variant.productUuid) ? ofVariant(variant) : visibleListingsByProductId.load(variant.productUuid).then(() => ofVariant(variant)),
     categoryById: new DataLoader<string, Category | null>(async (ids) => {
       const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
       return byKey(ids, rows.map(toCategory), (c) => c.uuid);
