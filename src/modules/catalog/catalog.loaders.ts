@@ -7,7 +7,7 @@ import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type Ca
 import type { Category } from './category.type';
 import { buyBoxOrderSql, compareForBuyBox } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
-import { LISTING_COLUMNS, toListing, type ListingRow } from './listing.rows';
+import { LISTING_COLUMNS, listingColumnsOf, toListing, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type { Product } from './product.type';
@@ -28,22 +28,20 @@ export const MAX_LISTINGS_PER_PRODUCT = 100;
 export const PRODUCT_CATEGORY_JOIN = 'LEFT JOIN category pc ON pc.id = p.category_id';
 export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 
-export function primeCategories(
-  { categoryById }: { categoryById: DataLoader<string, Category | null> },
-  rows: readonly { categoryId: string | null }[],
-): void {
+export function primeCategories({ primeCategory }: { primeCategory: (category: Category) => void }, rows: readonly { categoryId: string | null }[]): void {
   const primed = new Set<string>();
   for (const row of rows) {
     const category = row.categoryId === null || primed.has(row.categoryId) ? null : pickCategoryRow(row as Record<string, unknown>, 'category.');
     if (!category) continue;
     primed.add(category.id);
-    categoryById.prime(category.id, toCategory(category));
+    primeCategory(toCategory(category));
   }
 }
 
 const VARIANTS_OF_PRODUCTS = `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
 
-const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerJson('s')} AS seller
+// The listing columns only: the two window columns would be parsed on every row and dropped.
+const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT ${listingColumnsOf('kept')}, ${sellerJson('s')} AS seller
   FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
           FROM (SELECT ${LISTING_COLUMNS},
                   row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
@@ -98,6 +96,12 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     return lists;
   });
   const ofVariant = (variant: Pick<ProductVariant, 'uuid'>): Listing[] => listingsOfVariants.get(variant.uuid) ?? [];
+  // The categories a product read joined (primeCategories), likewise answered as values.
+  const primedCategories = new Map<string, Category>();
+  const categoryById = new DataLoader<string, Category | null>(async (ids) => {
+    const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
+    return byKey(ids, rows.map(toCategory), (c) => c.uuid);
+  });
   return {
     /**
      * A listing's seller: the one its listings batch read, as a value (graphql-jit then skips its promise handling,
@@ -131,10 +135,15 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     /** A variant's visible listings in buy-box order (its product's batch, split by variant once): likewise. */
     variantListings: (variant: Pick<ProductVariant, 'uuid' | 'productUuid'>): Listing[] | Promise<Listing[]> =>
       listingsOfProducts.has(variant.productUuid) ? ofVariant(variant) : visibleListingsByProductId.load(variant.productUuid).then(() => ofVariant(variant)),
-    categoryById: new DataLoader<string, Category | null>(async (ids) => {
-      const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
-      return byKey(ids, rows.map(toCategory), (c) => c.uuid);
-    }),
+    categoryById,
+    /** Primes categoryById with a category read along with a product; `productCategory` then answers it as a value. */
+    primeCategory: (category: Category): void => {
+      categoryById.prime(category.uuid, category);
+      primedCategories.set(category.uuid, category);
+    },
+    /** A product's category (its categoryUuid): a value when primed, else the load. */
+    productCategory: (categoryUuid: string): Category | null | Promise<Category | null> =>
+      primedCategories.get(categoryUuid) ?? categoryById.load(categoryUuid),
     categoryChildren: new DataLoader<string, Category[]>(async (ids) => {
       const rows: CategoryRow[] = await db.query(
         `SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.parent_id = ANY($1) ORDER BY c.position, c.name`,

@@ -44,8 +44,8 @@ export class ProductResolver {
   }
 
   @FieldResolver(() => Category, { nullable: true })
-  category(@Ctx() ctx: Context, @Root() product: Product): Promise<Category | null> | null {
-    return product.categoryUuid ? ctx.loaders.categoryById.load(product.categoryUuid) : null;
+  category(@Ctx() ctx: Context, @Root() product: Product): Category | null | Promise<Category | null> {
+    return product.categoryUuid ? ctx.loaders.productCategory(product.categoryUuid) : null;
   }
 
   @FieldResolver(() => [ProductVariant])

@@ -12,6 +12,13 @@ export interface VariantRow {
 
 export const VARIANT_COLUMNS = `v.id, v.product_id AS "productId", v.title, v.options, v.gtin, v.position`;
 
+/** In the json's key order; without Object.entries' pair arrays (a catalog page maps 60 variants). */
+function selectedOptions(options: Record<string, string>): { name: string; value: string }[] {
+  const selected: { name: string; value: string }[] = [];
+  for (const name in options) selected.push({ name, value: options[name]! });
+  return selected;
+}
+
 export function toVariant(r: VariantRow): ProductVariant {
   return {
     __typename: 'ProductVariant',
@@ -19,7 +26,7 @@ export function toVariant(r: VariantRow): ProductVariant {
     uuid: r.id,
     productUuid: r.productId,
     title: r.title,
-    options: Object.entries(r.options).map(([name, value]) => ({ name, value })),
+    options: selectedOptions(r.options),
     gtin: r.gtin,
     position: r.position,
   };
