@@ -5,7 +5,7 @@ import { byKey, groupByKey } from '../../core/batch';
 import { fromSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
-import { buyBoxOrderSql, compareForBuyBox } from './buy-box';
+import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
 import { LISTING_COLUMNS, listingColumnsOf, toListing, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
@@ -60,9 +60,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   const listingsOfVariants = new Map<string, Listing[]>();
   const variantsByProductId = new DataLoader<string, ProductVariant[]>(async (ids) => {
     const rows = await preparedQuery<VariantRow>(db, VARIANTS_OF_PRODUCTS, [ids]);
-    const lists = groupByKey(ids, rows.map(toVariant), (v) => v.productUuid);
-    ids.forEach((id, i) => variantsOfProducts.set(id, lists[i]!));
-    return lists;
+    return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid, variantsOfProducts);
   });
   /**
    * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
@@ -82,17 +80,15 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       sellerById.prime(row.sellerId, seller);
       sellersOfListings.set(row.sellerId, seller);
     }
-    const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
-    ids.forEach((id, i) => {
-      const list = lists[i]!;
-      if (list.length > 1) list.sort(compareForBuyBox);
-      listingsOfProducts.set(id, list);
+    const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid, listingsOfProducts);
+    for (const list of lists) {
+      sortForBuyBox(list);
       for (const listing of list) {
         const ofVariant = listingsOfVariants.get(listing.variantUuid);
         if (ofVariant) ofVariant.push(listing);
         else listingsOfVariants.set(listing.variantUuid, [listing]);
       }
-    });
+    }
     return lists;
   });
   const ofVariant = (variant: Pick<ProductVariant, 'uuid'>): Listing[] => listingsOfVariants.get(variant.uuid) ?? [];
