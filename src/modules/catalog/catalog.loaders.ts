@@ -1,17 +1,18 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedValues } from '../../db/prepared-query';
+import { rowValues } from '../../db/row-values';
 import { byKey, groupByKey } from '../../core/batch';
 import { fromSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
 import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
-import { LISTING_COLUMNS, listingColumnsOf, toListing, type ListingRow } from './listing.rows';
+import { LISTING_COLUMNS, LISTING_FIELDS, listingColumnsOf, toListing, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type { Product } from './product.type';
-import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
+import { VARIANT_COLUMNS, VARIANT_FIELDS, toVariant, type VariantRow } from './variant.rows';
 import type { ProductVariant } from './variant.type';
 
 /**
@@ -50,6 +51,9 @@ const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT ${listingColumnsOf('kept')}, ${sell
          WHERE ranked."buyBoxRank" <= $2) kept
   LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"`;
 
+const variantRow = rowValues<VariantRow>(VARIANT_FIELDS);
+const listingRow = rowValues<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>([...LISTING_FIELDS, 'seller']);
+
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   const sellersOfListings = new Map<string, Seller>();
@@ -59,7 +63,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   const listingsOfProducts = new Map<string, Listing[]>();
   const listingsOfVariants = new Map<string, Listing[]>();
   const variantsByProductId = new DataLoader<string, ProductVariant[]>(async (ids) => {
-    const rows = await preparedQuery<VariantRow>(db, VARIANTS_OF_PRODUCTS, [ids]);
+    const rows = (await preparedValues(db, VARIANTS_OF_PRODUCTS, [ids])).map(variantRow);
     return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid, variantsOfProducts);
   });
   /**
@@ -70,10 +74,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
    * round trip, and a page parses a seller once rather than thirteen columns per listing.
    */
   const visibleListingsByProductId = new DataLoader<string, Listing[]>(async (ids) => {
-    const rows = await preparedQuery<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [
-      ids,
-      MAX_LISTINGS_PER_PRODUCT,
-    ]);
+    const rows = (await preparedValues(db, VISIBLE_LISTINGS_OF_PRODUCTS, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
     for (const row of rows) {
       if (!row.seller) continue;
       const seller = toSeller(fromSellerJson(row.seller));

@@ -47,11 +47,11 @@ export const LISTING_COLUMNS = Object.entries(listingColumns)
   .map(([field, column]) => `${column} AS "${field}"`)
   .join(', ');
 
+/** LISTING_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
+export const LISTING_FIELDS = Object.keys(listingColumns) as (keyof ListingRow & string)[];
+
 /** Selects a ListingRow again from `sub`, a subquery that selected LISTING_COLUMNS (and more, not wanted). */
-export const listingColumnsOf = (sub: string): string =>
-  Object.keys(listingColumns)
-    .map((field) => `${sub}."${field}"`)
-    .join(', ');
+export const listingColumnsOf = (sub: string): string => LISTING_FIELDS.map((field) => `${sub}."${field}"`).join(', ');
 
 export function toListing(r: ListingRow): Listing {
   return {
