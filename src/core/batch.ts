@@ -17,8 +17,10 @@ export function groupByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: 
     else into.set(k, [row]);
   }
   return keys.map((k) => {
-    let list = into.get(k);
-    if (!list) into.set(k, (list = []));
-    return list;
+    const list = into.get(k);
+    if (list) return list;
+    const none: R[] = [];
+    into.set(k, none);
+    return none;
   });
 }
