@@ -23,12 +23,21 @@ function nameOf(text: string): string {
  * policy see no difference. `text` must be one of a bounded set of texts (values go in `values`): each
  * connection keeps every statement it prepared.
  */
-export async function preparedQuery<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
+export function preparedQuery<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
+  return prepared<R>(db, text, values);
+}
+
+/** preparedQuery with each row as an array of its columns' values, in the order of the select list (row-values.ts). */
+export function preparedValues(db: DataSource, text: string, values: unknown[]): Promise<unknown[][]> {
+  return prepared<unknown[]>(db, text, values, 'array');
+}
+
+async function prepared<R>(db: DataSource, text: string, values: unknown[], rowMode?: 'array'): Promise<R[]> {
   db.logger.logQuery(text, values);
   const pool = (db.driver as unknown as { master: Pool }).master;
   const started = Date.now();
   try {
-    const result = await pool.query({ name: nameOf(text), text, values });
+    const result = await pool.query({ name: nameOf(text), text, values, ...(rowMode && { rowMode }) });
     const ms = Date.now() - started;
     const slow = db.options.maxQueryExecutionTime;
     if (slow && ms > slow) db.logger.logQuerySlow(ms, text, values);

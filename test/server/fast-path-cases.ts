@@ -54,6 +54,13 @@ export const parityCases: ParityCase[] = [
   { name: 'category by slug', query: '{ category(slug: "moda") { name ancestors { name } } }' },
   { name: 'product by slug', query: `query Product($slug: String!) { product(slug: $slug) { ${PRODUCT} } }`, variables: (f) => ({ slug: f.productSlug }) },
   { name: 'product by id', query: 'query($id: ID!) { product(id: $id) { title } }', variables: (f) => ({ id: f.productId }) },
+  {
+    name: 'titles by language',
+    query: `query($slug: String!, $l: String) { product(slug: $slug) { en: title(locale: "en") es: title(locale: "es") v: title(locale: $l) xx: description(locale: "xx") d: description(locale: "en") }
+      products(first: 3) { nodes { title(locale: "en") description } } }`,
+    variables: (f) => ({ slug: f.productSlug, l: null }),
+  },
+  { name: 'title: a language of the wrong type', query: '{ products(first: 1) { nodes { title(locale: 5) } } }', malformed: true },
   { name: 'node and fragments', query: 'query($id: ID!) { node(id: $id) { __typename id ... on Product { slug variants { id } } ...S } } fragment S on Seller { name }', variables: (f) => ({ id: f.productId }) },
   { name: 'nodes with misses', query: 'query($id: ID!, $s: ID!) { nodes(ids: [$id, $s, "bm9wZQ", "UHJvZHVjdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"]) { __typename id } }', variables: (f) => ({ id: f.productId, s: f.sellerId }) },
   { name: 'two operations, one named', query: 'query A { categories { name } } query B { sellers(first: 1) { nodes { name } } }', operationName: 'B' },

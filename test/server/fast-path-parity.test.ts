@@ -51,6 +51,8 @@ beforeAll(async () => {
     expect(res.pluginInstall.userErrors).toEqual([]);
   }
   const [product] = await db.query(`SELECT id, slug FROM product WHERE status = 'active' ORDER BY created_at DESC LIMIT 1`);
+  // A translated product on the first page: `title(locale:)` then answers from the translation or the product's own content.
+  await db.query(`INSERT INTO product_translation (product_id, locale, title, description) VALUES ($1, 'en', 'In English', 'English words')`, [product.id]);
   const listingOf = async (sellerId: string) => {
     const [row] = await db.query(`SELECT id FROM listing WHERE seller_id = $1 AND status = 'active' AND stock > 1 ORDER BY id LIMIT 1`, [sellerId]);
     return toGlobalId('Listing', row.id);

@@ -1,17 +1,18 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedValues } from '../../db/prepared-query';
+import { rowValues } from '../../db/row-values';
 import { byKey, groupByKey } from '../../core/batch';
 import { fromSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
-import { buyBoxOrderSql, compareForBuyBox } from './buy-box';
+import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
-import { LISTING_COLUMNS, toListing, type ListingRow } from './listing.rows';
+import { LISTING_COLUMNS, LISTING_FIELDS, listingColumnsOf, toListing, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type { Product } from './product.type';
-import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
+import { VARIANT_COLUMNS, VARIANT_FIELDS, toVariant, type VariantRow } from './variant.rows';
 import type { ProductVariant } from './variant.type';
 
 /**
@@ -28,22 +29,20 @@ export const MAX_LISTINGS_PER_PRODUCT = 100;
 export const PRODUCT_CATEGORY_JOIN = 'LEFT JOIN category pc ON pc.id = p.category_id';
 export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 
-export function primeCategories(
-  { categoryById }: { categoryById: DataLoader<string, Category | null> },
-  rows: readonly { categoryId: string | null }[],
-): void {
+export function primeCategories({ primeCategory }: { primeCategory: (category: Category) => void }, rows: readonly { categoryId: string | null }[]): void {
   const primed = new Set<string>();
   for (const row of rows) {
     const category = row.categoryId === null || primed.has(row.categoryId) ? null : pickCategoryRow(row as Record<string, unknown>, 'category.');
     if (!category) continue;
     primed.add(category.id);
-    categoryById.prime(category.id, toCategory(category));
+    primeCategory(toCategory(category));
   }
 }
 
 const VARIANTS_OF_PRODUCTS = `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
 
-const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerJson('s')} AS seller
+// The listing columns only: the two window columns would be parsed on every row and dropped.
+const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT ${listingColumnsOf('kept')}, ${sellerJson('s')} AS seller
   FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
           FROM (SELECT ${LISTING_COLUMNS},
                   row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
@@ -52,9 +51,54 @@ const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT kept.*, ${sellerJson('s')} AS selle
          WHERE ranked."buyBoxRank" <= $2) kept
   LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"`;
 
+const variantRow = rowValues<VariantRow>(VARIANT_FIELDS);
+const listingRow = rowValues<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>([...LISTING_FIELDS, 'seller']);
+
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   const sellersOfListings = new Map<string, Seller>();
+  // What the two per-product batches read, for the fields to answer as values (product-reads.ts). Never stale:
+  // nothing clears or primes these two loaders, and a key's value is set once, by the batch that read it.
+  const variantsOfProducts = new Map<string, ProductVariant[]>();
+  const listingsOfProducts = new Map<string, Listing[]>();
+  const listingsOfVariants = new Map<string, Listing[]>();
+  const variantsByProductId = new DataLoader<string, ProductVariant[]>(async (ids) => {
+    const rows = (await preparedValues(db, VARIANTS_OF_PRODUCTS, [ids])).map(variantRow);
+    return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid, variantsOfProducts);
+  });
+  /**
+   * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
+   * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
+   * the resolvers take the first or filter, without copying and sorting per field. Each seller comes once, as one
+   * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
+   * round trip, and a page parses a seller once rather than thirteen columns per listing.
+   */
+  const visibleListingsByProductId = new DataLoader<string, Listing[]>(async (ids) => {
+    const rows = (await preparedValues(db, VISIBLE_LISTINGS_OF_PRODUCTS, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
+    for (const row of rows) {
+      if (!row.seller) continue;
+      const seller = toSeller(fromSellerJson(row.seller));
+      sellerById.prime(row.sellerId, seller);
+      sellersOfListings.set(row.sellerId, seller);
+    }
+    const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid, listingsOfProducts);
+    for (const list of lists) {
+      sortForBuyBox(list);
+      for (const listing of list) {
+        const ofVariant = listingsOfVariants.get(listing.variantUuid);
+        if (ofVariant) ofVariant.push(listing);
+        else listingsOfVariants.set(listing.variantUuid, [listing]);
+      }
+    }
+    return lists;
+  });
+  const ofVariant = (variant: Pick<ProductVariant, 'uuid'>): Listing[] => listingsOfVariants.get(variant.uuid) ?? [];
+  // The categories a product read joined (primeCategories), likewise answered as values.
+  const primedCategories = new Map<string, Category>();
+  const categoryById = new DataLoader<string, Category | null>(async (ids) => {
+    const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
+    return byKey(ids, rows.map(toCategory), (c) => c.uuid);
+  });
   return {
     /**
      * A listing's seller: the one its listings batch read, as a value (graphql-jit then skips its promise handling,
@@ -70,10 +114,10 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       const rows: VariantRow[] = await db.query(`SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.id = ANY($1)`, [ids]);
       return byKey(ids, rows.map(toVariant), (v) => v.uuid);
     }),
-    variantsByProductId: new DataLoader<string, ProductVariant[]>(async (ids) => {
-      const rows = await preparedQuery<VariantRow>(db, VARIANTS_OF_PRODUCTS, [ids]);
-      return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid);
-    }),
+    variantsByProductId,
+    /** A product's variants: a value once their batch is read (graphql-jit then skips its promise handling), else the load. */
+    productVariants: (productUuid: string): ProductVariant[] | Promise<ProductVariant[]> =>
+      variantsOfProducts.get(productUuid) ?? variantsByProductId.load(productUuid),
     listingById: new DataLoader<string, Listing | null>(async (ids) => {
       const rows: ListingRow[] = await db.query(
         `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY($1)`,
@@ -81,32 +125,22 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       );
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
-    /**
-     * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
-     * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
-     * the resolvers take the first or filter, without copying and sorting per field. Each seller comes once, as one
-     * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
-     * round trip, and a page parses a seller once rather than thirteen columns per listing.
-     */
-    visibleListingsByProductId: new DataLoader<string, Listing[]>(async (ids) => {
-      const rows = await preparedQuery<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>(db, VISIBLE_LISTINGS_OF_PRODUCTS, [
-        ids,
-        MAX_LISTINGS_PER_PRODUCT,
-      ]);
-      for (const row of rows) {
-        if (!row.seller) continue;
-        const seller = toSeller(fromSellerJson(row.seller));
-        sellerById.prime(row.sellerId, seller);
-        sellersOfListings.set(row.sellerId, seller);
-      }
-      const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid);
-      for (const list of lists) if (list.length > 1) list.sort(compareForBuyBox);
-      return lists;
-    }),
-    categoryById: new DataLoader<string, Category | null>(async (ids) => {
-      const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
-      return byKey(ids, rows.map(toCategory), (c) => c.uuid);
-    }),
+    visibleListingsByProductId,
+    /** A product's visible listings in buy-box order: a value once their batch is read, else the load. */
+    productListings: (productUuid: string): Listing[] | Promise<Listing[]> =>
+      listingsOfProducts.get(productUuid) ?? visibleListingsByProductId.load(productUuid),
+    /** A variant's visible listings in buy-box order (its product's batch, split by variant once): likewise. */
+    variantListings: (variant: Pick<ProductVariant, 'uuid' | 'productUuid'>): Listing[] | Promise<Listing[]> =>
+      listingsOfProducts.has(variant.productUuid) ? ofVariant(variant) : visibleListingsByProductId.load(variant.productUuid).then(() => ofVariant(variant)),
+    categoryById,
+    /** Primes categoryById with a category read along with a product; `productCategory` then answers it as a value. */
+    primeCategory: (category: Category): void => {
+      categoryById.prime(category.uuid, category);
+      primedCategories.set(category.uuid, category);
+    },
+    /** A product's category (its categoryUuid): a value when primed, else the load. */
+    productCategory: (categoryUuid: string): Category | null | Promise<Category | null> =>
+      primedCategories.get(categoryUuid) ?? categoryById.load(categoryUuid),
     categoryChildren: new DataLoader<string, Category[]>(async (ids) => {
       const rows: CategoryRow[] = await db.query(
         `SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.parent_id = ANY($1) ORDER BY c.position, c.name`,

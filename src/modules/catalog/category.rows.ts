@@ -22,7 +22,10 @@ export function categoryColumns(table: string, prefix = ''): string {
 /** The CategoryRow inside a joined row selected with `categoryColumns(table, prefix)`; null when the join found none. */
 export function pickCategoryRow(row: Record<string, unknown>, prefix: string): CategoryRow | null {
   if (row[`${prefix}id`] == null) return null;
-  return Object.fromEntries(Object.keys(categoryFields).map((field) => [field, row[prefix + field]])) as unknown as CategoryRow;
+  // A loop, not Object.fromEntries over mapped pairs: a catalog page picks a category per product.
+  const picked: Record<string, unknown> = {};
+  for (const field in categoryFields) picked[field] = row[prefix + field];
+  return picked as unknown as CategoryRow;
 }
 
 export const CATEGORY_COLUMNS = categoryColumns('c');

@@ -22,12 +22,36 @@ export interface ListingRow {
   updatedAt: Date;
 }
 
+const listingColumns: Record<keyof ListingRow, string> = {
+  id: 'l.id',
+  sellerId: 'l.seller_id',
+  variantId: 'l.variant_id',
+  productId: 'l.product_id',
+  sku: 'l.sku',
+  price: 'l.price',
+  compareAtPrice: 'l.compare_at_price',
+  currency: 'l.currency',
+  stock: 'l.stock',
+  condition: 'l.condition',
+  handlingDays: 'l.handling_days',
+  status: 'l.status',
+  sellerRating: 's.rating::float8',
+  sellerShippingRate: 's.shipping_rate',
+  sellerFreeShippingThreshold: 's.free_shipping_threshold',
+  createdAt: 'l.created_at',
+  updatedAt: 'l.updated_at',
+};
+
 /** Selects a ListingRow from `listing l JOIN seller s`. */
-export const LISTING_COLUMNS = `l.id, l.seller_id AS "sellerId", l.variant_id AS "variantId", l.product_id AS "productId",
-  l.sku, l.price, l.compare_at_price AS "compareAtPrice", l.currency, l.stock, l.condition,
-  l.handling_days AS "handlingDays", l.status, s.rating::float8 AS "sellerRating",
-  s.shipping_rate AS "sellerShippingRate", s.free_shipping_threshold AS "sellerFreeShippingThreshold",
-  l.created_at AS "createdAt", l.updated_at AS "updatedAt"`;
+export const LISTING_COLUMNS = Object.entries(listingColumns)
+  .map(([field, column]) => `${column} AS "${field}"`)
+  .join(', ');
+
+/** LISTING_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
+export const LISTING_FIELDS = Object.keys(listingColumns) as (keyof ListingRow & string)[];
+
+/** Selects a ListingRow again from `sub`, a subquery that selected LISTING_COLUMNS (and more, not wanted). */
+export const listingColumnsOf = (sub: string): string => LISTING_FIELDS.map((field) => `${sub}."${field}"`).join(', ');
 
 export function toListing(r: ListingRow): Listing {
   return {

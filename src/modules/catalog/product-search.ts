@@ -8,6 +8,7 @@ import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from
 import { categoriesUnderSql } from './category.rows';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus } from './product.type';
 
 const MAX_SAFE = '9007199254740991';
@@ -32,8 +33,11 @@ interface Page {
   sort: ProductSort;
 }
 
-/** The storefront's product list: active products, filtered and sorted, one SQL statement per page. */
-export async function searchProducts(ctx: Context, { first, after, filter = {}, sort }: Page) {
+/**
+ * The storefront's product list: active products, filtered and sorted, one SQL statement per page; then the
+ * page's variants and listings as far as `reads` asks for them (product-reads.ts).
+ */
+export async function searchProducts(ctx: Context, { first, after, filter = {}, sort }: Page, reads: ProductReads) {
   checkPageSize(first);
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
@@ -92,5 +96,7 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   // One text per filter combination, category count and sort: a bounded set, prepared once per connection.
   const rows = await preparedQuery<ProductRow & { sortKey: string }>(ctx.db, sql, params);
   primeCategories(ctx.loaders, rows);
-  return toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
+  const connection = toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
+  await readAhead(ctx, connection.nodes.map((p) => p.uuid), reads);
+  return connection;
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
 import { MoneyRange, Money } from '../../core/money';
 import { payload } from '../../core/payload';
@@ -18,6 +19,7 @@ import { Product } from './product.type';
 import { ProductVariant } from './variant.type';
 import { buyBoxReason, buyBoxReasonText, landedPrice, shippingShare } from './buy-box';
 import { ProductOffer } from './buy-box.type';
+import { productReads } from './product-reads';
 import { searchProducts } from './product-search';
 import * as products from './product.service';
 import { Access, sellerOrAdmin } from '../../auth/field-access';
@@ -27,34 +29,35 @@ const firstListing = (listings: Listing[]): Listing | null => listings[0] ?? nul
 @Resolver(() => Product)
 export class ProductResolver {
   @Query(() => ProductConnection, { description: 'Active products of the shared catalog, each once with all its sellers.' })
-  products(@Ctx() ctx: Context, @Args() args: ProductsArgs) {
-    return searchProducts(ctx, args);
+  products(@Ctx() ctx: Context, @Args() args: ProductsArgs, @Info() info: GraphQLResolveInfo) {
+    return searchProducts(ctx, args, productReads(info, true));
   }
 
   @Query(() => Product, { nullable: true, description: 'A product by ID or slug.' })
   product(
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('id', () => ID, { nullable: true }) id?: string,
     @Arg('slug', { nullable: true }) slug?: string,
   ): Promise<Product | null> {
     if (!id === !slug) throw badInput('Give exactly one of id and slug.');
-    return products.findProduct(ctx, { id, slug });
+    return products.findProduct(ctx, { id, slug }, productReads(info, false));
   }
 
   @FieldResolver(() => Category, { nullable: true })
-  category(@Ctx() ctx: Context, @Root() product: Product): Promise<Category | null> | null {
-    return product.categoryUuid ? ctx.loaders.categoryById.load(product.categoryUuid) : null;
+  category(@Ctx() ctx: Context, @Root() product: Product): Category | null | Promise<Category | null> {
+    return product.categoryUuid ? ctx.loaders.productCategory(product.categoryUuid) : null;
   }
 
   @FieldResolver(() => [ProductVariant])
-  variants(@Ctx() ctx: Context, @Root() product: Product): Promise<ProductVariant[]> {
-    return ctx.loaders.variantsByProductId.load(product.uuid);
+  variants(@Ctx() ctx: Context, @Root() product: Product): ProductVariant[] | Promise<ProductVariant[]> {
+    return ctx.loaders.productVariants(product.uuid);
   }
 
   @FieldResolver(() => [Listing], { description: 'Visible listings of every variant, best offer first.' })
-  listings(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing[]> {
+  listings(@Ctx() ctx: Context, @Root() product: Product): Listing[] | Promise<Listing[]> {
     // The loader's lists are in buy-box order.
-    return ctx.loaders.visibleListingsByProductId.load(product.uuid);
+    return ctx.loaders.productListings(product.uuid);
   }
 
   @FieldResolver(() => Listing, {
@@ -62,13 +65,14 @@ export class ProductResolver {
     description:
       'The buy box: in stock first, then the lowest landed price (NEW wins unless a used or refurbished offer is 10% cheaper), the best seller rating, the shortest handling time, the most stock.',
   })
-  bestListing(@Ctx() ctx: Context, @Root() product: Product): Promise<Listing | null> {
-    return ctx.loaders.visibleListingsByProductId.load(product.uuid).then(firstListing);
+  bestListing(@Ctx() ctx: Context, @Root() product: Product): Listing | null | Promise<Listing | null> {
+    const listings = ctx.loaders.productListings(product.uuid);
+    return Array.isArray(listings) ? firstListing(listings) : listings.then(firstListing);
   }
 
   @FieldResolver(() => [ProductOffer], { description: "Every seller's offer in buy-box order, the winner first with the reason it won." })
   async offers(@Ctx() ctx: Context, @Root() product: Product): Promise<ProductOffer[]> {
-    const sorted = await ctx.loaders.visibleListingsByProductId.load(product.uuid);
+    const sorted = await ctx.loaders.productListings(product.uuid);
     return sorted.map((listing, i) => {
       const reasonCode = i === 0 ? buyBoxReason(listing, sorted[1]) : null;
       return {

@@ -20,13 +20,17 @@ export interface ProductRow {
   inStock: boolean;
   createdAt: Date;
   updatedAt: Date;
-  translatedLocales: Locale[];
+  /** Null when it has none. */
+  translatedLocales: Locale[] | null;
 }
 
 export const PRODUCT_COLUMNS = `p.id, p.slug, p.title, p.description, p.category_id AS "categoryId", p.images, p.attributes,
   p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin", p.min_price AS "minPrice", p.max_price AS "maxPrice",
   p.language, p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
-  ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id) AS "translatedLocales"`;
+  NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}') AS "translatedLocales"`;
+
+/** Most products have no translation: they share this list instead of pg parsing an empty array for each. */
+const NO_TRANSLATIONS: readonly Locale[] = Object.freeze([]);
 
 export function toProduct(r: ProductRow): Product {
   return {
@@ -48,6 +52,6 @@ export function toProduct(r: ProductRow): Product {
     inStock: r.inStock,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
-    translatedLocales: r.translatedLocales,
+    translatedLocales: r.translatedLocales ?? NO_TRANSLATIONS,
   };
 }

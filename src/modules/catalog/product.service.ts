@@ -14,6 +14,7 @@ import { canEditProduct, canSeeProduct } from './catalog.visibility';
 import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
 import { contentOf, recordRevision } from './product-revisions';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus, type Product } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
 import { ListingStatus } from './listing.type';
@@ -32,7 +33,8 @@ const MAX_VARIANTS = 100;
 
 const PRODUCT_BY_SLUG = `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS} FROM product p ${PRODUCT_CATEGORY_JOIN} WHERE p.slug = $1`;
 
-export async function findProduct(ctx: Context, by: { id?: string; slug?: string }): Promise<Product | null> {
+/** A product the viewer may see, by ID or slug; then its variants and listings as far as `reads` asks for them (product-reads.ts). */
+export async function findProduct(ctx: Context, by: { id?: string; slug?: string }, reads?: ProductReads): Promise<Product | null> {
   let product: Product | null = null;
   if (by.id) {
     const uuid = idOf(by.id, 'Product');
@@ -43,7 +45,9 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
     product = rows[0] ? toProduct(rows[0]) : null;
     if (product && canSeeProduct(ctx.viewer, product)) primeCategories(ctx.loaders, rows);
   }
-  return product && canSeeProduct(ctx.viewer, product) ? product : null;
+  if (!product || !canSeeProduct(ctx.viewer, product)) return null;
+  if (reads) await readAhead(ctx, [product.uuid], reads);
+  return product;
 }
 
 /** The product behind a global ID that the viewer may edit; userErrors otherwise. */

@@ -12,8 +12,8 @@ export class VariantResolver {
   }
 
   @FieldResolver(() => [Listing], { description: 'Visible listings of this variant, best offer first.' })
-  listings(@Ctx() ctx: Context, @Root() variant: ProductVariant): Promise<Listing[]> {
+  listings(@Ctx() ctx: Context, @Root() variant: ProductVariant): Listing[] | Promise<Listing[]> {
     // Shares the product's batch: a page of products costs one listings query, variants included; in buy-box order.
-    return ctx.loaders.visibleListingsByProductId.load(variant.productUuid).then((all) => all.filter((l) => l.variantUuid === variant.uuid));
+    return ctx.loaders.variantListings(variant);
   }
 }

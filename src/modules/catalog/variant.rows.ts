@@ -10,7 +10,29 @@ export interface VariantRow {
   position: number;
 }
 
-export const VARIANT_COLUMNS = `v.id, v.product_id AS "productId", v.title, v.options, v.gtin, v.position`;
+const variantColumns: Record<keyof VariantRow, string> = {
+  id: 'v.id',
+  productId: 'v.product_id',
+  title: 'v.title',
+  options: 'v.options',
+  gtin: 'v.gtin',
+  position: 'v.position',
+};
+
+/** Selects a VariantRow from `product_variant v`. */
+export const VARIANT_COLUMNS = Object.entries(variantColumns)
+  .map(([field, column]) => `${column} AS "${field}"`)
+  .join(', ');
+
+/** VARIANT_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
+export const VARIANT_FIELDS = Object.keys(variantColumns) as (keyof VariantRow & string)[];
+
+/** In the json's key order; without Object.entries' pair arrays (a catalog page maps 60 variants). */
+function selectedOptions(options: Record<string, string>): { name: string; value: string }[] {
+  const selected: { name: string; value: string }[] = [];
+  for (const name in options) selected.push({ name, value: options[name]! });
+  return selected;
+}
 
 export function toVariant(r: VariantRow): ProductVariant {
   return {
@@ -19,7 +41,7 @@ export function toVariant(r: VariantRow): ProductVariant {
     uuid: r.id,
     productUuid: r.productId,
     title: r.title,
-    options: Object.entries(r.options).map(([name, value]) => ({ name, value })),
+    options: selectedOptions(r.options),
     gtin: r.gtin,
     position: r.position,
   };
