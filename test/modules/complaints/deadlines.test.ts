@@ -77,6 +77,8 @@ describe('complaint deadlines', () => {
     await until(() => listeners.every((l) => l.client.connections === 1), 'subscriptions');
     await new Promise((r) => setTimeout(r, 200));
     const complaint = await openComplaint(t, buyer!, order);
+    // A delivery shows the complaint as it is then: heard before the answer below, it is still OPEN.
+    await until(() => listeners[0]!.got.length >= 1 && listeners[1]!.got.length >= 1, 'the opening');
     await t.data(POST, { input: { complaintId: complaint.id, body: 'On it.' } }, shop.seller.key);
     await until(() => listeners[0]!.got.length >= 2 && listeners[1]!.got.length >= 2, 'complaint updates');
     expect(listeners[0]!.got.map((c) => c.state)).toEqual(['OPEN', 'AWAITING_CUSTOMER']);
