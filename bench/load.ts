@@ -11,6 +11,8 @@ export interface LoadOptions {
   verify: (body: string) => boolean;
   /** Called when the warm-up ends and the measured window starts. */
   onMeasureStart?: () => void;
+  /** Requests per second over all connections (autocannon's overallRate): paced traffic, not as fast as answered. */
+  rate?: number;
 }
 
 export interface LoadResult {
@@ -53,6 +55,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       url: options.url,
       connections: options.connections,
       duration: options.warmupSeconds + options.seconds,
+      ...(options.rate ? { overallRate: options.rate } : {}),
       headers: { 'content-type': 'application/json' },
       requests: [request],
       // autocannon always hands over the body as a string.

@@ -16,9 +16,12 @@ const { values: args } = parseArgs({
     subscribers: { type: 'string', default: '10000' },
     targeted: { type: 'string', default: '50' },
     'no-write': { type: 'boolean', default: false },
+    /** The storefront's HTTP requests per second during the first storm (the second saturates). */
+    'probe-rate': { type: 'string', default: '200' },
   },
 });
 const N = Number(args.subscribers);
+const PROBE_RATE = Number(args['probe-rate']);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const stats = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,8 +33,8 @@ const held = (m: Memory) => m.heapUsed + m.external;
 
 /**
  * Issue 16: the offers subscription under 10,000 graphql-ws subscribers (server and clients in separate
- * processes): fan-out of one offer to each, targeted delivery to one among all, a reconnect storm with
- * cursors while HTTP keeps answering. Needs DATABASE_URL (a PostgreSQL server; the run uses a database of its own).
+ * processes): fan-out of one offer to each, targeted delivery to one among all, reconnect storms with
+ * cursors while HTTP keeps answering (paced, then saturating). Needs DATABASE_URL (a PostgreSQL server; the run uses a database of its own).
  */
 async function main(): Promise<void> {
   const server0 = process.env['DATABASE_URL'];
@@ -91,33 +94,41 @@ async function main(): Promise<void> {
     log(`| fan-out: one offer to each of ${N}, from the start of making them (p50 / p99 / max) | ${fanStats.p50} / ${fanStats.p99} / ${fanStats.max} ms | all < 2 s, p99 < 1.5 s | ${got.length}/${N} delivered, ${fan.duplicates} duplicates, ${fan.errors} errors; making them took ${fanCommitted - fanStarted} ms; ${fanCpu} |`);
     log(`| fan-out: the same, from the last commit (0 = already there) | ${afterCommit.p50} / ${afterCommit.p99} / ${afterCommit.max} ms | | |`);
 
-    // Reconnect storm: every socket drops, one offer each is made meanwhile, all come back at once with their cursors.
-    await clients.call('disconnect');
-    await server.call('fanOut');
-    const probe = load({
-      url: server.info.url,
-      connections: 10,
-      seconds: 10,
-      warmupSeconds: 0,
-      body: JSON.stringify({ query: '{ products(first: 5) { nodes { id title } } }' }),
-      verify: goodGraphql(/"products"/),
-    });
-    cpu = await serverCpu();
-    const { stormStarted, storm } = await profiled('storm', async () => {
-      const started = await clients.call<number>('reconnect');
-      return { stormStarted: started, storm: await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number; closes: Record<string, number> }>('offers', { count: 2, timeoutMs: 120_000 }) };
-    });
-    const stormCpu = await cpuOf(cpu);
-    const replayed = storm.arrivals.filter((a): a is number => a !== null);
-    const http = await probe;
-    log(`| reconnect storm: ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${storm.duplicates} duplicates, ${storm.errors} errors (close codes ${JSON.stringify(storm.closes)}); ${stormCpu} (HTTP probe included) |`);
-    log(`| HTTP \`products(first: 5)\` during the storm (10 connections, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
+    // Reconnect storms: every socket drops, one offer each is made meanwhile, all come back at once with their
+    // cursors, while a storefront's traffic goes on: paced at PROBE_RATE requests/s (a busy shop's HTTP beside
+    // the storm), then as fast as 10 connections are answered (a saturating load that takes the same core).
+    const storm = async (count: number, rate: number | undefined) => {
+      await clients.call('disconnect');
+      await server.call('fanOut');
+      const probe = load({
+        url: server.info.url,
+        connections: 10,
+        seconds: 10,
+        warmupSeconds: 0,
+        rate,
+        body: JSON.stringify({ query: '{ products(first: 5) { nodes { id title } } }' }),
+        verify: goodGraphql(/"products"/),
+      });
+      cpu = await serverCpu();
+      const { stormStarted, replays } = await profiled(rate ? 'storm-paced' : 'storm', async () => {
+        const started = await clients.call<number>('reconnect');
+        return { stormStarted: started, replays: await clients.call<{ arrivals: (number | null)[]; errors: number; duplicates: number; closes: Record<string, number> }>('offers', { count, timeoutMs: 120_000 }) };
+      });
+      const stormCpu = await cpuOf(cpu);
+      const replayed = replays.arrivals.filter((a): a is number => a !== null);
+      const http = await probe;
+      const traffic = rate ? `${rate} requests/s over 10 connections` : '10 connections as fast as answered';
+      log(`| reconnect storm (HTTP: ${traffic}): ${N} resubscribe with cursors at once, each replays its missed offer | ${((Math.max(...replayed) - stormStarted) / 1000).toFixed(2)} s for all (p50 ${((stats(replayed.map((a) => a - stormStarted)).p50) / 1000).toFixed(2)} s) | < 10 s | ${replayed.length}/${N} replayed, ${replays.duplicates} duplicates, ${replays.errors} errors (close codes ${JSON.stringify(replays.closes)}); ${stormCpu} (HTTP included) |`);
+      log(`| HTTP \`products(first: 5)\` during that storm (${traffic}, 10 s) | p99 ${http.p99.toFixed(0)} ms, p50 ${http.p50.toFixed(0)} ms | p99 < 250 ms | ${http.requests} requests, ${http.non2xx} non-2xx |`);
+    };
+    await storm(2, PROBE_RATE);
+    await storm(3, undefined);
 
     const latencies: number[] = [];
     const counts = new Map<number, number>();
     for (let i = 0; i < Number(args.targeted); i++) {
       const index = (i * 7919) % N;
-      const count = (counts.get(index) ?? 2) + 1;
+      const count = (counts.get(index) ?? 3) + 1;
       counts.set(index, count);
       const arrival = clients.call<number | null>('offerOf', { index, count });
       const started = await server.call<number>('targeted', index);
@@ -144,7 +155,7 @@ async function main(): Promise<void> {
     '<!-- offers-bench -->',
     '## Issue 16: the offers subscription',
     '',
-    `Command: \`DATABASE_URL=… npm run bench:offers -- --subscribers ${N}\` (server and graphql-ws clients in separate processes, one PostgreSQL on the same machine, memory pubsub).`,
+    `Command: \`DATABASE_URL=… npm run bench:offers -- --subscribers ${N} --probe-rate ${PROBE_RATE}\` (server and graphql-ws clients in separate processes, one PostgreSQL on the same machine, memory pubsub; the HTTP traffic comes from the bench's own process, autocannon).`,
     `Machine: ${os.cpus().length} × ${cpu}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end, ${new Date().toISOString().slice(0, 16)}Z, net.core.somaxconn ${somaxconn}.`,
     '',
     '| measure | result | target | notes |',
