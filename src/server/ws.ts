@@ -14,6 +14,7 @@ import { createOperationPreparer } from './ws-operation';
 import type { SocketAccess } from './socket-access';
 import type { Metrics, Outcome } from './metrics';
 import { negotiateLocale } from '../core/locale';
+import { socketTurn } from './socket-turns';
 
 /** graphql-ws's "Forbidden" close code. */
 const FORBIDDEN = 4403;
@@ -103,6 +104,7 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
       // Close reasons of a socket that failed follow our environment, not NODE_ENV.
       isProd: production,
       async onConnect(ctx) {
+        await socketTurn();
         const authorization = ctx.connectionParams?.['authorization'];
         const address = clientAddress(ctx.extra.request);
         // A throttled address (RATE_LIMITED) is refused like a wrong key: 4403.
@@ -123,6 +125,7 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
         return true;
       },
       async onSubscribe(ctx, id, payload) {
+        await socketTurn();
         ctx.extra.requestIds?.set(id, randomUUID());
         const timing: Timing = { started: process.hrtime.bigint(), name: payload.operationName, parsed: false, accepted: false };
         ctx.extra.timings?.set(id, timing);
