@@ -14,6 +14,7 @@ import { createThrottle, type Charge, type CostReport, type Throttle } from './t
 import type { TrustedDocuments } from './trusted-documents';
 import { metricsPlugin, type Metrics } from './metrics';
 import { refusedRootField } from './operation-access';
+import { oversizedVariable } from './input-checks';
 
 /** The status and headers of a refused operation: 429 with Retry-After (RFC 9110 §10.2.3: whole seconds). */
 function refusal(error: GraphQLError, retryAfterSeconds: number | undefined): GraphQLError {
@@ -42,6 +43,8 @@ function errorPolicy(config: AppConfig, throttle: Throttle): ApolloServerPlugin<
           // The viewer's refusal before the variables are read (operation-access.ts): as the field answered it, HTTP 200.
           const refused = operation && refusedRootField(schema, document, operation, contextValue.viewer, request.variables);
           if (refused) throw new GraphQLError(refused.message, { nodes: refused.nodes, path: refused.path, extensions: { ...refused.extensions, http: { status: 200 } } });
+          const oversized = operation && oversizedVariable(operation, request.variables);
+          if (oversized) throw new GraphQLError(oversized.message, { nodes: oversized.nodes, extensions: { ...oversized.extensions, http: { status: 400 } } });
           const { cost, error } = costOf(schema, document, operation, queryHash, operationName ?? undefined, request.variables);
           // Thrown here, Apollo would answer 500; over a limit is the client's problem.
           if (error) {

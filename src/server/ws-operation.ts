@@ -16,6 +16,7 @@ import type { GraphQLErrorCode } from '../core/errors';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
 import { createCostCheck } from './cost-cache';
 import { refusedRootField } from './operation-access';
+import { oversizedVariable } from './input-checks';
 import type { Viewer } from '../auth/viewer';
 
 const MAX_CACHED_DOCUMENTS = 500;
@@ -82,6 +83,8 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
     }
     const refused = refusedRootField(schema, document, operation, viewer, payload.variables ?? undefined);
     if (refused) return [refused];
+    const oversized = oversizedVariable(operation, payload.variables);
+    if (oversized) return [oversized];
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((error) => labelled(error, 'BAD_USER_INPUT'));
     const { cost, error } = checkCostOf(schema, document, operation, payload.query, operationName, payload.variables ?? undefined);
