@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../core/global-id';
+import { jsonObject, selectList, type ColumnMap } from '../../db/column-map';
 import type { Category } from './category.type';
 
 export interface CategoryRow {
@@ -10,13 +11,11 @@ export interface CategoryRow {
   position: number;
 }
 
-const categoryFields: Record<keyof CategoryRow, string> = { id: 'id', slug: 'slug', name: 'name', parentId: 'parent_id', path: 'path', position: 'position' };
+const categoryFields: ColumnMap<CategoryRow> = { id: 'id', slug: 'slug', name: 'name', parentId: 'parent_id', path: 'path', position: 'position' };
 
 /** Selects a CategoryRow from `table`, each column aliased `${prefix}${field}` (for joins). */
 export function categoryColumns(table: string, prefix = ''): string {
-  return Object.entries(categoryFields)
-    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
-    .join(', ');
+  return selectList(categoryFields, table, prefix);
 }
 
 /** The CategoryRow inside a joined row selected with `categoryColumns(table, prefix)`; null when the join found none. */
@@ -39,9 +38,7 @@ export const categoriesUnderSql = (ids: string) =>
 
 /** A CategoryRow of `table` as one json column (every field a json type: it reads back as is), for statements whose rows are not all categories. */
 export function categoryJson(table: string): string {
-  return `json_build_object(${Object.entries(categoryFields)
-    .map(([field, column]) => `'${field}', ${table}.${column}`)
-    .join(', ')})`;
+  return jsonObject(categoryFields, table);
 }
 
 export function toCategory(r: CategoryRow): Category {

@@ -1,5 +1,6 @@
 import { Money } from '../../core/money';
 import { toGlobalId } from '../../core/global-id';
+import { selectList, type ColumnMap } from '../../db/column-map';
 import type { Listing, ListingCondition, ListingStatus } from './listing.type';
 
 export interface ListingRow {
@@ -22,7 +23,7 @@ export interface ListingRow {
   updatedAt: Date;
 }
 
-const listingColumns: Record<keyof ListingRow, string> = {
+const listingColumns: ColumnMap<ListingRow> = {
   id: 'l.id',
   sellerId: 'l.seller_id',
   variantId: 'l.variant_id',
@@ -43,9 +44,7 @@ const listingColumns: Record<keyof ListingRow, string> = {
 };
 
 /** Selects a ListingRow from `listing l JOIN seller s`. */
-export const LISTING_COLUMNS = Object.entries(listingColumns)
-  .map(([field, column]) => `${column} AS "${field}"`)
-  .join(', ');
+export const LISTING_COLUMNS = selectList(listingColumns);
 
 /** LISTING_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const LISTING_FIELDS = Object.keys(listingColumns) as (keyof ListingRow & string)[];

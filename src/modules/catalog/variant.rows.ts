@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../core/global-id';
+import { selectList, type ColumnMap } from '../../db/column-map';
 import type { ProductVariant } from './variant.type';
 
 export interface VariantRow {
@@ -10,7 +11,7 @@ export interface VariantRow {
   position: number;
 }
 
-const variantColumns: Record<keyof VariantRow, string> = {
+const variantColumns: ColumnMap<VariantRow> = {
   id: 'v.id',
   productId: 'v.product_id',
   title: 'v.title',
@@ -20,9 +21,7 @@ const variantColumns: Record<keyof VariantRow, string> = {
 };
 
 /** Selects a VariantRow from `product_variant v`. */
-export const VARIANT_COLUMNS = Object.entries(variantColumns)
-  .map(([field, column]) => `${column} AS "${field}"`)
-  .join(', ');
+export const VARIANT_COLUMNS = selectList(variantColumns);
 
 /** VARIANT_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const VARIANT_FIELDS = Object.keys(variantColumns) as (keyof VariantRow & string)[];

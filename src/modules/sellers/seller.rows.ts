@@ -1,5 +1,6 @@
 import type { AddressData } from '../../core/address';
 import { toGlobalId } from '../../core/global-id';
+import { jsonObject, selectList, type ColumnMap } from '../../db/column-map';
 import type { Seller, SellerStatus } from './seller.type';
 
 export interface SellerRow {
@@ -18,7 +19,7 @@ export interface SellerRow {
   address: AddressData | null;
 }
 
-const sellerFields: Record<keyof SellerRow, string> = {
+const sellerFields: ColumnMap<SellerRow> = {
   id: 'id',
   slug: 'slug',
   name: 'name',
@@ -36,9 +37,7 @@ const sellerFields: Record<keyof SellerRow, string> = {
 
 /** Selects a SellerRow from `table`, each column aliased `${prefix}${field}` (for joins). */
 export function sellerColumns(table: string, prefix = ''): string {
-  return Object.entries(sellerFields)
-    .map(([field, column]) => `${table}.${column} AS "${prefix}${field}"`)
-    .join(', ');
+  return selectList(sellerFields, table, prefix);
 }
 
 /**
@@ -46,8 +45,7 @@ export function sellerColumns(table: string, prefix = ''): string {
  * over many rows reads one column where sellerColumns reads thirteen. Read it back with fromSellerJson.
  */
 export function sellerJson(table: string): string {
-  const fields = Object.entries(sellerFields).map(([field, column]) => `'${field}', ${table}.${column}`);
-  return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE json_build_object(${fields.join(', ')}) END`;
+  return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE ${jsonObject(sellerFields, table)} END`;
 }
 
 /** The SellerRow of a sellerJson column, as pg parsed it: json has no dates, so createdAt comes as ISO 8601 text. */
