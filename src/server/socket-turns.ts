@@ -8,28 +8,31 @@
  */
 const TURNS_PER_PASS = 16;
 
-const waiting: (() => void)[] = [];
-let given = 0;
-let scheduled = false;
+/** The turns of one WebSocket server (attachWebSocket): nothing shared between apps in one process. */
+export function createSocketTurns(): () => Promise<void> | undefined {
+  const waiting: (() => void)[] = [];
+  let given = 0;
+  let scheduled = false;
 
-function nextPass(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setImmediate(() => {
-    scheduled = false;
-    const released = waiting.splice(0, TURNS_PER_PASS);
-    given = released.length;
-    for (const resume of released) resume();
-    if (waiting.length || given) nextPass();
-  });
-}
-
-/** Nothing (go on) or a promise of this handler's turn. */
-export function socketTurn(): Promise<void> | undefined {
-  nextPass();
-  if (!waiting.length && given < TURNS_PER_PASS) {
-    given++;
-    return undefined;
+  function nextPass(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      const released = waiting.splice(0, TURNS_PER_PASS);
+      given = released.length;
+      for (const resume of released) resume();
+      if (waiting.length || given) nextPass();
+    });
   }
-  return new Promise<void>((resolve) => waiting.push(resolve));
+
+  /** Nothing (go on) or a promise of this handler's turn. */
+  return () => {
+    nextPass();
+    if (!waiting.length && given < TURNS_PER_PASS) {
+      given++;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve));
+  };
 }

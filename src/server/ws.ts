@@ -14,7 +14,7 @@ import { createOperationPreparer } from './ws-operation';
 import type { SocketAccess } from './socket-access';
 import type { Metrics, Outcome } from './metrics';
 import { negotiateLocale } from '../core/locale';
-import { socketTurn } from './socket-turns';
+import { createSocketTurns } from './socket-turns';
 
 /** graphql-ws's "Forbidden" close code. */
 const FORBIDDEN = 4403;
@@ -97,6 +97,7 @@ export function attachWebSocket(server: Server, { schema, app, auth, config, thr
     const seconds = Number(process.hrtime.bigint() - timing.started) / 1e9;
     metrics?.operation({ operation: timing.name, parsed: timing.parsed, outcome, transport: 'ws', seconds, errors });
   };
+  const socketTurn = createSocketTurns();
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
