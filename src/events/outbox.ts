@@ -68,6 +68,17 @@ export async function runListeners(ctx: TxContext, events: readonly PendingEvent
   }
 }
 
+/**
+ * For a write whose own statement inserted its event's outbox row (a data-modifying CTE: one round trip fewer):
+ * counts the event and runs its in-transaction listeners, as emit() does. `payload` is only made when a
+ * listener wants it (the row's payload was built in SQL).
+ */
+export async function recordedInStatement<T extends EventType>(ctx: TxContext, type: T, payload: () => EventPayloads[T]): Promise<void> {
+  ctx.emitted.count++;
+  const listeners = ctx.listeners[type] as readonly TransactionListener<T>[] | undefined;
+  if (listeners?.length) await runListeners(ctx, [{ type, payload: payload() } as PendingEvent]);
+}
+
 /** For a savepoint: a function that drops the events held since (batchEvents), to call when rolling back to it. */
 export function heldEventsSince(ctx: InTransaction): () => void {
   const { held } = ctx;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionListener, TxContext } from '../../core/context';
+import type { TxContext } from '../../core/context';
+import { recordedInStatement } from '../../events/outbox';
 import type { EventPayloads } from '../../events/event-types';
 import type { OfferRow } from './offer.rows';
 import { OfferState, type OfferTrigger } from './offer.type';
@@ -150,7 +151,6 @@ export async function offerCreateMany(ctx: TxContext, candidates: readonly Offer
       column((r) => r.freeShipping),
     ],
   );
-  ctx.emitted.count++;
-  for (const listener of (ctx.listeners['offers.created'] ?? []) as readonly TransactionListener<'offers.created'>[]) await listener(ctx, created);
+  await recordedInStatement(ctx, 'offers.created', () => created);
   return candidates.map((c, i) => outcomes[i] ?? { offer: made.get(c.customerId)! });
 }

@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Context, TransactionListener, TxContext } from '../../core/context';
+import type { Context, TxContext } from '../../core/context';
+import { recordedInStatement } from '../../events/outbox';
 import { withTransaction } from '../../db/transaction';
 import type { RecordedTouchpoint } from '../../events/event-types';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
@@ -121,7 +122,8 @@ async function recordCustomers(ctx: TxContext, customerId: string, events: NewTo
   if (!row!.consented) return countAnonymously(ctx, customerId, events);
   const { accepted, lastSeenAt, recorded } = row!;
   if (accepted) {
-    const stored = (): RecordedTouchpoint[] => JSON.parse(recorded);
+    let parsed: RecordedTouchpoint[] | undefined;
+    const stored = (): RecordedTouchpoint[] => (parsed ??= JSON.parse(recorded));
     if (touchesOrders(events.map((e) => e.type))) await addOrderFacts(tx, customerId, { ids: stored().map((e) => e.id), orders: true });
     // The trait row's last_seen_at is stored with the traits (one UPDATE of the locked row per batch).
     const traits = evaluateTraits((await readTraitInputs(tx, customerId, new Date(), lastSeenAt))!);
@@ -133,9 +135,7 @@ async function recordCustomers(ctx: TxContext, customerId: string, events: NewTo
             recorded_event AS (INSERT INTO outbox (type, payload) VALUES ('touchpoint.recorded', json_build_object('customerId', $1::uuid, 'events', $16::json)))`,
       params: [recorded],
     });
-    ctx.emitted.count++;
-    const listeners = (ctx.listeners['touchpoint.recorded'] ?? []) as readonly TransactionListener<'touchpoint.recorded'>[];
-    for (const listener of listeners) await listener(ctx, { customerId, events: stored() });
+    await recordedInStatement(ctx, 'touchpoint.recorded', () => ({ customerId, events: stored() }));
   }
   return { accepted, duplicates: events.length - accepted };
 }
