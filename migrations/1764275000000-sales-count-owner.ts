@@ -90,6 +90,7 @@ export class SalesCountOwner1764275000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // The recounted sales_count and trending_score stay as up left them: the old counts cannot be rebuilt.
     await q.query(`
       DROP TRIGGER search_product_popularity ON product_popularity;
       DROP FUNCTION search_product_popularity_sync();

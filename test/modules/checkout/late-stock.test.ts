@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Adjuster } from '../../../src/core/adjustments';
 import { defineModule } from '../../../src/core/module';
 import { insertCustomers } from '../../helpers/customers';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, uuidOf, type TestSeller } from '../../helpers/fixtures';
 import { testPaymentBook } from '../../helpers/payments';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -13,7 +13,6 @@ import { startTestApp, type TestApp } from '../../helpers/test-app';
 let t: TestApp;
 let seller: TestSeller;
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
-const uuid = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
 
 /**
  * While armed (`times` > 0), each checkout attempt's adjuster runs `change` on its own connection: after the
@@ -54,14 +53,14 @@ async function attempts(customerId: string, key: string) {
   return Promise.all(rows.map(async (r) => ({ status: r.status, book: r.ref ? await testPaymentBook(t.app.dataSource, r.ref) : undefined })));
 }
 
-const stockOf = async (listingId: string): Promise<number> => (await sql('SELECT stock FROM listing WHERE id = $1', [uuid(listingId)]))[0].stock;
+const stockOf = async (listingId: string): Promise<number> => (await sql('SELECT stock FROM listing WHERE id = $1', [uuidOf(listingId)]))[0].stock;
 
 describe('the stock taken late', () => {
   it('charges the new price when the price changes after the read, voiding the first authorisation', async () => {
     const listingId = await listing(5, 2500);
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
-    meddle(() => sql('UPDATE listing SET price = 3000 WHERE id = $1', [uuid(listingId)]));
+    meddle(() => sql('UPDATE listing SET price = 3000 WHERE id = $1', [uuidOf(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([]);
     expect(res.buyNow.checkout).toMatchObject({ total: { amount: 3000 + 499 }, orders: [{ lines: [{ unitPrice: { amount: 3000 }, quantity: 1 }] }] });
@@ -81,7 +80,7 @@ describe('the stock taken late', () => {
     const listingId = await listing(2);
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
-    meddle(() => sql('UPDATE listing SET stock = 1 WHERE id = $1', [uuid(listingId)]));
+    meddle(() => sql('UPDATE listing SET stock = 1 WHERE id = $1', [uuidOf(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['input', 'listingId'] }] });
     expect(await stockOf(listingId)).toBe(1);
@@ -93,7 +92,7 @@ describe('the stock taken late', () => {
   it('refuses a listing archived between the read and the stock take', async () => {
     const listingId = await listing(5);
     const [buyer] = await insertCustomers(t, 1);
-    meddle(() => sql(`UPDATE listing SET status = 'archived' WHERE id = $1`, [uuid(listingId)]));
+    meddle(() => sql(`UPDATE listing SET status = 'archived' WHERE id = $1`, [uuidOf(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: randomUUID() } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([{ code: 'LISTING_UNAVAILABLE', field: ['input', 'listingId'] }]);
     expect(await stockOf(listingId)).toBe(5);
@@ -106,7 +105,7 @@ describe('the stock taken late', () => {
     let price = 2000;
     meddle(() => {
       price += 100;
-      return sql('UPDATE listing SET price = $2 WHERE id = $1', [uuid(listingId), price]);
+      return sql('UPDATE listing SET price = $2 WHERE id = $1', [uuidOf(listingId), price]);
     }, 2);
     const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([]);

@@ -4,7 +4,7 @@ import { defineModule } from '../../../src/core/module';
 import { invoiceDocument, lockOrder, orderAdjustments, orderLines } from '../../../src/modules/invoices/invoice-issuing';
 import { inTransaction } from '../../helpers/in-transaction';
 import { berlin, cartWith, insertCustomers, madrid } from '../../helpers/customers';
-import { createCategory, createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createCategory, createListing, createProduct, createSeller, uuidOf, type TestSeller } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 // Checkout issues its invoices from the orders it has just written (new-order-invoices.ts), in three
@@ -29,7 +29,6 @@ const adjuster: Adjuster = {
 let t: TestApp;
 let sellers: TestSeller[];
 const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
-const uuid = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
 
 beforeAll(async () => {
   t = await startTestApp({ modules: [defineModule({ name: 'test-invoice-adjustments', entities: [], resolvers: [], adjusters: [adjuster] })] });
@@ -66,7 +65,7 @@ describe("checkout's invoices", () => {
     ['a business buyer in Germany (reverse charge)', berlin, 'DE123456789'],
   ])('are the documents issueInvoice makes from the stored orders: %s', async (_name, shippingAddress, vatNumber) => {
     const books = await createCategory(t);
-    await sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [uuid(books)]);
+    await sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [uuidOf(books)]);
     const lines = [
       { listingId: await listing(sellers[0]!, 2420), quantity: 2 },
       { listingId: await listing(sellers[0]!, 1040, { categoryId: books }), quantity: 1 },
@@ -81,7 +80,7 @@ describe("checkout's invoices", () => {
     const orders: { id: string }[] = res.checkoutComplete.checkout.orders;
     expect(orders).toHaveLength(3);
     for (const { id } of orders) {
-      const { stored, rebuilt } = await issuedAndRebuilt(uuid(id));
+      const { stored, rebuilt } = await issuedAndRebuilt(uuidOf(id));
       const { doc, order } = rebuilt;
       expect(stored).toEqual({
         kind: doc.kind,
@@ -100,12 +99,12 @@ describe("checkout's invoices", () => {
       });
       expect(doc.reverseCharge).toBe(vatNumber !== null);
       // Its invoice.issued event, written by the statement that stored it, after the order's events.
-      const [invoice] = await sql('SELECT id, number FROM invoice WHERE order_id = $1', [uuid(id)]);
-      const events = await sql(`SELECT type, payload FROM outbox WHERE payload->>'orderId' = $1 ORDER BY id`, [uuid(id)]);
+      const [invoice] = await sql('SELECT id, number FROM invoice WHERE order_id = $1', [uuidOf(id)]);
+      const events = await sql(`SELECT type, payload FROM outbox WHERE payload->>'orderId' = $1 ORDER BY id`, [uuidOf(id)]);
       expect(events).toEqual([
-        { type: 'order.placed', payload: expect.objectContaining({ orderId: uuid(id) }) },
-        { type: 'order.paid', payload: expect.objectContaining({ orderId: uuid(id) }) },
-        { type: 'invoice.issued', payload: { invoiceId: invoice.id, orderId: uuid(id), sellerId: order.sellerId, number: invoice.number } },
+        { type: 'order.placed', payload: expect.objectContaining({ orderId: uuidOf(id) }) },
+        { type: 'order.paid', payload: expect.objectContaining({ orderId: uuidOf(id) }) },
+        { type: 'invoice.issued', payload: { invoiceId: invoice.id, orderId: uuidOf(id), sellerId: order.sellerId, number: invoice.number } },
       ]);
       // Goods, shipping, and the discount and surcharge lines.
       expect(doc.lines.length).toBeGreaterThan(3);

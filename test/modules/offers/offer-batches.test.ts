@@ -46,6 +46,8 @@ describe('offers made and replayed in batches', () => {
     );
     expect(rows).toBe(2);
     await until(() => live.every((l) => l.events.length >= 1), 'every offer of the page');
+    // Every event dispatched, then a quiet moment for the pubsub: a duplicate would have arrived by now.
+    await t.app.services.events.drain();
     await new Promise((r) => setTimeout(r, 200));
     for (const [i, l] of live.entries()) {
       expect(reasons(l)).toEqual(['Because page']);
@@ -69,6 +71,7 @@ describe('offers made and replayed in batches', () => {
     const expected = customers.map((_, i) => ['Because missed-1', ...(i % 3 === 0 ? [`Because own-${i}`] : []), 'Because missed-2', 'Because during']);
     await during;
     await until(() => back.every((l, i) => l.events.length >= expected[i]!.length), 'every missed offer', 20_000);
+    await t.app.services.events.drain();
     await new Promise((r) => setTimeout(r, 200));
     for (const [i, l] of back.entries()) {
       expect(reasons(l)).toEqual(expected[i]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cartWith, insertCustomers, madrid, type TestCustomer } from '../../helpers/customers';
-import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
+import { createListing, createProduct, createSeller, uuidOf, type TestSeller } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { until } from '../../helpers/until';
 import type { WsClient } from '../../helpers/ws-client';
@@ -148,7 +148,6 @@ describe('the offer engine', () => {
       fay.token,
     );
     expect(res.checkoutComplete.userErrors).toEqual([]);
-    const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
     const first = [...listings].sort((a, b) => (uuidOf(a.seller.id) < uuidOf(b.seller.id) ? -1 : 1))[0]!.seller.id;
     const discounts = res.checkoutComplete.checkout.orders.map((o: any) => [o.seller.id, o.discountTotal.amount]);
     expect(discounts.sort()).toEqual(listings.map((l) => [l.seller.id, l.seller.id === first ? 1000 : 0]).sort());
