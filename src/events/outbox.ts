@@ -91,7 +91,7 @@ export function heldEventsSince(ctx: InTransaction): () => void {
 /** Records a domain event and runs its in-transaction listeners (core/context.ts, TransactionListener) now. */
 export async function emit<T extends EventType>(ctx: TxContext, type: T, payload: EventPayloads[T]): Promise<void> {
   await recordEvent(ctx, type, payload);
-  for (const listener of (ctx.listeners[type] ?? []) as readonly TransactionListener<T>[]) await listener(ctx, payload);
+  await runListeners(ctx, [{ type, payload } as PendingEvent]);
 }
 
 /** One event of a batch for emitAll. */

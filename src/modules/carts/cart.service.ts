@@ -6,7 +6,7 @@ import { idOf, requireIdOf } from '../../core/global-id';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { mergeLineOptions } from '../../core/line-options';
-import { emitAll, type PendingEvent } from '../../events/outbox';
+import { batchEvents, emit } from '../../events/outbox';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
@@ -60,20 +60,19 @@ export function cartLines(ctx: Context, cart: Cart): Promise<CartLine[]> {
 }
 
 /**
- * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may push events
- * of its own to `events`), then the cart is touched, its lines counted against the limit (in the same
- * statement: one round trip fewer for each add, issue 14), and `cart.updated` recorded after them, in one
- * statement with them. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
+ * One cart change in one transaction: `open` finds and locks the cart, `change` writes (and may emit events
+ * of its own), then the cart is touched, its lines counted against the limit (in the same statement: one
+ * round trip fewer for each add, issue 14), and `cart.updated` recorded after them: batchEvents writes them
+ * all in one statement. The row lock serialises changes to a cart, which keeps the line limit exact under concurrency.
  */
 async function changeCart(
   ctx: Context,
   open: (ctx: TxContext) => Promise<Cart>,
-  change: (ctx: TxContext, cart: Cart, events: PendingEvent[]) => Promise<void>,
+  change: (ctx: TxContext, cart: Cart) => Promise<void>,
 ): Promise<{ cart: Cart }> {
-  const cart = await withTransaction(ctx, async (ctx) => {
+  const cart = await withTransaction(ctx, (tx) => batchEvents(tx, async (ctx) => {
     const locked = await open(ctx);
-    const events: PendingEvent[] = [];
-    await change(ctx, locked, events);
+    await change(ctx, locked);
     const [rows]: [(CartRow & { lineCount: number })[], number] = await ctx.tx.query(
       `UPDATE cart c SET updated_at = now() WHERE c.id = $1
        RETURNING ${CART_COLUMNS}, (SELECT count(*)::int FROM cart_line l WHERE l.cart_id = c.id) AS "lineCount"`,
@@ -82,9 +81,9 @@ async function changeCart(
     // Only adds can pass the limit; a change that did is rolled back whole.
     if (rows[0]!.lineCount > MAX_LINES) fail(['input', 'lines'], `A cart holds at most ${MAX_LINES} different listings.`, ErrorCode.LIMIT_EXCEEDED);
     const cart = toCart(rows[0]!);
-    await emitAll(ctx, [...events, { type: 'cart.updated', payload: { cartId: cart.uuid, customerId: cart.customerUuid } }]);
+    await emit(ctx, 'cart.updated', { cartId: cart.uuid, customerId: cart.customerUuid });
     return cart;
-  });
+  }));
   forgetCart(ctx.loaders, cart);
   return { cart };
 }
@@ -190,7 +189,7 @@ function tooMany(line: NewLine): UserError {
  * adds of the same listing never lose an update even without the cart lock. `price_at_add` is set only
  * when the line is first inserted.
  */
-async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[], events: PendingEvent[]): Promise<void> {
+async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
   if (!wanted.length) return;
   const { tx } = ctx;
   const upserted: { listingId: string }[] = await tx.query(
@@ -213,8 +212,8 @@ async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[], events
   const done = new Set(upserted.map((r) => r.listingId));
   const over = wanted.filter((l) => !done.has(l.listingUuid));
   if (over.length) throw new UserErrors(over.map(tooMany));
-  // The line limit is checked by changeCart, once the cart is touched. Recorded by changeCart with its cart.updated (one statement for both).
-  events.push({ type: 'cart.lines_added', payload: { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) } });
+  // The line limit is checked by changeCart, once the cart is touched; the event is written with its cart.updated (batchEvents).
+  await emit(ctx, 'cart.lines_added', { cartId: cart.uuid, customerId: cart.customerUuid, listingIds: wanted.map((l) => l.listingUuid) });
 }
 
 /** A guest gets a new cart; a signed-in customer their active cart (created when they have none). */
@@ -226,14 +225,14 @@ export async function createCart(ctx: Context, input: CartCreateInput | undefine
   return changeCart(
     ctx,
     (tx) => (viewer.kind === 'customer' ? openCustomerCart(tx, viewer.customerId, currency) : openGuestCart(tx, currency)),
-    (tx, cart, events) => addLines(tx, cart, lines, events),
+    (tx, cart) => addLines(tx, cart, lines),
   );
 }
 
 export async function addCartLines(ctx: Context, input: CartLinesAddInput) {
   requireShopper(ctx.viewer);
   const lines = await wantedLines(ctx, validateNewLines(input.lines));
-  return changeCart(ctx, lockInput(input.cartId), (tx, cart, events) => addLines(tx, cart, lines, events));
+  return changeCart(ctx, lockInput(input.cartId), (tx, cart) => addLines(tx, cart, lines));
 }
 
 function missingLines(all: string[], found: { id: string }[], field: (i: number) => string[]): UserErrors | null {
