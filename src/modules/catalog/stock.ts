@@ -1,7 +1,7 @@
 import type { InTransaction, TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import { refreshPrices } from './pricing';
-import { ListingStatus } from './listing.type';
+import { listingVisibleSql } from './listing-visibility';
 
 /**
  * The one writer of `listing.stock`. Whoever sells, cancels, counts or creates goes through here, so the
@@ -47,7 +47,8 @@ export interface StockLineAsRead extends StockLine {
 }
 
 /**
- * Takes sold units only if every listing is still active and as read (price, currency, SKU) with enough
+ * Takes sold units only if every listing is still on sale (listingVisibleSql: listing, seller and product
+ * active) and as read (price, currency, SKU) with enough
  * stock; otherwise false, and the caller must roll back (some rows may have been taken). The UPDATE
  * locks the rows, so a checkout that read without a lock holds them from here to its commit only.
  */
@@ -56,8 +57,9 @@ export async function takeStockAsRead(ctx: TxContext, lines: readonly StockLineA
   const sorted = byListing(lines);
   const [rows]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
     `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
-       FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[]) AS x(id, q, price, currency, sku)
-      WHERE l.id = x.id AND l.stock >= x.q AND l.status = '${ListingStatus.ACTIVE}' AND l.price = x.price AND l.currency = x.currency AND l.sku = x.sku
+       FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[]) AS x(id, q, price, currency, sku), seller s, product p
+      WHERE l.id = x.id AND s.id = l.seller_id AND p.id = l.product_id AND l.stock >= x.q
+        AND ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AND l.price = x.price AND l.currency = x.currency AND l.sku = x.sku
      RETURNING l.product_id AS "productId", l.stock`,
     [sorted.map((l) => l.listingId), sorted.map((l) => l.quantity), sorted.map((l) => l.price), sorted.map((l) => l.currency), sorted.map((l) => l.sku)],
   );
