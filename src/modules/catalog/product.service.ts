@@ -36,16 +36,17 @@ const PRODUCT_BY_SLUG = `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS} 
 /** A product the viewer may see, by ID or slug; then its variants and listings as far as `reads` asks for them (product-reads.ts). */
 export async function findProduct(ctx: Context, by: { id?: string; slug?: string }, reads?: ProductReads): Promise<Product | null> {
   let product: Product | null = null;
+  let rows: ProductRow[] = [];
   if (by.id) {
     const uuid = idOf(by.id, 'Product');
     if (!uuid) throw badInput('id is not a valid Product ID.', 'id');
     product = await ctx.loaders.productById.load(uuid);
   } else if (by.slug) {
-    const rows = await preparedQuery<ProductRow>(ctx.db, PRODUCT_BY_SLUG, [by.slug]);
+    rows = await preparedQuery<ProductRow>(ctx.db, PRODUCT_BY_SLUG, [by.slug]);
     product = rows[0] ? toProduct(rows[0]) : null;
-    if (product && canSeeProduct(ctx.viewer, product)) primeCategories(ctx.loaders, rows);
   }
   if (!product || !canSeeProduct(ctx.viewer, product)) return null;
+  primeCategories(ctx.loaders, rows);
   if (reads) await readAhead(ctx, [product.uuid], reads);
   return product;
 }

@@ -84,7 +84,7 @@ export function toFacets(ctx: Context, rows: FacetRow[]): SearchFacets {
   const categoryCounts = new Map<string, number>();
   const categories = of('category').map((r) => {
     const category = toCategory(r.row as CategoryRow);
-    ctx.loaders.categoryById.prime(category.uuid, category);
+    ctx.loaders.primeCategory(category);
     categoryCounts.set(category.uuid, r.count);
     return category;
   });
