@@ -1,16 +1,20 @@
 import {
   GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  getDirectiveValues,
   Kind,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { accessOf, requireRole, type FieldAccess } from '../auth/field-access';
 import type { Role, Viewer } from '../auth/viewer';
+import { forEachSelectedField } from '../core/selection';
 
 /** The parts of type-graphql's query, mutation and subscription metadata read here (filled in by buildSchema). */
 interface RootMeta {
@@ -55,13 +59,12 @@ export function rootFieldAccess(schema: GraphQLSchema, resolvers: readonly Funct
 
 /** Whether `@skip` / `@include` leave the field out, reading a variable's raw value (a Boolean is no work). */
 function skipped(node: FieldNode, variables: Readonly<Record<string, unknown>>): boolean {
-  for (const directive of node.directives ?? []) {
-    const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
-    const on = value?.kind === Kind.BOOLEAN ? value.value : value?.kind === Kind.VARIABLE ? variables[value.name.value] === true : undefined;
-    if (directive.name.value === 'skip' && on === true) return true;
-    if (directive.name.value === 'include' && on === false) return true;
+  if (!node.directives?.length) return false;
+  try {
+    return getDirectiveValues(GraphQLSkipDirective, node, variables)?.['if'] === true || getDirectiveValues(GraphQLIncludeDirective, node, variables)?.['if'] === false;
+  } catch {
+    return false; // an `if` without its variable's value: the field is checked, and execution refuses the variables
   }
-  return false;
 }
 
 /**
@@ -82,34 +85,20 @@ export function refusedRootField(
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   if (!root) return null;
   const fields = root.getFields();
-  const seen = new Set<string>();
-  const walk = (set: SelectionSetNode): GraphQLError | null => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const field = fields[selection.name.value];
-        const access = field && accessOf(field);
-        if (!access || skipped(selection, variables)) continue;
-        try {
-          access(viewer);
-        } catch (err) {
-          if (!(err instanceof GraphQLError)) throw err;
-          return new GraphQLError(err.message, { nodes: [selection], path: [selection.alias?.value ?? selection.name.value], extensions: err.extensions });
-        }
-        continue;
-      }
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const refused = walk(selection.selectionSet);
-        if (refused) return refused;
-        continue;
-      }
-      const name = selection.name.value;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
-      const refused = fragment?.kind === Kind.FRAGMENT_DEFINITION ? walk(fragment.selectionSet) : null;
-      if (refused) return refused;
+  // Most documents hold their operation alone: no fragment map to build.
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  if (document.definitions.length > 1) for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  let refused: GraphQLError | null = null;
+  forEachSelectedField(operation.selectionSet, fragments, (name, _set, node) => {
+    const field = fields[name];
+    const access = field && accessOf(field);
+    if (refused || !access || skipped(node, variables)) return;
+    try {
+      access(viewer);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      refused = new GraphQLError(err.message, { nodes: [node], path: [node.alias?.value ?? name], extensions: err.extensions });
     }
-    return null;
-  };
-  return walk(operation.selectionSet);
+  });
+  return refused;
 }
