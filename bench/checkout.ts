@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -238,11 +238,7 @@ async function main(): Promise<void> {
       BEFORE,
       '<!-- /checkout-bench -->',
     ].join('\n');
-    console.log(section);
-    const resultsFile = path.join(ROOT, 'bench/RESULTS.md');
-    if (!args['no-write']) {
-      writeMarkedSection(resultsFile, 'checkout-bench', section);
-    }
+    publishSection('checkout-bench', section, !args['no-write']);
   } finally {
     await server.stop();
   }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startChild } from './child-process';
 import { databaseCpuMicros } from './database-cpu';
 import type { EventsServerInfo, EventsServerOptions } from './events-server';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 
 /**
  * Issue 10: touchpoint ingestion. `clients` closed loops each send eventsTrack batches of 50 (random
@@ -162,8 +162,7 @@ async function main(): Promise<void> {
       ...BEFORE,
       '<!-- /events-bench -->',
     ].join('\n');
-    console.log(section);
-    if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'events-bench', section);
+    publishSection('events-bench', section, !args['no-write']);
   } finally {
     await server.stop();
   }

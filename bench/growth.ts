@@ -8,7 +8,7 @@ import { startChild, type Child } from './child-process';
 import { databaseCpuMicros, processesCpuMicros } from './database-cpu';
 import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, PRODUCT, graphqlBody } from './queries';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
 /**
@@ -259,8 +259,7 @@ async function main(): Promise<void> {
       `Non-2xx responses, bodies with errors or without data, socket errors (all cells, warm-ups included): ${bad}.`,
       '<!-- /growth -->',
     ].join('\n');
-    console.log(section);
-    if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'growth', section);
+    publishSection('growth', section, !args['no-write']);
   }
 }
 

@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openScratchApp } from './scratch-app';
 import { bulkInsert } from '../src/seed/bulk-insert';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 
 /**
  * Issue 16: do the offers for promotions reach the customers they suit? A population with hidden tastes
@@ -16,7 +15,6 @@ import { writeMarkedSection } from './report';
  * against random targeting and against "offer everyone the most popular promotions", with the same number of
  * offers per customer. Needs DATABASE_URL (a PostgreSQL server; the run uses a scratch database).
  */
-const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
   options: {
     customers: { type: 'string', default: '500' },
@@ -251,8 +249,7 @@ async function main(): Promise<void> {
       `| the most popular promotions (by observed touchpoints), same number per customer | ${offers.length} | ${perCustomer.size} | ${pct(baseline.popular)} | ${(engine / baseline.popular).toFixed(2)}× (target ≥ 1.5×) |`,
       '<!-- /personalization-bench -->',
     ].join('\n');
-    console.log(section);
-    if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'personalization-bench', section);
+    publishSection('personalization-bench', section, !args['no-write']);
   } finally {
     await close();
   }

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -182,10 +182,7 @@ async function main(): Promise<void> {
     `Statements constant in page size: ${steady ? 'yes' : 'no'}; a page's first request costs at most ${learning} more while the app learns which of its sellers installed the plugins (then kept in memory).`,
     '<!-- /plugins-bench -->',
   ].join('\n');
-  console.log(section);
-  if (!args['no-write']) {
-    writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'plugins-bench', section);
-  }
+  publishSection('plugins-bench', section, !args['no-write']);
 }
 
 main().catch((err: unknown) => {

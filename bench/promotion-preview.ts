@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openScratchApp } from './scratch-app';
 import { toGlobalId } from '../src/core/global-id';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 
 /**
  * promotionPreview on a large population (issue 10: ~100k customers with their events; p99 < 200 ms).
@@ -12,7 +11,6 @@ import { writeMarkedSection } from './report';
  * a scratch database, migrates it, fills it with generate_series (customers, consent, traits,
  * affinities, touchpoint events: bounded and fast), then times the query through the API.
  */
-const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
   options: {
     customers: { type: 'string', default: '100000' },
@@ -153,8 +151,7 @@ async function main(): Promise<void> {
       '(4) each count has a 2 s statement timeout and no JIT. `--keep` keeps the population for the next run.',
       '<!-- /promotion-preview-bench -->',
     ].join('\n');
-    console.log(section);
-    if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'promotion-preview-bench', section);
+    publishSection('promotion-preview-bench', section, !args['no-write']);
   } finally {
     await close();
   }

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { LoadResult } from './load';
 
 /** A load result with the CPU time per response of the server process and of a local database. */
@@ -106,3 +108,18 @@ export function writeMarkedSection(file: string, name: string, section: string):
   const updated = pattern.test(existing) ? existing.replace(pattern, () => section.trim()) : `${existing.trimEnd()}\n\n${section.trim()}\n`;
   writeFileSync(file, updated);
 }
+
+const RESULTS_FILE = path.resolve(__dirname, '../../bench/RESULTS.md');
+
+/** A bench's section: printed, and put into bench/RESULTS.md (writeMarkedSection) unless `write` is false (`--no-write`). */
+export function publishSection(name: string, section: string, write: boolean): void {
+  console.log(section);
+  if (write) writeMarkedSection(RESULTS_FILE, name, section);
+}
+
+/** The 1, 5 and 15 minute load averages, as the benches print them. */
+export const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');

@@ -8,7 +8,7 @@ import { startChild, type Child } from './child-process';
 import { databaseCpuMicros } from './database-cpu';
 import { goodGraphql, load, type LoadOptions } from './load';
 import { CATALOG, PRODUCT, TRIVIAL, catalogQuery, graphqlBody } from './queries';
-import { resultsTable, writeResults, type BenchResults, type Measured } from './report';
+import { resultsTable, writeResults, type BenchResults, type Measured, loadAverage } from './report';
 import type { TrivialInfo, TrivialOptions } from './trivial-server';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
@@ -214,7 +214,6 @@ function cpuModel(): string {
   return line?.split(':')[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
 }
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
   const started = new Date();

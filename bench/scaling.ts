@@ -8,7 +8,7 @@ import { startChild } from './child-process';
 import { databaseCpuMicros, processTreeCpuMicros } from './database-cpu';
 import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, PRODUCT, graphqlBody } from './queries';
-import { writeMarkedSection } from './report';
+import { writeMarkedSection, loadAverage } from './report';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
 /**
@@ -44,11 +44,6 @@ const UNDRAINABLE = {
   ZOCO_THROTTLE_SELLER_RESTORE_RATE: '1000000000000',
 };
 
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 
 interface Served {
   label: string;

@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { createApp } from '../src/app';
 import { databaseUrl, ensureDatabase } from '../src/db/databases';
 import { seedDatabase, type SeedScale } from '../src/seed/seed';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 import { processesCpuMicros } from './database-cpu';
 import { statementCount } from '../src/db/data-source';
 
@@ -17,7 +17,6 @@ import { statementCount } from '../src/db/data-source';
  * loops at 1 and at N concurrent clients. The database (`zoco_bench_search_<scale>` on DATABASE_URL's
  * server) is migrated and seeded once and kept for later runs.
  */
-const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
   options: {
     scale: { type: 'string', default: 'large' },
@@ -246,8 +245,7 @@ async function main(): Promise<void> {
       }),
       '<!-- /search-bench -->',
     ].join('\n');
-    console.log(section);
-    if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'search-bench', section);
+    publishSection('search-bench', section, !args['no-write']);
   } finally {
     await pool.end();
     await app.stop();

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { writeMarkedSection } from './report';
+import { publishSection } from './report';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -144,10 +144,7 @@ async function main(): Promise<void> {
       `${cost(catalogOn, catalogOff)} on CATALOG. Compare with the spread of the rounds' throughput above: on a busy machine a difference smaller than that is noise.`,
     '<!-- /throttle-bench -->',
   ].join('\n');
-  console.log(section);
-  if (!args['no-write']) {
-    writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'throttle-bench', section);
-  }
+  publishSection('throttle-bench', section, !args['no-write']);
 }
 
 main().catch((err: unknown) => {

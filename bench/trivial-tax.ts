@@ -6,7 +6,7 @@ import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
 import { startChild, type Child } from './child-process';
 import { goodGraphql, load, type LoadResult, median } from './load';
 import { TRIVIAL, graphqlBody } from './queries';
-import { writeMarkedSection } from './report';
+import { publishSection, loadAverage } from './report';
 import type { TrivialInfo, TrivialOptions } from './trivial-server';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 
@@ -99,7 +99,6 @@ async function measure(s: Scenario, last: boolean): Promise<void> {
   );
 }
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function row(s: Scenario): string {
   const bad = s.rounds.reduce((n, r) => n + r.result.non2xx + r.result.badBodies + r.result.errors, 0);
@@ -180,8 +179,7 @@ async function main(): Promise<void> {
     FINDINGS,
     '<!-- /trivial-tax -->',
   ].join('\n');
-  console.log(section);
-  if (!args['no-write']) writeMarkedSection(path.join(ROOT, 'bench/RESULTS.md'), 'trivial-tax', section);
+  publishSection('trivial-tax', section, !args['no-write']);
 }
 
 main().catch((err: unknown) => {
