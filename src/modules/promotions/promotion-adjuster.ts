@@ -3,7 +3,7 @@ import type { Context, TxContext } from '../../core/context';
 import { ErrorCode } from '../../core/errors';
 import { choosePromotions, linesInScope, promotionAdjustments, totalOf, type Candidate } from './promotion-engine';
 import { customerMatches } from './promotion-eligibility';
-import { candidatesSql, toLoaded, type LoadedPromotion } from './promotion.loaders';
+import { candidatesBySeller, type LoadedPromotion } from './promotion.loaders';
 import type { PromotionRow } from './promotion.rows';
 
 /** Codes are compared in upper case, without surrounding blanks. */
@@ -16,8 +16,7 @@ async function loadPromotions(ctx: Context, group: AdjustableGroup, codes: strin
   if (prefetched) return prefetched.get(group.sellerId) ?? [];
   if (!ctx.tx) return ctx.loaders.promotionCandidates.load({ sellerId: group.sellerId, currency: group.currency, codes });
   // Checkout: read inside its transaction (the limits and budget are re-read under lock in consume()).
-  const rows = await ctx.tx.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [[group.sellerId], group.currency, codes]);
-  return rows.map(toLoaded);
+  return (await candidatesBySeller(ctx.tx, [group.sellerId], group.currency, codes)).get(group.sellerId) ?? [];
 }
 
 async function liveRedemptions(ctx: Context, customerId: string, promotionIds: string[]): Promise<Map<string, number>> {
@@ -144,11 +143,7 @@ export const promotionAdjuster: Adjuster<PrefetchedCandidates> = {
   async prefetch(ctx, groups) {
     const currency = groups[0]?.currency;
     if (!ctx.tx || !currency || groups.some((g) => g.currency !== currency)) return undefined;
-    const codes = groups[0]!.codes.map(normalizeCode);
-    const rows = await ctx.tx.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [groups.map((g) => g.sellerId), currency, codes]);
-    const bySeller = new Map<string, LoadedPromotion[]>();
-    for (const row of rows) bySeller.set(row.sellerId, [...(bySeller.get(row.sellerId) ?? []), toLoaded(row)]);
-    return bySeller;
+    return candidatesBySeller(ctx.tx, groups.map((g) => g.sellerId), currency, groups[0]!.codes.map(normalizeCode));
   },
   async adjust(ctx: Context, group: AdjustableGroup, prefetched?: PrefetchedCandidates): Promise<AdjustmentResult> {
     const { eligible, rejected } = await evaluatePromotions(ctx, group, group.codes.map(normalizeCode), prefetched);

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { categoriesUnderSql } from '../catalog';
 import { PROMOTION_COLUMNS, type PromotionRow } from './promotion.rows';
 
@@ -20,7 +20,7 @@ export const MAX_CANDIDATES = 50;
  * A seller's promotions a group might get: automatic live ones, and those its codes name (in any state but
  * archived, to say why not). `codes` are normalised (upper case).
  */
-export const candidatesSql = (sellers: string, currency: string, codes: string) => `
+const candidatesSql = (sellers: string, currency: string, codes: string) => `
   SELECT * FROM (
     SELECT ${PROMOTION_COLUMNS}, CASE WHEN pr.scope = 'CATEGORIES' THEN ARRAY(${categoriesUnderSql('pr.scope_ids')}) END AS "coveredIds",
            pr.starts_at <= now() AS started, (pr.ends_at IS NULL OR pr.ends_at > now()) AS running,
@@ -36,8 +36,26 @@ export const candidatesSql = (sellers: string, currency: string, codes: string) 
 
 type Row = PromotionRow & Omit<LoadedPromotion, 'promotion'> & { n: number; coveredIds: string[] | null };
 
-export function toLoaded({ started, running, uniqueCode, codeUsed, n: _n, coveredIds, ...promotion }: Row): LoadedPromotion {
+function toLoaded({ started, running, uniqueCode, codeUsed, n: _n, coveredIds, ...promotion }: Row): LoadedPromotion {
   return { promotion: coveredIds ? { ...promotion, scopeIds: coveredIds } : promotion, started, running, uniqueCode, codeUsed };
+}
+
+/** The candidates of several sellers' groups in one statement, by seller (`db`: the pool, or a transaction). */
+export async function candidatesBySeller(
+  db: Pick<EntityManager, 'query'>,
+  sellerIds: readonly string[],
+  currency: string,
+  codes: readonly string[],
+): Promise<Map<string, LoadedPromotion[]>> {
+  const rows: Row[] = await db.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [sellerIds, currency, codes]);
+  const bySeller = new Map<string, LoadedPromotion[]>();
+  for (const row of rows) {
+    const loaded = toLoaded(row);
+    const list = bySeller.get(row.sellerId);
+    if (list) list.push(loaded);
+    else bySeller.set(row.sellerId, [loaded]);
+  }
+  return bySeller;
 }
 
 /** Key of `promotionCandidates`: one seller group of a cart. */
@@ -63,8 +81,8 @@ export function promotionLoaders(db: DataSource) {
         const found = new Map<string, LoadedPromotion[]>();
         for (const group of byQuery.values()) {
           const { currency, codes } = group[0]!;
-          const rows: Row[] = await db.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [group.map((k) => k.sellerId), currency, codes]);
-          for (const k of group) found.set(keyOf(k), rows.filter((r) => r.sellerId === k.sellerId).map(toLoaded));
+          const bySeller = await candidatesBySeller(db, group.map((k) => k.sellerId), currency, codes);
+          for (const k of group) found.set(keyOf(k), bySeller.get(k.sellerId) ?? []);
         }
         return keys.map((k) => found.get(keyOf(k)) ?? []);
       },
