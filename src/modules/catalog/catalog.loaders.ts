@@ -4,7 +4,7 @@ import { preparedValues } from '../../db/prepared-query';
 import { rowValues } from '../../db/row-values';
 import { byKey, groupByKey } from '../../core/batch';
 import { fromSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
-import { CATEGORY_COLUMNS, categoryColumns, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
+import { CATEGORY_COLUMNS, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
 import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
@@ -21,13 +21,6 @@ import type { ProductVariant } from './variant.type';
  * (server/cost.ts): without it one request could read every offer of a product that many sellers list.
  */
 export const MAX_LISTINGS_PER_PRODUCT = 100;
-
-/**
- * A product read's category, joined (PRODUCT_CATEGORY_JOIN in the FROM, PRODUCT_CATEGORY_COLUMNS in the select) and
- * primed into categoryById by primeCategories: a catalog page's or product page's `category` then costs no statement.
- */
-export const PRODUCT_CATEGORY_JOIN = 'LEFT JOIN category pc ON pc.id = p.category_id';
-export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 
 export function primeCategories({ primeCategory }: { primeCategory: (category: Category) => void }, rows: readonly { categoryId: string | null }[]): void {
   const primed = new Set<string>();

@@ -4,10 +4,10 @@ import { requireIdOf } from '../../core/global-id';
 import { preparedQuery } from '../../db/prepared-query';
 import { badInput } from '../../core/errors';
 import { ProductSort, type ProductFilter } from './catalog.inputs';
-import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, primeCategories } from './catalog.loaders';
+import { primeCategories } from './catalog.loaders';
 import { categoriesUnderSql } from './category.rows';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
-import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus } from './product.type';
 

@@ -2,6 +2,7 @@ import { toGlobalId } from '../../core/global-id';
 import type { Locale } from '../../core/locale';
 import type { ProductImage } from './catalog.entity';
 import type { Product, ProductLanguage, ProductStatus } from './product.type';
+import { categoryColumns } from './category.rows';
 
 export interface ProductRow {
   id: string;
@@ -28,6 +29,14 @@ export const PRODUCT_COLUMNS = `p.id, p.slug, p.title, p.description, p.category
   p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin", p.min_price AS "minPrice", p.max_price AS "maxPrice",
   p.language, p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
   NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}') AS "translatedLocales"`;
+
+/**
+ * A product read's category, joined (PRODUCT_CATEGORY_JOIN in the FROM, PRODUCT_CATEGORY_COLUMNS in the select) and
+ * primed into categoryById by primeCategories (catalog.loaders.ts): a catalog page's or product page's `category`
+ * then costs no statement.
+ */
+export const PRODUCT_CATEGORY_JOIN = 'LEFT JOIN category pc ON pc.id = p.category_id';
+export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 
 /** Most products have no translation: they share this list instead of pg parsing an empty array for each. */
 const NO_TRANSLATIONS: readonly Locale[] = Object.freeze([]);
