@@ -98,9 +98,9 @@ export async function emit<T extends EventType>(ctx: TxContext, type: T, payload
 export type PendingEvent = { [T in EventType]: { type: T; payload: EventPayloads[T] } }[EventType];
 
 /**
- * Records several events in one statement (inside batchEvents: holds them for its one), in the order given (outbox ids follow it), then runs each one's
- * in-transaction listeners in that order: what emit() does for each, with one round trip for the rows.
- * Checkout records nine events per three-seller purchase: nine round trips inside its transaction before.
+ * Records several events in one statement (inside batchEvents: holds them for its one), in the order given
+ * (outbox ids follow it), then runs each one's in-transaction listeners in that order: what emit() does for
+ * each, with one round trip for the rows.
  */
 export async function emitAll(ctx: TxContext, events: readonly PendingEvent[]): Promise<void> {
   if (ctx.held) ctx.held.push(...events);
