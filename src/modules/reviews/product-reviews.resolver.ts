@@ -9,6 +9,7 @@ import { ReviewsArgs } from './review.inputs';
 import { ProductLikePayload, ReviewConnection } from './review.payloads';
 import { listReviews } from './review.service';
 import { RatingSummary } from './review.type';
+import { unitsSoldAtLeast } from './units-sold';
 
 /** Extends the catalog's Product with its reviews and likes: reviews depend on the catalog, not the reverse. */
 @Resolver(() => Product)
@@ -26,6 +27,14 @@ export class ProductReviewsResolver {
   @FieldResolver(() => Int, { description: 'Customers who like it.' })
   async likeCount(@Ctx() ctx: Context, @Root() product: Product): Promise<number> {
     return (await ctx.loaders.popularityByProductId.load(product.uuid))?.likeCount ?? 0;
+  }
+
+  @FieldResolver(() => Int, {
+    description:
+      'Units sold across every seller (paid orders, less cancelled ones and returned units), rounded down to a step: 0, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, ... (show it as "500+ sold"). The step keeps the exact figure private.',
+  })
+  async unitsSoldAtLeast(@Ctx() ctx: Context, @Root() product: Product): Promise<number> {
+    return unitsSoldAtLeast((await ctx.loaders.popularityByProductId.load(product.uuid))?.salesCount ?? 0);
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the signed-in customer likes it (false for anyone else).' })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SalesCountOwner1764275000000 } from '../../../migrations/1764275000000-sales-count-owner';
 import { reconcileOrderSales } from '../../../src/modules/reviews/sales-count';
+import { unitsSoldAtLeast } from '../../../src/modules/reviews/units-sold';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
@@ -83,6 +84,23 @@ describe('units sold: one owner, one number', () => {
     expect(counted).toEqual({ units: 2 });
   });
 
+  it('shows units sold in steps on Product.unitsSoldAtLeast, to anyone, cancellations taken off', async () => {
+    const s = await shop('candelabro');
+    const shown = async () => {
+      await t.app.services.events.drain();
+      return (await t.data('query ($id: ID!) { product(id: $id) { unitsSoldAtLeast } }', { id: s.productId })).product.unitsSoldAtLeast;
+    };
+    expect(await shown()).toBe(0);
+    await buy(s, 4);
+    expect(await shown()).toBe(1);
+    const cancelled = await buy(s, 30);
+    expect(await shown()).toBe(25);
+    await cancel(cancelled);
+    expect(await shown()).toBe(1);
+    await buy(s, 6);
+    expect(await shown()).toBe(10);
+  });
+
   it('reconciles an order once under concurrent deliveries, whatever their order', async () => {
     const s = await shop('espejo');
     const order = await buy(s, 4);
@@ -128,6 +146,14 @@ describe('units sold: one owner, one number', () => {
     const catalog = await t.data('query ($seller: ID!) { products(filter: { seller: $seller }, sort: TRENDING) { nodes { id } } }', { seller: own.id });
     expect(catalog.products.nodes.map((n: { id: string }) => n.id)).toEqual(byUnits);
     expect(await trending(c.productId)).toBe(-Infinity);
+  });
+});
+
+describe('unitsSoldAtLeast: the steps', () => {
+  it('rounds down to 1, 5, then 1, 2.5 and 5 times a power of ten', () => {
+    const cases: [number, number][] = [[0, 0], [1, 1], [4, 1], [5, 5], [9, 5], [10, 10], [24, 10], [25, 25], [49, 25], [50, 50], [99, 50], [100, 100],
+      [249, 100], [250, 250], [999, 500], [1000, 1000], [2499, 1000], [2500, 2500], [7300, 5000], [12_000_000, 10_000_000], [2_147_483_647, 1_000_000_000]];
+    expect(cases.map(([units]) => [units, unitsSoldAtLeast(units)])).toEqual(cases);
   });
 });
 
