@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { guest } from '../../auth/viewer';
 import { createContext, type AppServices } from '../../core/context';
-import { isDatabaseUnavailable } from '../../db/pg-errors';
+import { startPeriodicTask } from '../../core/periodic-task';
 import { withTransaction } from '../../db/transaction';
 import { emit } from '../../events/outbox';
 
@@ -50,46 +50,17 @@ async function escalateBatch(app: AppServices): Promise<number> {
  * `app.now`, so tests move it.
  */
 export function startComplaintDeadlines(app: AppServices, { intervalMs }: { intervalMs: number }): ComplaintDeadlines {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
-  async function round(): Promise<number> {
+  async function round(stopped: () => boolean): Promise<number> {
     let total = 0;
-    for (;;) {
-      if (stopped) return total;
+    while (!stopped()) {
       const n = await escalateBatch(app);
       total += n;
-      if (n < BATCH) return total;
+      if (n < BATCH) break;
     }
+    if (total) app.log.info({ escalated: total }, 'complaints escalated: the seller missed its deadline');
+    return total;
   }
 
-  function sweep(): Promise<number> {
-    running ??= round()
-      .then((n) => {
-        if (n) app.log.info({ escalated: n }, 'complaints escalated: the seller missed its deadline');
-        return n;
-      })
-      .catch((err: unknown) => {
-        if (!stopped) {
-          if (isDatabaseUnavailable(err)) app.log.warn({ err }, 'complaint deadlines paused: database unavailable; the next sweep retries');
-          else app.log.error({ err }, 'complaint deadline sweep failed; the next sweep retries');
-        }
-        return 0;
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  }
-
-  const timer = setInterval(() => void sweep(), intervalMs);
-  timer.unref();
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const task = startPeriodicTask({ name: 'complaint deadlines', intervalMs, log: app.log, round, failed: 0 });
+  return { sweep: task.run, stop: task.stop };
 }

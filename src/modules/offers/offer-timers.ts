@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { AppServices } from '../../core/context';
-import { isDatabaseUnavailable } from '../../db/pg-errors';
+import { startPeriodicTask } from '../../core/periodic-task';
 import { announceDueStarts } from '../promotions';
 import { expireOffers } from './offer-expiry';
 import { offersForIdleCarts } from './offer-engine';
@@ -22,29 +22,16 @@ export function startOfferTimers(app: AppServices, { intervalMs, databaseUrl }: 
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'zoco-offer-timers' });
   pool.on('error', (err) => app.log.warn({ err }, 'offer timers lost an idle database connection'));
   const query = (sql: string, parameters: unknown[]) => pool.query(sql, parameters);
-  let running: Promise<void> | null = null;
   const round = async () => {
     await expireOffers(app, query);
     await announceDueStarts(app, query);
     await offersForIdleCarts(app, query);
   };
-  const tick = () => {
-    running ??= round()
-      .catch((err: unknown) =>
-        isDatabaseUnavailable(err) ? app.log.warn({ err }, 'offer timers paused: database unavailable') : app.log.error({ err }, 'offer timers failed'),
-      )
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
+  const task = startPeriodicTask({ name: 'offer timers', intervalMs, log: app.log, round, failed: undefined });
   return {
-    tick,
+    tick: task.run,
     async stop() {
-      clearInterval(timer);
-      await running;
+      await task.stop();
       await pool.end();
     },
   };

@@ -1,3 +1,4 @@
+import { startPeriodicTask } from '../../core/periodic-task';
 import { isDatabaseUnavailable } from '../../db/pg-errors';
 import { settlePayment, type PaymentHost } from './payment-ledger';
 
@@ -15,10 +16,7 @@ export interface PaymentRecovery {
  * grace covers that first instant. Each row is locked with SKIP LOCKED, so several instances may sweep.
  */
 export function startPaymentRecovery(ctx: PaymentHost, { intervalMs, graceMs = intervalMs }: { intervalMs: number; graceMs?: number }): PaymentRecovery {
-  let running: Promise<{ captured: number; voided: number }> | null = null;
-  let stopped = false;
-
-  async function round() {
+  async function round(stopped: () => boolean) {
     const done = { captured: 0, voided: 0 };
     for (;;) {
       const rows: { id: string }[] = await ctx.db.query(
@@ -28,7 +26,7 @@ export function startPaymentRecovery(ctx: PaymentHost, { intervalMs, graceMs = i
       );
       let settled = 0;
       for (const { id } of rows) {
-        if (stopped) return done;
+        if (stopped()) return done;
         try {
           const outcome = await settlePayment(ctx, id);
           if (outcome) {
@@ -47,29 +45,6 @@ export function startPaymentRecovery(ctx: PaymentHost, { intervalMs, graceMs = i
     return done;
   }
 
-  function sweep() {
-    running ??= round()
-      .catch((err: unknown) => {
-        if (stopped) return { captured: 0, voided: 0 };
-        if (isDatabaseUnavailable(err)) ctx.log.warn({ err }, 'payment recovery paused: database unavailable; the next sweep retries');
-        else ctx.log.error({ err }, 'payment recovery sweep failed; the next sweep retries');
-        return { captured: 0, voided: 0 };
-      })
-      .finally(() => {
-        running = null;
-      });
-    return running;
-  }
-
-  void sweep();
-  const timer = setInterval(() => void sweep(), intervalMs);
-  timer.unref();
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const task = startPeriodicTask({ name: 'payment recovery', intervalMs, log: ctx.log, round, failed: { captured: 0, voided: 0 }, runAtStart: true });
+  return { sweep: task.run, stop: task.stop };
 }
