@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { preparedValues } from '../../db/prepared-query';
 import { rowValues } from '../../db/row-values';
 import { byKey, groupByKey } from '../../core/batch';
-import { fromSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
+import { fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
 import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
@@ -34,8 +34,9 @@ export function primeCategories({ primeCategory }: { primeCategory: (category: C
 
 const VARIANTS_OF_PRODUCTS = `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
 
-// The listing columns only: the two window columns would be parsed on every row and dropped.
-const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT ${listingColumnsOf('kept')}, ${sellerJson('s')} AS seller
+// The listing columns only: the two window columns would be parsed on every row and dropped. `narrow`: a narrow
+// read's (catalog-narrow-reads.ts), the columns and seller fields no field it allows reads left out.
+const visibleListingsOfProducts = (narrow: boolean) => `SELECT ${listingColumnsOf('kept', narrow)}, ${narrow ? narrowSellerJson('s') : sellerJson('s')} AS seller
   FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
           FROM (SELECT ${LISTING_COLUMNS},
                   row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
@@ -43,6 +44,8 @@ const VISIBLE_LISTINGS_OF_PRODUCTS = `SELECT ${listingColumnsOf('kept')}, ${sell
                  WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}) ranked
          WHERE ranked."buyBoxRank" <= $2) kept
   LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"`;
+const VISIBLE_LISTINGS_OF_PRODUCTS = visibleListingsOfProducts(false);
+const NARROW_VISIBLE_LISTINGS_OF_PRODUCTS = visibleListingsOfProducts(true);
 
 const variantRow = rowValues<VariantRow>(VARIANT_FIELDS);
 const listingRow = rowValues<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>([...LISTING_FIELDS, 'seller']);
@@ -66,12 +69,17 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
    * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
    * round trip, and a page parses a seller once rather than thirteen columns per listing.
    */
+  // Set by readAhead for an operation that reads narrowly (catalog-narrow-reads.ts), before its first listings batch.
+  let narrowListings = false;
   const visibleListingsByProductId = new DataLoader<string, Listing[]>(async (ids) => {
-    const rows = (await preparedValues(db, VISIBLE_LISTINGS_OF_PRODUCTS, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
+    const narrow = narrowListings;
+    const sql = narrow ? NARROW_VISIBLE_LISTINGS_OF_PRODUCTS : VISIBLE_LISTINGS_OF_PRODUCTS;
+    const rows = (await preparedValues(db, sql, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
     for (const row of rows) {
       if (!row.seller) continue;
-      const seller = toSeller(fromSellerJson(row.seller));
-      sellerById.prime(row.sellerId, seller);
+      // A narrow seller answers its listings' `seller` only: sellerById, which other fields read, gets whole ones.
+      const seller = narrow ? fromNarrowSellerJson(row.seller) : toSeller(fromSellerJson(row.seller));
+      if (!narrow) sellerById.prime(row.sellerId, seller);
       sellersOfListings.set(row.sellerId, seller);
     }
     const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid, listingsOfProducts);
@@ -119,6 +127,10 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
     visibleListingsByProductId,
+    /** From now on, this request's listings batches read narrowly (catalog-narrow-reads.ts: for its operation's fields only). */
+    readListingsNarrowly: (): void => {
+      narrowListings = true;
+    },
     /** A product's visible listings in buy-box order: a value once their batch is read, else the load. */
     productListings: (productUuid: string): Listing[] | Promise<Listing[]> =>
       listingsOfProducts.get(productUuid) ?? visibleListingsByProductId.load(productUuid),

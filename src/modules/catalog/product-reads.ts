@@ -1,11 +1,14 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { Context } from '../../core/context';
 import { forEachSelectedField } from '../../core/selection';
+import { narrowCatalogReads } from './catalog-narrow-reads';
 
 /** The per-product batches a selection of products needs: their variants, their listings. */
 export interface ProductReads {
   variants: boolean;
   listings: boolean;
+  /** The operation's fields all answer from narrow rows (catalog-narrow-reads.ts). */
+  narrow: boolean;
 }
 
 /** Product fields answered from the product's listings (product.resolver.ts, variant.resolver.ts). */
@@ -22,7 +25,7 @@ export function productReads(info: GraphQLResolveInfo, connection: boolean): Pro
   const first = info.fieldNodes[0]!;
   let reads = known.get(first);
   if (reads) return reads;
-  const found: ProductReads = { variants: false, listings: false };
+  const found: ProductReads = { variants: false, listings: false, narrow: narrowCatalogReads(info) };
   const product = (set: SelectionSetNode | undefined) =>
     forEachSelectedField(set, info.fragments, (name, inner) => {
       if (LISTING_FIELDS.has(name)) found.listings = true;
@@ -60,6 +63,7 @@ export function productReads(info: GraphQLResolveInfo, connection: boolean): Pro
  */
 export async function readAhead(ctx: Context, productUuids: readonly string[], reads: ProductReads): Promise<void> {
   const { loaders } = ctx;
+  if (reads.narrow) loaders.readListingsNarrowly();
   const batches: Promise<unknown>[] = [];
   for (const [wanted, loader] of [
     [reads.variants, loaders.variantsByProductId],

@@ -1,0 +1,73 @@
+import { getNamedType, isObjectType, type GraphQLNamedType, type GraphQLResolveInfo, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { narrowReadsAllowed } from '../../core/narrow-reads';
+import { forEachSelectedField } from '../../core/selection';
+
+/**
+ * Narrow reads: a catalog page's or product page's statements leave out the columns no field of the operation
+ * reads (NULL in their place: pg then allocates and parses nothing for them). pg allocates a string per column
+ * value of every product, listing and seller row whatever the query selects, and parses the dates; on a catalog
+ * page of 20 products (~80 listings, ~40 sellers) that was ~15% of what a request allocated (bench/RESULTS.md,
+ * section `catalog-cpu3`).
+ *
+ * The rows so read are incomplete, so an operation reads narrowly only when every field it selects, anywhere, is
+ * in NARROW_FIELDS below: fields answered from the columns a narrow read keeps, on types whose resolvers read
+ * nothing else. Any other field (another root field, a plugin's field, `description`, `sku`, a mutation) and the
+ * whole operation reads whole rows, as before. Narrow objects stay out of the loaders other fields read
+ * (productById, listingById, sellerById); the page's listings loader holds them, and only this operation's
+ * fields, all listed here, read it.
+ *
+ * Dropped when narrow: Product description, images, attributes, createdAt, updatedAt (product.rows.ts);
+ * Listing sku, compareAtPrice, status, createdAt, updatedAt (listing.rows.ts); the listing seller's description,
+ * createdAt, legalName, taxId, address (sellers/seller.rows.ts). A field added to a list here must be answered
+ * from what those reads keep (test/modules/catalog/narrow-reads.test.ts compares each with a whole read).
+ */
+const NARROW_FIELDS: Record<string, ReadonlySet<string> | 'any'> = {
+  Query: new Set(['products', 'product']),
+  ProductConnection: new Set(['nodes', 'edges', 'pageInfo']),
+  ProductEdge: new Set(['node', 'cursor']),
+  PageInfo: 'any',
+  Product: new Set(['id', 'slug', 'title', 'status', 'language', 'inStock', 'priceRange', 'bestListing', 'listings', 'offers', 'variants', 'category']),
+  MoneyRange: 'any',
+  Money: 'any',
+  ProductOffer: 'any',
+  ProductVariant: new Set(['id', 'title', 'options', 'gtin', 'position', 'listings']),
+  SelectedOption: 'any',
+  Listing: new Set(['id', 'price', 'stock', 'inStock', 'condition', 'handlingDays', 'seller']),
+  Seller: new Set(['id', 'slug', 'name', 'status', 'rating', 'ratingCount', 'shipping']),
+  ShippingPolicy: 'any',
+  // Not read narrowly (categories are read whole, with the product or by categoryById): listed for what they lead to.
+  Category: new Set(['id', 'slug', 'name', 'position', 'parent', 'children', 'ancestors']),
+};
+
+/** Per operation node (Apollo and graphql-jit keep each document's nodes): the walk runs once per document. */
+const known = new WeakMap<OperationDefinitionNode, boolean>();
+
+/** Whether every field `operation` selects is in NARROW_FIELDS. */
+function selectsOnlyNarrowFields(info: GraphQLResolveInfo): boolean {
+  const { fragments, schema } = info;
+  const fits = (type: GraphQLNamedType, set: SelectionSetNode | undefined): boolean => {
+    const allowed = NARROW_FIELDS[type.name];
+    if (!allowed || !isObjectType(type)) return false;
+    const fields = type.getFields();
+    let ok = true;
+    forEachSelectedField(set, fragments, (name, inner) => {
+      if (!ok || name === '__typename') return;
+      const field = fields[name];
+      if (!field || (allowed !== 'any' && !allowed.has(name))) ok = false;
+      else if (inner) ok = fits(getNamedType(field.type), inner);
+    });
+    return ok;
+  };
+  return info.operation.operation === 'query' && fits(schema.getQueryType()!, info.operation.selectionSet);
+}
+
+/** Whether this operation's catalog reads may leave out the columns it does not select (see above). */
+export function narrowCatalogReads(info: GraphQLResolveInfo): boolean {
+  if (!narrowReadsAllowed(info.schema)) return false;
+  let narrow = known.get(info.operation);
+  if (narrow === undefined) {
+    narrow = selectsOnlyNarrowFields(info);
+    known.set(info.operation, narrow);
+  }
+  return narrow;
+}
