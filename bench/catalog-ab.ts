@@ -24,6 +24,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '500' },
     clients: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '300' },
+    // A CPU profile of each server's second window, in /tmp/catalog-ab-{A,B}.cpuprofile.
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 
@@ -71,10 +73,13 @@ async function main(): Promise<void> {
     const requests = Number(args.requests);
     for (let w = 0; w < Number(args.windows); w++) {
       const heap = w === 0;
+      const cpuProfile = w === 1 && args['cpu-prof'];
       if (heap) await Promise.all(servers.map((s) => s.call('heapStart')));
+      if (cpuProfile) await Promise.all(servers.map((s) => s.call('profileStart')));
       const before = await Promise.all(servers.map((s) => s.call<NodeJS.CpuUsage>('cpu')));
       await drive(servers, requests, body);
       const after = await Promise.all(servers.map((s) => s.call<NodeJS.CpuUsage>('cpu')));
+      if (cpuProfile) await Promise.all(servers.map((s, i) => s.call('profileStop', `/tmp/catalog-ab-${'AB'[i]}.cpuprofile`)));
       const kb = heap ? await Promise.all(servers.map((s, i) => s.call<number>('heapStop', `/tmp/catalog-ab-${'AB'[i]}.heapprofile`))) : null;
       const cpu = servers.map((_, i) => (after[i]!.user - before[i]!.user + after[i]!.system - before[i]!.system) / requests);
       console.log(
