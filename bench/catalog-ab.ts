@@ -26,6 +26,12 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '300' },
     // A CPU profile of each server's second window, in /tmp/catalog-ab-{A,B}.cpuprofile.
     'cpu-prof': { type: 'boolean', default: false },
+    // Concurrent executions of A and of B (server/execution-gate.ts; 0: no bound); default: the app's.
+    'a-executions': { type: 'string' },
+    'b-executions': { type: 'string' },
+    // Instead of the windows: `clients` clients per server, each loading only its server, for this many seconds;
+    // then each server's responses, p50 and p99 (an A/B of throughput and latency, both under the same noise).
+    split: { type: 'string' },
   },
 });
 
@@ -50,14 +56,43 @@ async function drive(servers: Server[], requests: number, body: () => string): P
   await Promise.all(Array.from({ length: Number(args.clients) }, (_, i) => client(i)));
 }
 
+/** Each server loaded by its own `clients` for `seconds`: responses per second, p50, p99 and CPU per request of each. */
+async function split(servers: Server[], seconds: number, body: () => string): Promise<void> {
+  const before = await Promise.all(servers.map((s) => s.call<NodeJS.CpuUsage>('cpu')));
+  const until = Date.now() + seconds * 1000;
+  const latencies = await Promise.all(
+    servers.map(async (server) => {
+      const ms: number[] = [];
+      const client = async () => {
+        while (Date.now() < until) {
+          const started = performance.now();
+          await post(server.info.url, body());
+          ms.push(performance.now() - started);
+        }
+      };
+      await Promise.all(Array.from({ length: Number(args.clients) }, client));
+      return ms.sort((x, y) => x - y);
+    }),
+  );
+  const after = await Promise.all(servers.map((s) => s.call<NodeJS.CpuUsage>('cpu')));
+  servers.forEach((_, i) => {
+    const ms = latencies[i]!;
+    const cpu = (after[i]!.user - before[i]!.user + after[i]!.system - before[i]!.system) / ms.length;
+    const at = (p: number) => ms[Math.min(ms.length - 1, Math.floor(ms.length * p))]!.toFixed(1);
+    console.log(`${'AB'[i]}: ${(ms.length / seconds).toFixed(0)} req/s, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, ${cpu.toFixed(0)} µs CPU/request`);
+  });
+  console.log(`load ${loadAverage()}`);
+}
+
 async function main(): Promise<void> {
   const server = process.env['DATABASE_URL'];
   if (!server || !args.base) throw new Error('needs DATABASE_URL and --base <root of the other build>');
   await ensureDatabase(server, args.database);
   const options: ZocoServerOptions = { dataDir: '/tmp/catalog-ab-data', embeddedPgPort: 0, databaseUrl: databaseUrl(server, args.database), seed: 'if-empty' };
-  const a = await startChild<ZocoServerInfo>('zoco-server.js', options);
+  const executions = (n: string | undefined) => (n === undefined ? {} : { execution: { concurrency: Number(n) } });
+  const a = await startChild<ZocoServerInfo>('zoco-server.js', { ...options, ...executions(args['a-executions']) });
   const otherScript = path.relative(__dirname, path.join(path.resolve(args.base), 'dist/bench/zoco-server.js'));
-  const b = await startChild<ZocoServerInfo>(otherScript, { ...options, seed: false });
+  const b = await startChild<ZocoServerInfo>(otherScript, { ...options, seed: false, ...executions(args['b-executions']) });
   const servers = [a, b];
   try {
     const slugs = a.info.productSlugs;
@@ -70,6 +105,10 @@ async function main(): Promise<void> {
     }
     console.log(`A (this build) and B (${args.base}) answer the same; load average ${loadAverage()}`);
     await drive(servers, Number(args.warmup), body);
+    if (args.split) {
+      await split(servers, Number(args.split), body);
+      return;
+    }
     const requests = Number(args.requests);
     for (let w = 0; w < Number(args.windows); w++) {
       const heap = w === 0;

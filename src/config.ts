@@ -107,7 +107,7 @@ const envSchema = z.object({
   ZOCO_QUERY_EDITOR: flag.optional(),
   ZOCO_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
   ZOCO_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
-  ZOCO_MAX_CONCURRENT_EXECUTIONS: z.coerce.number().int().min(0).max(10_000).default(8),
+  ZOCO_MAX_CONCURRENT_EXECUTIONS: z.coerce.number().int().min(0).max(10_000).default(0),
   ZOCO_EXECUTION_SLOT_MS: z.coerce.number().int().min(1).max(60_000).default(100),
   ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   ZOCO_PLUGINS: z

@@ -18,7 +18,8 @@ import { forEachSelectedField } from '../../core/selection';
  *
  * Dropped when narrow: Product description, images, attributes, createdAt, updatedAt (product.rows.ts);
  * Listing sku, compareAtPrice, status, createdAt, updatedAt (listing.rows.ts); the listing seller's description,
- * createdAt, legalName, taxId, address (sellers/seller.rows.ts). A field added to a list here must be answered
+ * createdAt, legalName, taxId, address (sellers/seller.rows.ts); and by what the operation selects (NarrowRead):
+ * ProductVariant options, and the global `id` of products, variants, listings and sellers (~200 per page). A field added to a list here must be answered
  * from what those reads keep (test/modules/catalog/narrow-reads.test.ts compares each with a whole read).
  */
 const NARROW_FIELDS: Record<string, ReadonlySet<string> | 'any'> = {
@@ -39,12 +40,18 @@ const NARROW_FIELDS: Record<string, ReadonlySet<string> | 'any'> = {
   Category: new Set(['id', 'slug', 'name', 'position', 'parent', 'children', 'ancestors']),
 };
 
-/** Per operation node (Apollo and graphql-jit keep each document's nodes): the walk runs once per document. */
-const known = new WeakMap<OperationDefinitionNode, boolean>();
+/** What an operation that reads narrowly selects, anywhere in it (through every fragment, @skip/@include ignored). */
+export interface NarrowRead {
+  selects(type: string, field: string): boolean;
+}
 
-/** Whether every field `operation` selects is in NARROW_FIELDS. */
-function selectsOnlyNarrowFields(info: GraphQLResolveInfo): boolean {
+/** Per operation node (Apollo and graphql-jit keep each document's nodes): the walk runs once per document. */
+const known = new WeakMap<OperationDefinitionNode, NarrowRead | null>();
+
+/** What `operation` selects when every field it selects is in NARROW_FIELDS; else null. */
+function narrowRead(info: GraphQLResolveInfo): NarrowRead | null {
   const { fragments, schema } = info;
+  const selected = new Set<string>();
   const fits = (type: GraphQLNamedType, set: SelectionSetNode | undefined): boolean => {
     const allowed = NARROW_FIELDS[type.name];
     if (!allowed || !isObjectType(type)) return false;
@@ -54,19 +61,23 @@ function selectsOnlyNarrowFields(info: GraphQLResolveInfo): boolean {
       if (!ok || name === '__typename') return;
       const field = fields[name];
       if (!field || (allowed !== 'any' && !allowed.has(name))) ok = false;
-      else if (inner) ok = fits(getNamedType(field.type), inner);
+      else {
+        selected.add(`${type.name}.${name}`);
+        if (inner) ok = fits(getNamedType(field.type), inner);
+      }
     });
     return ok;
   };
-  return info.operation.operation === 'query' && fits(schema.getQueryType()!, info.operation.selectionSet);
+  if (info.operation.operation !== 'query' || !fits(schema.getQueryType()!, info.operation.selectionSet)) return null;
+  return { selects: (type, field) => selected.has(`${type}.${field}`) };
 }
 
-/** Whether this operation's catalog reads may leave out the columns it does not select (see above). */
-export function narrowCatalogReads(info: GraphQLResolveInfo): boolean {
-  if (!narrowReadsAllowed(info.schema)) return false;
+/** Whether this operation's catalog reads may leave out the columns it does not select (see above): what it selects, or null. */
+export function narrowCatalogReads(info: GraphQLResolveInfo): NarrowRead | null {
+  if (!narrowReadsAllowed(info.schema)) return null;
   let narrow = known.get(info.operation);
   if (narrow === undefined) {
-    narrow = selectsOnlyNarrowFields(info);
+    narrow = narrowRead(info);
     known.set(info.operation, narrow);
   }
   return narrow;

@@ -8,11 +8,12 @@ import { CATEGORY_COLUMNS, pickCategoryRow, toCategory, type CategoryRow } from 
 import type { Category } from './category.type';
 import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
-import { LISTING_COLUMNS, LISTING_FIELDS, listingColumnsOf, toListing, type ListingRow } from './listing.rows';
+import type { NarrowRead } from './catalog-narrow-reads';
+import { LISTING_COLUMNS, LISTING_FIELDS, listingColumnsOf, toListing, toListingWithoutId, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type { Product } from './product.type';
-import { VARIANT_COLUMNS, VARIANT_FIELDS, toVariant, type VariantRow } from './variant.rows';
+import { VARIANT_COLUMNS, VARIANT_FIELDS, VARIANT_NARROW_COLUMNS, toVariant, toVariantWithoutId, type VariantRow } from './variant.rows';
 import type { ProductVariant } from './variant.type';
 
 /**
@@ -32,7 +33,10 @@ export function primeCategories({ primeCategory }: { primeCategory: (category: C
   }
 }
 
-const VARIANTS_OF_PRODUCTS = `SELECT ${VARIANT_COLUMNS} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
+const variantsOfProducts = (columns: string) => `SELECT ${columns} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
+const VARIANTS_OF_PRODUCTS = variantsOfProducts(VARIANT_COLUMNS);
+/** For a narrow read (catalog-narrow-reads.ts) that selects no variant options. */
+const VARIANTS_OF_PRODUCTS_NO_OPTIONS = variantsOfProducts(VARIANT_NARROW_COLUMNS);
 
 // The listing columns only: the two window columns would be parsed on every row and dropped. `narrow`: a narrow
 // read's (catalog-narrow-reads.ts), the columns and seller fields no field it allows reads left out.
@@ -55,12 +59,16 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   const sellersOfListings = new Map<string, Seller>();
   // What the two per-product batches read, for the fields to answer as values (product-reads.ts). Never stale:
   // nothing clears or primes these two loaders, and a key's value is set once, by the batch that read it.
-  const variantsOfProducts = new Map<string, ProductVariant[]>();
+  const variantsOfProduct = new Map<string, ProductVariant[]>();
   const listingsOfProducts = new Map<string, Listing[]>();
   const listingsOfVariants = new Map<string, Listing[]>();
+  // Set by readAhead for an operation that reads narrowly (catalog-narrow-reads.ts), before its first batches.
+  let narrow: NarrowRead | null = null;
   const variantsByProductId = new DataLoader<string, ProductVariant[]>(async (ids) => {
-    const rows = (await preparedValues(db, VARIANTS_OF_PRODUCTS, [ids])).map(variantRow);
-    return groupByKey(ids, rows.map(toVariant), (v) => v.productUuid, variantsOfProducts);
+    const sql = narrow && !narrow.selects('ProductVariant', 'options') ? VARIANTS_OF_PRODUCTS_NO_OPTIONS : VARIANTS_OF_PRODUCTS;
+    const toNode = narrow && !narrow.selects('ProductVariant', 'id') ? toVariantWithoutId : toVariant;
+    const rows = (await preparedValues(db, sql, [ids])).map(variantRow);
+    return groupByKey(ids, rows.map(toNode), (v) => v.productUuid, variantsOfProduct);
   });
   /**
    * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
@@ -69,20 +77,20 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
    * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
    * round trip, and a page parses a seller once rather than thirteen columns per listing.
    */
-  // Set by readAhead for an operation that reads narrowly (catalog-narrow-reads.ts), before its first listings batch.
-  let narrowListings = false;
   const visibleListingsByProductId = new DataLoader<string, Listing[]>(async (ids) => {
-    const narrow = narrowListings;
-    const sql = narrow ? NARROW_VISIBLE_LISTINGS_OF_PRODUCTS : VISIBLE_LISTINGS_OF_PRODUCTS;
+    const read = narrow;
+    const sql = read ? NARROW_VISIBLE_LISTINGS_OF_PRODUCTS : VISIBLE_LISTINGS_OF_PRODUCTS;
     const rows = (await preparedValues(db, sql, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
+    const sellerIds = !read || read.selects('Seller', 'id');
     for (const row of rows) {
       if (!row.seller) continue;
       // A narrow seller answers its listings' `seller` only: sellerById, which other fields read, gets whole ones.
-      const seller = narrow ? fromNarrowSellerJson(row.seller) : toSeller(fromSellerJson(row.seller));
-      if (!narrow) sellerById.prime(row.sellerId, seller);
+      const seller = read ? fromNarrowSellerJson(row.seller, sellerIds) : toSeller(fromSellerJson(row.seller));
+      if (!read) sellerById.prime(row.sellerId, seller);
       sellersOfListings.set(row.sellerId, seller);
     }
-    const lists = groupByKey(ids, rows.map(toListing), (l) => l.productUuid, listingsOfProducts);
+    const toNode = read && !read.selects('Listing', 'id') ? toListingWithoutId : toListing;
+    const lists = groupByKey(ids, rows.map(toNode), (l) => l.productUuid, listingsOfProducts);
     for (const list of lists) {
       sortForBuyBox(list);
       for (const listing of list) {
@@ -118,7 +126,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     variantsByProductId,
     /** A product's variants: a value once their batch is read (graphql-jit then skips its promise handling), else the load. */
     productVariants: (productUuid: string): ProductVariant[] | Promise<ProductVariant[]> =>
-      variantsOfProducts.get(productUuid) ?? variantsByProductId.load(productUuid),
+      variantsOfProduct.get(productUuid) ?? variantsByProductId.load(productUuid),
     listingById: new DataLoader<string, Listing | null>(async (ids) => {
       const rows: ListingRow[] = await db.query(
         `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY($1)`,
@@ -127,9 +135,9 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
     visibleListingsByProductId,
-    /** From now on, this request's listings batches read narrowly (catalog-narrow-reads.ts: for its operation's fields only). */
-    readListingsNarrowly: (): void => {
-      narrowListings = true;
+    /** From now on, this request's variants and listings batches read narrowly (catalog-narrow-reads.ts: for its operation's fields only). */
+    readNarrowly: (read: NarrowRead): void => {
+      narrow = read;
     },
     /** A product's visible listings in buy-box order: a value once their batch is read, else the load. */
     productListings: (productUuid: string): Listing[] | Promise<Listing[]> =>

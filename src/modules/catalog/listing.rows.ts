@@ -60,9 +60,16 @@ export const listingColumnsOf = (sub: string, narrow = false): string =>
   LISTING_FIELDS.map((field) => (narrow && NARROW_DROPPED.has(field) ? `NULL AS "${field}"` : `${sub}."${field}"`)).join(', ');
 
 export function toListing(r: ListingRow): Listing {
+  return listingOf(r, toGlobalId('Listing', r.id));
+}
+
+/** toListing for a narrow read whose operation selects no Listing `id` (catalog-narrow-reads.ts): left empty. */
+export const toListingWithoutId = (r: ListingRow): Listing => listingOf(r, '');
+
+function listingOf(r: ListingRow, id: string): Listing {
   return {
     __typename: 'Listing',
-    id: toGlobalId('Listing', r.id),
+    id,
     uuid: r.id,
     sellerUuid: r.sellerId,
     variantUuid: r.variantId,

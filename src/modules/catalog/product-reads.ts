@@ -1,14 +1,14 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { Context } from '../../core/context';
 import { forEachSelectedField } from '../../core/selection';
-import { narrowCatalogReads } from './catalog-narrow-reads';
+import { narrowCatalogReads, type NarrowRead } from './catalog-narrow-reads';
 
 /** The per-product batches a selection of products needs: their variants, their listings. */
 export interface ProductReads {
   variants: boolean;
   listings: boolean;
-  /** The operation's fields all answer from narrow rows (catalog-narrow-reads.ts). */
-  narrow: boolean;
+  /** Set when the operation's fields all answer from narrow rows (catalog-narrow-reads.ts): what it selects. */
+  narrow: NarrowRead | null;
 }
 
 /** Product fields answered from the product's listings (product.resolver.ts, variant.resolver.ts). */
@@ -63,7 +63,7 @@ export function productReads(info: GraphQLResolveInfo, connection: boolean): Pro
  */
 export async function readAhead(ctx: Context, productUuids: readonly string[], reads: ProductReads): Promise<void> {
   const { loaders } = ctx;
-  if (reads.narrow) loaders.readListingsNarrowly();
+  if (reads.narrow) loaders.readNarrowly(reads.narrow);
   const batches: Promise<unknown>[] = [];
   for (const [wanted, loader] of [
     [reads.variants, loaders.variantsByProductId],

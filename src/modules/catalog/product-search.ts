@@ -7,7 +7,7 @@ import { ProductSort, type ProductFilter } from './catalog.inputs';
 import { primeCategories } from './catalog.loaders';
 import { categoriesUnderSql } from './category.rows';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
-import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
 import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus } from './product.type';
 
@@ -96,7 +96,8 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   // One text per filter combination, category count, sort and narrowness: a bounded set, prepared once per connection.
   const rows = await preparedQuery<ProductRow & { sortKey: string }>(ctx.db, sql, params);
   primeCategories(ctx.loaders, rows);
-  const connection = toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toProduct);
+  const toNode = reads.narrow && !reads.narrow.selects('Product', 'id') ? toProductWithoutId : toProduct;
+  const connection = toConnection(rows, first, (r) => encodeCursor([r.sortKey, r.id]), toNode);
   await readAhead(ctx, connection.nodes.map((p) => p.uuid), reads);
   return connection;
 }

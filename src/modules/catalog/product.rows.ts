@@ -52,9 +52,16 @@ export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 const NO_TRANSLATIONS: readonly Locale[] = Object.freeze([]);
 
 export function toProduct(r: ProductRow): Product {
+  return productOf(r, toGlobalId('Product', r.id));
+}
+
+/** toProduct for a narrow read whose operation selects no Product `id` (catalog-narrow-reads.ts): left empty. */
+export const toProductWithoutId = (r: ProductRow): Product => productOf(r, '');
+
+function productOf(r: ProductRow, id: string): Product {
   return {
     __typename: 'Product',
-    id: toGlobalId('Product', r.id),
+    id,
     uuid: r.id,
     categoryUuid: r.categoryId,
     createdBySellerUuid: r.createdBySellerId,

@@ -13,7 +13,7 @@ import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
 import { primeCategories } from './catalog.loaders';
 import { contentOf, recordRevision } from './product-revisions';
-import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
 import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus, type Product } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
@@ -46,7 +46,8 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
     product = await ctx.loaders.productById.load(uuid);
   } else if (by.slug) {
     rows = await preparedQuery<ProductRow>(ctx.db, reads?.narrow ? NARROW_PRODUCT_BY_SLUG : PRODUCT_BY_SLUG, [by.slug]);
-    product = rows[0] ? toProduct(rows[0]) : null;
+    const toNode = reads?.narrow && !reads.narrow.selects('Product', 'id') ? toProductWithoutId : toProduct;
+    product = rows[0] ? toNode(rows[0]) : null;
   }
   if (!product || !canSeeProduct(ctx.viewer, product)) return null;
   primeCategories(ctx.loaders, rows);

@@ -59,9 +59,12 @@ export function narrowSellerJson(table: string): string {
   return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE ${jsonObject(narrowSellerFields, table)} END`;
 }
 
-/** The Seller of a narrowSellerJson column: the left-out fields undefined, for a reader that selects none of them. */
-export function fromNarrowSellerJson(json: Omit<SellerRow, 'createdAt' | 'description' | 'legalName' | 'taxId' | 'address'>): Seller {
-  return { __typename: 'Seller', uuid: json.id, ...json, id: toGlobalId('Seller', json.id) } as Seller;
+/**
+ * The Seller of a narrowSellerJson column: the left-out fields undefined, for a reader that selects none of them;
+ * `withId` false: its global id left empty, for a reader that selects no Seller `id` either.
+ */
+export function fromNarrowSellerJson(json: Omit<SellerRow, 'createdAt' | 'description' | 'legalName' | 'taxId' | 'address'>, withId: boolean): Seller {
+  return { __typename: 'Seller', uuid: json.id, ...json, id: withId ? toGlobalId('Seller', json.id) : '' } as Seller;
 }
 
 /** The SellerRow of a sellerJson column, as pg parsed it: json has no dates, so createdAt comes as ISO 8601 text. */

@@ -19,7 +19,7 @@ function narrow(source: string): boolean {
   const fragments = Object.fromEntries(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition').map((f) => [f.name.value, f]),
   );
-  return narrowCatalogReads({ schema, operation, fragments } as unknown as GraphQLResolveInfo);
+  return narrowCatalogReads({ schema, operation, fragments } as unknown as GraphQLResolveInfo) !== null;
 }
 
 const PAGE = `title slug priceRange { min { amount currency } max { amount currency } }
