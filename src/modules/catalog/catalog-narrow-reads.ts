@@ -19,7 +19,7 @@ import { forEachSelectedField } from '../../core/selection';
  * Dropped when narrow: Product description, images, attributes, createdAt, updatedAt (product.rows.ts);
  * Listing sku, compareAtPrice, status, createdAt, updatedAt (listing.rows.ts); the listing seller's description,
  * createdAt, legalName, taxId, address (sellers/seller.rows.ts); and by what the operation selects (NarrowRead):
- * ProductVariant options, and the global `id` of products, variants, listings and sellers (~200 per page). A field added to a list here must be answered
+ * ProductVariant options, the global `id` of products, variants, listings and sellers (~200 per page), the page's cursors. A field added to a list here must be answered
  * from what those reads keep (test/modules/catalog/narrow-reads.test.ts compares each with a whole read).
  */
 const NARROW_FIELDS: Record<string, ReadonlySet<string> | 'any'> = {
