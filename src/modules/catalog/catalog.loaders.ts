@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { preparedValues } from '../../db/prepared-query';
 import { rowValues } from '../../db/row-values';
-import { byKey, groupByKey } from '../../core/batch';
+import { byKey, groupByKey, settleByKey } from '../../core/batch';
 import { fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
@@ -58,18 +58,20 @@ const listingRow = rowValues<ListingRow & { seller: Parameters<typeof fromSeller
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
   const sellersOfListings = new Map<string, Seller>();
   // What the two per-product batches read, for the fields to answer as values (product-reads.ts). Never stale:
-  // nothing clears or primes these two loaders, and a key's value is set once, by the batch that read it.
+  // nothing clears or primes these two loaders, and a key's value is set once, by the first batch that read it
+  // (settleByKey: readAhead's reads and the loaders' batches may overlap).
   const variantsOfProduct = new Map<string, ProductVariant[]>();
   const listingsOfProducts = new Map<string, Listing[]>();
   const listingsOfVariants = new Map<string, Listing[]>();
   // Set by readAhead for an operation that reads narrowly (catalog-narrow-reads.ts), before its first batches.
   let narrow: NarrowRead | null = null;
-  const variantsByProductId = new DataLoader<string, ProductVariant[]>(async (ids) => {
+  const readVariants = async (ids: readonly string[]): Promise<ProductVariant[][]> => {
     const sql = narrow && !narrow.selects('ProductVariant', 'options') ? VARIANTS_OF_PRODUCTS_NO_OPTIONS : VARIANTS_OF_PRODUCTS;
     const toNode = narrow && !narrow.selects('ProductVariant', 'id') ? toVariantWithoutId : toVariant;
     const rows = (await preparedValues(db, sql, [ids])).map(variantRow);
-    return groupByKey(ids, rows.map(toNode), (v) => v.productUuid, variantsOfProduct);
-  });
+    return settleByKey(ids, rows.map(toNode), (v) => v.productUuid, variantsOfProduct).lists;
+  };
+  const variantsByProductId = new DataLoader(readVariants);
   /**
    * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
    * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
@@ -77,7 +79,7 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
    * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
    * round trip, and a page parses a seller once rather than thirteen columns per listing.
    */
-  const visibleListingsByProductId = new DataLoader<string, Listing[]>(async (ids) => {
+  const readListings = async (ids: readonly string[]): Promise<Listing[][]> => {
     const read = narrow;
     const sql = read ? NARROW_VISIBLE_LISTINGS_OF_PRODUCTS : VISIBLE_LISTINGS_OF_PRODUCTS;
     const rows = (await preparedValues(db, sql, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
@@ -90,8 +92,8 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       sellersOfListings.set(row.sellerId, seller);
     }
     const toNode = read && !read.selects('Listing', 'id') ? toListingWithoutId : toListing;
-    const lists = groupByKey(ids, rows.map(toNode), (l) => l.productUuid, listingsOfProducts);
-    for (const list of lists) {
+    const { lists, fresh } = settleByKey(ids, rows.map(toNode), (l) => l.productUuid, listingsOfProducts);
+    for (const list of fresh) {
       sortForBuyBox(list);
       for (const listing of list) {
         const ofVariant = listingsOfVariants.get(listing.variantUuid);
@@ -100,7 +102,8 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       }
     }
     return lists;
-  });
+  };
+  const visibleListingsByProductId = new DataLoader(readListings);
   const ofVariant = (variant: Pick<ProductVariant, 'uuid'>): Listing[] => listingsOfVariants.get(variant.uuid) ?? [];
   // The categories a product read joined (primeCategories), likewise answered as values.
   const primedCategories = new Map<string, Category>();
@@ -135,9 +138,23 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
       return byKey(ids, rows.map(toListing), (l) => l.uuid);
     }),
     visibleListingsByProductId,
-    /** From now on, this request's variants and listings batches read narrowly (catalog-narrow-reads.ts: for its operation's fields only). */
-    readNarrowly: (read: NarrowRead): void => {
-      narrow = read;
+    /**
+     * Reads the variants and/or listings of the `productUuids` not read yet, each one statement (side by side), straight
+     * into the maps the fields answer from (product-reads.ts); `narrow`: from now on this request's batches read
+     * narrowly (catalog-narrow-reads.ts). Without DataLoader: its promise per key cost ~2.5% of a catalog page's
+     * allocation, and a failed batch left one rejected promise per key that nothing awaited, which ended the process
+     * (Node's unhandled rejections; seen under "too many clients"). Never rejects: a failed read is left to the
+     * fields, whose loads read again and answer the error.
+     */
+    readAhead: async (productUuids: readonly string[], variants: boolean, listings: boolean, read: NarrowRead | null): Promise<void> => {
+      if (read) narrow = read;
+      const reads: Promise<unknown>[] = [];
+      const unread = (done: Map<string, unknown>) => productUuids.filter((uuid) => !done.has(uuid));
+      const variantsToRead = variants ? unread(variantsOfProduct) : [];
+      const listingsToRead = listings ? unread(listingsOfProducts) : [];
+      if (variantsToRead.length) reads.push(readVariants(variantsToRead));
+      if (listingsToRead.length) reads.push(readListings(listingsToRead));
+      await Promise.allSettled(reads);
     },
     /** A product's visible listings in buy-box order: a value once their batch is read, else the load. */
     productListings: (productUuid: string): Listing[] | Promise<Listing[]> =>
