@@ -5,22 +5,26 @@ import { forEachSelectedField } from '../../core/selection';
 /**
  * Narrow reads: a catalog page's or product page's statements leave out the columns no field of the operation
  * reads (NULL in their place: pg then allocates and parses nothing for them). pg allocates a string per column
- * value of every product, listing and seller row whatever the query selects, and parses the dates; on a catalog
- * page of 20 products (~80 listings, ~40 sellers) that was ~15% of what a request allocated (bench/RESULTS.md,
- * section `catalog-cpu3`).
+ * value of every product, listing and seller row whatever the query selects, and parses the dates and json. On
+ * the benchmark's catalog page (20 products, ~80 listings, ~40 sellers) the fixed columns below cut what a request
+ * allocated from 728 to 633 KB, and with what depends on the selection 737 -> 562 KB, server CPU about -13%
+ * (bench/RESULTS.md, section `catalog-cpu3`).
  *
  * The rows so read are incomplete, so an operation reads narrowly only when every field it selects, anywhere, is
  * in NARROW_FIELDS below: fields answered from the columns a narrow read keeps, on types whose resolvers read
  * nothing else. Any other field (another root field, a plugin's field, `description`, `sku`, a mutation) and the
  * whole operation reads whole rows, as before. Narrow objects stay out of the loaders other fields read
- * (productById, listingById, sellerById); the page's listings loader holds them, and only this operation's
- * fields, all listed here, read it.
+ * (productById, listingById, sellerById); the catalog loaders' per-product maps of this request hold them, and only
+ * this operation's fields, all listed here, read those.
  *
  * Dropped when narrow: Product description, images, attributes, createdAt, updatedAt (product.rows.ts);
  * Listing sku, compareAtPrice, status, createdAt, updatedAt (listing.rows.ts); the listing seller's description,
  * createdAt, legalName, taxId, address (sellers/seller.rows.ts); and by what the operation selects (NarrowRead):
- * ProductVariant options, the global `id` of products, variants, listings and sellers (~200 per page), the page's cursors. A field added to a list here must be answered
- * from what those reads keep (test/modules/catalog/narrow-reads.test.ts compares each with a whole read).
+ * ProductVariant options, the global `id` of products, variants, listings and sellers (~200 per page), the
+ * page's cursors. A field added to a list here must be answered from what those reads keep: the fast-path parity
+ * cases "catalog page, narrow reads" and "product by slug, narrow reads" select every one of them and compare the
+ * answers with whole reads' (test/server/fast-path-parity.test.ts); which operations read narrowly is
+ * test/modules/catalog/narrow-reads.test.ts's.
  */
 const NARROW_FIELDS: Record<string, ReadonlySet<string> | 'any'> = {
   Query: new Set(['products', 'product']),
