@@ -63,7 +63,9 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   const variantsOfProduct = new Map<string, ProductVariant[]>();
   const listingsOfProducts = new Map<string, Listing[]>();
   const listingsOfVariants = new Map<string, Listing[]>();
-  // Set by readAhead for an operation that reads narrowly (catalog-narrow-reads.ts), before its first batches.
+  // Set by readAhead for an operation that reads narrowly (catalog-narrow-reads.ts), before its first batches. Loaders
+  // are per request, and a request is one operation (Apollo's batched HTTP requests are off): no other operation's
+  // fields read what these batches read.
   let narrow: NarrowRead | null = null;
   const readVariants = async (ids: readonly string[]): Promise<ProductVariant[][]> => {
     const sql = narrow && !narrow.selects('ProductVariant', 'options') ? VARIANTS_OF_PRODUCTS_NO_OPTIONS : VARIANTS_OF_PRODUCTS;
