@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
 import type { ThrottleConfig } from '../src/config';
+import type { ExecutionGateOptions } from '../src/server/execution-gate';
 import { statementCount } from '../src/db/data-source';
 import { seedDatabase, type SeedResult, type SeedScale } from '../src/seed/seed';
 import { loadPlugins } from '../src/plugin-host/load-plugins';
@@ -26,6 +28,8 @@ export interface ZocoServerOptions {
    * every request pays for its bucket without being refused. `{ enabled: false }` to measure without it.
    */
   throttle?: Partial<ThrottleConfig>;
+  /** The bound on concurrent executions (server/execution-gate.ts); default: the app's. */
+  execution?: Partial<ExecutionGateOptions>;
 }
 
 const UNDRAINABLE: Partial<ThrottleConfig> = { enabled: true, bucketSize: 1e12, restoreRate: 1e12, sellerBucketSize: 1e12, sellerRestoreRate: 1e12 };
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     // The cost estimate is a worst case (server/cost.ts): a CATALOG page of 100 products with every
     // variant's listings is rated 30,501; the statement counts (run.ts) go up to first: 100.
     limits: { maxCost: 50_000 },
+    ...(options.execution && { execution: { ...loadConfig({}).execution, ...options.execution } }),
   });
   const started = Date.now();
   let seed: SeedResult;

@@ -24,3 +24,30 @@ export function groupByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: 
     return none;
   });
 }
+
+/**
+ * groupByKey for batches that may read a key twice: each key's list is set in `into` once, by the first batch that
+ * read it, and a later batch's rows of that key are dropped. Answers every key's list, and the lists this batch set.
+ * (The catalog reads ahead without DataLoader's per-key promises, so two reads of one request can overlap:
+ * modules/catalog/catalog.loaders.ts.)
+ */
+export function settleByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K, into: Map<K, R[]>): { lists: R[][]; fresh: R[][] } {
+  const read = new Map<K, R[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    if (into.has(k)) continue;
+    const list = read.get(k);
+    if (list) list.push(row);
+    else read.set(k, [row]);
+  }
+  const fresh: R[][] = [];
+  const lists = keys.map((k) => {
+    const set = into.get(k);
+    if (set) return set;
+    const list = read.get(k) ?? [];
+    into.set(k, list);
+    fresh.push(list);
+    return list;
+  });
+  return { lists, fresh };
+}

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Context } from '../core/context';
 import { jitGateway } from './jit-executor';
+import { createExecutionGate } from './execution-gate';
 import { createCostCheck } from './cost-cache';
 import { logUnexpected, maskUnexpected } from './error-policy';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
@@ -121,7 +122,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
   return new ApolloServer<Context>({
     // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
     // plugins and error formatting stay Apollo's.
-    ...(jit ? { gateway: jitGateway(schema, log) } : { schema }),
+    ...(jit ? { gateway: jitGateway(schema, log, { gate: createExecutionGate(config.execution) }) } : { schema }),
     csrfPrevention: true,
     introspection: config.introspection,
     // Apollo Server's cache-control plugin costs ~20% of a small operation's CPU; we set no cache hints.

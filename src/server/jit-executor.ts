@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Logger } from 'pino';
+import type { ExecutionGate } from './execution-gate';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
@@ -27,6 +28,8 @@ export interface JitOptions {
   maxOperations?: number;
   /** Executions through graphql-js before an operation is compiled: one-off documents never pay to compile. */
   compileAfter?: number;
+  /** Bounds the executions running at a time (execution-gate.ts); null: no bound. */
+  gate?: ExecutionGate | null;
 }
 
 interface Entry {
@@ -177,7 +180,9 @@ export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOpti
       return () => undefined;
     },
     async load() {
-      return { executor: jitExecutor(schema, log, options) };
+      const executor = jitExecutor(schema, log, options);
+      const gate = options?.gate;
+      return { executor: gate ? (request) => gate.run(() => executor(request)) : executor };
     },
     async stop() {},
   };

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { allowNarrowReads } from '../core/narrow-reads';
 import { directResolvers } from './direct-resolvers';
 import { freshLoadersPerEvent } from './fresh-loaders-per-event';
 import { checkInputs } from './input-checks';
@@ -24,7 +25,7 @@ export interface SchemaPipelineOptions {
  * Every rewrite of the schema type-graphql built, in the one order that is safe. Passes that replace a
  * resolver outright come before passes that wrap one, or the replacement would throw the wrapper away;
  * and the security pass comes last, so no pass after it can replace or unwrap what it guards.
- * createApp({ fastPaths: false }) skips only the direct resolvers: the other passes change what a
+ * createApp({ fastPaths: false }) skips only the direct resolvers (and the narrow reads they allow): the other passes change what a
  * query answers, so both ways run them (test/server/fast-path-parity.test.ts holds the two to agree).
  */
 export function runSchemaPipeline(schema: GraphQLSchema, { resolvers, direct, scopePluginFields }: SchemaPipelineOptions): GraphQLSchema {
@@ -32,6 +33,8 @@ export function runSchemaPipeline(schema: GraphQLSchema, { resolvers, direct, sc
     // Replaces type-graphql's resolve functions with direct method calls (a speed-up, no change in
     // answers); it assigns field.resolve without looking at what is there, so it goes first.
     direct && ((s) => directResolvers(s, resolvers)),
+    // Lets hot reads read only the columns an operation selects (core/narrow-reads.ts); changes no resolver.
+    direct && allowNarrowReads,
     // Wraps each subscription's resolve to give every event fresh DataLoaders (graphql-ws builds the
     // context once per subscription). A wrapper: after the replacement above.
     freshLoadersPerEvent,

@@ -32,6 +32,15 @@ const PRODUCT = `id __typename slug title description status inStock createdAt u
   variants { id title gtin position options { name value } listings { ${LISTING} variant { id title } product { slug } } }
   listings { id price { amount } }
   category { id name slug position parent { name } ancestors { slug } children { slug } }`;
+// Every field a narrow read allows (catalog-narrow-reads.ts), so the narrow rows answer each of them.
+const NARROW_LISTING = 'id __typename price { amount currency formatted } stock inStock condition handlingDays seller { id __typename slug name status rating ratingCount shipping { flatRate { amount } freeShippingThreshold { amount } } }';
+const NARROW_PRODUCT = `id __typename slug title status language inStock
+  priceRange { min { amount currency formatted } max { amount } }
+  bestListing { ${NARROW_LISTING} }
+  offers { position landedPrice { amount } shipping { amount } isWinner reasonCode reason listing { ${NARROW_LISTING} } }
+  variants { id title gtin position options { name value } listings { ${NARROW_LISTING} } }
+  listings { id price { amount } }
+  category { id name slug position parent { name } ancestors { slug } children { slug } }`;
 const CART = `id email totalQuantity subtotal { amount currency } shipping { amount } total { amount }
   lines { id quantity available priceAtAdd { amount } unitPrice { amount } subtotal { amount } listing { sku loyaltyPoints seller { slug } } }
   sellerGroups { seller { slug } lines { id } subtotal { amount } shipping { amount } total { amount } freeShippingRemaining { amount } }
@@ -52,6 +61,17 @@ export const parityCases: ParityCase[] = [
   { name: 'aliases', query: '{ a: products(first: 1) { nodes { t: title } } b: categories { n: name } }' },
   { name: 'category tree', query: '{ categories { id name slug position children { name parent { slug } children { name } } } }' },
   { name: 'category by slug', query: '{ category(slug: "moda") { name ancestors { name } } }' },
+  { name: 'catalog page, narrow reads', query: `{ products(first: 20) { nodes { ${NARROW_PRODUCT} } edges { cursor node { slug } } pageInfo { hasNextPage endCursor } } }` },
+  {
+    name: 'catalog page, narrow fields and one that is not',
+    query: `{ products(first: 20) { nodes { ${NARROW_PRODUCT} variants { listings { sku createdAt seller { createdAt address { city } } } } } } }`,
+  },
+  { name: 'product by slug, narrow reads', query: `query Product($slug: String!) { product(slug: $slug) { ${NARROW_PRODUCT} } }`, variables: (f) => ({ slug: f.productSlug }) },
+  {
+    name: 'narrow fields with another root field',
+    query: 'query($id: ID!) { products(first: 3) { nodes { bestListing { seller { name } } } } node(id: $id) { ... on Seller { createdAt description } } }',
+    variables: (f) => ({ id: f.sellerId }),
+  },
   { name: 'product by slug', query: `query Product($slug: String!) { product(slug: $slug) { ${PRODUCT} } }`, variables: (f) => ({ slug: f.productSlug }) },
   { name: 'product by id', query: 'query($id: ID!) { product(id: $id) { title } }', variables: (f) => ({ id: f.productId }) },
   {

@@ -126,6 +126,8 @@ describe('with and without the fast paths', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'catalog page',
+        'catalog page, narrow reads',
+        'product by slug, narrow reads',
         'product by slug',
         'seller with listings',
         'customer',

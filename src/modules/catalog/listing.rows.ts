@@ -49,13 +49,27 @@ export const LISTING_COLUMNS = selectList(listingColumns);
 /** LISTING_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const LISTING_FIELDS = Object.keys(listingColumns) as (keyof ListingRow & string)[];
 
-/** Selects a ListingRow again from `sub`, a subquery that selected LISTING_COLUMNS (and more, not wanted). */
-export const listingColumnsOf = (sub: string): string => LISTING_FIELDS.map((field) => `${sub}."${field}"`).join(', ');
+/** What a narrow read (catalog-narrow-reads.ts) leaves NULL: no field it allows reads these. */
+const NARROW_DROPPED: ReadonlySet<keyof ListingRow> = new Set(['sku', 'compareAtPrice', 'status', 'createdAt', 'updatedAt']);
+
+/**
+ * Selects a ListingRow again from `sub`, a subquery that selected LISTING_COLUMNS (and more, not wanted);
+ * `narrow`: NULL for the columns a narrow read leaves out, in their places.
+ */
+export const listingColumnsOf = (sub: string, narrow = false): string =>
+  LISTING_FIELDS.map((field) => (narrow && NARROW_DROPPED.has(field) ? `NULL AS "${field}"` : `${sub}."${field}"`)).join(', ');
 
 export function toListing(r: ListingRow): Listing {
+  return listingOf(r, toGlobalId('Listing', r.id));
+}
+
+/** toListing for a narrow read whose operation selects no Listing `id` (catalog-narrow-reads.ts): left empty. */
+export const toListingWithoutId = (r: ListingRow): Listing => listingOf(r, '');
+
+function listingOf(r: ListingRow, id: string): Listing {
   return {
     __typename: 'Listing',
-    id: toGlobalId('Listing', r.id),
+    id,
     uuid: r.id,
     sellerUuid: r.sellerId,
     variantUuid: r.variantId,
@@ -65,6 +79,7 @@ export function toListing(r: ListingRow): Listing {
     sellerFreeShippingThreshold: r.sellerFreeShippingThreshold,
     sku: r.sku,
     price: new Money(r.price, r.currency),
+    // NULL in a narrow read (listingColumnsOf), which nothing reading this listing then selects.
     compareAtPrice: r.compareAtPrice == null ? null : new Money(r.compareAtPrice, r.currency),
     stock: r.stock,
     inStock: r.stock > 0,

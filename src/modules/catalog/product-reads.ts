@@ -1,11 +1,14 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { Context } from '../../core/context';
 import { forEachSelectedField } from '../../core/selection';
+import { narrowCatalogReads, type NarrowRead } from './catalog-narrow-reads';
 
 /** The per-product batches a selection of products needs: their variants, their listings. */
 export interface ProductReads {
   variants: boolean;
   listings: boolean;
+  /** Set when the operation's fields all answer from narrow rows (catalog-narrow-reads.ts): what it selects. */
+  narrow: NarrowRead | null;
 }
 
 /** Product fields answered from the product's listings (product.resolver.ts, variant.resolver.ts). */
@@ -22,7 +25,7 @@ export function productReads(info: GraphQLResolveInfo, connection: boolean): Pro
   const first = info.fieldNodes[0]!;
   let reads = known.get(first);
   if (reads) return reads;
-  const found: ProductReads = { variants: false, listings: false };
+  const found: ProductReads = { variants: false, listings: false, narrow: narrowCatalogReads(info) };
   const product = (set: SelectionSetNode | undefined) =>
     forEachSelectedField(set, info.fragments, (name, inner) => {
       if (LISTING_FIELDS.has(name)) found.listings = true;
@@ -56,21 +59,8 @@ export function productReads(info: GraphQLResolveInfo, connection: boolean): Pro
  * reaches their fields: the same statements (the page's variants and listings, each one statement, and now
  * side by side), but every product's and variant's list field is then answered with a value (catalog.loaders.ts),
  * not a promise: ~120 promises fewer per catalog page, which graphql-jit handles on its slow path.
- * A failed read is left to the fields: they load it again and answer the error as they did.
+ * A failed read is left to the fields: they load it again and answer the error.
  */
-export async function readAhead(ctx: Context, productUuids: readonly string[], reads: ProductReads): Promise<void> {
-  const { loaders } = ctx;
-  const batches: Promise<unknown>[] = [];
-  for (const [wanted, loader] of [
-    [reads.variants, loaders.variantsByProductId],
-    [reads.listings, loaders.visibleListingsByProductId],
-  ] as const) {
-    // New keys go into one batch, which settles all of them at once: the last key's promise stands for it
-    // (DataLoader's loadMany adds a promise and a catch per key). Should that key have been read before, a field
-    // whose product is still being read answers through the load, as it would without this.
-    let last: Promise<unknown> | undefined;
-    if (wanted) for (const uuid of productUuids) last = loader.load(uuid);
-    if (last) batches.push(last);
-  }
-  await Promise.allSettled(batches);
+export function readAhead(ctx: Context, productUuids: readonly string[], reads: ProductReads): Promise<void> {
+  return ctx.loaders.readAhead(productUuids, reads.variants, reads.listings, reads.narrow);
 }

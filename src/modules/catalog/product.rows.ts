@@ -25,10 +25,20 @@ export interface ProductRow {
   translatedLocales: Locale[] | null;
 }
 
-export const PRODUCT_COLUMNS = `p.id, p.slug, p.title, p.description, p.category_id AS "categoryId", p.images, p.attributes,
-  p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin", p.min_price AS "minPrice", p.max_price AS "maxPrice",
-  p.language, p.in_stock AS "inStock", p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+const productColumns = (narrow: boolean) => {
+  // A narrow read (catalog-narrow-reads.ts) leaves these NULL: no field it allows reads them.
+  const dropped = (column: string, field: string) => (narrow ? `NULL AS "${field}"` : column === field ? `p.${column}` : `p.${column} AS "${field}"`);
+  return `p.id, p.slug, p.title, ${dropped('description', 'description')}, p.category_id AS "categoryId", ${dropped('images', 'images')},
+  ${dropped('attributes', 'attributes')}, p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin",
+  p.min_price AS "minPrice", p.max_price AS "maxPrice", p.language, p.in_stock AS "inStock",
+  ${dropped('created_at', 'createdAt')}, ${dropped('updated_at', 'updatedAt')},
   NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}') AS "translatedLocales"`;
+};
+
+export const PRODUCT_COLUMNS = productColumns(false);
+
+/** PRODUCT_COLUMNS for a narrow read (catalog-narrow-reads.ts): NULL for description, images, attributes and the dates. */
+export const PRODUCT_NARROW_COLUMNS = productColumns(true);
 
 /**
  * A product read's category, joined (PRODUCT_CATEGORY_JOIN in the FROM, PRODUCT_CATEGORY_COLUMNS in the select) and
@@ -42,9 +52,16 @@ export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 const NO_TRANSLATIONS: readonly Locale[] = Object.freeze([]);
 
 export function toProduct(r: ProductRow): Product {
+  return productOf(r, toGlobalId('Product', r.id));
+}
+
+/** toProduct for a narrow read whose operation selects no Product `id` (catalog-narrow-reads.ts): left empty. */
+export const toProductWithoutId = (r: ProductRow): Product => productOf(r, '');
+
+function productOf(r: ProductRow, id: string): Product {
   return {
     __typename: 'Product',
-    id: toGlobalId('Product', r.id),
+    id,
     uuid: r.id,
     categoryUuid: r.categoryId,
     createdBySellerUuid: r.createdBySellerId,

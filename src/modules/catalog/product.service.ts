@@ -13,7 +13,7 @@ import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
 import { primeCategories } from './catalog.loaders';
 import { contentOf, recordRevision } from './product-revisions';
-import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
 import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus, type Product } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
@@ -31,7 +31,10 @@ import type {
 const GTIN = /^(\d{8}|\d{12,14})$/;
 const MAX_VARIANTS = 100;
 
-const PRODUCT_BY_SLUG = `SELECT ${PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS} FROM product p ${PRODUCT_CATEGORY_JOIN} WHERE p.slug = $1`;
+const productBySlug = (columns: string) => `SELECT ${columns}, ${PRODUCT_CATEGORY_COLUMNS} FROM product p ${PRODUCT_CATEGORY_JOIN} WHERE p.slug = $1`;
+const PRODUCT_BY_SLUG = productBySlug(PRODUCT_COLUMNS);
+/** For an operation that reads narrowly (catalog-narrow-reads.ts). */
+const NARROW_PRODUCT_BY_SLUG = productBySlug(PRODUCT_NARROW_COLUMNS);
 
 /** A product the viewer may see, by ID or slug; then its variants and listings as far as `reads` asks for them (product-reads.ts). */
 export async function findProduct(ctx: Context, by: { id?: string; slug?: string }, reads?: ProductReads): Promise<Product | null> {
@@ -42,8 +45,9 @@ export async function findProduct(ctx: Context, by: { id?: string; slug?: string
     if (!uuid) throw badInput('id is not a valid Product ID.', 'id');
     product = await ctx.loaders.productById.load(uuid);
   } else if (by.slug) {
-    rows = await preparedQuery<ProductRow>(ctx.db, PRODUCT_BY_SLUG, [by.slug]);
-    product = rows[0] ? toProduct(rows[0]) : null;
+    rows = await preparedQuery<ProductRow>(ctx.db, reads?.narrow ? NARROW_PRODUCT_BY_SLUG : PRODUCT_BY_SLUG, [by.slug]);
+    const toNode = reads?.narrow && !reads.narrow.selects('Product', 'id') ? toProductWithoutId : toProduct;
+    product = rows[0] ? toNode(rows[0]) : null;
   }
   if (!product || !canSeeProduct(ctx.viewer, product)) return null;
   primeCategories(ctx.loaders, rows);

@@ -23,6 +23,9 @@ const variantColumns: ColumnMap<VariantRow> = {
 /** Selects a VariantRow from `product_variant v`. */
 export const VARIANT_COLUMNS = selectList(variantColumns);
 
+/** VARIANT_COLUMNS for a narrow read (catalog-narrow-reads.ts) whose operation selects no `options`: NULL for them. */
+export const VARIANT_NARROW_COLUMNS = selectList({ ...variantColumns, options: 'NULL' });
+
 /** VARIANT_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const VARIANT_FIELDS = Object.keys(variantColumns) as (keyof VariantRow & string)[];
 
@@ -34,13 +37,25 @@ function selectedOptions(options: Record<string, string>): { name: string; value
 }
 
 export function toVariant(r: VariantRow): ProductVariant {
+  return variantOf(r, toGlobalId('ProductVariant', r.id));
+}
+
+/**
+ * toVariant for a narrow read whose operation selects no ProductVariant `id` (catalog-narrow-reads.ts): left empty;
+ * and no `options` when the read left them NULL (VARIANT_NARROW_COLUMNS).
+ */
+export const toVariantWithoutId = (r: VariantRow): ProductVariant => variantOf(r, '');
+
+const NO_OPTIONS: { name: string; value: string }[] = [];
+
+function variantOf(r: VariantRow, id: string): ProductVariant {
   return {
     __typename: 'ProductVariant',
-    id: toGlobalId('ProductVariant', r.id),
+    id,
     uuid: r.id,
     productUuid: r.productId,
     title: r.title,
-    options: selectedOptions(r.options),
+    options: r.options === null ? NO_OPTIONS : selectedOptions(r.options),
     gtin: r.gtin,
     position: r.position,
   };

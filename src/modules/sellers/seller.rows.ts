@@ -48,6 +48,30 @@ export function sellerJson(table: string): string {
   return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE ${jsonObject(sellerFields, table)} END`;
 }
 
+/** The seller's scalar columns only: what a catalog page's listing sellers answer (catalog-narrow-reads.ts). */
+const { description: _d, createdAt: _c, legalName: _l, taxId: _t, address: _a, ...narrowSellerFields } = sellerFields;
+
+/**
+ * sellerJson without description, createdAt, legalName, taxId and address, for a narrow read (the catalog's
+ * catalog-narrow-reads.ts allows only the Seller fields answered from the rest). Read it back with fromNarrowSellerJson.
+ */
+export function narrowSellerJson(table: string): string {
+  return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE ${jsonObject(narrowSellerFields, table)} END`;
+}
+
+/**
+ * The Seller of a narrowSellerJson column: the left-out fields undefined, for a reader that selects none of them;
+ * `withId` false: its global id left empty, for a reader that selects no Seller `id` either.
+ */
+export function fromNarrowSellerJson(json: Omit<SellerRow, 'createdAt' | 'description' | 'legalName' | 'taxId' | 'address'>, withId: boolean): Seller {
+  // The parsed json becomes the Seller (nothing else holds it): no copy per seller of a page.
+  const seller = json as unknown as Seller;
+  seller.__typename = 'Seller';
+  seller.uuid = json.id;
+  seller.id = withId ? toGlobalId('Seller', json.id) : '';
+  return seller;
+}
+
 /** The SellerRow of a sellerJson column, as pg parsed it: json has no dates, so createdAt comes as ISO 8601 text. */
 export function fromSellerJson(json: Omit<SellerRow, 'createdAt'> & { createdAt: string }): SellerRow {
   return { ...json, createdAt: new Date(json.createdAt) };
