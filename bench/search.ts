@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '6' },
     clients: { type: 'string', default: '20' },
     'no-write': { type: 'boolean', default: false },
+    /** The bench database on DATABASE_URL's server (seeded when empty, kept): your own name avoids another run's. */
+    database: { type: 'string' },
   },
 });
 const scale = args.scale as SeedScale;
@@ -124,7 +126,7 @@ async function measure(clients: number, run: Run, meters: Meters): Promise<Cell>
 }
 
 async function main(): Promise<void> {
-  const name = `zoco_bench_search_${scale}`;
+  const name = args.database ?? `zoco_bench_search_${scale}`;
   await ensureDatabase(serverUrl, name);
   const url = databaseUrl(serverUrl, name);
   const app = await createApp({

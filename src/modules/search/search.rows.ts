@@ -48,15 +48,23 @@ export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: P
  * sales and likes so that best-sellers lead without burying the rest, the rating above or below 3 stars
  * weighted by how many ratings back it, full weight from 20, half a score out of stock; README "Ranking")
  * times the customer's category nudge. Stored, the popularity is read instead of evaluated on every match.
+ * Two parts: `relevanceBaseSql` over `search_product sp` (what the candidates' CTE computes once per candidate),
+ * and `relevanceSql` over a candidate `c` with that base as `c.score` and its `c.category_id`; the product is
+ * the one expression it always was, `(rank × popularity) × nudge`, so scores and cursors are unchanged.
  */
-export function relevanceSql(tsquery: string | null, affinity: CategoryAffinity | null): string {
+export function relevanceBaseSql(tsquery: string | null): string {
   const text = tsquery ? `ts_rank(sp.document, (${tsquery}), 1)` : '1';
-  const nudge = affinity ? ` * (1 + ${AFFINITY_WEIGHT} * coalesce(aff.score, 0))` : '';
-  return `(${text} * sp.popularity${nudge})::float8`;
+  return `${text} * sp.popularity`;
 }
 
-export function affinityJoin(affinity: CategoryAffinity | null, param: Param): string {
+export function relevanceSql(affinity: CategoryAffinity | null): string {
+  const nudge = affinity ? ` * (1 + ${AFFINITY_WEIGHT} * coalesce(aff.score, 0))` : '';
+  return `(c.score${nudge})::float8`;
+}
+
+/** The customer's category affinities joined to the rows of `alias` (sp or a candidate c) by category. */
+export function affinityJoin(affinity: CategoryAffinity | null, param: Param, alias: string): string {
   if (!affinity) return '';
   return `LEFT JOIN unnest(${param(affinity.categoryIds)}::uuid[], ${param(affinity.scores)}::float8[]) AS aff(category_id, score)
-    ON aff.category_id = sp.category_id`;
+    ON aff.category_id = ${alias}.category_id`;
 }
