@@ -26,6 +26,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '2' },
     'no-write': { type: 'boolean', default: false },
+    /** Databases `<prefix><scale>` on DATABASE_URL's server: your own prefix keeps another run's databases out of yours. */
+    'database-prefix': { type: 'string', default: 'zoco_bench_' },
+    /** Comma-separated workload names to run (default: all), e.g. `search + facets`. */
+    workloads: { type: 'string' },
   },
 });
 const scales = args.scales.split(',') as SeedScale[];
@@ -45,8 +49,8 @@ const SEARCH = `query ($q: String!) { search(query: $q, first: 20) {
   facets { categories { category { id name } count children { category { id name } count } }
     sellers { seller { id name } count } priceRanges { min { amount } max { amount } count }
     conditions { condition count } ratings { minRating count } inStock } } }`;
-/** Frequent and rare words, Spanish and English, a typo, accent-less, a prefix: as bench/search.ts. */
-const SEARCH_WORDS = ['premium', 'cortavientos', 'camiseta algodon', 'running shoes', 'auriculars inalambricos', 'lampara', 'zapatil'];
+/** Frequent and rare words, Spanish and English, a typo (corrected to `auriculares`), accent-less, a prefix: as bench/search.ts. */
+const SEARCH_WORDS = ['premium', 'cortavientos', 'camiseta algodon', 'running shoes', 'auriculres inalambricos', 'lampara', 'zapatil'];
 
 interface Workload {
   name: string;
@@ -90,8 +94,8 @@ async function startServer(scale: SeedScale, index: number): Promise<Server> {
   const dataDir = path.join(ROOT, `bench/.data-${scale}`);
   const options: ZocoServerOptions = { dataDir, embeddedPgPort: 54360 + index, seed: 'if-empty', scale, slugs: 2_000 };
   if (serverUrl) {
-    await ensureDatabase(serverUrl, `zoco_bench_${scale}`);
-    options.databaseUrl = databaseUrl(serverUrl, `zoco_bench_${scale}`);
+    await ensureDatabase(serverUrl, `${args['database-prefix']}${scale}`);
+    options.databaseUrl = databaseUrl(serverUrl, `${args['database-prefix']}${scale}`);
   }
   const started = Date.now();
   console.log(`${scale}: starting (seeds the database if it is empty)`);
@@ -102,7 +106,9 @@ async function startServer(scale: SeedScale, index: number): Promise<Server> {
     const res = await fetch(child.info.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(`{ category(slug: "${slug}") { id } }`) });
     categories[slug] = ((await res.json()) as { data: { category: { id: string } } }).data.category.id;
   }
-  return { scale, child, pgDataDir: serverUrl ? null : path.join(dataDir, 'pg'), work: workloads(child.info, categories) };
+  const only = args.workloads?.split(',');
+  const work = workloads(child.info, categories).filter((w) => !only || only.includes(w.name));
+  return { scale, child, pgDataDir: serverUrl ? null : path.join(dataDir, 'pg'), work };
 }
 
 /**
