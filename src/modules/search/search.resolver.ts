@@ -27,7 +27,7 @@ export class SearchResolver {
     return searchInsights(ctx, args);
   }
 
-  @FieldResolver(() => Int, { description: 'Matching products over every page.' })
+  @FieldResolver(() => Int, { description: 'Matching products over every page; a lower bound when totalCountIsExact is false.' })
   totalCount(@Root() connection: SearchConnection): Promise<number> {
     return connection.totals.totalCount();
   }
