@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const name = args.database ?? `zoco_bench_search_${scale}`;
   await ensureDatabase(serverUrl, name);
   const url = databaseUrl(serverUrl, name);
-  const create: typeof createApp = args.app ? (await import(path.resolve(args.app, 'src/app'))).createApp : createApp;
+  const create: typeof createApp = args.app ? (require(path.resolve(args.app, 'src/app.js')) as { createApp: typeof createApp }).createApp : createApp;
   const app = await create({
     databaseUrl: url,
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'zoco-bench-search-')),

@@ -3,6 +3,7 @@ import { Money } from '../../core/money';
 import { ListingCondition, categoryJson, toCategory, type Category, type CategoryRow } from '../catalog';
 import { fromSellerJson, sellerJson, toSeller } from '../sellers';
 import type { SearchCategoryFacet, SearchFacets } from './search.type';
+import { candidatesSql } from './search.rows';
 
 /** Lowest-price ranges, in major units of the currency (× 100 minor units); the last one is open. */
 export const PRICE_BOUNDS = [10, 25, 50, 100, 200, 500].map((major) => major * 100);
@@ -31,34 +32,26 @@ const RATING_SHIFT = 4;
 const PRICE_SHIFT = 7;
 
 /**
- * The statement that counts a search's result, given its `FROM search_product sp WHERE …`, over at most
- * `limit` matches (README "Bounded work"): with `facets` false only the total; otherwise the total and every
- * facet: in stock, per condition of visible listings, cumulative per minimum rating, per lowest-price range,
- * per category (rolled up its path, so a parent counts its subtree once per product) and per seller of visible
- * listings, each category and seller with its row (as json: no statement after this one for their names). The
- * caller runs it beside the page's statement, on another connection. Its 'total' row's key says whether the
- * counts are exact ('exact': the result has at most `limit` matches) or over the first `limit` the index
- * yields, the window RELEVANCE ranks too ('window': each count is then a lower bound).
+ * The statement that counts a search's result over its candidates (`candidatesSql`: every match up to `limit`,
+ * README "Bounded work"), given the search's WHERE: with `facets` false only the total; otherwise the total and
+ * every facet: in stock, per condition of visible listings, cumulative per minimum rating, per lowest-price
+ * range, per category (rolled up its path, so a parent counts its subtree once per product) and per seller of
+ * visible listings, each category and seller with its row (as json: no statement after this one for their
+ * names). The caller runs it beside the page's statement, on another connection. Its 'total' row's key says
+ * whether the counts are exact ('exact': at most `limit` matches) or over the candidates RELEVANCE ranks
+ * ('window': each count is then a lower bound of the whole result's).
  *
- * The matches are read once, lazily: `w` is planned for the whole result (a MATERIALIZED CTE is planned on its
- * own: the GIN bitmap scan) but executed only as far as its readers pull, so `m` stops reading the heap after
- * `limit` rows and `more` after one more. `m` is inlined where it is read (NOT MATERIALIZED: its readers share
- * `w`'s rows instead of a copy; `premium`, backend CPU: 14.1 ms materialized, 12.6 inlined). Below the limit
- * `w`'s rows cost ~0.5 ms more than the statement without it (`lampara`, 6k matches: 9.4 → 10.1 ms). (A LIMIT in the scan's own query made PostgreSQL choose a sequential
- * scan for `premium`, whose matches it overestimates threefold: 71 ms against 7 for the bitmap scan.)
- * `m`'s rows are grouped by category and facet key, a few hundred groups that the small facets and the
- * categories then sum; the sellers are unnested in the select list (a lateral unnest is a function scan per
- * match: 8 ms more for `premium`).
+ * The candidates' rows are grouped by category and facet key, a few hundred groups that the small facets and
+ * the categories then sum; the sellers are unnested in the select list (a lateral unnest is a function scan
+ * per match: 8 ms more for `premium`).
  * Measured on the large seed (`premium`, 12k matches, backend CPU per statement on the loaded machine):
  * 17–22 ms with fifteen FILTERed counts on every match, 13–16 ms grouped by the stored key; the category and
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
-export function totalsSql(from: string, facets: boolean, limit: number): string {
-  const window = `w AS MATERIALIZED (SELECT sp.category_id, sp.facet_key, sp.seller_ids ${from}),
-     m AS NOT MATERIALIZED (SELECT * FROM w LIMIT ${limit}),
-     more AS (SELECT EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more)`;
+export function totalsSql(where: string[], facets: boolean, limit: number): string {
+  const window = candidatesSql(where, 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids', limit);
   const total = `SELECT 'total' AS kind, CASE WHEN (SELECT more FROM more) THEN 'window' ELSE 'exact' END AS key`;
-  if (!facets) return `WITH ${window} ${total}, (SELECT count(*) FROM m)::int AS count, NULL::json AS row`;
+  if (!facets) return `WITH ${window} ${total}, (SELECT count(*) FROM c)::int AS count, NULL::json AS row`;
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
     ...CONDITIONS.map((c, i): [string, string, string] => ['condition', c, `g.k & ${conditionBit(i)} <> 0`]),
@@ -66,7 +59,7 @@ export function totalsSql(from: string, facets: boolean, limit: number): string 
     ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => ['price', String(bucket), `g.k >> ${PRICE_SHIFT} = ${bucket}`]),
   ];
   return `WITH ${window},
-     g AS (SELECT m.category_id, m.facet_key AS k, count(*)::int AS n FROM m GROUP BY m.category_id, m.facet_key)
+     g AS (SELECT c.category_id, c.facet_key AS k, count(*)::int AS n FROM c GROUP BY c.category_id, c.facet_key)
      ${total}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
      UNION ALL
      SELECT v.kind, v.key, v.count, NULL::json AS row
@@ -84,7 +77,7 @@ export function totalsSql(from: string, facets: boolean, limit: number): string 
        JOIN category c ON c.id = x.id::uuid
      UNION ALL
      SELECT 'seller', s.id::text, x.count, ${sellerJson('s')}
-       FROM (SELECT u.s, count(*)::int AS count FROM (SELECT unnest(m.seller_ids) AS s FROM m) u
+       FROM (SELECT u.s, count(*)::int AS count FROM (SELECT unnest(c.seller_ids) AS s FROM c) u
               GROUP BY u.s ORDER BY count(*) DESC, u.s LIMIT ${MAX_SELLERS}) x
        JOIN seller s ON s.id = x.s`;
 }

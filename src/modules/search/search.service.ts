@@ -6,7 +6,7 @@ import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
-import { affinityJoin, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
+import { affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
 import { SearchSort, type SearchArgs } from './search.inputs';
 import type { SearchConnection, SearchFacets } from './search.type';
 
@@ -52,14 +52,13 @@ export async function search(
   const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
   // The WHERE's parameters so far: the whole result (without cursor, affinity or limit) needs no others.
   const whereParams = [...params];
-  const matching = `FROM search_product sp WHERE ${where.join(' AND ')}`;
   const limit = ctx.config.searchExactLimit;
   // The counts over the whole result, once each: with the facets when asked for (or when a caller
   // without lookahead asks for either), the total alone otherwise.
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(matching, facets, limit), whereParams);
+      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(where, facets, limit), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
@@ -72,13 +71,12 @@ export async function search(
   const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(affinity), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
   const after = args.after ? decodeKeyset(args.after) : null;
-  // RELEVANCE ranks candidates `c`: the first `limit` matches, each with its rank × popularity, read lazily (the
-  // CTE `w` is planned for the whole result, the GIN bitmap scan, and stops when `c` has `limit` rows), so
-  // a word that matches a million products ranks `limit` of them; below `limit` it is every match, as before.
-  // The other sorts read every match (README "Bounded work").
+  // RELEVANCE ranks the candidates `c` (search.rows.ts candidatesSql), each with its rank × popularity computed
+  // as it is read: a word that matches a million products ranks `limit` of them and the best sellers' matches;
+  // up to `limit`, every match, as before. The other sorts read every match (README "Bounded work").
   const source = relevance
-    ? `(WITH w AS MATERIALIZED (SELECT sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score ${matching})
-        SELECT * FROM w LIMIT ${limit}) c ${affinityJoin(affinity, param, 'c')} WHERE true`
+    ? `(WITH ${candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit)}
+        SELECT * FROM c) c ${affinityJoin(affinity, param, 'c')} WHERE true`
     : `search_product sp WHERE ${where.join(' AND ')}`;
   const alias = relevance ? 'c' : 'sp';
   const keyset = after
