@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     'database-prefix': { type: 'string', default: 'zoco_bench_' },
     /** Comma-separated workload names to run (default: all), e.g. `search + facets`. */
     workloads: { type: 'string' },
+    /** config.searchExactLimit for the servers (default the config's, 10,000): how much a search reads at most. */
+    'search-exact-limit': { type: 'string' },
   },
 });
 const scales = args.scales.split(',') as SeedScale[];
@@ -93,6 +95,7 @@ type Measured = LoadResult & { cpuMicrosPerOp: number; dbCpuMicrosPerOp: number 
 async function startServer(scale: SeedScale, index: number): Promise<Server> {
   const dataDir = path.join(ROOT, `bench/.data-${scale}`);
   const options: ZocoServerOptions = { dataDir, embeddedPgPort: 54360 + index, seed: 'if-empty', scale, slugs: 2_000 };
+  if (args['search-exact-limit']) options.searchExactLimit = Number(args['search-exact-limit']);
   if (serverUrl) {
     await ensureDatabase(serverUrl, `${args['database-prefix']}${scale}`);
     options.databaseUrl = databaseUrl(serverUrl, `${args['database-prefix']}${scale}`);
@@ -246,7 +249,8 @@ async function main(): Promise<void> {
       '<!-- growth -->',
       '## Speed: growth with the catalog (bench 5k, large 100k, xl 1M products)',
       '',
-      `Command: \`npm run bench:growth -- --scales ${args.scales} --seconds ${seconds} --warmup ${warmupSeconds} --connections ${connections} --rounds ${rounds}\` ` +
+      `Command: \`npm run bench:growth -- --scales ${args.scales} --seconds ${seconds} --warmup ${warmupSeconds} --connections ${connections} --rounds ${rounds}` +
+        `${args.workloads ? ` --workloads '${args.workloads}'` : ''}${args['search-exact-limit'] ? ` --search-exact-limit ${args['search-exact-limit']}` : ''}\` ` +
         `(${serverUrl ? "DATABASE_URL's server" : 'embedded PostgreSQL'} ${facts[0]!.version}; one app process per scale, one at a time, ${connections} autocannon connections, ` +
         `${warmupSeconds} s warm-up + ${seconds} s measured per cell, ${rounds} rounds with the scales taking turns; medians of the rounds).`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end, ${new Date().toISOString()}: shared with other work.`,
