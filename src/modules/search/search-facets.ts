@@ -49,17 +49,20 @@ const PRICE_SHIFT = 7;
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
 export function totalsSql(where: string[], facets: boolean, limit: number): string {
-  const window = candidatesSql(where, 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids', limit);
+  const { ctes, parts } = candidatesSql(where, 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids', limit);
   const total = `SELECT 'total' AS kind, CASE WHEN (SELECT more FROM more) THEN 'window' ELSE 'exact' END AS key`;
-  if (!facets) return `WITH ${window} ${total}, (SELECT count(*) FROM c)::int AS count, NULL::json AS row`;
+  if (!facets) return `WITH ${ctes} ${total}, ${parts.map((part) => `(SELECT count(*) FROM ${part} c)`).join(' + ')}::int AS count, NULL::json AS row`;
+  // Each part grouped on its own, then the groups merged (candidatesSql: no union on every candidate).
+  const groups = parts.map((part) => `(SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${part} c GROUP BY 1, 2)`).join(' UNION ALL ');
+  const sellers = parts.map((part) => `(SELECT u.s, count(*) AS n FROM (SELECT unnest(c.seller_ids) AS s FROM ${part} c) u GROUP BY 1)`).join(' UNION ALL ');
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
     ...CONDITIONS.map((c, i): [string, string, string] => ['condition', c, `g.k & ${conditionBit(i)} <> 0`]),
     ...RATINGS.map((r): [string, string, string] => ['rating', String(r), `(g.k >> ${RATING_SHIFT}) & 7 >= ${r}`]),
     ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => ['price', String(bucket), `g.k >> ${PRICE_SHIFT} = ${bucket}`]),
   ];
-  return `WITH ${window},
-     g AS (SELECT c.category_id, c.facet_key AS k, count(*)::int AS n FROM c GROUP BY c.category_id, c.facet_key)
+  return `WITH ${ctes},
+     g AS (SELECT x.category_id, x.k, sum(x.n)::int AS n FROM (${groups}) x GROUP BY 1, 2)
      ${total}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
      UNION ALL
      SELECT v.kind, v.key, v.count, NULL::json AS row
@@ -77,8 +80,8 @@ export function totalsSql(where: string[], facets: boolean, limit: number): stri
        JOIN category c ON c.id = x.id::uuid
      UNION ALL
      SELECT 'seller', s.id::text, x.count, ${sellerJson('s')}
-       FROM (SELECT u.s, count(*)::int AS count FROM (SELECT unnest(c.seller_ids) AS s FROM c) u
-              GROUP BY u.s ORDER BY count(*) DESC, u.s LIMIT ${MAX_SELLERS}) x
+       FROM (SELECT x.s, sum(x.n)::int AS count FROM (${sellers}) x
+              GROUP BY x.s ORDER BY 2 DESC, x.s LIMIT ${MAX_SELLERS}) x
        JOIN seller s ON s.id = x.s`;
 }
 

@@ -67,26 +67,32 @@ export async function search(
   };
   if (selection.totalCount || selection.facets) whole(selection.facets);
 
-  const relevance = args.sort === SearchSort.RELEVANCE;
   const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(affinity), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
   const after = args.after ? decodeKeyset(args.after) : null;
-  // RELEVANCE ranks the candidates `c` (search.rows.ts candidatesSql), each with its rank × popularity computed
-  // as it is read: a word that matches a million products ranks `limit` of them and the best sellers' matches;
-  // up to `limit`, every match, as before. The other sorts read every match (README "Bounded work").
-  const source = relevance
-    ? `(WITH ${candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit)}
-        SELECT * FROM c) c ${affinityJoin(affinity, param, 'c')} WHERE true`
-    : `search_product sp WHERE ${where.join(' AND ')}`;
-  const alias = relevance ? 'c' : 'sp';
+  const alias = args.sort === SearchSort.RELEVANCE ? 'c' : 'sp';
   const keyset = after
     ? `(${order.key}, ${alias}.product_id) ${order.desc ? '<' : '>'} (${param(after.key)}::${order.cast}, ${param(after.id)}::uuid)`
     : 'true';
+  const limitRows = param(args.first + 1);
+  const top = (from: string) =>
+    `SELECT ${alias}.product_id, ${order.key} AS key FROM ${from} AND ${keyset} ORDER BY 2 ${direction}, ${alias}.product_id ${direction} LIMIT ${limitRows}`;
+  // RELEVANCE ranks the candidates (search.rows.ts candidatesSql), each with its rank × popularity computed as
+  // it is read: a word that matches a million products ranks `limit` of them and the best sellers' matches;
+  // up to `limit`, every match, as before. The top rows of each part, then of both. The other sorts read every
+  // match (README "Bounded work").
+  let ranked: string;
+  if (args.sort === SearchSort.RELEVANCE) {
+    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit);
+    const joins = affinityJoin(affinity, param, 'c');
+    ranked = `SELECT * FROM (WITH ${ctes} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
+      ORDER BY u.key ${direction}, u.product_id ${direction} LIMIT ${limitRows}`;
+  } else {
+    ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
+  }
   const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
     `SELECT ${PRODUCT_COLUMNS}, s.key::text AS "sortKey"
-       FROM (SELECT ${alias}.product_id, ${order.key} AS key FROM ${source} AND ${keyset}
-              ORDER BY 2 ${direction}, ${alias}.product_id ${direction}
-              LIMIT ${param(args.first + 1)}) s
+       FROM (${ranked}) s
        JOIN product p ON p.id = s.product_id
       ORDER BY s.key ${direction}, s.product_id ${direction}`,
     params,
