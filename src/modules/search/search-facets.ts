@@ -129,7 +129,7 @@ export function toFacets(ctx: Context, rows: FacetRow[]): SearchFacets {
   };
 }
 
-/** Whether the rows of `totalsSql` counted every match (false: the first `limit` of them, lower bounds). */
+/** Whether the rows of `totalsSql` counted every match (false: the candidates beyond the limit, lower bounds). */
 export const isExact = (rows: FacetRow[]): boolean => rows.find((r) => r.kind === 'total')!.key === 'exact';
 
 /** The counted categories as a tree: roots with children, most results first. */

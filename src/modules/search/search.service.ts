@@ -36,8 +36,8 @@ export interface SearchSelection {
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  *
  * Bounded work (README "Bounded work"): with more than `config.searchExactLimit` matches, RELEVANCE ranks the
- * first that many the index yields (its candidates) and the counts count the same ones, flagged as lower bounds;
- * up to it, both read every match, exactly as without a limit.
+ * first that many the index yields and the matches among the best sellers (its candidates), and the counts count
+ * the same ones, flagged as lower bounds; up to it, both read every match, exactly as without a limit.
  */
 export async function search(
   ctx: Context,
