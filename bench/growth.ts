@@ -26,6 +26,12 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '2' },
     'no-write': { type: 'boolean', default: false },
+    /** Databases `<prefix><scale>` on DATABASE_URL's server: your own prefix keeps another run's databases out of yours. */
+    'database-prefix': { type: 'string', default: 'zoco_bench_' },
+    /** Comma-separated workload names to run (default: all), e.g. `search + facets`. */
+    workloads: { type: 'string' },
+    /** config.searchExactLimit for the servers (default the config's, 10,000): how much a search reads at most. */
+    'search-exact-limit': { type: 'string' },
   },
 });
 const scales = args.scales.split(',') as SeedScale[];
@@ -45,8 +51,8 @@ const SEARCH = `query ($q: String!) { search(query: $q, first: 20) {
   facets { categories { category { id name } count children { category { id name } count } }
     sellers { seller { id name } count } priceRanges { min { amount } max { amount } count }
     conditions { condition count } ratings { minRating count } inStock } } }`;
-/** Frequent and rare words, Spanish and English, a typo, accent-less, a prefix: as bench/search.ts. */
-const SEARCH_WORDS = ['premium', 'cortavientos', 'camiseta algodon', 'running shoes', 'auriculars inalambricos', 'lampara', 'zapatil'];
+/** Frequent and rare words, Spanish and English, a typo (corrected to `auriculares`), accent-less, a prefix: as bench/search.ts. */
+const SEARCH_WORDS = ['premium', 'cortavientos', 'camiseta algodon', 'running shoes', 'auriculres inalambricos', 'lampara', 'zapatil'];
 
 interface Workload {
   name: string;
@@ -89,9 +95,10 @@ type Measured = LoadResult & { cpuMicrosPerOp: number; dbCpuMicrosPerOp: number 
 async function startServer(scale: SeedScale, index: number): Promise<Server> {
   const dataDir = path.join(ROOT, `bench/.data-${scale}`);
   const options: ZocoServerOptions = { dataDir, embeddedPgPort: 54360 + index, seed: 'if-empty', scale, slugs: 2_000 };
+  if (args['search-exact-limit']) options.searchExactLimit = Number(args['search-exact-limit']);
   if (serverUrl) {
-    await ensureDatabase(serverUrl, `zoco_bench_${scale}`);
-    options.databaseUrl = databaseUrl(serverUrl, `zoco_bench_${scale}`);
+    await ensureDatabase(serverUrl, `${args['database-prefix']}${scale}`);
+    options.databaseUrl = databaseUrl(serverUrl, `${args['database-prefix']}${scale}`);
   }
   const started = Date.now();
   console.log(`${scale}: starting (seeds the database if it is empty)`);
@@ -102,7 +109,9 @@ async function startServer(scale: SeedScale, index: number): Promise<Server> {
     const res = await fetch(child.info.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(`{ category(slug: "${slug}") { id } }`) });
     categories[slug] = ((await res.json()) as { data: { category: { id: string } } }).data.category.id;
   }
-  return { scale, child, pgDataDir: serverUrl ? null : path.join(dataDir, 'pg'), work: workloads(child.info, categories) };
+  const only = args.workloads?.split(',');
+  const work = workloads(child.info, categories).filter((w) => !only || only.includes(w.name));
+  return { scale, child, pgDataDir: serverUrl ? null : path.join(dataDir, 'pg'), work };
 }
 
 /**
@@ -240,7 +249,8 @@ async function main(): Promise<void> {
       '<!-- growth -->',
       '## Speed: growth with the catalog (bench 5k, large 100k, xl 1M products)',
       '',
-      `Command: \`npm run bench:growth -- --scales ${args.scales} --seconds ${seconds} --warmup ${warmupSeconds} --connections ${connections} --rounds ${rounds}\` ` +
+      `Command: \`npm run bench:growth -- --scales ${args.scales} --seconds ${seconds} --warmup ${warmupSeconds} --connections ${connections} --rounds ${rounds}` +
+        `${args.workloads ? ` --workloads '${args.workloads}'` : ''}${args['search-exact-limit'] ? ` --search-exact-limit ${args['search-exact-limit']}` : ''}\` ` +
         `(${serverUrl ? "DATABASE_URL's server" : 'embedded PostgreSQL'} ${facts[0]!.version}; one app process per scale, one at a time, ${connections} autocannon connections, ` +
         `${warmupSeconds} s warm-up + ${seconds} s measured per cell, ${rounds} rounds with the scales taking turns; medians of the rounds).`,
       `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1!.toFixed(1)} / ${load5!.toFixed(1)} (1 / 5 min) at the end, ${new Date().toISOString()}: shared with other work.`,

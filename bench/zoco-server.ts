@@ -30,6 +30,8 @@ export interface ZocoServerOptions {
   throttle?: Partial<ThrottleConfig>;
   /** The bound on concurrent executions (server/execution-gate.ts); default: the app's. */
   execution?: Partial<ExecutionGateOptions>;
+  /** config.searchExactLimit (src/modules/search README "Bounded work"); default the config's. */
+  searchExactLimit?: number;
 }
 
 const UNDRAINABLE: Partial<ThrottleConfig> = { enabled: true, bucketSize: 1e12, restoreRate: 1e12, sellerBucketSize: 1e12, sellerRestoreRate: 1e12 };
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     fastPaths: options.fastPaths ?? true,
     plugins: loadPlugins(options.plugins ?? []),
     throttle: options.throttle ?? UNDRAINABLE,
+    ...(options.searchExactLimit ? { searchExactLimit: options.searchExactLimit } : {}),
     // The cost estimate is a worst case (server/cost.ts): a CATALOG page of 100 products with every
     // variant's listings is rated 30,501; the statement counts (run.ts) go up to first: 100.
     limits: { maxCost: 50_000 },

@@ -128,6 +128,7 @@ const envSchema = z.object({
   ZOCO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256, 'must be at most 256 characters').optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
+  ZOCO_SEARCH_EXACT_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1_000_000).default(10_000),
   ZOCO_COMPLAINT_WINDOW_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(30),
   ZOCO_COMPLAINT_SLA_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(8760).default(48),
   ZOCO_COMPLAINT_SWEEP_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(60),
@@ -216,6 +217,12 @@ export interface AppConfig {
   metricsToken?: string;
   /** Payments left pending or uncaptured (a crash) are settled once this old, by a sweep this often; ms. */
   paymentRecoveryMs: number;
+  /**
+   * Search (src/modules/search README "Bounded work"): up to this many matches a search counts its result
+   * exactly and ranks every match; beyond it, totalCount and the facets count this many (lower bounds, flagged)
+   * and RELEVANCE ranks this many candidates.
+   */
+  searchExactLimit: number;
   /** Complaints (issue 11): how long after delivery (or expected delivery) a customer may complain. */
   complaintWindowDays: number;
   /** How long a seller has to answer a complaint before it is escalated to the operator. */
@@ -335,6 +342,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     metricsToken: e.ZOCO_METRICS_TOKEN,
     paymentRecoveryMs: e.ZOCO_PAYMENT_RECOVERY_SECONDS * 1000,
+    searchExactLimit: e.ZOCO_SEARCH_EXACT_LIMIT,
     complaintWindowDays: e.ZOCO_COMPLAINT_WINDOW_DAYS,
     complaintSlaHours: e.ZOCO_COMPLAINT_SLA_HOURS,
     complaintSweepMs: e.ZOCO_COMPLAINT_SWEEP_SECONDS * 1000,

@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       logLevel: 'info',
       paymentRecoveryMs: 30_000,
+      searchExactLimit: 10_000,
       complaintWindowDays: 30,
       complaintSlaHours: 48,
       complaintSweepMs: 60_000,

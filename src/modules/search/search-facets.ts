@@ -3,6 +3,7 @@ import { Money } from '../../core/money';
 import { ListingCondition, categoryJson, toCategory, type Category, type CategoryRow } from '../catalog';
 import { fromSellerJson, sellerJson, toSeller } from '../sellers';
 import type { SearchCategoryFacet, SearchFacets } from './search.type';
+import { candidatesSql } from './search.rows';
 
 /** Lowest-price ranges, in major units of the currency (× 100 minor units); the last one is open. */
 export const PRICE_BOUNDS = [10, 25, 50, 100, 200, 500].map((major) => major * 100);
@@ -31,36 +32,45 @@ const RATING_SHIFT = 4;
 const PRICE_SHIFT = 7;
 
 /**
- * The statement that counts a search's whole result, given its `FROM search_product sp WHERE …`: with
- * `facets` false only the total; otherwise the total and every facet: in stock, per condition of visible
- * listings, cumulative per minimum rating, per lowest-price range, per category (rolled up its path, so a
- * parent counts its subtree once per product) and per seller of visible listings, each category and seller
- * with its row (as json: no statement after this one for their names). The caller runs it beside the
- * page's statement, on another connection.
+ * The statement that counts a search's result over its candidates (`candidatesSql`: every match up to `limit`,
+ * README "Bounded work"), given the search's WHERE: with `facets` false only the total; otherwise the total and
+ * every facet: in stock, per condition of visible listings, cumulative per minimum rating, per lowest-price
+ * range, per category (rolled up its path, so a parent counts its subtree once per product) and per seller of
+ * visible listings, each category and seller with its row (as json: no statement after this one for their
+ * names). The caller runs it beside the page's statement, on another connection. Its 'total' row's key says
+ * whether the counts are exact ('exact': at most `limit` matches) or over the candidates RELEVANCE ranks
+ * ('window': each count is then a lower bound of the whole result's).
  *
- * The matches' rows are read once (materialized: category, facet key, sellers) and grouped by category and
- * facet key, a few hundred groups that the small facets and the categories then sum; the sellers are
- * unnested in the select list (a lateral unnest is a function scan per match: 8 ms more for `premium`).
+ * The candidates' rows are grouped by category and facet key, a few hundred groups that the small facets and
+ * the categories then sum; the sellers are unnested in the select list (a lateral unnest is a function scan
+ * per match: 8 ms more for `premium`).
  * Measured on the large seed (`premium`, 12k matches, backend CPU per statement on the loaded machine):
  * 17–22 ms with fifteen FILTERed counts on every match, 13–16 ms grouped by the stored key; the category and
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
-export function totalsSql(from: string, facets: boolean): string {
-  if (!facets) return `SELECT 'total' AS kind, NULL AS key, count(*)::int AS count ${from}`;
+export function totalsSql(where: string[], facets: boolean, limit: number): string {
+  const { ctes, parts } = candidatesSql(where, 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids', limit);
+  const total = `SELECT 'total' AS kind, CASE WHEN (SELECT more FROM more) THEN 'window' ELSE 'exact' END AS key`;
+  if (!facets) return `WITH ${ctes} ${total}, ${parts.map((part) => `(SELECT count(*) FROM ${part} c)`).join(' + ')}::int AS count, NULL::json AS row`;
+  // Each part grouped on its own, then the groups merged (candidatesSql: no union on every candidate).
+  const groups = parts.map((part) => `(SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${part} c GROUP BY 1, 2)`).join(' UNION ALL ');
+  const sellers = parts.map((part) => `(SELECT u.s, count(*) AS n FROM (SELECT unnest(c.seller_ids) AS s FROM ${part} c) u GROUP BY 1)`).join(' UNION ALL ');
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
     ...CONDITIONS.map((c, i): [string, string, string] => ['condition', c, `g.k & ${conditionBit(i)} <> 0`]),
     ...RATINGS.map((r): [string, string, string] => ['rating', String(r), `(g.k >> ${RATING_SHIFT}) & 7 >= ${r}`]),
     ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => ['price', String(bucket), `g.k >> ${PRICE_SHIFT} = ${bucket}`]),
   ];
-  return `WITH m AS MATERIALIZED (SELECT sp.category_id, sp.facet_key, sp.seller_ids ${from}),
-     g AS (SELECT m.category_id, m.facet_key AS k, count(*)::int AS n FROM m GROUP BY m.category_id, m.facet_key)
+  return `WITH ${ctes},
+     g AS (SELECT x.category_id, x.k, sum(x.n)::int AS n FROM (${groups}) x GROUP BY 1, 2)
+     ${total}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
+     UNION ALL
      SELECT v.kind, v.key, v.count, NULL::json AS row
-       FROM (SELECT coalesce(sum(g.n), 0)::int AS n, ${counts.map(([, , condition], i) => `coalesce(sum(g.n) FILTER (WHERE ${condition}), 0)::int AS c${i}`).join(', ')} FROM g) a
-       CROSS JOIN LATERAL (VALUES ('total', NULL, a.n), ${counts
+       FROM (SELECT ${counts.map(([, , condition], i) => `coalesce(sum(g.n) FILTER (WHERE ${condition}), 0)::int AS c${i}`).join(', ')} FROM g) a
+       CROSS JOIN LATERAL (VALUES ${counts
          .map(([kind, key], i) => `('${kind}', ${key === null ? 'NULL' : `'${key}'`}, a.c${i})`)
          .join(', ')}) AS v(kind, key, count)
-      WHERE v.count > 0 OR v.kind = 'total'
+      WHERE v.count > 0
      UNION ALL
      SELECT 'category', c.id::text, x.count, ${categoryJson('c')}
        FROM (SELECT a.id, sum(g.n)::int AS count
@@ -70,8 +80,8 @@ export function totalsSql(from: string, facets: boolean): string {
        JOIN category c ON c.id = x.id::uuid
      UNION ALL
      SELECT 'seller', s.id::text, x.count, ${sellerJson('s')}
-       FROM (SELECT u.s, count(*)::int AS count FROM (SELECT unnest(m.seller_ids) AS s FROM m) u
-              GROUP BY u.s ORDER BY count(*) DESC, u.s LIMIT ${MAX_SELLERS}) x
+       FROM (SELECT x.s, sum(x.n)::int AS count FROM (${sellers}) x
+              GROUP BY x.s ORDER BY 2 DESC, x.s LIMIT ${MAX_SELLERS}) x
        JOIN seller s ON s.id = x.s`;
 }
 
@@ -115,8 +125,12 @@ export function toFacets(ctx: Context, rows: FacetRow[]): SearchFacets {
       .map((r) => ({ minRating: Number(r.key), count: r.count }))
       .sort((a, b) => b.minRating - a.minRating),
     inStock: of('stock')[0]?.count ?? 0,
+    countsAreExact: isExact(rows),
   };
 }
+
+/** Whether the rows of `totalsSql` counted every match (false: the candidates beyond the limit, lower bounds). */
+export const isExact = (rows: FacetRow[]): boolean => rows.find((r) => r.kind === 'total')!.key === 'exact';
 
 /** The counted categories as a tree: roots with children, most results first. */
 function categoryTree(categories: Category[], counts: Map<string, number>): SearchCategoryFacet[] {

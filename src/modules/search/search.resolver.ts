@@ -27,9 +27,19 @@ export class SearchResolver {
     return searchInsights(ctx, args);
   }
 
-  @FieldResolver(() => Int, { description: 'Matching products over every page.' })
+  @FieldResolver(() => Int, { description: 'Matching products over every page; a lower bound when totalCountIsExact is false.' })
   totalCount(@Root() connection: SearchConnection): Promise<number> {
     return connection.totals.totalCount();
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'True when totalCount counts every match. False when more products match than the server counts (10,000 by default, ' +
+      'ZOCO_SEARCH_EXACT_LIMIT): totalCount is then that limit, a lower bound (show "10,000+"), and RELEVANCE ranks that many ' +
+      'of the matches, the first the index yields; a narrower query or a filter counts exactly again.',
+  })
+  totalCountIsExact(@Root() connection: SearchConnection): Promise<boolean> {
+    return connection.totals.totalCountIsExact();
   }
 
   @FieldResolver(() => SearchFacets)
@@ -45,6 +55,7 @@ function selectionOf(info: GraphQLResolveInfo): SearchSelection {
   const walk = (set: SelectionSetNode | undefined) => {
     for (const s of set?.selections ?? []) {
       if (s.kind === Kind.FIELD && (s.name.value === 'totalCount' || s.name.value === 'facets')) found[s.name.value] = true;
+      else if (s.kind === Kind.FIELD && s.name.value === 'totalCountIsExact') found.totalCount = true;
       else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
       else if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
         seen.add(s.name.value);

@@ -2,11 +2,11 @@ import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from '../catalog';
 import { categoryAffinity } from './search-affinity';
-import { toFacets, totalsSql, type FacetRow } from './search-facets';
+import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
-import { affinityJoin, parameters, relevanceSql, searchWhere } from './search.rows';
+import { affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
 import { SearchSort, type SearchArgs } from './search.inputs';
 import type { SearchConnection, SearchFacets } from './search.type';
 
@@ -31,9 +31,13 @@ export interface SearchSelection {
 /**
  * `search`: one round trip to read the words (folding, typos; none for a query seen before), then the
  * page in one statement (with its products), and, when totalCount or facets are selected, the statement
- * that counts the whole result (search-facets.ts) at the same time on another connection. Pages are keyset:
+ * that counts the result (search-facets.ts) at the same time on another connection. Pages are keyset:
  * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
+ *
+ * Bounded work (README "Bounded work"): with more than `config.searchExactLimit` matches, RELEVANCE ranks the
+ * first that many the index yields and the matches among the best sellers (its candidates), and the counts count
+ * the same ones, flagged as lower bounds; up to it, both read every match, exactly as without a limit.
  */
 export async function search(
   ctx: Context,
@@ -48,13 +52,13 @@ export async function search(
   const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
   // The WHERE's parameters so far: the whole result (without cursor, affinity or limit) needs no others.
   const whereParams = [...params];
-  const matching = `FROM search_product sp WHERE ${where.join(' AND ')}`;
+  const limit = ctx.config.searchExactLimit;
   // The counts over the whole result, once each: with the facets when asked for (or when a caller
   // without lookahead asks for either), the total alone otherwise.
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(matching, facets), whereParams);
+      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(where, facets, limit), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
@@ -63,19 +67,32 @@ export async function search(
   };
   if (selection.totalCount || selection.facets) whole(selection.facets);
 
-  const joins = affinityJoin(affinity, param);
-  const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(tsquery, affinity), cast: 'float8', desc: true } : orders[args.sort];
+  const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(affinity), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
   const after = args.after ? decodeKeyset(args.after) : null;
+  const alias = args.sort === SearchSort.RELEVANCE ? 'c' : 'sp';
   const keyset = after
-    ? `(${order.key}, sp.product_id) ${order.desc ? '<' : '>'} (${param(after.key)}::${order.cast}, ${param(after.id)}::uuid)`
+    ? `(${order.key}, ${alias}.product_id) ${order.desc ? '<' : '>'} (${param(after.key)}::${order.cast}, ${param(after.id)}::uuid)`
     : 'true';
+  const limitRows = param(args.first + 1);
+  const top = (from: string) =>
+    `SELECT ${alias}.product_id, ${order.key} AS key FROM ${from} AND ${keyset} ORDER BY 2 ${direction}, ${alias}.product_id ${direction} LIMIT ${limitRows}`;
+  // RELEVANCE ranks the candidates (search.rows.ts candidatesSql), each with its rank × popularity computed as
+  // it is read: a word that matches a million products ranks `limit` of them and the best sellers' matches;
+  // up to `limit`, every match, as before. The top rows of each part, then of both. The other sorts read every
+  // match (README "Bounded work").
+  let ranked: string;
+  if (args.sort === SearchSort.RELEVANCE) {
+    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit);
+    const joins = affinityJoin(affinity, param, 'c');
+    ranked = `SELECT * FROM (WITH ${ctes} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
+      ORDER BY u.key ${direction}, u.product_id ${direction} LIMIT ${limitRows}`;
+  } else {
+    ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
+  }
   const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
     `SELECT ${PRODUCT_COLUMNS}, s.key::text AS "sortKey"
-       FROM (SELECT sp.product_id, ${order.key} AS key FROM search_product sp ${joins}
-              WHERE ${where.join(' AND ')} AND ${keyset}
-              ORDER BY 2 ${direction}, sp.product_id ${direction}
-              LIMIT ${param(args.first + 1)}) s
+       FROM (${ranked}) s
        JOIN product p ON p.id = s.product_id
       ORDER BY s.key ${direction}, s.product_id ${direction}`,
     params,
@@ -94,6 +111,7 @@ export async function search(
     correctedQuery: query.corrected,
     totals: {
       totalCount: async () => (await whole(false)).find((r) => r.kind === 'total')!.count,
+      totalCountIsExact: async () => isExact(await whole(false)),
       facets: () => {
         facets ??= whole(true).then((rows) => toFacets(ctx, rows));
         return facets;

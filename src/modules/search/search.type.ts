@@ -83,11 +83,20 @@ export class SearchFacets {
 
   @Field(() => Int, { description: 'How many are in stock.' })
   inStock!: number;
+
+  @Field({
+    description:
+      'True when these counts are over every match. False when the search matched more products than the server counts ' +
+      '(10,000 by default, ZOCO_SEARCH_EXACT_LIMIT): the counts are then over that many of them, the ones RELEVANCE ranks, ' +
+      'so each is a lower bound (show "1,200+").',
+  })
+  countsAreExact!: boolean;
 }
 
 /** What the connection's lazy fields compute on demand (once each), over the whole result. */
 export interface SearchTotals {
   totalCount(): Promise<number>;
+  totalCountIsExact(): Promise<boolean>;
   facets(): Promise<SearchFacets>;
 }
 
