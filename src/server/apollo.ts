@@ -1,6 +1,5 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -129,6 +128,8 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads from a CDN; ours (query-editor.ts) is served by http.ts.
       ApolloServerPluginLandingPageDisabled(),
+      // Installed by default for federated subgraphs only (ours is none), it still took part in every request's hooks.
+      ApolloServerPluginInlineTraceDisabled(),
       ...(metrics ? [metricsPlugin(metrics)] : []),
       ...(trusted ? [trustedOnly(trusted)] : []),
       errorPolicy(config, throttle),
