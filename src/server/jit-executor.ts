@@ -19,8 +19,8 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Logger } from 'pino';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
-type ExecutorRequest = Parameters<Executor>[0];
+export type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
+export type ExecutorRequest = Parameters<Executor>[0];
 
 export interface JitOptions {
   /** Compiled operations kept (least recently used evicted). */
@@ -170,14 +170,14 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
  * Apollo Server's gateway hook, used only to supply our executor: the schema is fixed, so it is
  * announced once and never updated.
  */
-export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOptions): Gateway {
+export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOptions, executor: Executor = jitExecutor(schema, log, options)): Gateway {
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
       return () => undefined;
     },
     async load() {
-      return { executor: jitExecutor(schema, log, options) };
+      return { executor };
     },
     async stop() {},
   };

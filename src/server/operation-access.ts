@@ -88,13 +88,20 @@ function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionN
 const gated = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, boolean>>();
 function mayRefuse(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): boolean {
   let known = gated.get(schema);
-  if (!known) gated.set(schema, (known = new WeakMap()));
+  if (!known) {
+    known = new WeakMap();
+    gated.set(schema, known);
+  }
   let answer = known.get(operation);
   if (answer === undefined) {
-    const root = rootOf(schema, operation);
-    const fields = root?.getFields();
+    const fields = rootOf(schema, operation)?.getFields();
     let found = false;
-    if (fields) forEachSelectedField(operation.selectionSet, fragmentsOf(document), (name) => void (found ||= !!(fields[name] && accessOf(fields[name]))));
+    if (fields) {
+      forEachSelectedField(operation.selectionSet, fragmentsOf(document), (name) => {
+        const field = fields[name];
+        if (field && accessOf(field)) found = true;
+      });
+    }
     answer = found;
     known.set(operation, answer);
   }
