@@ -29,7 +29,7 @@ function errorPolicy(policy: OperationPolicy): ApolloServerPlugin<Context> {
             run.report = checked.report;
             throw checked.error;
           }
-          const charged = replay?.charged ?? (await policy.throttle.charge(contextValue.viewer, contextValue.clientAddress, checked.cost));
+          const charged = await (replay?.charged ?? policy.throttle.charge(contextValue.viewer, contextValue.clientAddress, checked.cost));
           if (charged.error) {
             run.report = charged.report;
             throw policy.refused(charged);

@@ -5,12 +5,13 @@ import type { OperationPolicy, PolicyRun } from './operation-policy';
 import type { Executor, ExecutorRequest } from './jit-executor';
 import { recordHttpOperation, type Metrics } from './metrics';
 import { REPLAY, replayOf, type Replay } from './replay';
+import type { ChargeResult } from './throttle';
 
 /**
  * The known-documents path: a POST of a query document Apollo Server has already parsed and validated is
  * answered here, without Apollo's request pipeline (a sha256 of the query, its document store, the plugin
  * hooks' promise chains, Negotiator parsing Accept twice, the gateway's request context, a clone of the
- * context: about a fifth of a trivial operation's CPU, bench/RESULTS.md trivial-tax2). It runs the same steps
+ * context: with their allocations, about half of a trivial operation's CPU, bench/RESULTS.md trivial-tax2). It runs the same steps
  * in the same order with the same code (the error policy's checks and charge, the executor, the policy's
  * `finish` and the metrics' record), and answers itself only when the operation succeeds without errors.
  * Anything else is handed to Apollo, which then answers it as it answers every request:
@@ -146,10 +147,23 @@ export function createKnownDocuments({ schema, executor, policy, metrics }: Know
     };
     const documentName = operation.name?.value || null;
     const args = { document: known.document, operation, operationName: documentName, queryHash: known.queryHash, schema, request: { variables } };
-    const checked = policy.precheck(args, ctx.viewer);
+    // A check or a charge that throws (rather than refuses) is Apollo's to answer too, as a 500 it formats: the
+    // checks have no side effect and throw again there; the charge is handed over as made, rejected.
+    let checked: ReturnType<OperationPolicy['precheck']>;
+    try {
+      checked = policy.precheck(args, ctx.viewer);
+    } catch {
+      return handOver();
+    }
     if ('error' in checked) return handOver();
-    const charged = await policy.throttle.charge(ctx.viewer, ctx.clientAddress, checked.cost);
-    if (charged.error) return handOver({ started, charged });
+    const charging = policy.throttle.charge(ctx.viewer, ctx.clientAddress, checked.cost);
+    let charged: ChargeResult;
+    try {
+      charged = await charging;
+    } catch {
+      return handOver({ started, charged: charging });
+    }
+    if (charged.error) return handOver({ started, charged: charging });
     const request: ExecutorRequest = {
       document: known.document,
       operation,
@@ -163,9 +177,9 @@ export function createKnownDocuments({ schema, executor, policy, metrics }: Know
     try {
       result = (await executor(request)) as ExecutionResult;
     } catch (failed) {
-      return handOver({ started, charged, executed: { failed } });
+      return handOver({ started, charged: charging, executed: { failed } });
     }
-    if (result.errors) return handOver({ started, charged, executed: { result } });
+    if (result.errors) return handOver({ started, charged: charging, executed: { result } });
     // Apollo's single result, fields in its order (runHttpQuery's orderExecutionResultFields): errors, data, extensions.
     const body = { errors: undefined, data: result.data, extensions: result.extensions as Record<string, unknown> | undefined };
     // willSendResponse, plugins in their order: the metrics, then the error policy.

@@ -9,7 +9,8 @@ import type { ChargeResult } from './throttle';
  */
 export interface Replay {
   started: bigint;
-  charged: ChargeResult;
+  /** The throttle's charge as made (awaited there already: a rejection is not unhandled). */
+  charged: Promise<ChargeResult>;
   /** Set: the executor's answer (or what it threw, `failed`), given again instead of executing. */
   executed?: { result: ExecutionResult } | { failed: unknown };
 }
