@@ -101,8 +101,8 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
   // trusted documents (their plugin rewrites queries) nor with an Apollo key (Apollo then adds usage reporting).
   const known = jit && !trusted && !process.env['APOLLO_KEY'] ? createKnownDocuments({ schema, executor: jitExecutor(schema, log), policy, metrics }) : undefined;
   const apollo = new ApolloServer<Context>({
-    // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
-    // plugins and error formatting stay Apollo's.
+    // Apollo Server's gateway hook is its one way to replace execution; parsing, validation, plugins and
+    // error formatting stay Apollo's (a known document's clean success skips them: known-documents.ts).
     ...(jit ? { gateway: jitGateway(schema, log, undefined, known?.replayingExecutor) } : { schema }),
     csrfPrevention: true,
     introspection: config.introspection,
