@@ -26,9 +26,6 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '300' },
     // A CPU profile of each server's second window, in /tmp/catalog-ab-{A,B}.cpuprofile.
     'cpu-prof': { type: 'boolean', default: false },
-    // Concurrent executions of A and of B (server/execution-gate.ts; 0: no bound); default: the app's.
-    'a-executions': { type: 'string' },
-    'b-executions': { type: 'string' },
     // Instead of the windows: `clients` clients per server, each loading only its server, for this many seconds;
     // then each server's responses, p50 and p99 (an A/B of throughput and latency, both under the same noise).
     split: { type: 'string' },
@@ -89,10 +86,9 @@ async function main(): Promise<void> {
   if (!server || !args.base) throw new Error('needs DATABASE_URL and --base <root of the other build>');
   await ensureDatabase(server, args.database);
   const options: ZocoServerOptions = { dataDir: '/tmp/catalog-ab-data', embeddedPgPort: 0, databaseUrl: databaseUrl(server, args.database), seed: 'if-empty' };
-  const executions = (n: string | undefined) => (n === undefined ? {} : { execution: { concurrency: Number(n) } });
-  const a = await startChild<ZocoServerInfo>('zoco-server.js', { ...options, ...executions(args['a-executions']) });
+  const a = await startChild<ZocoServerInfo>('zoco-server.js', { ...options });
   const otherScript = path.relative(__dirname, path.join(path.resolve(args.base), 'dist/bench/zoco-server.js'));
-  const b = await startChild<ZocoServerInfo>(otherScript, { ...options, seed: false, ...executions(args['b-executions']) });
+  const b = await startChild<ZocoServerInfo>(otherScript, { ...options, seed: false });
   const servers = [a, b];
   try {
     const slugs = a.info.productSlugs;

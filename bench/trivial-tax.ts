@@ -31,12 +31,14 @@ const { values: args } = parseArgs({
     // V8 CPU profiles of each scenario's last round, in bench/.data-trivial/profiles.
     'cpu-prof': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // With DATABASE_URL: the database the real app's run makes there (two runs can then share the server).
+    database: { type: 'string', default: 'zoco_trivial_tax' },
   },
 });
 const DATA_DIR = path.join(ROOT, 'bench/.data-trivial');
 const PROFILE_DIR = path.join(DATA_DIR, 'profiles');
 const PG_PORT = 54344;
-const DATABASE = 'zoco_trivial_tax';
+const DATABASE = args.database;
 const fastPaths = !args['no-fast-paths'];
 
 /** What the profiles showed and what was cut (measured while writing it; the table above is this run's). */
@@ -52,9 +54,10 @@ by test/core/context.test.ts: createContext's share of the profile fell to 0.7%)
 once (~1 µs). Both together: 16-22 µs less server CPU per operation in back-to-back runs. Apollo then clones each context with Object.assign (~1 µs, and the clone of 28 members
 is a dictionary-mode object): services on a prototype would make that cheaper, but every \`{ ...ctx }\`
 (withTransaction, plugin scopes, plugins' own code) would then lose them. Not done: a lazy pino child (Apollo
-clones every context with Object.assign, which would call the getter anyway); skipping Apollo's pipeline
-for known documents (it would have to reproduce its error normalisation and formatting: not provably
-equal in the time given). On the real app, a non-free operation also pays the throttle's bucket
+clones every context with Object.assign, which would call the getter anyway). Since then (section
+\`trivial-tax2\`): a POST of a query document Apollo already parsed and validated skips Apollo's pipeline
+(src/server/known-documents.ts), answering itself only a clean success and handing every other outcome back
+to Apollo, so that its error normalisation and formatting stay the only ones. On the real app, a non-free operation also pays the throttle's bucket
 statement: \`{ viewer { id } }\` costs ~100-130 µs more server CPU than \`{ __typename }\` (pg's round trip).
 A bound on concurrent executions was not evaluated: on a machine at load 15-28 its A/B would be noise.`;
 

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import type { ThrottleConfig } from '../src/config';
-import type { ExecutionGateOptions } from '../src/server/execution-gate';
 import { statementCount } from '../src/db/data-source';
 import { seedDatabase, type SeedResult, type SeedScale } from '../src/seed/seed';
 import { loadPlugins } from '../src/plugin-host/load-plugins';
@@ -28,8 +26,6 @@ export interface ZocoServerOptions {
    * every request pays for its bucket without being refused. `{ enabled: false }` to measure without it.
    */
   throttle?: Partial<ThrottleConfig>;
-  /** The bound on concurrent executions (server/execution-gate.ts); default: the app's. */
-  execution?: Partial<ExecutionGateOptions>;
   /** config.searchExactLimit (src/modules/search README "Bounded work"); default the config's. */
   searchExactLimit?: number;
 }
@@ -62,7 +58,6 @@ async function main(): Promise<void> {
     // The cost estimate is a worst case (server/cost.ts): a CATALOG page of 100 products with every
     // variant's listings is rated 30,501; the statement counts (run.ts) go up to first: 100.
     limits: { maxCost: 50_000 },
-    ...(options.execution && { execution: { ...loadConfig({}).execution, ...options.execution } }),
   });
   const started = Date.now();
   let seed: SeedResult;

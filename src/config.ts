@@ -2,7 +2,6 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './pubsub/pubsub';
-import type { ExecutionGateOptions } from './server/execution-gate';
 import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords';
 
 /** Test hook (NODE_ENV=test only): where the process kills itself during a checkout, to test recovery. */
@@ -107,8 +106,6 @@ const envSchema = z.object({
   ZOCO_QUERY_EDITOR: flag.optional(),
   ZOCO_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(50),
   ZOCO_MAX_TOKENS: z.coerce.number().int().min(100).default(2000),
-  ZOCO_MAX_CONCURRENT_EXECUTIONS: z.coerce.number().int().min(0).max(10_000).default(0),
-  ZOCO_EXECUTION_SLOT_MS: z.coerce.number().int().min(1).max(60_000).default(100),
   ZOCO_TRUSTED_DOCUMENTS: z.string().min(1).optional(),
   ZOCO_PLUGINS: z
     .string()
@@ -179,8 +176,6 @@ export interface AppConfig {
   /** Behind a reverse proxy: the client's address is the last `X-Forwarded-For` hop, not the socket's. */
   currency: string;
   limits: Limits;
-  /** GraphQL executions at a time over HTTP and how long one holds its slot at most (server/execution-gate.ts). */
-  execution: ExecutionGateOptions;
   throttle: ThrottleConfig;
   /**
    * Addresses or CIDR subnets of the reverse proxies in front of the app: only a request that comes from
@@ -319,7 +314,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDirectives: e.ZOCO_MAX_DIRECTIVES,
       maxTokens: e.ZOCO_MAX_TOKENS,
     },
-    execution: { concurrency: e.ZOCO_MAX_CONCURRENT_EXECUTIONS, slotMs: e.ZOCO_EXECUTION_SLOT_MS },
     throttle: {
       enabled: e.ZOCO_THROTTLE,
       bucketSize: e.ZOCO_THROTTLE_BUCKET,

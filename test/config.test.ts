@@ -37,7 +37,6 @@ describe('loadConfig', () => {
       passwordHashing: { N: 2 ** 17, r: 8, p: 1 },
       currency: 'EUR',
       limits: { maxDepth: 12, maxCost: 20_000, maxAliases: 30, maxDirectives: 50, maxTokens: 2000 },
-      execution: { concurrency: 0, slotMs: 100 },
       throttle: {
         enabled: true,
         bucketSize: 20_000,
@@ -120,12 +119,6 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ ZOCO_WORKERS: '0' })).toEqual(['ZOCO_WORKERS: must be a number from 1 to 64, or auto (got "0")']);
     expect(problemsOf({ ZOCO_WORKERS: 'many' })).toEqual(['ZOCO_WORKERS: must be a number from 1 to 64, or auto (got "many")']);
-  });
-
-  it('reads the bound on concurrent executions', () => {
-    expect(loadConfig({ ZOCO_MAX_CONCURRENT_EXECUTIONS: '8', ZOCO_EXECUTION_SLOT_MS: '250' }).execution).toEqual({ concurrency: 8, slotMs: 250 });
-    expect(problemsOf({ ZOCO_MAX_CONCURRENT_EXECUTIONS: '-1' })).toHaveLength(1);
-    expect(problemsOf({ ZOCO_EXECUTION_SLOT_MS: '0' })).toHaveLength(1);
   });
 
   it('reads the throttle and the trusted proxies', () => {

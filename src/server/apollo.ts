@@ -1,73 +1,46 @@
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Context } from '../core/context';
-import { jitGateway } from './jit-executor';
-import { createExecutionGate } from './execution-gate';
-import { createCostCheck } from './cost-cache';
+import { jitExecutor, jitGateway } from './jit-executor';
+import { createKnownDocuments, type KnownDocuments } from './known-documents';
+import { operationPolicy, type OperationPolicy, type PolicyRun } from './operation-policy';
+import { replayOf } from './replay';
 import { logUnexpected, maskUnexpected } from './error-policy';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
-import { createThrottle, type Charge, type CostReport, type Throttle } from './throttle';
+import { createThrottle, type Throttle } from './throttle';
 import type { TrustedDocuments } from './trusted-documents';
 import { metricsPlugin, type Metrics } from './metrics';
-import { refusedRootField } from './operation-access';
-import { oversizedVariable } from './input-checks';
-
-/** The status and headers of a refused operation: 429 with Retry-After (RFC 9110 §10.2.3: whole seconds). */
-function refusal(error: GraphQLError, retryAfterSeconds: number | undefined): GraphQLError {
-  const http = retryAfterSeconds === undefined
-    ? { status: 400 }
-    : { status: 429, headers: new HeaderMap([['retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds)))]]) };
-  return new GraphQLError(error.message, { extensions: { ...error.extensions, http } });
-}
 
 /** Cost limit and throttle (extensions.cost), error logging (error-policy.ts: with the request id) and a log line per operation. */
-function errorPolicy(config: AppConfig, throttle: Throttle): ApolloServerPlugin<Context> {
-  const costOf = createCostCheck(config.limits.maxCost);
+function errorPolicy(policy: OperationPolicy): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ contextValue }) {
-      const started = process.hrtime.bigint();
-      let charge: Charge | undefined;
-      let report: CostReport | undefined;
+      // A request the known-documents path handed over: its start, and the charge it already made.
+      const replay = replayOf(contextValue);
+      const run: PolicyRun = { started: replay?.started ?? process.hrtime.bigint() };
       return {
-        async didResolveOperation({ document, operation, operationName, queryHash, request, schema }) {
-          // graphql-js would run it as a query, calling the subscription's resolver without an event (issue 9).
-          if (operation?.operation === 'subscription') {
-            throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP.', {
-              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-            });
+        async didResolveOperation(args) {
+          const checked = policy.precheck(args, contextValue.viewer);
+          if ('error' in checked) {
+            run.report = checked.report;
+            throw checked.error;
           }
-          // The viewer's refusal before the variables are read (operation-access.ts): as the field answered it, HTTP 200.
-          const refused = operation && refusedRootField(schema, document, operation, contextValue.viewer, request.variables);
-          if (refused) throw new GraphQLError(refused.message, { nodes: refused.nodes, path: refused.path, extensions: { ...refused.extensions, http: { status: 200 } } });
-          const oversized = operation && oversizedVariable(operation, request.variables);
-          if (oversized) throw new GraphQLError(oversized.message, { nodes: oversized.nodes, extensions: { ...oversized.extensions, http: { status: 400 } } });
-          const { cost, error } = costOf(schema, document, operation, queryHash, operationName ?? undefined, request.variables);
-          // Thrown here, Apollo would answer 500; over a limit is the client's problem.
-          if (error) {
-            report = { requestedQueryCost: cost, actualQueryCost: null };
-            throw refusal(error, undefined);
-          }
-          const charged = await throttle.charge(contextValue.viewer, contextValue.clientAddress, cost);
+          const charged = await (replay?.charged ?? policy.throttle.charge(contextValue.viewer, contextValue.clientAddress, checked.cost));
           if (charged.error) {
-            report = charged.report;
-            throw refusal(charged.error, charged.retryAfterSeconds);
+            run.report = charged.report;
+            throw policy.refused(charged);
           }
-          charge = charged.charge;
+          run.charge = charged.charge;
         },
         async didEncounterErrors({ errors }) {
           logUnexpected(contextValue.log, errors);
         },
         async willSendResponse({ operationName, response }) {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          if (body && charge) report = throttle.settle(charge, body.data);
-          if (body && report) body.extensions = { ...body.extensions, cost: report };
-          contextValue.log.info({ op: operationName ?? null, ms: Math.round(ms * 100) / 100, errors: body?.errors?.length ?? 0 }, 'graphql');
+          policy.finish(run, operationName, response.body.kind === 'single' ? response.body.singleResult : undefined, contextValue.log);
         },
       };
     },
@@ -116,13 +89,21 @@ export interface ApolloOptions {
   metrics?: Metrics;
 }
 
+/** The known-documents path of an Apollo server made by createApollo, when it has one (read by http.ts). */
+const knownDocumentsPaths = new WeakMap<ApolloServer<Context>, KnownDocuments>();
+export const knownDocumentsOf = (apollo: ApolloServer<Context>): KnownDocuments | undefined => knownDocumentsPaths.get(apollo);
+
 export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logger, options: ApolloOptions = {}): ApolloServer<Context> {
   const { jit = true, trusted, metrics, throttle = createThrottle({ ...config.throttle, enabled: false }, null, log) } = options;
   const production = config.env === 'production';
-  return new ApolloServer<Context>({
-    // Apollo Server's gateway hook is its one way to replace execution; parsing, validation,
-    // plugins and error formatting stay Apollo's.
-    ...(jit ? { gateway: jitGateway(schema, log, { gate: createExecutionGate(config.execution) }) } : { schema }),
+  const policy = operationPolicy(config, throttle);
+  // The known-documents path (known-documents.ts) comes with graphql-jit (both are the fast paths); not with
+  // trusted documents (their plugin rewrites queries) nor with an Apollo key (Apollo then adds usage reporting).
+  const known = jit && !trusted && !process.env['APOLLO_KEY'] ? createKnownDocuments({ schema, executor: jitExecutor(schema, log), policy, metrics }) : undefined;
+  const apollo = new ApolloServer<Context>({
+    // Apollo Server's gateway hook is its one way to replace execution; parsing, validation, plugins and
+    // error formatting stay Apollo's (a known document's clean success skips them: known-documents.ts).
+    ...(jit ? { gateway: jitGateway(schema, log, undefined, known?.replayingExecutor) } : { schema }),
     csrfPrevention: true,
     introspection: config.introspection,
     // Apollo Server's cache-control plugin costs ~20% of a small operation's CPU; we set no cache hints.
@@ -130,9 +111,12 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads from a CDN; ours (query-editor.ts) is served by http.ts.
       ApolloServerPluginLandingPageDisabled(),
+      // Installed by default for federated subgraphs only (ours is none), it still took part in every request's hooks.
+      ApolloServerPluginInlineTraceDisabled(),
       ...(metrics ? [metricsPlugin(metrics)] : []),
       ...(trusted ? [trustedOnly(trusted)] : []),
-      errorPolicy(config, throttle),
+      errorPolicy(policy),
+      ...(known ? [known.plugin] : []),
     ],
     validationRules: validationRules(config.limits),
     parseOptions: parseOptions(config.limits),
@@ -159,4 +143,6 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
       return maskUnexpected(formatted, unwrapResolverError(error), production);
     },
   });
+  if (known) knownDocumentsPaths.set(apollo, known);
+  return apollo;
 }

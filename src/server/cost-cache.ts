@@ -34,8 +34,15 @@ export type CostArgs = [
 export function createCostEstimate() {
   const namesOf = new WeakMap<DocumentNode, string[]>();
   const results = new Map<string, number>();
+  // A document whose cost reads no variable (most: `{ viewer { id } }`, a product by slug) has one cost per
+  // operation node: kept on the node, it skips the key below (a JSON.stringify, a concatenation and a Map
+  // lookup per request). Apollo's document store and the WebSocket preparer hand each request of a known
+  // document the same nodes; the schema is this check's one schema.
+  const fixed = new WeakMap<OperationDefinitionNode, number>();
   return (...[schema, document, operation, queryHash, operationName, variables]: CostArgs): number => {
     if (!operation) return estimateCost(schema, document, operationName, variables);
+    const known = fixed.get(operation);
+    if (known !== undefined) return known;
     let names = namesOf.get(document);
     if (!names) {
       names = costVariables(document);
@@ -51,6 +58,7 @@ export function createCostEstimate() {
       if (results.size >= MAX_ENTRIES) results.delete(results.keys().next().value!);
       results.set(key, cost);
     }
+    if (!names.length) fixed.set(operation, cost);
     return cost;
   };
 }
@@ -65,7 +73,8 @@ export function createCostCheck(maxCost: number) {
   const estimate = createCostEstimate();
   return (...args: CostArgs): CostCheck => {
     const [schema, , operation, , , variables] = args;
-    if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}).errors) return { cost: 0, error: null };
+    // Without variable definitions there is nothing to coerce (getVariableValues answers no errors).
+    if (operation?.variableDefinitions?.length && getVariableValues(schema, operation.variableDefinitions, variables ?? {}).errors) return { cost: 0, error: null };
     const cost = estimate(...args);
     return { cost, error: costError(cost, maxCost) };
   };

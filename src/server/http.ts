@@ -10,6 +10,7 @@ import { corsMethodsFor, createCors } from './cors';
 import { createInvoiceRoute } from './invoice-route';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth';
 import { createMetricsRoute, type Metrics } from './metrics';
+import { knownDocumentsOf } from './apollo';
 import { EDITOR_PATH, createQueryEditor } from './query-editor';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -110,18 +111,15 @@ export function createHttpHandler({
   metrics,
 }: HttpHandlerOptions) {
   const cors = createCors(corsOrigins);
+  const knownDocuments = knownDocumentsOf(apollo);
   async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<void> {
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
     let body: unknown;
     if (req.method === 'POST') {
       const raw = await readBody(req);
       if (raw === null) {
         return sendJson(res, 413, graphqlError('The request body is over 1 MiB.', 'BAD_REQUEST'), { connection: 'close' });
       }
-      if (headers.get('content-type')?.includes('json')) {
+      if (req.headers['content-type']?.includes('json')) {
         if (nestsDeeperThan(raw, MAX_BODY_DEPTH)) {
           return sendJson(res, 400, graphqlError(`The request body nests deeper than ${MAX_BODY_DEPTH} levels.`, 'BAD_REQUEST'));
         }
@@ -132,23 +130,40 @@ export function createHttpHandler({
         }
       } else body = raw;
     }
+    let context = async (): Promise<Context> => {
+      const address = clientAddress(req);
+      const viewer = await auth.authenticate(req.headers.authorization, address).catch((err: unknown) => {
+        if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') {
+          throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 429 } } });
+        }
+        throw err;
+      });
+      if (!viewer) {
+        throw new GraphQLError('The access token or API key is invalid, expired or revoked.', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      return createContext(app, viewer, requestId, address, negotiateLocale(req.headers['accept-language']));
+    };
+    // A known query document (known-documents.ts) is answered without Apollo's pipeline, or handed back to it.
+    const eligible = knownDocuments?.eligible(req.method, body, req.headers['content-type'], req.headers.accept);
+    if (eligible) {
+      const outcome = await knownDocuments!.run(eligible, context);
+      if ('body' in outcome) {
+        // The headers Apollo's answer gets below (no content-length: chunked, as there).
+        res.writeHead(200, { 'content-type': outcome.contentType });
+        res.end(outcome.body);
+        return;
+      }
+      context = outcome.context;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method!.toUpperCase(), headers, search: url.search, body },
-      context: async () => {
-        const address = clientAddress(req);
-        const viewer = await auth.authenticate(req.headers.authorization, address).catch((err: unknown) => {
-          if (err instanceof GraphQLError && err.extensions['code'] === 'RATE_LIMITED') {
-            throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 429 } } });
-          }
-          throw err;
-        });
-        if (!viewer) {
-          throw new GraphQLError('The access token or API key is invalid, expired or revoked.', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-          });
-        }
-        return createContext(app, viewer, requestId, address, negotiateLocale(req.headers['accept-language']));
-      },
+      context,
     });
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;

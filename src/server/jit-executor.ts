@@ -17,19 +17,16 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Logger } from 'pino';
-import type { ExecutionGate } from './execution-gate';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
-type ExecutorRequest = Parameters<Executor>[0];
+export type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
+export type ExecutorRequest = Parameters<Executor>[0];
 
 export interface JitOptions {
   /** Compiled operations kept (least recently used evicted). */
   maxOperations?: number;
   /** Executions through graphql-js before an operation is compiled: one-off documents never pay to compile. */
   compileAfter?: number;
-  /** Bounds the executions running at a time (execution-gate.ts); null: no bound. */
-  gate?: ExecutionGate | null;
 }
 
 interface Entry {
@@ -173,16 +170,14 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
  * Apollo Server's gateway hook, used only to supply our executor: the schema is fixed, so it is
  * announced once and never updated.
  */
-export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOptions): Gateway {
+export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOptions, executor: Executor = jitExecutor(schema, log, options)): Gateway {
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
       return () => undefined;
     },
     async load() {
-      const executor = jitExecutor(schema, log, options);
-      const gate = options?.gate;
-      return { executor: gate ? (request) => gate.run(() => executor(request)) : executor };
+      return { executor };
     },
     async stop() {},
   };

@@ -9,6 +9,7 @@ import { OUTBOX_MAX_ATTEMPTS } from '../events/dispatcher';
 import type { Throttle } from './throttle';
 import type { Telemetry } from '../core/telemetry';
 import { joinClusterMetrics } from '../telemetry/cluster-metrics';
+import { replayOf } from './replay';
 
 /**
  * Prometheus metrics of one app (issue 13), on a registry of its own: tests start many apps in one
@@ -241,25 +242,42 @@ export function createMetrics({ db, log, prefix = 'zoco_' }: { db: DataSource; l
   };
 }
 
+/** The record of one HTTP operation, from its answer as sent (formatted): the metrics plugin's and the known-documents path's. */
+export function recordHttpOperation(
+  metrics: Metrics,
+  { started, documentName, requestName, parsed, body }: {
+    started: bigint;
+    /** The operation's name in the parsed document (null: anonymous or none). */
+    documentName: string | null | undefined;
+    /** The request's operationName. */
+    requestName: string | undefined;
+    parsed: boolean;
+    body: { data?: unknown; errors?: readonly GraphQLFormattedError[] } | undefined;
+  },
+): void {
+  const errs = body?.errors ?? [];
+  // Per the GraphQL spec, a request error (nothing executed) has no `data` entry.
+  const outcome: Outcome = !errs.length ? 'ok' : body && 'data' in body && body.data !== undefined ? 'error' : 'refused';
+  metrics.operation({
+    operation: documentName ?? requestName,
+    parsed,
+    outcome,
+    transport: 'http',
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    errors: errs,
+  });
+}
+
 /** Times each HTTP operation; its outcome and errors are read from the response as sent (formatted). */
 export function metricsPlugin<C extends BaseContext>(metrics: Metrics): ApolloServerPlugin<C> {
   return {
-    async requestDidStart({ request }) {
-      const started = process.hrtime.bigint();
+    async requestDidStart({ request, contextValue }) {
+      // A request the known-documents path handed over is timed from its start there.
+      const started = replayOf(contextValue)?.started ?? process.hrtime.bigint();
       return {
         async willSendResponse({ operation, operationName, response }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const errs = body?.errors ?? [];
-          // Per the GraphQL spec, a request error (nothing executed) has no `data` entry.
-          const outcome: Outcome = !errs.length ? 'ok' : body && 'data' in body && body.data !== undefined ? 'error' : 'refused';
-          metrics.operation({
-            operation: operationName ?? request.operationName,
-            parsed: operation !== undefined && operationName !== null,
-            outcome,
-            transport: 'http',
-            seconds: Number(process.hrtime.bigint() - started) / 1e9,
-            errors: errs,
-          });
+          recordHttpOperation(metrics, { started, documentName: operationName, requestName: request.operationName, parsed: operation !== undefined && operationName !== null, body });
         },
       };
     },

@@ -67,6 +67,47 @@ function skipped(node: FieldNode, variables: Readonly<Record<string, unknown>>):
   }
 }
 
+function rootOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLObjectType | null | undefined {
+  return operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+}
+
+function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
+  // Most documents hold their operation alone: no fragment map to build.
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  if (document.definitions.length > 1) for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return fragments;
+}
+
+/**
+ * Whether any root field `operation` selects (through its fragments, whatever their directives) has a viewer
+ * rule: remembered per schema and operation node, since neither changes and Apollo's document store and the
+ * WebSocket preparer hand the same nodes to every request of a document. Most operations (`{ viewer { id } }`,
+ * the catalog's) select none, and then the walk below (about 1 µs, a fragment map, a closure and a Set per
+ * request) has nothing to find.
+ */
+const gated = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, boolean>>();
+function mayRefuse(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  let known = gated.get(schema);
+  if (!known) {
+    known = new WeakMap();
+    gated.set(schema, known);
+  }
+  let answer = known.get(operation);
+  if (answer === undefined) {
+    const fields = rootOf(schema, operation)?.getFields();
+    let found = false;
+    if (fields) {
+      forEachSelectedField(operation.selectionSet, fragmentsOf(document), (name) => {
+        const field = fields[name];
+        if (field && accessOf(field)) found = true;
+      });
+    }
+    answer = found;
+    known.set(operation, answer);
+  }
+  return answer;
+}
+
 /**
  * The operation gate (issue 9, "bounded work"): the refusal of the first root field of `operation` the viewer
  * may not use, or null. It reads the document only, never the arguments, so an unauthorised caller costs the
@@ -82,12 +123,9 @@ export function refusedRootField(
   viewer: Viewer,
   variables: Readonly<Record<string, unknown>> = {},
 ): GraphQLError | null {
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  if (!root) return null;
-  const fields = root.getFields();
-  // Most documents hold their operation alone: no fragment map to build.
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  if (document.definitions.length > 1) for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  if (!mayRefuse(schema, document, operation)) return null;
+  const fields = rootOf(schema, operation)!.getFields();
+  const fragments = fragmentsOf(document);
   let refused: GraphQLError | null = null;
   forEachSelectedField(operation.selectionSet, fragments, (name, _set, node) => {
     const field = fields[name];

@@ -137,7 +137,8 @@ export function createThrottle(config: ThrottleConfig, store: BucketStore | null
     settle(charge, data) {
       if (charge.settled) return charge.settled;
       const { client, requested, policy, level } = charge;
-      const actual = Math.min(requested, Math.max(requested > 0 ? 1 : 0, objectsIn(data) - 1));
+      // A free operation's actual cost is 0 whatever its result holds: no walk.
+      const actual = requested > 0 ? Math.min(requested, Math.max(1, objectsIn(data) - 1)) : 0;
       const report: CostReport = { requestedQueryCost: requested, actualQueryCost: actual };
       if (policy) {
         if (actual < requested) store?.refund(client, requested - actual);

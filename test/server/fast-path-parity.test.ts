@@ -7,6 +7,7 @@ import { seedDatabase } from '../../src/seed/seed';
 import { insertCustomers } from '../helpers/customers';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 import { until } from '../helpers/until';
+import { CONTENT_TYPE_BY_ACCEPT } from '../../src/server/known-documents';
 import { parityCases, type ParityCase, type ParityFixture } from './fast-path-cases';
 
 // Which documents graphql-jit compiled, to prove the compiled path is what was compared.
@@ -19,6 +20,26 @@ jest.mock('graphql-jit', () => {
       const result = actual.compileQuery(...args);
       if (actual.isCompiledQuery(result)) mockCompiled.add((args[1] as DocumentNode).loc!.source.body);
       return result;
+    },
+  };
+});
+
+// Which documents the known-documents path answered itself (not handed to Apollo), to prove it is what was compared.
+const mockAnswered = new Set<string>();
+jest.mock('../../src/server/known-documents', () => {
+  const actual = jest.requireActual('../../src/server/known-documents');
+  return {
+    ...actual,
+    createKnownDocuments: (...args: Parameters<typeof actual.createKnownDocuments>) => {
+      const known = actual.createKnownDocuments(...args);
+      return {
+        ...known,
+        async run(eligible: { query: string }, context: () => Promise<unknown>) {
+          const outcome = await known.run(eligible, context);
+          if ('body' in outcome) mockAnswered.add(eligible.query);
+          return outcome;
+        },
+      };
     },
   };
 });
@@ -101,15 +122,17 @@ afterAll(async () => {
   await fast?.stop();
 });
 
-async function send(t: TestApp, c: ParityCase): Promise<string> {
+async function send(t: TestApp, c: ParityCase, http: { headers?: Record<string, string>; body?: string } = {}): Promise<string> {
   const token = c.as && c.as !== 'guest' ? tokens[c.as] : undefined;
   const res = await fetch(t.app.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query: c.query, variables: c.variables?.(fixture), operationName: c.operationName }),
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...http.headers },
+    body: http.body ?? JSON.stringify({ query: c.query, variables: c.variables?.(fixture), operationName: c.operationName }),
   });
-  // Pretty-printed, so a difference shows as a line diff; key order counts, as it does for clients.
-  return JSON.stringify({ status: res.status, body: await res.json() }, null, 2);
+  // Pretty-printed, so a difference shows as a line diff; key order counts, as it does for clients. The body
+  // as sent (Apollo ends it with a newline), with the headers a client reads.
+  const headers = { 'content-type': res.headers.get('content-type'), 'retry-after': res.headers.get('retry-after') };
+  return JSON.stringify({ status: res.status, headers, body: await res.text() }, null, 2);
 }
 
 describe('with and without the fast paths', () => {
@@ -117,8 +140,39 @@ describe('with and without the fast paths', () => {
     for (let run = 1; run <= RUNS; run++) {
       const [withFastPaths, without] = [await send(fast, c), await send(reference, c)];
       expect(withFastPaths).toBe(without);
-      expect(/"GRAPHQL_(PARSE|VALIDATION)_FAILED"/.test(without)).toBe(c.malformed ?? false);
+      expect(/\\"GRAPHQL_(PARSE|VALIDATION)_FAILED\\"/.test(without)).toBe(c.malformed ?? false);
     }
+  });
+
+  // The known-documents path takes a POST of a known document only when the request is as Apollo would read
+  // it the common way: these shapes and Accept headers, each sent RUNS times, prove its choice and its answers.
+  const catalog = parityCases.find((c) => c.name === 'catalog page')!;
+  const named = { name: 'named', query: 'query Two { viewer { id } } query One { __typename }' };
+  const shapes: [string, ParityCase, { headers?: Record<string, string>; body?: string }][] = [
+    ...[...CONTENT_TYPE_BY_ACCEPT.keys(), 'text/html', 'application/xml', 'application/json;q=0.1, application/graphql-response+json'].map(
+      (accept): [string, ParityCase, { headers?: Record<string, string> }] => [`Accept: ${accept}`, catalog, accept === undefined ? {} : { headers: { accept } }],
+    ),
+    ['content-type with charset', catalog, { headers: { 'content-type': 'application/json; charset=utf-8' } }],
+    ['content-type text/plain (CSRF)', catalog, { headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: catalog.query }) }],
+    ['operationName and variables null', catalog, { body: JSON.stringify({ query: catalog.query, operationName: null, variables: null }) }],
+    ['variables a string', catalog, { body: JSON.stringify({ query: catalog.query, variables: '{}' }) }],
+    ['variables an array', catalog, { body: JSON.stringify({ query: catalog.query, variables: [] }) }],
+    ['operationName a number', catalog, { body: JSON.stringify({ query: catalog.query, operationName: 1 }) }],
+    ['extensions', catalog, { body: JSON.stringify({ query: catalog.query, extensions: {} }) }],
+    ['a batch', catalog, { body: JSON.stringify([{ query: catalog.query }]) }],
+    ['operation chosen by name', named, { body: JSON.stringify({ query: named.query, operationName: 'One' }) }],
+    ['the other operation', named, { body: JSON.stringify({ query: named.query, operationName: 'Two' }) }],
+    ['no operation named', named, { body: JSON.stringify({ query: named.query }) }],
+    ['an unknown operation name', named, { body: JSON.stringify({ query: named.query, operationName: 'Three' }) }],
+  ];
+  it.each(shapes)('answers a known document with %s identically', async (_name, c, http) => {
+    for (let run = 1; run <= RUNS; run++) expect(await send(fast, c, http)).toBe(await send(reference, c, http));
+  });
+
+  it('compared the known-documents path, not only Apollo', () => {
+    const names = parityCases.filter((c) => mockAnswered.has(c.query)).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['catalog page', 'product by slug', 'customer', 'cart as its customer', 'customer loyalty']));
+    expect(mockAnswered.has(named.query)).toBe(true);
   });
 
   it('compared the compiled queries, not only graphql-js', () => {
