@@ -1,6 +1,6 @@
 import { admin } from '../../auth/viewer';
 import { createContext, type AppServices } from '../../core/context';
-import type { ModuleHook } from '../../core/module';
+import type { ModuleBatchHook, ModuleHook } from '../../core/module';
 import type { DomainEvent, EventPayloads } from '../../events/event-types';
 import { ingestTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
 
@@ -25,42 +25,58 @@ interface OrderLineFacts {
   cancelledAt: Date | null;
 }
 
-const orderLines = (app: AppServices, orderId: string): Promise<OrderLineFacts[]> =>
+interface PaidOrderLineFacts extends OrderLineFacts {
+  orderId: string;
+}
+
+const orderLines = (app: AppServices, orderIds: readonly string[]): Promise<PaidOrderLineFacts[]> =>
   app.db.query(
-    `SELECT ol.product_id AS "productId", ol.listing_id AS "listingId", p.category_id AS "categoryId", ol.total::float8 AS total,
-            ol.position, o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt"
+    `SELECT ol.order_id AS "orderId", ol.product_id AS "productId", ol.listing_id AS "listingId", p.category_id AS "categoryId",
+            ol.total::float8 AS total, ol.position, o.paid_at AS "paidAt", o.cancelled_at AS "cancelledAt"
        FROM order_line ol JOIN orders o ON o.id = ol.order_id JOIN product p ON p.id = ol.product_id
-      WHERE ol.order_id = $1 ORDER BY ol.position`,
-    [orderId],
+      WHERE ol.order_id = ANY($1::uuid[]) ORDER BY ol.order_id, ol.position`,
+    [orderIds],
   );
 
-/** One ORDER_PAID touchpoint per line (its category and product count), the order's discount on the first. */
-const orderPaid: ModuleHook = async (event, app) => {
-  const p = event.payload as EventPayloads['order.paid'];
-  const lines = await orderLines(app, p.orderId);
-  await record(
-    app,
-    event,
-    p.customerId,
-    lines.map((l, i) => ({
-      ...server,
-      clientEventId: `order.paid:${p.orderId}:${l.position}`,
-      type: 'ORDER_PAID',
-      occurredAt: l.paidAt ?? event.createdAt,
-      productId: l.productId,
-      listingId: l.listingId,
-      sellerId: p.sellerId,
-      categoryId: l.categoryId,
-      orderId: p.orderId,
-      amount: l.total,
-      discount: i === 0 ? (p.discountTotal ?? 0) : 0,
-    })),
-  );
+/**
+ * One ORDER_PAID touchpoint per line (its category and product count), the order's discount on the first.
+ * A batch (a dispatch round's `order.paid`): one read of every order's lines, then one ingest per customer
+ * (a checkout's orders with several sellers are one customer's: one transaction and one `touchpoint.recorded`
+ * for them, not one per order), the customers' touchpoints in event order.
+ */
+const ordersPaid: ModuleBatchHook = {
+  async batch(events, app) {
+    const lines = await orderLines(app, [...new Set(events.map((e) => (e.payload as EventPayloads['order.paid']).orderId))]);
+    const byOrder = new Map<string, PaidOrderLineFacts[]>();
+    for (const line of lines) byOrder.set(line.orderId, [...(byOrder.get(line.orderId) ?? []), line]);
+    const byCustomer = new Map<string, { first: DomainEvent; touchpoints: NewTouchpoint[] }>();
+    for (const event of events) {
+      const p = event.payload as EventPayloads['order.paid'];
+      const customer = byCustomer.get(p.customerId) ?? { first: event, touchpoints: [] };
+      byCustomer.set(p.customerId, customer);
+      customer.touchpoints.push(
+        ...(byOrder.get(p.orderId) ?? []).map((l, i) => ({
+          ...server,
+          clientEventId: `order.paid:${p.orderId}:${l.position}`,
+          type: 'ORDER_PAID' as const,
+          occurredAt: l.paidAt ?? event.createdAt,
+          productId: l.productId,
+          listingId: l.listingId,
+          sellerId: p.sellerId,
+          categoryId: l.categoryId,
+          orderId: p.orderId,
+          amount: l.total,
+          discount: i === 0 ? (p.discountTotal ?? 0) : 0,
+        })),
+      );
+    }
+    for (const [customerId, { first, touchpoints }] of byCustomer) await record(app, first, customerId, touchpoints);
+  },
 };
 
 const orderCancelled: ModuleHook = async (event, app) => {
   const p = event.payload as EventPayloads['order.cancelled'];
-  const [first] = await orderLines(app, p.orderId);
+  const [first] = await orderLines(app, [p.orderId]);
   await record(app, event, p.customerId, [
     {
       ...server,
@@ -103,7 +119,7 @@ const cartLinesAdded: ModuleHook = async (event, app) => {
 };
 
 export const serverTouchpoints = {
-  'order.paid': orderPaid,
+  'order.paid': ordersPaid,
   'order.cancelled': orderCancelled,
   'cart.lines_added': cartLinesAdded,
 };

@@ -13,18 +13,34 @@ import { MIN_SUPPORT, PURCHASES, addToBasket, recountFromItems } from './co-occu
  * once per order (basket_counted_order), and refreshes the top lists of the basket's products. The similarity
  * of a pair also moves when n(b) grows through other baskets; a's list catches up the next time a is bought,
  * or at `zoco recommendations --rebuild` (rebuildCoPurchases), which recomputes everything from the orders.
+ *
+ * A dispatch round's `order.paid` events come as one batch: one read of their lines, then one
+ * transaction per basket (the orders of one checkout, with different sellers, are counted together: their
+ * basket's lock, items and top lists once, not once per order). A basket per transaction, not all in one:
+ * each basket locks its products' count, pair and top-list rows, and two dispatchers' batches holding
+ * several baskets' rows at once could wait on each other in a cycle.
  */
-export async function countPaidOrder(app: Pick<AppServices, 'db' | 'events'>, orderId: string): Promise<void> {
-  await withTransaction(app, async ({ tx }) => {
-    const fresh = await tx.query('INSERT INTO basket_counted_order (order_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [orderId]);
-    if (!fresh.length) return;
-    const lines: { checkoutId: string; productId: string }[] = await tx.query(
-      `SELECT DISTINCT o.checkout_id AS "checkoutId", ol.product_id AS "productId"
-         FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.id = $1 AND o.paid_at IS NOT NULL`,
-      [orderId],
-    );
-    if (lines.length) await addToBasket(tx, PURCHASES, lines[0]!.checkoutId, lines.map((l) => l.productId));
-  });
+export async function countPaidOrders(app: Pick<AppServices, 'db' | 'events'>, orderIds: readonly string[]): Promise<void> {
+  if (!orderIds.length) return;
+  const lines: { orderId: string; checkoutId: string; productId: string }[] = await app.db.query(
+    `SELECT DISTINCT o.id AS "orderId", o.checkout_id AS "checkoutId", ol.product_id AS "productId"
+       FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.id = ANY($1::uuid[]) AND o.paid_at IS NOT NULL
+      ORDER BY 2, 1`,
+    [[...new Set(orderIds)]],
+  );
+  const baskets = new Map<string, typeof lines>();
+  for (const line of lines) baskets.set(line.checkoutId, [...(baskets.get(line.checkoutId) ?? []), line]);
+  for (const [checkoutId, basketLines] of baskets) {
+    await withTransaction(app, async ({ tx }) => {
+      const fresh: { orderId: string }[] = await tx.query(
+        'INSERT INTO basket_counted_order (order_id) SELECT DISTINCT unnest($1::uuid[]) ORDER BY 1 ON CONFLICT DO NOTHING RETURNING order_id AS "orderId"',
+        [basketLines.map((l) => l.orderId)],
+      );
+      const counted = new Set(fresh.map((r) => r.orderId));
+      const products = basketLines.filter((l) => counted.has(l.orderId)).map((l) => l.productId);
+      if (products.length) await addToBasket(tx, PURCHASES, checkoutId, products);
+    });
+  }
 }
 
 /**
