@@ -69,10 +69,12 @@ it('hands a batch hook every event of its types claimed in a round, in one call,
 it('delivers a failed batch again event by event: one bad event fails alone and the others are dispatched', async () => {
   poisoned.add('bad');
   const ids = await commitEvents(['ok-1', 'bad', 'ok-2'].map((cartId) => ({ type: 'cart.updated', payload: { cartId, customerId: null } })));
-  expect(calls.map((c) => c.ids)).toEqual([ids, [ids[0]], [ids[1]], [ids[2]]]);
+  // (Later calls: the bad event's retries, 2 s on, when the machine is slow enough to reach them.)
+  expect(calls.slice(0, 4).map((c) => c.ids)).toEqual([ids, [ids[0]], [ids[1]], [ids[2]]]);
   expect(handled).toEqual([ids[0], ids[2]]);
   const [first, bad, last] = await outboxRows(ids);
   expect([first!.dispatched, last!.dispatched, first!.attempts, last!.attempts]).toEqual([true, true, 0, 0]);
-  expect(bad).toMatchObject({ dispatched: false, attempts: 1 });
+  expect(bad).toMatchObject({ dispatched: false });
+  expect(bad!.attempts).toBeGreaterThanOrEqual(1);
   expect(bad!.last_error).toContain('poisoned event bad');
 });
