@@ -92,30 +92,43 @@ const orderCancelled: ModuleHook = async (event, app) => {
   ]);
 };
 
-/** A customer's cart lines (a guest cart has no one to attribute them to: the guest's client tracks those). */
-const cartLinesAdded: ModuleHook = async (event, app) => {
-  const p = event.payload as EventPayloads['cart.lines_added'];
-  if (!p.customerId) return;
-  const listings: { id: string; productId: string; sellerId: string; categoryId: string | null }[] = await app.db.query(
-    `SELECT l.id, l.product_id AS "productId", l.seller_id AS "sellerId", p.category_id AS "categoryId"
-       FROM listing l JOIN product p ON p.id = l.product_id WHERE l.id = ANY($1::uuid[]) ORDER BY l.id`,
-    [p.listingIds],
-  );
-  await record(
-    app,
-    event,
-    p.customerId,
-    listings.map((l) => ({
-      ...server,
-      clientEventId: `cart.lines_added:${event.id}:${l.id}`,
-      type: 'CART_LINE_ADDED',
-      occurredAt: event.createdAt,
-      productId: l.productId,
-      listingId: l.id,
-      sellerId: l.sellerId,
-      categoryId: l.categoryId,
-    })),
-  );
+/**
+ * A customer's cart lines (a guest cart has no one to attribute them to: the guest's client tracks those).
+ * A batch (a dispatch round's `cart.lines_added`): one read of every listing, then one ingest per customer.
+ */
+const cartLinesAdded: ModuleBatchHook = {
+  async batch(events, app) {
+    const mine = events.filter((e) => (e.payload as EventPayloads['cart.lines_added']).customerId);
+    if (!mine.length) return;
+    const ids = [...new Set(mine.flatMap((e) => (e.payload as EventPayloads['cart.lines_added']).listingIds))];
+    const listings: { id: string; productId: string; sellerId: string; categoryId: string | null }[] = await app.db.query(
+      `SELECT l.id, l.product_id AS "productId", l.seller_id AS "sellerId", p.category_id AS "categoryId"
+         FROM listing l JOIN product p ON p.id = l.product_id WHERE l.id = ANY($1::uuid[]) ORDER BY l.id`,
+      [ids],
+    );
+    const byCustomer = new Map<string, { first: DomainEvent; touchpoints: NewTouchpoint[] }>();
+    for (const event of mine) {
+      const p = event.payload as EventPayloads['cart.lines_added'];
+      const customer = byCustomer.get(p.customerId!) ?? { first: event, touchpoints: [] };
+      byCustomer.set(p.customerId!, customer);
+      const added = new Set(p.listingIds);
+      customer.touchpoints.push(
+        ...listings
+          .filter((l) => added.has(l.id))
+          .map((l) => ({
+            ...server,
+            clientEventId: `cart.lines_added:${event.id}:${l.id}`,
+            type: 'CART_LINE_ADDED' as const,
+            occurredAt: event.createdAt,
+            productId: l.productId,
+            listingId: l.id,
+            sellerId: l.sellerId,
+            categoryId: l.categoryId,
+          })),
+      );
+    }
+    for (const [customerId, { first, touchpoints }] of byCustomer) await record(app, first, customerId, touchpoints);
+  },
 };
 
 export const serverTouchpoints = {
