@@ -86,7 +86,10 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
     const batches = new Map<BatchEventHandler, number[]>();
     events.forEach((event, i) => {
       for (const handler of handlers[event.type] ?? []) {
-        if (isBatch(handler)) batches.set(handler, [...(batches.get(handler) ?? []), i]);
+        if (!isBatch(handler)) continue;
+        const mine = batches.get(handler);
+        if (mine) mine.push(i);
+        else batches.set(handler, [i]);
       }
     });
     for (const [handler, indexes] of batches) {
