@@ -1,9 +1,9 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { AppServices } from './core/context';
-import type { ModuleDefinition, ModuleHook, TopicPart } from './core/module';
+import type { ModuleBatchHook, ModuleDefinition, ModuleHook, TopicPart } from './core/module';
 import { listenForNotifications, type NotificationListener } from './db/notification-listener';
-import { createDispatcher, type Dispatcher, type EventHandler } from './events/dispatcher';
+import { createDispatcher, type BatchEventHandler, type Dispatcher, type EventHandler } from './events/dispatcher';
 import type { DomainEvent } from './events/event-types';
 import type { AnyPlugin } from './plugin-host/define-plugin';
 import { createPluginEvents } from './plugin-host';
@@ -26,9 +26,17 @@ function eventHandlers(modules: readonly ModuleDefinition[], pubSub: AppPubSub, 
     handlers[type] = [...(handlers[type] ?? []), handler];
   };
   const routes = new Map<string, ((payload: never) => (string | TopicPart)[])[]>();
+  // One handler per batch hook object, whatever the number of types it is under: it gets their events in one call.
+  const batches = new Map<ModuleBatchHook, BatchEventHandler>();
   for (const m of modules) {
     // Bound to the services, made after the dispatcher (an event delivered before they exist fails and is retried).
-    for (const [type, hook] of Object.entries(m.hooks ?? {}) as [string, ModuleHook][]) add(type, (event) => hook(event, app()));
+    for (const [type, hook] of Object.entries(m.hooks ?? {}) as [string, ModuleHook | ModuleBatchHook][]) {
+      if (typeof hook === 'function') add(type, (event) => hook(event, app()));
+      else {
+        if (!batches.has(hook)) batches.set(hook, { batch: (events) => hook.batch(events, app()) });
+        add(type, batches.get(hook)!);
+      }
+    }
     for (const [type, route] of Object.entries(m.topics ?? {}) as [string, (payload: never) => (string | TopicPart)[]][]) routes.set(type, [...(routes.get(type) ?? []), route]);
   }
   add('*', async (event) => {

@@ -10,6 +10,16 @@ export type { NodeFetcher };
 /** A module's after-commit handler: the event, and the app's services to act with (it builds its own ctx). */
 export type ModuleHook = (event: DomainEvent, app: AppServices) => Promise<void>;
 
+/**
+ * A module's after-commit handler of many events at once (events/dispatcher.ts, BatchEventHandler): every
+ * event of its types claimed in one dispatch round, in outbox id order, for one transaction and set-based SQL
+ * instead of one per event. The same object under several types gets their events in one call. Idempotent per
+ * event id: a failed batch is delivered again event by event.
+ */
+export interface ModuleBatchHook {
+  batch(events: DomainEvent[], app: AppServices): Promise<void>;
+}
+
 /** A domain module: the same shape plugins have (ARCHITECTURE.md, "Source layout"). */
 export interface ModuleDefinition {
   name: string;
@@ -21,8 +31,8 @@ export interface ModuleDefinition {
   nodes?: Partial<Record<NodeType, NodeFetcher>>;
   /** The module's per-request DataLoaders (their type joins `Loaders` by declaration merging). */
   loaders?: LoaderFactory;
-  /** Handlers of domain events, called after commit, at least once; '*' gets every event. */
-  hooks?: Partial<Record<EventType | '*', ModuleHook>>;
+  /** Handlers of domain events, called after commit, at least once; '*' gets every event (one at a time). */
+  hooks?: Partial<Record<EventType, ModuleHook | ModuleBatchHook>> & { '*'?: ModuleHook };
   /** Listeners of domain events that run inside the emitting transaction (see TransactionListener). */
   listeners?: { [T in EventType]?: TransactionListener<T> };
   /**

@@ -3,8 +3,20 @@ import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/pg-errors';
 import type { DomainEvent, EventType } from './event-types';
 
-/** Handles one event type; must be idempotent (delivery is at least once; dedupe on `event.id`). */
-export type EventHandler = (event: DomainEvent) => Promise<void>;
+/** Handles one event; must be idempotent (delivery is at least once; dedupe on `event.id`). */
+export type EventHandler = ((event: DomainEvent) => Promise<void>) | BatchEventHandler;
+
+/**
+ * Handles many events in one go (one transaction, set-based SQL): every event of its types claimed in a round,
+ * in outbox id order. The same object registered under several types gets them all in one call. Idempotent
+ * per event like EventHandler: a batch that fails is delivered again one event at a time, so its events that
+ * succeed are handled twice (the batch's work rolled back, or not) and one bad event fails alone.
+ */
+export interface BatchEventHandler {
+  batch(events: DomainEvent[]): Promise<void>;
+}
+
+const isBatch = (handler: EventHandler): handler is BatchEventHandler => typeof handler !== 'function';
 
 /**
  * Events claimed per round (one transaction: claim, handle, mark). 500, not 100: each round costs four
@@ -18,7 +30,7 @@ export const OUTBOX_MAX_ATTEMPTS = 10;
 export interface DispatcherOptions {
   databaseUrl: string;
   log: Logger;
-  /** By event type; '*' handlers get every event (plugins' own events too). */
+  /** By event type; '*' handlers (one event at a time, never batches) get every event (plugins' own events too). */
   handlers: Record<string, EventHandler[]>;
   /** Fallback poll for events committed by other processes or left by a crash; ms. */
   pollIntervalMs?: number;
@@ -58,22 +70,48 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
   let again = false;
   let stopped = false;
 
+  const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
   /**
-   * Every handler of the event runs, each isolated from the others' failures: one module's failing hook
+   * Every handler of every event runs, each isolated from the others' failures: one module's failing hook
    * (or a parked plugin) never keeps the event from the rest. A failed event is retried whole; handlers
-   * are idempotent by contract, so those that succeeded see it again and ignore it.
+   * are idempotent by contract, so those that succeeded see it again and ignore it. Batch handlers run
+   * first, each with its events of the round (per handler, events stay in id order; between handlers
+   * there never was an order); then each event's own handlers, event after event, '*' last.
+   * Returns each failed event's errors, by index in `events`.
    */
-  async function deliver(row: OutboxRow): Promise<string | null> {
-    const event = { id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt } as DomainEvent;
-    const errors: string[] = [];
-    for (const handler of [...(handlers[row.type] ?? []), ...(handlers['*'] ?? [])]) {
+  async function deliver(events: DomainEvent[]): Promise<Map<number, string[]>> {
+    const errors = new Map<number, string[]>();
+    const fail = (i: number, err: unknown) => errors.set(i, [...(errors.get(i) ?? []), messageOf(err)]);
+    const batches = new Map<BatchEventHandler, number[]>();
+    events.forEach((event, i) => {
+      for (const handler of handlers[event.type] ?? []) {
+        if (!isBatch(handler)) continue;
+        const mine = batches.get(handler);
+        if (mine) mine.push(i);
+        else batches.set(handler, [i]);
+      }
+    });
+    for (const [handler, indexes] of batches) {
       try {
-        await handler(event);
+        await handler.batch(indexes.map((i) => events[i]!));
       } catch (err) {
-        errors.push(err instanceof Error ? err.message : String(err));
+        if (indexes.length === 1) fail(indexes[0]!, err);
+        // One at a time, so that one bad event fails alone and the rest are not held back with it.
+        else for (const i of indexes) await handler.batch([events[i]!]).catch((e: unknown) => fail(i, e));
       }
     }
-    return errors.length ? errors.join('; ') : null;
+    for (const [i, event] of events.entries()) {
+      for (const handler of [...(handlers[event.type] ?? []), ...(handlers['*'] ?? [])]) {
+        if (isBatch(handler)) continue;
+        try {
+          await handler(event);
+        } catch (err) {
+          fail(i, err);
+        }
+      }
+    }
+    return errors;
   }
 
   async function round(): Promise<number> {
@@ -94,10 +132,11 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
           ORDER BY id LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`,
         [maxAttempts, ROUND_SIZE],
       );
+      const errors = await deliver(rows.map((row) => ({ id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt }) as DomainEvent));
       const delivered: string[] = [];
-      for (const row of rows) {
-        const error = await deliver(row);
-        if (error === null) delivered.push(row.id);
+      for (const [i, row] of rows.entries()) {
+        const error = errors.get(i)?.join('; ');
+        if (error === undefined) delivered.push(row.id);
         else {
           log.warn({ eventId: row.id, type: row.type, err: error }, 'event handler failed; will retry');
           await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, error]);

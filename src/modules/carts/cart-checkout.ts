@@ -4,6 +4,7 @@ import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { emit } from '../../events/outbox';
 import { lockCart } from './cart-access';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 /** A cart as checkout needs it. Ids are database UUIDs. */
 export interface CheckoutCart {
@@ -27,7 +28,8 @@ export interface CheckoutCart {
 export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Promise<CheckoutCart> {
   const field = ['input', 'cartId'];
   const cart = await lockCart(ctx, cartGlobalId, field);
-  const lines: { listingId: string; quantity: number; options: Record<string, unknown> }[] = await ctx.tx.query(
+  const lines: { listingId: string; quantity: number; options: Record<string, unknown> }[] = await preparedTxQuery(
+    ctx.tx,
     'SELECT listing_id AS "listingId", quantity, options FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id',
     [cart.uuid],
   );
@@ -37,7 +39,8 @@ export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Pro
 
 /** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it): one statement. */
 export async function completeCart(ctx: TxContext, cartId: string): Promise<void> {
-  const [rows]: [{ customerId: string | null }[], number] = await ctx.tx.query(
+  const [rows]: [{ customerId: string | null }[], number] = await preparedTxQuery(
+    ctx.tx,
     `WITH emptied AS (DELETE FROM cart_line WHERE cart_id = $1)
      UPDATE cart SET status = 'completed', updated_at = now() WHERE id = $1 RETURNING customer_id AS "customerId"`,
     [cartId],

@@ -2,6 +2,7 @@ import type { InTransaction, TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import { refreshPrices } from './pricing';
 import { listingVisibleSql } from './listing-visibility';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 /**
  * The one writer of `listing.stock`. Whoever sells, cancels, counts or creates goes through here, so the
@@ -28,7 +29,8 @@ const byListing = <L extends StockLine>(lines: readonly L[]): L[] => [...lines].
 export async function takeStock(ctx: TxContext, lines: readonly StockLine[]): Promise<void> {
   if (!lines.length) return;
   const sorted = byListing(lines);
-  const [rows]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
+  const [rows]: [{ productId: string; stock: number }[], number] = await preparedTxQuery(
+    ctx.tx,
     `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
        FROM unnest($1::uuid[], $2::int[]) AS x(id, q) WHERE l.id = x.id AND l.stock >= x.q
      RETURNING l.product_id AS "productId", l.stock`,
@@ -55,7 +57,8 @@ export interface StockLineAsRead extends StockLine {
 export async function takeStockAsRead(ctx: TxContext, lines: readonly StockLineAsRead[]): Promise<boolean> {
   if (!lines.length) return true;
   const sorted = byListing(lines);
-  const [rows]: [{ productId: string; stock: number }[], number] = await ctx.tx.query(
+  const [rows]: [{ productId: string; stock: number }[], number] = await preparedTxQuery(
+    ctx.tx,
     `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
        FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[]) AS x(id, q, price, currency, sku), seller s, product p
       WHERE l.id = x.id AND s.id = l.seller_id AND p.id = l.product_id AND l.stock >= x.q

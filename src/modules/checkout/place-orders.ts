@@ -30,6 +30,7 @@ import {
   type PaymentProvider,
 } from '../payments';
 import type { CheckoutRow } from './checkout.rows';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 export interface PurchaseLine {
   listingId: string;
@@ -130,7 +131,8 @@ async function readListings(
   ids: string[],
   lock: boolean,
 ): Promise<{ listings: Map<string, ListingForSale>; parties: InvoiceParties }> {
-  const rows: (ListingForSale & InvoiceParty)[] = await tx.query(
+  const rows: (ListingForSale & InvoiceParty)[] = await preparedTxQuery(
+    tx,
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
             p.category_id AS "categoryId", l.sku, l.price,
             l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(cat.tax_class, 'standard') AS "taxClass",
@@ -310,7 +312,8 @@ async function draftOrders(
 async function writeOrders({ tx }: TxContext, checkoutId: string, cartId: string | null, orders: readonly OrderDraft[]): Promise<void> {
   const lines = orders.flatMap((o) => o.priced.map((p, position) => ({ o, p, position })));
   const adjustments = orders.flatMap((o) => o.adjusted.adjustments.map((a, position) => ({ o, a, position })));
-  await tx.query(
+  await preparedTxQuery(
+    tx,
     `WITH placed AS (
        INSERT INTO orders (id, checkout_id, seller_id, customer_id, state, currency, subtotal, shipping, discount, surcharge, tax, total, shipping_address, paid_at)
        SELECT x.id, $1, x.seller_id, x.customer_id, 'paid', x.currency, x.subtotal, x.shipping, x.discount, x.surcharge, x.tax, x.total, x.shipping_address, now()
@@ -417,7 +420,8 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
       const { tx } = ctx;
       // The payment attempt locked first (holdPaymentSql), then the key claimed, in one statement: a pending
       // payment claims, anything else fails before a checkout row is written.
-      const [claim]: { status: string | null; id: string | null; createdAt: Date }[] = await tx.query(
+      const [claim]: { status: string | null; id: string | null; createdAt: Date }[] = await preparedTxQuery(
+        tx,
         `WITH held AS (${holdPaymentSql('$5')}),
          claimed AS (
            INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)

@@ -5,6 +5,7 @@ import { recordEventsSql, runListeners, takeHeldEvents } from '../../events/outb
 import { invoiceDocument, toOrderToInvoice, type IssuedInvoice, type OrderLineRow, type OrderRow } from './invoice-issuing';
 import { INVOICE_TIME_ZONE, invoiceNumberSql, invoicePrefix } from './invoice-numbering';
 import type { TaxableAdjustment } from './order-tax';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 /** One seller's invoice party with the buyer's: the columns of PARTY_COLUMNS. */
 export type InvoiceParty = Omit<OrderRow, 'id' | 'sellerId' | 'customerId' | 'state' | 'currency' | 'subtotal' | 'shipping' | 'total' | 'shippingAddress'>;
@@ -73,7 +74,8 @@ export async function issueNewOrderInvoices(ctx: TxContext, parties: InvoicePart
   });
   const column = <T>(f: (x: (typeof invoiced)[number]) => T) => invoiced.map(f);
   const held = takeHeldEvents(ctx);
-  const rows: (IssuedInvoice & { orderId: string; sellerId: string })[] = await ctx.tx.query(
+  const rows: (IssuedInvoice & { orderId: string; sellerId: string })[] = await preparedTxQuery(
+    ctx.tx,
     `WITH clock AS (SELECT clock_timestamp() AS at),
      numbered AS (
        INSERT INTO invoice_counter (seller_id, series, year, last_number)

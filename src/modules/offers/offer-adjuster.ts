@@ -1,5 +1,6 @@
 import type { AdjustableGroup, Adjuster, Adjustment, AdjustableLine } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 interface RedeemedOffer {
   id: string;
@@ -19,15 +20,15 @@ interface PrefetchedOffers {
 
 /** The customer's redeemed, unused, live offers on these listings or products, oldest first (locked at checkout). */
 function redeemedOffers(ctx: Context, customerId: string, lines: readonly AdjustableLine[], checkout: boolean): Promise<RedeemedOffer[]> {
-  return (checkout ? (ctx as TxContext).tx : ctx.db).query(
-    `SELECT id, product_id AS "productId", listing_id AS "listingId", discount_percent AS "discountPercent",
+  const text = `SELECT id, product_id AS "productId", listing_id AS "listingId", discount_percent AS "discountPercent",
             discount_amount AS "discountAmount", currency, reason
        FROM offer
       WHERE customer_id = $1 AND state = 'REDEEMED' AND used_at IS NULL AND expires_at > $2 AND promotion_id IS NULL
         AND (listing_id = ANY($3) OR product_id = ANY($4))
-      ORDER BY sequence ${checkout ? 'FOR NO KEY UPDATE' : ''}`,
-    [customerId, ctx.now(), lines.map((l) => l.listingId), lines.map((l) => l.productId)],
-  );
+      ORDER BY sequence ${checkout ? 'FOR NO KEY UPDATE' : ''}`;
+  const values = [customerId, ctx.now(), lines.map((l) => l.listingId), lines.map((l) => l.productId)];
+  // At checkout one of the purchase's hot statements: prepared (db/prepared-query.ts, preparedTxQuery).
+  return checkout ? preparedTxQuery((ctx as TxContext).tx, text, values) : ctx.db.query(text, values);
 }
 
 /** A group's share of the prefetched offers: those on its lines that no group before it took. */

@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/transaction';
 import { crashPoint } from './crash-point';
 import { PaymentProviderUnavailable, type PaymentProvider } from './payment-provider';
 import { PAYMENT_COLUMNS, type PaymentRow } from './payment.rows';
+import { preparedQuery, preparedTxQuery } from '../../db/prepared-query';
 
 /**
  * The only writer of `payment` (STYLE.md, habit 13). A checkout's payment goes through these steps,
@@ -111,7 +112,8 @@ export async function authorizePayment(
     fail(['input', 'payment'], result.message, ErrorCode[result.code]);
   }
   known.authorization = { state: 'authorized', reference: result.reference, amount };
-  await ctx.tx.query(
+  await preparedTxQuery(
+    ctx.tx,
     `UPDATE payment SET status = 'authorized', checkout_id = $2, provider_ref = $3, amount = $4, updated_at = now() WHERE id = $1`,
     [payment.id, checkoutId, result.reference, amount],
   );
@@ -177,7 +179,7 @@ export async function capturePayment(ctx: PaymentHost, payment: OpenPayment, kno
     if (known.state !== 'authorized') throw new Error('the checkout committed without an authorization in hand');
     await payment.provider.capture(known.reference, known.amount, `${payment.providerKey}_capture`);
     crashPoint(ctx.config, 'after-capture');
-    await ctx.db.query(`UPDATE payment SET status = 'captured', updated_at = now() WHERE id = $1 AND status = 'authorized'`, [payment.id]);
+    await preparedQuery(ctx.db, `UPDATE payment SET status = 'captured', updated_at = now() WHERE id = $1 AND status = 'authorized'`, [payment.id]);
   } catch (err) {
     ctx.log.warn({ err, paymentId: payment.id }, 'capture after checkout failed; the recovery sweep retries it');
   }

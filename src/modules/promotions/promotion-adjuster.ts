@@ -5,6 +5,7 @@ import { choosePromotions, linesInScope, promotionAdjustments, totalOf, type Can
 import { customerMatches } from './promotion-eligibility';
 import { candidatesBySeller, type LoadedPromotion } from './promotion.loaders';
 import type { PromotionRow } from './promotion.rows';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 /** Codes are compared in upper case, without surrounding blanks. */
 export const normalizeCode = (code: string) => code.trim().toUpperCase();
@@ -142,8 +143,11 @@ export const promotionAdjuster: Adjuster<PrefetchedCandidates> = {
   /** Checkout: every seller's candidates in one statement, in its transaction (when its groups share a currency, as they do). */
   async prefetch(ctx, groups) {
     const currency = groups[0]?.currency;
-    if (!ctx.tx || !currency || groups.some((g) => g.currency !== currency)) return undefined;
-    return candidatesBySeller(ctx.tx, groups.map((g) => g.sellerId), currency, groups[0]!.codes.map(normalizeCode));
+    const inTx = ctx.tx;
+    if (!inTx || !currency || groups.some((g) => g.currency !== currency)) return undefined;
+    // One of the purchase's hot statements: prepared (db/prepared-query.ts, preparedTxQuery).
+    const tx = { query: (text: string, values: unknown[]) => preparedTxQuery(inTx, text, values) };
+    return candidatesBySeller(tx, groups.map((g) => g.sellerId), currency, groups[0]!.codes.map(normalizeCode));
   },
   async adjust(ctx: Context, group: AdjustableGroup, prefetched?: PrefetchedCandidates): Promise<AdjustmentResult> {
     const { eligible, rejected } = await evaluatePromotions(ctx, group, group.codes.map(normalizeCode), prefetched);

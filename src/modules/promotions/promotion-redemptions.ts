@@ -1,5 +1,6 @@
 import type { TxContext } from '../../core/context';
 import type { EventPayloads } from '../../events/event-types';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 /**
  * In checkout's transaction, once the order is paid: one redemption per promotion that discounted it, from
@@ -9,7 +10,8 @@ import type { EventPayloads } from '../../events/event-types';
  */
 export async function recordRedemptions({ tx }: TxContext, { orderId, customerId, discountTotal }: EventPayloads['order.paid']): Promise<void> {
   if (discountTotal === 0) return;
-  await tx.query(
+  await preparedTxQuery(
+    tx,
     `INSERT INTO promotion_redemption (promotion_id, customer_id, order_id, amount, code)
      SELECT split_part(oa.reference, ':', 1)::uuid, $2, $1, sum(oa.amount), nullif(split_part(oa.reference, ':', 2), '')
        FROM order_adjustment oa

@@ -19,13 +19,15 @@ export const CANDIDATES = 500;
 export interface CoTables {
   items: string;
   basket: string;
+  /** The SQL type of the basket column. */
+  basketType: 'uuid' | 'text';
   counts: string;
   pairs: string;
   top: string;
 }
 
-export const PURCHASES: CoTables = { items: 'basket_item', basket: 'checkout_id', counts: 'product_basket_count', pairs: 'product_pair', top: 'also_bought' };
-export const VIEWS: CoTables = { items: 'view_session_item', basket: 'session_id', counts: 'product_view_count', pairs: 'product_view_pair', top: 'also_viewed' };
+export const PURCHASES: CoTables = { items: 'basket_item', basket: 'checkout_id', basketType: 'uuid', counts: 'product_basket_count', pairs: 'product_pair', top: 'also_bought' };
+export const VIEWS: CoTables = { items: 'view_session_item', basket: 'session_id', basketType: 'text', counts: 'product_view_count', pairs: 'product_view_pair', top: 'also_viewed' };
 
 /** Recomputes the top lists of `productIds` (null: all) from the pair counts. */
 export async function refreshTopLists(tx: EntityManager | DataSource, t: CoTables, productIds: readonly string[] | null, minSupport = MIN_SUPPORT): Promise<void> {
@@ -48,35 +50,51 @@ export async function refreshTopLists(tx: EntityManager | DataSource, t: CoTable
 }
 
 /**
- * Adds products to one basket: those not in it yet count for the product, pair with each earlier product
- * and with each other once, and the top lists of the basket's products are refreshed. The caller makes it
- * happen once per source (an order, a touchpoint) in its transaction.
+ * Adds products to baskets (basket → products): those not in their basket yet count for the product, pair
+ * with each earlier product of the basket and with each other once, and the top lists of the baskets'
+ * products are refreshed. The caller makes it happen once per source (an order, a touchpoint) in its
+ * transaction. Any number of baskets in the same seven statements (a dispatch round's checkouts: issue 14),
+ * each table written once, its rows in key order; every transaction writes the tables in the same order,
+ * so two never wait on each other in a cycle.
  */
-export async function addToBasket(tx: EntityManager, t: CoTables, basket: string, productIds: readonly string[]): Promise<void> {
-  // One basket grows by one source at a time (an order's hooks, or a batch's, may run side by side).
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 12))', [`${t.items}:${basket}`]);
-  const before: string[] = (
-    await tx.query(`SELECT product_id AS "productId" FROM ${t.items} WHERE ${t.basket} = $1 ORDER BY product_id`, [basket])
-  ).map((r: { productId: string }) => r.productId);
-  const known = new Set(before);
-  const added = [...new Set(productIds)].filter((p) => !known.has(p)).sort();
-  if (!added.length) return;
-  await tx.query(`INSERT INTO ${t.items} (${t.basket}, product_id) SELECT $1, unnest($2::uuid[])`, [basket, added]);
-  await tx.query(
-    `INSERT INTO ${t.counts} AS c (product_id, baskets) SELECT unnest($1::uuid[]), 1
-     ON CONFLICT (product_id) DO UPDATE SET baskets = c.baskets + 1`,
-    [added],
+export async function addToBaskets(tx: EntityManager, t: CoTables, products: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  const baskets = [...products.keys()].sort();
+  if (!baskets.length) return;
+  // One basket grows by one source at a time (an order's hooks, or a batch's, may run side by side); locked in key order.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 12)) FROM unnest($1::text[]) k ORDER BY k', [baskets.map((b) => `${t.items}:${b}`)]);
+  const rows: { basket: string; productId: string }[] = await tx.query(
+    `SELECT ${t.basket}::text AS basket, product_id AS "productId" FROM ${t.items} WHERE ${t.basket} = ANY($1::${t.basketType}[]) ORDER BY 1, 2`,
+    [baskets],
   );
+  const before = new Map<string, string[]>();
+  for (const r of rows) before.set(r.basket, [...(before.get(r.basket) ?? []), r.productId]);
+  const items: { basket: string; productId: string }[] = [];
   const as: string[] = [];
   const bs: string[] = [];
   const pair = (a: string, b: string) => {
     as.push(a, b);
     bs.push(b, a);
   };
-  added.forEach((a, i) => {
-    for (const b of before) pair(a, b);
-    for (const b of added.slice(i + 1)) pair(a, b);
-  });
+  for (const basket of baskets) {
+    const earlier = before.get(basket) ?? [];
+    const known = new Set(earlier);
+    const added = [...new Set(products.get(basket))].filter((p) => !known.has(p)).sort();
+    added.forEach((a, i) => {
+      items.push({ basket, productId: a });
+      for (const b of earlier) pair(a, b);
+      for (const b of added.slice(i + 1)) pair(a, b);
+    });
+  }
+  if (!items.length) return;
+  await tx.query(`INSERT INTO ${t.items} (${t.basket}, product_id) SELECT * FROM unnest($1::${t.basketType}[], $2::uuid[])`, [
+    items.map((i) => i.basket),
+    items.map((i) => i.productId),
+  ]);
+  await tx.query(
+    `INSERT INTO ${t.counts} AS c (product_id, baskets) SELECT p, count(*) FROM unnest($1::uuid[]) p GROUP BY p ORDER BY p
+     ON CONFLICT (product_id) DO UPDATE SET baskets = c.baskets + EXCLUDED.baskets`,
+    [items.map((i) => i.productId)],
+  );
   if (as.length) {
     await tx.query(
       `INSERT INTO ${t.pairs} AS p (a, b, count)
@@ -85,7 +103,8 @@ export async function addToBasket(tx: EntityManager, t: CoTables, basket: string
       [as, bs],
     );
   }
-  await refreshTopLists(tx, t, [...before, ...added]);
+  const touched = new Set([...rows.filter((r) => products.has(r.basket)).map((r) => r.productId), ...items.map((i) => i.productId)]);
+  await refreshTopLists(tx, t, [...touched].sort());
 }
 
 /** Counts, pairs and top lists from the items table as it stands (a rebuild's second half; bench/also-bought.ts). */

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AppServices } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { MIN_SUPPORT, PURCHASES, addToBasket, recountFromItems } from './co-occurrence';
+import { MIN_SUPPORT, PURCHASES, addToBaskets, recountFromItems } from './co-occurrence';
 
 /**
  * "Customers who bought this also bought" (issue 12), item-to-item in the manner of Linden, Smith and York
@@ -13,17 +13,29 @@ import { MIN_SUPPORT, PURCHASES, addToBasket, recountFromItems } from './co-occu
  * once per order (basket_counted_order), and refreshes the top lists of the basket's products. The similarity
  * of a pair also moves when n(b) grows through other baskets; a's list catches up the next time a is bought,
  * or at `zoco recommendations --rebuild` (rebuildCoPurchases), which recomputes everything from the orders.
+ *
+ * A dispatch round's `order.paid` events come as one batch: one read of their lines, then one transaction
+ * for all their baskets (addToBaskets: the same statements for one checkout or fifty; the orders of one
+ * checkout, with different sellers, counted together). Per order before: eleven statements each.
  */
-export async function countPaidOrder(app: Pick<AppServices, 'db' | 'events'>, orderId: string): Promise<void> {
+export async function countPaidOrders(app: Pick<AppServices, 'db' | 'events'>, orderIds: readonly string[]): Promise<void> {
+  if (!orderIds.length) return;
+  const lines: { orderId: string; checkoutId: string; productId: string }[] = await app.db.query(
+    `SELECT DISTINCT o.id AS "orderId", o.checkout_id AS "checkoutId", ol.product_id AS "productId"
+       FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.id = ANY($1::uuid[]) AND o.paid_at IS NOT NULL
+      ORDER BY 2, 1`,
+    [[...new Set(orderIds)]],
+  );
+  if (!lines.length) return;
   await withTransaction(app, async ({ tx }) => {
-    const fresh = await tx.query('INSERT INTO basket_counted_order (order_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1', [orderId]);
-    if (!fresh.length) return;
-    const lines: { checkoutId: string; productId: string }[] = await tx.query(
-      `SELECT DISTINCT o.checkout_id AS "checkoutId", ol.product_id AS "productId"
-         FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.id = $1 AND o.paid_at IS NOT NULL`,
-      [orderId],
+    const fresh: { orderId: string }[] = await tx.query(
+      'INSERT INTO basket_counted_order (order_id) SELECT DISTINCT unnest($1::uuid[]) ORDER BY 1 ON CONFLICT DO NOTHING RETURNING order_id AS "orderId"',
+      [lines.map((l) => l.orderId)],
     );
-    if (lines.length) await addToBasket(tx, PURCHASES, lines[0]!.checkoutId, lines.map((l) => l.productId));
+    const counted = new Set(fresh.map((r) => r.orderId));
+    const baskets = new Map<string, string[]>();
+    for (const l of lines) if (counted.has(l.orderId)) baskets.set(l.checkoutId, [...(baskets.get(l.checkoutId) ?? []), l.productId]);
+    await addToBaskets(tx, PURCHASES, baskets);
   });
 }
 

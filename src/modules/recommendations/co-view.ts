@@ -1,7 +1,7 @@
 import type { AppServices } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { EventPayloads } from '../../events/event-types';
-import { VIEWS, addToBasket } from './co-occurrence';
+import { VIEWS, addToBaskets } from './co-occurrence';
 
 /**
  * "Customers who viewed this also viewed": the co-occurrence of co-occurrence.ts over a customer's views of
@@ -24,6 +24,6 @@ export async function countViews(app: Pick<AppServices, 'db' | 'events'>, { cust
       const session = `${customerId}:${v.occurredAt.slice(0, 10)}`;
       sessions.set(session, [...(sessions.get(session) ?? []), v.productId!]);
     }
-    for (const session of [...sessions.keys()].sort()) await addToBasket(tx, VIEWS, session, sessions.get(session)!);
+    await addToBaskets(tx, VIEWS, sessions);
   });
 }

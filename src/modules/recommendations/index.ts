@@ -1,6 +1,6 @@
 import { defineModule } from '../../core/module';
 import type { EventPayloads } from '../../events/event-types';
-import { countPaidOrder } from './co-purchase';
+import { countPaidOrders } from './co-purchase';
 import { countViews } from './co-view';
 import { recommendationLoaders } from './recommendation.loaders';
 import { ProductRecommendationsResolver } from './recommendation.resolver';
@@ -14,7 +14,7 @@ export default defineModule({
   resolvers: [ProductRecommendationsResolver],
   loaders: recommendationLoaders,
   hooks: {
-    'order.paid': (event, app) => countPaidOrder(app, (event.payload as { orderId: string }).orderId),
+    'order.paid': { batch: (events, app) => countPaidOrders(app, events.map((e) => (e.payload as { orderId: string }).orderId)) },
     'touchpoint.recorded': (event, app) => countViews(app, event.payload as EventPayloads['touchpoint.recorded']),
   },
 });

@@ -1,4 +1,4 @@
-import { defineModule, type ModuleHook } from '../../core/module';
+import { defineModule, type ModuleBatchHook, type ModuleHook } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
 import { countViews } from './popularity';
 import { refreshSellerRating } from './rating-summary';
@@ -8,7 +8,7 @@ import { ProductReviewsResolver } from './product-reviews.resolver';
 import { reviewLoaders } from './review.loaders';
 import { reviewPrivacy } from './review.privacy';
 import { ReviewResolver } from './review.resolver';
-import { reconcileOrderSales } from './sales-count';
+import { reconcileOrdersSales } from './sales-count';
 import { findReview } from './review.service';
 import { SellerReviewsResolver } from './seller-reviews.resolver';
 
@@ -19,7 +19,10 @@ export { HALF_LIFE_HOURS, TRENDING_WEIGHTS } from './trending';
 const refreshRatingOfComplained: ModuleHook = (event, app) =>
   withTransaction(app, (ctx) => refreshSellerRating(ctx, (event.payload as ComplaintEvent).sellerId));
 
-const reconcileSalesOfOrder: ModuleHook = (event, app) => reconcileOrderSales(app, (event.payload as { orderId: string }).orderId);
+/** One object under the three types: a dispatch round's orders are reconciled together, in one transaction. */
+const reconcileSalesOfOrders: ModuleBatchHook = {
+  batch: (events, app) => reconcileOrdersSales(app, events.map((e) => (e.payload as { orderId: string }).orderId)),
+};
 
 export default defineModule({
   name: 'reviews',
@@ -30,9 +33,9 @@ export default defineModule({
   privacy: reviewPrivacy,
   hooks: {
     // Units sold (sales_count, TRENDING; search's copy by trigger) follow the order's state: sales-count.ts.
-    'order.paid': reconcileSalesOfOrder,
-    'order.cancelled': reconcileSalesOfOrder,
-    'return.received': reconcileSalesOfOrder,
+    'order.paid': reconcileSalesOfOrders,
+    'order.cancelled': reconcileSalesOfOrders,
+    'return.received': reconcileSalesOfOrders,
     'complaint.opened': refreshRatingOfComplained,
     'complaint.updated': refreshRatingOfComplained,
     'complaint.resolved': refreshRatingOfComplained,
