@@ -51,7 +51,12 @@ async function main(): Promise<void> {
   await db.query('VACUUM ANALYZE');
   const bySeller = new Map<string, string[]>();
   for (const h of hot) bySeller.set(h.sellerId, [...(bySeller.get(h.sellerId) ?? []), toGlobalId('Listing', h.id)]);
-  const trace = statementTrace(db.logger as unknown as StatementCounter, app.services.events);
+  // The app's pool and the background's (the events' handlers): a purchase's statements are both's.
+  const sources = [db, app.runtime.backgroundDataSource].filter((d) => d !== null);
+  const trace = statementTrace(
+    sources.map((d) => d.logger as unknown as StatementCounter),
+    app.services.events,
+  );
   const info: CheckoutServerInfo = {
     url: app.url,
     tokens: buyers.map((b) => b.token),
@@ -69,7 +74,7 @@ async function main(): Promise<void> {
         return trace.stop();
       },
       async statements() {
-        return statementCount(db);
+        return sources.reduce((sum, d) => sum + statementCount(d), 0);
       },
       /** Cumulative CPU time of this process (the app: HTTP, GraphQL, services, pg client), microseconds. */
       async cpu() {
@@ -136,13 +141,18 @@ async function main(): Promise<void> {
         );
         return row;
       },
+      /** The outbox now: events written so far and how many of them the handlers have delivered (the background's backlog). */
+      async outbox() {
+        const [row] = await db.query('SELECT count(*)::int AS written, count(dispatched_at)::int AS delivered FROM outbox');
+        return row;
+      },
     },
     () => (scratch ? scratch.close() : app.stop()),
   );
 }
 
 export interface TracedStatements {
-  /** Every statement the app's pool sent while tracing: the request's (its events' handlers are held back). */
+  /** Every statement the app's and the background's pools sent while tracing: the request's (its events' handlers are held back). */
   statements: number;
   /** Statements inside the purchase's transaction (the one that inserts the checkout), BEGIN and COMMIT excluded. */
   inTransaction: number;
@@ -154,16 +164,18 @@ export interface TracedStatements {
  * Records statements with the query runner that sent them (TypeORM hands it to the logger): a transaction
  * has one runner from START TRANSACTION to COMMIT, so its round trips can be told from the others.
  */
-function statementTrace(counter: StatementCounter, events: { kick(): void }) {
-  const original = counter.logQuery.bind(counter);
+function statementTrace(counters: StatementCounter[], events: { kick(): void }) {
   // While tracing, the outbox dispatcher is not woken (its 1 s poll may still run): the events' handlers
   // run in the background, off the request's path, and would blur the count. It is woken after.
   const kick = events.kick.bind(events);
   let log: { query: string; runner: unknown }[] | null = null;
-  counter.logQuery = (query: string, parameters?: unknown[], runner?: unknown) => {
-    log?.push({ query, runner });
-    original(query, parameters);
-  };
+  for (const counter of counters) {
+    const original = counter.logQuery.bind(counter);
+    counter.logQuery = (query: string, parameters?: unknown[], runner?: unknown) => {
+      log?.push({ query, runner });
+      original(query, parameters);
+    };
+  }
   return {
     start(dispatch: boolean) {
       log = [];

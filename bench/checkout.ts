@@ -203,6 +203,8 @@ async function main(): Promise<void> {
         return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
       }),
     );
+    // Read at once after the last phase: what the events' handlers kept up with while the purchases ran.
+    const outbox = await server.call<{ written: number; delivered: number }>('outbox');
     const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
     const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);
     const buyNowP = (p: number) => percentile(buyNow.latencies, p).toFixed(1);
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
         (checkoutDbCpu === null || buyNowDbCpu === null
           ? ''
           : ` Database CPU (its backends' or processes' time from /proc): ${checkoutDbCpu.toFixed(1)} ms per cartCreate + checkoutComplete, ${buyNowDbCpu.toFixed(1)} ms per buyNow.`),
+      `Events' handlers during the run: ${outbox.delivered} of the ${outbox.written} outbox events written were delivered when the last phase ended (${((outbox.delivered / Math.max(1, outbox.written)) * 100).toFixed(0)}%; the rest is the background's backlog, delivered after).`,
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',

@@ -31,11 +31,13 @@ export interface DataSourceOptions {
   entities: MixedList<Function | string | EntitySchema>;
   log?: Logger;
   poolSize?: number;
+  /** Names the pool's connections in pg_stat_activity. */
+  applicationName?: string;
   /** Migrations beyond the core's (plugins'). */
   migrations?: (new () => MigrationInterface)[];
 }
 
-export function createDataSource({ url, entities, log, poolSize = 20, migrations = [] }: DataSourceOptions): DataSource {
+export function createDataSource({ url, entities, log, poolSize = 20, applicationName = 'zoco', migrations = [] }: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -45,7 +47,7 @@ export function createDataSource({ url, entities, log, poolSize = 20, migrations
     synchronize: false,
     logger: new StatementCounter(log),
     maxQueryExecutionTime: 1000,
-    extra: { max: poolSize, application_name: 'zoco' },
+    extra: { max: poolSize, application_name: applicationName },
     // An idle connection cut by the server (failover, restart, pg_terminate_backend) is reported here
     // and dropped by the pool; the next query opens a new one. Unhandled, it would end the process.
     poolErrorHandler: (err: Error) => log?.warn({ err }, 'database connection lost (idle in the pool); it will be replaced'),
