@@ -117,11 +117,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           await ws.close();
-          await apollo.stop();
           // In-flight requests get SHUTDOWN_GRACE_MS to finish (server.close waits for them); then what is left is cut.
           const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
           await closed;
           clearTimeout(timer);
+          // After them: the known-documents path hands a request in flight to Apollo, which refuses all once stopped.
+          await apollo.stop();
           await socketAccess.stop();
           await throttle.stop();
           await runtime.stop();

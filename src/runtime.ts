@@ -62,7 +62,7 @@ export interface Runtime {
   prepared: ReturnType<typeof preparePlugins>;
   plugins: AnyPlugin[];
   background: Background | null;
-  /** The background's own pool (event hooks, sweeps); null when this process runs no background. */
+  /** The event hooks' own pool; null when this process runs no background. */
   backgroundDataSource: DataSource | null;
   stop(): Promise<void>;
 }
@@ -103,8 +103,8 @@ export function resolveConfig(overrides: Partial<Omit<AppConfig, 'throttle' | 'l
 }
 
 /**
- * Connections of the background's pool: the dispatcher delivers one round at a time and its hooks run one after
- * another, plus the sweeps; a few spare cover a hook that opens a second transaction.
+ * Connections of the event hooks' pool: the dispatcher delivers one round at a time and its hooks run one after
+ * another; a few spare cover a hook that opens a second transaction.
  */
 const BACKGROUND_POOL_SIZE = 4;
 
@@ -126,9 +126,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const modules = prepared.modules;
   const entities = modules.flatMap((m) => m.entities);
   const db = createDataSource({ url: databaseUrl, entities, migrations: prepared.migrations, log });
-  // The background's own pool (event hooks, sweeps): under load its work queued behind every request for the
-  // app pool's connections and fell behind without bound (issue 14: 3% of a checkout bench's events were handled
-  // during the run); with its own few connections it keeps up and requests never wait for it.
+  // The event hooks' own pool: under load they queued behind every request for the app pool's connections and
+  // fell behind (issue 14: 3% of a checkout bench's events were handled during the run); with their own few
+  // connections requests never wait for them, nor they for requests.
   const backgroundDb = config.background
     ? createDataSource({ url: databaseUrl, entities, log, poolSize: BACKGROUND_POOL_SIZE, applicationName: 'zoco-background' })
     : null;
@@ -190,9 +190,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     notifications: notificationSender ?? logNotificationSender(log),
     profileLocale: customerLocale,
   };
-  // What the background acts with: the same services on its own pool.
+  // What the event hooks act with: the same services on the background's pool. The sweeps and plugin deliveries
+  // (up to 64 sellers' queues, each waiting on its endpoint) stay on the app pool, so a slow endpoint never holds
+  // the hooks' few connections.
   backgroundServices = backgroundDb ? { ...services, db: backgroundDb } : services;
-  if (config.background) background = await startBackground({ services: backgroundServices, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics });
+  if (config.background) background = await startBackground({ services, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics });
   if (!notificationSender && config.env === 'production') {
     log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
   }

@@ -30,6 +30,7 @@ export function startPeriodicTask<T>({ name, intervalMs, log, round, failed, run
   let running: Promise<T> | null = null;
   let stopped = false;
   const run = (): Promise<T> => {
+    if (stopped) return running ?? Promise.resolve(failed);
     running ??= round(() => stopped)
       .catch((err: unknown) => {
         if (!stopped) {

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { Kind, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Context } from '../core/context';
+import { DocumentCache } from './document-cache';
 import type { OperationPolicy, PolicyRun } from './operation-policy';
 import type { Executor, ExecutorRequest } from './jit-executor';
 import { recordHttpOperation, type Metrics } from './metrics';
@@ -24,10 +25,6 @@ import type { ChargeResult } from './throttle';
  * (createApp({ fastPaths: false })) turns it off with graphql-jit.
  */
 
-/** Documents kept, oldest first out, and the longest query kept: bounded memory whatever clients send. */
-const MAX_DOCUMENTS = 500;
-const MAX_QUERY_LENGTH = 10_000;
-
 /**
  * The content type Apollo Server chooses for a single result (`chooseContentTypeForSingleResultResponse`,
  * which runs Negotiator over Accept), for the Accept headers clients send; any other Accept goes to Apollo.
@@ -50,8 +47,21 @@ const JSON_REQUEST_TYPES: ReadonlySet<string | undefined> = new Set(['applicatio
 interface Known {
   document: DocumentNode;
   queryHash: string;
-  /** By the request's operationName: getOperationAST's answer (null: none matched). */
-  operations: Map<string | undefined, OperationDefinitionNode | null>;
+  /**
+   * The document's own operations by name, and by `undefined` its only one (getOperationAST's answer): made
+   * when the document is kept, never from a client's operationName (a name matching none goes to Apollo).
+   */
+  operations: Map<string | undefined, OperationDefinitionNode>;
+}
+
+function knownDocument(document: DocumentNode, queryHash: string): Known {
+  const operations = new Map<string | undefined, OperationDefinitionNode>();
+  const only = getOperationAST(document);
+  if (only) operations.set(undefined, only);
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) operations.set(definition.name.value, definition);
+  }
+  return { document, queryHash, operations };
 }
 
 /** A request this path can take: the document, its operation and the request's parts as Apollo would read them. */
@@ -77,10 +87,14 @@ export interface KnownDocumentsOptions {
 }
 
 export function createKnownDocuments({ schema, executor, policy, metrics }: KnownDocumentsOptions) {
-  const documents = new Map<string, Known>();
+  // Bounded by the texts' length, least recently used out (document-cache.ts).
+  const documents = new DocumentCache<Known>();
   let running = false;
 
-  /** Remembers each document that reached didResolveOperation, that is parsed and validated. */
+  /**
+   * Keeps each query document Apollo parsed, validated and answered without errors: a document refused (by the
+   * operation gate, the cost check, the throttle) or failing is not kept, so it cannot crowd out the good ones.
+   */
   const plugin: ApolloServerPlugin<Context> = {
     async serverWillStart() {
       running = true;
@@ -91,12 +105,15 @@ export function createKnownDocuments({ schema, executor, policy, metrics }: Know
       };
     },
     async requestDidStart({ request }) {
-      if (request.query === undefined || documents.has(request.query)) return;
+      const query = request.query;
+      if (query === undefined || query.length > documents.maxEntryChars || documents.has(query)) return;
+      let resolved: { document: DocumentNode; queryHash: string } | undefined;
       return {
-        async didResolveOperation({ source, document, queryHash }) {
-          if (source.length > MAX_QUERY_LENGTH || documents.has(source)) return;
-          if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
-          documents.set(source, { document, queryHash, operations: new Map() });
+        async didResolveOperation({ document, queryHash, operation }) {
+          if (operation?.operation === 'query') resolved = { document, queryHash };
+        },
+        async willSendResponse({ response }) {
+          if (resolved && response.body.kind === 'single' && !response.body.singleResult.errors) documents.set(query, knownDocument(resolved.document, resolved.queryHash));
         },
       };
     },
@@ -121,19 +138,13 @@ export function createKnownDocuments({ schema, executor, policy, metrics }: Know
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return null;
     if (variables !== undefined && variables !== null && !isRecord(variables)) return null;
     const name = typeof operationName === 'string' ? operationName : undefined;
-    let operation: OperationDefinitionNode | null | undefined = known.operations.get(name);
-    if (operation === undefined) {
-      operation = getOperationAST(known.document, name) ?? null;
-      // Bounded: operationName is the client's choice.
-      if (known.operations.size < 100) known.operations.set(name, operation);
-    }
+    const operation = known.operations.get(name);
     if (operation?.operation !== 'query') return null;
     return { known, operation, query: body['query'], operationName: name, variables: isRecord(variables) ? variables : undefined, contentType: responseType };
   }
 
   /** Runs an eligible request: Apollo's steps for a known document, from the context on. */
   async function run({ known, operation, query, operationName, variables, contentType }: Eligible, context: () => Promise<Context>): Promise<Outcome> {
-    const started = process.hrtime.bigint();
     let ctx: Context;
     try {
       ctx = await context();
@@ -141,6 +152,8 @@ export function createKnownDocuments({ schema, executor, policy, metrics }: Know
       // Apollo answers a failed context itself (the same error, prefixed): it gets the same failure.
       return { context: () => Promise.reject(err) };
     }
+    // Apollo's timing starts at requestDidStart, after the context (authentication) is made: the same here.
+    const started = process.hrtime.bigint();
     const handOver = (replay?: Replay): Outcome => {
       if (replay) (ctx as { [REPLAY]?: Replay })[REPLAY] = replay;
       return { context: async () => ctx };
@@ -182,7 +195,7 @@ export function createKnownDocuments({ schema, executor, policy, metrics }: Know
     if (result.errors) return handOver({ started, charged: charging, executed: { result } });
     // Apollo's single result, fields in its order (runHttpQuery's orderExecutionResultFields): errors, data, extensions.
     const body = { errors: undefined, data: result.data, extensions: result.extensions as Record<string, unknown> | undefined };
-    // willSendResponse, plugins in their order: the metrics, then the error policy.
+    // willSendResponse, plugins in their order: the metrics, then the error policy (which adds extensions.cost).
     if (metrics) recordHttpOperation(metrics, { started, documentName, requestName: operationName, parsed: documentName !== null, body });
     const policyRun: PolicyRun = { started, charge: charged.charge };
     policy.finish(policyRun, documentName, body, ctx.log);

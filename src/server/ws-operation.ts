@@ -18,9 +18,8 @@ import { createCostCheck } from './cost-cache';
 import { refusedRootField } from './operation-access';
 import { oversizedVariable } from './input-checks';
 import type { Viewer } from '../auth/viewer';
+import { DocumentCache } from './document-cache';
 
-const MAX_CACHED_DOCUMENTS = 500;
-const MAX_CACHED_QUERY = 10_000;
 
 /** Apollo Server's label for each way a request is refused before execution, so both transports answer alike. */
 function labelled(error: GraphQLError, code: GraphQLErrorCode): GraphQLError {
@@ -51,7 +50,7 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
   const rules = [...specifiedRules, ...validationRules(limits), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const options = parseOptions(limits);
   // A reconnect storm sends the same few documents thousands of times: parse and validate each once (issue 16).
-  const documents = new Map<string, DocumentNode | GraphQLError[]>();
+  const documents = new DocumentCache<DocumentNode | GraphQLError[]>();
   const checkCostOf = createCostCheck(limits.maxCost);
   const parsed = (query: string): DocumentNode | GraphQLError[] => {
     const known = documents.get(query);
@@ -65,11 +64,8 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
       const error = err as GraphQLError;
       result = [labelled(error, TOO_MANY_TOKENS.test(error.message) ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED')];
     }
-    // Oldest first out, and only documents of a size worth keeping: no client can grow it without bound.
-    if (query.length <= MAX_CACHED_QUERY) {
-      if (documents.size >= MAX_CACHED_DOCUMENTS) documents.delete(documents.keys().next().value!);
-      documents.set(query, result);
-    }
+    // Bounded by the texts' total length (document-cache.ts): no client can grow it without bound.
+    documents.set(query, result);
     return result;
   };
   return (payload: SubscribePayload, viewer: Viewer): PreparedOperation | GraphQLError[] => {

@@ -26,20 +26,21 @@ import { forEachSelectedField } from '../../core/selection';
  * answers with whole reads' (test/server/fast-path-parity.test.ts); which operations read narrowly is
  * test/modules/catalog/narrow-reads.test.ts's.
  */
-const NARROW_FIELDS: Record<string, ReadonlySet<string> | 'any'> = {
+/** Every field listed by name: a field added to one of these types later reads whole rows until it is listed here. */
+const NARROW_FIELDS: Record<string, ReadonlySet<string>> = {
   Query: new Set(['products', 'product']),
   ProductConnection: new Set(['nodes', 'edges', 'pageInfo']),
   ProductEdge: new Set(['node', 'cursor']),
-  PageInfo: 'any',
+  PageInfo: new Set(['endCursor', 'hasNextPage', 'hasPreviousPage', 'startCursor']),
   Product: new Set(['id', 'slug', 'title', 'status', 'language', 'inStock', 'priceRange', 'bestListing', 'listings', 'offers', 'variants', 'category']),
-  MoneyRange: 'any',
-  Money: 'any',
-  ProductOffer: 'any',
+  MoneyRange: new Set(['min', 'max']),
+  Money: new Set(['amount', 'currency', 'formatted']),
+  ProductOffer: new Set(['isWinner', 'landedPrice', 'listing', 'position', 'reason', 'reasonCode', 'shipping']),
   ProductVariant: new Set(['id', 'title', 'options', 'gtin', 'position', 'listings']),
-  SelectedOption: 'any',
+  SelectedOption: new Set(['name', 'value']),
   Listing: new Set(['id', 'price', 'stock', 'inStock', 'condition', 'handlingDays', 'seller']),
   Seller: new Set(['id', 'slug', 'name', 'status', 'rating', 'ratingCount', 'shipping']),
-  ShippingPolicy: 'any',
+  ShippingPolicy: new Set(['flatRate', 'freeShippingThreshold']),
   // Not read narrowly (categories are read whole, with the product or by categoryById): listed for what they lead to.
   Category: new Set(['id', 'slug', 'name', 'position', 'parent', 'children', 'ancestors']),
 };
@@ -64,7 +65,7 @@ function narrowRead(info: GraphQLResolveInfo): NarrowRead | null {
     forEachSelectedField(set, fragments, (name, inner) => {
       if (!ok || name === '__typename') return;
       const field = fields[name];
-      if (!field || (allowed !== 'any' && !allowed.has(name))) ok = false;
+      if (!field || !allowed.has(name)) ok = false;
       else {
         selected.add(`${type.name}.${name}`);
         if (inner) ok = fits(getNamedType(field.type), inner);

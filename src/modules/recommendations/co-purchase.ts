@@ -19,12 +19,21 @@ import { MIN_SUPPORT, PURCHASES, addToBaskets, recountFromItems } from './co-occ
  * checkout, with different sellers, counted together). Per order before: eleven statements each.
  */
 export async function countPaidOrders(app: Pick<AppServices, 'db' | 'events'>, orderIds: readonly string[]): Promise<void> {
-  if (!orderIds.length) return;
+  const ids = [...new Set(orderIds)];
+  // Bounded work per transaction: a basket's pairs grow with the square of its products, and the rows of the
+  // best sellers it touches stay locked until commit, with other dispatchers' batches waiting on them.
+  for (let i = 0; i < ids.length; i += ORDERS_PER_TRANSACTION) await countPaidOrderChunk(app, ids.slice(i, i + ORDERS_PER_TRANSACTION));
+}
+
+/** Paid orders counted per transaction of countPaidOrders (a dispatch round brings up to 500). */
+const ORDERS_PER_TRANSACTION = 100;
+
+async function countPaidOrderChunk(app: Pick<AppServices, 'db' | 'events'>, orderIds: readonly string[]): Promise<void> {
   const lines: { orderId: string; checkoutId: string; productId: string }[] = await app.db.query(
     `SELECT DISTINCT o.id AS "orderId", o.checkout_id AS "checkoutId", ol.product_id AS "productId"
        FROM orders o JOIN order_line ol ON ol.order_id = o.id WHERE o.id = ANY($1::uuid[]) AND o.paid_at IS NOT NULL
       ORDER BY 2, 1`,
-    [[...new Set(orderIds)]],
+    [orderIds],
   );
   if (!lines.length) return;
   await withTransaction(app, async ({ tx }) => {

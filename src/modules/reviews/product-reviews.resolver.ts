@@ -31,7 +31,7 @@ export class ProductReviewsResolver {
 
   @FieldResolver(() => Int, {
     description:
-      'Units sold across every seller (paid orders, less cancelled ones and returned units), rounded down to a step: 0, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, ... (show it as "500+ sold"). The step keeps the exact figure private.',
+      'Units sold across every seller (paid orders, less cancelled ones and returned units), rounded down to a step: 0, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, ... (show it as "500+ sold").',
   })
   async unitsSoldAtLeast(@Ctx() ctx: Context, @Root() product: Product): Promise<number> {
     return unitsSoldAtLeast((await ctx.loaders.popularityByProductId.load(product.uuid))?.salesCount ?? 0);

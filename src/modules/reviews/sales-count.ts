@@ -35,7 +35,7 @@ interface Change {
  * $1–$3: the changes' order ids, product ids and deltas.
  */
 const PER_PRODUCT_SQL = `
-  SELECT t.product_id, sum(t.delta)::int AS delta, t.top + ln(sum(power(2::float8, t.term - t.top))) / ln(2) AS term
+  SELECT t.product_id, sum(t.delta)::int AS delta, t.top + ln(sum(power(2::float8, greatest(t.term - t.top, -1000)))) / ln(2) AS term
     FROM (SELECT d.product_id, d.delta, x.term, max(x.term) OVER (PARTITION BY d.product_id) AS top
             FROM unnest($1::uuid[], $2::uuid[], $3::int[]) d(order_id, product_id, delta)
             JOIN orders o ON o.id = d.order_id
@@ -56,7 +56,7 @@ export function reconcileOrderSales(app: Pick<AppServices, 'db' | 'events'>, ord
  * (popularity_counted_sale), so the work is the orders' lines, not the products' sales, and a repeated, late or
  * out-of-order delivery changes nothing that is already right. Reconcilers of an order queue on its
  * popularity_counted_order row (taken in id order) and read the order after taking it, so two of them never
- * count the same change twice; the products are written in id order (no deadlock cycles between batches).
+ * count the same change twice; the products' rows are locked in id order before they are written (no deadlock cycles between batches).
  */
 export async function reconcileOrdersSales(app: Pick<AppServices, 'db' | 'events'>, orderIds: readonly string[]): Promise<void> {
   const ids = [...new Set(orderIds)].sort();
@@ -87,6 +87,12 @@ export async function reconcileOrdersSales(app: Pick<AppServices, 'db' | 'events
         kept.map((c) => c.wanted),
       ]);
     }
+    // Every changed product's row, locked in id order before the two writes below (adds, then take-backs, each in
+    // id order): two batches, or a batch and a single order's reconcile, then never hold each other's rows in
+    // opposite orders (nor, through search's trigger on these rows, each other's search_product rows).
+    const products = [...new Set(changes.map((c) => c.productId))].sort();
+    await tx.query('INSERT INTO product_popularity (product_id) SELECT unnest($1::uuid[]) ORDER BY 1 ON CONFLICT DO NOTHING', [products]);
+    await tx.query('SELECT 1 FROM product_popularity WHERE product_id = ANY($1::uuid[]) ORDER BY product_id FOR NO KEY UPDATE', [products]);
     const added = changes.filter((c) => c.delta > 0);
     if (added.length) {
       await tx.query(

@@ -21,14 +21,21 @@ export function trendingTermSql(weight: string, at: string): string {
   return `(log(2, (${weight})::numeric)::float8 + extract(epoch FROM (${at}) - timestamptz '${TRENDING_EPOCH}')::float8 / ${HALF_LIFE_HOURS * 3600})`;
 }
 
+/**
+ * SQL: 2^x for x ≤ 0, as the log-sum-exps below use it. PostgreSQL's power() raises "value out of range:
+ * underflow" below 2^-1074, that is for terms ~9 years (1,074 half-lives) apart: from 2^-1000 on, adding it
+ * to 1 changes nothing, so the exponent is clamped there.
+ */
+const smallPowerOf2 = (x: string) => `power(2::float8, greatest(${x}, -1000))`;
+
 /** SQL: log2(2^a + 2^b), exact for -Infinity (no activity). */
 export function logAddSql(a: string, b: string): string {
-  return `(greatest(${a}, ${b}) + ln(1 + power(2::float8, least(${a}, ${b}) - greatest(${a}, ${b}))) / ln(2))`;
+  return `(greatest(${a}, ${b}) + ln(1 + ${smallPowerOf2(`least(${a}, ${b}) - greatest(${a}, ${b})`)}) / ln(2))`;
 }
 
 /** SQL: log2(2^a − 2^b), −Infinity when nothing measurable remains (rounding of a sum back to zero). */
 export function logSubtractSql(a: string, b: string): string {
-  return `(CASE WHEN ${b} >= ${a} - 1e-9 THEN '-Infinity'::float8 ELSE ${a} + ln(1 - power(2::float8, ${b} - ${a})) / ln(2) END)`;
+  return `(CASE WHEN ${b} >= ${a} - 1e-9 THEN '-Infinity'::float8 ELSE ${a} + ln(1 - ${smallPowerOf2(`${b} - ${a}`)}) / ln(2) END)`;
 }
 
 /** The TypeScript twin of the score, for tests and documentation: score(now) from the stored value. */

@@ -1,8 +1,8 @@
 /**
  * The public face of units sold (`Product.unitsSoldAtLeast`): the count rounded down to a step a shopper
  * reads at a glance (1, 5, 10, 25, 50, 100, 250, 500, 1,000, 2,500, ...), as marketplaces show it
- * ("+500 vendidos"). The steps keep visible popularity while not publishing a product's exact sales,
- * which its sellers' competitors could otherwise track order by order.
+ * ("+500 vendidos"). A display value, not a secret: search's BEST_SELLING order (and its cursors) follow
+ * the exact count.
  */
 export function unitsSoldAtLeast(units: number): number {
   if (units < 1) return 0;
