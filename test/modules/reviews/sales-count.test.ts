@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SalesCountOwner1764275000000 } from '../../../migrations/1764275000000-sales-count-owner';
 import { reconcileOrderSales } from '../../../src/modules/reviews/sales-count';
+import { logAddSql, logSubtractSql } from '../../../src/modules/reviews/trending';
 import { unitsSoldAtLeast } from '../../../src/modules/reviews/units-sold';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
@@ -99,6 +100,11 @@ describe('units sold: one owner, one number', () => {
     expect(await shown()).toBe(1);
     await buy(s, 6);
     expect(await shown()).toBe(10);
+  });
+
+  it('adds and takes back TRENDING terms ~10 years apart (PostgreSQL\'s power() underflows below 2^-1074)', async () => {
+    const [row] = await sql(`SELECT ${logAddSql('0::float8', '-1100::float8')} AS added, ${logSubtractSql('0::float8', '-1100::float8')} AS taken`);
+    expect(row).toEqual({ added: 0, taken: 0 });
   });
 
   it('reconciles an order once under concurrent deliveries, whatever their order', async () => {
