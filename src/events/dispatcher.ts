@@ -77,9 +77,10 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
   /**
    * Every handler of every event runs, each isolated from the others' failures: one module's failing hook
    * (or a parked plugin) never keeps the event from the rest. A failed event is retried whole; handlers
-   * are idempotent by contract, so those that succeeded see it again and ignore it. Batch handlers run
-   * first, each with its events of the round (per handler, events stay in id order; between handlers
-   * there never was an order); then each event's own handlers, event after event, '*' last.
+   * are idempotent by contract, so those that succeeded see it again and ignore it. Each event's own
+   * handlers run first, event after event, '*' last (so subscriptions and plugins hear the round's events
+   * without waiting for the batches' work); then the batch handlers, each with its events of the round (per
+   * handler, events stay in id order; between handlers there never was an order).
    * Returns each failed event's errors, by index in `events`.
    */
   async function deliver(events: DomainEvent[]): Promise<Map<number, string[]>> {
@@ -94,15 +95,6 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
         else batches.set(handler, [i]);
       }
     });
-    for (const [handler, indexes] of batches) {
-      try {
-        await handler.batch(indexes.map((i) => events[i]!));
-      } catch (err) {
-        if (indexes.length === 1) fail(indexes[0]!, err);
-        // One at a time, so that one bad event fails alone and the rest are not held back with it.
-        else for (const i of indexes) await handler.batch([events[i]!]).catch((e: unknown) => fail(i, e));
-      }
-    }
     for (const [i, event] of events.entries()) {
       for (const handler of [...(handlers[event.type] ?? []), ...(handlers['*'] ?? [])]) {
         if (isBatch(handler)) continue;
@@ -111,6 +103,15 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
         } catch (err) {
           fail(i, err);
         }
+      }
+    }
+    for (const [handler, indexes] of batches) {
+      try {
+        await handler.batch(indexes.map((i) => events[i]!));
+      } catch (err) {
+        if (indexes.length === 1) fail(indexes[0]!, err);
+        // One at a time, so that one bad event fails alone and the rest are not held back with it.
+        else for (const i of indexes) await handler.batch([events[i]!]).catch((e: unknown) => fail(i, e));
       }
     }
     return errors;
