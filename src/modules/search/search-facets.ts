@@ -49,11 +49,23 @@ const PRICE_SHIFT = 7;
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
 export function totalsSql(where: string[], facets: boolean, limit: number): string {
-  const { ctes, parts } = candidatesSql(where, 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids', limit);
+  const columns = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
   const total = `SELECT 'total' AS kind, CASE WHEN (SELECT more FROM more) THEN 'window' ELSE 'exact' END AS key`;
-  if (!facets) return `WITH ${ctes} ${total}, ${parts.map((part) => `(SELECT count(*) FROM ${part} c)`).join(' + ')}::int AS count, NULL::json AS row`;
+  // The first part is counted (or grouped) before the exactness check, which then re-reads it only when that count
+  // reached the limit (candidatesSql `reached`): below it, the check costs nothing.
+  if (!facets) {
+    const { ctes, parts } = candidatesSql(where, columns, limit, {
+      before: (first) => `n0 AS MATERIALIZED (SELECT count(*) AS n FROM ${first} c)`,
+      reached: `(SELECT n0.n FROM n0) >= ${limit}`,
+    });
+    return `WITH ${ctes} ${total}, ((SELECT n0.n FROM n0) + (SELECT count(*) FROM ${parts[1]} c))::int AS count, NULL::json AS row`;
+  }
+  const { ctes, parts } = candidatesSql(where, columns, limit, {
+    before: (first) => `g0 AS MATERIALIZED (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${first} c GROUP BY 1, 2)`,
+    reached: `coalesce((SELECT sum(g0.n) FROM g0), 0) >= ${limit}`,
+  });
   // Each part grouped on its own, then the groups merged (candidatesSql: no union on every candidate).
-  const groups = parts.map((part) => `(SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${part} c GROUP BY 1, 2)`).join(' UNION ALL ');
+  const groups = `(SELECT * FROM g0) UNION ALL (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${parts[1]} c GROUP BY 1, 2)`;
   const sellers = parts.map((part) => `(SELECT u.s, count(*) AS n FROM (SELECT unnest(c.seller_ids) AS s FROM ${part} c) u GROUP BY 1)`).join(' UNION ALL ');
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
