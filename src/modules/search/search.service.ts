@@ -4,6 +4,7 @@ import { PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } f
 import { categoryAffinity } from './search-affinity';
 import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
+import { countsQuery } from './search-prepared';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
 import { affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
@@ -67,7 +68,7 @@ export async function search(
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows: Promise<FacetRow[]> = ctx.db.query(totalsSql(where, facets, limit, narrowSellers), whereParams);
+      const rows = countsQuery<FacetRow>(ctx.db, totalsSql(where, facets, limit, narrowSellers), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
