@@ -22,7 +22,7 @@ export function parameters(): { params: unknown[]; param: Param } {
 export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: Param): { where: string[]; tsquery: string | null } {
   const where = ['sp.searchable'];
   const tsquery = tsquerySql(query, param);
-  if (tsquery) where.push(`sp.document @@ (${tsquery})`);
+  if (tsquery) where.push(`${TEXT_MATCH}(${tsquery})`);
   if (filter.category) {
     const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
     where.push(`sp.category_id IN (${categoriesUnderSql(`ARRAY[${param(categoryId)}]::uuid[]`)})`);
@@ -40,6 +40,19 @@ export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: P
   }
   if (filter.inStock != null) where.push(filter.inStock ? 'sp.in_stock' : 'NOT sp.in_stock');
   return { where, tsquery };
+}
+
+const TEXT_MATCH = 'sp.document @@ ';
+
+/**
+ * `where` for rows tested one by one (the best sellers' walk, `b` below): the tsquery as a scalar subquery, an
+ * InitPlan computed once per execution. A prepared statement's generic plan (search-prepared.ts) does not fold
+ * `to_tsquery($1)` to a constant, so the plain clause called to_tsquery three times per walked row: `premium`'s
+ * counts (beyond the limit, 2,000 rows walked) took 17.5 ms against 13.6 unnamed. The index scan of the matches
+ * keeps the plain clause: an index condition is computed once, and a custom plan estimates it by its words.
+ */
+function walkedWhere(where: string[]): string[] {
+  return where.map((clause) => (clause.startsWith(TEXT_MATCH) ? `${TEXT_MATCH}(SELECT ${clause.slice(TEXT_MATCH.length)})` : clause));
 }
 
 /**
@@ -85,7 +98,7 @@ export function candidatesSql(
      more AS (SELECT ${reached} AND EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more),
      b AS MATERIALIZED (SELECT ${columns}
        FROM (SELECT * FROM search_product sp WHERE sp.searchable ORDER BY sp.sales_count DESC, sp.product_id DESC LIMIT ${bestSellerWalk(limit)}) sp
-      WHERE ${where.join(' AND ')} AND sp.product_id NOT IN (SELECT w.product_id FROM w LIMIT ${limit}))`,
+      WHERE ${walkedWhere(where).join(' AND ')} AND sp.product_id NOT IN (SELECT w.product_id FROM w LIMIT ${limit}))`,
     parts: [first, '(SELECT * FROM b WHERE (SELECT more FROM more))'],
   };
 }
