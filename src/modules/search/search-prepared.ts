@@ -2,23 +2,26 @@ import type { DataSource } from 'typeorm';
 import { preparedQuery } from '../../db/prepared-query';
 
 /**
- * The most distinct texts prepared per app: each connection keeps every statement it prepared, and a counting
- * statement's text is one per query shape (number of words, an unfinished last word, the filters, facets or not):
- * a bounded but large set. The first shapes seen (the common ones) are prepared, later ones run unnamed.
+ * The most distinct texts prepared per app: each connection keeps every statement it prepared, and a statement's
+ * text is one per query shape (number of words, an unfinished last word, the filters, facets or not, a cursor, a
+ * personalized order): a bounded but large set. The first shapes seen (the common ones) are prepared, later ones
+ * run unnamed.
  */
-const MAX_PREPARED = 64;
+const MAX_PREPARED = 128;
 const preparedByApp = new WeakMap<DataSource, Set<string>>();
 
 /**
- * A search's counting statement (search-facets.ts totalsSql) as a named statement (src/db/prepared-query.ts):
- * PostgreSQL parses and plans it once per connection and, after five custom plans, keeps a generic one when
- * its estimate is no worse. The counts' plan barely depends on the words (one bitmap scan, then groups of a few
- * hundred rows), and planning this statement cost more than the floor's whole planning: replayed on the large
- * seed, 0.4–0.9 ms less per statement for the words of bench:search's mix, the same within noise for `premium`;
- * pg also sends its 4 KB text once per connection. (The page's statement is not prepared: with its generic plan
- * it ran ~3× slower, e.g. `lampara` 7.8 → 22 ms.) Results are the same rows either way.
+ * A search's counting statement (search-facets.ts totalsSql) or RELEVANCE page as a named statement
+ * (src/db/prepared-query.ts): PostgreSQL parses and plans it once per connection and, after five custom plans,
+ * keeps a generic one when its estimate is no worse. Their plans barely depend on the words: the matches' bitmap
+ * scan in a CTE planned on its own, then groups of a few hundred rows (counts) or a top-N and 21 index lookups (page).
+ * The tsquery is computed once per execution wherever rows use it (search.rows.ts: an InitPlan; a generic plan
+ * does not fold `to_tsquery($1)` and called it per row). Replayed on the large seed, medians per statement for the
+ * bench mix's words: counts 0.4–1.4 ms less (`premium` 16.2 → 15.0), page 0.3–0.7 ms less (planning; pg also sends
+ * the 2–4 KB texts once per connection). Explicit sorts' pages stay unnamed: a generic LIMIT could walk a sort
+ * key's index testing every row, a plan only a word's own estimate rules out. The rows are the same either way.
  */
-export function countsQuery<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
+export function searchQuery<R>(db: DataSource, text: string, values: unknown[]): Promise<R[]> {
   let prepared = preparedByApp.get(db);
   if (!prepared) {
     prepared = new Set();

@@ -114,7 +114,8 @@ export function candidatesSql(
  * the one expression it always was, `(rank × popularity) × nudge`, so scores and cursors are unchanged.
  */
 export function relevanceBaseSql(tsquery: string | null): string {
-  const text = tsquery ? `ts_rank(sp.document, (${tsquery}), 1)` : '1';
+  // The tsquery as an InitPlan, computed once: a prepared page's generic plan would call to_tsquery per match.
+  const text = tsquery ? `ts_rank(sp.document, (SELECT ${tsquery}), 1)` : '1';
   return `${text} * sp.popularity`;
 }
 

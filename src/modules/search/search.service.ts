@@ -4,7 +4,7 @@ import { PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } f
 import { categoryAffinity } from './search-affinity';
 import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
-import { countsQuery } from './search-prepared';
+import { searchQuery } from './search-prepared';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
 import { affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
@@ -68,7 +68,7 @@ export async function search(
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows = countsQuery<FacetRow>(ctx.db, totalsSql(where, facets, limit, narrowSellers), whereParams);
+      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, facets, limit, narrowSellers), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
@@ -100,7 +100,10 @@ export async function search(
   } else {
     ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
   }
-  const rows: (ProductRow & { sortKey: string })[] = await ctx.db.query(
+  // RELEVANCE pages run prepared (search-prepared.ts); the explicit sorts' plans depend on the words' frequency.
+  const run = args.sort === SearchSort.RELEVANCE ? searchQuery : (db: typeof ctx.db, text: string, values: unknown[]) => db.query(text, values);
+  const rows: (ProductRow & { sortKey: string })[] = await run(
+    ctx.db,
     `SELECT ${selection.narrowProducts ? PRODUCT_NARROW_COLUMNS : PRODUCT_COLUMNS}, s.key::text AS "sortKey"
        FROM (${ranked}) s
        JOIN product p ON p.id = s.product_id
