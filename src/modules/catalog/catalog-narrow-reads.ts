@@ -96,7 +96,8 @@ export function narrowCatalogReads(info: GraphQLResolveInfo): NarrowRead | null 
  */
 export function selectsNarrowly(info: GraphQLResolveInfo, type: 'Product' | 'Seller', set: SelectionSetNode | undefined): boolean {
   const allowed = NARROW_FIELDS[type];
-  if (!narrowReadsAllowed(info.schema) || !allowed || allowed === 'any') return false;
+  // Product and Seller list their fields by name (never 'any'): anything else reads whole rows.
+  if (!narrowReadsAllowed(info.schema) || typeof allowed !== 'object') return false;
   let ok = true;
   forEachSelectedField(set, info.fragments, (name) => {
     if (name !== '__typename' && !allowed.has(name)) ok = false;
