@@ -87,3 +87,21 @@ export function narrowCatalogReads(info: GraphQLResolveInfo): NarrowRead | null 
   }
   return narrow;
 }
+
+/**
+ * Whether a selection set on Product or Seller selects only fields answered from what a narrow read keeps
+ * (NARROW_FIELDS above), for another module that reads those rows itself (search's page and its facets' sellers):
+ * such a reader may then select PRODUCT_NARROW_COLUMNS / narrowSellerJson. Only the type's own fields are checked:
+ * the objects they lead to (listings, categories) are read by their loaders, whole. False when the schema does
+ * not allow narrow reads (`fastPaths: false`).
+ */
+export function selectsNarrowly(info: GraphQLResolveInfo, type: 'Product' | 'Seller', set: SelectionSetNode | undefined): boolean {
+  const allowed = NARROW_FIELDS[type];
+  // Product and Seller list their fields by name (never 'any'): anything else reads whole rows.
+  if (!narrowReadsAllowed(info.schema) || typeof allowed !== 'object') return false;
+  let ok = true;
+  forEachSelectedField(set, info.fragments, (name) => {
+    if (name !== '__typename' && !allowed.has(name)) ok = false;
+  });
+  return ok;
+}

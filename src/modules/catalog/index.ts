@@ -21,7 +21,8 @@ export { MAX_STOCK, StockBelowZero, adjustStock, insertListing, putBackStock, se
 export { insertProduct, type NewProduct } from './product-insert';
 export { Product, ProductLanguage, ProductStatus } from './product.type';
 export { ProductConnection } from './catalog.payloads';
-export { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
+export { PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } from './product.rows';
+export { selectsNarrowly } from './catalog-narrow-reads';
 export { canSeeProduct } from './catalog.visibility';
 export { priceDroppedBeforeSql } from './price-drops';
 export { Category } from './category.type';

@@ -1,7 +1,7 @@
 import type { Context } from '../../core/context';
 import { Money } from '../../core/money';
 import { ListingCondition, categoryJson, toCategory, type Category, type CategoryRow } from '../catalog';
-import { fromSellerJson, sellerJson, toSeller } from '../sellers';
+import { fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller } from '../sellers';
 import type { SearchCategoryFacet, SearchFacets } from './search.type';
 import { candidatesSql } from './search.rows';
 
@@ -39,7 +39,8 @@ const PRICE_SHIFT = 7;
  * visible listings, each category and seller with its row (as json: no statement after this one for their
  * names). The caller runs it beside the page's statement, on another connection. Its 'total' row's key says
  * whether the counts are exact ('exact': at most `limit` matches) or over the candidates RELEVANCE ranks
- * ('window': each count is then a lower bound of the whole result's).
+ * ('window': each count is then a lower bound of the whole result's). With `narrowSellers`, the sellers' rows are narrowSellerJson (the
+ * operation selects none of the other columns: search.service.ts SearchSelection).
  *
  * The candidates' rows are grouped by category and facet key, a few hundred groups that the small facets and
  * the categories then sum; the sellers are unnested in the select list (a lateral unnest is a function scan
@@ -48,12 +49,24 @@ const PRICE_SHIFT = 7;
  * 17–22 ms with fifteen FILTERed counts on every match, 13–16 ms grouped by the stored key; the category and
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
-export function totalsSql(where: string[], facets: boolean, limit: number): string {
-  const { ctes, parts } = candidatesSql(where, 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids', limit);
+export function totalsSql(where: string[], facets: boolean, limit: number, narrowSellers = false): string {
+  const columns = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
   const total = `SELECT 'total' AS kind, CASE WHEN (SELECT more FROM more) THEN 'window' ELSE 'exact' END AS key`;
-  if (!facets) return `WITH ${ctes} ${total}, ${parts.map((part) => `(SELECT count(*) FROM ${part} c)`).join(' + ')}::int AS count, NULL::json AS row`;
+  // The first part is counted (or grouped) before the exactness check, which then re-reads it only when that count
+  // reached the limit (candidatesSql `reached`): below it, the check costs nothing.
+  if (!facets) {
+    const { ctes, parts } = candidatesSql(where, columns, limit, {
+      before: (first) => `n0 AS MATERIALIZED (SELECT count(*) AS n FROM ${first} c)`,
+      reached: `(SELECT n0.n FROM n0) >= ${limit}`,
+    });
+    return `WITH ${ctes} ${total}, ((SELECT n0.n FROM n0) + (SELECT count(*) FROM ${parts[1]} c))::int AS count, NULL::json AS row`;
+  }
+  const { ctes, parts } = candidatesSql(where, columns, limit, {
+    before: (first) => `g0 AS MATERIALIZED (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${first} c GROUP BY 1, 2)`,
+    reached: `coalesce((SELECT sum(g0.n) FROM g0), 0) >= ${limit}`,
+  });
   // Each part grouped on its own, then the groups merged (candidatesSql: no union on every candidate).
-  const groups = parts.map((part) => `(SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${part} c GROUP BY 1, 2)`).join(' UNION ALL ');
+  const groups = `(SELECT * FROM g0) UNION ALL (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${parts[1]} c GROUP BY 1, 2)`;
   const sellers = parts.map((part) => `(SELECT u.s, count(*) AS n FROM (SELECT unnest(c.seller_ids) AS s FROM ${part} c) u GROUP BY 1)`).join(' UNION ALL ');
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
@@ -79,7 +92,7 @@ export function totalsSql(where: string[], facets: boolean, limit: number): stri
               GROUP BY a.id) x
        JOIN category c ON c.id = x.id::uuid
      UNION ALL
-     SELECT 'seller', s.id::text, x.count, ${sellerJson('s')}
+     SELECT 'seller', s.id::text, x.count, ${narrowSellers ? narrowSellerJson('s') : sellerJson('s')}
        FROM (SELECT x.s, sum(x.n)::int AS count FROM (${sellers}) x
               GROUP BY x.s ORDER BY 2 DESC, x.s LIMIT ${MAX_SELLERS}) x
        JOIN seller s ON s.id = x.s`;
@@ -87,9 +100,11 @@ export function totalsSql(where: string[], facets: boolean, limit: number): stri
 
 /**
  * The facets of the rows `totalsSql(…, true)` returned; their categories and sellers are primed into the
- * loaders (a product's `category` on the same page then costs no statement).
+ * loaders (a product's `category` on the same page then costs no statement). Narrow sellers (`narrowSellers`:
+ * the operation's facet sellers select only what narrowSellerJson keeps) are not: a loader's other readers may
+ * ask for any field.
  */
-export function toFacets(ctx: Context, rows: FacetRow[]): SearchFacets {
+export function toFacets(ctx: Context, rows: FacetRow[], narrowSellers = false): SearchFacets {
   const of = (kind: FacetRow['kind']) => rows.filter((r) => r.kind === kind);
   const categoryCounts = new Map<string, number>();
   const categories = of('category').map((r) => {
@@ -99,6 +114,7 @@ export function toFacets(ctx: Context, rows: FacetRow[]): SearchFacets {
     return category;
   });
   const sellers = of('seller').map((r) => {
+    if (narrowSellers) return { seller: fromNarrowSellerJson(r.row as Parameters<typeof fromNarrowSellerJson>[0], true), count: r.count };
     const seller = toSeller(fromSellerJson(r.row as Parameters<typeof fromSellerJson>[0]));
     ctx.loaders.sellerById.prime(seller.uuid, seller);
     return { seller, count: r.count };

@@ -1,4 +1,6 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { forEachSelectedField } from '../../core/selection';
+import { selectsNarrowly } from '../catalog';
 import { Args, Authorized, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/context';
 import { searchInsights } from './search-insights';
@@ -48,21 +50,38 @@ export class SearchResolver {
   }
 }
 
-/** Whether totalCount and facets are selected on the connection (through fragments too): one statement reads them with the page. */
+/** Per field node of a parsed document (Apollo and graphql-jit keep them): the walk runs once per document. */
+const selections = new WeakMap<FieldNode, SearchSelection>();
+
+/**
+ * Whether totalCount and facets are selected on the connection (through fragments too): one statement reads them
+ * with the page. And whether the products (nodes, edges' node) and the facets' sellers select only fields a narrow
+ * row answers (catalog's selectsNarrowly): their statements then leave out the other columns.
+ */
 function selectionOf(info: GraphQLResolveInfo): SearchSelection {
-  const found = { totalCount: false, facets: false };
-  const seen = new Set<string>();
-  const walk = (set: SelectionSetNode | undefined) => {
-    for (const s of set?.selections ?? []) {
-      if (s.kind === Kind.FIELD && (s.name.value === 'totalCount' || s.name.value === 'facets')) found[s.name.value] = true;
-      else if (s.kind === Kind.FIELD && s.name.value === 'totalCountIsExact') found.totalCount = true;
-      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
-      else if (s.kind === Kind.FRAGMENT_SPREAD && !seen.has(s.name.value)) {
-        seen.add(s.name.value);
-        walk(info.fragments[s.name.value]?.selectionSet);
-      }
-    }
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0]! : null;
+  const known = node && selections.get(node);
+  if (known) return known;
+  const found: SearchSelection = { totalCount: false, facets: false, narrowProducts: true, narrowSellers: true };
+  const products = (set: SelectionSetNode | undefined) => {
+    found.narrowProducts &&= selectsNarrowly(info, 'Product', set);
   };
-  for (const node of info.fieldNodes) walk(node.selectionSet);
+  const sellers = (set: SelectionSetNode | undefined) => {
+    found.narrowSellers &&= selectsNarrowly(info, 'Seller', set);
+  };
+  for (const field of info.fieldNodes) {
+    forEachSelectedField(field.selectionSet, info.fragments, (name, set) => {
+      if (name === 'totalCount' || name === 'totalCountIsExact') found.totalCount = true;
+      else if (name === 'nodes') products(set);
+      else if (name === 'edges') forEachSelectedField(set, info.fragments, (inner, innerSet) => inner === 'node' && products(innerSet));
+      else if (name === 'facets') {
+        found.facets = true;
+        forEachSelectedField(set, info.fragments, (inner, innerSet) => {
+          if (inner === 'sellers') forEachSelectedField(innerSet, info.fragments, (f, sellerSet) => f === 'seller' && sellers(sellerSet));
+        });
+      }
+    });
+  }
+  if (node) selections.set(node, found);
   return found;
 }

@@ -111,4 +111,23 @@ describe('search beyond the exact limit', () => {
     expect(search.totalCountIsExact).toBe(atMost.nodes.length <= LIMIT);
     expect(search.totalCount).toBe(atMost.nodes.length);
   });
+  it('tells LIMIT from LIMIT + 1 matches in both counting statements (the total alone, and with the facets)', async () => {
+    // Each statement counts its first LIMIT candidates before it checks for one more (search-facets.ts totalsSql):
+    // the check must run when that count reaches the limit.
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    for (const n of [LIMIT, LIMIT + 1]) {
+      const filter = { priceMax: every.nodes[n - 1]!.priceRange!.min.amount };
+      expect((await walk(t, 'premium', 'PRICE_ASC', filter)).nodes.length).toBe(n);
+      const ranked = await walk(t, 'premium', 'RELEVANCE', filter, 3);
+      const alone = await t.data(`query ($filter: SearchFilter) { search(query: "premium", first: 1, filter: $filter) { totalCount totalCountIsExact } }`, {
+        filter,
+      });
+      expect(alone.search).toEqual({ totalCount: ranked.nodes.length, totalCountIsExact: n <= LIMIT });
+      const { search } = await t.data(FACETS, { query: 'premium', filter });
+      expect(search.totalCount).toBe(ranked.nodes.length);
+      expect(search.totalCountIsExact).toBe(n <= LIMIT);
+      expect(search.facets.countsAreExact).toBe(n <= LIMIT);
+      expect(flattenCategories(search.facets.categories)).toEqual(bruteForce(ranked.nodes).categories);
+    }
+  });
 });
