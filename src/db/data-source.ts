@@ -47,7 +47,11 @@ export function createDataSource({ url, entities, log, poolSize = 20, applicatio
     synchronize: false,
     logger: new StatementCounter(log),
     maxQueryExecutionTime: 1000,
-    extra: { max: poolSize, application_name: applicationName },
+    // synchronize_seqscans off: a sequential scan then always starts at the table's first page. Search's candidates
+    // beyond its exact limit are the first matches a scan yields (search.rows.ts candidatesSql); with synchronized
+    // scans (tables over a quarter of shared_buffers) each scan starts where a concurrent one is, so two pages or
+    // the page and its counts would see different candidates.
+    extra: { max: poolSize, application_name: applicationName, options: '-c synchronize_seqscans=off' },
     // An idle connection cut by the server (failover, restart, pg_terminate_backend) is reported here
     // and dropped by the pool; the next query opens a new one. Unhandled, it would end the process.
     poolErrorHandler: (err: Error) => log?.warn({ err }, 'database connection lost (idle in the pool); it will be replaced'),

@@ -37,8 +37,9 @@ export class SearchResolver {
   @FieldResolver(() => Boolean, {
     description:
       'True when totalCount counts every match. False when more products match than the server counts (10,000 by default, ' +
-      'ZOCO_SEARCH_EXACT_LIMIT): totalCount is then that limit, a lower bound (show "10,000+"), and RELEVANCE ranks that many ' +
-      'of the matches, the first the index yields; a narrower query or a filter counts exactly again.',
+      'ZOCO_SEARCH_EXACT_LIMIT): totalCount then counts the candidates (that many of the matches, the first the index yields, ' +
+      'plus the matches among the best sellers), a lower bound (show "10,000+"), and RELEVANCE ranks those candidates; ' +
+      'a narrower query or a filter counts exactly again.',
   })
   totalCountIsExact(@Root() connection: SearchConnection): Promise<boolean> {
     return connection.totals.totalCountIsExact();

@@ -77,6 +77,10 @@ describe('search beyond the exact limit', () => {
     await sql('UPDATE search_product SET sales_count = 0 WHERE product_id = $1', [idOf(late.id, 'Product')]);
   });
 
+  it("reads candidates from the table's first page on the app's connections (no synchronized scans)", async () => {
+    expect(await sql("SELECT current_setting('synchronize_seqscans') AS setting")).toEqual([{ setting: 'off' }]);
+  });
+
   it('answers totalCount alone (no facets) with the same bound and flag', async () => {
     const { search } = await t.data(`{ search(query: "premium", first: 1) { totalCount totalCountIsExact } }`);
     const { nodes } = await walk(t, 'premium', 'RELEVANCE', undefined, 5);
