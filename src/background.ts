@@ -139,7 +139,7 @@ export async function startBackground({ services, databaseUrl, plugins, pollInte
   // Captures what committed and voids what did not, after a crash between a payment's steps (issue 9).
   const paymentRecovery = startPaymentRecovery(services, { intervalMs: config.paymentRecoveryMs });
   // Expiry shows at once by the clock (reads compare expires_at); the timer only writes it, and idle carts are
-  // counted in minutes: every 15 s is plenty, and keeps the app's pool quiet (tests count its statements).
+  // counted in minutes: every 15 s is plenty, and keeps the database quiet (the timers have their own connection).
   // Escalates complaints whose seller missed the deadline, without any request (issue 11).
   const complaintDeadlines = config.complaintScheduler ? startComplaintDeadlines(services, { intervalMs: config.complaintSweepMs }) : null;
   const offerTimers = startOfferTimers(services, { intervalMs: OFFER_TIMER_MS, databaseUrl });

@@ -71,6 +71,8 @@ export async function addToBaskets(tx: EntityManager, t: CoTables, products: Rea
   const items: { basket: string; productId: string }[] = [];
   const as: string[] = [];
   const bs: string[] = [];
+  // The products whose top lists may move: those of the baskets that gained something.
+  const touched = new Set<string>();
   const pair = (a: string, b: string) => {
     as.push(a, b);
     bs.push(b, a);
@@ -79,6 +81,7 @@ export async function addToBaskets(tx: EntityManager, t: CoTables, products: Rea
     const earlier = before.get(basket) ?? [];
     const known = new Set(earlier);
     const added = [...new Set(products.get(basket))].filter((p) => !known.has(p)).sort();
+    if (added.length) for (const p of [...earlier, ...added]) touched.add(p);
     added.forEach((a, i) => {
       items.push({ basket, productId: a });
       for (const b of earlier) pair(a, b);
@@ -103,7 +106,6 @@ export async function addToBaskets(tx: EntityManager, t: CoTables, products: Rea
       [as, bs],
     );
   }
-  const touched = new Set([...rows.filter((r) => products.has(r.basket)).map((r) => r.productId), ...items.map((i) => i.productId)]);
   await refreshTopLists(tx, t, [...touched].sort());
 }
 
