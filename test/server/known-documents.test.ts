@@ -1,5 +1,5 @@
 import type { ThrottleConfig } from '../../src/config';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
  * The known-documents path (src/server/known-documents.ts) hands a request to Apollo Server after the throttle's
@@ -49,4 +49,38 @@ it('charges, refunds and refuses each request once, as Apollo does, when it hand
   expect(withPath).toEqual(without);
   expect(withPath.map((a) => a.status)).toContain(429);
   expect(withPath.some((a) => a.status === 200 && a.body.includes('"errors"'))).toBe(true);
+});
+
+it('keeps refusing a document another viewer made known, and introspection when it is off, as Apollo does', async () => {
+  const fast = await startTestApp({ introspection: false });
+  apps.push(fast);
+  const reference = await startTestApp({ introspection: false, fastPaths: false }, { sharing: fast });
+  apps.push(reference);
+  const insights = '{ searchInsights(days: 7) { topQueries { query searches } } }';
+  const introspection = '{ __schema { queryType { name } } }';
+  const send = async (t: TestApp, query: string, key?: string) => {
+    const res = await fetch(t.app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    const body = JSON.parse(await res.text());
+    // The throttle's level differs between the two apps' clients; what is compared is the answer.
+    if (body.extensions?.cost) delete body.extensions.cost.throttleStatus;
+    return { status: res.status, body };
+  };
+  // The operator makes it known (answered twice without errors), then a guest sends the same text twice.
+  const run = async (t: TestApp) => [
+    await send(t, insights, ADMIN_KEY),
+    await send(t, insights, ADMIN_KEY),
+    await send(t, insights),
+    await send(t, insights),
+    await send(t, introspection),
+    await send(t, introspection),
+  ];
+  const withPath = await run(fast);
+  expect(withPath).toEqual(await run(reference));
+  expect(withPath.map((a) => a.status)).toEqual([200, 200, 200, 200, 400, 400]);
+  expect(withPath[3]!.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  expect(withPath[3]!.body.data).toBeUndefined();
 });
