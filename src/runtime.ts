@@ -158,6 +158,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const events = createEventDelivery({ databaseUrl, log, modules, pubSub: pubSub.pubSub, background: config.background, pollIntervalMs: eventPollIntervalMs, plugins: pluginDelivery, app });
   const metrics = createMetrics({ db, log });
   const installations = new InstallationCache(db);
+  // A start that fails from here on closes what is already open (pools, pubsub, the dispatcher's timer and pool).
+  const abandon = async (err: unknown): Promise<never> => {
+    await events.stop().catch(() => undefined);
+    await pubSub.close().catch(() => undefined);
+    await backgroundDb?.destroy().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  };
   let installationListener: NotificationListener | undefined;
   if (plugins.length) {
     installationListener = await listenForNotifications({
@@ -166,7 +175,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       log,
       onNotification: (key) => installations.invalidateKey(key),
       onLive: (live) => installations.setLive(live),
-    });
+    }).catch(abandon);
   }
   services = {
     db,
@@ -194,7 +203,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // (up to 64 sellers' queues, each waiting on its endpoint) stay on the app pool, so a slow endpoint never holds
   // the hooks' few connections.
   backgroundServices = backgroundDb ? { ...services, db: backgroundDb } : services;
-  if (config.background) background = await startBackground({ services, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics });
+  if (config.background) {
+    background = await startBackground({ services, databaseUrl, plugins, pollIntervalMs: eventPollIntervalMs, pluginRetryBaseMs, metrics }).catch(async (err: unknown) => {
+      await installationListener?.stop().catch(() => undefined);
+      return abandon(err);
+    });
+  }
   if (!notificationSender && config.env === 'production') {
     log.warn('no notificationSender: password-reset and verification messages, tokens included, go to the log');
   }
