@@ -149,7 +149,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   // Plugins get every event of the sellers that installed them; bound once the background exists.
   let background: Background | null = null;
   const pluginDelivery = plugins.length ? { deliver: (event: Parameters<NonNullable<Background['pluginEvents']>['deliver']>[0]) => background!.pluginEvents!.deliver(event) } : null;
-  let services: AppServices | undefined;
   let backgroundServices: AppServices | undefined;
   const app = () => {
     if (!backgroundServices) throw new Error('an event arrived before the services were ready; it will be retried');
@@ -177,7 +176,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       onLive: (live) => installations.setLive(live),
     }).catch(abandon);
   }
-  services = {
+  const services: AppServices = {
     db,
     config,
     log,

@@ -5,24 +5,18 @@ export function byKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row:
   return keys.map((k) => map.get(k) ?? null);
 }
 
-/**
- * Groups `rows` by key for a DataLoader batch: a list (maybe empty) per key, rows in their order. `into`, when
- * given, is filled with every key's list (empty ones too), for a loader that also keeps them by key.
- */
-export function groupByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K, into = new Map<K, R[]>()): R[][] {
-  for (const row of rows) {
-    const k = keyOf(row);
-    const list = into.get(k);
-    if (list) list.push(row);
-    else into.set(k, [row]);
-  }
-  return keys.map((k) => {
-    const list = into.get(k);
-    if (list) return list;
-    const none: R[] = [];
-    into.set(k, none);
-    return none;
-  });
+/** Appends `value` to `key`'s list in `map` (made on first use): grouping without copying a list per row. */
+export function addToList<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Groups `rows` by key for a DataLoader batch: a list (maybe empty) per key, rows in their order. */
+export function groupByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
+  const map = new Map<K, R[]>();
+  for (const row of rows) addToList(map, keyOf(row), row);
+  return keys.map((k) => map.get(k) ?? []);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { QueryFailedError, type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 const names = new Map<string, string>();
 
@@ -33,17 +33,23 @@ export function preparedValues(db: DataSource, text: string, values: unknown[]):
 }
 
 async function prepared<R>(db: DataSource, text: string, values: unknown[], rowMode?: 'array'): Promise<R[]> {
-  db.logger.logQuery(text, values);
   const pool = (db.driver as unknown as { master: Pool }).master;
+  const result = await counted(db, undefined, text, values, () => pool.query({ name: nameOf(text), text, values, ...(rowMode && { rowMode }) }));
+  return result.rows as R[];
+}
+
+/** Runs a named statement as TypeORM runs a query: counted and logged (with its query runner), slow ones reported, failures wrapped. */
+async function counted(db: DataSource, runner: QueryRunner | undefined, text: string, values: unknown[], run: () => Promise<QueryResult>): Promise<QueryResult> {
+  db.logger.logQuery(text, values, runner);
   const started = Date.now();
   try {
-    const result = await pool.query({ name: nameOf(text), text, values, ...(rowMode && { rowMode }) });
+    const result = await run();
     const ms = Date.now() - started;
     const slow = db.options.maxQueryExecutionTime;
-    if (slow && ms > slow) db.logger.logQuerySlow(ms, text, values);
-    return result.rows as R[];
+    if (slow && ms > slow) db.logger.logQuerySlow(ms, text, values, runner);
+    return result;
   } catch (err) {
-    db.logger.logQueryError(err as Error, text, values);
+    db.logger.logQueryError(err as Error, text, values, runner);
     throw new QueryFailedError(text, values, err as Error);
   }
 }
@@ -61,17 +67,6 @@ export async function preparedTxQuery(tx: EntityManager, text: string, values: u
   const runner = tx.queryRunner;
   if (!runner) throw new Error('preparedTxQuery runs inside a transaction');
   const client = (await runner.connect()) as PoolClient;
-  const db = tx.connection;
-  db.logger.logQuery(text, values, runner);
-  const started = Date.now();
-  try {
-    const result = await client.query({ name: nameOf(text), text, values });
-    const ms = Date.now() - started;
-    const slow = db.options.maxQueryExecutionTime;
-    if (slow && ms > slow) db.logger.logQuerySlow(ms, text, values, runner);
-    return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
-  } catch (err) {
-    db.logger.logQueryError(err as Error, text, values, runner);
-    throw new QueryFailedError(text, values, err as Error);
-  }
+  const result = await counted(tx.connection, runner, text, values, () => client.query({ name: nameOf(text), text, values }));
+  return result.command === 'UPDATE' || result.command === 'DELETE' ? [result.rows, result.rowCount] : result.rows;
 }

@@ -64,7 +64,7 @@ interface OutboxRow {
  */
 export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 1_000, maxAttempts = OUTBOX_MAX_ATTEMPTS }: DispatcherOptions): Dispatcher {
   // Batches are grouped by an event's own type: one under '*' would never be called.
-  if ((handlers['*'] ?? []).some((handler) => typeof handler !== 'function')) throw new Error("a batch event handler cannot take '*' (every event)");
+  if ((handlers['*'] ?? []).some(isBatch)) throw new Error("a batch event handler cannot take '*' (every event)");
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'zoco-dispatcher' });
   // Idle connections cut by the server: the pool drops them. Unhandled, this event ends the process.
   pool.on('error', (err) => log.warn({ err }, 'event dispatcher lost an idle database connection'));

@@ -103,7 +103,7 @@ export function createApollo(schema: GraphQLSchema, config: AppConfig, log: Logg
   const apollo = new ApolloServer<Context>({
     // Apollo Server's gateway hook is its one way to replace execution; parsing, validation, plugins and
     // error formatting stay Apollo's (a known document's clean success skips them: known-documents.ts).
-    ...(jit ? { gateway: jitGateway(schema, log, undefined, known?.replayingExecutor) } : { schema }),
+    ...(jit ? { gateway: jitGateway(schema, known?.replayingExecutor ?? jitExecutor(schema, log)) } : { schema }),
     csrfPrevention: true,
     introspection: config.introspection,
     // Apollo Server's cache-control plugin costs ~20% of a small operation's CPU; we set no cache hints.

@@ -170,7 +170,7 @@ export function jitExecutor(schema: GraphQLSchema, log: Logger, options: JitOpti
  * Apollo Server's gateway hook, used only to supply our executor: the schema is fixed, so it is
  * announced once and never updated.
  */
-export function jitGateway(schema: GraphQLSchema, log: Logger, options?: JitOptions, executor: Executor = jitExecutor(schema, log, options)): Gateway {
+export function jitGateway(schema: GraphQLSchema, executor: Executor): Gateway {
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });

@@ -75,11 +75,11 @@ interface Eligible {
 }
 
 /** The answer: written by the caller; or the context function to hand Apollo (the same context, or the same failure). */
-export type Outcome = { contentType: string; body: string } | { context: () => Promise<Context> };
+type Outcome = { contentType: string; body: string } | { context: () => Promise<Context> };
 
 const isRecord = (o: unknown): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o);
 
-export interface KnownDocumentsOptions {
+interface KnownDocumentsOptions {
   schema: GraphQLSchema;
   executor: Executor;
   policy: OperationPolicy;

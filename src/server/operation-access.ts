@@ -67,10 +67,6 @@ function skipped(node: FieldNode, variables: Readonly<Record<string, unknown>>):
   }
 }
 
-function rootOf(schema: GraphQLSchema, operation: OperationDefinitionNode): GraphQLObjectType | null | undefined {
-  return operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-}
-
 function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionNode> {
   // Most documents hold their operation alone: no fragment map to build.
   const fragments: Record<string, FragmentDefinitionNode> = {};
@@ -94,7 +90,7 @@ function mayRefuse(schema: GraphQLSchema, document: DocumentNode, operation: Ope
   }
   let answer = known.get(operation);
   if (answer === undefined) {
-    const fields = rootOf(schema, operation)?.getFields();
+    const fields = schema.getRootType(operation.operation)?.getFields();
     let found = false;
     if (fields) {
       forEachSelectedField(operation.selectionSet, fragmentsOf(document), (name) => {
@@ -124,7 +120,7 @@ export function refusedRootField(
   variables: Readonly<Record<string, unknown>> = {},
 ): GraphQLError | null {
   if (!mayRefuse(schema, document, operation)) return null;
-  const fields = rootOf(schema, operation)!.getFields();
+  const fields = schema.getRootType(operation.operation)!.getFields();
   const fragments = fragmentsOf(document);
   let refused: GraphQLError | null = null;
   forEachSelectedField(operation.selectionSet, fragments, (name, _set, node) => {

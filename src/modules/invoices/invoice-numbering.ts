@@ -38,6 +38,16 @@ export function invoiceNumberSql(prefix: string, year: string, sequence: string)
 }
 
 /**
+ * The counters' upsert, the one place numbers are taken: the next number of `series` for this year (in `timeZone`,
+ * by a `clock` CTE the statement defines) of each seller of `sellers` (rows `s(id)`), their rows locked in id order
+ * (two statements numbering the same sellers never wait on each other in a cycle) until the transaction ends.
+ */
+export const counterUpsertSql = (sellers: string, series: string, timeZone: string) => `
+  INSERT INTO invoice_counter (seller_id, series, year, last_number)
+    SELECT s.id, ${series}, extract(year FROM clock.at AT TIME ZONE ${timeZone})::int, 1 FROM ${sellers}, clock ORDER BY s.id
+  ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1`;
+
+/**
  * Takes the next number of the seller's series for this year, in the caller's transaction. The upsert
  * locks the counter row until that transaction ends, so concurrent issuers queue for it: no two get
  * the same number, and a rollback returns the number with everything else, so none is skipped.
@@ -50,9 +60,7 @@ export async function nextInvoiceNumber(
 ): Promise<InvoiceNumber> {
   const [row]: { sequence: number; year: number; issuedAt: Date }[] = await tx.query(
     `WITH clock AS (SELECT clock_timestamp() AS at)
-     INSERT INTO invoice_counter (seller_id, series, year, last_number)
-       SELECT $1, $2, extract(year FROM clock.at AT TIME ZONE $3)::int, 1 FROM clock
-     ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1
+     ${counterUpsertSql('(SELECT $1::uuid AS id) s', '$2', '$3')}
      RETURNING last_number AS "sequence", year, (SELECT at FROM clock) AS "issuedAt"`,
     [seller.id, series, INVOICE_TIME_ZONE],
   );

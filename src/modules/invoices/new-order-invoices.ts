@@ -3,7 +3,7 @@ import type { AddressData } from '../../core/address';
 import type { TxContext } from '../../core/context';
 import { recordEventsSql, runListeners, takeHeldEvents } from '../../events/outbox';
 import { invoiceDocument, toOrderToInvoice, type IssuedInvoice, type OrderLineRow, type OrderRow } from './invoice-issuing';
-import { INVOICE_TIME_ZONE, invoiceNumberSql, invoicePrefix } from './invoice-numbering';
+import { INVOICE_TIME_ZONE, counterUpsertSql, invoiceNumberSql, invoicePrefix } from './invoice-numbering';
 import type { TaxableAdjustment } from './order-tax';
 import { preparedTxQuery } from '../../db/prepared-query';
 
@@ -77,10 +77,7 @@ export async function issueNewOrderInvoices(ctx: TxContext, parties: InvoicePart
   const rows: (IssuedInvoice & { orderId: string; sellerId: string })[] = await preparedTxQuery(
     ctx.tx,
     `WITH clock AS (SELECT clock_timestamp() AS at),
-     numbered AS (
-       INSERT INTO invoice_counter (seller_id, series, year, last_number)
-         SELECT s.id, 'F', extract(year FROM clock.at AT TIME ZONE $1)::int, 1 FROM unnest($3::uuid[]) AS s(id), clock ORDER BY s.id
-       ON CONFLICT (seller_id, series, year) DO UPDATE SET last_number = invoice_counter.last_number + 1
+     numbered AS (${counterUpsertSql('unnest($3::uuid[]) AS s(id)', "'F'", '$1')}
        RETURNING seller_id, year, last_number),
      issued AS (
      INSERT INTO invoice (id, seller_id, order_id, customer_id, kind, series, year, sequence, number, issued_at,

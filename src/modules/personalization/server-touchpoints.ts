@@ -1,3 +1,4 @@
+import { addToList } from '../../core/batch';
 import { admin } from '../../auth/viewer';
 import { createContext, type AppServices } from '../../core/context';
 import type { ModuleBatchHook, ModuleHook } from '../../core/module';
@@ -45,7 +46,7 @@ type TouchpointsOf = (event: DomainEvent) => { customerId: string; touchpoints: 
 async function paidTouchpoints(app: AppServices, events: readonly DomainEvent[]): Promise<TouchpointsOf> {
   const lines = await orderLines(app, [...new Set(events.map((e) => (e.payload as EventPayloads['order.paid']).orderId))]);
   const byOrder = new Map<string, PaidOrderLineFacts[]>();
-  for (const line of lines) byOrder.set(line.orderId, [...(byOrder.get(line.orderId) ?? []), line]);
+  for (const line of lines) addToList(byOrder, line.orderId, line);
   return (event) => {
     const p = event.payload as EventPayloads['order.paid'];
     return {

@@ -10,7 +10,7 @@ type Window = Pick<PromotionRow, 'status' | 'startsAt' | 'endsAt'>;
 /** "Runs at $n" over `pr`: active, started, not ended. `runsAt` is its TypeScript twin. */
 export const runningSql = (now: string) => `pr.status = 'active' AND pr.starts_at <= ${now} AND (pr.ends_at IS NULL OR pr.ends_at > ${now})`;
 
-export function runsAt(p: Window, now: Date): boolean {
+function runsAt(p: Window, now: Date): boolean {
   return p.status === 'active' && p.startsAt <= now && (p.endsAt === null || p.endsAt > now);
 }
 

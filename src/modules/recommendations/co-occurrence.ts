@@ -1,3 +1,4 @@
+import { addToList } from '../../core/batch';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -67,7 +68,7 @@ export async function addToBaskets(tx: EntityManager, t: CoTables, products: Rea
     [baskets],
   );
   const before = new Map<string, string[]>();
-  for (const r of rows) before.set(r.basket, [...(before.get(r.basket) ?? []), r.productId]);
+  for (const r of rows) addToList(before, r.basket, r.productId);
   const items: { basket: string; productId: string }[] = [];
   const as: string[] = [];
   const bs: string[] = [];

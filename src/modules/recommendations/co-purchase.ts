@@ -1,3 +1,4 @@
+import { addToList } from '../../core/batch';
 import type { DataSource } from 'typeorm';
 import type { AppServices } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
@@ -43,7 +44,7 @@ async function countPaidOrderChunk(app: Pick<AppServices, 'db' | 'events'>, orde
     );
     const counted = new Set(fresh.map((r) => r.orderId));
     const baskets = new Map<string, string[]>();
-    for (const l of lines) if (counted.has(l.orderId)) baskets.set(l.checkoutId, [...(baskets.get(l.checkoutId) ?? []), l.productId]);
+    for (const l of lines) if (counted.has(l.orderId)) addToList(baskets, l.checkoutId, l.productId);
     await addToBaskets(tx, PURCHASES, baskets);
   });
 }

@@ -1,6 +1,6 @@
 import type { AppServices } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { TRENDING_WEIGHTS, logAddSql, logSubtractSql, trendingTermSql } from './trending';
+import { TRENDING_WEIGHTS, logAddSql, logSubtractSql, logSumSql, trendingTermSql } from './trending';
 
 /**
  * Units sold of a product: the one definition (search copies it by trigger, see the migration
@@ -35,7 +35,7 @@ interface Change {
  * $1–$3: the changes' order ids, product ids and deltas.
  */
 const PER_PRODUCT_SQL = `
-  SELECT t.product_id, sum(t.delta)::int AS delta, t.top + ln(sum(power(2::float8, greatest(t.term - t.top, -1000)))) / ln(2) AS term
+  SELECT t.product_id, sum(t.delta)::int AS delta, ${logSumSql('t.term', 't.top')} AS term
     FROM (SELECT d.product_id, d.delta, x.term, max(x.term) OVER (PARTITION BY d.product_id) AS top
             FROM unnest($1::uuid[], $2::uuid[], $3::int[]) d(order_id, product_id, delta)
             JOIN orders o ON o.id = d.order_id
@@ -43,11 +43,6 @@ const PER_PRODUCT_SQL = `
    GROUP BY t.product_id, t.top ORDER BY t.product_id`;
 
 const columnsOf = (changes: Change[]) => [changes.map((c) => c.orderId), changes.map((c) => c.productId), changes.map((c) => c.delta)];
-
-/** reconcileOrdersSales for one order. */
-export function reconcileOrderSales(app: Pick<AppServices, 'db' | 'events'>, orderId: string): Promise<void> {
-  return reconcileOrdersSales(app, [orderId]);
-}
 
 /**
  * Brings orders' contribution to `product_popularity.sales_count` (and TRENDING, at each order's payment

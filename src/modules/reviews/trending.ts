@@ -28,6 +28,11 @@ export function trendingTermSql(weight: string, at: string): string {
  */
 const smallPowerOf2 = (x: string) => `power(2::float8, greatest(${x}, -1000))`;
 
+/** SQL aggregate: log2(Σ 2^term) over a group, given the group's largest term `top` (terms summed below it, exactly). */
+export function logSumSql(term: string, top: string): string {
+  return `(${top} + ln(sum(${smallPowerOf2(`${term} - ${top}`)})) / ln(2))`;
+}
+
 /** SQL: log2(2^a + 2^b), exact for -Infinity (no activity). */
 export function logAddSql(a: string, b: string): string {
   return `(greatest(${a}, ${b}) + ln(1 + ${smallPowerOf2(`least(${a}, ${b}) - greatest(${a}, ${b})`)}) / ln(2))`;

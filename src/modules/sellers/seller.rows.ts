@@ -36,7 +36,7 @@ const sellerFields: ColumnMap<SellerRow> = {
 };
 
 /** Selects a SellerRow from `table`, each column aliased `${prefix}${field}` (for joins). */
-export function sellerColumns(table: string, prefix = ''): string {
+function sellerColumns(table: string, prefix = ''): string {
   return selectList(sellerFields, table, prefix);
 }
 

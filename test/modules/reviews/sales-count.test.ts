@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SalesCountOwner1764275000000 } from '../../../migrations/1764275000000-sales-count-owner';
-import { reconcileOrderSales } from '../../../src/modules/reviews/sales-count';
+import { reconcileOrdersSales } from '../../../src/modules/reviews/sales-count';
 import { logAddSql, logSubtractSql } from '../../../src/modules/reviews/trending';
 import { unitsSoldAtLeast } from '../../../src/modules/reviews/units-sold';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
@@ -111,10 +111,10 @@ describe('units sold: one owner, one number', () => {
     const s = await shop('espejo');
     const order = await buy(s, 4);
     await t.app.services.events.drain();
-    await Promise.all(Array.from({ length: 6 }, () => reconcileOrderSales(t.app.services, uuidOf(order))));
+    await Promise.all(Array.from({ length: 6 }, () => reconcileOrdersSales(t.app.services, [uuidOf(order)])));
     expect(await sold(s.productId)).toEqual({ popularity: 4, search: 4 });
     await cancel(order);
-    await Promise.all(Array.from({ length: 6 }, () => reconcileOrderSales(t.app.services, uuidOf(order))));
+    await Promise.all(Array.from({ length: 6 }, () => reconcileOrdersSales(t.app.services, [uuidOf(order)])));
     expect(await sold(s.productId)).toEqual({ popularity: 0, search: 0 });
     expect(await trending(s.productId)).toBe(-Infinity);
   });
