@@ -38,6 +38,7 @@ import { OfferFreeShipping1764270000001 } from './1764270000001-offer-free-shipp
 import { SearchStoredColumns1764272000000 } from './1764272000000-search-stored-columns';
 import { SalesCountOwner1764275000000 } from './1764275000000-sales-count-owner';
 import { OffersCreatedBatches1764276000000 } from './1764276000000-offers-created-batches';
+import { ThrottleTakeMany1764284000000 } from './1764284000000-throttle-take-many';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -81,4 +82,5 @@ export const allMigrations = [
   SearchStoredColumns1764272000000,
   SalesCountOwner1764275000000,
   OffersCreatedBatches1764276000000,
+  ThrottleTakeMany1764284000000,
 ];

@@ -138,6 +138,33 @@ describe('the throttle', () => {
     expect((await post(a, ONE_POINT)).status).toBe(429);
   });
 
+  it('decides concurrent requests as one at a time would: a burst takes exactly what the bucket holds', async () => {
+    // The takes of one turn of the event loop go to the database as one statement (throttle-store.ts).
+    const t = await start({ bucketSize: 7, restoreRate: 0.01 });
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(t, ONE_POINT)));
+    const accepted = results.filter((r) => r.status === 200);
+    expect(accepted).toHaveLength(7);
+    expect(results.filter((r) => r.status === 429).every((r) => rateLimited(r) === 'RATE_LIMITED')).toBe(true);
+    // Each accepted one saw the bucket after its own point: 6, 5, ... 0 available, each once.
+    const available = accepted.map((r) => r.body['extensions'].cost.throttleStatus.currentlyAvailable).sort();
+    expect(available).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps each client’s bucket its own within a burst, and two instances’ bursts share it', async () => {
+    const throttle = { bucketSize: 4, restoreRate: 0.01 };
+    const a = await start(throttle, { trustedProxies: ['127.0.0.1'] });
+    const b = await start(throttle, { trustedProxies: ['127.0.0.1'] }, a);
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    // Three guests, interleaved, each sending 6 to each instance at once: 4 of each guest's 12 get through.
+    const sent = Array.from({ length: 36 }, (_, i) => ({ app: i % 2 ? b : a, address: `10.0.0.${(i % 3) + 1}` }));
+    const results = await Promise.all(sent.map(({ app, address }) => post(app, ONE_POINT, from(address)).then((r) => ({ address, status: r.status }))));
+    for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) {
+      const statuses = results.filter((r) => r.address === address).map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(8);
+    }
+  });
+
   it('gives each customer, seller key and guest address its own bucket', async () => {
     const t = await start({ bucketSize: 2, restoreRate: 0.1 });
     await drain(t);
