@@ -146,7 +146,7 @@ export function postgresBuckets(databaseUrl: string, log: Logger): BucketBackend
           batch.map((t) => t.policy.restoreRate),
         ],
       });
-      batch.forEach((take, i) => take.resolve(rows[i]!));
+      for (const [i, take] of batch.entries()) take.resolve(rows[i]!);
     } catch (err) {
       for (const take of batch) take.reject(err);
     }
