@@ -30,7 +30,10 @@ export function recordSearchLater(ctx: Context, normalized: string, zeroResults:
     pending = new Set();
     pendingByApp.set(ctx.db, pending);
   }
+  // After `after`, and then after the I/O callbacks of that moment (setImmediate): the answer, whose last part
+  // `after` was, is written first; the statement no longer competes with the search it counts.
   const write: Promise<void> = (after ? after.then(noop, noop) : Promise.resolve())
+    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
     .then(() => recordSearch(ctx, normalized, zeroResults))
     .catch((err: unknown) => ctx.log.warn({ err }, 'search statistics not recorded'))
     .finally(() => pending.delete(write));

@@ -1,13 +1,13 @@
 import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } from '../catalog';
-import { categoryAffinity } from './search-affinity';
+import { personalizedFor } from './search-affinity';
 import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
 import { searchQuery } from './search-prepared';
 import { analyzeQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
-import { affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
+import { affinityCte, affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
 import { SearchSort, type SearchArgs } from './search.inputs';
 import type { SearchConnection, SearchFacets } from './search.type';
 
@@ -55,7 +55,7 @@ export async function search(
 ): Promise<SearchConnection> {
   checkPageSize(args.first);
   const query = await analyzeQuery(ctx, args.query);
-  const affinity = args.sort === SearchSort.RELEVANCE ? await categoryAffinity(ctx, args.personalized) : null;
+  const customerId = args.sort === SearchSort.RELEVANCE ? await personalizedFor(ctx, args.personalized) : null;
 
   const { params, param } = parameters();
   const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
@@ -79,7 +79,7 @@ export async function search(
   /** The counts being read, if any. */
   const counting = (): Promise<FacetRow[]> | undefined => totals?.rows;
 
-  const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(affinity), cast: 'float8', desc: true } : orders[args.sort];
+  const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(customerId !== null), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
   const after = args.after ? decodeKeyset(args.after) : null;
   const alias = args.sort === SearchSort.RELEVANCE ? 'c' : 'sp';
@@ -96,8 +96,9 @@ export async function search(
   let ranked: string;
   if (args.sort === SearchSort.RELEVANCE) {
     const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit);
-    const joins = affinityJoin(affinity, param, 'c');
-    ranked = `SELECT * FROM (WITH ${ctes} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
+    const joins = affinityJoin(customerId !== null, 'c');
+    const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
+    ranked = `SELECT * FROM (WITH ${ctes}${withAffinity} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
       ORDER BY u.key ${direction}, u.product_id ${direction} LIMIT ${limitRows}`;
   } else {
     ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
