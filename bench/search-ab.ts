@@ -89,11 +89,13 @@ async function main(): Promise<void> {
     const backends = async () =>
       processesCpuMicros((await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid));
     for (let round = 0; round < Number(args.rounds); round++) {
-      // Alternate the order so that neither build always follows the floor.
-      const order = round % 2 ? [...variants.keys()].reverse() : [...variants.keys()];
+      // Rotate the order so that each variant takes every place in turn (whatever a window leaves to the next one).
+      const order = [...variants.keys()].map((k) => (k + round) % variants.length);
       for (const v of order) {
         const [, run, app] = variants[v]!;
         const t = totals[v]!;
+        // A pool closes a connection idle for 10 s (this variant's, while the others ran): reopened before the window.
+        for (let i = 0; i < MIX.length; i++) await run(i);
         const [cpu0, db0, st0] = [process.cpuUsage(), await backends(), app ? statementCount(app.dataSource) : 0];
         const until = Date.now() + Number(args.seconds) * 1000;
         let i = 0;
@@ -109,11 +111,14 @@ async function main(): Promise<void> {
           n++;
         }
         const cpu = process.cpuUsage(cpu0);
+        // Backends that started during the window count from zero (a pool reopens a connection idle for 10 s), those
+        // that ended are missed.
         const db1 = await backends();
         t.appMicros += cpu.user + cpu.system;
-        if (db0 && db1) t.dbMicros += [...db1].reduce((sum, [pid, micros]) => sum + micros - (db0.get(pid) ?? micros), 0);
+        if (db0 && db1) t.dbMicros += [...db1].reduce((sum, [pid, micros]) => sum + micros - (db0.get(pid) ?? 0), 0);
         t.statements += app ? statementCount(app.dataSource) - st0 : 0;
         t.requests += n;
+        if (process.env['SEARCH_AB_VERBOSE']) console.log(`round ${round} ${variants[v]![0]}: ${n} requests, db CPU ${db0 && db1 ? ([...db1].reduce((sum, [pid, micros]) => sum + micros - (db0.get(pid) ?? 0), 0) / n / 1000).toFixed(2) : '-'} ms`);
       }
     }
     const [load1, load5] = os.loadavg();
