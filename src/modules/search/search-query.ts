@@ -77,41 +77,79 @@ const WORDS_SQL = `SELECT w.folded, w.known, w.prefix,
  * last one) becomes the closest vocabulary word within its allowed typos (search-typos.ts). One round trip.
  */
 export async function analyzeQuery(ctx: Context, text: string): Promise<AnalyzedQuery> {
+  const analysis = startAnalysis(ctx, text);
+  return 'known' in analysis ? analysis.known : analysis.fresh;
+}
+
+/**
+ * A query's analysis as soon as it can be had:
+ * - `known`: no words, or every word known to the vocabulary (kept per app, below): no round trip;
+ * - otherwise `fresh`, the words' statement now under way, and `guess`, what that statement answered the last time
+ *   this app analyzed the same words (a prefix being typed, a typo, an unknown word), or null. A guess is only a
+ *   guess: a new product may make a word known or change its correction. The caller may start its own statements
+ *   with the guess beside `fresh`, and must drop their answers and run them again with `fresh` if the two differ
+ *   (`sameAnalysis`): nothing is answered from a guess the vocabulary does not confirm in the same request.
+ */
+export function startAnalysis(ctx: Context, text: string): { known: AnalyzedQuery } | { guess: AnalyzedQuery | null; fresh: Promise<AnalyzedQuery> } {
   const words = queryWords(text, 'query');
-  if (!words.length) return { terms: [], normalized: '', corrected: null, prefixLast: false };
-  const cache = knownQueries(ctx);
+  if (!words.length) return { known: { terms: [], normalized: '', corrected: null, prefixLast: false } };
+  const { known, guesses } = queriesOf(ctx);
   const key = words.join(' ');
-  const cached = cache.get(key);
-  if (cached) return cached;
+  const cached = known.get(key);
+  if (cached) return { known: cached };
+  const fresh = readWords(ctx, words).then(({ analyzed, allKnown }) => {
+    if (allKnown) {
+      remember(known, key, analyzed);
+      guesses.delete(key);
+    } else remember(guesses, key, analyzed);
+    return analyzed;
+  });
+  return { guess: guesses.get(key) ?? null, fresh };
+}
+
+async function readWords(ctx: Context, words: string[]): Promise<{ analyzed: AnalyzedQuery; allKnown: boolean }> {
   const rows = await preparedQuery<TermRow>(ctx.db, WORDS_SQL, [words, words.length]);
   const kept = rows.filter((r) => r.folded.length > 0);
   const terms = kept.map((r) => (r.known || r.prefix || !r.candidates ? r.folded : (bestCorrection(r.folded, r.candidates) ?? r.folded)));
   const normalized = kept.map((r) => r.folded).join(' ');
   const searched = terms.join(' ');
   const analyzed = { terms, normalized, corrected: searched !== normalized ? searched : null, prefixLast: kept.at(-1)?.prefix ?? false };
-  if (kept.every((r) => r.known) && kept.length) remember(cache, key, analyzed);
-  return analyzed;
+  return { analyzed, allKnown: kept.every((r) => r.known) && kept.length > 0 };
+}
+
+/** Whether two analyses search alike: the same terms, prefix, correction and normalized words. */
+export function sameAnalysis(a: AnalyzedQuery, b: AnalyzedQuery): boolean {
+  return (
+    a.normalized === b.normalized &&
+    a.corrected === b.corrected &&
+    a.prefixLast === b.prefixLast &&
+    a.terms.length === b.terms.length &&
+    a.terms.every((term, i) => term === b.terms[i])
+  );
 }
 
 /**
- * Queries whose every word the vocabulary knew, per app (its DataSource): repeated searches (most are)
- * skip the vocabulary round trip. Only such answers are kept — a known word stays right to search for
- * even if its last product goes — never corrections or unknown words, which a new product may change.
+ * Per app (its DataSource), by the words as typed. `known`: queries whose every word the vocabulary knew:
+ * repeated searches (most are) skip the vocabulary round trip. Only such answers are kept as answers — a known
+ * word stays right to search for even if its last product goes — never corrections or unknown words, which a
+ * new product may change. `guesses`: the last analysis of the other queries, only ever a guess that the words'
+ * statement checks in the same request (startAnalysis).
  */
 const MAX_KNOWN_QUERIES = 10_000;
-const knownByApp = new WeakMap<object, Map<string, AnalyzedQuery>>();
+const queriesByApp = new WeakMap<object, { known: Map<string, AnalyzedQuery>; guesses: Map<string, AnalyzedQuery> }>();
 
-function knownQueries(ctx: Context): Map<string, AnalyzedQuery> {
-  let cache = knownByApp.get(ctx.db);
-  if (!cache) {
-    cache = new Map();
-    knownByApp.set(ctx.db, cache);
+function queriesOf(ctx: Context): { known: Map<string, AnalyzedQuery>; guesses: Map<string, AnalyzedQuery> } {
+  let caches = queriesByApp.get(ctx.db);
+  if (!caches) {
+    caches = { known: new Map(), guesses: new Map() };
+    queriesByApp.set(ctx.db, caches);
   }
-  return cache;
+  return caches;
 }
 
 function remember(cache: Map<string, AnalyzedQuery>, key: string, analyzed: AnalyzedQuery): void {
   // Oldest first out: a Map iterates in insertion order.
+  cache.delete(key);
   if (cache.size >= MAX_KNOWN_QUERIES) cache.delete(cache.keys().next().value!);
   cache.set(key, analyzed);
 }

@@ -5,7 +5,7 @@ import { personalizedFor } from './search-affinity';
 import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
 import { searchQuery } from './search-prepared';
-import { analyzeQuery } from './search-query';
+import { sameAnalysis, startAnalysis, type AnalyzedQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
 import { affinityCte, affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
 import { SearchSort, type SearchArgs } from './search.inputs';
@@ -54,7 +54,50 @@ export async function search(
   selection: SearchSelection = { totalCount: true, facets: true },
 ): Promise<SearchConnection> {
   checkPageSize(args.first);
-  const query = await analyzeQuery(ctx, args.query);
+  const analysis = startAnalysis(ctx, args.query);
+  if ('known' in analysis) return recorded(ctx, await searchAnalyzed(ctx, args, selection, analysis.known, true));
+  const { guess, fresh } = analysis;
+  if (!guess) return recorded(ctx, await searchAnalyzed(ctx, args, selection, await fresh, true));
+  // Words this app analyzed before but may not keep (a prefix being typed, a typo: search-query.ts startAnalysis):
+  // the page and the counts start with the last analysis beside the words' statement instead of after it, and are
+  // dropped and run again with the new one if the vocabulary answers otherwise now. Nothing is recorded for the
+  // guessed run until the words confirm it. Saved: the words' round trip before the page and counts (~1 ms of
+  // a typo's or a prefix's search on a quiet machine, a scheduling wait more under load).
+  const guessed = searchAnalyzed(ctx, args, selection, guess, false);
+  guessed.catch(() => undefined);
+  const query = await fresh;
+  if (!sameAnalysis(query, guess)) return recorded(ctx, await searchAnalyzed(ctx, args, selection, query, true));
+  const done = await guessed;
+  return recorded(ctx, { ...done, touchpoint: done.firstPage ? recordSearchTouchpoint(ctx, query.normalized) : null });
+}
+
+/** A search's answer and what is recorded of it once it is the answer (its first page: the statistics, the touchpoint). */
+interface Searched {
+  connection: SearchConnection;
+  firstPage: boolean;
+  normalized: string;
+  zeroResults: boolean;
+  /** The counts being read, if any: the statistics are written after them. */
+  counting: Promise<unknown> | undefined;
+  touchpoint: Promise<void> | null;
+}
+
+async function recorded(ctx: Context, searched: Searched): Promise<SearchConnection> {
+  if (searched.firstPage) {
+    // For the operator (a zero-result search has no rows on its first page), written once the counts being read
+    // are done: not a third statement beside them on a 2-core machine, where it had run while the counts, the
+    // longer of the two, still ran.
+    recordSearchLater(ctx, searched.normalized, searched.zeroResults, searched.counting);
+    await searched.touchpoint;
+  }
+  return searched.connection;
+}
+
+/**
+ * The search of analyzed words: its page, and its counts when selected. `touch`: the first page's touchpoint
+ * starts with the page (false: the caller records it, if this run turns out to be the answer).
+ */
+async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchSelection, query: AnalyzedQuery, touch: boolean): Promise<Searched> {
   const customerId = args.sort === SearchSort.RELEVANCE ? await personalizedFor(ctx, args.personalized) : null;
 
   const { params, param } = parameters();
@@ -106,7 +149,7 @@ export async function search(
   // The first page is the search (later pages are not): a signed-in customer's is a touchpoint, recorded (a
   // transaction: three round trips) beside the page and the counts rather than after the page, as it was: it needs
   // only the words. Awaited before the answer, as before; should the page fail first, nobody awaits it.
-  const touchpoint = after ? null : recordSearchTouchpoint(ctx, query.normalized);
+  const touchpoint = after || !touch ? null : recordSearchTouchpoint(ctx, query.normalized);
   touchpoint?.catch(() => undefined);
   // RELEVANCE pages run prepared (search-prepared.ts); the explicit sorts' plans depend on the words' frequency.
   const run = args.sort === SearchSort.RELEVANCE ? searchQuery : (db: typeof ctx.db, text: string, values: unknown[]) => db.query(text, values);
@@ -119,16 +162,8 @@ export async function search(
     params,
   );
   const items = rows.map((r) => ({ product: toProduct(r), sortKey: r.sortKey }));
-
-  if (!after) {
-    // For the operator (a zero-result search has no rows on its first page), written once the counts being read
-    // are done: not a third statement beside them on a 2-core machine, where it had run while the counts, the
-    // longer of the two, still ran.
-    recordSearchLater(ctx, query.normalized, items.length === 0, counting());
-    await touchpoint;
-  }
   let facets: Promise<SearchFacets> | undefined;
-  return {
+  const connection: SearchConnection = {
     ...toConnection(items, args.first, (i) => encodeCursor([i.sortKey, i.product.uuid]), (i) => i.product),
     correctedQuery: query.corrected,
     totals: {
@@ -140,4 +175,5 @@ export async function search(
       },
     },
   };
+  return { connection, firstPage: !after, normalized: query.normalized, zeroResults: items.length === 0, counting: counting(), touchpoint };
 }
