@@ -8,7 +8,7 @@ import { createApp, type App } from '../src/app';
 import { databaseUrl } from '../src/db/databases';
 import { statementCount } from '../src/db/data-source';
 import { processesCpuMicros } from './database-cpu';
-import { FACETED, floorSql, MIX, TOP } from './search-mix';
+import { FACETED, floorSql, MIX as FULL_MIX, TOP } from './search-mix';
 
 /**
  * bench:search's faceted search (or its top 20) at 1 client, this build (A) against another build (B, `--base`: a
@@ -27,8 +27,13 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '4' },
     top: { type: 'boolean', default: false },
+    /** Only these kinds of the mix (comma-separated), e.g. `typo,prefix`. */
+    kinds: { type: 'string' },
+    /** Requests per variant before the windows: each connection plans a prepared statement 5 times before its generic plan. */
+    warmup: { type: 'string', default: '200' },
   },
 });
+const MIX = args.kinds ? FULL_MIX.filter((m) => args.kinds!.split(',').includes(m.kind)) : FULL_MIX;
 const serverUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Totals {
@@ -84,7 +89,7 @@ async function main(): Promise<void> {
       ...(b ? [['B (--base)', (i: number) => post(b, i), b] as [string, (i: number) => Promise<unknown>, App]] : []),
       ['floor (SQL)', floor, null],
     ];
-    for (const [, run] of variants) for (let i = 0; i < MIX.length * 3; i++) await run(i);
+    for (const [, run] of variants) for (let i = 0; i < Number(args.warmup); i++) await run(i);
     const totals = variants.map((): Totals => ({ latencies: [], byKind: new Map(), appMicros: 0, dbMicros: 0, statements: 0, requests: 0 }));
     const backends = async () =>
       processesCpuMicros((await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows.map((r) => r.pid));

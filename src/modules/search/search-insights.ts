@@ -13,28 +13,21 @@ export const MAX_QUERIES_PER_DAY = 10_000;
 export const KEEP_DAYS = 90;
 export const OTHER_QUERIES = '(other)';
 
-const noop = (): void => undefined;
-
 /** Counts still being written, per app (its DataSource): searchInsights waits for them. */
 const pendingByApp = new WeakMap<object, Set<Promise<void>>>();
 
 /**
  * Counts one search (its first page) under today's normalized query, after the answer: a search does
- * not wait for its statistics (a failure is logged). An empty query is not a search. `after`: work of the
- * search still running (its counts), which the write waits for, whether it succeeds or fails.
+ * not wait for its statistics (a failure is logged). An empty query is not a search.
  */
-export function recordSearchLater(ctx: Context, normalized: string, zeroResults: boolean, after?: Promise<unknown>): void {
+export function recordSearchLater(ctx: Context, normalized: string, zeroResults: boolean): void {
   if (!normalized) return;
   let pending = pendingByApp.get(ctx.db);
   if (!pending) {
     pending = new Set();
     pendingByApp.set(ctx.db, pending);
   }
-  // After `after`, and then after the I/O callbacks of that moment (setImmediate): the answer, whose last part
-  // `after` was, is written first; the statement no longer competes with the search it counts.
-  const write: Promise<void> = (after ? after.then(noop, noop) : Promise.resolve())
-    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-    .then(() => recordSearch(ctx, normalized, zeroResults))
+  const write: Promise<void> = recordSearch(ctx, normalized, zeroResults)
     .catch((err: unknown) => ctx.log.warn({ err }, 'search statistics not recorded'))
     .finally(() => pending.delete(write));
   pending.add(write);
