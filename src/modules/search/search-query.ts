@@ -47,8 +47,8 @@ interface TermRow {
  * and the plan held 15 subplans, 1.1–1.5 ms of planning for 0.3–0.6 ms of execution. The EXISTS tests keep an
  * `OFFSET 0` so that PostgreSQL does not turn them into hashed subplans (a generic plan of an unknown number of
  * words would hash the whole vocabulary). Run prepared (one constant text): parsed and planned once per
- * connection. Replayed on the large seed (load ~5), backend CPU per run: `premium` 1.33 → 0.33 ms, `auriculres
- * inalambricos` (a correction) 2.67 → 1.00, `zapatil` (a prefix) 2.67 → 0.67; the same rows.
+ * connection. Replayed on the large seed (60 runs, load ~11), backend CPU per run: `premium` 1.33 → 0.33 ms,
+ * `auriculres inalambricos` (a correction) 2.67 → 0.67, `zapatil` (a prefix) 1.67 → 0.50; the same rows.
  */
 const WORDS_SQL = `SELECT w.folded, w.known, w.prefix,
        CASE WHEN NOT w.known AND NOT w.prefix AND length(w.folded) >= 5 THEN

@@ -85,8 +85,8 @@ interface Searched {
 async function recorded(ctx: Context, searched: Searched): Promise<SearchConnection> {
   if (searched.firstPage) {
     // For the operator (a zero-result search has no rows on its first page), not awaited: written while the counts,
-    // the longer of the two statements, still run. (Written after them and the answer instead, it ran beside the
-    // next search's two statements at 1 client: ~10% slower in interleaved windows on the 2-core machine.)
+    // the longer of the two statements, still run. (Tried after the answer instead: in a closed loop it then runs
+    // beside the next search's two statements; no better in interleaved windows, within their noise.)
     recordSearchLater(ctx, searched.normalized, searched.zeroResults);
     await searched.touchpoint;
   }
