@@ -16,11 +16,6 @@ export const AFFINITY_WEIGHT: number = 0.3;
 /** The customer's strongest affinities read per search. */
 const MAX_AFFINITIES = 50;
 
-export interface CategoryAffinity {
-  categoryIds: string[];
-  scores: number[];
-}
-
 const tableExists = new WeakMap<object, Promise<boolean>>();
 
 function affinityTableExists(ctx: Context): Promise<boolean> {
@@ -34,17 +29,26 @@ function affinityTableExists(ctx: Context): Promise<boolean> {
   return known;
 }
 
-/** The viewer's category affinities, or null when there is nothing to nudge with. */
-export async function categoryAffinity(ctx: Context, personalized: boolean): Promise<CategoryAffinity | null> {
+/**
+ * The customer whose category affinities nudge this search (their id), or null when nothing is read: a guest, the
+ * `personalized: false` argument, AFFINITY_WEIGHT = 0, or no affinity table. The affinities themselves are read by
+ * the page's own statement (`affinitySql`), not before it: a customer's search had waited for that read, one round
+ * trip, before its page and counts started.
+ */
+export async function personalizedFor(ctx: Context, personalized: boolean): Promise<string | null> {
   if (!personalized || AFFINITY_WEIGHT === 0 || ctx.viewer.kind !== 'customer' || !(await affinityTableExists(ctx))) return null;
-  const rows: { categoryId: string; score: number }[] = await ctx.db.query(
-    `SELECT a.category_id AS "categoryId", (a.score / max(a.score) OVER ())::float8 AS score
+  return ctx.viewer.customerId;
+}
+
+/**
+ * The customer's (`customer`: SQL of their id) strongest affinities, each relative to the strongest (0..1): rows
+ * (category_id, score), only with the personalization consent. A customer without any nudges nothing: the score
+ * is multiplied by 1 + AFFINITY_WEIGHT × 0, exactly 1.
+ */
+export function affinitySql(customer: string): string {
+  return `SELECT a.category_id, (a.score / max(a.score) OVER ())::float8 AS score
        FROM customer_category_affinity a
        JOIN customer_consent c ON c.customer_id = a.customer_id AND c.kind = 'personalization' AND c.granted
-      WHERE a.customer_id = $1 AND a.score > 0
-      ORDER BY a.score DESC, a.category_id LIMIT ${MAX_AFFINITIES}`,
-    [ctx.viewer.customerId],
-  );
-  if (!rows.length) return null;
-  return { categoryIds: rows.map((r) => r.categoryId), scores: rows.map((r) => r.score) };
+      WHERE a.customer_id = ${customer} AND a.score > 0
+      ORDER BY a.score DESC, a.category_id LIMIT ${MAX_AFFINITIES}`;
 }

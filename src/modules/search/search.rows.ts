@@ -1,11 +1,10 @@
 import { badInput } from '../../core/errors';
 import { requireIdOf } from '../../core/global-id';
 import { categoriesUnderSql } from '../catalog';
-import type { CategoryAffinity } from './search-affinity';
 import type { SearchFilter } from './search.inputs';
 import type { AnalyzedQuery } from './search-query';
 import { tsquerySql } from './search-query';
-import { AFFINITY_WEIGHT } from './search-affinity';
+import { AFFINITY_WEIGHT, affinitySql } from './search-affinity';
 
 /** Adds a value to a statement's parameters and returns its placeholder. */
 export type Param = (value: unknown) => string;
@@ -119,14 +118,17 @@ export function relevanceBaseSql(tsquery: string | null): string {
   return `${text} * sp.popularity`;
 }
 
-export function relevanceSql(affinity: CategoryAffinity | null): string {
-  const nudge = affinity ? ` * (1 + ${AFFINITY_WEIGHT} * coalesce(aff.score, 0))` : '';
+export function relevanceSql(personalized: boolean): string {
+  const nudge = personalized ? ` * (1 + ${AFFINITY_WEIGHT} * coalesce(aff.score, 0))` : '';
   return `(c.score${nudge})::float8`;
 }
 
-/** The customer's category affinities joined to the rows of `alias` (sp or a candidate c) by category. */
-export function affinityJoin(affinity: CategoryAffinity | null, param: Param, alias: string): string {
-  if (!affinity) return '';
-  return `LEFT JOIN unnest(${param(affinity.categoryIds)}::uuid[], ${param(affinity.scores)}::float8[]) AS aff(category_id, score)
-    ON aff.category_id = ${alias}.category_id`;
+/** The CTE `aff` of a customer's (`customerId`) category affinities (search-affinity.ts affinitySql), read once. */
+export function affinityCte(customerId: string, param: Param): string {
+  return `aff AS MATERIALIZED (${affinitySql(`${param(customerId)}::uuid`)})`;
+}
+
+/** The affinities (`affinityCte`) joined to the rows of `alias` (a candidate c) by category; '' when not personalized. */
+export function affinityJoin(personalized: boolean, alias: string): string {
+  return personalized ? `LEFT JOIN aff ON aff.category_id = ${alias}.category_id` : '';
 }

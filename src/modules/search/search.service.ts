@@ -1,13 +1,13 @@
 import type { Context } from '../../core/context';
 import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../core/connection';
 import { PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } from '../catalog';
-import { categoryAffinity } from './search-affinity';
+import { personalizedFor } from './search-affinity';
 import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
 import { recordSearchLater } from './search-insights';
 import { searchQuery } from './search-prepared';
-import { analyzeQuery } from './search-query';
+import { sameAnalysis, startAnalysis, type AnalyzedQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
-import { affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
+import { affinityCte, affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
 import { SearchSort, type SearchArgs } from './search.inputs';
 import type { SearchConnection, SearchFacets } from './search.type';
 
@@ -38,9 +38,11 @@ export interface SearchSelection {
 }
 
 /**
- * `search`: one round trip to read the words (folding, typos; none for a query seen before), then the
- * page in one statement (with its products), and, when totalCount or facets are selected, the statement
- * that counts the result (search-facets.ts) at the same time on another connection. Pages are keyset:
+ * `search`: one round trip to read the words (folding, typos; none for a query whose words were all known
+ * before; beside the page and counts for one analyzed before, README "What waits on what"), then the
+ * page in one statement (with its products and a customer's affinities), and, when totalCount or facets are
+ * selected, the statement that counts the result (search-facets.ts) at the same time on another connection,
+ * and a customer's touchpoint on a third. Pages are keyset:
  * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  *
@@ -54,8 +56,49 @@ export async function search(
   selection: SearchSelection = { totalCount: true, facets: true },
 ): Promise<SearchConnection> {
   checkPageSize(args.first);
-  const query = await analyzeQuery(ctx, args.query);
-  const affinity = args.sort === SearchSort.RELEVANCE ? await categoryAffinity(ctx, args.personalized) : null;
+  const analysis = startAnalysis(ctx, args.query);
+  if ('known' in analysis) return recorded(ctx, await searchAnalyzed(ctx, args, selection, analysis.known, true));
+  const { guess, fresh } = analysis;
+  if (!guess) return recorded(ctx, await searchAnalyzed(ctx, args, selection, await fresh, true));
+  // Words this app analyzed before but may not keep (a prefix being typed, a typo: search-query.ts startAnalysis):
+  // the page and the counts start with the last analysis beside the words' statement instead of after it, and are
+  // dropped and run again with the new one if the vocabulary answers otherwise now. Nothing is recorded for the
+  // guessed run until the words confirm it. Saved: the words' round trip before the page and counts (~1 ms of
+  // a typo's or a prefix's search on a quiet machine, a scheduling wait more under load).
+  const guessed = searchAnalyzed(ctx, args, selection, guess, false);
+  guessed.catch(() => undefined);
+  const query = await fresh;
+  if (!sameAnalysis(query, guess)) return recorded(ctx, await searchAnalyzed(ctx, args, selection, query, true));
+  const done = await guessed;
+  return recorded(ctx, { ...done, touchpoint: done.firstPage ? recordSearchTouchpoint(ctx, query.normalized) : null });
+}
+
+/** A search's answer and what is recorded of it once it is the answer (its first page: the statistics, the touchpoint). */
+interface Searched {
+  connection: SearchConnection;
+  firstPage: boolean;
+  normalized: string;
+  zeroResults: boolean;
+  touchpoint: Promise<void> | null;
+}
+
+async function recorded(ctx: Context, searched: Searched): Promise<SearchConnection> {
+  if (searched.firstPage) {
+    // For the operator (a zero-result search has no rows on its first page), not awaited: written while the counts,
+    // the longer of the two statements, still run. (Tried after the answer instead: in a closed loop it then runs
+    // beside the next search's two statements; no better in interleaved windows, within their noise.)
+    recordSearchLater(ctx, searched.normalized, searched.zeroResults);
+    await searched.touchpoint;
+  }
+  return searched.connection;
+}
+
+/**
+ * The search of analyzed words: its page, and its counts when selected. `touch`: the first page's touchpoint
+ * starts with the page (false: the caller records it, if this run turns out to be the answer).
+ */
+async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchSelection, query: AnalyzedQuery, touch: boolean): Promise<Searched> {
+  const customerId = args.sort === SearchSort.RELEVANCE ? await personalizedFor(ctx, args.personalized) : null;
 
   const { params, param } = parameters();
   const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
@@ -77,7 +120,7 @@ export async function search(
   };
   if (selection.totalCount || selection.facets) whole(selection.facets);
 
-  const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(affinity), cast: 'float8', desc: true } : orders[args.sort];
+  const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(customerId !== null), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
   const after = args.after ? decodeKeyset(args.after) : null;
   const alias = args.sort === SearchSort.RELEVANCE ? 'c' : 'sp';
@@ -94,12 +137,18 @@ export async function search(
   let ranked: string;
   if (args.sort === SearchSort.RELEVANCE) {
     const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit);
-    const joins = affinityJoin(affinity, param, 'c');
-    ranked = `SELECT * FROM (WITH ${ctes} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
+    const joins = affinityJoin(customerId !== null, 'c');
+    const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
+    ranked = `SELECT * FROM (WITH ${ctes}${withAffinity} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
       ORDER BY u.key ${direction}, u.product_id ${direction} LIMIT ${limitRows}`;
   } else {
     ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
   }
+  // The first page is the search (later pages are not): a signed-in customer's is a touchpoint, recorded (a
+  // transaction: three round trips) beside the page and the counts rather than after the page, as it was: it needs
+  // only the words. Awaited before the answer, as before; should the page fail first, nobody awaits it.
+  const touchpoint = after || !touch ? null : recordSearchTouchpoint(ctx, query.normalized);
+  touchpoint?.catch(() => undefined);
   // RELEVANCE pages run prepared (search-prepared.ts); the explicit sorts' plans depend on the words' frequency.
   const run = args.sort === SearchSort.RELEVANCE ? searchQuery : (db: typeof ctx.db, text: string, values: unknown[]) => db.query(text, values);
   const rows: (ProductRow & { sortKey: string })[] = await run(
@@ -111,15 +160,8 @@ export async function search(
     params,
   );
   const items = rows.map((r) => ({ product: toProduct(r), sortKey: r.sortKey }));
-
-  if (!after) {
-    // The first page is the search (later pages are not): for the operator (a zero-result search has no
-    // rows on its first page) and as the customer's touchpoint.
-    recordSearchLater(ctx, query.normalized, items.length === 0);
-    await recordSearchTouchpoint(ctx, query.normalized);
-  }
   let facets: Promise<SearchFacets> | undefined;
-  return {
+  const connection: SearchConnection = {
     ...toConnection(items, args.first, (i) => encodeCursor([i.sortKey, i.product.uuid]), (i) => i.product),
     correctedQuery: query.corrected,
     totals: {
@@ -131,4 +173,5 @@ export async function search(
       },
     },
   };
+  return { connection, firstPage: !after, normalized: query.normalized, zeroResults: items.length === 0, touchpoint };
 }

@@ -94,6 +94,29 @@ describe('search: typos', () => {
   it('does not correct words that are right', async () => {
     expect((await search('zapatos')).correctedQuery).toBeNull();
   });
+
+  it('answers a repeated typo or prefix as the first time, and as the vocabulary says now when it changed', async () => {
+    // The second search of the same words starts with the first one's analysis beside the words' statement
+    // (search.service.ts): the answers must be the same as the first time, and a word that became known since
+    // is searched as a word, its typo no longer corrected.
+    const typo = await search('talador');
+    expect(typo.correctedQuery).toBeNull();
+    expect(await search('talador')).toEqual(typo);
+    const prefix = await search('lavavaj');
+    expect(prefix).toEqual({ totalCount: 0, correctedQuery: null, nodes: [] });
+    expect(await search('lavavaj')).toEqual(prefix);
+    await sell('Taladro percutor', 'ES');
+    await sell('Lavavajillas compacto', 'ES');
+    const corrected = await search('talador');
+    expect(corrected.correctedQuery).toBe('taladro');
+    expect(corrected.nodes.map((n) => n.title)).toEqual(['Taladro percutor']);
+    expect(await search('talador')).toEqual(corrected);
+    expect((await search('lavavaj')).nodes.map((n) => n.title)).toEqual(['Lavavajillas compacto']);
+    await sell('Talador de mesa', 'ES');
+    const known = await search('talador');
+    expect(known.correctedQuery).toBeNull();
+    expect(known.nodes.map((n) => n.title)).toEqual(['Talador de mesa']);
+  });
 });
 
 describe('search: visibility', () => {
