@@ -23,8 +23,16 @@ const variantColumns: ColumnMap<VariantRow> = {
 /** Selects a VariantRow from `product_variant v`. */
 export const VARIANT_COLUMNS = selectList(variantColumns);
 
-/** VARIANT_COLUMNS for a narrow read (catalog-narrow-reads.ts) whose operation selects no `options`: NULL for them. */
-export const VARIANT_NARROW_COLUMNS = selectList({ ...variantColumns, options: 'NULL' });
+/**
+ * VARIANT_COLUMNS for a narrow read (catalog-narrow-reads.ts): NULL for `options` unless `kept.options`, for gtin and
+ * position unless `kept.details` (narrow-columns.ts); `replaced`'s expressions for their fields.
+ */
+export function variantColumnsOf(kept: { options: boolean; details: boolean } | null, replaced: Partial<ColumnMap<VariantRow>> = {}): string {
+  const columns = { ...variantColumns, ...replaced };
+  if (kept && !kept.options) columns.options = 'NULL';
+  if (kept && !kept.details) Object.assign(columns, { gtin: 'NULL', position: 'NULL' });
+  return selectList(columns);
+}
 
 /** VARIANT_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const VARIANT_FIELDS = Object.keys(variantColumns) as (keyof VariantRow & string)[];
@@ -42,7 +50,7 @@ export function toVariant(r: VariantRow): ProductVariant {
 
 /**
  * toVariant for a narrow read whose operation selects no ProductVariant `id` (catalog-narrow-reads.ts): left empty;
- * and no `options` when the read left them NULL (VARIANT_NARROW_COLUMNS).
+ * and no `options` when the read left them NULL (variantColumnsOf).
  */
 export const toVariantWithoutId = (r: VariantRow): ProductVariant => variantOf(r, '');
 
