@@ -15,7 +15,7 @@ import { LISTING_BUY_BOX_COLUMNS, LISTING_COLUMNS, LISTING_FIELDS, LISTING_NARRO
 import type { Listing } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type { Product } from './product.type';
-import { VARIANT_COLUMNS, VARIANT_FIELDS, toVariant, toVariantWithoutId, variantColumnsOf, type VariantRow } from './variant.rows';
+import { VARIANT_COLUMNS, toVariant, toVariantWithoutId, variantColumnsOf, variantFieldsOf, type VariantRow } from './variant.rows';
 import type { ProductVariant } from './variant.type';
 
 /**
@@ -43,16 +43,30 @@ export function primeCategories(
   }
 }
 
+/** A statement whose rows are read as arrays (preparedValues), its row view, and where in a row the product id is. */
+interface Statement<R> {
+  text: string;
+  row: (values: unknown[]) => R;
+  productId: number;
+}
+
+type ListingRowWithSeller = ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null };
+
 /**
  * A page's variants, by product: the product id on each product's first row only (NULL on the rest, filled in by
- * fillDown): ~40 uuids fewer for pg to parse on a catalog page. `kept`: a narrow read's columns (narrow-columns.ts).
+ * fillDown): ~40 uuids fewer for pg to parse on a catalog page. `kept`: a narrow read's columns (narrow-columns.ts),
+ * the rest left out of the select list (undefined in the rows).
  */
-const variantsOfProducts = (kept: { options: boolean; details: boolean } | null) => {
-  const columns = variantColumnsOf(kept, { productId: 'CASE WHEN row_number() OVER (PARTITION BY v.product_id ORDER BY v.position, v.id) = 1 THEN v.product_id END' });
-  return `SELECT ${columns} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.product_id, v.position, v.id`;
+const variantsOfProducts = (kept: { options: boolean; details: boolean } | null): Statement<VariantRow> => {
+  const fields = variantFieldsOf(kept);
+  const columns = variantColumnsOf(fields, { productId: 'CASE WHEN row_number() OVER (PARTITION BY v.product_id ORDER BY v.position, v.id) = 1 THEN v.product_id END' });
+  return {
+    text: `SELECT ${columns} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.product_id, v.position, v.id`,
+    row: rowValues<VariantRow>(fields),
+    productId: fields.indexOf('productId'),
+  };
 };
 const VARIANTS_OF_PRODUCTS = variantsOfProducts(null);
-const VARIANT_PRODUCT_ID = VARIANT_FIELDS.indexOf('productId');
 
 /** What the listings statement keeps (narrow-columns.ts); null: a whole read. */
 interface ListingKept {
@@ -66,20 +80,23 @@ interface ListingKept {
  * Each product's visible listings, the best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, in that order, products one
  * after the other: the product id on each product's first row only (fillDown). The listing columns only: the two
  * window columns would be parsed on every row and dropped. Each seller's json on one of its rows (NULL on the
- * rest). `kept`: a narrow read's (narrow-columns.ts), the columns and seller fields no field it selects reads left out.
+ * rest). `kept`: a narrow read's (narrow-columns.ts), the columns and seller fields no field it selects reads left
+ * out of the select list (undefined in the rows): pg parses no field description, no value, for them.
  */
-const visibleListingsOfProducts = (kept: ListingKept | null) => {
-  const nulls = new Set<keyof ListingRow>();
+const visibleListingsOfProducts = (kept: ListingKept | null): Statement<ListingRowWithSeller> => {
+  const left = new Set<keyof ListingRow>();
   if (kept) {
-    for (const field of LISTING_NARROW_DROPPED) nulls.add(field);
+    for (const field of LISTING_NARROW_DROPPED) left.add(field);
     // Rows come in the buy-box order already: the columns only its rules read are needed for `offers`,
     // `condition` and `handlingDays` alone.
-    if (!kept.buyBox) for (const field of LISTING_BUY_BOX_COLUMNS) nulls.add(field);
-    if (!kept.ids) nulls.add('id');
-    if (!kept.variants) nulls.add('variantId');
+    if (!kept.buyBox) for (const field of LISTING_BUY_BOX_COLUMNS) left.add(field);
+    if (!kept.ids) left.add('id');
+    if (!kept.variants) left.add('variantId');
   }
+  const fields = LISTING_FIELDS.filter((field) => !left.has(field));
   const seller = !kept ? sellerJson('s') : kept.sellers === 'narrow' ? narrowSellerJson('s') : briefSellerJson('s');
-  return `SELECT ${listingColumnsOf('kept', nulls, { productId: 'CASE WHEN kept."buyBoxRank" = 1 THEN kept."productId" END' })}, ${seller} AS seller
+  return {
+    text: `SELECT ${listingColumnsOf('kept', fields, { productId: 'CASE WHEN kept."buyBoxRank" = 1 THEN kept."productId" END' })}, ${seller} AS seller
   FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
           FROM (SELECT ${LISTING_COLUMNS},
                   row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
@@ -87,31 +104,33 @@ const visibleListingsOfProducts = (kept: ListingKept | null) => {
                  WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}) ranked
          WHERE ranked."buyBoxRank" <= $2) kept
   LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"
-  ORDER BY kept."productId", kept."buyBoxRank"`;
+  ORDER BY kept."productId", kept."buyBoxRank"`,
+    row: rowValues<ListingRowWithSeller>([...fields, 'seller']),
+    productId: fields.indexOf('productId'),
+  };
 };
 const VISIBLE_LISTINGS_OF_PRODUCTS = visibleListingsOfProducts(null);
-const LISTING_PRODUCT_ID = LISTING_FIELDS.indexOf('productId');
 
-/** The statements' texts by what they keep: at most 4 of variants and 16 of listings, each prepared once per connection. */
-const narrowTexts = new Map<string, string>();
-function narrowText(key: string, build: () => string): string {
-  let text = narrowTexts.get(key);
-  if (text === undefined) narrowTexts.set(key, (text = build()));
-  return text;
+/** The narrow statements by what they keep: at most 4 of variants and 16 of listings, each prepared once per connection. */
+const narrowStatements = new Map<string, Statement<any>>();
+function narrowStatement<R>(key: string, build: () => Statement<R>): Statement<R> {
+  let statement = narrowStatements.get(key);
+  if (!statement) {
+    statement = build();
+    narrowStatements.set(key, statement);
+  }
+  return statement;
 }
 
-function narrowVariantsText(kept: NarrowColumns): string {
+function narrowVariants(kept: NarrowColumns): Statement<VariantRow> {
   const variants = { options: kept.variantOptions, details: kept.variantDetails };
-  return narrowText(`variants ${variants.options} ${variants.details}`, () => variantsOfProducts(variants));
+  return narrowStatement(`variants ${variants.options} ${variants.details}`, () => variantsOfProducts(variants));
 }
 
-function narrowListingsText(kept: NarrowColumns): string {
+function narrowListings(kept: NarrowColumns): Statement<ListingRowWithSeller> {
   const listings: ListingKept = { ids: kept.listingIds, buyBox: kept.listingBuyBox, variants: kept.listingVariants, sellers: kept.sellers };
-  return narrowText(`listings ${listings.ids} ${listings.buyBox} ${listings.variants} ${listings.sellers}`, () => visibleListingsOfProducts(listings));
+  return narrowStatement(`listings ${listings.ids} ${listings.buyBox} ${listings.variants} ${listings.sellers}`, () => visibleListingsOfProducts(listings));
 }
-
-const variantRow = rowValues<VariantRow>(VARIANT_FIELDS);
-const listingRow = rowValues<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>([...LISTING_FIELDS, 'seller']);
 
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
@@ -127,11 +146,11 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   // fields read what these batches read.
   let narrow: NarrowRead | null = null;
   const readVariants = async (ids: readonly string[]): Promise<ProductVariant[][]> => {
-    const sql = narrow ? narrowVariantsText(narrowColumns(narrow)) : VARIANTS_OF_PRODUCTS;
+    const statement = narrow ? narrowVariants(narrowColumns(narrow)) : VARIANTS_OF_PRODUCTS;
     const toNode = narrow && !narrow.selects('ProductVariant', 'id') ? toVariantWithoutId : toVariant;
-    const values = await preparedValues(db, sql, [uuidArray(ids)]);
-    fillDown(values, VARIANT_PRODUCT_ID);
-    const nodes = values.map((row) => toNode(variantRow(row)));
+    const values = await preparedValues(db, statement.text, [uuidArray(ids)]);
+    fillDown(values, statement.productId);
+    const nodes = values.map((row) => toNode(statement.row(row)));
     return settleByKey(ids, nodes, (v) => v.productUuid, variantsOfProduct).lists;
   };
   const variantsByProductId = new DataLoader(readVariants);
@@ -146,10 +165,10 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   const readListings = async (ids: readonly string[]): Promise<Listing[][]> => {
     const read = narrow;
     const kept = read && narrowColumns(read);
-    const sql = kept ? narrowListingsText(kept) : VISIBLE_LISTINGS_OF_PRODUCTS;
-    const values = await preparedValues(db, sql, [uuidArray(ids), MAX_LISTINGS_PER_PRODUCT]);
-    fillDown(values, LISTING_PRODUCT_ID);
-    const rows = values.map(listingRow);
+    const statement = kept ? narrowListings(kept) : VISIBLE_LISTINGS_OF_PRODUCTS;
+    const values = await preparedValues(db, statement.text, [uuidArray(ids), MAX_LISTINGS_PER_PRODUCT]);
+    fillDown(values, statement.productId);
+    const rows = values.map(statement.row);
     const sellerIds = !read || read.selects('Seller', 'id');
     for (const row of rows) {
       if (!row.seller) continue;

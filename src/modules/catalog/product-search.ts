@@ -94,12 +94,12 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   const page = categories ? `(${sorted(`SELECT page.* FROM (${categories}) cat CROSS JOIN LATERAL (${ids}) page`)} LIMIT ${limit})` : `(${ids})`;
   const { narrow } = reads;
   // A narrow read that selects no cursor (catalog-narrow-reads.ts) leaves them empty: a JSON text, a Buffer and
-  // its base64 per product (~2% of what a catalog page allocated); and its sort keys NULL.
+  // its base64 per product (~2% of what a catalog page allocated); and reads no sort keys.
   const cursors = !narrow || narrow.selects('ProductEdge', 'cursor') || narrow.selects('PageInfo', 'startCursor') || narrow.selects('PageInfo', 'endCursor');
   const kept = narrow && narrowColumns(narrow);
   const category = productCategoryColumns(kept ? kept.category : 'whole');
   const columns = kept ? productNarrowColumns({ state: kept.productState, titles: kept.productTitles, category: kept.category !== 'none' }) : PRODUCT_COLUMNS;
-  const sql = sorted(`SELECT ${columns}${category.columns}, ${cursors ? 'page."sortKey"' : 'NULL AS "sortKey"'}
+  const sql = sorted(`SELECT ${columns}${category.columns}${cursors ? ', page."sortKey"' : ''}
       FROM ${page} page JOIN product p ON p.id = page.id ${category.join}`);
   // One text per filter combination, category count, sort and narrowness (a few per narrow read: narrow-columns.ts):
   // a bounded set, prepared once per connection.

@@ -1,3 +1,4 @@
+import { statementText } from '../../db/prepared-query';
 import { toGlobalId } from '../../core/global-id';
 import type { Locale } from '../../core/locale';
 import type { ProductImage } from './catalog.entity';
@@ -35,18 +36,32 @@ export interface ProductKept {
   category: boolean;
 }
 
-const productColumns = (kept: ProductKept | null) => {
+const productColumns = (kept: ProductKept | null, omit = false) => {
   // A narrow read leaves description, images, attributes and the dates NULL (no field it allows reads them), and
-  // the groups `kept` does not keep.
-  const column = (keep: boolean, name: string, field: string) => (!keep ? `NULL AS "${field}"` : name === field ? `p.${name}` : `p.${name} AS "${field}"`);
+  // the groups `kept` does not keep; `omit`: leaves them out of the select list (undefined in the row).
+  const columns: string[] = [];
+  const column = (keep: boolean, name: string, field: string) => {
+    if (keep) columns.push(name === field ? `p.${name}` : `p.${name} AS "${field}"`);
+    else if (!omit) columns.push(`NULL AS "${field}"`);
+  };
   const whole = kept === null;
   const state = whole || kept.state;
-  return `p.id, p.slug, p.title, ${column(whole, 'description', 'description')}, ${column(whole || kept.category, 'category_id', 'categoryId')},
-  ${column(whole, 'images', 'images')}, ${column(whole, 'attributes', 'attributes')}, ${column(state, 'status', 'status')},
-  ${column(state, 'created_by_seller_id', 'createdBySellerId')}, ${column(state, 'created_by_plugin', 'createdByPlugin')},
-  p.min_price AS "minPrice", p.max_price AS "maxPrice", ${column(state, 'language', 'language')}, ${column(state, 'in_stock', 'inStock')},
-  ${column(whole, 'created_at', 'createdAt')}, ${column(whole, 'updated_at', 'updatedAt')},
-  ${whole || kept.titles ? `NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}')` : 'NULL'} AS "translatedLocales"`;
+  columns.push('p.id', 'p.slug', 'p.title');
+  column(whole, 'description', 'description');
+  column(whole || kept.category, 'category_id', 'categoryId');
+  column(whole, 'images', 'images');
+  column(whole, 'attributes', 'attributes');
+  column(state, 'status', 'status');
+  column(state, 'created_by_seller_id', 'createdBySellerId');
+  column(state, 'created_by_plugin', 'createdByPlugin');
+  columns.push('p.min_price AS "minPrice"', 'p.max_price AS "maxPrice"');
+  column(state, 'language', 'language');
+  column(state, 'in_stock', 'inStock');
+  column(whole, 'created_at', 'createdAt');
+  column(whole, 'updated_at', 'updatedAt');
+  if (whole || kept.titles) columns.push(`NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}') AS "translatedLocales"`);
+  else if (!omit) columns.push('NULL AS "translatedLocales"');
+  return columns.join(', ');
 };
 
 export const PRODUCT_COLUMNS = productColumns(null);
@@ -54,18 +69,15 @@ export const PRODUCT_COLUMNS = productColumns(null);
 /** PRODUCT_COLUMNS for a narrow read (catalog-narrow-reads.ts): NULL for description, images, attributes and the dates. */
 export const PRODUCT_NARROW_COLUMNS = productColumns({ state: true, titles: true, category: true });
 
-const narrowTexts = new Map<string, string>();
-
 /**
- * PRODUCT_NARROW_COLUMNS without the groups `kept` leaves out (NULL; an empty translatedLocales): at most 8 texts.
- * On a catalog page, status, language, inStock, the creator columns and the translations subquery are 6 of a
- * product row's 18 values that the page selects nothing of.
+ * PRODUCT_NARROW_COLUMNS without the columns no field reads and the groups `kept` leaves out (narrow-columns.ts),
+ * not even as NULL (undefined in the row; an empty translatedLocales): at most 8 texts. On a catalog page, status,
+ * language, inStock, the creator columns and the translations subquery are 6 of a product row's 18 values that the
+ * page selects nothing of; and each column left out is one field description less for pg to parse per statement
+ * and one key less in each row object it builds.
  */
 export function productNarrowColumns(kept: ProductKept): string {
-  const key = `${+kept.state}${+kept.titles}${+kept.category}`;
-  let text = narrowTexts.get(key);
-  if (text === undefined) narrowTexts.set(key, (text = productColumns(kept)));
-  return text;
+  return statementText(`catalog product columns ${kept.state} ${kept.titles} ${kept.category}`, () => productColumns(kept, true));
 }
 
 /**
@@ -78,8 +90,8 @@ export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
 
 /**
  * A narrow read's category (narrow-columns.ts), the select list's tail (leading comma) and the join: none when
- * the operation selects no `category` (pickCategoryRow then finds none), its id and name when it selects nothing
- * else of it (NULL for the rest), else whole.
+ * the operation selects no `category` (pickCategoryRow then finds none), its id and name alone when it selects
+ * nothing else of it (the rest undefined: primed for `productCategory` only), else whole.
  */
 export function productCategoryColumns(category: 'none' | 'brief' | 'whole'): { columns: string; join: string } {
   if (category === 'none') return { columns: '', join: '' };

@@ -1,6 +1,6 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedQuery, statementText } from '../../db/prepared-query';
 import { requireSeller } from '../../auth/guards';
 import { ErrorCode, badInput } from '../../core/errors';
 import { idOf, toGlobalId } from '../../core/global-id';
@@ -35,20 +35,16 @@ const MAX_VARIANTS = 100;
 const productBySlug = (columns: string, category: { columns: string; join: string }) =>
   `SELECT ${columns}${category.columns} FROM product p ${category.join} WHERE p.slug = $1`;
 const PRODUCT_BY_SLUG = productBySlug(PRODUCT_COLUMNS, productCategoryColumns('whole'));
-const narrowBySlug = new Map<string, string>();
 
 /**
  * For an operation that reads narrowly (catalog-narrow-reads.ts): the columns it selects (narrow-columns.ts), and
  * always the state columns, which canSeeProduct reads. At most 6 texts.
  */
 function narrowProductBySlug(kept: NarrowColumns): string {
-  const key = `${kept.productTitles} ${kept.category}`;
-  let text = narrowBySlug.get(key);
-  if (text === undefined) {
+  return statementText(`catalog product by slug ${kept.productTitles} ${kept.category}`, () => {
     const columns = productNarrowColumns({ state: true, titles: kept.productTitles, category: kept.category !== 'none' });
-    narrowBySlug.set(key, (text = productBySlug(columns, productCategoryColumns(kept.category))));
-  }
-  return text;
+    return productBySlug(columns, productCategoryColumns(kept.category));
+  });
 }
 
 /** A product the viewer may see, by ID or slug; then its variants and listings as far as `reads` asks for them (product-reads.ts). */
