@@ -14,6 +14,22 @@ function nameOf(text: string): string {
   return name;
 }
 
+const texts = new Map<string, string>();
+
+/**
+ * The statement text named `key` (unique over the program, e.g. its owner and the flags it is built from), built
+ * by `build` on first use: for statements with a few variants by what an operation selects (a bounded set of
+ * keys, each a text prepared once per connection), without building and hashing the text on every call.
+ */
+export function statementText(key: string, build: () => string): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = build();
+    texts.set(key, text);
+  }
+  return text;
+}
+
 /**
  * A read as a named (prepared) statement on the DataSource's own pg pool: PostgreSQL parses and plans it once
  * per connection (then runs a generic plan) instead of on every call, and TypeORM's query runner, broadcaster

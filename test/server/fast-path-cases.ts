@@ -41,6 +41,12 @@ const NARROW_PRODUCT = `id __typename slug title status language inStock
   variants { id title gtin position options { name value } listings { ${NARROW_LISTING} } }
   listings { id price { amount } }
   category { id name slug position parent { name } ancestors { slug } children { slug } }`;
+// bench/queries.ts' CATALOG and PRODUCT select these.
+const BENCH_PRODUCT = `title slug
+  priceRange { min { amount currency } max { amount currency } }
+  bestListing { price { amount currency } stock seller { name } }
+  variants { title listings { price { amount currency } stock seller { name } } }
+  category { name }`;
 const CART = `id email totalQuantity subtotal { amount currency } shipping { amount } total { amount }
   lines { id quantity available priceAtAdd { amount } unitPrice { amount } subtotal { amount } listing { sku loyaltyPoints seller { slug } } }
   sellerGroups { seller { slug } lines { id } subtotal { amount } shipping { amount } total { amount } freeShippingRemaining { amount } }
@@ -65,6 +71,22 @@ export const parityCases: ParityCase[] = [
   {
     name: 'catalog page, narrow fields and one that is not',
     query: `{ products(first: 20) { nodes { ${NARROW_PRODUCT} variants { listings { sku createdAt seller { createdAt address { city } } } } } } }`,
+  },
+  // Narrow reads that leave column groups out (narrow-columns.ts): the benchmark's pages, and selections that keep each group alone.
+  { name: 'catalog page, narrow reads as the benchmark reads it', query: `{ products(first: 20) { nodes { ${BENCH_PRODUCT} } } }` },
+  {
+    name: 'catalog page, narrow reads, few column groups',
+    query: `{ products(first: 20) { nodes { status offers { position reasonCode listing { stock } } variants { position listings { handlingDays seller { slug } } } category { id name } } } }`,
+  },
+  {
+    name: 'catalog page, narrow reads, cursors and languages',
+    query: `{ products(first: 20) { edges { cursor node { language inStock en: title(locale: "en") bestListing { id condition seller { id rating } } } } pageInfo { startCursor } } }`,
+  },
+  { name: 'product by slug, narrow reads as the benchmark reads it', query: `query Product($slug: String!) { product(slug: $slug) { ${BENCH_PRODUCT} } }`, variables: (f) => ({ slug: f.productSlug }) },
+  {
+    name: 'product by slug, narrow reads, few column groups',
+    query: `query Product($slug: String!) { product(slug: $slug) { slug title(locale: "en") listings { price { amount } } variants { gtin listings { seller { name ratingCount } } } } }`,
+    variables: (f) => ({ slug: f.productSlug }),
   },
   { name: 'product by slug, narrow reads', query: `query Product($slug: String!) { product(slug: $slug) { ${NARROW_PRODUCT} } }`, variables: (f) => ({ slug: f.productSlug }) },
   {

@@ -1,8 +1,9 @@
 import { ListingCondition, type Listing } from './listing.type';
 
 /**
- * The buy box (issue 12), the one owner of the offer order: `compareForBuyBox` for loaded listings and
- * `buyBoxOrderSql` for the loader that picks a product's top offers, tested to agree
+ * The buy box (issue 12), the one owner of the offer order: `buyBoxOrderSql` for the loader that picks and orders
+ * a product's top offers (catalog.loaders.ts: the listings come sorted, no sort in JavaScript), and
+ * `compareForBuyBox`, the same rules over loaded listings, which buyBoxReason follows; tested to agree
  * (test/modules/catalog/buy-box.test.ts).
  *
  * 1. Offers with stock before offers without (an offer that can't be bought can't win).
@@ -62,27 +63,6 @@ export function compareForBuyBox(a: BuyBoxListing, b: BuyBoxListing): number {
     b.stock - a.stock ||
     (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0)
   );
-}
-
-/** Longer lists go to Array.prototype.sort (insertion sorting is quadratic). */
-const INSERTION_SORT_MAX = 16;
-
-/**
- * Sorts `listings` in place by compareForBuyBox. A product's few listings by insertion: Array.prototype.sort
- * allocates its merge state (~1 KB) on every call, 2.6% of what a catalog page of 20 products allocated.
- * The order is total (the listing id decides last), so both sorts give the same order.
- */
-export function sortForBuyBox<T extends BuyBoxListing>(listings: T[]): void {
-  if (listings.length > INSERTION_SORT_MAX) {
-    listings.sort(compareForBuyBox);
-    return;
-  }
-  for (let i = 1; i < listings.length; i++) {
-    const listing = listings[i]!;
-    let j = i - 1;
-    for (; j >= 0 && compareForBuyBox(listings[j]!, listing) > 0; j--) listings[j + 1] = listings[j]!;
-    listings[j + 1] = listing;
-  }
 }
 
 /** The reason the winner `a` beats the runner-up `b` (null: `a` is the only offer). */

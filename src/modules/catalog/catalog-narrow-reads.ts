@@ -21,7 +21,9 @@ import { forEachSelectedField } from '../../core/selection';
  * Listing sku, compareAtPrice, status, createdAt, updatedAt (listing.rows.ts); the listing seller's description,
  * createdAt, legalName, taxId, address (sellers/seller.rows.ts); and by what the operation selects (NarrowRead):
  * ProductVariant options, the global `id` of products, variants, listings and sellers (~200 per page), the
- * page's cursors. A field added to a list here must be answered from what those reads keep: the fast-path parity
+ * page's cursors; and the column groups narrow-columns.ts leaves out of the statements by what the operation
+ * selects (product state, translations, category; variant gtin and position; listing id, variant id, buy-box
+ * columns; seller fields beyond id, slug and name). A field added to a list here must be answered from what those reads keep: the fast-path parity
  * cases "catalog page, narrow reads" and "product by slug, narrow reads" select every one of them and compare the
  * answers with whole reads' (test/server/fast-path-parity.test.ts); which operations read narrowly is
  * test/modules/catalog/narrow-reads.test.ts's.

@@ -1,19 +1,21 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { preparedValues } from '../../db/prepared-query';
-import { rowValues } from '../../db/row-values';
+import { fillDown, rowValues } from '../../db/row-values';
+import { uuidArray } from '../../db/uuid-array';
 import { byKey, groupByKey, settleByKey } from '../../core/batch';
-import { fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
+import { briefSellerJson, fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
 import { CATEGORY_COLUMNS, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
-import { buyBoxOrderSql, sortForBuyBox } from './buy-box';
+import { buyBoxOrderSql } from './buy-box';
 import { listingOfferedSql } from './listing-visibility';
 import type { NarrowRead } from './catalog-narrow-reads';
-import { LISTING_COLUMNS, LISTING_FIELDS, listingColumnsOf, toListing, toListingWithoutId, type ListingRow } from './listing.rows';
+import { narrowColumns, type NarrowColumns } from './narrow-columns';
+import { LISTING_BUY_BOX_COLUMNS, LISTING_COLUMNS, LISTING_FIELDS, LISTING_NARROW_DROPPED, listingColumnsOf, toListing, toListingWithoutId, type ListingRow } from './listing.rows';
 import type { Listing } from './listing.type';
 import { PRODUCT_COLUMNS, toProduct, type ProductRow } from './product.rows';
 import type { Product } from './product.type';
-import { VARIANT_COLUMNS, VARIANT_FIELDS, VARIANT_NARROW_COLUMNS, toVariant, toVariantWithoutId, type VariantRow } from './variant.rows';
+import { VARIANT_COLUMNS, toVariant, toVariantWithoutId, variantColumnsOf, variantFieldsOf, type VariantRow } from './variant.rows';
 import type { ProductVariant } from './variant.type';
 
 /**
@@ -23,36 +25,112 @@ import type { ProductVariant } from './variant.type';
  */
 export const MAX_LISTINGS_PER_PRODUCT = 100;
 
-export function primeCategories({ primeCategory }: { primeCategory: (category: Category) => void }, rows: readonly { categoryId: string | null }[]): void {
+/**
+ * Primes the categories `rows` joined (product.rows.ts); `whole` false: a narrow read's brief categories
+ * (narrow-columns.ts), which only its products' `category` answers from, not categoryById.
+ */
+export function primeCategories(
+  loaders: { primeCategory: (category: Category, whole?: boolean) => void },
+  rows: readonly { categoryId: string | null }[],
+  whole = true,
+): void {
   const primed = new Set<string>();
   for (const row of rows) {
     const category = row.categoryId === null || primed.has(row.categoryId) ? null : pickCategoryRow(row as Record<string, unknown>, 'category.');
     if (!category) continue;
     primed.add(category.id);
-    primeCategory(toCategory(category));
+    loaders.primeCategory(toCategory(category), whole);
   }
 }
 
-const variantsOfProducts = (columns: string) => `SELECT ${columns} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.position, v.id`;
-const VARIANTS_OF_PRODUCTS = variantsOfProducts(VARIANT_COLUMNS);
-/** For a narrow read (catalog-narrow-reads.ts) that selects no variant options. */
-const VARIANTS_OF_PRODUCTS_NO_OPTIONS = variantsOfProducts(VARIANT_NARROW_COLUMNS);
+/** A statement whose rows are read as arrays (preparedValues), its row view, and where in a row the product id is. */
+interface Statement<R> {
+  text: string;
+  row: (values: unknown[]) => R;
+  productId: number;
+}
 
-// The listing columns only: the two window columns would be parsed on every row and dropped. `narrow`: a narrow
-// read's (catalog-narrow-reads.ts), the columns and seller fields no field it allows reads left out.
-const visibleListingsOfProducts = (narrow: boolean) => `SELECT ${listingColumnsOf('kept', narrow)}, ${narrow ? narrowSellerJson('s') : sellerJson('s')} AS seller
+type ListingRowWithSeller = ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null };
+
+/**
+ * A page's variants, by product: the product id on each product's first row only (NULL on the rest, filled in by
+ * fillDown): ~40 uuids fewer for pg to parse on a catalog page. `kept`: a narrow read's columns (narrow-columns.ts),
+ * the rest left out of the select list (undefined in the rows).
+ */
+const variantsOfProducts = (kept: { options: boolean; details: boolean } | null): Statement<VariantRow> => {
+  const fields = variantFieldsOf(kept);
+  const columns = variantColumnsOf(fields, { productId: 'CASE WHEN row_number() OVER (PARTITION BY v.product_id ORDER BY v.position, v.id) = 1 THEN v.product_id END' });
+  return {
+    text: `SELECT ${columns} FROM product_variant v WHERE v.product_id = ANY($1) ORDER BY v.product_id, v.position, v.id`,
+    row: rowValues<VariantRow>(fields),
+    productId: fields.indexOf('productId'),
+  };
+};
+const VARIANTS_OF_PRODUCTS = variantsOfProducts(null);
+
+/** What the listings statement keeps (narrow-columns.ts); null: a whole read. */
+interface ListingKept {
+  ids: boolean;
+  buyBox: boolean;
+  variants: boolean;
+  sellers: 'brief' | 'narrow';
+}
+
+/**
+ * Each product's visible listings, the best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, in that order, products one
+ * after the other: the product id on each product's first row only (fillDown). The listing columns only: the two
+ * window columns would be parsed on every row and dropped. Each seller's json on one of its rows (NULL on the
+ * rest). `kept`: a narrow read's (narrow-columns.ts), the columns and seller fields no field it selects reads left
+ * out of the select list (undefined in the rows): pg parses no field description, no value, for them.
+ */
+const visibleListingsOfProducts = (kept: ListingKept | null): Statement<ListingRowWithSeller> => {
+  const left = new Set<keyof ListingRow>();
+  if (kept) {
+    for (const field of LISTING_NARROW_DROPPED) left.add(field);
+    // Rows come in the buy-box order already: the columns only its rules read are needed for `offers`,
+    // `condition` and `handlingDays` alone.
+    if (!kept.buyBox) for (const field of LISTING_BUY_BOX_COLUMNS) left.add(field);
+    if (!kept.ids) left.add('id');
+    if (!kept.variants) left.add('variantId');
+  }
+  const fields = LISTING_FIELDS.filter((field) => !left.has(field));
+  const seller = !kept ? sellerJson('s') : kept.sellers === 'narrow' ? narrowSellerJson('s') : briefSellerJson('s');
+  return {
+    text: `SELECT ${listingColumnsOf('kept', fields, { productId: 'CASE WHEN kept."buyBoxRank" = 1 THEN kept."productId" END' })}, ${seller} AS seller
   FROM (SELECT ranked.*, row_number() OVER (PARTITION BY ranked."sellerId") AS "sellerRow"
           FROM (SELECT ${LISTING_COLUMNS},
                   row_number() OVER (PARTITION BY l.product_id ORDER BY ${buyBoxOrderSql('l', 's')}) AS "buyBoxRank"
                   FROM listing l JOIN seller s ON s.id = l.seller_id
                  WHERE l.product_id = ANY($1) AND ${listingOfferedSql({ listing: 'l', seller: 's' })}) ranked
          WHERE ranked."buyBoxRank" <= $2) kept
-  LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"`;
-const VISIBLE_LISTINGS_OF_PRODUCTS = visibleListingsOfProducts(false);
-const NARROW_VISIBLE_LISTINGS_OF_PRODUCTS = visibleListingsOfProducts(true);
+  LEFT JOIN seller s ON kept."sellerRow" = 1 AND s.id = kept."sellerId"
+  ORDER BY kept."productId", kept."buyBoxRank"`,
+    row: rowValues<ListingRowWithSeller>([...fields, 'seller']),
+    productId: fields.indexOf('productId'),
+  };
+};
+const VISIBLE_LISTINGS_OF_PRODUCTS = visibleListingsOfProducts(null);
 
-const variantRow = rowValues<VariantRow>(VARIANT_FIELDS);
-const listingRow = rowValues<ListingRow & { seller: Parameters<typeof fromSellerJson>[0] | null }>([...LISTING_FIELDS, 'seller']);
+/** The narrow statements by what they keep: at most 4 of variants and 16 of listings, each prepared once per connection. */
+const narrowStatements = new Map<string, Statement<any>>();
+function narrowStatement<R>(key: string, build: () => Statement<R>): Statement<R> {
+  let statement = narrowStatements.get(key);
+  if (!statement) {
+    statement = build();
+    narrowStatements.set(key, statement);
+  }
+  return statement;
+}
+
+function narrowVariants(kept: NarrowColumns): Statement<VariantRow> {
+  const variants = { options: kept.variantOptions, details: kept.variantDetails };
+  return narrowStatement(`variants ${variants.options} ${variants.details}`, () => variantsOfProducts(variants));
+}
+
+function narrowListings(kept: NarrowColumns): Statement<ListingRowWithSeller> {
+  const listings: ListingKept = { ids: kept.listingIds, buyBox: kept.listingBuyBox, variants: kept.listingVariants, sellers: kept.sellers };
+  return narrowStatement(`listings ${listings.ids} ${listings.buyBox} ${listings.variants} ${listings.sellers}`, () => visibleListingsOfProducts(listings));
+}
 
 /** Per-request batch loaders of the catalog; each runs one SQL statement per batch. Visibility is the caller's rule. */
 export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: DataLoader<string, Seller | null> }) {
@@ -68,23 +146,29 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
   // fields read what these batches read.
   let narrow: NarrowRead | null = null;
   const readVariants = async (ids: readonly string[]): Promise<ProductVariant[][]> => {
-    const sql = narrow && !narrow.selects('ProductVariant', 'options') ? VARIANTS_OF_PRODUCTS_NO_OPTIONS : VARIANTS_OF_PRODUCTS;
+    const statement = narrow ? narrowVariants(narrowColumns(narrow)) : VARIANTS_OF_PRODUCTS;
     const toNode = narrow && !narrow.selects('ProductVariant', 'id') ? toVariantWithoutId : toVariant;
-    const rows = (await preparedValues(db, sql, [ids])).map(variantRow);
-    return settleByKey(ids, rows.map(toNode), (v) => v.productUuid, variantsOfProduct).lists;
+    const values = await preparedValues(db, statement.text, [uuidArray(ids)]);
+    fillDown(values, statement.productId);
+    const nodes = values.map((row) => toNode(statement.row(row)));
+    return settleByKey(ids, nodes, (v) => v.productUuid, variantsOfProduct).lists;
   };
   const variantsByProductId = new DataLoader(readVariants);
   /**
    * Offered listings only (active listings of active sellers; the product's own visibility is the caller's), the
-   * best MAX_LISTINGS_PER_PRODUCT by buyBoxOrderSql, each product's sorted once here by compareForBuyBox (buy-box.ts):
-   * the resolvers take the first or filter, without copying and sorting per field. Each seller comes once, as one
-   * json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs no further
-   * round trip, and a page parses a seller once rather than thirteen columns per listing.
+   * best MAX_LISTINGS_PER_PRODUCT, each product's in buy-box order as SQL sorted them (buyBoxOrderSql; buy-box.ts's
+   * compareForBuyBox agrees, test/modules/catalog/buy-box.test.ts): the resolvers take the first or filter, without
+   * copying and sorting per field, and a narrow read needs none of the columns only the sort reads. Each seller comes
+   * once, as one json column on one of its rows (NULL on the rest), and primes sellerById: `listing { seller }` costs
+   * no further round trip, and a page parses a seller once rather than thirteen columns per listing.
    */
   const readListings = async (ids: readonly string[]): Promise<Listing[][]> => {
     const read = narrow;
-    const sql = read ? NARROW_VISIBLE_LISTINGS_OF_PRODUCTS : VISIBLE_LISTINGS_OF_PRODUCTS;
-    const rows = (await preparedValues(db, sql, [ids, MAX_LISTINGS_PER_PRODUCT])).map(listingRow);
+    const kept = read && narrowColumns(read);
+    const statement = kept ? narrowListings(kept) : VISIBLE_LISTINGS_OF_PRODUCTS;
+    const values = await preparedValues(db, statement.text, [uuidArray(ids), MAX_LISTINGS_PER_PRODUCT]);
+    fillDown(values, statement.productId);
+    const rows = values.map(statement.row);
     const sellerIds = !read || read.selects('Seller', 'id');
     for (const row of rows) {
       if (!row.seller) continue;
@@ -95,12 +179,14 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     }
     const toNode = read && !read.selects('Listing', 'id') ? toListingWithoutId : toListing;
     const { lists, fresh } = settleByKey(ids, rows.map(toNode), (l) => l.productUuid, listingsOfProducts);
-    for (const list of fresh) {
-      sortForBuyBox(list);
-      for (const listing of list) {
-        const ofVariant = listingsOfVariants.get(listing.variantUuid);
-        if (ofVariant) ofVariant.push(listing);
-        else listingsOfVariants.set(listing.variantUuid, [listing]);
+    // A read that left the variant ids out selects no variant's `listings`.
+    if (!kept || kept.listingVariants) {
+      for (const list of fresh) {
+        for (const listing of list) {
+          const ofVariant = listingsOfVariants.get(listing.variantUuid);
+          if (ofVariant) ofVariant.push(listing);
+          else listingsOfVariants.set(listing.variantUuid, [listing]);
+        }
       }
     }
     return lists;
@@ -165,9 +251,12 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     variantListings: (variant: Pick<ProductVariant, 'uuid' | 'productUuid'>): Listing[] | Promise<Listing[]> =>
       listingsOfProducts.has(variant.productUuid) ? ofVariant(variant) : visibleListingsByProductId.load(variant.productUuid).then(() => ofVariant(variant)),
     categoryById,
-    /** Primes categoryById with a category read along with a product; `productCategory` then answers it as a value. */
-    primeCategory: (category: Category): void => {
-      categoryById.prime(category.uuid, category);
+    /**
+     * Primes categoryById with a category read along with a product (`whole` false: a narrow read's, for
+     * `productCategory` only); `productCategory` then answers it as a value.
+     */
+    primeCategory: (category: Category, whole = true): void => {
+      if (whole) categoryById.prime(category.uuid, category);
       primedCategories.set(category.uuid, category);
     },
     /** A product's category (its categoryUuid): a value when primed, else the load. */

@@ -13,9 +13,10 @@ export interface CategoryRow {
 
 const categoryFields: ColumnMap<CategoryRow> = { id: 'id', slug: 'slug', name: 'name', parentId: 'parent_id', path: 'path', position: 'position' };
 
-/** Selects a CategoryRow from `table`, each column aliased `${prefix}${field}` (for joins). */
-export function categoryColumns(table: string, prefix = ''): string {
-  return selectList(categoryFields, table, prefix);
+/** Selects a CategoryRow from `table`, each column aliased `${prefix}${field}` (for joins); `only`: those fields alone. */
+export function categoryColumns(table: string, prefix = '', only?: readonly (keyof CategoryRow)[]): string {
+  if (!only) return selectList(categoryFields, table, prefix);
+  return only.map((field) => `${table}.${categoryFields[field]} AS "${prefix}${field}"`).join(', ');
 }
 
 /** The CategoryRow inside a joined row selected with `categoryColumns(table, prefix)`; null when the join found none. */

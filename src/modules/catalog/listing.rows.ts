@@ -49,15 +49,22 @@ export const LISTING_COLUMNS = selectList(listingColumns);
 /** LISTING_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const LISTING_FIELDS = Object.keys(listingColumns) as (keyof ListingRow & string)[];
 
-/** What a narrow read (catalog-narrow-reads.ts) leaves NULL: no field it allows reads these. */
-const NARROW_DROPPED: ReadonlySet<keyof ListingRow> = new Set(['sku', 'compareAtPrice', 'status', 'createdAt', 'updatedAt']);
+/** What every narrow read (catalog-narrow-reads.ts) leaves out: no field it allows reads these. */
+export const LISTING_NARROW_DROPPED: readonly (keyof ListingRow)[] = ['sku', 'compareAtPrice', 'status', 'createdAt', 'updatedAt'];
 
 /**
- * Selects a ListingRow again from `sub`, a subquery that selected LISTING_COLUMNS (and more, not wanted);
- * `narrow`: NULL for the columns a narrow read leaves out, in their places.
+ * What only the buy box's rules read (buy-box.ts: compareForBuyBox, buyBoxReason, landedPrice) of the fields a
+ * narrow read allows, `condition` and `handlingDays` aside: a read whose rows SQL already ordered by buyBoxOrderSql
+ * and that selects neither `offers` nor those two may leave them out (narrow-columns.ts).
  */
-export const listingColumnsOf = (sub: string, narrow = false): string =>
-  LISTING_FIELDS.map((field) => (narrow && NARROW_DROPPED.has(field) ? `NULL AS "${field}"` : `${sub}."${field}"`)).join(', ');
+export const LISTING_BUY_BOX_COLUMNS: readonly (keyof ListingRow)[] = ['condition', 'handlingDays', 'sellerRating', 'sellerShippingRate', 'sellerFreeShippingThreshold'];
+
+/**
+ * Selects `fields` of a ListingRow again from `sub`, a subquery that selected LISTING_COLUMNS (and more, not
+ * wanted), `replaced`'s expressions for theirs.
+ */
+export const listingColumnsOf = (sub: string, fields: readonly (keyof ListingRow)[], replaced: Partial<Record<keyof ListingRow, string>> = {}): string =>
+  fields.map((field) => `${replaced[field] ?? `${sub}."${field}"`} AS "${field}"`).join(', ');
 
 export function toListing(r: ListingRow): Listing {
   return listingOf(r, toGlobalId('Listing', r.id));
@@ -79,7 +86,7 @@ function listingOf(r: ListingRow, id: string): Listing {
     sellerFreeShippingThreshold: r.sellerFreeShippingThreshold,
     sku: r.sku,
     price: new Money(r.price, r.currency),
-    // NULL in a narrow read (listingColumnsOf), which nothing reading this listing then selects.
+    // Left out of a narrow read (LISTING_NARROW_DROPPED), which nothing reading this listing then selects.
     compareAtPrice: r.compareAtPrice == null ? null : new Money(r.compareAtPrice, r.currency),
     stock: r.stock,
     inStock: r.stock > 0,

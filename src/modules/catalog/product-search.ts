@@ -7,7 +7,8 @@ import { ProductSort, type ProductFilter } from './catalog.inputs';
 import { primeCategories } from './catalog.loaders';
 import { categoriesUnderSql } from './category.rows';
 import { listingBuyableSql, listingVisibleSql } from './listing-visibility';
-import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
+import { PRODUCT_COLUMNS, productCategoryColumns, productNarrowColumns, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
+import { narrowColumns } from './narrow-columns';
 import { readAhead, type ProductReads } from './product-reads';
 import { ProductStatus } from './product.type';
 
@@ -91,16 +92,20 @@ export async function searchProducts(ctx: Context, { first, after, filter = {}, 
   // the whole catalog's order by category, or sorting all of a category's products, cost as much as the
   // catalog or the category is big (bench/RESULTS.md, section `growth`).
   const page = categories ? `(${sorted(`SELECT page.* FROM (${categories}) cat CROSS JOIN LATERAL (${ids}) page`)} LIMIT ${limit})` : `(${ids})`;
-  const sql = sorted(`SELECT ${reads.narrow ? PRODUCT_NARROW_COLUMNS : PRODUCT_COLUMNS}, ${PRODUCT_CATEGORY_COLUMNS}, page."sortKey" FROM ${page} page JOIN product p ON p.id = page.id
-      ${PRODUCT_CATEGORY_JOIN}`);
-  // One text per filter combination, category count, sort and narrowness: a bounded set, prepared once per connection.
-  const rows = await preparedQuery<ProductRow & { sortKey: string }>(ctx.db, sql, params);
-  primeCategories(ctx.loaders, rows);
   const { narrow } = reads;
-  const toNode = narrow && !narrow.selects('Product', 'id') ? toProductWithoutId : toProduct;
   // A narrow read that selects no cursor (catalog-narrow-reads.ts) leaves them empty: a JSON text, a Buffer and
-  // its base64 per product (~2% of what a catalog page allocated).
+  // its base64 per product (~2% of what a catalog page allocated); and reads no sort keys.
   const cursors = !narrow || narrow.selects('ProductEdge', 'cursor') || narrow.selects('PageInfo', 'startCursor') || narrow.selects('PageInfo', 'endCursor');
+  const kept = narrow && narrowColumns(narrow);
+  const category = productCategoryColumns(kept ? kept.category : 'whole');
+  const columns = kept ? productNarrowColumns({ state: kept.productState, titles: kept.productTitles, category: kept.category !== 'none' }) : PRODUCT_COLUMNS;
+  const sql = sorted(`SELECT ${columns}${category.columns}${cursors ? ', page."sortKey"' : ''}
+      FROM ${page} page JOIN product p ON p.id = page.id ${category.join}`);
+  // One text per filter combination, category count, sort and narrowness (a few per narrow read: narrow-columns.ts):
+  // a bounded set, prepared once per connection.
+  const rows = await preparedQuery<ProductRow & { sortKey: string }>(ctx.db, sql, params);
+  primeCategories(ctx.loaders, rows, !kept || kept.category === 'whole');
+  const toNode = narrow && !narrow.selects('Product', 'id') ? toProductWithoutId : toProduct;
   const connection = toConnection(rows, first, cursors ? (r) => encodeCursor([r.sortKey, r.id]) : () => '', toNode);
   await readAhead(ctx, connection.nodes.map((p) => p.uuid), reads);
   return connection;

@@ -1,3 +1,4 @@
+import { statementText } from '../../db/prepared-query';
 import { toGlobalId } from '../../core/global-id';
 import type { Locale } from '../../core/locale';
 import type { ProductImage } from './catalog.entity';
@@ -25,20 +26,59 @@ export interface ProductRow {
   translatedLocales: Locale[] | null;
 }
 
-const productColumns = (narrow: boolean) => {
-  // A narrow read (catalog-narrow-reads.ts) leaves these NULL: no field it allows reads them.
-  const dropped = (column: string, field: string) => (narrow ? `NULL AS "${field}"` : column === field ? `p.${column}` : `p.${column} AS "${field}"`);
-  return `p.id, p.slug, p.title, ${dropped('description', 'description')}, p.category_id AS "categoryId", ${dropped('images', 'images')},
-  ${dropped('attributes', 'attributes')}, p.status, p.created_by_seller_id AS "createdBySellerId", p.created_by_plugin AS "createdByPlugin",
-  p.min_price AS "minPrice", p.max_price AS "maxPrice", p.language, p.in_stock AS "inStock",
-  ${dropped('created_at', 'createdAt')}, ${dropped('updated_at', 'updatedAt')},
-  NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}') AS "translatedLocales"`;
+/** What a narrow read (catalog-narrow-reads.ts) keeps beyond id, slug, title and the prices (narrow-columns.ts). */
+export interface ProductKept {
+  /** status, language, inStock, createdBySellerId, createdByPlugin. */
+  state: boolean;
+  /** translatedLocales (what `title` reads). */
+  titles: boolean;
+  /** categoryId. */
+  category: boolean;
+}
+
+const productColumns = (kept: ProductKept | null, omit = false) => {
+  // A narrow read leaves description, images, attributes and the dates NULL (no field it allows reads them), and
+  // the groups `kept` does not keep; `omit`: leaves them out of the select list (undefined in the row).
+  const columns: string[] = [];
+  const column = (keep: boolean, name: string, field: string) => {
+    if (keep) columns.push(name === field ? `p.${name}` : `p.${name} AS "${field}"`);
+    else if (!omit) columns.push(`NULL AS "${field}"`);
+  };
+  const whole = kept === null;
+  const state = whole || kept.state;
+  columns.push('p.id', 'p.slug', 'p.title');
+  column(whole, 'description', 'description');
+  column(whole || kept.category, 'category_id', 'categoryId');
+  column(whole, 'images', 'images');
+  column(whole, 'attributes', 'attributes');
+  column(state, 'status', 'status');
+  column(state, 'created_by_seller_id', 'createdBySellerId');
+  column(state, 'created_by_plugin', 'createdByPlugin');
+  columns.push('p.min_price AS "minPrice"', 'p.max_price AS "maxPrice"');
+  column(state, 'language', 'language');
+  column(state, 'in_stock', 'inStock');
+  column(whole, 'created_at', 'createdAt');
+  column(whole, 'updated_at', 'updatedAt');
+  if (whole || kept.titles) columns.push(`NULLIF(ARRAY(SELECT t.locale FROM product_translation t WHERE t.product_id = p.id), '{}') AS "translatedLocales"`);
+  else if (!omit) columns.push('NULL AS "translatedLocales"');
+  return columns.join(', ');
 };
 
-export const PRODUCT_COLUMNS = productColumns(false);
+export const PRODUCT_COLUMNS = productColumns(null);
 
 /** PRODUCT_COLUMNS for a narrow read (catalog-narrow-reads.ts): NULL for description, images, attributes and the dates. */
-export const PRODUCT_NARROW_COLUMNS = productColumns(true);
+export const PRODUCT_NARROW_COLUMNS = productColumns({ state: true, titles: true, category: true });
+
+/**
+ * PRODUCT_NARROW_COLUMNS without the columns no field reads and the groups `kept` leaves out (narrow-columns.ts),
+ * not even as NULL (undefined in the row; an empty translatedLocales): at most 8 texts. On a catalog page, status,
+ * language, inStock, the creator columns and the translations subquery are 6 of a product row's 18 values that the
+ * page selects nothing of; and each column left out is one field description less for pg to parse per statement
+ * and one key less in each row object it builds.
+ */
+export function productNarrowColumns(kept: ProductKept): string {
+  return statementText(`catalog product columns ${kept.state} ${kept.titles} ${kept.category}`, () => productColumns(kept, true));
+}
 
 /**
  * A product read's category, joined (PRODUCT_CATEGORY_JOIN in the FROM, PRODUCT_CATEGORY_COLUMNS in the select) and
@@ -47,6 +87,18 @@ export const PRODUCT_NARROW_COLUMNS = productColumns(true);
  */
 export const PRODUCT_CATEGORY_JOIN = 'LEFT JOIN category pc ON pc.id = p.category_id';
 export const PRODUCT_CATEGORY_COLUMNS = categoryColumns('pc', 'category.');
+
+/**
+ * A narrow read's category (narrow-columns.ts), the select list's tail (leading comma) and the join: none when
+ * the operation selects no `category` (pickCategoryRow then finds none), its id and name alone when it selects
+ * nothing else of it (the rest undefined: primed for `productCategory` only), else whole.
+ */
+export function productCategoryColumns(category: 'none' | 'brief' | 'whole'): { columns: string; join: string } {
+  if (category === 'none') return { columns: '', join: '' };
+  return { columns: `, ${category === 'whole' ? PRODUCT_CATEGORY_COLUMNS : BRIEF_CATEGORY_COLUMNS}`, join: PRODUCT_CATEGORY_JOIN };
+}
+
+const BRIEF_CATEGORY_COLUMNS = categoryColumns('pc', 'category.', ['id', 'name']);
 
 /** Most products have no translation: they share this list instead of pg parsing an empty array for each. */
 const NO_TRANSLATIONS: readonly Locale[] = Object.freeze([]);

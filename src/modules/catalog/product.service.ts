@@ -1,6 +1,6 @@
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
-import { preparedQuery } from '../../db/prepared-query';
+import { preparedQuery, statementText } from '../../db/prepared-query';
 import { requireSeller } from '../../auth/guards';
 import { ErrorCode, badInput } from '../../core/errors';
 import { idOf, toGlobalId } from '../../core/global-id';
@@ -13,8 +13,9 @@ import { insertProduct } from './product-insert';
 import { canEditProduct, canSeeProduct } from './catalog.visibility';
 import { primeCategories } from './catalog.loaders';
 import { contentOf, recordRevision } from './product-revisions';
-import { PRODUCT_CATEGORY_COLUMNS, PRODUCT_CATEGORY_JOIN, PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
+import { PRODUCT_COLUMNS, productCategoryColumns, productNarrowColumns, toProduct, toProductWithoutId, type ProductRow } from './product.rows';
 import { readAhead, type ProductReads } from './product-reads';
+import { narrowColumns, type NarrowColumns } from './narrow-columns';
 import { ProductStatus, type Product } from './product.type';
 import { VARIANT_COLUMNS, toVariant, type VariantRow } from './variant.rows';
 import { ListingStatus } from './listing.type';
@@ -31,26 +32,38 @@ import type {
 const GTIN = /^(\d{8}|\d{12,14})$/;
 const MAX_VARIANTS = 100;
 
-const productBySlug = (columns: string) => `SELECT ${columns}, ${PRODUCT_CATEGORY_COLUMNS} FROM product p ${PRODUCT_CATEGORY_JOIN} WHERE p.slug = $1`;
-const PRODUCT_BY_SLUG = productBySlug(PRODUCT_COLUMNS);
-/** For an operation that reads narrowly (catalog-narrow-reads.ts). */
-const NARROW_PRODUCT_BY_SLUG = productBySlug(PRODUCT_NARROW_COLUMNS);
+const productBySlug = (columns: string, category: { columns: string; join: string }) =>
+  `SELECT ${columns}${category.columns} FROM product p ${category.join} WHERE p.slug = $1`;
+const PRODUCT_BY_SLUG = productBySlug(PRODUCT_COLUMNS, productCategoryColumns('whole'));
+
+/**
+ * For an operation that reads narrowly (catalog-narrow-reads.ts): the columns it selects (narrow-columns.ts), and
+ * always the state columns, which canSeeProduct reads. At most 6 texts.
+ */
+function narrowProductBySlug(kept: NarrowColumns): string {
+  return statementText(`catalog product by slug ${kept.productTitles} ${kept.category}`, () => {
+    const columns = productNarrowColumns({ state: true, titles: kept.productTitles, category: kept.category !== 'none' });
+    return productBySlug(columns, productCategoryColumns(kept.category));
+  });
+}
 
 /** A product the viewer may see, by ID or slug; then its variants and listings as far as `reads` asks for them (product-reads.ts). */
 export async function findProduct(ctx: Context, by: { id?: string; slug?: string }, reads?: ProductReads): Promise<Product | null> {
   let product: Product | null = null;
   let rows: ProductRow[] = [];
+  let kept: NarrowColumns | null = null;
   if (by.id) {
     const uuid = idOf(by.id, 'Product');
     if (!uuid) throw badInput('id is not a valid Product ID.', 'id');
     product = await ctx.loaders.productById.load(uuid);
   } else if (by.slug) {
-    rows = await preparedQuery<ProductRow>(ctx.db, reads?.narrow ? NARROW_PRODUCT_BY_SLUG : PRODUCT_BY_SLUG, [by.slug]);
+    kept = reads?.narrow ? narrowColumns(reads.narrow) : null;
+    rows = await preparedQuery<ProductRow>(ctx.db, kept ? narrowProductBySlug(kept) : PRODUCT_BY_SLUG, [by.slug]);
     const toNode = reads?.narrow && !reads.narrow.selects('Product', 'id') ? toProductWithoutId : toProduct;
     product = rows[0] ? toNode(rows[0]) : null;
   }
   if (!product || !canSeeProduct(ctx.viewer, product)) return null;
-  primeCategories(ctx.loaders, rows);
+  primeCategories(ctx.loaders, rows, !kept || kept.category === 'whole');
   if (reads) await readAhead(ctx, [product.uuid], reads);
   return product;
 }

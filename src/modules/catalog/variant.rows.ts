@@ -23,11 +23,21 @@ const variantColumns: ColumnMap<VariantRow> = {
 /** Selects a VariantRow from `product_variant v`. */
 export const VARIANT_COLUMNS = selectList(variantColumns);
 
-/** VARIANT_COLUMNS for a narrow read (catalog-narrow-reads.ts) whose operation selects no `options`: NULL for them. */
-export const VARIANT_NARROW_COLUMNS = selectList({ ...variantColumns, options: 'NULL' });
-
 /** VARIANT_COLUMNS' names, in their order (for rows read as arrays: db/row-values.ts). */
 export const VARIANT_FIELDS = Object.keys(variantColumns) as (keyof VariantRow & string)[];
+
+/**
+ * The fields a narrow read (catalog-narrow-reads.ts) selects (narrow-columns.ts): `options` only with
+ * `kept.options`, gtin and position only with `kept.details`; all of them for a whole read (null).
+ */
+export function variantFieldsOf(kept: { options: boolean; details: boolean } | null): (keyof VariantRow & string)[] {
+  return VARIANT_FIELDS.filter((field) => !kept || (field === 'options' ? kept.options : field === 'gtin' || field === 'position' ? kept.details : true));
+}
+
+/** Selects `fields` of a VariantRow from `product_variant v`, `replaced`'s expressions for theirs. */
+export function variantColumnsOf(fields: readonly (keyof VariantRow)[], replaced: Partial<ColumnMap<VariantRow>> = {}): string {
+  return fields.map((field) => `${replaced[field] ?? variantColumns[field]} AS "${field}"`).join(', ');
+}
 
 /** In the json's key order; without Object.entries' pair arrays (a catalog page maps 60 variants). */
 function selectedOptions(options: Record<string, string>): { name: string; value: string }[] {
@@ -42,7 +52,7 @@ export function toVariant(r: VariantRow): ProductVariant {
 
 /**
  * toVariant for a narrow read whose operation selects no ProductVariant `id` (catalog-narrow-reads.ts): left empty;
- * and no `options` when the read left them NULL (VARIANT_NARROW_COLUMNS).
+ * and no `options` when the read left them out (variantFieldsOf).
  */
 export const toVariantWithoutId = (r: VariantRow): ProductVariant => variantOf(r, '');
 
@@ -55,7 +65,7 @@ function variantOf(r: VariantRow, id: string): ProductVariant {
     uuid: r.id,
     productUuid: r.productId,
     title: r.title,
-    options: r.options === null ? NO_OPTIONS : selectedOptions(r.options),
+    options: r.options == null ? NO_OPTIONS : selectedOptions(r.options),
     gtin: r.gtin,
     position: r.position,
   };

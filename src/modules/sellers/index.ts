@@ -7,7 +7,7 @@ import { findSeller } from './seller.service';
 import { toGlobalId } from '../../core/global-id';
 
 export { Seller, SellerStatus } from './seller.type';
-export { toSeller, sellerJson, fromSellerJson, narrowSellerJson, fromNarrowSellerJson } from './seller.rows';
+export { toSeller, sellerJson, fromSellerJson, narrowSellerJson, briefSellerJson, fromNarrowSellerJson } from './seller.rows';
 export { canSeeSeller } from './seller.service';
 export { storeSellerRating } from './seller-rating-column';
 

@@ -60,7 +60,15 @@ export function narrowSellerJson(table: string): string {
 }
 
 /**
- * The Seller of a narrowSellerJson column: the left-out fields undefined, for a reader that selects none of them;
+ * narrowSellerJson with the seller's id, slug and name only, for a narrow read that selects no other Seller field
+ * (catalog/narrow-columns.ts). Read it back with fromNarrowSellerJson.
+ */
+export function briefSellerJson(table: string): string {
+  return `CASE WHEN ${table}.id IS NULL THEN NULL ELSE json_build_object('id', ${table}.id, 'slug', ${table}.slug, 'name', ${table}.name) END`;
+}
+
+/**
+ * The Seller of a narrowSellerJson (or briefSellerJson) column: the left-out fields undefined, for a reader that selects none of them;
  * `withId` false: its global id left empty, for a reader that selects no Seller `id` either.
  */
 export function fromNarrowSellerJson(json: Omit<SellerRow, 'createdAt' | 'description' | 'legalName' | 'taxId' | 'address'>, withId: boolean): Seller {

@@ -1,4 +1,6 @@
-import { USED_MARGIN_PERCENT, buyBoxOrderSql } from '../../../src/modules/catalog/buy-box';
+import { Money } from '../../../src/core/money';
+import { USED_MARGIN_PERCENT, buyBoxOrderSql, compareForBuyBox } from '../../../src/modules/catalog/buy-box';
+import type { ListingCondition } from '../../../src/modules/catalog/listing.type';
 import { createListing, createProduct, createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -127,5 +129,21 @@ describe('the buy box', () => {
       [uuidOf(productId)],
     );
     expect(api.map((o: any) => uuidOf(o.listing.id))).toEqual(rows.map((r) => r.id));
+    // compareForBuyBox (the rules buyBoxReason follows) orders the same listings as SQL did.
+    const listings = await sql<{ uuid: string; price: string; stock: number; condition: ListingCondition; handlingDays: number; sellerRating: number; sellerShippingRate: number; sellerFreeShippingThreshold: number | null }>(
+      `SELECT l.id AS uuid, l.price, l.stock, l.condition, l.handling_days AS "handlingDays", s.rating::float8 AS "sellerRating",
+              s.shipping_rate AS "sellerShippingRate", s.free_shipping_threshold AS "sellerFreeShippingThreshold"
+         FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.product_id = $1`,
+      [uuidOf(productId)],
+    );
+    const sorted = listings
+      .map((l) => ({
+        ...l,
+        price: new Money(Number(l.price), 'EUR'),
+        sellerShippingRate: Number(l.sellerShippingRate),
+        sellerFreeShippingThreshold: l.sellerFreeShippingThreshold === null ? null : Number(l.sellerFreeShippingThreshold),
+      }))
+      .sort(compareForBuyBox);
+    expect(sorted.map((l) => l.uuid)).toEqual(rows.map((r) => r.id));
   });
 });

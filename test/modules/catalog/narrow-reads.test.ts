@@ -1,6 +1,7 @@
 import { parse, type FragmentDefinitionNode, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { narrowReadsAllowed } from '../../../src/core/narrow-reads';
 import { narrowCatalogReads } from '../../../src/modules/catalog/catalog-narrow-reads';
+import { narrowColumns } from '../../../src/modules/catalog/narrow-columns';
 import { deploymentSchema } from '../../../src/server/deployment-schema';
 
 /**
@@ -12,6 +13,12 @@ let schema: GraphQLSchema;
 beforeAll(() => {
   schema = deploymentSchema();
 });
+
+function narrowRead(source: string) {
+  const document = parse(source);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+  return narrowCatalogReads({ schema, operation, fragments: {} } as unknown as GraphQLResolveInfo);
+}
 
 function narrow(source: string): boolean {
   const document = parse(source);
@@ -49,6 +56,37 @@ describe('narrow catalog reads', () => {
     ['a listing read by id elsewhere', '{ products { nodes { variants { product { description } } } } }'],
   ])('reads whole rows for %s', (_name, source) => {
     expect(narrow(source)).toBe(false);
+  });
+
+  it('keeps the column groups the operation selects, and only those (narrow-columns.ts)', () => {
+    expect(narrowColumns(narrowRead(`{ products(first: 20) { nodes { ${PAGE} } } }`)!)).toEqual({
+      productState: false,
+      productTitles: true,
+      category: 'brief',
+      variantOptions: false,
+      variantDetails: false,
+      listingIds: false,
+      listingBuyBox: false,
+      listingVariants: true,
+      sellers: 'brief',
+    });
+    expect(
+      narrowColumns(
+        narrowRead(`{ products { nodes { inStock offers { reason } category { parent { name } } variants { gtin options { name } }
+          listings { id seller { rating } } } } }`)!,
+      ),
+    ).toEqual({
+      productState: true,
+      productTitles: false,
+      category: 'whole',
+      variantOptions: true,
+      variantDetails: true,
+      listingIds: true,
+      listingBuyBox: true,
+      listingVariants: false,
+      sellers: 'narrow',
+    });
+    expect(narrowColumns(narrowRead('{ products { nodes { slug listings { condition } } } }')!)).toMatchObject({ category: 'none', listingBuyBox: true });
   });
 
   it('reads whole rows for mutations', () => {
