@@ -7,6 +7,7 @@ import { UserErrors, fail, userError, type UserError } from '../../core/user-err
 import { Validator } from '../../core/validate';
 import { mergeLineOptions } from '../../core/line-options';
 import { batchEvents, emit } from '../../events/outbox';
+import { preparedTxQuery } from '../../db/prepared-query';
 import type { Listing } from '../catalog/listing.type';
 import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
@@ -73,7 +74,8 @@ async function changeCart(
   const cart = await withTransaction(ctx, (tx) => batchEvents(tx, async (ctx) => {
     const locked = await open(ctx);
     await change(ctx, locked);
-    const [rows]: [(CartRow & { lineCount: number })[], number] = await ctx.tx.query(
+    const [rows]: [(CartRow & { lineCount: number })[], number] = await preparedTxQuery(
+      ctx.tx,
       `UPDATE cart c SET updated_at = now() WHERE c.id = $1
        RETURNING ${CART_COLUMNS}, (SELECT count(*)::int FROM cart_line l WHERE l.cart_id = c.id) AS "lineCount"`,
       [locked.uuid],
@@ -94,14 +96,16 @@ function lockInput(cartId: string) {
 
 /** A customer has at most one active cart (cart_active_customer_idx): theirs, or a new one. */
 async function openCustomerCart({ tx }: TxContext, customerUuid: string, currency: string): Promise<Cart> {
-  const inserted: CartRow[] = await tx.query(
+  const inserted: CartRow[] = await preparedTxQuery(
+    tx,
     `INSERT INTO cart AS c (customer_id, currency) VALUES ($1, $2)
        ON CONFLICT (customer_id) WHERE status = 'active' AND customer_id IS NOT NULL DO NOTHING
      RETURNING ${CART_COLUMNS}`,
     [customerUuid, currency],
   );
   if (inserted[0]) return toCart(inserted[0]);
-  const rows: CartRow[] = await tx.query(
+  const rows: CartRow[] = await preparedTxQuery(
+    tx,
     `SELECT ${CART_COLUMNS} FROM cart c WHERE c.customer_id = $1 AND c.status = 'active' FOR NO KEY UPDATE`,
     [customerUuid],
   );
@@ -192,7 +196,8 @@ function tooMany(line: NewLine): UserError {
 async function addLines(ctx: TxContext, cart: Cart, wanted: WantedLine[]): Promise<void> {
   if (!wanted.length) return;
   const { tx } = ctx;
-  const upserted: { listingId: string }[] = await tx.query(
+  const upserted: { listingId: string }[] = await preparedTxQuery(
+    tx,
     `INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, options, created_at)
      SELECT $1, u.listing_id, u.quantity, u.price, u.options, ${IN_INPUT_ORDER}
        FROM unnest($2::uuid[], $3::int[], $4::bigint[], $6::jsonb[]) WITH ORDINALITY AS u(listing_id, quantity, price, options, n)

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { preparedValues } from '../../db/prepared-query';
+import { opaqueParam, preparedQuery, preparedValues } from '../../db/prepared-query';
 import { rowValues } from '../../db/row-values';
 import { byKey, groupByKey, settleByKey } from '../../core/batch';
 import { fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller, type Seller } from '../sellers';
@@ -120,8 +120,10 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
      */
     listingSeller: (listing: Pick<Listing, 'sellerUuid'>): Seller | Promise<Seller | null> =>
       sellersOfListings.get(listing.sellerUuid) ?? sellerById.load(listing.sellerUuid),
+    // productById, listingById (and sellerById): named statements with generic plans (opaqueParam), read by every cart
+    // change and product page; as unnamed statements each read was parsed and planned again (0.2–0.3 ms a checkout).
     productById: new DataLoader<string, Product | null>(async (ids) => {
-      const rows: ProductRow[] = await db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [ids]);
+      const rows: ProductRow[] = await preparedQuery(db, `SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY(${opaqueParam('$1', 'uuid[]')})`, [ids]);
       return byKey(ids, rows.map(toProduct), (p) => p.uuid);
     }),
     variantById: new DataLoader<string, ProductVariant | null>(async (ids) => {
@@ -133,8 +135,9 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     productVariants: (productUuid: string): ProductVariant[] | Promise<ProductVariant[]> =>
       variantsOfProduct.get(productUuid) ?? variantsByProductId.load(productUuid),
     listingById: new DataLoader<string, Listing | null>(async (ids) => {
-      const rows: ListingRow[] = await db.query(
-        `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY($1)`,
+      const rows: ListingRow[] = await preparedQuery(
+        db,
+        `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY(${opaqueParam('$1', 'uuid[]')})`,
         [ids],
       );
       return byKey(ids, rows.map(toListing), (l) => l.uuid);

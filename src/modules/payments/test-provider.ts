@@ -44,6 +44,8 @@ interface Book {
  * transaction: its book (`test_payment`: authorizations, captures, voids and refunds, one row per
  * idempotency key) is written through its own small pool, so it survives a crash of the app and
  * never waits for the app's connections. Refusals (over-capture, capture after void) are errors.
+ * Its statements of every purchase (authorize, the book's lock, capture) are named, so each connection parses
+ * and plans them once (they were 0.4 ms of parse and plan per checkout under the checkout bench).
  */
 export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: string; log?: Logger }): PaymentProvider {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, application_name: 'zoco-test-payments' });
@@ -62,16 +64,17 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query(
-        `SELECT a.amount,
+      const { rows } = await client.query({
+        name: 'test-payment-book',
+        text: `SELECT a.amount,
                 (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'capture')::bigint AS captured,
                 (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'refund')::bigint AS refunded,
                 EXISTS (SELECT 1 FROM test_payment WHERE reference = $1 AND operation = 'void') AS voided,
                 (SELECT json_build_object('operation', operation, 'reference', reference, 'refundRef', refund_ref)
                    FROM test_payment WHERE idempotency_key = $2) AS earlier
            FROM test_payment a WHERE a.reference = $1 AND a.operation = 'authorize' AND a.outcome = 'approved' FOR UPDATE`,
-        [reference, key],
-      );
+        values: [reference, key],
+      });
       const row = rows[0];
       if (!row) throw new Error(`test provider: unknown payment ${reference}`);
       if (row.earlier && (row.earlier.operation !== operation || row.earlier.reference !== reference)) {
@@ -98,13 +101,14 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       const card = testTokens[token];
       if (card?.outcome === 'network_error') throw new PaymentProviderUnavailable('test provider: network failure (tok_network_error)');
       const outcome: Outcome = !card || card.outcome === 'declined' ? 'declined' : card.outcome === 'insufficient_funds' ? 'insufficient_funds' : 'approved';
-      const { rows } = await pool.query(
-        `WITH made AS (
+      const { rows } = await pool.query({
+        name: 'test-payment-authorize',
+        text: `WITH made AS (
            INSERT INTO test_payment (idempotency_key, operation, reference, outcome, amount, currency) VALUES ($1, 'authorize', $2, $3, $4, $5)
            ON CONFLICT (idempotency_key) DO NOTHING RETURNING operation, reference, outcome)
          SELECT * FROM made UNION ALL SELECT operation, reference, outcome FROM test_payment WHERE idempotency_key = $1 LIMIT 1`,
-        [idempotencyKey, `pay_${randomUUID()}`, outcome, amount, currency],
-      );
+        values: [idempotencyKey, `pay_${randomUUID()}`, outcome, amount, currency],
+      });
       // A concurrent first use of the key committed after this statement's snapshot: read it now.
       const row = (rows[0] ?? (await pool.query('SELECT operation, reference, outcome FROM test_payment WHERE idempotency_key = $1', [idempotencyKey])).rows[0]) as {
         operation: string;
@@ -125,11 +129,11 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       await locked(reference, idempotencyKey, 'capture', async (client, book) => {
         if (book.earlier) return;
         if (book.voided || book.captured + amount > book.amount) throw new Error(`test provider: cannot capture ${amount} of ${reference}`);
-        await client.query(`INSERT INTO test_payment (idempotency_key, operation, reference, amount) VALUES ($1, 'capture', $2, $3)`, [
-          idempotencyKey,
-          reference,
-          amount,
-        ]);
+        await client.query({
+          name: 'test-payment-capture',
+          text: `INSERT INTO test_payment (idempotency_key, operation, reference, amount) VALUES ($1, 'capture', $2, $3)`,
+          values: [idempotencyKey, reference, amount],
+        });
       });
     },
     async refund(reference, amount, idempotencyKey) {
