@@ -11,6 +11,8 @@ export interface PostgresProcessOptions {
   binary: string;
   dataDir: string;
   port: number;
+  /** The directory of its Unix socket (`-k`, unix_socket_directories); PostgreSQL's compiled-in default when not given. */
+  socketDir?: string;
   /** The system user to run as: PostgreSQL refuses to run as root. */
   user?: { uid: number; gid: number };
   /** One line of PostgreSQL's log. */
@@ -38,12 +40,13 @@ export function startPostgresProcess({
   binary,
   dataDir,
   port,
+  socketDir,
   user,
   onLog = () => undefined,
   stopGraceMs = 3_000,
   onUnexpectedExit = () => undefined,
 }: PostgresProcessOptions): Promise<PostgresProcess> {
-  const child = spawn(binary, ['-D', dataDir, '-p', String(port)], {
+  const child = spawn(binary, ['-D', dataDir, '-p', String(port), ...(socketDir === undefined ? [] : ['-k', socketDir])], {
     detached: true,
     ...user,
     // READY is matched in English, and messages before postgresql.conf's lc_messages applies follow the environment.

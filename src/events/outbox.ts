@@ -1,5 +1,6 @@
 import type { InTransaction, TransactionListener, TxContext } from '../core/context';
 import type { EventPayloads, EventType } from './event-types';
+import { preparedTxQuery } from '../db/prepared-query';
 
 /**
  * Records an event in the transaction that made the change: it exists if and only if the change
@@ -13,7 +14,8 @@ export async function recordEvent(ctx: InTransaction, type: string, payload: obj
 /** The outbox rows of `events`, in the order given (outbox ids follow it), in one statement. */
 async function insertEvents(ctx: InTransaction, events: readonly { type: string; payload: object }[]): Promise<void> {
   if (!events.length) return;
-  await ctx.tx.query('INSERT INTO outbox (type, payload) SELECT e.type, e.payload FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS e(type, payload, n) ORDER BY e.n', [
+  // Named: every cart change and purchase writes its events with it (parsed once per connection).
+  await preparedTxQuery(ctx.tx, 'INSERT INTO outbox (type, payload) SELECT e.type, e.payload FROM unnest($1::text[], $2::jsonb[]) WITH ORDINALITY AS e(type, payload, n) ORDER BY e.n', [
     events.map((e) => e.type),
     events.map((e) => JSON.stringify(e.payload)),
   ]);

@@ -5,6 +5,7 @@ import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { CART_COLUMNS, toCart, type CartRow } from './cart.rows';
 import type { Cart } from './cart.type';
+import { preparedTxQuery } from '../../db/prepared-query';
 
 /** Carts are for shoppers (guests and customers); a seller key or the operator gets FORBIDDEN. */
 export function requireShopper(viewer: Viewer): void {
@@ -25,7 +26,7 @@ export function canUseCart(viewer: Viewer, cart: Pick<Cart, 'customerUuid'>): bo
 export async function lockCart({ viewer, tx }: TxContext, globalId: string, field: string[]): Promise<Cart> {
   const uuid = idOf(globalId, 'Cart');
   if (!uuid) fail(field, 'Not a valid Cart ID.', ErrorCode.INVALID_ID);
-  const rows: CartRow[] = await tx.query(`SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [uuid]);
+  const rows: CartRow[] = await preparedTxQuery(tx, `SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [uuid]);
   const cart = rows[0] ? toCart(rows[0]) : null;
   if (!cart || !canUseCart(viewer, cart)) fail(field, 'Cart not found.', ErrorCode.NOT_FOUND);
   if (cart.status !== 'active') fail(field, `This cart is ${cart.status}; start a new one.`, ErrorCode.INVALID_STATE);

@@ -2,7 +2,7 @@ import type { InTransaction, TxContext } from '../../core/context';
 import { emit } from '../../events/outbox';
 import { refreshPrices } from './pricing';
 import { listingVisibleSql } from './listing-visibility';
-import { preparedTxQuery } from '../../db/prepared-query';
+import { opaqueParam, preparedTxQuery } from '../../db/prepared-query';
 
 /**
  * The one writer of `listing.stock`. Whoever sells, cancels, counts or creates goes through here, so the
@@ -53,6 +53,12 @@ export interface StockLineAsRead extends StockLine {
  * active) and as read (price, currency, SKU) with enough
  * stock; otherwise false, and the caller must roll back (some rows may have been taken). The UPDATE
  * locks the rows, so a checkout that read without a lock holds them from here to its commit only.
+ * Planning: every purchase planned this statement afresh (pg_stat_statements: 281 plans for 263 runs in a
+ * bench phase), because a custom plan, which sees the arrays' length, always looked cheaper than the generic
+ * one; joining product (12 indexes, 8 partial) made that plan cost 0.69 ms. Seller and product are now read
+ * by a subquery per listing (0.22 ms to plan), and the arrays are hidden from the planner (opaqueParam), so
+ * a connection keeps the generic plan after five runs (0.02 ms):
+ * a nested loop over the lines through the listings' primary key.
  */
 export async function takeStockAsRead(ctx: TxContext, lines: readonly StockLineAsRead[]): Promise<boolean> {
   if (!lines.length) return true;
@@ -60,9 +66,10 @@ export async function takeStockAsRead(ctx: TxContext, lines: readonly StockLineA
   const [rows]: [{ productId: string; stock: number }[], number] = await preparedTxQuery(
     ctx.tx,
     `UPDATE listing l SET stock = l.stock - x.q, updated_at = now()
-       FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::text[], $5::text[]) AS x(id, q, price, currency, sku), seller s, product p
-      WHERE l.id = x.id AND s.id = l.seller_id AND p.id = l.product_id AND l.stock >= x.q
-        AND ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AND l.price = x.price AND l.currency = x.currency AND l.sku = x.sku
+       FROM unnest(${opaqueParam('$1', 'uuid[]')}, ${opaqueParam('$2', 'int[]')}, ${opaqueParam('$3', 'bigint[]')}, ${opaqueParam('$4', 'text[]')}, ${opaqueParam('$5', 'text[]')})
+            AS x(id, q, price, currency, sku)
+      WHERE l.id = x.id AND l.stock >= x.q AND l.price = x.price AND l.currency = x.currency AND l.sku = x.sku
+        AND (SELECT ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} FROM seller s, product p WHERE s.id = l.seller_id AND p.id = l.product_id)
      RETURNING l.product_id AS "productId", l.stock`,
     [sorted.map((l) => l.listingId), sorted.map((l) => l.quantity), sorted.map((l) => l.price), sorted.map((l) => l.currency), sorted.map((l) => l.sku)],
   );

@@ -1,6 +1,7 @@
 import type { AddressData } from '../../core/address';
 import type { Context } from '../../core/context';
 import { replayedCheckout } from './place-orders';
+import { preparedQuery } from '../../db/prepared-query';
 
 export interface OneClickDefaults {
   /** The checkout already made with this key and request (a retry); a userError when made for another request. */
@@ -12,10 +13,11 @@ export interface OneClickDefaults {
 /**
  * What buyNow reads before its transaction, in one statement: the checkout already made with the key, the
  * customer's default payment method and default shipping address (each at most one row: unique indexes).
- * Three statements before, the address read inside the transaction (issue 14).
+ * Three statements before, the address read inside the transaction (issue 14). Named: parsed and planned once per connection.
  */
 export async function oneClickDefaults(ctx: Context, customerId: string, key: string, hash: string): Promise<OneClickDefaults> {
-  const [row]: { checkoutId: string | null; requestHash: string; provider: string | null; token: string; address: AddressData | null }[] = await ctx.db.query(
+  const [row]: { checkoutId: string | null; requestHash: string; provider: string | null; token: string; address: AddressData | null }[] = await preparedQuery(
+    ctx.db,
     `SELECT k.id AS "checkoutId", k.request_hash AS "requestHash", m.provider, m.token,
             CASE WHEN a.id IS NOT NULL THEN json_build_object('name', a.name, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
               'region', a.region, 'postalCode', a.postal_code, 'country', a.country, 'phone', a.phone) END AS address

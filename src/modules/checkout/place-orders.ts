@@ -30,7 +30,7 @@ import {
   type PaymentProvider,
 } from '../payments';
 import type { CheckoutRow } from './checkout.rows';
-import { preparedTxQuery } from '../../db/prepared-query';
+import { opaqueParam, preparedQuery, preparedTxQuery } from '../../db/prepared-query';
 
 export interface PurchaseLine {
   listingId: string;
@@ -102,7 +102,8 @@ const ATTEMPTS = 3;
 
 /** The checkout made with (customer, key), or a userError when the key was used for another request. */
 export async function existingCheckout(ctx: Context, customerId: string, key: string, hash: string): Promise<string | null> {
-  const [row] = await ctx.db.query(
+  const [row]: { id: string; requestHash: string }[] = await preparedQuery(
+    ctx.db,
     'SELECT id, request_hash AS "requestHash" FROM checkout WHERE customer_id = $1 AND idempotency_key = $2',
     [customerId, key],
   );
@@ -131,21 +132,27 @@ async function readListings(
   ids: string[],
   lock: boolean,
 ): Promise<{ listings: Map<string, ListingForSale>; parties: InvoiceParties }> {
+  // Product, variant and category in a LATERAL subquery that is planned apart (OFFSET 0), and the parameters
+  // hidden from the planner (opaqueParam). As six joined tables a plan took 2.2 ms to make, and the generic plan
+  // connections settled on hash-joined the whole product and variant tables (0.36 ms a purchase to run, 0.18 ms
+  // now); this one's generic plan is driven by the listings' primary key, and is kept after five runs.
   const rows: (ListingForSale & InvoiceParty)[] = await preparedTxQuery(
     tx,
     `SELECT l.id, l.seller_id AS "sellerId", l.product_id AS "productId", l.variant_id AS "variantId",
             p.category_id AS "categoryId", l.sku, l.price,
-            l.currency, l.stock, p.title, v.title AS "variantTitle", coalesce(cat.tax_class, 'standard') AS "taxClass",
+            l.currency, l.stock, p.title, p.variant_title AS "variantTitle", coalesce(p.tax_class, 'standard') AS "taxClass",
             ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS buyable,
             s.shipping_rate AS "shippingRate", s.free_shipping_threshold AS "freeShippingThreshold",
             s.name AS "sellerName", s.address->>'country' AS "sellerCountry", ${PARTY_COLUMNS}
        FROM listing l
        JOIN seller s ON s.id = l.seller_id
-       JOIN customer c ON c.id = $2
-       JOIN product p ON p.id = l.product_id
-       JOIN product_variant v ON v.id = l.variant_id
-       LEFT JOIN category cat ON cat.id = p.category_id
-      WHERE l.id = ANY($1)
+       JOIN customer c ON c.id = ${opaqueParam('$2', 'uuid')}
+       CROSS JOIN LATERAL (
+         SELECT p.category_id, p.title, p.status, v.title AS variant_title,
+                (SELECT cat.tax_class FROM category cat WHERE cat.id = p.category_id) AS tax_class
+           FROM product p JOIN product_variant v ON v.id = l.variant_id
+          WHERE p.id = l.product_id OFFSET 0) p
+      WHERE l.id = ANY(${opaqueParam('$1', 'uuid[]')})
       ORDER BY l.id
         ${lock ? 'FOR NO KEY UPDATE OF l' : ''}`,
     [ids, customerId],

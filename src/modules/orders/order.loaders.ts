@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byKey, groupByKey } from '../../core/batch';
+import { opaqueParam, preparedQuery } from '../../db/prepared-query';
 import { sharesProfileWithSellers } from '../customers';
 import {
   ORDER_ADJUSTMENT_COLUMNS,
@@ -29,8 +30,10 @@ export function orderLoaders(db: DataSource) {
       return byKey(ids, rows.map(toOrder), (o) => o.uuid);
     }),
     ordersByCheckoutId: new DataLoader<string, Order[]>(async (ids) => {
-      const rows: OrderRow[] = await db.query(
-        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.checkout_id = ANY($1) ORDER BY o.seller_id`,
+      // Named, with a generic plan (opaqueParam): every checkout's answer reads its orders.
+      const rows: OrderRow[] = await preparedQuery(
+        db,
+        `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.checkout_id = ANY(${opaqueParam('$1', 'uuid[]')}) ORDER BY o.seller_id`,
         [ids],
       );
       return groupByKey(ids, rows.map(toOrder), (o) => o.checkoutUuid);

@@ -63,7 +63,8 @@ export async function openPayment(
   const derived = createHash('sha256').update(`${customerId}:${idempotencyKey}`).digest('hex').slice(0, 40);
   const id = randomUUID();
   const providerKey = `checkout_${derived}_${id.replaceAll('-', '')}`;
-  await ctx.db.query(
+  await preparedQuery(
+    ctx.db,
     `INSERT INTO payment (id, customer_id, idempotency_key, provider_key, provider, amount, currency, status)
      VALUES ($1, $2, $3, $4, $5, 0, $6, 'pending')`,
     [id, customerId, idempotencyKey, providerKey, provider.name, currency],

@@ -39,11 +39,22 @@ interface Book {
   earlier: { operation: string; reference: string; refundRef: string | null } | null;
 }
 
+/** The book of authorization $1 (locked: one operation per payment at a time) and the operation made under key $2, if any. */
+const BOOK_SQL = `SELECT a.amount,
+         (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'capture')::bigint AS captured,
+         (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'refund')::bigint AS refunded,
+         EXISTS (SELECT 1 FROM test_payment WHERE reference = $1 AND operation = 'void') AS voided,
+         (SELECT json_build_object('operation', operation, 'reference', reference, 'refundRef', refund_ref)
+            FROM test_payment WHERE idempotency_key = $2) AS earlier
+    FROM test_payment a WHERE a.reference = $1 AND a.operation = 'authorize' AND a.outcome = 'approved' FOR UPDATE`;
+
 /**
  * The built-in provider for development and tests. Like a real one it lives outside the checkout's
  * transaction: its book (`test_payment`: authorizations, captures, voids and refunds, one row per
  * idempotency key) is written through its own small pool, so it survives a crash of the app and
  * never waits for the app's connections. Refusals (over-capture, capture after void) are errors.
+ * Its statements of every purchase (authorize, capture) are named, so each connection parses and plans them
+ * once (they were 0.4 ms of parse and plan per checkout under the checkout bench).
  */
 export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: string; log?: Logger }): PaymentProvider {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, application_name: 'zoco-test-payments' });
@@ -62,16 +73,7 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query(
-        `SELECT a.amount,
-                (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'capture')::bigint AS captured,
-                (SELECT coalesce(sum(amount), 0) FROM test_payment WHERE reference = $1 AND operation = 'refund')::bigint AS refunded,
-                EXISTS (SELECT 1 FROM test_payment WHERE reference = $1 AND operation = 'void') AS voided,
-                (SELECT json_build_object('operation', operation, 'reference', reference, 'refundRef', refund_ref)
-                   FROM test_payment WHERE idempotency_key = $2) AS earlier
-           FROM test_payment a WHERE a.reference = $1 AND a.operation = 'authorize' AND a.outcome = 'approved' FOR UPDATE`,
-        [reference, key],
-      );
+      const { rows } = await client.query({ name: 'test-payment-book', text: BOOK_SQL, values: [reference, key] });
       const row = rows[0];
       if (!row) throw new Error(`test provider: unknown payment ${reference}`);
       if (row.earlier && (row.earlier.operation !== operation || row.earlier.reference !== reference)) {
@@ -98,13 +100,14 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       const card = testTokens[token];
       if (card?.outcome === 'network_error') throw new PaymentProviderUnavailable('test provider: network failure (tok_network_error)');
       const outcome: Outcome = !card || card.outcome === 'declined' ? 'declined' : card.outcome === 'insufficient_funds' ? 'insufficient_funds' : 'approved';
-      const { rows } = await pool.query(
-        `WITH made AS (
+      const { rows } = await pool.query({
+        name: 'test-payment-authorize',
+        text: `WITH made AS (
            INSERT INTO test_payment (idempotency_key, operation, reference, outcome, amount, currency) VALUES ($1, 'authorize', $2, $3, $4, $5)
            ON CONFLICT (idempotency_key) DO NOTHING RETURNING operation, reference, outcome)
          SELECT * FROM made UNION ALL SELECT operation, reference, outcome FROM test_payment WHERE idempotency_key = $1 LIMIT 1`,
-        [idempotencyKey, `pay_${randomUUID()}`, outcome, amount, currency],
-      );
+        values: [idempotencyKey, `pay_${randomUUID()}`, outcome, amount, currency],
+      });
       // A concurrent first use of the key committed after this statement's snapshot: read it now.
       const row = (rows[0] ?? (await pool.query('SELECT operation, reference, outcome FROM test_payment WHERE idempotency_key = $1', [idempotencyKey])).rows[0]) as {
         operation: string;
@@ -122,15 +125,27 @@ export function createTestPaymentProvider({ databaseUrl, log }: { databaseUrl: s
       return rows[0] ? { reference: rows[0].reference as string } : null;
     },
     async capture(reference, amount, idempotencyKey) {
-      await locked(reference, idempotencyKey, 'capture', async (client, book) => {
-        if (book.earlier) return;
-        if (book.voided || book.captured + amount > book.amount) throw new Error(`test provider: cannot capture ${amount} of ${reference}`);
-        await client.query(`INSERT INTO test_payment (idempotency_key, operation, reference, amount) VALUES ($1, 'capture', $2, $3)`, [
-          idempotencyKey,
-          reference,
-          amount,
-        ]);
+      // What `locked` does for refunds and voids, in one statement (every purchase captures): the book read and
+      // locked as there, and the capture written only when the book allows it; the refusals are then decided from
+      // the same row. One round trip instead of four (BEGIN, the book, the insert, COMMIT).
+      const { rows } = await pool.query({
+        name: 'test-payment-capture',
+        text: `WITH book AS (${BOOK_SQL}),
+               made AS (
+                 INSERT INTO test_payment (idempotency_key, operation, reference, amount)
+                 SELECT $2, 'capture', $1, $3::bigint FROM book
+                  WHERE book.earlier IS NULL AND NOT book.voided AND book.captured + $3::bigint <= book.amount
+                 RETURNING 1)
+               SELECT book.*, EXISTS (SELECT 1 FROM made) AS made FROM book`,
+        values: [reference, idempotencyKey, amount],
       });
+      const row = rows[0];
+      if (!row) throw new Error(`test provider: unknown payment ${reference}`);
+      if (row.earlier && (row.earlier.operation !== 'capture' || row.earlier.reference !== reference)) {
+        throw new Error(`test provider: idempotency key ${idempotencyKey} was used for another request`);
+      }
+      if (row.earlier || row.made) return;
+      throw new Error(`test provider: cannot capture ${amount} of ${reference}`);
     },
     async refund(reference, amount, idempotencyKey) {
       return locked(reference, idempotencyKey, 'refund', async (client, book) => {

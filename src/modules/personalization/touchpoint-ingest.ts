@@ -2,6 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Context, TxContext } from '../../core/context';
 import { recordedInStatement } from '../../events/outbox';
 import { withTransaction } from '../../db/transaction';
+import { preparedTxQuery } from '../../db/prepared-query';
 import type { RecordedTouchpoint } from '../../events/event-types';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
 import { evaluateTraits } from './trait-model';
@@ -106,7 +107,10 @@ export async function recordTouchpoints(ctx: TxContext, subject: TouchpointSubje
  */
 async function recordCustomers(ctx: TxContext, customerId: string, events: NewTouchpoint[]): Promise<IngestResult> {
   const { tx } = ctx;
-  const [row]: { consented: boolean; accepted: number; lastSeenAt: Date | null; recorded: string }[] = await tx.query(
+  // Named statements (this one and countAnonymously's): every purchase's order.paid comes through here, and each
+  // was parsed and planned again per batch (0.24 ms of planning per purchase under the checkout bench).
+  const [row]: { consented: boolean; accepted: number; lastSeenAt: Date | null; recorded: string }[] = await preparedTxQuery(
+    tx,
     `WITH consent AS (
        SELECT customer_id FROM customer_consent WHERE customer_id = $1 AND kind = 'personalization' AND granted FOR SHARE),
      locked AS (
@@ -188,7 +192,8 @@ async function countAnonymously(ctx: TxContext, customerId: string, events: NewT
   const seen = new Set<string>();
   const kept = events.filter((e) => !e.clientEventId || (!seen.has(e.clientEventId) && seen.add(e.clientEventId)));
   const digests = kept.map((e) => (e.clientEventId ? createHash('sha256').update(`${key}\0${customerId}\0${e.clientEventId}`).digest() : null));
-  const [{ accepted }]: { accepted: number }[] = await ctx.tx.query(
+  const [{ accepted }]: { accepted: number }[] = await preparedTxQuery(
+    ctx.tx,
     `WITH fresh AS (
        INSERT INTO touchpoint_seen (digest) SELECT d FROM unnest($1::bytea[]) AS d WHERE d IS NOT NULL ORDER BY 1
        ON CONFLICT DO NOTHING RETURNING digest),

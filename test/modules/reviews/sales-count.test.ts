@@ -142,7 +142,12 @@ describe('units sold: one owner, one number', () => {
     const [a, b, c] = [await shop('alfombra uno', own), await shop('alfombra dos', own), await shop('alfombra tres', own)];
     await buy(a, 3);
     await buy(b, 2);
-    await cancel(await buy(c, 9));
+    const bought = await buy(c, 9);
+    // Counted before it is cancelled, as the line below expects (a TRENDING of -Infinity is a row taken back to
+    // nothing): an order paid and cancelled before the dispatcher's next round is reconciled once, to no change,
+    // and gets no row at all. That race was left to timing; a faster buyNow (one capture statement) lost it.
+    await t.app.services.events.drain();
+    await cancel(bought);
     await t.app.services.events.drain();
     const byUnits = [a, b, c].map((p) => p.productId);
     const search = async (sort: string) =>
