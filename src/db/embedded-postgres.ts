@@ -59,7 +59,7 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
  * fits, and the app connects over TCP to 127.0.0.1). A round trip over a Unix socket costs far less CPU than
  * over loopback TCP, which runs the whole TCP stack on both sides: a named `SELECT $1::int` cost the app
  * 59–128 µs and PostgreSQL 32–54 µs through the socket against 123–191 µs and 90–94 µs through TCP (2-core
- * machine under load, bench/notes-checkout-db.md), and a checkout sends ~45 statements. Not on Windows.
+ * machine under load, bench/RESULTS.md, section `checkout-db`), and a checkout sends ~45 statements. Not on Windows.
  */
 function socketDirOf(databaseDir: string, port: number): string | null {
   if (process.platform === 'win32') return null;
