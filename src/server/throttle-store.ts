@@ -123,8 +123,9 @@ const FORGET = `DELETE FROM throttle_bucket WHERE updated_at < now() - interval 
  *
  * The takes that arrive in one turn of the event loop go as one statement (throttle_take_many, migration
  * 1764284000000) once the turn's I/O is handled (setImmediate): the same decisions as one statement each, for one
- * round trip. CATALOG at 50 connections: a take per request had cost ~110 µs of the database's CPU and ~170 µs
- * of the app's (bench/RESULTS.md, section throttle-batches).
+ * round trip. `npm run bench:throttle` (50 connections, `{ viewer { id } }`: the bucket's statement is all its SQL):
+ * a statement per take had added ~250 µs of the app's CPU and ~195 µs of the database's per request; batched,
+ * nothing measurable and ~58 µs (bench/RESULTS.md, section throttle-bench).
  */
 export function postgresBuckets(databaseUrl: string, log: Logger): BucketBackend {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: 'zoco-throttle' });
