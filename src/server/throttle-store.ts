@@ -115,7 +115,9 @@ const REFUND = `
    WHERE b.client = r.client AND b.client IN (SELECT client FROM locked)`;
 
 // After an hour every bucket whose restore rate empties it within the hour is empty: its row says nothing.
-const FORGET = `DELETE FROM throttle_bucket WHERE updated_at < now() - interval '1 hour'`;
+// Skips the buckets a batch of takes holds: a delete in scan order could otherwise wait on a batch that waits on it.
+const FORGET = `DELETE FROM throttle_bucket WHERE client IN (
+  SELECT client FROM throttle_bucket WHERE updated_at < now() - interval '1 hour' FOR UPDATE SKIP LOCKED)`;
 
 /**
  * Buckets in PostgreSQL (migration 1764000000000). Its own small pool, so the throttle never waits behind
@@ -175,6 +177,8 @@ export function postgresBuckets(databaseUrl: string, log: Logger): BucketBackend
       await pool.query(FORGET);
     },
     async close() {
+      // Takes still waiting for their turn's end go now, before the pool closes.
+      if (waiting.length) takeWaiting();
       await Promise.all(inFlight);
       await pool.end();
     },
