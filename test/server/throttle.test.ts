@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { THROTTLE_DEFAULTS, type ThrottleConfig } from '../../src/config';
+import { postgresBuckets } from '../../src/server/throttle-store';
 import { insertCustomers } from '../helpers/customers';
 import { createSeller } from '../helpers/fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -162,6 +164,29 @@ describe('the throttle', () => {
       const statuses = results.filter((r) => r.address === address).map((r) => r.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(4);
       expect(statuses.filter((s) => s === 429)).toHaveLength(8);
+    }
+  });
+
+  it('forgets buckets idle for an hour, but never one a batch of takes is using', async () => {
+    const t = await start({ bucketSize: 10, restoreRate: 1 });
+    const buckets = postgresBuckets(t.databaseUrl, pino({ level: 'silent' }));
+    const db = t.app.dataSource;
+    try {
+      await db.query(`INSERT INTO throttle_bucket (client, level, updated_at, accepted) VALUES
+        ('ip:192.0.2.1', 1, now() - interval '2 hours', true), ('ip:192.0.2.2', 1, now() - interval '2 hours', true), ('ip:192.0.2.3', 1, now(), true)`);
+      // A batch holding 192.0.2.2's row (as a take's transaction does) while the idle buckets are forgotten.
+      const runner = db.createQueryRunner();
+      await runner.startTransaction();
+      await runner.query(`SELECT 1 FROM throttle_bucket WHERE client = 'ip:192.0.2.2' FOR NO KEY UPDATE`);
+      await buckets.forgetIdle!();
+      await runner.commitTransaction();
+      await runner.release();
+      const left: { client: string }[] = await db.query('SELECT client FROM throttle_bucket ORDER BY client');
+      expect(left.map((r) => r.client)).toEqual(['ip:192.0.2.2', 'ip:192.0.2.3']);
+      await buckets.forgetIdle!();
+      expect((await db.query('SELECT client FROM throttle_bucket ORDER BY client')).map((r: { client: string }) => r.client)).toEqual(['ip:192.0.2.3']);
+    } finally {
+      await buckets.close();
     }
   });
 
