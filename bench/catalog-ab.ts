@@ -29,10 +29,6 @@ const { values: args } = parseArgs({
     // Instead of the windows: `clients` clients per server, each loading only its server, for this many seconds;
     // then each server's responses, p50 and p99 (an A/B of throughput and latency, both under the same noise).
     split: { type: 'string' },
-    // Node options for B's process only (e.g. `--max-semi-space-size=64`): a V8 flag's A/B on one build.
-    'node-options-b': { type: 'string', default: '' },
-    // B without the throttle: what a request's bucket costs.
-    'no-throttle-b': { type: 'boolean', default: false },
   },
 });
 
@@ -92,8 +88,7 @@ async function main(): Promise<void> {
   const options: ZocoServerOptions = { dataDir: '/tmp/catalog-ab-data', embeddedPgPort: 0, databaseUrl: databaseUrl(server, args.database), seed: 'if-empty' };
   const a = await startChild<ZocoServerInfo>('zoco-server.js', { ...options });
   const otherScript = path.relative(__dirname, path.join(path.resolve(args.base), 'dist/bench/zoco-server.js'));
-  const nodeOptionsB = args['node-options-b'].split(' ').filter(Boolean);
-  const b = await startChild<ZocoServerInfo>(otherScript, { ...options, seed: false, ...(args['no-throttle-b'] && { throttle: { enabled: false } }) }, nodeOptionsB);
+  const b = await startChild<ZocoServerInfo>(otherScript, { ...options, seed: false });
   const servers = [a, b];
   try {
     const slugs = a.info.productSlugs;

@@ -3,23 +3,22 @@ import { capturedLog } from '../helpers/captured-log';
 
 const unavailable = () => Object.assign(new Error('the database system is shutting down'), { code: '57P03' });
 
+/** A task named 'test task' that runs only when asked (a minute's interval), with a captured log. */
+function testTask<T>(failed: T, round: (stopped: () => boolean) => Promise<T>, options: { runAtStart?: boolean } = {}) {
+  const { logger, lines } = capturedLog();
+  return { lines, task: startPeriodicTask({ name: 'test task', intervalMs: 60_000, log: logger, failed, round, ...options }) };
+}
+
 describe('startPeriodicTask: the background steps\' timer', () => {
   it('runs one round at a time: a run asked for during a round gets that round', async () => {
-    const { logger } = capturedLog();
     let rounds = 0;
     let release!: () => void;
-    const task = startPeriodicTask({
-      name: 'test task',
-      intervalMs: 60_000,
-      log: logger,
-      failed: -1,
-      round: async () => {
-        rounds++;
-        await new Promise<void>((resolve) => {
-          release = resolve;
-        });
-        return rounds;
-      },
+    const { task } = testTask(-1, async () => {
+      rounds++;
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return rounds;
     });
     const [a, b] = [task.run(), task.run()];
     release();
@@ -31,18 +30,11 @@ describe('startPeriodicTask: the background steps\' timer', () => {
   });
 
   it('logs a failed round (a database away as a warning), resolves with `failed`, and the next round runs', async () => {
-    const { logger, lines } = capturedLog();
     const errors = [unavailable(), new Error('boom')];
-    const task = startPeriodicTask({
-      name: 'test task',
-      intervalMs: 60_000,
-      log: logger,
-      failed: -1,
-      round: async () => {
-        const err = errors.shift();
-        if (err) throw err;
-        return 7;
-      },
+    const { task, lines } = testTask(-1, async () => {
+      const err = errors.shift();
+      if (err) throw err;
+      return 7;
     });
     expect([await task.run(), await task.run(), await task.run()]).toEqual([-1, -1, 7]);
     expect(lines.map((l) => [l.level, l.msg])).toEqual([
@@ -53,14 +45,10 @@ describe('startPeriodicTask: the background steps\' timer', () => {
   });
 
   it('stop() waits for the running round, which sees stopped() between its batches; a failure after stop() is not logged', async () => {
-    const { logger, lines } = capturedLog();
     const batches: number[] = [];
-    const task = startPeriodicTask({
-      name: 'test task',
-      intervalMs: 60_000,
-      log: logger,
-      failed: 0,
-      round: async (stopped) => {
+    const { task, lines } = testTask(
+      0,
+      async (stopped) => {
         for (let i = 0; i < 100 && !stopped(); i++) {
           batches.push(i);
           await new Promise((resolve) => setTimeout(resolve, 5));
@@ -68,8 +56,8 @@ describe('startPeriodicTask: the background steps\' timer', () => {
         }
         return batches.length;
       },
-      runAtStart: true,
-    });
+      { runAtStart: true },
+    );
     await task.stop();
     expect(batches).toEqual([0]);
     expect(lines).toEqual([]);
