@@ -15,17 +15,19 @@ function nameOf(text: string): string {
 }
 
 const texts = new Map<string, string>();
+/** Keys are a bounded set by construction; past this many, texts are built on every call and not kept. */
+const MAX_TEXTS = 1_024;
 
 /**
- * The statement text named `key` (unique over the program, e.g. its owner and the flags it is built from), built
- * by `build` on first use: for statements with a few variants by what an operation selects (a bounded set of
+ * The statement text named `key` (unique over the program, e.g. its owner and the flags or shape it is built from),
+ * built by `build` on first use: for statements with a few variants by what an operation selects (a bounded set of
  * keys, each a text prepared once per connection), without building and hashing the text on every call.
  */
 export function statementText(key: string, build: () => string): string {
   let text = texts.get(key);
   if (text === undefined) {
     text = build();
-    texts.set(key, text);
+    if (texts.size < MAX_TEXTS) texts.set(key, text);
   }
   return text;
 }

@@ -2,7 +2,7 @@ import type { NarrowRead } from './catalog-narrow-reads';
 
 /**
  * Which groups of columns a narrow read (catalog-narrow-reads.ts) keeps, decided by what its operation selects:
- * the rest are NULL, which pg parses for nothing. pg slices, decodes and often type-parses every non-null column
+ * the rest are left out of the select list. pg slices, decodes and often type-parses every non-null column
  * value: ~24% of a catalog page's CPU went there, for ~2,360 values a page. A few groups (not a column each), so
  * each statement has a few texts, each prepared once per connection (db/prepared-query.ts).
  */

@@ -3,6 +3,7 @@ import { Money } from '../../core/money';
 import { ListingCondition, categoryJson, toCategory, type Category, type CategoryRow } from '../catalog';
 import { fromNarrowSellerJson, fromSellerJson, narrowSellerJson, sellerJson, toSeller } from '../sellers';
 import type { SearchCategoryFacet, SearchFacets } from './search.type';
+import { statementText } from '../../db/prepared-query';
 import { candidatesSql } from './search.rows';
 
 /** Lowest-price ranges, in major units of the currency (× 100 minor units); the last one is open. */
@@ -54,17 +55,8 @@ export function totalsSql(where: string[], facets: boolean, limit: number, narro
   // CPU in a profile, as much as toFacets), and the same string each time (its hash kept) for the prepared
   // statements' lookups by text (search-prepared.ts, prepared-query.ts).
   const key = `${facets ? 'f' : 't'}${narrowSellers ? 'n' : 'w'}${limit}\n${where.join('\n')}`;
-  let text = totalsTexts.get(key);
-  if (!text) {
-    text = buildTotalsSql(where, facets, limit, narrowSellers);
-    if (totalsTexts.size < MAX_TOTALS_TEXTS) totalsTexts.set(key, text);
-  }
-  return text;
+  return statementText(`search totals ${key}`, () => buildTotalsSql(where, facets, limit, narrowSellers));
 }
-
-/** Texts of totalsSql by shape (search-prepared.ts prepares at most 128 texts per app): bounded. */
-const MAX_TOTALS_TEXTS = 256;
-const totalsTexts = new Map<string, string>();
 
 function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowSellers: boolean): string {
   const columns = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
