@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import coCreation from '../../plugins/co-creation/index';
 import { install, propose, voteBy } from '../../plugins/co-creation/test/co-creation.fixtures';
-import { buildCli, listening, startCli, type Cli } from '../helpers/cli';
+import { listening, startCli, type Cli } from '../helpers/cli';
 import { insertCustomers, type TestCustomer } from '../helpers/customers';
 import { createSeller, type TestSeller } from '../helpers/fixtures';
 import { graphqlClient } from '../helpers/graphql-client';
@@ -33,7 +33,6 @@ describe(`two zoco serve processes on one database (pubsub: ${pubsub.ZOCO_PUBSUB
   let b: TestApp;
 
   beforeAll(async () => {
-    buildCli();
     t = await startTestApp({ plugins: [coCreation], migrateOnStart: true });
     seller = await createSeller(t);
     await install(t, seller, { voteThreshold: 1 });

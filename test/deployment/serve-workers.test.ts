@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import coCreation from '../../plugins/co-creation/index';
 import { install, propose, voteBy } from '../../plugins/co-creation/test/co-creation.fixtures';
-import { buildCli, listening, startCli, type Cli } from '../helpers/cli';
+import { listening, startCli, type Cli } from '../helpers/cli';
 import { insertCustomers, type TestCustomer } from '../helpers/customers';
 import { createSeller, type TestSeller } from '../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
@@ -107,7 +107,6 @@ async function pinnedClient(base: string): Promise<PinnedClient> {
   };
 }
 
-beforeAll(() => buildCli(), 120_000);
 
 describe('zoco serve --workers 2', () => {
   let t: TestApp;

@@ -1,15 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 // The real CLI as `npm start` runs it (node dist/src/main.js), in a child process with its own
 // environment, for tests of what only a process can show: signals, crashes, restarts.
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
-
-/** Compiles src to dist (swc, seconds), as `npm start` does; call it in a beforeAll. */
-export function buildCli(): void {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 export interface Cli {
   child: ChildProcess;

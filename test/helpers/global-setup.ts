@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,9 @@ declare global {
  * folder. Migrations run once into a template database; every suite clones it (test/helpers/test-app.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // dist, for the suites that run the real CLI as `npm start` does (helpers/cli.ts): built once, before any suite, so
+  // that no suite's build rewrites dist while another suite's child process loads it.
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' });
   let embedded: EmbeddedDatabase | undefined;
   let serverUrl = process.env['DATABASE_URL'];
   if (!serverUrl) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cloneDatabase, databaseUrl, dropDatabase } from '../../src/db/databases';
-import { buildCli, listening, startCli, type Cli } from '../helpers/cli';
+import { listening, startCli, type Cli } from '../helpers/cli';
 import { graphqlClient, type GraphQLClient } from '../helpers/graphql-client';
 import { until } from '../helpers/until';
 import { SELLER_ADDRESS } from '../helpers/fixtures';
@@ -25,7 +25,6 @@ describe('a plugin package outside the repository', () => {
   let dir: string;
   let pkg: string;
   beforeAll(async () => {
-    buildCli();
     dir = await mkdtemp(path.join(tmpdir(), 'zoco-plugin-pkg-'));
     pkg = path.join(dir, 'acme-gift-wrap');
     await run(process.execPath, [path.join(ROOT, 'dist/src/main.js'), 'plugin', 'new', 'acme-gift-wrap', '--out', pkg], { cwd: dir });

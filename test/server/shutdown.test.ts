@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile } from 'node:fs/promises';
@@ -53,9 +53,6 @@ const graphql = (url: string, query: string) =>
     async (res) => ({ status: res.status, body: (await res.json()) as { data?: any; errors?: unknown[] } }),
   );
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
 
 /**
  * Runs the CLI on a fresh embedded database, holds a table lock so that a request is certainly in

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { tracingEndpoint } from '../../src/telemetry/tracing';
-import { buildCli, listening, startCli, type Cli } from '../helpers/cli';
+import { listening, startCli, type Cli } from '../helpers/cli';
 import { createSeller } from '../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../helpers/test-app';
 import { until } from '../helpers/until';
@@ -77,7 +77,6 @@ describe('OpenTelemetry traces from the real CLI', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    buildCli();
     t = await startTestApp();
     await createSeller(t);
     await t.app.stop();

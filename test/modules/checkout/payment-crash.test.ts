@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { CrashPoint } from '../../../src/config';
-import { buildCli, listening, startCli, type Cli } from '../../helpers/cli';
+import { listening, startCli, type Cli } from '../../helpers/cli';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { createListing, createProduct, createSeller } from '../../helpers/fixtures';
 import { testPaymentBook } from '../../helpers/payments';
@@ -25,7 +25,6 @@ let listingId: string;
 let dataDir: string;
 
 beforeAll(async () => {
-  buildCli();
   t = await startTestApp();
   const seller = await createSeller(t);
   const product = await createProduct(t, seller.key);

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CreateAppOptions } from '../../../src/app';
-import { buildCli, startCli, type Cli } from '../../helpers/cli';
+import { startCli, type Cli } from '../../helpers/cli';
 import { insertCustomers, type TestCustomer } from '../../helpers/customers';
 import { createListing, createProduct, createSeller } from '../../helpers/fixtures';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
@@ -17,7 +17,6 @@ const clients: WsClient[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
 });
-beforeAll(() => buildCli(), 180_000);
 
 /** `zoco worker` as its own process on the test database, ready once it says so. */
 async function startWorker(t: TestApp, env: Record<string, string>): Promise<Cli> {
