@@ -6,7 +6,6 @@ import { buy } from '../modules/reviews/review-fixtures';
 // The modules' batch hooks of `order.paid` (sales count, co-purchase baskets, personalization's touchpoints),
 // handed several checkouts' orders in one dispatch round, count what they count one checkout at a time.
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp({ eventPollIntervalMs: 50 });
@@ -16,20 +15,20 @@ afterAll(() => t.stop());
 /** Everything the hooks of `order.paid` derive from the orders. */
 async function derived() {
   return {
-    sales: await sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id'),
-    baskets: await sql('SELECT checkout_id, product_id FROM basket_item ORDER BY 1, 2'),
-    basketCounts: await sql('SELECT product_id, baskets FROM product_basket_count ORDER BY 1'),
-    pairs: await sql('SELECT a, b, count FROM product_pair ORDER BY a, b'),
-    alsoBought: await sql('SELECT product_id, rank, other_id, co_count FROM also_bought ORDER BY 1, 2'),
-    touchpoints: await sql(`SELECT product_id, type, sum(count)::int AS n FROM product_daily_touchpoints WHERE type = 'ORDER_PAID' GROUP BY 1, 2 ORDER BY 1, 2`),
+    sales: await t.sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id'),
+    baskets: await t.sql('SELECT checkout_id, product_id FROM basket_item ORDER BY 1, 2'),
+    basketCounts: await t.sql('SELECT product_id, baskets FROM product_basket_count ORDER BY 1'),
+    pairs: await t.sql('SELECT a, b, count FROM product_pair ORDER BY a, b'),
+    alsoBought: await t.sql('SELECT product_id, rank, other_id, co_count FROM also_bought ORDER BY 1, 2'),
+    touchpoints: await t.sql(`SELECT product_id, type, sum(count)::int AS n FROM product_daily_touchpoints WHERE type = 'ORDER_PAID' GROUP BY 1, 2 ORDER BY 1, 2`),
   };
 }
 
 async function redeliverPaid(): Promise<void> {
-  await sql(`UPDATE outbox SET dispatched_at = NULL WHERE type = 'order.paid'`);
+  await t.sql(`UPDATE outbox SET dispatched_at = NULL WHERE type = 'order.paid'`);
   t.app.services.events.kick();
   await t.app.services.events.drain();
-  expect(await sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'order.paid' AND (dispatched_at IS NULL OR attempts > 0)`)).toEqual([{ n: 0 }]);
+  expect(await t.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'order.paid' AND (dispatched_at IS NULL OR attempts > 0)`)).toEqual([{ n: 0 }]);
 }
 
 it('counts several checkouts’ orders delivered in one batch as it counts them one checkout at a time, and a batch delivered again once', async () => {
@@ -52,9 +51,9 @@ it('counts several checkouts’ orders delivered in one batch as it counts them 
   expect(oneByOne.sales.map((r: { sales_count: number }) => r.sales_count)).toHaveLength(3);
 
   // Forget what the hooks derived, then deliver every checkout's order.paid again: one round, one batch per hook.
-  await sql('DELETE FROM also_bought; DELETE FROM product_pair; DELETE FROM product_basket_count; DELETE FROM basket_item; DELETE FROM basket_counted_order');
-  await sql('DELETE FROM popularity_counted_sale; DELETE FROM popularity_counted_order; DELETE FROM product_popularity');
-  await sql(`DELETE FROM product_daily_touchpoints WHERE type = 'ORDER_PAID'; DELETE FROM touchpoint_seen`);
+  await t.sql('DELETE FROM also_bought; DELETE FROM product_pair; DELETE FROM product_basket_count; DELETE FROM basket_item; DELETE FROM basket_counted_order');
+  await t.sql('DELETE FROM popularity_counted_sale; DELETE FROM popularity_counted_order; DELETE FROM product_popularity');
+  await t.sql(`DELETE FROM product_daily_touchpoints WHERE type = 'ORDER_PAID'; DELETE FROM touchpoint_seen`);
   await redeliverPaid();
   const batched = await derived();
   expect({ ...batched, sales: null }).toEqual({ ...oneByOne, sales: null });

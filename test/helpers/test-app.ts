@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, type App, type CreateAppOptions } from '../../src/app';
 import { cloneDatabase, databaseUrl, dropDatabase } from '../../src/db/databases';
+import { seedDatabase, type SeedScale } from '../../src/seed/seed';
 import { graphqlClient, type GraphQLClient } from './graphql-client';
 
 export const ADMIN_KEY = 'test-operator-key-0123456789abcdef';
@@ -12,14 +13,20 @@ export const ADMIN_KEY = 'test-operator-key-0123456789abcdef';
 export interface TestApp extends GraphQLClient {
   app: App;
   databaseUrl: string;
+  /** A statement on the app's own database (its pool): for what a test sets up or checks beneath the API. */
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
 /**
- * The real app on an ephemeral port, on its own database cloned from the migrated template; or, with
- * `sharing`, a second instance on another app's database (stopping it leaves the database alone).
+ * The real app on an ephemeral port, on its own database cloned from the migrated template (with `seed`, seeded
+ * at that scale); or, with `sharing`, a second instance on another app's database (stopping it leaves the
+ * database alone).
  */
-export async function startTestApp(options: CreateAppOptions = {}, { sharing }: { sharing?: TestApp } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: CreateAppOptions = {},
+  { sharing, seed }: { sharing?: TestApp; seed?: SeedScale } = {},
+): Promise<TestApp> {
   const serverUrl = process.env['ZOCO_TEST_SERVER_URL'];
   const template = process.env['ZOCO_TEST_TEMPLATE'];
   if (!serverUrl || !template) throw new Error('test/helpers/global-setup.ts did not run');
@@ -42,9 +49,11 @@ export async function startTestApp(options: CreateAppOptions = {}, { sharing }: 
     throttle: { enabled: true, bucketSize: 1e9, restoreRate: 1e9, sellerBucketSize: 1e9, sellerRestoreRate: 1e9 },
     ...options,
   });
+  if (seed) await seedDatabase(app.dataSource, seed);
   return {
     app,
     databaseUrl: url,
+    sql: (query, params = []) => app.dataSource.query(query, params),
     ...graphqlClient(app.url),
     async stop() {
       await app.stop();

@@ -7,11 +7,10 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
  * row-by-row writes leave. Each check recomputes a derived table with its owner's own rule and compares.
  */
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 const TABLES = ['product', 'product_variant', 'listing', 'search_product'];
 
 const schemaOf = () =>
-  sql(
+  t.sql(
     `SELECT conrelid::regclass::text AS "table", conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ANY($1::regclass[])
      UNION ALL SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY($2)
      UNION ALL SELECT tgrelid::regclass::text, tgname, tgenabled::text FROM pg_trigger WHERE tgrelid = ANY($1::regclass[]) AND NOT tgisinternal
@@ -33,7 +32,7 @@ describe('seed', () => {
   });
 
   it('writes the price ranges and stock flags that catalog computes from offered listings', async () => {
-    const stale = await sql(
+    const stale = await t.sql(
       `SELECT p.id FROM product p
          LEFT JOIN (SELECT l.product_id, min(l.price) AS min_price, max(l.price) AS max_price, bool_or(l.stock > 0) AS in_stock
                       FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.status = 'active' AND s.status = 'active'
@@ -42,17 +41,17 @@ describe('seed', () => {
     );
     expect(stale).toEqual([]);
     // The small seed's suspended seller: some products have no offered listing, so no price range.
-    expect((await sql(`SELECT count(*)::int AS n FROM product WHERE min_price IS NULL`))[0].n).toBeGreaterThan(0);
+    expect((await t.sql(`SELECT count(*)::int AS n FROM product WHERE min_price IS NULL`))[0].n).toBeGreaterThan(0);
   });
 
   it('indexes every product for search as the trigger does, and counts every word of active titles', async () => {
-    const rows = () => sql(`SELECT sp.*::text AS row FROM search_product sp ORDER BY product_id`);
+    const rows = () => t.sql(`SELECT sp.*::text AS row FROM search_product sp ORDER BY product_id`);
     const seeded = await rows();
-    expect(seeded).toHaveLength((await sql(`SELECT count(*)::int AS n FROM product`))[0].n);
-    await sql('SELECT search_product_sync(ARRAY(SELECT id FROM product))');
+    expect(seeded).toHaveLength((await t.sql(`SELECT count(*)::int AS n FROM product`))[0].n);
+    await t.sql('SELECT search_product_sync(ARRAY(SELECT id FROM product))');
     expect(await rows()).toEqual(seeded);
-    const words = await sql(`SELECT word, doc_count FROM search_vocabulary WHERE doc_count > 0 ORDER BY word`);
-    const expected = await sql(
+    const words = await t.sql(`SELECT word, doc_count FROM search_vocabulary WHERE doc_count > 0 ORDER BY word`);
+    const expected = await t.sql(
       `SELECT w AS word, count(*)::int AS doc_count FROM product p CROSS JOIN LATERAL search_words(p.title) w
         WHERE p.status = 'active' GROUP BY w ORDER BY w`,
     );

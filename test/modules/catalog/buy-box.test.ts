@@ -6,7 +6,6 @@ import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 let t: TestApp;
 let sellers: TestSeller[];
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -51,7 +50,7 @@ async function offersOf(offers: Offer[]) {
 
 const setShipping = (s: number, input: Record<string, unknown>) =>
   t.data('mutation ($input: SellerUpdateInput!) { sellerUpdate(input: $input) { userErrors { code } } }', { input }, sellers[s]!.key);
-const setRating = (s: number, rating: number) => sql('UPDATE seller SET rating = $2 WHERE id = $1', [uuidOf(sellers[s]!.id), rating]);
+const setRating = (s: number, rating: number) => t.sql('UPDATE seller SET rating = $2 WHERE id = $1', [uuidOf(sellers[s]!.id), rating]);
 
 describe('the buy box', () => {
   beforeEach(async () => {
@@ -124,13 +123,13 @@ describe('the buy box', () => {
       handlingDays: [1, 2, 2][next(3)],
     }));
     const { offers: api, productId } = await offersOf(offers);
-    const rows = await sql<{ id: string }>(
+    const rows = await t.sql<{ id: string }>(
       `SELECT l.id FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.product_id = $1 ORDER BY ${buyBoxOrderSql('l', 's')}`,
       [uuidOf(productId)],
     );
     expect(api.map((o: any) => uuidOf(o.listing.id))).toEqual(rows.map((r) => r.id));
     // compareForBuyBox (the rules buyBoxReason follows) orders the same listings as SQL did.
-    const listings = await sql<{ uuid: string; price: string; stock: number; condition: ListingCondition; handlingDays: number; sellerRating: number; sellerShippingRate: number; sellerFreeShippingThreshold: number | null }>(
+    const listings = await t.sql<{ uuid: string; price: string; stock: number; condition: ListingCondition; handlingDays: number; sellerRating: number; sellerShippingRate: number; sellerFreeShippingThreshold: number | null }>(
       `SELECT l.id AS uuid, l.price, l.stock, l.condition, l.handling_days AS "handlingDays", s.rating::float8 AS "sellerRating",
               s.shipping_rate AS "sellerShippingRate", s.free_shipping_threshold AS "sellerFreeShippingThreshold"
          FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.product_id = $1`,

@@ -1,12 +1,10 @@
-import { seedDatabase } from '../../../src/seed/seed';
 import { statementCount } from '../../../src/db/data-source';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
   // A page of 100 with every variant's listings is rated 30,601 (server/cost.ts, a worst case): over the default limit.
-  t = await startTestApp({ limits: { maxCost: 50_000 } });
-  await seedDatabase(t.app.dataSource, 'small');
+  t = await startTestApp({ limits: { maxCost: 50_000 } }, { seed: 'small' });
 });
 afterAll(() => t.stop());
 

@@ -1,13 +1,10 @@
-import { seedDatabase } from '../../../src/seed/seed';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createListing, createProduct, createSeller } from '../../helpers/fixtures';
 
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
-  t = await startTestApp();
-  await seedDatabase(t.app.dataSource, 'small');
+  t = await startTestApp({}, { seed: 'small' });
 });
 afterAll(() => t.stop());
 
@@ -35,7 +32,7 @@ async function walk(sort: string, filter?: object, first = 37, onPage?: () => Pr
 }
 
 const slugsInSqlOrder = async (orderBy: string) =>
-  (await sql<{ slug: string }>(`SELECT slug FROM product p WHERE status = 'active' ORDER BY ${orderBy}`)).map((r) => r.slug);
+  (await t.sql<{ slug: string }>(`SELECT slug FROM product p WHERE status = 'active' ORDER BY ${orderBy}`)).map((r) => r.slug);
 
 describe('products', () => {
   it.each([
@@ -55,7 +52,7 @@ describe('products', () => {
 
   it('has no duplicate and no gap while products are inserted during the walk', async () => {
     const seller = await createSeller(t);
-    const before = new Set((await sql<{ id: string }>(`SELECT id FROM product WHERE status = 'active'`)).map((r) => r.id));
+    const before = new Set((await t.sql<{ id: string }>(`SELECT id FROM product WHERE status = 'active'`)).map((r) => r.id));
     let n = 0;
     const seen = await walk('PRICE_ASC', undefined, 25, async () => {
       const product = await createProduct(t, seller.key);
@@ -67,10 +64,10 @@ describe('products', () => {
   });
 
   it('filters by category including its descendants', async () => {
-    const [root] = await sql<{ id: string }>(`SELECT id FROM category WHERE slug = 'moda'`);
+    const [root] = await t.sql<{ id: string }>(`SELECT id FROM category WHERE slug = 'moda'`);
     const gid = Buffer.from(`Category:${root!.id}`).toString('base64url');
     const nodes = await walk('NEWEST', { category: gid }, 90);
-    const expected = await sql<{ slug: string }>(
+    const expected = await t.sql<{ slug: string }>(
       `SELECT p.slug FROM product p JOIN category c ON c.id = p.category_id
         WHERE p.status = 'active' AND c.path LIKE $1 || '%'`,
       [root!.id],
@@ -80,7 +77,7 @@ describe('products', () => {
   });
 
   const modaCategory = async () => {
-    const [root] = await sql<{ id: string }>(`SELECT id FROM category WHERE slug = 'moda'`);
+    const [root] = await t.sql<{ id: string }>(`SELECT id FROM category WHERE slug = 'moda'`);
     return { id: root!.id, gid: Buffer.from(`Category:${root!.id}`).toString('base64url') };
   };
 
@@ -93,7 +90,7 @@ describe('products', () => {
   ])('walks a category with sub-categories sorted %s, page by page, in the catalog order', async (sort, orderBy) => {
     const moda = await modaCategory();
     const nodes = await walk(sort, { category: moda.gid }, 7);
-    const expected = await sql<{ slug: string }>(
+    const expected = await t.sql<{ slug: string }>(
       `SELECT p.slug FROM product p JOIN category c ON c.id = p.category_id
         WHERE p.status = 'active' AND c.path LIKE $1 || '%' ORDER BY ${orderBy}`,
       [moda.id],
@@ -105,7 +102,7 @@ describe('products', () => {
   it('filters a category page by a price range that one visible listing must meet', async () => {
     const moda = await modaCategory();
     const nodes = await walk('PRICE_ASC', { category: moda.gid, priceMin: 5000, priceMax: 15000 }, 9);
-    const expected = await sql<{ slug: string }>(
+    const expected = await t.sql<{ slug: string }>(
       `SELECT p.slug FROM product p JOIN category c ON c.id = p.category_id
         WHERE p.status = 'active' AND c.path LIKE $1 || '%'
           AND EXISTS (SELECT 1 FROM listing l JOIN seller s ON s.id = l.seller_id
@@ -118,7 +115,7 @@ describe('products', () => {
   });
 
   it('filters by seller, price range, condition and stock on one listing', async () => {
-    const [s] = await sql<{ id: string }>(`SELECT id FROM seller WHERE slug = 'acme-outlet'`);
+    const [s] = await t.sql<{ id: string }>(`SELECT id FROM seller WHERE slug = 'acme-outlet'`);
     const seller = Buffer.from(`Seller:${s!.id}`).toString('base64url');
     const filter = { seller, priceMin: 1000, priceMax: 20000, inStock: true, condition: 'NEW' };
     const nodes = await walk('PRICE_ASC', filter, 50);
@@ -130,7 +127,7 @@ describe('products', () => {
         ),
       ).toBe(true);
     }
-    const [{ count }] = await sql(
+    const [{ count }] = await t.sql(
       `SELECT count(DISTINCT l.product_id)::int AS count FROM listing l JOIN product p ON p.id = l.product_id
         WHERE p.status = 'active' AND l.status = 'active' AND l.seller_id = $1 AND l.price BETWEEN 1000 AND 20000
           AND l.stock > 0 AND l.condition = 'new'`,
@@ -152,9 +149,9 @@ describe('products', () => {
   });
 
   it('never shows draft products or listings of suspended sellers', async () => {
-    const [suspended] = await sql<{ id: string }>(`SELECT id FROM seller WHERE status = 'suspended'`);
+    const [suspended] = await t.sql<{ id: string }>(`SELECT id FROM seller WHERE status = 'suspended'`);
     const suspendedId = Buffer.from(`Seller:${suspended!.id}`).toString('base64url');
-    const drafts = await sql<{ slug: string }>(`SELECT slug FROM product WHERE status = 'draft'`);
+    const drafts = await t.sql<{ slug: string }>(`SELECT slug FROM product WHERE status = 'draft'`);
     expect(drafts.length).toBeGreaterThan(0);
     const nodes = await walk('NEWEST', undefined, 90);
     const slugs = new Set(nodes.map((n) => n.slug));

@@ -24,7 +24,6 @@ const tenPercent: Adjuster = {
 
 let t: TestApp;
 let seller: TestSeller;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 const uuid = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1]!;
 
 beforeAll(async () => {
@@ -43,7 +42,7 @@ const CART = `query ($id: ID!) { cart(id: $id) {
 describe('the checkout adjustment point', () => {
   it('shows adjustments on the cart, charges the adjusted total and invoices VAT on the discounted base', async () => {
     const books = await createCategory(t);
-    await sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [uuid(books)]);
+    await t.sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [uuid(books)]);
     const shirt = await createListing(t, seller.key, (await createProduct(t, seller.key)).variantIds[0]!, { price: { amount: 2420, currency: 'EUR' }, stock: 5 });
     const novel = await createListing(t, seller.key, (await createProduct(t, seller.key, { categoryId: books })).variantIds[0]!, {
       price: { amount: 1040, currency: 'EUR' },
@@ -88,10 +87,10 @@ describe('the checkout adjustment point', () => {
       { label: 'Free shipping', amount: { amount: 499 }, linePosition: null },
     ]);
     expect(res.checkoutComplete.checkout.total.amount).toBe(3024);
-    const [payment] = await sql('SELECT amount FROM payment WHERE checkout_id = $1', [uuid(res.checkoutComplete.checkout.id)]);
+    const [payment] = await t.sql('SELECT amount FROM payment WHERE checkout_id = $1', [uuid(res.checkoutComplete.checkout.id)]);
     expect(Number(payment.amount)).toBe(3024);
 
-    const [invoice] = await sql('SELECT lines, net, tax, gross FROM invoice WHERE order_id = $1', [uuid(order.id)]);
+    const [invoice] = await t.sql('SELECT lines, net, tax, gross FROM invoice WHERE order_id = $1', [uuid(order.id)]);
     expect(Number(invoice.gross)).toBe(3024);
     expect(Number(invoice.tax)).toBe(order.tax.amount);
     expect(invoice.lines.map((l: any) => [l.description.replace(/Product.*/, 'P'), l.vatRate, l.gross])).toEqual([

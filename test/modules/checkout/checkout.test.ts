@@ -6,7 +6,6 @@ import { berlin, cartWith, insertCustomers, madrid } from '../../helpers/custome
 
 let t: TestApp;
 let sellers: TestSeller[];
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -32,7 +31,7 @@ const stockOf = async (listingId: string) =>
 describe('checkoutComplete', () => {
   it('turns a three-seller cart into three orders, three invoices with the right VAT and one payment', async () => {
     const books = await createCategory(t);
-    await sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [Buffer.from(books, 'base64url').toString().split(':')[1]]);
+    await t.sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [Buffer.from(books, 'base64url').toString().split(':')[1]]);
     const shirt = await listing(sellers[0]!, 2420, 5);
     const novel = await listing(sellers[1]!, 1040, 5, { categoryId: books });
     const lamp = await listing(sellers[2]!, 6050, 5);
@@ -58,15 +57,15 @@ describe('checkoutComplete', () => {
     expect(checkout.total.amount).toBe(5339 + 1539 + 6050);
 
     const checkoutId = Buffer.from(checkout.id, 'base64url').toString().split(':')[1];
-    const [payment] = await sql('SELECT provider_ref AS ref, amount FROM payment WHERE checkout_id = $1', [checkoutId]);
+    const [payment] = await t.sql('SELECT provider_ref AS ref, amount FROM payment WHERE checkout_id = $1', [checkoutId]);
     expect(payment.amount).toBe(checkout.total.amount);
     expect(await testPaymentBook(t.app.dataSource, payment.ref)).toMatchObject({ amount: checkout.total.amount, captured: checkout.total.amount, captures: 1 });
-    const invoices = await sql('SELECT i.number, i.gross, i.tax FROM invoice i JOIN orders o ON o.id = i.order_id WHERE o.checkout_id = $1', [checkoutId]);
+    const invoices = await t.sql('SELECT i.number, i.gross, i.tax FROM invoice i JOIN orders o ON o.id = i.order_id WHERE o.checkout_id = $1', [checkoutId]);
     expect(invoices).toHaveLength(3);
     expect(invoices.map((i) => i.tax).sort((a, b) => a - b)).toEqual([59, 927, 1050]);
     expect(await stockOf(shirt)).toBe(3);
     const cartUuid = Buffer.from(cartId, 'base64url').toString().split(':')[1];
-    const [cart] = await sql('SELECT status, (SELECT count(*)::int FROM cart_line WHERE cart_id = $1) AS lines FROM cart WHERE id = $1', [cartUuid]);
+    const [cart] = await t.sql('SELECT status, (SELECT count(*)::int FROM cart_line WHERE cart_id = $1) AS lines FROM cart WHERE id = $1', [cartUuid]);
     expect(cart).toEqual({ status: 'completed', lines: 0 });
   });
 
@@ -85,7 +84,7 @@ describe('checkoutComplete', () => {
     expect(refused).toHaveLength(190);
     expect(await stockOf(scarce)).toBe(0);
     const listingUuid = Buffer.from(scarce, 'base64url').toString().split(':')[1];
-    const [counts] = await sql(
+    const [counts] = await t.sql(
       `SELECT count(DISTINCT o.id)::int AS orders, count(DISTINCT i.id)::int AS invoices, count(DISTINCT p.id)::int AS payments
          FROM order_line ol JOIN orders o ON o.id = ol.order_id
          LEFT JOIN invoice i ON i.order_id = o.id LEFT JOIN payment p ON p.checkout_id = o.checkout_id
@@ -93,7 +92,7 @@ describe('checkoutComplete', () => {
       [listingUuid],
     );
     expect(counts).toEqual({ orders: 10, invoices: 10, payments: 10 });
-    const [{ orphans }] = await sql(
+    const [{ orphans }] = await t.sql(
       `SELECT count(*)::int AS orphans FROM checkout c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.checkout_id = c.id)`,
     );
     expect(orphans).toBe(0);
@@ -108,7 +107,7 @@ describe('checkoutComplete', () => {
     expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
     expect(results[0]!.checkoutComplete.checkout.orders).toHaveLength(1);
     expect(await stockOf(item)).toBe(98);
-    const [{ count }] = await sql('SELECT count(*)::int AS count FROM checkout WHERE customer_id = $1', [buyer!.id]);
+    const [{ count }] = await t.sql('SELECT count(*)::int AS count FROM checkout WHERE customer_id = $1', [buyer!.id]);
     expect(count).toBe(1);
 
     const other = await t.data(CHECKOUT, { input: { ...input, shippingAddress: berlin } }, buyer!.token);
@@ -129,7 +128,7 @@ describe('checkoutComplete', () => {
     expect(failed.checkoutComplete.checkout).toBeNull();
     expect(failed.checkoutComplete.userErrors[0].code).toBe(code);
     expect(await stockOf(item)).toBe(3);
-    const [state] = await sql(
+    const [state] = await t.sql(
       `SELECT (SELECT count(*)::int FROM checkout WHERE customer_id = $1) AS checkouts,
               (SELECT count(*)::int FROM orders WHERE customer_id = $1) AS orders,
               (SELECT count(*)::int FROM invoice WHERE customer_id = $1) AS invoices`,
@@ -174,7 +173,7 @@ describe('buyNow', () => {
     );
     expect(results.every((r) => r.buyNow.userErrors.length === 0)).toBe(true);
     const sellerUuid = Buffer.from(seller.id, 'base64url').toString().split(':')[1];
-    const numbers = (await sql<{ number: string }>(`SELECT number FROM invoice WHERE seller_id = $1 AND kind = 'invoice' ORDER BY number`, [sellerUuid])).map((r) => r.number);
+    const numbers = (await t.sql<{ number: string }>(`SELECT number FROM invoice WHERE seller_id = $1 AND kind = 'invoice' ORDER BY number`, [sellerUuid])).map((r) => r.number);
     const year = new Date().getUTCFullYear();
     expect(numbers).toEqual(Array.from({ length: 300 }, (_, i) => `ONE-${year}-${String(i + 1).padStart(6, '0')}`));
     expect(await stockOf(item)).toBe(700);
@@ -183,10 +182,10 @@ describe('buyNow', () => {
   it('asks for a default address and payment method', async () => {
     const item = await listing(sellers[0]!, 500, 5);
     const [buyer] = await insertCustomers(t, 1);
-    await sql('DELETE FROM customer_address WHERE customer_id = $1', [buyer!.id]);
+    await t.sql('DELETE FROM customer_address WHERE customer_id = $1', [buyer!.id]);
     const res = await t.data(BUY_NOW, { input: { listingId: item, idempotencyKey: randomUUID() } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([{ field: null, code: 'NO_DEFAULT_ADDRESS' }]);
-    await sql('DELETE FROM payment_method WHERE customer_id = $1', [buyer!.id]);
+    await t.sql('DELETE FROM payment_method WHERE customer_id = $1', [buyer!.id]);
     const again = await t.data(BUY_NOW, { input: { listingId: item, idempotencyKey: randomUUID() } }, buyer!.token);
     expect(again.buyNow.userErrors).toEqual([{ field: null, code: 'NO_DEFAULT_PAYMENT_METHOD' }]);
     const guest = await t.request(BUY_NOW, { input: { listingId: item, idempotencyKey: randomUUID() } });

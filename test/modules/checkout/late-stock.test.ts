@@ -12,7 +12,6 @@ import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 let t: TestApp;
 let seller: TestSeller;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 /**
  * While armed (`times` > 0), each checkout attempt's adjuster runs `change` on its own connection: after the
@@ -46,21 +45,21 @@ const BUY = `mutation ($input: BuyNowInput!) { buyNow(input: $input) {
   checkout { id total { amount } orders { lines { unitPrice { amount } quantity } } } userErrors { code field } } }`;
 
 async function attempts(customerId: string, key: string) {
-  const rows = await sql<{ status: string; ref: string | null }>(
+  const rows = await t.sql<{ status: string; ref: string | null }>(
     `SELECT status, provider_ref AS ref FROM payment WHERE customer_id = $1 AND idempotency_key = $2 ORDER BY created_at`,
     [customerId, key],
   );
   return Promise.all(rows.map(async (r) => ({ status: r.status, book: r.ref ? await testPaymentBook(t.app.dataSource, r.ref) : undefined })));
 }
 
-const stockOf = async (listingId: string): Promise<number> => (await sql('SELECT stock FROM listing WHERE id = $1', [uuidOf(listingId)]))[0].stock;
+const stockOf = async (listingId: string): Promise<number> => (await t.sql('SELECT stock FROM listing WHERE id = $1', [uuidOf(listingId)]))[0].stock;
 
 describe('the stock taken late', () => {
   it('charges the new price when the price changes after the read, voiding the first authorisation', async () => {
     const listingId = await listing(5, 2500);
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
-    meddle(() => sql('UPDATE listing SET price = 3000 WHERE id = $1', [uuidOf(listingId)]));
+    meddle(() => t.sql('UPDATE listing SET price = 3000 WHERE id = $1', [uuidOf(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([]);
     expect(res.buyNow.checkout).toMatchObject({ total: { amount: 3000 + 499 }, orders: [{ lines: [{ unitPrice: { amount: 3000 }, quantity: 1 }] }] });
@@ -69,7 +68,7 @@ describe('the stock taken late', () => {
       { status: 'voided', book: { amount: 2500 + 499, captures: 0, voided: true } },
       { status: 'captured', book: { amount: 3000 + 499, captured: 3000 + 499, captures: 1 } },
     ]);
-    const [{ orders, invoices }] = await sql(
+    const [{ orders, invoices }] = await t.sql(
       `SELECT count(DISTINCT o.id)::int AS orders, count(DISTINCT i.id)::int AS invoices FROM orders o LEFT JOIN invoice i ON i.order_id = o.id WHERE o.customer_id = $1`,
       [buyer!.id],
     );
@@ -80,19 +79,19 @@ describe('the stock taken late', () => {
     const listingId = await listing(2);
     const [buyer] = await insertCustomers(t, 1);
     const key = randomUUID();
-    meddle(() => sql('UPDATE listing SET stock = 1 WHERE id = $1', [uuidOf(listingId)]));
+    meddle(() => t.sql('UPDATE listing SET stock = 1 WHERE id = $1', [uuidOf(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['input', 'listingId'] }] });
     expect(await stockOf(listingId)).toBe(1);
     const tried = await attempts(buyer!.id, key);
     expect(tried.map((a) => a.status)).toEqual(['voided', 'failed']);
-    expect(await sql('SELECT 1 FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
+    expect(await t.sql('SELECT 1 FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
   });
 
   it('refuses a listing archived between the read and the stock take', async () => {
     const listingId = await listing(5);
     const [buyer] = await insertCustomers(t, 1);
-    meddle(() => sql(`UPDATE listing SET status = 'archived' WHERE id = $1`, [uuidOf(listingId)]));
+    meddle(() => t.sql(`UPDATE listing SET status = 'archived' WHERE id = $1`, [uuidOf(listingId)]));
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: randomUUID() } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([{ code: 'LISTING_UNAVAILABLE', field: ['input', 'listingId'] }]);
     expect(await stockOf(listingId)).toBe(5);
@@ -105,7 +104,7 @@ describe('the stock taken late', () => {
     let price = 2000;
     meddle(() => {
       price += 100;
-      return sql('UPDATE listing SET price = $2 WHERE id = $1', [uuidOf(listingId), price]);
+      return t.sql('UPDATE listing SET price = $2 WHERE id = $1', [uuidOf(listingId), price]);
     }, 2);
     const res = await t.data(BUY, { input: { listingId, quantity: 2, idempotencyKey: key } }, buyer!.token);
     expect(res.buyNow.userErrors).toEqual([]);

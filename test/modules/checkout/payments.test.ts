@@ -31,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 async function listing(stock: number, price = 2500): Promise<string> {
   const product = await createProduct(t, seller.key);
@@ -60,7 +59,7 @@ const BUY = 'mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout 
 
 /** Every payment attempt made under one customer key, oldest first, with the provider's book of each. */
 async function attempts(customerId: string, key: string) {
-  const rows = await sql<{ status: string; ref: string | null; amount: number; checkoutId: string | null; providerKey: string }>(
+  const rows = await t.sql<{ status: string; ref: string | null; amount: number; checkoutId: string | null; providerKey: string }>(
     `SELECT status, provider_ref AS ref, amount, checkout_id AS "checkoutId", provider_key AS "providerKey"
        FROM payment WHERE customer_id = $1 AND idempotency_key = $2 ORDER BY created_at`,
     [customerId, key],
@@ -81,7 +80,7 @@ describe('checkout payments', () => {
     expect(attempt).toMatchObject({ status: 'captured', amount: total, checkoutId: expect.any(String) });
     expect(attempt!.book).toEqual({ amount: total, captured: total, captures: 1, refunded: 0, voided: false });
     // The provider saw the attempt's key, derived from the customer's key, on every call.
-    const keys = await sql('SELECT idempotency_key AS key, operation FROM test_payment WHERE reference = $1 ORDER BY created_at', [attempt!.ref]);
+    const keys = await t.sql('SELECT idempotency_key AS key, operation FROM test_payment WHERE reference = $1 ORDER BY created_at', [attempt!.ref]);
     expect(keys).toEqual([
       { key: attempt!.providerKey, operation: 'authorize' },
       { key: `${attempt!.providerKey}_capture`, operation: 'capture' },
@@ -97,7 +96,7 @@ describe('checkout payments', () => {
     expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'INSUFFICIENT_STOCK', field: ['input', 'listingId'] }] });
     const [attempt] = await attempts(buyer!.id, key);
     expect(attempt).toMatchObject({ status: 'failed', ref: null, checkoutId: null });
-    expect(await sql('SELECT 1 FROM test_payment WHERE idempotency_key LIKE $1', [`${attempt!.providerKey}%`])).toEqual([]);
+    expect(await t.sql('SELECT 1 FROM test_payment WHERE idempotency_key LIKE $1', [`${attempt!.providerKey}%`])).toEqual([]);
   });
 
   it('voids the authorisation when the transaction fails after it, captures nothing, and a retry with the same key pays once', async () => {
@@ -114,7 +113,7 @@ describe('checkout payments', () => {
     const [voided] = await attempts(buyer!.id, key);
     expect(voided).toMatchObject({ status: 'voided', checkoutId: null, ref: expect.stringMatching(/^pay_/) });
     expect(voided!.book).toMatchObject({ captured: 0, captures: 0, voided: true });
-    expect(await sql('SELECT 1 FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
+    expect(await t.sql('SELECT 1 FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
 
     const retried = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
     expect(retried.buyNow.userErrors).toEqual([]);
@@ -140,7 +139,7 @@ describe('checkout payments', () => {
     expect(captured[0]!.book).toMatchObject({ captures: 1, captured: 2500 + 499 });
     // The copies that lost the race for the key never reached the provider.
     expect(all.filter((a) => a.status !== 'captured').every((a) => a.status === 'failed' && a.ref === null)).toBe(true);
-    const charged = await sql(`SELECT count(*)::int AS n FROM test_payment t JOIN payment p ON p.provider_ref = t.reference
+    const charged = await t.sql(`SELECT count(*)::int AS n FROM test_payment t JOIN payment p ON p.provider_ref = t.reference
                                 WHERE p.customer_id = $1 AND t.operation = 'capture'`, [buyer!.id]);
     expect(charged).toEqual([{ n: 1 }]);
   });
@@ -149,24 +148,24 @@ describe('checkout payments', () => {
     const [buyer] = await insertCustomers(t, 1);
     const listingId = await listing(5);
     // As if the recovery sweep had settled the pending attempt in the instant before the checkout locked it.
-    await sql(`CREATE FUNCTION test_settle_at_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.status := 'failed'; RETURN NEW; END $$`);
-    await sql(`CREATE TRIGGER test_settle_at_once BEFORE INSERT ON payment FOR EACH ROW WHEN (NEW.customer_id = '${buyer!.id}') EXECUTE FUNCTION test_settle_at_once()`);
+    await t.sql(`CREATE FUNCTION test_settle_at_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.status := 'failed'; RETURN NEW; END $$`);
+    await t.sql(`CREATE TRIGGER test_settle_at_once BEFORE INSERT ON payment FOR EACH ROW WHEN (NEW.customer_id = '${buyer!.id}') EXECUTE FUNCTION test_settle_at_once()`);
     try {
       const key = randomUUID();
       const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);
       expect(res.buyNow).toEqual({ checkout: null, userErrors: [{ code: 'PAYMENT_FAILED', field: null }] });
-      expect(await sql('SELECT id FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
+      expect(await t.sql('SELECT id FROM checkout WHERE customer_id = $1', [buyer!.id])).toEqual([]);
       const [attempt] = await attempts(buyer!.id, key);
       expect(attempt).toMatchObject({ status: 'failed', checkoutId: null, ref: null });
     } finally {
-      await sql('DROP TRIGGER test_settle_at_once ON payment');
-      await sql('DROP FUNCTION test_settle_at_once()');
+      await t.sql('DROP TRIGGER test_settle_at_once ON payment');
+      await t.sql('DROP FUNCTION test_settle_at_once()');
     }
   });
 
   it('keeps declined cards a userError that charges nothing', async () => {
     const [buyer] = await insertCustomers(t, 1);
-    await sql(`UPDATE payment_method SET token = 'tok_declined' WHERE customer_id = $1`, [buyer!.id]);
+    await t.sql(`UPDATE payment_method SET token = 'tok_declined' WHERE customer_id = $1`, [buyer!.id]);
     const listingId = await listing(5);
     const key = randomUUID();
     const res = await t.data(BUY, { input: { listingId, quantity: 1, idempotencyKey: key } }, buyer!.token);

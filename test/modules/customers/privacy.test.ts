@@ -27,7 +27,6 @@ afterAll(() => t.stop());
 
 const EXPORT = 'mutation { customerDataExport { data userErrors { code } } }';
 const ERASE = 'mutation ($input: CustomerEraseInput!) { customerErase(input: $input) { erased userErrors { field code } } }';
-const sql = (text: string, params: unknown[]) => t.app.dataSource.query(text, params);
 
 /** A delivered order of one listing, so nothing is left open to refuse the erasure. */
 async function deliveredOrder(customer: TestCustomer): Promise<string> {
@@ -74,7 +73,7 @@ async function exportOf(customer: TestCustomer) {
 async function customerWithEverything() {
   const [customer, other] = await insertCustomers(t, 2);
   const orderId = await deliveredOrder(customer!);
-  await until(async () => (await sql('SELECT 1 FROM loyalty_points_account WHERE customer_id = $1', [customer!.id])).length > 0);
+  await until(async () => (await t.sql('SELECT 1 FROM loyalty_points_account WHERE customer_id = $1', [customer!.id])).length > 0);
   await cartWith(t, customer!.token, [{ listingId, quantity: 2 }]);
   const own = await propose(customer!, 'A raincoat for two');
   const others = await propose(other!, 'Socks with pockets');
@@ -122,22 +121,22 @@ describe('customer data export and erasure', () => {
     const res = await t.data(ERASE, { input: { confirmEmail: `${customer.id}@example.com` } }, customer.token);
     expect(res.customerErase).toEqual({ erased: true, userErrors: [] });
 
-    const count = async (table: string) => (await sql(`SELECT count(*)::int AS n FROM ${table} WHERE customer_id = $1`, [customer.id]))[0].n;
+    const count = async (table: string) => (await t.sql(`SELECT count(*)::int AS n FROM ${table} WHERE customer_id = $1`, [customer.id]))[0].n;
     for (const table of ['loyalty_points_account', 'loyalty_points_entry', 'co_creation_proposal', 'co_creation_vote']) expect([table, await count(table)]).toEqual([table, 0]);
     // The other customer's vote went with the erased proposal; theirs lost the erased customer's vote.
-    expect(await sql('SELECT id FROM co_creation_proposal WHERE id = $1', [uuidOf(own)])).toEqual([]);
-    expect(await sql('SELECT votes FROM co_creation_proposal WHERE id = $1', [uuidOf(others)])).toEqual([{ votes: 0 }]);
-    expect(await sql('SELECT count(*)::int AS n FROM co_creation_vote WHERE customer_id = $1', [other.id])).toEqual([{ n: 0 }]);
+    expect(await t.sql('SELECT id FROM co_creation_proposal WHERE id = $1', [uuidOf(own)])).toEqual([]);
+    expect(await t.sql('SELECT votes FROM co_creation_proposal WHERE id = $1', [uuidOf(others)])).toEqual([{ votes: 0 }]);
+    expect(await t.sql('SELECT count(*)::int AS n FROM co_creation_vote WHERE customer_id = $1', [other.id])).toEqual([{ n: 0 }]);
 
-    const [row] = await sql('SELECT email, name, erased_at AS "erasedAt" FROM customer WHERE id = $1', [customer.id]);
+    const [row] = await t.sql('SELECT email, name, erased_at AS "erasedAt" FROM customer WHERE id = $1', [customer.id]);
     expect(row).toEqual({ email: `erased-${customer.id}@erased.invalid`, name: 'Erased customer', erasedAt: expect.any(Date) });
     for (const table of ['customer_address', 'payment_method', 'customer_consent']) expect([table, await count(table)]).toEqual([table, 0]);
-    expect(await sql('SELECT count(*)::int AS n FROM cart_line l JOIN cart c ON c.id = l.cart_id WHERE c.customer_id = $1', [customer.id])).toEqual([{ n: 0 }]);
-    expect(await sql('SELECT email, shipping_address AS "shippingAddress" FROM cart WHERE customer_id = $1 AND (email IS NOT NULL OR shipping_address IS NOT NULL)', [customer.id])).toEqual([]);
-    const [order] = await sql('SELECT shipping_address AS a FROM orders WHERE id = $1', [orderId]);
+    expect(await t.sql('SELECT count(*)::int AS n FROM cart_line l JOIN cart c ON c.id = l.cart_id WHERE c.customer_id = $1', [customer.id])).toEqual([{ n: 0 }]);
+    expect(await t.sql('SELECT email, shipping_address AS "shippingAddress" FROM cart WHERE customer_id = $1 AND (email IS NOT NULL OR shipping_address IS NOT NULL)', [customer.id])).toEqual([]);
+    const [order] = await t.sql('SELECT shipping_address AS a FROM orders WHERE id = $1', [orderId]);
     expect(order.a).toEqual({ name: 'Erased customer', country: 'ES', postalCode: '28013', line1: '', line2: null, city: '', region: null, phone: null });
     expect(await count('invoice')).toBe(1);
-    expect(await sql('SELECT description FROM complaint WHERE customer_id = $1', [customer.id])).toEqual([{ description: '(erased)' }]);
+    expect(await t.sql('SELECT description FROM complaint WHERE customer_id = $1', [customer.id])).toEqual([{ description: '(erased)' }]);
   });
 
   it('keeps a converted proposal, the provenance of a product, when its author is erased', async () => {
@@ -152,6 +151,6 @@ describe('customer data export and erasure', () => {
     expect(converted.coCreationProposalConvert.userErrors).toEqual([]);
     const res = await t.data(ERASE, { input: { confirmEmail: `${author!.id}@example.com` } }, author!.token);
     expect(res.customerErase.userErrors).toEqual([]);
-    expect(await sql('SELECT status, votes FROM co_creation_proposal WHERE id = $1', [uuidOf(id)])).toEqual([{ status: 'converted', votes: 3 }]);
+    expect(await t.sql('SELECT status, votes FROM co_creation_proposal WHERE id = $1', [uuidOf(id)])).toEqual([{ status: 'converted', votes: 3 }]);
   });
 });

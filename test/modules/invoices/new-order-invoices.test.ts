@@ -28,7 +28,6 @@ const adjuster: Adjuster = {
 
 let t: TestApp;
 let sellers: TestSeller[];
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp({ modules: [defineModule({ name: 'test-invoice-adjustments', entities: [], resolvers: [], adjusters: [adjuster] })] });
@@ -46,7 +45,7 @@ async function listing(seller: TestSeller, price: number, input: Record<string, 
 
 /** What issueInvoice would make of the stored order now, next to what checkout stored. */
 async function issuedAndRebuilt(orderId: string) {
-  const [stored] = await sql(
+  const [stored] = await t.sql(
     `SELECT kind, series, number, issuer, buyer, lines, currency, net, tax, gross, reverse_charge AS "reverseCharge", customer_id AS "customerId", seller_id AS "sellerId"
        FROM invoice WHERE order_id = $1`,
     [orderId],
@@ -65,7 +64,7 @@ describe("checkout's invoices", () => {
     ['a business buyer in Germany (reverse charge)', berlin, 'DE123456789'],
   ])('are the documents issueInvoice makes from the stored orders: %s', async (_name, shippingAddress, vatNumber) => {
     const books = await createCategory(t);
-    await sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [uuidOf(books)]);
+    await t.sql(`UPDATE category SET tax_class = 'super_reduced' WHERE id = $1`, [uuidOf(books)]);
     const lines = [
       { listingId: await listing(sellers[0]!, 2420), quantity: 2 },
       { listingId: await listing(sellers[0]!, 1040, { categoryId: books }), quantity: 1 },
@@ -73,7 +72,7 @@ describe("checkout's invoices", () => {
       { listingId: await listing(sellers[2]!, 999, { categoryId: books }), quantity: 3 },
     ];
     const [buyer] = await insertCustomers(t, 1);
-    if (vatNumber) await sql('UPDATE customer SET vat_number = $2 WHERE id = $1', [buyer!.id, vatNumber]);
+    if (vatNumber) await t.sql('UPDATE customer SET vat_number = $2 WHERE id = $1', [buyer!.id, vatNumber]);
     const cartId = await cartWith(t, buyer!.token, lines);
     const res = await t.data(CHECKOUT, { input: { cartId, shippingAddress, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } }, buyer!.token);
     expect(res.checkoutComplete.userErrors).toEqual([]);
@@ -99,8 +98,8 @@ describe("checkout's invoices", () => {
       });
       expect(doc.reverseCharge).toBe(vatNumber !== null);
       // Its invoice.issued event, written by the statement that stored it, after the order's events.
-      const [invoice] = await sql('SELECT id, number FROM invoice WHERE order_id = $1', [uuidOf(id)]);
-      const events = await sql(`SELECT type, payload FROM outbox WHERE payload->>'orderId' = $1 ORDER BY id`, [uuidOf(id)]);
+      const [invoice] = await t.sql('SELECT id, number FROM invoice WHERE order_id = $1', [uuidOf(id)]);
+      const events = await t.sql(`SELECT type, payload FROM outbox WHERE payload->>'orderId' = $1 ORDER BY id`, [uuidOf(id)]);
       expect(events).toEqual([
         { type: 'order.placed', payload: expect.objectContaining({ orderId: uuidOf(id) }) },
         { type: 'order.paid', payload: expect.objectContaining({ orderId: uuidOf(id) }) },
@@ -120,7 +119,7 @@ describe("checkout's invoices", () => {
     );
     expect(results.map((r) => r.checkoutComplete.userErrors)).toEqual(buyers.map(() => []));
     for (const seller of sellers) {
-      const rows: { sequence: number }[] = await sql(
+      const rows: { sequence: number }[] = await t.sql(
         `SELECT i.sequence FROM invoice i JOIN seller s ON s.id = i.seller_id WHERE s.slug = $1 AND i.series = 'F' ORDER BY i.sequence`,
         [seller.slug],
       );

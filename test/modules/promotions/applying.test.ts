@@ -6,7 +6,6 @@ import { event, setConsent, track } from '../personalization/personalization-fix
 import { APPLY, BUY_NOW, CART_TOTALS, CHECKOUT, REMOVE, createPromotion, listingOf } from './promotion-fixtures';
 
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -46,7 +45,7 @@ describe('promotions on carts and orders', () => {
     expect(res.checkoutComplete.userErrors).toEqual([]);
     expect(res.checkoutComplete.checkout.total.amount).toBe(2200);
     expect(res.checkoutComplete.checkout.orders[0].discountTotal.amount).toBe(800 + shipping);
-    const [{ count }] = await sql('SELECT count(*)::int AS count FROM promotion_redemption r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1', [buyer!.id]);
+    const [{ count }] = await t.sql('SELECT count(*)::int AS count FROM promotion_redemption r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1', [buyer!.id]);
     expect(count).toBe(3);
   });
 
@@ -208,6 +207,6 @@ describe('promotions on carts and orders', () => {
     expect((await buy(browser!)).checkout.orders[0].discountTotal.amount).toBe(0);
     // No longer a new customer: the rule stops matching.
     expect((await buy(fan!)).checkout.orders[0].discountTotal.amount).toBe(0);
-    expect(await sql('SELECT 1 FROM promotion_redemption r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1', [browser!.id])).toEqual([]);
+    expect(await t.sql('SELECT 1 FROM promotion_redemption r JOIN orders o ON o.id = r.order_id WHERE o.customer_id = $1', [browser!.id])).toEqual([]);
   });
 });

@@ -5,7 +5,6 @@ import { cartWith, insertCustomers, madrid } from '../../helpers/customers';
 import { CHECKOUT, createPromotion, listingOf, uuidOf } from './promotion-fixtures';
 
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -13,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const checkout = (cartId: string, token: string) => t.data(CHECKOUT, { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } }, token);
-const budgetOf = async (id: string) => (await sql('SELECT budget, budget_used AS used FROM promotion WHERE id = $1', [uuidOf(id)]))[0];
+const budgetOf = async (id: string) => (await t.sql('SELECT budget, budget_used AS used FROM promotion WHERE id = $1', [uuidOf(id)]))[0];
 
 describe('promotion budgets and limits under concurrency', () => {
   it('gives exactly 10 discounts from a budget for 10 to 50 concurrent checkouts; the rest pay full price with a warning', async () => {
@@ -31,10 +30,10 @@ describe('promotion budgets and limits under concurrency', () => {
     expect(full.every((r) => r.checkoutComplete.warnings.some((w: any) => w.code === 'PROMOTION_BUDGET_EXHAUSTED'))).toBe(true);
     expect(discounted.every((r) => r.checkoutComplete.checkout.total.amount === 1500 + (r.checkoutComplete.checkout.orders[0].total.amount - 1500))).toBe(true);
     expect(await budgetOf(promo.id)).toEqual({ budget: 5000, used: 5000 });
-    const [{ n, sum }] = await sql('SELECT count(*)::int AS n, sum(amount)::int AS sum FROM promotion_redemption WHERE promotion_id = $1 AND reversed_at IS NULL', [uuidOf(promo.id)]);
+    const [{ n, sum }] = await t.sql('SELECT count(*)::int AS n, sum(amount)::int AS sum FROM promotion_redemption WHERE promotion_id = $1 AND reversed_at IS NULL', [uuidOf(promo.id)]);
     expect({ n, sum }).toEqual({ n: 10, sum: 5000 });
     // The payments charged the discounted totals.
-    const [{ mismatched }] = await sql(
+    const [{ mismatched }] = await t.sql(
       `SELECT count(*)::int AS mismatched FROM checkout c JOIN payment p ON p.checkout_id = c.id
         WHERE c.id = ANY($1::uuid[]) AND p.amount <> (SELECT sum(o.total) FROM orders o WHERE o.checkout_id = c.id)`,
       [results.map((r) => uuidOf(r.checkoutComplete.checkout.id))],
@@ -74,7 +73,7 @@ describe('promotion budgets and limits under concurrency', () => {
     const discounted = results.filter((r) => r.buyNow.checkout.orders[0].discountTotal.amount === 100);
     expect(discounted).toHaveLength(1);
     expect(results.filter((r) => r.buyNow.warnings.some((w: any) => w.code === 'PROMOTION_LIMIT_REACHED'))).toHaveLength(9);
-    const [{ n }] = await sql('SELECT count(*)::int AS n FROM promotion_redemption WHERE promotion_id = $1', [uuidOf(promo.id)]);
+    const [{ n }] = await t.sql('SELECT count(*)::int AS n FROM promotion_redemption WHERE promotion_id = $1', [uuidOf(promo.id)]);
     expect(n).toBe(1);
   });
 });

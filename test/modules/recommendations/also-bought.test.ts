@@ -12,7 +12,6 @@ type Name = (typeof names)[number];
 const product: Record<Name, string> = {} as never;
 const listing: Record<Name, string> = {} as never;
 const sellerOf = (name: Name) => sellers[names.indexOf(name) % 2]!;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 /**
  * Hand-made baskets (each one checkout; products alternate between two sellers, so most baskets are two
@@ -39,7 +38,7 @@ beforeAll(async () => {
   const buyers = await insertCustomers(t, baskets.length);
   let orders = 0;
   for (const [i, basket] of baskets.entries()) orders += (await buy(t, buyers[i]!, basket.map((n) => listing[n]))).length;
-  await until(async () => (await sql('SELECT count(*)::int AS n FROM basket_counted_order'))[0].n === orders, 'every paid order counted');
+  await until(async () => (await t.sql('SELECT count(*)::int AS n FROM basket_counted_order'))[0].n === orders, 'every paid order counted');
 });
 afterAll(() => t.stop());
 
@@ -63,19 +62,19 @@ describe('Product.alsoBought', () => {
   });
 
   it('counts a redelivered order once, and a rebuild from scratch agrees with the incremental lists', async () => {
-    const before = await sql('SELECT a, b, count FROM product_pair ORDER BY a, b');
-    const sales = await sql('SELECT sum(sales_count)::int AS n FROM product_popularity');
+    const before = await t.sql('SELECT a, b, count FROM product_pair ORDER BY a, b');
+    const sales = await t.sql('SELECT sum(sales_count)::int AS n FROM product_popularity');
     // The outbox delivers at least once: deliver every order.paid again, through the dispatcher.
-    await sql(`UPDATE outbox SET dispatched_at = NULL WHERE type = 'order.paid'`);
-    await until(async () => (await sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'order.paid' AND dispatched_at IS NULL`))[0].n === 0, 'redelivery');
-    expect(await sql('SELECT a, b, count FROM product_pair ORDER BY a, b')).toEqual(before);
-    expect(await sql('SELECT sum(sales_count)::int AS n FROM product_popularity')).toEqual(sales);
+    await t.sql(`UPDATE outbox SET dispatched_at = NULL WHERE type = 'order.paid'`);
+    await until(async () => (await t.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'order.paid' AND dispatched_at IS NULL`))[0].n === 0, 'redelivery');
+    expect(await t.sql('SELECT a, b, count FROM product_pair ORDER BY a, b')).toEqual(before);
+    expect(await t.sql('SELECT sum(sales_count)::int AS n FROM product_popularity')).toEqual(sales);
 
-    const incremental = await sql(`SELECT other_id, co_count, score FROM also_bought WHERE product_id = $1 ORDER BY rank`, [Buffer.from(product.A, 'base64url').toString().split(':')[1]]);
+    const incremental = await t.sql(`SELECT other_id, co_count, score FROM also_bought WHERE product_id = $1 ORDER BY rank`, [Buffer.from(product.A, 'base64url').toString().split(':')[1]]);
     const result = await rebuildCoPurchases(t.app.dataSource);
     expect(result).toEqual({ baskets: baskets.length, pairs: expect.any(Number) });
-    expect(await sql('SELECT a, b, count FROM product_pair ORDER BY a, b')).toEqual(before);
-    const rebuilt = await sql(`SELECT other_id, co_count, score FROM also_bought WHERE product_id = $1 ORDER BY rank`, [Buffer.from(product.A, 'base64url').toString().split(':')[1]]);
+    expect(await t.sql('SELECT a, b, count FROM product_pair ORDER BY a, b')).toEqual(before);
+    const rebuilt = await t.sql(`SELECT other_id, co_count, score FROM also_bought WHERE product_id = $1 ORDER BY rank`, [Buffer.from(product.A, 'base64url').toString().split(':')[1]]);
     expect(rebuilt).toEqual(incremental);
   });
 });

@@ -7,7 +7,6 @@ import { event, setConsent, track } from '../personalization/personalization-fix
 let t: TestApp;
 let seller: TestSeller;
 const product: Record<string, string> = {};
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 const nameOf = (id: string) => Object.keys(product).find((n) => product[n] === id);
 
 beforeAll(async () => {
@@ -35,9 +34,9 @@ describe('Product.alsoViewed', () => {
     await track(t, views(['P', 'S', 'P', 'S'], 'a'), anonymous!.token);
     // A resent batch: personalization drops it, and a redelivered event would count once anyway.
     await track(t, views(['P', 'Q', 'R'], 'v'), c1!.token);
-    await sql(`UPDATE outbox SET dispatched_at = NULL WHERE type = 'touchpoint.recorded'`);
-    await until(async () => (await sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'touchpoint.recorded' AND dispatched_at IS NULL`))[0].n === 0, 'touchpoints');
-    await until(async () => (await sql('SELECT count(*)::int AS n FROM view_counted_touchpoint'))[0].n === 9, 'views counted');
+    await t.sql(`UPDATE outbox SET dispatched_at = NULL WHERE type = 'touchpoint.recorded'`);
+    await until(async () => (await t.sql(`SELECT count(*)::int AS n FROM outbox WHERE type = 'touchpoint.recorded' AND dispatched_at IS NULL`))[0].n === 0, 'touchpoints');
+    await until(async () => (await t.sql('SELECT count(*)::int AS n FROM view_counted_touchpoint'))[0].n === 9, 'views counted');
 
     const res = await t.data('query ($id: ID!) { product(id: $id) { alsoViewed(first: 10) { product { id } score basketCount reason } } }', { id: product.P });
     expect(res.product.alsoViewed).toEqual([
@@ -47,7 +46,7 @@ describe('Product.alsoViewed', () => {
     const s = await t.data('query ($id: ID!) { product(id: $id) { alsoViewed { product { id } } } }', { id: product.S });
     expect(s.product.alsoViewed.map((r: any) => nameOf(r.product.id))).toEqual([]);
     // Views feed popularity too, each touchpoint once.
-    const [p] = await sql('SELECT view_count FROM product_popularity WHERE product_id = $1', [uuidOf(product.P!)]);
+    const [p] = await t.sql('SELECT view_count FROM product_popularity WHERE product_id = $1', [uuidOf(product.P!)]);
     expect(p).toEqual({ view_count: 3 });
   });
 });

@@ -6,7 +6,6 @@ import { buy } from './review-fixtures';
 
 let t: TestApp;
 let seller: TestSeller;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp({ eventPollIntervalMs: 50 });
@@ -31,7 +30,7 @@ describe('likes', () => {
     expect((await likeCount(product.id)).likeCount).toBe(2);
     const unliked = await Promise.all(Array.from({ length: 5 }, () => t.data(UNLIKE, { input: { productId: product.id } }, a.token)));
     expect(unliked[0].productUnlike).toEqual({ liked: false, product: { likeCount: 1, viewerHasLiked: false }, userErrors: [] });
-    const events = await sql(`SELECT type, count(*)::int AS n FROM outbox WHERE payload->>'productId' = $1 GROUP BY type ORDER BY type`, [uuidOf(product.id)]);
+    const events = await t.sql(`SELECT type, count(*)::int AS n FROM outbox WHERE payload->>'productId' = $1 GROUP BY type ORDER BY type`, [uuidOf(product.id)]);
     expect(events).toEqual([{ type: 'product.liked', n: 2 }, { type: 'product.unliked', n: 1 }]);
   });
 
@@ -83,8 +82,8 @@ describe('MOST_LIKED and TRENDING', () => {
     expect(await sorted('MOST_LIKED', category)).toEqual([p1!.id, p2!.id, p3!.id, p4!.id]);
     // p1's likes are made 30 days old (10 half-lives): a single fresh like of p3 outweighs them, p4 stays last.
     const p1Id = uuidOf(p1!.id);
-    await sql(`UPDATE product_like SET liked_at = liked_at - interval '30 days' WHERE product_id = $1`, [p1Id]);
-    await sql(
+    await t.sql(`UPDATE product_like SET liked_at = liked_at - interval '30 days' WHERE product_id = $1`, [p1Id]);
+    await t.sql(
       `UPDATE product_popularity SET trending_score = (SELECT log(2, sum(3 * power(2::float8, extract(epoch FROM liked_at - timestamptz '2026-01-01Z') / (72 * 3600)))::numeric)::float8
          FROM product_like WHERE product_id = $1) WHERE product_id = $1`,
       [p1Id],
@@ -95,7 +94,7 @@ describe('MOST_LIKED and TRENDING', () => {
     const after = await sorted('TRENDING', category);
     expect(after.slice(0, 2)).toEqual([p3!.id, p1!.id]);
     expect(after.slice(2).sort()).toEqual([p2!.id, p4!.id].sort());
-    const [p2Row] = await sql('SELECT like_count, trending_score FROM product_popularity WHERE product_id = $1', [uuidOf(p2!.id)]);
+    const [p2Row] = await t.sql('SELECT like_count, trending_score FROM product_popularity WHERE product_id = $1', [uuidOf(p2!.id)]);
     expect(p2Row).toEqual({ like_count: 0, trending_score: -Infinity });
   });
 
@@ -104,8 +103,8 @@ describe('MOST_LIKED and TRENDING', () => {
     const listingId = await createListing(t, seller.key, product.variantIds[0]!, { stock: 10 });
     const [c] = (await insertCustomers(t, 1)) as [TestCustomer];
     await buy(t, c, [listingId]);
-    await until(async () => (await sql('SELECT sales_count FROM product_popularity WHERE product_id = $1', [uuidOf(product.id)]))[0]?.sales_count === 1, 'sales counted');
-    const [row] = await sql('SELECT trending_score FROM product_popularity WHERE product_id = $1', [uuidOf(product.id)]);
+    await until(async () => (await t.sql('SELECT sales_count FROM product_popularity WHERE product_id = $1', [uuidOf(product.id)]))[0]?.sales_count === 1, 'sales counted');
+    const [row] = await t.sql('SELECT trending_score FROM product_popularity WHERE product_id = $1', [uuidOf(product.id)]);
     expect(row.trending_score).toBeGreaterThan(0);
   });
 });

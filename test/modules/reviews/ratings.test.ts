@@ -8,7 +8,6 @@ let t: TestApp;
 let sellers: TestSeller[];
 let products: TestProduct[];
 const reviewIds: string[] = [];
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -28,7 +27,7 @@ beforeAll(async () => {
   // Moderation and edits move ratings in and out of the summaries.
   for (const id of reviewIds.slice(0, 3)) await t.data('mutation ($input: ReviewHideInput!) { reviewHide(input: $input) { userErrors { code } } }', { input: { id, reason: 'test' } }, ADMIN_KEY);
   await t.data('mutation ($input: ReviewIdInput!) { reviewRestore(input: $input) { userErrors { code } } }', { input: { id: reviewIds[1] } }, ADMIN_KEY);
-  const authors: { customerId: string; id: string }[] = await sql('SELECT customer_id AS "customerId", id FROM review WHERE id = ANY($1)', [reviewIds.slice(5, 9).map(uuidOf)]);
+  const authors: { customerId: string; id: string }[] = await t.sql('SELECT customer_id AS "customerId", id FROM review WHERE id = ANY($1)', [reviewIds.slice(5, 9).map(uuidOf)]);
   const tokens = new Map(buyers.map((b) => [b.id, b.token]));
   for (const a of authors) {
     await t.data('mutation ($input: ReviewUpdateInput!) { reviewUpdate(input: $input) { userErrors { code } } }', { input: { id: Buffer.from(`Review:${a.id}`).toString('base64url'), rating: 1 } }, tokens.get(a.customerId));
@@ -49,13 +48,13 @@ function bruteForce(ratings: number[]) {
 describe('rating summaries', () => {
   it('equal a brute-force count of the published reviews, per product and per seller, after hides, restores and edits', async () => {
     for (const product of products) {
-      const rows = await sql<{ rating: number }>(`SELECT rating FROM review WHERE product_id = $1 AND status = 'published'`, [uuidOf(product.id)]);
+      const rows = await t.sql<{ rating: number }>(`SELECT rating FROM review WHERE product_id = $1 AND status = 'published'`, [uuidOf(product.id)]);
       const res = await t.data(`query ($id: ID!) { product(id: $id) { ratingSummary { ${SUMMARY} } } }`, { id: product.id });
       const expected = bruteForce(rows.map((r) => r.rating));
       expect(res.product.ratingSummary).toEqual({ ...expected, average: expect.closeTo(expected.average!, 5) });
     }
     for (const seller of sellers) {
-      const rows = await sql<{ rating: number }>(`SELECT rating FROM review WHERE seller_id = $1 AND status = 'published'`, [uuidOf(seller.id)]);
+      const rows = await t.sql<{ rating: number }>(`SELECT rating FROM review WHERE seller_id = $1 AND status = 'published'`, [uuidOf(seller.id)]);
       const ratings = rows.map((r) => r.rating);
       const res = await t.data(`query ($id: ID!) { seller(id: $id) { rating ratingCount ratingSummary { ${SUMMARY} } } }`, { id: seller.id });
       const expected = bruteForce(ratings);

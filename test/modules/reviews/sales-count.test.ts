@@ -11,7 +11,6 @@ import { buy as buyAndShip, openComplaint, REPLACE, RETURN_RECEIVE, RETURN_START
 let t: TestApp;
 let seller: TestSeller;
 let buyer: TestCustomer;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
   t = await startTestApp({ eventPollIntervalMs: 50 });
@@ -46,7 +45,7 @@ async function cancel(orderId: string): Promise<void> {
 /** Units sold as both owners' readers see them: product_popularity (reviews) and search_product (its copy). */
 async function sold(productId: string): Promise<{ popularity: number | null; search: number }> {
   await t.app.services.events.drain();
-  const [row] = await sql(
+  const [row] = await t.sql(
     `SELECT pp.sales_count AS popularity, sp.sales_count AS search FROM search_product sp
        LEFT JOIN product_popularity pp ON pp.product_id = sp.product_id WHERE sp.product_id = $1`,
     [uuidOf(productId)],
@@ -55,14 +54,14 @@ async function sold(productId: string): Promise<{ popularity: number | null; sea
 }
 
 const trending = async (productId: string): Promise<number> =>
-  (await sql('SELECT trending_score FROM product_popularity WHERE product_id = $1', [uuidOf(productId)]))[0].trending_score;
+  (await t.sql('SELECT trending_score FROM product_popularity WHERE product_id = $1', [uuidOf(productId)]))[0].trending_score;
 
 /** Delivers every event of these types again, through the dispatcher (delivery is at least once). */
 async function redeliver(types: string[]): Promise<void> {
-  await sql('UPDATE outbox SET dispatched_at = NULL WHERE type = ANY($1)', [types]);
+  await t.sql('UPDATE outbox SET dispatched_at = NULL WHERE type = ANY($1)', [types]);
   t.app.services.events.kick();
   await t.app.services.events.drain();
-  expect(await sql('SELECT count(*)::int AS n FROM outbox WHERE type = ANY($1) AND dispatched_at IS NULL', [types])).toEqual([{ n: 0 }]);
+  expect(await t.sql('SELECT count(*)::int AS n FROM outbox WHERE type = ANY($1) AND dispatched_at IS NULL', [types])).toEqual([{ n: 0 }]);
 }
 
 describe('units sold: one owner, one number', () => {
@@ -81,7 +80,7 @@ describe('units sold: one owner, one number', () => {
     await redeliver(['order.paid', 'order.cancelled']);
     expect(await sold(s.productId)).toEqual({ popularity: 2, search: 2 });
     expect(await trending(s.productId)).toBeCloseTo(withKept, 9);
-    const [counted] = await sql('SELECT units FROM popularity_counted_sale WHERE order_id = $1', [uuidOf(kept)]);
+    const [counted] = await t.sql('SELECT units FROM popularity_counted_sale WHERE order_id = $1', [uuidOf(kept)]);
     expect(counted).toEqual({ units: 2 });
   });
 
@@ -103,7 +102,7 @@ describe('units sold: one owner, one number', () => {
   });
 
   it('adds and takes back TRENDING terms ~10 years apart (PostgreSQL\'s power() underflows below 2^-1074)', async () => {
-    const [row] = await sql(`SELECT ${logAddSql('0::float8', '-1100::float8')} AS added, ${logSubtractSql('0::float8', '-1100::float8')} AS taken`);
+    const [row] = await t.sql(`SELECT ${logAddSql('0::float8', '-1100::float8')} AS added, ${logSubtractSql('0::float8', '-1100::float8')} AS taken`);
     expect(row).toEqual({ added: 0, taken: 0 });
   });
 
@@ -174,8 +173,8 @@ describe('the backfill (migration 1764275000000)', () => {
     await buy(s, 2);
     await cancel(await buy(s, 5));
     expect(await sold(s.productId)).toEqual({ popularity: 2, search: 2 });
-    const before = await sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id');
-    const searchBefore = await sql('SELECT product_id, sales_count FROM search_product ORDER BY product_id');
+    const before = await t.sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id');
+    const searchBefore = await t.sql('SELECT product_id, sales_count FROM search_product ORDER BY product_id');
 
     const q = t.app.dataSource.createQueryRunner();
     try {
@@ -199,10 +198,10 @@ describe('the backfill (migration 1764275000000)', () => {
     } finally {
       await q.release();
     }
-    const after = await sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id');
+    const after = await t.sql('SELECT product_id, sales_count, trending_score FROM product_popularity ORDER BY product_id');
     expect(after.map((r) => [r.product_id, r.sales_count])).toEqual(before.map((r) => [r.product_id, r.sales_count]));
     for (const [i, r] of after.entries()) expect(r.trending_score).toBeCloseTo(before[i].trending_score, 6);
-    expect(await sql('SELECT product_id, sales_count FROM search_product ORDER BY product_id')).toEqual(searchBefore);
+    expect(await t.sql('SELECT product_id, sales_count FROM search_product ORDER BY product_id')).toEqual(searchBefore);
     expect(await sold(s.productId)).toEqual({ popularity: 2, search: 2 });
   });
 });

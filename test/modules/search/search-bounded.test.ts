@@ -1,5 +1,4 @@
 import { idOf } from '../../../src/core/global-id';
-import { seedDatabase } from '../../../src/seed/seed';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { bruteForce, FACETS, flattenCategories, walk } from './search-walk';
 
@@ -12,11 +11,9 @@ const LIMIT = 10;
 /** The best sellers walked beyond the limit (search.rows.ts bestSellerWalk): a fifth of it. */
 const WALKED = 2;
 let t: TestApp;
-const sql = (query: string, params: unknown[] = []): Promise<unknown[]> => t.app.dataSource.query(query, params);
 
 beforeAll(async () => {
-  t = await startTestApp({ searchExactLimit: LIMIT });
-  await seedDatabase(t.app.dataSource, 'small');
+  t = await startTestApp({ searchExactLimit: LIMIT }, { seed: 'small' });
 });
 afterAll(() => t.stop());
 
@@ -61,7 +58,7 @@ describe('search beyond the exact limit', () => {
     const before = new Set((await walk(t, 'premium', 'RELEVANCE', undefined, 3)).nodes.map((n) => n.id));
     const late = every.nodes.find((n) => !before.has(n.id))!;
     // The best seller of the catalog (written where the reviews module's trigger copies units sold).
-    await sql('UPDATE search_product SET sales_count = 1000000 WHERE product_id = $1', [idOf(late.id, 'Product')]);
+    await t.sql('UPDATE search_product SET sales_count = 1000000 WHERE product_id = $1', [idOf(late.id, 'Product')]);
     const ranked = await walk(t, 'premium', 'RELEVANCE', undefined, 3);
     const ids = ranked.nodes.map((n) => n.id);
     expect(ids).toContain(late.id);
@@ -74,11 +71,11 @@ describe('search beyond the exact limit', () => {
     expect(search.totalCountIsExact).toBe(false);
     expect(flattenCategories(search.facets.categories)).toEqual(bruteForce(ranked.nodes).categories);
     expect(search.facets.inStock).toBe(bruteForce(ranked.nodes).inStock);
-    await sql('UPDATE search_product SET sales_count = 0 WHERE product_id = $1', [idOf(late.id, 'Product')]);
+    await t.sql('UPDATE search_product SET sales_count = 0 WHERE product_id = $1', [idOf(late.id, 'Product')]);
   });
 
   it("reads candidates from the table's first page on the app's connections (no synchronized scans)", async () => {
-    expect(await sql("SELECT current_setting('synchronize_seqscans') AS setting")).toEqual([{ setting: 'off' }]);
+    expect(await t.sql("SELECT current_setting('synchronize_seqscans') AS setting")).toEqual([{ setting: 'off' }]);
   });
 
   it('answers totalCount alone (no facets) with the same bound and flag', async () => {

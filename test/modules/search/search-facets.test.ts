@@ -1,14 +1,11 @@
 import { idOf } from '../../../src/core/global-id';
 import { statementCount } from '../../../src/db/data-source';
-import { seedDatabase } from '../../../src/seed/seed';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { bruteForce, FACETS, flattenCategories, walk as walkAll } from './search-walk';
 
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 beforeAll(async () => {
-  t = await startTestApp();
-  await seedDatabase(t.app.dataSource, 'small');
+  t = await startTestApp({}, { seed: 'small' });
 });
 afterAll(() => t.stop());
 
@@ -53,7 +50,7 @@ describe('search facets', () => {
 
   it('counts what a walk finds after prices and stock change (the stored facet key follows its columns)', async () => {
     // About half the products' stock flipped and lowest price moved across the range bounds, written where refreshPrices writes them.
-    await sql(`UPDATE product SET in_stock = NOT in_stock, min_price = min_price * 3 + 700, max_price = max_price * 3 + 700
+    await t.sql(`UPDATE product SET in_stock = NOT in_stock, min_price = min_price * 3 + 700, max_price = max_price * 3 + 700
                 WHERE id IN (SELECT product_id FROM search_product WHERE searchable AND product_id::text < '8')`);
     const { nodes } = await walk('premium');
     const { search } = await t.data(FACETS, { query: 'premium' });
@@ -71,11 +68,11 @@ describe('search facets', () => {
     const { search } = await t.data(NAMED, { query: 'premium' });
     // The page and the counts; the statistics' write may or may not have been sent yet.
     expect(statementCount(t.app.dataSource) - before).toBeLessThanOrEqual(3);
-    const sellers: { id: string; name: string; slug: string }[] = await sql(`SELECT id, name, slug FROM seller`);
+    const sellers: { id: string; name: string; slug: string }[] = await t.sql(`SELECT id, name, slug FROM seller`);
     for (const { seller } of search.facets.sellers) {
       expect(sellers.find((s) => s.id === idOf(seller.id, 'Seller'))).toMatchObject({ name: seller.name, slug: seller.slug });
     }
-    const categories: { id: string; name: string; slug: string }[] = await sql(`SELECT id, name, slug FROM category`);
+    const categories: { id: string; name: string; slug: string }[] = await t.sql(`SELECT id, name, slug FROM category`);
     for (const { category } of search.facets.categories) {
       expect(categories.find((c) => c.id === idOf(category.id, 'Category'))).toMatchObject({ name: category.name, slug: category.slug });
     }
@@ -99,7 +96,7 @@ describe('search facets', () => {
     const { nodes } = await walk('premium');
     const rated = nodes.slice(0, 6).map((n, i) => ({ id: n.id, rating: 1.5 + i * 0.7 }));
     for (const r of rated) {
-      await sql('UPDATE search_product SET rating_average = $2, rating_count = 10 WHERE product_id = $1', [idOf(r.id, 'Product'), r.rating]);
+      await t.sql('UPDATE search_product SET rating_average = $2, rating_count = 10 WHERE product_id = $1', [idOf(r.id, 'Product'), r.rating]);
     }
     const { search } = await t.data(FACETS, { query: 'premium' });
     const expected = [4, 3, 2, 1]
@@ -131,10 +128,10 @@ describe('search sorts and pages', () => {
   });
 
   it('ranks a title match above a description match, and in stock above out of stock', async () => {
-    const [seller] = await sql<{ id: string }>(`SELECT id FROM seller WHERE status = 'active' LIMIT 1`);
+    const [seller] = await t.sql<{ id: string }>(`SELECT id FROM seller WHERE status = 'active' LIMIT 1`);
     const titles = ['Quasar lamp', 'Desk lamp', 'Quasar lamp spare'];
     for (const title of titles) {
-      await sql(
+      await t.sql(
         `WITH p AS (INSERT INTO product (slug, title, description, language) VALUES ($1, $2, $3, 'en') RETURNING id),
               v AS (INSERT INTO product_variant (product_id, title) SELECT id, 'Default' FROM p RETURNING id, product_id)
          INSERT INTO listing (seller_id, variant_id, product_id, sku, price, currency, stock) SELECT $4, v.id, v.product_id, $1, 1000, 'EUR', $5 FROM v`,
@@ -142,7 +139,7 @@ describe('search sorts and pages', () => {
       );
     }
     // Listings written in SQL: the catalog's denormalised prices, as refreshPrices would set them.
-    await sql(`UPDATE product p SET min_price = 1000, max_price = 1000, in_stock = EXISTS (SELECT 1 FROM listing l WHERE l.product_id = p.id AND l.stock > 0)
+    await t.sql(`UPDATE product p SET min_price = 1000, max_price = 1000, in_stock = EXISTS (SELECT 1 FROM listing l WHERE l.product_id = p.id AND l.stock > 0)
                 WHERE p.title = ANY($1)`, [titles]);
     const { nodes } = await walk('quasar');
     expect(nodes.map((n) => n.title)).toEqual(['Quasar lamp', 'Quasar lamp spare', 'Desk lamp']);

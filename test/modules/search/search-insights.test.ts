@@ -4,7 +4,6 @@ import { insertCustomers } from '../../helpers/customers';
 
 let t: TestApp;
 let seller: TestSeller;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 
 const INSIGHTS = `query ($days: Int, $first: Int) {
   searchInsights(days: $days, first: $first) {
@@ -58,7 +57,7 @@ describe('searchInsights', () => {
   });
 
   it('keeps a bounded number of distinct queries a day, counting the rest together', async () => {
-    await sql(`UPDATE search_query_day_count SET queries = 10000 WHERE day = current_date`);
+    await t.sql(`UPDATE search_query_day_count SET queries = 10000 WHERE day = current_date`);
     await search('paraguas');
     await search('algo nuevo');
     await search('otra cosa');

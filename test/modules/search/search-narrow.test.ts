@@ -1,5 +1,4 @@
 import { idOf } from '../../../src/core/global-id';
-import { seedDatabase } from '../../../src/seed/seed';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { FACETS } from './search-walk';
 
@@ -9,10 +8,8 @@ import { FACETS } from './search-walk';
  * prepared (search-prepared.ts). Either way the answers are the same.
  */
 let t: TestApp;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 beforeAll(async () => {
-  t = await startTestApp();
-  await seedDatabase(t.app.dataSource, 'small');
+  t = await startTestApp({}, { seed: 'small' });
 });
 afterAll(() => t.stop());
 
@@ -37,7 +34,7 @@ describe('search reads narrow rows only for fields they answer', () => {
     ).toEqual(narrow.facets.sellers);
 
     // The whole rows' own fields, as stored.
-    const products = await sql(`SELECT id, description, created_at AS "createdAt" FROM product WHERE id = ANY($1)`, [
+    const products = await t.sql(`SELECT id, description, created_at AS "createdAt" FROM product WHERE id = ANY($1)`, [
       whole.nodes.map((n: any) => idOf(n.id, 'Product')),
     ]);
     const byId = new Map(products.map((p) => [p.id, p]));
@@ -46,7 +43,7 @@ describe('search reads narrow rows only for fields they answer', () => {
       expect(n.description).toBe(p.description);
       expect(new Date(n.createdAt).getTime()).toBe(new Date(p.createdAt).getTime());
     }
-    const sellers = await sql(`SELECT id, description, legal_name AS "legalName" FROM seller WHERE id = ANY($1)`, [
+    const sellers = await t.sql(`SELECT id, description, legal_name AS "legalName" FROM seller WHERE id = ANY($1)`, [
       whole.facets.sellers.map((s: any) => idOf(s.seller.id, 'Seller')),
     ]);
     const sellerById = new Map(sellers.map((s) => [s.id, s]));
@@ -64,7 +61,7 @@ describe('search reads narrow rows only for fields they answer', () => {
       nodes { listings { seller { id description } } } facets { sellers { seller { id name } count } } } }`);
     const listed = search.nodes.flatMap((n: any) => n.listings.map((l: any) => l.seller));
     expect(listed.length).toBeGreaterThan(0);
-    const [{ description }] = await sql('SELECT description FROM seller WHERE id = $1', [idOf(listed[0].id, 'Seller')]);
+    const [{ description }] = await t.sql('SELECT description FROM seller WHERE id = $1', [idOf(listed[0].id, 'Seller')]);
     expect(listed[0].description).toBe(description);
   });
 });

@@ -9,7 +9,6 @@ let seller: TestSeller;
 let customer: TestCustomer;
 /** A customer who bought nothing: their affinity is only what the test gives them. */
 let fan: TestCustomer;
-const sql = <T = any>(query: string, params: unknown[] = []): Promise<T[]> => t.app.dataSource.query(query, params);
 const products: Record<'a' | 'b', { id: string; listingId: string; categoryId: string }> = {} as never;
 
 const SEARCH = `query ($query: String!, $sort: SearchSort, $personalized: Boolean) {
@@ -56,7 +55,7 @@ describe('relevance and popularity', () => {
     await buy(products.b.listingId);
     // Units sold reach search after the orders' commit, through the outbox.
     await t.app.services.events.drain();
-    const [row] = await sql('SELECT sales_count FROM search_product WHERE product_id = $1', [idOf(products.a.id, 'Product')]);
+    const [row] = await t.sql('SELECT sales_count FROM search_product WHERE product_id = $1', [idOf(products.a.id, 'Product')]);
     expect(row.sales_count).toBe(2);
     expect(await ids({ sort: 'BEST_SELLING' })).toEqual([products.a.id, products.b.id]);
     expect(await ids({})).toEqual([products.a.id, products.b.id]);
@@ -85,7 +84,7 @@ describe('personalization: category affinity', () => {
   it('records a signed-in customer’s search as a SEARCH_PERFORMED touchpoint', async () => {
     await consent(true);
     await ids({ query: 'Gramófono  ANTIGUO' }, fan.token);
-    const rows = await sql(`SELECT search_text FROM touchpoint_event WHERE customer_id = $1 AND type = 'SEARCH_PERFORMED'`, [fan.id]);
+    const rows = await t.sql(`SELECT search_text FROM touchpoint_event WHERE customer_id = $1 AND type = 'SEARCH_PERFORMED'`, [fan.id]);
     expect(rows.map((r) => r.search_text)).toContain('gramofono antiguo');
   });
 
@@ -99,7 +98,7 @@ describe('personalization: category affinity', () => {
     await giveAffinity();
     expect(await ids({}, fan.token)).toEqual([products.a.id, products.b.id]);
     // Read without the consent, rows a crash or a race might leave would not count either.
-    await sql('INSERT INTO customer_category_affinity VALUES ($1, $2, 9) ON CONFLICT DO NOTHING', [fan.id, idOf(products.b.categoryId, 'Category')]);
+    await t.sql('INSERT INTO customer_category_affinity VALUES ($1, $2, 9) ON CONFLICT DO NOTHING', [fan.id, idOf(products.b.categoryId, 'Category')]);
     expect(await ids({}, fan.token)).toEqual([products.a.id, products.b.id]);
   });
 
