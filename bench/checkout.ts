@@ -22,6 +22,8 @@ const { values: args } = parseArgs({
     database: { type: 'string', default: 'zoco_bench_checkout' },
     /** Skips the ANALYZE after the warm-up (as the bench ran before 2026-11-30 evening): plans of the nearly empty tables stay. */
     'no-analyze': { type: 'boolean', default: false },
+    /** The embedded PostgreSQL's port: another for a second run at the same time (an A/B pair). */
+    port: { type: 'string', default: '24340' },
   },
 });
 const seconds = Number(args.seconds);
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
     dataDir,
     // Below Linux's ephemeral range (32768–60999): a port there can be taken by any outgoing connection,
     // and the embedded PostgreSQL then fails to start ("could not create any TCP/IP sockets"), as it did here.
-    embeddedPgPort: 24340,
+    embeddedPgPort: Number(args.port),
     buyers,
     hotListingsPerSeller: 20,
     database: args.database,
