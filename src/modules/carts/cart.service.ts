@@ -13,7 +13,6 @@ import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
 import { canUseCart, lockCart, requireShopper } from './cart-access';
 import { forgetCart } from './cart.loaders';
-import { purchasable } from './cart-totals';
 import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.rows';
 import type { Cart, CartLine } from './cart.type';
 import type {
@@ -132,14 +131,10 @@ function validateNewLines(lines: CartLineInput[]): NewLine[] {
   return parsed;
 }
 
+/** purchasable's rule, its visibility read with the listing (listingVisibilityById: one statement, not three). */
 async function listingForSale(ctx: Context, uuid: string, currency: string): Promise<Listing | null> {
-  const listing = await ctx.loaders.listingById.load(uuid);
-  if (!listing) return null;
-  const [seller, product] = await Promise.all([
-    ctx.loaders.sellerById.load(listing.sellerUuid),
-    ctx.loaders.productById.load(listing.productUuid),
-  ]);
-  return seller && product && purchasable(listing, seller, product, currency) ? listing : null;
+  const read = await ctx.loaders.listingVisibilityById.load(uuid);
+  return read?.visible && read.listing.price.currency === currency ? read.listing : null;
 }
 
 interface WantedLine extends NewLine {

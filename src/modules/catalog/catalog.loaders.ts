@@ -8,7 +8,7 @@ import { briefSellerJson, fromNarrowSellerJson, fromSellerJson, narrowSellerJson
 import { CATEGORY_COLUMNS, pickCategoryRow, toCategory, type CategoryRow } from './category.rows';
 import type { Category } from './category.type';
 import { buyBoxOrderSql } from './buy-box';
-import { listingOfferedSql } from './listing-visibility';
+import { listingOfferedSql, listingVisibleSql } from './listing-visibility';
 import type { NarrowRead } from './catalog-narrow-reads';
 import { narrowColumns, type NarrowColumns } from './narrow-columns';
 import { LISTING_BUY_BOX_COLUMNS, LISTING_COLUMNS, LISTING_FIELDS, LISTING_NARROW_DROPPED, listingColumnsOf, toListing, toListingWithoutId, type ListingRow } from './listing.rows';
@@ -199,6 +199,14 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     const rows: CategoryRow[] = await db.query(`SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY($1)`, [ids]);
     return byKey(ids, rows.map(toCategory), (c) => c.uuid);
   });
+  const listingById = new DataLoader<string, Listing | null>(async (ids) => {
+    const rows: ListingRow[] = await preparedQuery(
+      db,
+      `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY(${opaqueParam('$1', 'uuid[]')})`,
+      [ids],
+    );
+    return byKey(ids, rows.map(toListing), (l) => l.uuid);
+  });
   return {
     /**
      * A listing's seller: the one its listings batch read, as a value (graphql-jit then skips its promise handling,
@@ -220,13 +228,27 @@ export function catalogLoaders(db: DataSource, { sellerById }: { sellerById: Dat
     /** A product's variants: a value once their batch is read (graphql-jit then skips its promise handling), else the load. */
     productVariants: (productUuid: string): ProductVariant[] | Promise<ProductVariant[]> =>
       variantsOfProduct.get(productUuid) ?? variantsByProductId.load(productUuid),
-    listingById: new DataLoader<string, Listing | null>(async (ids) => {
-      const rows: ListingRow[] = await preparedQuery(
+    listingById,
+    /**
+     * A listing and whether it is visible (listingVisibleSql: its seller's and product's status read in the same
+     * statement), priming listingById. For cart adds, which need no more of the seller and product: through
+     * listingById, sellerById and productById they cost three statements per cartCreate, now one (issue 14).
+     */
+    listingVisibilityById: new DataLoader<string, { listing: Listing; visible: boolean } | null>(async (ids) => {
+      const rows: (ListingRow & { visible: boolean })[] = await preparedQuery(
         db,
-        `SELECT ${LISTING_COLUMNS} FROM listing l JOIN seller s ON s.id = l.seller_id WHERE l.id = ANY(${opaqueParam('$1', 'uuid[]')})`,
+        // The product in a LATERAL subquery planned apart (OFFSET 0): joined, the generic plan hash-joined a
+        // sequential scan of the whole product table (seen in auto_explain of the bench); this way it is one
+        // primary-key probe per listing.
+        `SELECT ${LISTING_COLUMNS}, ${listingVisibleSql({ listing: 'l', seller: 's', product: 'p' })} AS visible
+           FROM listing l JOIN seller s ON s.id = l.seller_id
+          CROSS JOIN LATERAL (SELECT p.status FROM product p WHERE p.id = l.product_id OFFSET 0) p
+          WHERE l.id = ANY(${opaqueParam('$1', 'uuid[]')})`,
         [ids],
       );
-      return byKey(ids, rows.map(toListing), (l) => l.uuid);
+      const read = rows.map((row) => ({ listing: toListing(row), visible: row.visible }));
+      for (const { listing } of read) listingById.prime(listing.uuid, listing);
+      return byKey(ids, read, (r) => r.listing.uuid);
     }),
     visibleListingsByProductId,
     /**

@@ -7,6 +7,7 @@ import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
 import { cartForCheckout, completeCart } from '../carts';
 import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
+import { toOrder } from '../orders';
 import type { PaymentProvider } from '../payments';
 import { requestHash } from './idempotency';
 import { existingCheckout, placeOrders, type PlacedCheckout } from './place-orders';
@@ -52,6 +53,7 @@ async function replay(ctx: Context, customerId: string, key: string, hash: strin
 
 /** The answer to a purchase: the checkout as placeOrders wrote it (read back only when it was a replay). */
 async function placedPayload(ctx: Context, placed: PlacedCheckout) {
+  if (placed.orders) ctx.loaders.ordersByCheckoutId.prime(placed.checkoutId, placed.orders.map(toOrder));
   return { checkout: placed.row ? toCheckout(placed.row) : await loadCheckout(ctx, placed.checkoutId), warnings: placed.warnings };
 }
 

@@ -30,6 +30,7 @@ import {
   type PaymentProvider,
 } from '../payments';
 import type { CheckoutRow } from './checkout.rows';
+import { OrderState, type OrderRow } from '../orders';
 import { opaqueParam, preparedQuery, preparedTxQuery } from '../../db/prepared-query';
 
 export interface PurchaseLine {
@@ -54,6 +55,8 @@ export interface PlacedCheckout {
   checkoutId: string;
   /** The checkout as written, so that it need not be read back; null when it was a replay of one already made. */
   row: CheckoutRow | null;
+  /** Its orders as written (what ordersByCheckoutId would read back after the commit), by seller id; null on a replay. */
+  orders: OrderRow[] | null;
   /** Empty when the checkout was a replay of one already made. */
   warnings: AdjustmentWarning[];
 }
@@ -381,6 +384,37 @@ async function writeOrders({ tx }: TxContext, checkoutId: string, cartId: string
 }
 
 /**
+ * The orders as writeOrders stored them, in seller id order as ordersByCheckoutId reads them (draftOrders sorts
+ * the sellers; lower-case hex uuids sort as PostgreSQL compares them). placed_at, paid_at and the checkout's
+ * created_at are all the transaction's now(). The checkout's answer then needs no read of them after the
+ * commit (issue 14: one statement fewer per checkoutComplete; nothing but a cancellation changes them after).
+ */
+function writtenOrders(checkoutId: string, createdAt: Date, orders: readonly OrderDraft[]): OrderRow[] {
+  return orders.map((o) => ({
+    id: o.id,
+    checkoutId,
+    sellerId: o.sellerId,
+    customerId: o.customerId,
+    state: OrderState.PAID,
+    currency: o.currency,
+    subtotal: o.subtotal,
+    shipping: o.shipping,
+    discount: o.adjusted.discount,
+    tax: o.tax,
+    total: o.total,
+    shippingAddress: o.shippingAddress,
+    carrier: null,
+    trackingNumber: null,
+    cancelReason: null,
+    placedAt: createdAt,
+    paidAt: createdAt,
+    fulfilledAt: null,
+    deliveredAt: null,
+    cancelledAt: null,
+  }));
+}
+
+/**
  * Turns lines into one checkout: one order per seller, one payment, one invoice per order, all in one
  * transaction. Stock is taken under row locks (never below zero); the idempotency key is claimed first,
  * so concurrent copies of a request wait for the first and then return its result. The payment is
@@ -474,13 +508,18 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
       // Invoices last: each seller's gap-free counter stays locked until commit, so it is taken as
       // late as possible (after the payment and the events), keeping concurrent checkouts of a seller from queueing.
       await issueNewOrderInvoices(ctx, parties, orders);
-      return { checkoutId, row: { id: checkoutId, customerId: req.customerId, total, currency: ctx.config.currency, createdAt }, warnings };
+      return {
+        checkoutId,
+        row: { id: checkoutId, customerId: req.customerId, total, currency: ctx.config.currency, createdAt },
+        orders: writtenOrders(checkoutId, createdAt, orders),
+        warnings,
+      };
     }));
   } catch (err) {
     await releasePayment(ctx, payment, known.authorization);
     if (err instanceof KeyInUse) {
       const id = await replay();
-      if (id) return { checkoutId: id, row: null, warnings: [] };
+      if (id) return { checkoutId: id, row: null, orders: null, warnings: [] };
     }
     throw err;
   }

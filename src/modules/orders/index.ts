@@ -17,10 +17,10 @@ const orderTopics: { [T in 'order.placed' | 'order.paid' | 'order.fulfilled' | '
   'order.cancelled': toBoth,
 };
 
-export { Order, OrderLine } from './order.type';
+export { Order, OrderLine, OrderState } from './order.type';
 export { placeReplacementOrder, type ReplacementLine } from './order-replacement';
 export { EXPECTED_DELIVERY_SQL, TRANSIT_DAYS } from './order-delivery';
-export { ORDER_LINE_COLUMNS, toOrderLine, type OrderLineRow } from './order.rows';
+export { ORDER_LINE_COLUMNS, toOrder, toOrderLine, type OrderLineRow, type OrderRow } from './order.rows';
 
 export default defineModule({
   name: 'orders',

@@ -140,6 +140,29 @@ describe('checkoutComplete', () => {
     expect(await stockOf(item)).toBe(2);
   });
 
+  it('answers the orders as a later read of the checkout shows them', async () => {
+    // The answer's orders are built from what the transaction wrote, not read back after the commit (issue 14).
+    const ORDER_FIELDS = `id state placedAt paidAt fulfilledAt deliveredAt cancelledAt cancelReason carrier trackingNumber
+      seller { slug } subtotal { amount currency } shipping { amount } discountTotal { amount } tax { amount } total { amount }
+      shippingAddress { name line1 line2 city region postalCode country phone } lines { sku quantity }`;
+    const a = await listing(sellers[0]!, 1200, 5);
+    const b = await listing(sellers[2]!, 800, 5);
+    const [buyer] = await insertCustomers(t, 1);
+    const cartId = await cartWith(t, buyer!.token, [
+      { listingId: a, quantity: 2 },
+      { listingId: b, quantity: 1 },
+    ]);
+    const answered = await t.data(
+      `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { checkout { id orders { ${ORDER_FIELDS} } } userErrors { code } } }`,
+      { input: { cartId, shippingAddress: { ...madrid, line2: '2º B' }, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+      buyer!.token,
+    );
+    const { checkout } = answered.checkoutComplete;
+    expect(checkout.orders).toHaveLength(2);
+    const read = await t.data(`query ($id: ID!) { node(id: $id) { ... on Checkout { orders { ${ORDER_FIELDS} } } } }`, { id: checkout.id }, buyer!.token);
+    expect(checkout.orders).toEqual(read.node.orders);
+  });
+
   it("keeps customers out of each other's carts, checkouts and orders", async () => {
     const item = await listing(sellers[0]!, 700, 10);
     const [alice, bob] = await insertCustomers(t, 2);
