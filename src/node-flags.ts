@@ -1,0 +1,18 @@
+/**
+ * The Node.js flags a zoco server process runs with: the Dockerfile's ENTRYPOINT, `npm start` / `npm run zoco`, the
+ * `zoco` bin's shebang (test/node-flags.test.ts checks that each carries them), and every server the benchmarks start
+ * (bench/child-process.ts: zoco and the plain-SQL baseline alike). `zoco serve --workers N` forks its processes with
+ * the primary's flags (node:cluster's default execArgv). V8 reads them when the process starts: they cannot be set
+ * from inside it (`v8.setFlagsFromString` leaves the young generation's size as it was).
+ *
+ * `--max-semi-space-size=64` (MB; V8's default on 64-bit: 16): a young generation large enough that a request's
+ * objects die in it. Under 50 concurrent CATALOG requests (~70-100 ms each) V8 scavenged every ~100 ms with the
+ * default, so the objects of the requests in flight survived two scavenges and were promoted: ~4.5 MB to the old
+ * generation per scavenge, a mark-compact every ~2 s, and garbage collection took ~240 µs of the page's ~1,500 µs of
+ * server CPU (perf, bench/RESULTS.md catalog-gc). At 64 MB: a scavenge every ~225 ms, ~0.2 MB promoted each, no
+ * mark-compact in steady state; CATALOG server CPU -30 to -40% at 50 connections (the plain-SQL baseline: no change,
+ * its requests keep little alive). 128 MB measured the same as 64; the cost is up to 3 x 64 MB of young generation
+ * per process, reserved as it grows. Closed-loop A/Bs with 4 clients (few requests in flight, nothing promoted)
+ * do not show it.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
