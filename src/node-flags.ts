@@ -9,8 +9,8 @@
  * objects die in it. Under 50 concurrent CATALOG requests (~70-100 ms each) V8 scavenged every ~100 ms with the
  * default, so the objects of the requests in flight survived two scavenges and were promoted: ~4.5 MB to the old
  * generation per scavenge, a mark-compact every ~2 s, and garbage collection took ~240 µs of the page's ~1,500 µs of
- * server CPU (perf, bench/RESULTS.md catalog-gc). At 64 MB: a scavenge every ~225 ms, ~0.2 MB promoted each, no
- * mark-compact in steady state; CATALOG server CPU -30 to -40% at 50 connections (the plain-SQL baseline: no change,
+ * server CPU (perf; bench/RESULTS.md section catalog-gc). At 64 MB: a scavenge every ~225 ms, ~0.2 MB promoted each, no
+ * mark-compact in steady state; CATALOG server CPU -24 to -37% at 50 connections (the plain-SQL baseline: no change,
  * its requests keep little alive). 128 MB measured the same as 64; the cost is up to 3 x 64 MB of young generation
  * per process, reserved as it grows. Closed-loop A/Bs with 4 clients (few requests in flight, nothing promoted)
  * do not show it.
