@@ -11,8 +11,8 @@
  * generation per scavenge, a mark-compact every ~2 s, and garbage collection took ~240 µs of the page's ~1,500 µs of
  * server CPU (perf; bench/RESULTS.md section catalog-gc). At 64 MB: a scavenge every ~225 ms, ~0.2 MB promoted each, no
  * mark-compact in steady state; CATALOG server CPU -24 to -37% at 50 connections (the plain-SQL baseline: no change,
- * its requests keep little alive). 128 MB measured the same as 64; the cost is up to 3 x 64 MB of young generation
- * per process, reserved as it grows. Closed-loop A/Bs with 4 clients (few requests in flight, nothing promoted)
- * do not show it.
+ * its requests keep little alive); PRODUCT (one product per request): no change beyond the noise. 128 MB measured the
+ * same as 64. The cost: up to ~100 MB more resident memory per process once the young generation has grown (measured
+ * under the bench's load). Closed-loop A/Bs with 4 clients (few requests in flight, nothing promoted) do not show it.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
