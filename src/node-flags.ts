@@ -12,7 +12,9 @@
  * server CPU (perf; bench/RESULTS.md section catalog-gc). At 64 MB: a scavenge every ~225 ms, ~0.2 MB promoted each, no
  * mark-compact in steady state; CATALOG server CPU -24 to -37% at 50 connections (the plain-SQL baseline: no change,
  * its requests keep little alive); PRODUCT (one product per request): no change beyond the noise. 128 MB measured the
- * same as 64. The cost: up to ~100 MB more resident memory per process once the young generation has grown (measured
+ * same as 64, 32 as badly as 16: a semi-space should hold a few times what the requests in flight allocate (here 50 x
+ * ~430 KB; the ratio does not depend on the machine's speed, since both the requests' lifetime and the time between
+ * scavenges scale with the throughput). The cost: up to ~100 MB more resident memory per process once the young generation has grown (measured
  * under the bench's load). Closed-loop A/Bs with 4 clients (few requests in flight, nothing promoted) do not show it.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
