@@ -34,5 +34,6 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "dist/src/main.js"]
+# The server's Node.js flags: src/node-flags.ts.
+ENTRYPOINT ["node", "--max-semi-space-size=64", "dist/src/main.js"]
 CMD ["serve"]

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../src/node-flags';
 
 /**
  * Servers under test run in child processes so that the load generator does not share their
@@ -18,8 +19,9 @@ export interface Child<Info> {
   stop(): Promise<void>;
 }
 
-export function startChild<Info>(script: string, options: unknown, execArgv: string[] = []): Promise<Child<Info>> {
-  const child: ChildProcess = fork(path.join(__dirname, script), [JSON.stringify(options)], { execArgv, stdio: 'inherit' });
+/** `execArgv`: by default the flags zoco's server processes run with in production (src/node-flags.ts), for every server under test. */
+export function startChild<Info>(script: string, options: unknown, execArgv: readonly string[] = SERVER_NODE_FLAGS): Promise<Child<Info>> {
+  const child: ChildProcess = fork(path.join(__dirname, script), [JSON.stringify(options)], { execArgv: [...execArgv], stdio: 'inherit' });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

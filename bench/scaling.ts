@@ -10,6 +10,7 @@ import { goodGraphql, load, type LoadResult, median } from './load';
 import { CATALOG, PRODUCT, graphqlBody } from './queries';
 import { writeMarkedSection, loadAverage } from './report';
 import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
+import { SERVER_NODE_FLAGS } from '../src/node-flags';
 
 /**
  * `zoco serve --workers N` (src/serve-cluster.ts) against one seeded `bench` database: the built CLI
@@ -55,7 +56,7 @@ interface Served {
 
 /** The built CLI, `serve --workers N`, on the seeded database; resolves once its banner says it listens. */
 async function serve(workers: number, label: string, database: string): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--workers', String(workers)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN, 'serve', '--workers', String(workers)], {
     cwd: ROOT,
     env: {
       ...process.env,

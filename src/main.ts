@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// The server's Node.js flags (src/node-flags.ts); `env -S` splits them from the interpreter's name.
 // First: tracing (when configured) must hook http, pg and graphql before anything loads them.
 import { stopTracing } from './telemetry/register';
 import 'reflect-metadata';
