@@ -1,18 +1,19 @@
 import type { Context } from '../../core/context';
 import { badInput } from '../../core/errors';
-import { PRODUCT_COLUMNS, toProduct, type ProductRow } from '../catalog';
+import { PRODUCT_COLUMNS, categoryJson, toCategory, toProduct, type CategoryRow, type ProductRow } from '../catalog';
+import { preparedQuery } from '../../db/prepared-query';
 import { queryWords } from './search-query';
 import { SearchSuggestionKind, type SearchSuggestion } from './search.type';
 
 const MAX_PREFIX_LENGTH = 100;
 const MAX_SUGGESTIONS = 20;
 
-interface SuggestRow {
-  kind: SearchSuggestionKind;
-  text: string;
-  categoryId: string | null;
-  productId: string | null;
-  rank: number;
+/** A suggestion with its product's columns (null for the other kinds) and its category's row. */
+interface SuggestRow extends ProductRow {
+  suggestionKind: SearchSuggestionKind;
+  suggestionText: string;
+  suggestedProductId: string | null;
+  suggestedCategory: CategoryRow | null;
 }
 
 /**
@@ -43,8 +44,16 @@ export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: s
          AND ts_filter(sp.document, '{b}') @@ (SELECT q FROM tq)
        -- "+ 0": the rare prefix's few matches from the title index (migration 1764230000000), not a walk.
        ORDER BY sp.sales_count${frequent ? '' : ' + 0'} DESC, sp.product_id DESC LIMIT $2)`;
-  const rows: SuggestRow[] = await ctx.db.query(
-    `WITH w AS (
+  // One statement with the suggested products' and categories' rows (before: a second round trip for them), run
+  // prepared (one constant text: the prefix's words and `each` are its values): PostgreSQL plans it once per
+  // connection. The suggestions' statement replayed on the large seed, 60 runs each: 1.30 → 0.70 ms (`zap`) and
+  // 1.47 → 0.74 (`camis`) at the median, prepared; its plans are the same either way (the walk or the title
+  // index, chosen by a one-time filter on tq). The suggestions keep their order (`o`: the parts', then each part's).
+  const rows = await preparedQuery<SuggestRow>(
+    ctx.db,
+    `SELECT s.kind AS "suggestionKind", s.text AS "suggestionText", s."productId" AS "suggestedProductId",
+            CASE WHEN c.id IS NULL THEN NULL ELSE ${categoryJson('c')} END AS "suggestedCategory", ${PRODUCT_COLUMNS}
+       FROM (SELECT u.*, row_number() OVER () AS o FROM (WITH w AS (
        SELECT array_agg(x.word ORDER BY x.ord) AS words FROM (
          SELECT regexp_replace(search_fold(t.word), '[^[:alnum:]]+', '', 'g') AS word, t.ord
            FROM unnest($1::text[]) WITH ORDINALITY AS t(word, ord)) x WHERE x.word <> ''
@@ -73,23 +82,20 @@ export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: s
      UNION ALL
      ${productsSql(true)}
      UNION ALL
-     ${productsSql(false)}`,
+     ${productsSql(false)}) u) s
+       LEFT JOIN product p ON p.id = s."productId"
+       LEFT JOIN category c ON c.id = s."categoryId"
+      ORDER BY s.o`,
     [words, each],
   );
-  const productIds = rows.filter((r) => r.productId).map((r) => r.productId!);
-  // The products and the categories at once: one round trip after the suggestions, not two.
-  const [products, categories] = await Promise.all([
-    productIds.length ? (ctx.db.query(`SELECT ${PRODUCT_COLUMNS} FROM product p WHERE p.id = ANY($1)`, [productIds]) as Promise<ProductRow[]>) : [],
-    ctx.loaders.categoryById.loadMany(rows.filter((r) => r.categoryId).map((r) => r.categoryId!)),
-  ]);
-  const productById = new Map(products.map((p) => [p.id, toProduct(p)]));
-  const categoryById = new Map(categories.flatMap((c) => (c && !(c instanceof Error) ? [[c.uuid, c] as const] : [])));
   const out: SearchSuggestion[] = [];
   for (const r of rows) {
-    const product = r.productId ? (productById.get(r.productId) ?? null) : null;
-    const category = r.categoryId ? (categoryById.get(r.categoryId) ?? null) : null;
-    if (r.productId && !product) continue;
-    out.push({ kind: r.kind, text: product?.title ?? category?.name ?? r.text, product, category });
+    // A product deleted since the index row was read is left out, as before.
+    if (r.suggestedProductId && !r.id) continue;
+    const product = r.suggestedProductId ? toProduct(r) : null;
+    const category = r.suggestedCategory ? toCategory(r.suggestedCategory) : null;
+    if (category) ctx.loaders.primeCategory(category);
+    out.push({ kind: r.suggestionKind, text: product?.title ?? category?.name ?? r.suggestionText, product, category });
   }
   return out.slice(0, first);
 }

@@ -1,4 +1,5 @@
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
+import { statementCount } from '../../../src/db/data-source';
 import { createListing, createProduct, createSeller, type TestSeller } from '../../helpers/fixtures';
 
 let t: TestApp;
@@ -181,6 +182,23 @@ describe('searchSuggest', () => {
     expect(await products('reloj dig')).toEqual(['Reloj digital']);
     expect(await products('sumerg')).toEqual([]);
     expect(await titlesFound('sumergible')).toEqual(['Reloj digital']);
+  });
+
+  it('answers in one statement, the products and categories in it, completions first, then categories, then products', async () => {
+    const SUGGEST = `query ($p: String!) { searchSuggest(prefix: $p, first: 20) { kind text product { id title slug } category { id name } } }`;
+    await t.data(SUGGEST, { p: 'cami' });
+    const before = statementCount(t.app.dataSource);
+    const { searchSuggest } = await t.data(SUGGEST, { p: 'cami' });
+    expect(statementCount(t.app.dataSource) - before).toBe(1);
+    const order = ['QUERY', 'CATEGORY', 'PRODUCT'];
+    const kinds = searchSuggest.map((s: { kind: string }) => order.indexOf(s.kind));
+    expect(kinds).toEqual([...kinds].sort((a, b) => a - b));
+    const products = searchSuggest.filter((s: { kind: string }) => s.kind === 'PRODUCT');
+    expect(products.length).toBeGreaterThan(0);
+    for (const s of products) {
+      expect(s.product.id).toBe(titles[s.text]);
+      expect(s.product.title).toBe(s.text);
+    }
   });
 
   it('answers nothing for no words', async () => {
