@@ -19,7 +19,10 @@ export interface Child<Info> {
   stop(): Promise<void>;
 }
 
-/** `execArgv`: by default the flags zoco's server processes run with in production (src/node-flags.ts), for every server under test. */
+/**
+ * `execArgv`: by default the flags zoco's server processes run with in production (src/node-flags.ts), for every server under
+ * test; a caller that passes its own (a server with more flags, a load generator) passes them all.
+ */
 export function startChild<Info>(script: string, options: unknown, execArgv: readonly string[] = SERVER_NODE_FLAGS): Promise<Child<Info>> {
   const child: ChildProcess = fork(path.join(__dirname, script), [JSON.stringify(options)], { execArgv: [...execArgv], stdio: 'inherit' });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

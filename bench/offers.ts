@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
 import { startChild } from './child-process';
+import { SERVER_NODE_FLAGS } from '../src/node-flags';
 import { goodGraphql, load } from './load';
 import type { OffersClientsOptions } from './offers-clients';
 import type { OffersServerInfo, OffersServerOptions } from './offers-server';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const server = await startChild<OffersServerInfo>(
     'offers-server.js',
     { databaseUrl: databaseUrl(server0, name), dataDir: await mkdtemp(path.join(os.tmpdir(), 'zoco-bench-offers-')), customers: N } satisfies OffersServerOptions,
-    ['--expose-gc', '--max-old-space-size=4096'],
+    [...SERVER_NODE_FLAGS, '--expose-gc', '--max-old-space-size=4096'],
   );
   const clients = await startChild<object>('offers-clients.js', { wsUrl: server.info.wsUrl } satisfies OffersClientsOptions, ['--max-old-space-size=4096']);
   await clients.call('tokens', server.info.tokens);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-// The real CLI as `npm start` runs it (node dist/src/main.js), in a child process with its own
+// The real CLI (node dist/src/main.js, as `npm start` runs it but without its Node flags: src/node-flags.ts), in a child process with its own
 // environment, for tests of what only a process can show: signals, crashes, restarts.
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');

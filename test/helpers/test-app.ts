@@ -30,6 +30,7 @@ export async function startTestApp(
   const serverUrl = process.env['ZOCO_TEST_SERVER_URL'];
   const template = process.env['ZOCO_TEST_TEMPLATE'];
   if (!serverUrl || !template) throw new Error('test/helpers/global-setup.ts did not run');
+  if (seed && sharing) throw new Error('startTestApp: a second instance shares a database that is seeded already');
   const name = sharing ? null : `zoco_t_${randomBytes(6).toString('hex')}`;
   if (name) await cloneDatabase(serverUrl, template, name);
   const url = name ? databaseUrl(serverUrl, name) : sharing!.databaseUrl;

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { cloneDatabase, databaseUrl, dropDatabase } from '../../src/db/databases';
 import { freePort } from '../helpers/free-port';
 
-// The real CLI as `npm start` runs it (node dist/src/main.js), in a child process with its own
+// The real CLI (node dist/src/main.js, as `npm start` runs it but without its Node flags: src/node-flags.ts), in a child process with its own
 // environment: the only way to see what a signal does to the process and its embedded PostgreSQL.
 const ROOT = path.resolve(__dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');

@@ -42,7 +42,12 @@ interface GroupDraft {
 
 /** The catalog's visibility rule plus the cart's currency (stock is a warning, not a reason to drop a line). */
 export function purchasable(listing: Listing, seller: Seller, product: Product, currency: string): boolean {
-  return isListingVisible(listing, seller, product) && listing.price.currency === currency;
+  return forSale(listing, isListingVisible(listing, seller, product), currency);
+}
+
+/** The buying rule: a visible listing (catalog's rule, `visible`) priced in the cart's currency. */
+export function forSale(listing: Listing, visible: boolean, currency: string): boolean {
+  return visible && listing.price.currency === currency;
 }
 
 /** Loads what a line depends on through the request's loaders: a cart of any size costs one batch per table. */

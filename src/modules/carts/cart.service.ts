@@ -13,6 +13,7 @@ import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
 import { canUseCart, lockCart, requireShopper } from './cart-access';
 import { forgetCart } from './cart.loaders';
+import { forSale } from './cart-totals';
 import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.rows';
 import type { Cart, CartLine } from './cart.type';
 import type {
@@ -131,10 +132,10 @@ function validateNewLines(lines: CartLineInput[]): NewLine[] {
   return parsed;
 }
 
-/** purchasable's rule, its visibility read with the listing (listingVisibilityById: one statement, not three). */
+/** The buying rule (cart-totals.ts forSale), the visibility read with the listing (listingVisibilityById: one statement, not three). */
 async function listingForSale(ctx: Context, uuid: string, currency: string): Promise<Listing | null> {
   const read = await ctx.loaders.listingVisibilityById.load(uuid);
-  return read?.visible && read.listing.price.currency === currency ? read.listing : null;
+  return read && forSale(read.listing, read.visible, currency) ? read.listing : null;
 }
 
 interface WantedLine extends NewLine {

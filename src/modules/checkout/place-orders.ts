@@ -387,7 +387,7 @@ async function writeOrders({ tx }: TxContext, checkoutId: string, cartId: string
  * The orders as writeOrders stored them, in seller id order as ordersByCheckoutId reads them (draftOrders sorts
  * the sellers; lower-case hex uuids sort as PostgreSQL compares them). placed_at, paid_at and the checkout's
  * created_at are all the transaction's now(). The checkout's answer then needs no read of them after the
- * commit (issue 14: one statement fewer per checkoutComplete; nothing but a cancellation changes them after).
+ * commit (issue 14: one statement fewer per checkoutComplete): the answer shows the orders as they were at the commit.
  */
 function writtenOrders(checkoutId: string, createdAt: Date, orders: readonly OrderDraft[]): OrderRow[] {
   return orders.map((o) => ({

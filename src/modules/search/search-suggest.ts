@@ -38,7 +38,8 @@ export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: s
   const words = queryWords(prefix, 'prefix', MAX_PREFIX_LENGTH);
   if (!words.length) return [];
   const each = Math.max(1, Math.ceil(first / 3));
-  const productsSql = (frequent: boolean) => `(SELECT 'PRODUCT', NULL, NULL, sp.product_id, sp.sales_count
+  const productsSql = (frequent: boolean) => `(SELECT 'PRODUCT', NULL, NULL, sp.product_id, sp.sales_count, ${frequent ? 3 : 4},
+             row_number() OVER (ORDER BY sp.sales_count${frequent ? '' : ' + 0'} DESC, sp.product_id DESC)
         FROM ${frequent ? `(SELECT * FROM search_product WHERE searchable ORDER BY sales_count DESC, product_id DESC LIMIT ${WALK}) sp` : 'search_product sp'}
        WHERE (SELECT length(word) >= 2 AND titles ${frequent ? '>' : '<='} ${FREQUENT} FROM tq) AND sp.searchable
          AND ts_filter(sp.document, '{b}') @@ (SELECT q FROM tq)
@@ -48,12 +49,13 @@ export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: s
   // prepared (one constant text: the prefix's words and `each` are its values): PostgreSQL plans it once per
   // connection. The suggestions' statement replayed on the large seed, 60 runs each: 1.30 → 0.70 ms (`zap`) and
   // 1.47 → 0.74 (`camis`) at the median, prepared; its plans are the same either way (the walk or the title
-  // index, chosen by a one-time filter on tq). The suggestions keep their order (`o`: the parts', then each part's).
+  // index, chosen by a one-time filter on tq). The suggestions keep their order: each part's number and each row's
+  // position in its part (row_number over the part's own ORDER BY, one sort for both), not the order a UNION yields.
   const rows = await preparedQuery<SuggestRow>(
     ctx.db,
     `SELECT s.kind AS "suggestionKind", s.text AS "suggestionText", s."productId" AS "suggestedProductId",
             CASE WHEN c.id IS NULL THEN NULL ELSE ${categoryJson('c')} END AS "suggestedCategory", ${PRODUCT_COLUMNS}
-       FROM (SELECT u.*, row_number() OVER () AS o FROM (WITH w AS (
+       FROM (WITH w AS (
        SELECT array_agg(x.word ORDER BY x.ord) AS words FROM (
          SELECT regexp_replace(search_fold(t.word), '[^[:alnum:]]+', '', 'g') AS word, t.ord
            FROM unnest($1::text[]) WITH ORDINALITY AS t(word, ord)) x WHERE x.word <> ''
@@ -70,27 +72,28 @@ export async function searchSuggest(ctx: Context, { prefix, first }: { prefix: s
                        WHERE v.word LIKE last.word || '%' AND v.doc_count > 0 LIMIT ${FREQUENT}) v)) AS titles
          FROM w, last
      )
-     (SELECT 'QUERY' AS kind, trim(last.head || ' ' || v.word) AS text, NULL::uuid AS "categoryId", NULL::uuid AS "productId", v.doc_count::float8 AS rank
+     (SELECT 'QUERY' AS kind, trim(last.head || ' ' || v.word) AS text, NULL::uuid AS "categoryId", NULL::uuid AS "productId", v.doc_count::float8 AS rank,
+             1 AS part, row_number() OVER (ORDER BY v.doc_count DESC, v.word) AS pos
         FROM last, search_vocabulary v
        WHERE v.word LIKE last.word || '%' AND v.doc_count > 0
        ORDER BY v.doc_count DESC, v.word LIMIT $2)
      UNION ALL
-     (SELECT 'CATEGORY', c.name, c.id, NULL, 0
+     (SELECT 'CATEGORY', c.name, c.id, NULL, 0, 2, row_number() OVER (ORDER BY length(c.path), c.position, c.name)
         FROM category c, w
        WHERE (SELECT bool_and(EXISTS (SELECT 1 FROM search_words(c.name) cw WHERE cw LIKE tw || '%')) FROM unnest(w.words) tw)
        ORDER BY length(c.path), c.position, c.name LIMIT $2)
      UNION ALL
      ${productsSql(true)}
      UNION ALL
-     ${productsSql(false)}) u) s
+     ${productsSql(false)}) s
        LEFT JOIN product p ON p.id = s."productId"
        LEFT JOIN category c ON c.id = s."categoryId"
-      ORDER BY s.o`,
+      ORDER BY s.part, s.pos`,
     [words, each],
   );
   const out: SearchSuggestion[] = [];
   for (const r of rows) {
-    // A product deleted since the index row was read is left out, as before.
+    // Defensive: search_product's row goes with its product (ON DELETE CASCADE), and both are read in one snapshot.
     if (r.suggestedProductId && !r.id) continue;
     const product = r.suggestedProductId ? toProduct(r) : null;
     const category = r.suggestedCategory ? toCategory(r.suggestedCategory) : null;

@@ -66,7 +66,13 @@ describe('cart warnings', () => {
     expect(now.lines.map((l: { available: boolean }) => l.available)).toEqual([true, false, false, false]);
     expect(now).toMatchObject({ subtotal: { amount: 100 }, shipping: { amount: 499 }, total: { amount: 599 }, totalQuantity: 1 });
     expect(now.sellerGroups).toEqual([expect.objectContaining({ seller: { id: a.id }, lines: [{ id: cart.lines[0].id }] })]);
-    const again = await t.data(LINES_ADD, { input: { cartId: cart.id, lines: [{ listingId: archived }] } });
-    expect(again.cartLinesAdd.userErrors).toEqual([{ field: ['input', 'lines', '0', 'listingId'], message: expect.any(String), code: 'NOT_FOUND' }]);
+    // None of them can be added again: a cart add reads the listing's visibility with it (listingVisibilityById).
+    for (const listingId of [archived, suspended, withdrawn]) {
+      const again = await t.data(LINES_ADD, { input: { cartId: cart.id, lines: [{ listingId }] } });
+      expect({ listingId, errors: again.cartLinesAdd.userErrors }).toEqual({
+        listingId,
+        errors: [{ field: ['input', 'lines', '0', 'listingId'], message: expect.any(String), code: 'NOT_FOUND' }],
+      });
+    }
   });
 });
