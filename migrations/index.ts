@@ -39,6 +39,7 @@ import { SearchStoredColumns1764272000000 } from './1764272000000-search-stored-
 import { SalesCountOwner1764275000000 } from './1764275000000-sales-count-owner';
 import { OffersCreatedBatches1764276000000 } from './1764276000000-offers-created-batches';
 import { ThrottleTakeMany1764284000000 } from './1764284000000-throttle-take-many';
+import { ThrottleClockForward1764285000000 } from './1764285000000-throttle-clock-forward';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -83,4 +84,5 @@ export const allMigrations = [
   SalesCountOwner1764275000000,
   OffersCreatedBatches1764276000000,
   ThrottleTakeMany1764284000000,
+  ThrottleClockForward1764285000000,
 ];

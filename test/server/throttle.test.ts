@@ -152,6 +152,17 @@ describe('the throttle', () => {
     expect(available).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
+  it('never leaks backwards: a take that waited for a later-started one sees no negative elapsed time', async () => {
+    // A batch's statement that started before the one holding the bucket's row lock finds the bucket updated after
+    // its own now(): as if (here) 10 s in its future. Counted as elapsed time, -10 s would raise the level by 1.
+    const t = await start({ bucketSize: 7, restoreRate: 0.1 });
+    await t.sql(`INSERT INTO throttle_bucket (client, level, updated_at, accepted) VALUES ('clock-test', 2, now() + interval '10 seconds', true)`);
+    const take = () => t.sql(`SELECT level, accepted FROM throttle_take_many(ARRAY['clock-test'], ARRAY[1::float8], ARRAY[0::float8], ARRAY[7::float8], ARRAY[0.1::float8])`);
+    expect(await take()).toEqual([{ level: 3, accepted: true }]);
+    const [bucket] = await t.sql(`SELECT updated_at > now() + interval '9 seconds' AS "stillAhead" FROM throttle_bucket WHERE client = 'clock-test'`);
+    expect(bucket).toEqual({ stillAhead: true });
+  });
+
   it('keeps each client’s bucket its own within a burst, and two instances’ bursts share it', async () => {
     const throttle = { bucketSize: 4, restoreRate: 0.01 };
     const a = await start(throttle, { trustedProxies: ['127.0.0.1'] });
