@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ThrottleTakeMany1764284000000 } from './1764284000000-throttle-take-many';
 
 // A take's statement that started before the one it waited for (its row lock) sees a bucket updated "after" its
 // own now(): elapsed time is then negative. Counted as it was, the leak ran backwards (the level rose by rate × the
@@ -6,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // updated_at moved back in time. Elapsed time is now never negative, and updated_at never goes back.
 const LEAKED = 'greatest(0, b.level - refunds[i] - rates[i] * greatest(0, extract(epoch FROM now() - b.updated_at))::float8)';
 
-const takeMany = (leaked: string, updatedAt: string) => `
+const TAKE_MANY = `
   CREATE OR REPLACE FUNCTION throttle_take_many(clients text[], costs float8[], refunds float8[], capacities float8[], rates float8[])
   RETURNS TABLE (level float8, accepted boolean) LANGUAGE plpgsql AS $$
   #variable_conflict use_column
@@ -16,9 +17,9 @@ const takeMany = (leaked: string, updatedAt: string) => `
         INSERT INTO throttle_bucket AS b (client, level, updated_at, accepted)
         VALUES (clients[i], CASE WHEN costs[i] <= capacities[i] THEN costs[i] ELSE 0 END, now(), costs[i] <= capacities[i])
         ON CONFLICT (client) DO UPDATE SET
-          level = CASE WHEN ${leaked} + costs[i] <= capacities[i] THEN ${leaked} + costs[i] ELSE ${leaked} END,
-          accepted = ${leaked} + costs[i] <= capacities[i],
-          updated_at = ${updatedAt}
+          level = CASE WHEN ${LEAKED} + costs[i] <= capacities[i] THEN ${LEAKED} + costs[i] ELSE ${LEAKED} END,
+          accepted = ${LEAKED} + costs[i] <= capacities[i],
+          updated_at = greatest(b.updated_at, now())
         RETURNING b.level, b.accepted;
     END LOOP;
   END $$`;
@@ -28,10 +29,12 @@ export class ThrottleClockForward1764285000000 implements MigrationInterface {
   name = 'ThrottleClockForward1764285000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(takeMany(LEAKED, 'greatest(b.updated_at, now())'));
+    await q.query(TAKE_MANY);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(takeMany('greatest(0, b.level - refunds[i] - rates[i] * extract(epoch FROM now() - b.updated_at)::float8)', 'now()'));
+    // The function as migration 1764284000000 made it, from that migration itself.
+    await new ThrottleTakeMany1764284000000().down(q);
+    await new ThrottleTakeMany1764284000000().up(q);
   }
 }
