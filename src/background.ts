@@ -11,6 +11,7 @@ import { toPublished, type AppPubSub } from './pubsub/pubsub';
 import { startPaymentRecovery } from './modules/payments/payment-recovery';
 import { startComplaintDeadlines } from './modules/complaints';
 import { startOfferTimers, type OfferTimers } from './modules/offers';
+import { startSearchTiers } from './modules/search';
 import type { Metrics } from './server/metrics';
 
 /** How often offer expiry, the idle-cart trigger and the announcement of scheduled promotions' starts run. */
@@ -128,7 +129,7 @@ export interface Background {
 
 /**
  * The work that is no request's: plugin deliveries, payment recovery, offer expiry and the offer
- * engine's timers, and the wake-ups of the dispatcher by other processes' commits. `zoco serve` runs it
+ * engine's timers, the search tiers' ranking, and the wake-ups of the dispatcher by other processes' commits. `zoco serve` runs it
  * in-process unless ZOCO_BACKGROUND=off; `zoco worker` runs only this (issue 16).
  */
 export async function startBackground({ services, databaseUrl, plugins, pollIntervalMs, pluginRetryBaseMs, metrics }: BackgroundOptions): Promise<Background> {
@@ -143,6 +144,8 @@ export async function startBackground({ services, databaseUrl, plugins, pollInte
   // Escalates complaints whose seller missed the deadline, without any request (issue 11).
   const complaintDeadlines = config.complaintScheduler ? startComplaintDeadlines(services, { intervalMs: config.complaintSweepMs }) : null;
   const offerTimers = startOfferTimers(services, { intervalMs: OFFER_TIMER_MS, databaseUrl });
+  // Ranks the searchable products into popularity tiers (a search's candidates beyond its exact limit: search README).
+  const searchTiers = startSearchTiers(services, { intervalMs: config.searchTierMs });
   const wakeUps: NotificationListener = await listenForNotifications({
     databaseUrl,
     channel: OUTBOX_CHANNEL,
@@ -158,6 +161,7 @@ export async function startBackground({ services, databaseUrl, plugins, pollInte
       await offerTimers.stop();
       await paymentRecovery.stop();
       await complaintDeadlines?.stop();
+      await searchTiers.stop();
       await pluginEvents?.stop();
     },
   };

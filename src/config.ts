@@ -8,6 +8,13 @@ import { OWASP_SCRYPT, type ScryptParams } from './auth/passwords';
 export const crashPoints = ['after-authorize', 'after-commit', 'after-capture'] as const;
 export type CrashPoint = (typeof crashPoints)[number];
 
+/**
+ * The matches a search reads at most for its ranking and counts (src/modules/search README "Bounded work"): beyond
+ * it, "over 1,000 results" (Amazon's "1-48 of over 1,000"). 10,000 before the popularity tiers; 1,000 keeps a
+ * search's work flat from 5k to 1M products (bench/notes-search-tiers.md).
+ */
+export const DEFAULT_SEARCH_EXACT_LIMIT = 1_000;
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const flag = z
@@ -125,7 +132,8 @@ const envSchema = z.object({
   ZOCO_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(256, 'must be at most 256 characters').optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
-  ZOCO_SEARCH_EXACT_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1_000_000).default(10_000),
+  ZOCO_SEARCH_EXACT_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1_000_000).default(DEFAULT_SEARCH_EXACT_LIMIT),
+  ZOCO_SEARCH_TIER_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(300),
   ZOCO_COMPLAINT_WINDOW_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(30),
   ZOCO_COMPLAINT_SLA_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(8760).default(48),
   ZOCO_COMPLAINT_SWEEP_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(60),
@@ -218,6 +226,8 @@ export interface AppConfig {
    * and RELEVANCE ranks this many candidates.
    */
   searchExactLimit: number;
+  /** How often the search tier job ranks the searchable products by popularity (src/modules/search README "Bounded work"). */
+  searchTierMs: number;
   /** Complaints (issue 11): how long after delivery (or expected delivery) a customer may complain. */
   complaintWindowDays: number;
   /** How long a seller has to answer a complaint before it is escalated to the operator. */
@@ -337,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: e.ZOCO_METRICS_TOKEN,
     paymentRecoveryMs: e.ZOCO_PAYMENT_RECOVERY_SECONDS * 1000,
     searchExactLimit: e.ZOCO_SEARCH_EXACT_LIMIT,
+    searchTierMs: e.ZOCO_SEARCH_TIER_SECONDS * 1000,
     complaintWindowDays: e.ZOCO_COMPLAINT_WINDOW_DAYS,
     complaintSlaHours: e.ZOCO_COMPLAINT_SLA_HOURS,
     complaintSweepMs: e.ZOCO_COMPLAINT_SWEEP_SECONDS * 1000,

@@ -4,7 +4,8 @@ import { generateSellerKey } from '../auth/api-keys';
 import { sellerScopes } from '../auth/viewer';
 import { slugify } from '../core/slug';
 import { isListingOffered } from '../modules/catalog';
-import { indexLoadedProducts, withSearchIndexDeferred } from '../modules/search';
+import { indexLoadedProducts, rankSearchTiers, withSearchIndexDeferred } from '../modules/search';
+import { DEFAULT_SEARCH_EXACT_LIMIT } from '../config';
 import { bulkInsert } from './bulk-insert';
 import { withIndexesDeferred } from './deferred-indexes';
 import { createRandom, type Random } from './prng';
@@ -66,8 +67,10 @@ function variantOptions(rng: Random, leaf: string, count: number, spanish: boole
 /**
  * Fills an empty database with a deterministic marketplace: the same scale always produces the
  * same sellers, categories, products, variants and listings (API keys excepted: they are secrets).
+ * Ends by ranking the search tiers for `searchExactLimit` (the app's config.searchExactLimit; its tier job ranks
+ * them again every config.searchTierMs).
  */
-export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logger): Promise<SeedResult> {
+export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logger, searchExactLimit = DEFAULT_SEARCH_EXACT_LIMIT): Promise<SeedResult> {
   const size = scales[scale];
   const rng = createRandom(20261123);
   const [{ count }] = await db.query('SELECT count(*)::int AS count FROM product');
@@ -150,6 +153,7 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
         for (const ids of productIds) await indexLoadedProducts(tx, ids);
       });
     });
+    await rankSearchTiers(tx, searchExactLimit);
     await tx.query('ANALYZE search_product, search_vocabulary');
     log?.info(
       { scale, sellers: sellers.length, products: size.products, variants, listings, ms: Date.now() - started },

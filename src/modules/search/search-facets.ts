@@ -60,22 +60,26 @@ export function totalsSql(where: string[], facets: boolean, limit: number, narro
 
 function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowSellers: boolean): string {
   const columns = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
-  const total = `SELECT 'total' AS kind, CASE WHEN (SELECT more FROM more) THEN 'window' ELSE 'exact' END AS key`;
-  // The first part is counted (or grouped) before the exactness check, which then re-reads it only when that count
-  // reached the limit (candidatesSql `reached`): below it, the check costs nothing.
+  // The first part of the full index's matches is counted (or grouped) before the exactness check, which then
+  // re-reads it only when that count reached the limit (candidatesSql `reached`): below it, the check costs nothing.
+  // A tier's part (beyond the limit) and `b` are counted on their own; all but one source are empty.
   if (!facets) {
-    const { ctes, parts } = candidatesSql(where, columns, limit, {
+    const { ctes, first, parts, beyond } = candidatesSql(where, columns, limit, {
       before: (first) => `n0 AS MATERIALIZED (SELECT count(*) AS n FROM ${first} c)`,
       reached: `(SELECT n0.n FROM n0) >= ${limit}`,
     });
-    return `WITH ${ctes} ${total}, ((SELECT n0.n FROM n0) + (SELECT count(*) FROM ${parts[1]} c))::int AS count, NULL::json AS row`;
+    const others = parts.filter((part) => part !== first).map((part) => ` + (SELECT count(*) FROM ${part} c)`);
+    return `WITH ${ctes} ${total(beyond)}, ((SELECT n0.n FROM n0)${others.join('')})::int AS count, NULL::json AS row`;
   }
-  const { ctes, parts } = candidatesSql(where, columns, limit, {
+  const { ctes, first, parts, beyond } = candidatesSql(where, columns, limit, {
     before: (first) => `g0 AS MATERIALIZED (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${first} c GROUP BY 1, 2)`,
     reached: `coalesce((SELECT sum(g0.n) FROM g0), 0) >= ${limit}`,
   });
   // Each part grouped on its own, then the groups merged (candidatesSql: no union on every candidate).
-  const groups = `(SELECT * FROM g0) UNION ALL (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${parts[1]} c GROUP BY 1, 2)`;
+  const groups = [
+    '(SELECT * FROM g0)',
+    ...parts.filter((part) => part !== first).map((part) => `(SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${part} c GROUP BY 1, 2)`),
+  ].join(' UNION ALL ');
   const sellers = parts.map((part) => `(SELECT u.s, count(*) AS n FROM (SELECT unnest(c.seller_ids) AS s FROM ${part} c) u GROUP BY 1)`).join(' UNION ALL ');
   const counts: [kind: string, key: string | null, condition: string][] = [
     ['stock', null, `g.k & ${IN_STOCK_BIT} <> 0`],
@@ -85,7 +89,7 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
   ];
   return `WITH ${ctes},
      g AS (SELECT x.category_id, x.k, sum(x.n)::int AS n FROM (${groups}) x GROUP BY 1, 2)
-     ${total}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
+     ${total(beyond)}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
      UNION ALL
      SELECT v.kind, v.key, v.count, NULL::json AS row
        FROM (SELECT ${counts.map(([, , condition], i) => `coalesce(sum(g.n) FILTER (WHERE ${condition}), 0)::int AS c${i}`).join(', ')} FROM g) a
@@ -106,6 +110,9 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
               GROUP BY x.s ORDER BY 2 DESC, x.s LIMIT ${MAX_SELLERS}) x
        JOIN seller s ON s.id = x.s`;
 }
+
+/** The 'total' row's kind and key: 'window' beyond the limit (candidatesSql `beyond`), else 'exact'. */
+const total = (beyond: string) => `SELECT 'total' AS kind, CASE WHEN ${beyond} THEN 'window' ELSE 'exact' END AS key`;
 
 /**
  * The facets of the rows `totalsSql(…, true)` returned; their categories and sellers are primed into the

@@ -55,50 +55,101 @@ function walkedWhere(where: string[]): string[] {
 }
 
 /**
- * Best sellers walked for candidates beyond the exact limit: a fifth of it, 2,000 at the default 10,000 (as
- * far as searchSuggest walks the same index).
+ * Best sellers walked for candidates beyond the exact limit when the catalog has no popularity tier (a catalog no
+ * bigger than 10 × the limit, or a search without words): a fifth of the limit.
  */
 export const bestSellerWalk = (limit: number): number => Math.max(1, Math.floor(limit / 5));
 
+/** The popularity tiers a search with words tries before the full index (migration 1764286000000, search-tiers.ts). */
+const TIERS = [1, 2] as const;
+
 /**
  * A search's candidates (README "Bounded work") with `columns` of `search_product sp`, for the page and the
- * counts alike so that the ranking and the counts see the same products: `ctes` to put in a WITH, and the
- * candidates in two `parts` to read FROM, each with the columns:
+ * counts alike so that the ranking and the counts see the same products: `ctes` to put in a WITH, the candidates
+ * in `parts` to read FROM (each with the columns; at most one source's parts are not empty), and `beyond`, SQL
+ * true when the search has more than `limit` matches (the candidates are then `limit` of them and their counts
+ * lower bounds).
  *
+ * The tier walk, for a search with words (the tiers' partial GIN indexes answer only a text match):
+ * - `t1`, `t2`: the matches among the products of tier 1 (the 10 × limit most popular searchable products), then
+ *   of tier 2 (100 × limit), each a MATERIALIZED CTE (the partial index's bitmap, read lazily) run only when the
+ *   tier is used (search_tier.used: a proper part of the catalog) and no smaller tier served (one-time filters on
+ *   InitPlans: a skipped tier costs nothing). `h1`, `h2`: whether the tier has more than `limit` matches (it reads
+ *   at most `limit` + 1 of them). If so, the whole result has more than `limit` (a tier is part of the catalog):
+ *   the tier's first `limit` matches are the candidates, every one a popular product, and nothing else is read.
+ * - otherwise `w`, the full index's matches, as without tiers: up to `limit`, every match (exact).
+ *
+ * The full index (`w`, run only when no tier served):
  * - `w`: the matches, planned for the whole result (a MATERIALIZED CTE is planned on its own: the GIN bitmap
  *   scan) but read lazily, only as far as its readers pull: at most `limit` + 1 rows of the heap. (A LIMIT in
  *   the scan's own query made PostgreSQL choose a sequential scan for `premium`, whose matches it overestimates
  *   threefold: 71 ms against 7 for the bitmap scan.)
  * - `more`: whether there are more than `limit` matches (one row past it).
- * - `b`: only then, the matches among the `bestSellerWalk(limit)` best-selling searchable products (a walk of
- *   search_product_sales_idx, 2,000 rows at the default limit) that are not among the first `limit`:
- *   popularity is part of relevance, so the likeliest winners of a huge result are ranked even when the index
- *   yields them late. Not read at all up to the limit (a one-time filter on `more`).
- * - parts[0]: the first `limit` matches (up to the limit, every match); parts[1]: `b`, empty up to the limit.
+ * - `b`: only then, the popular matches that are not among the first `limit`: those of the largest used tier
+ *   (already read whole: it had at most `limit`), or with no tier used, the matches among the
+ *   `bestSellerWalk(limit)` best-selling searchable products (a walk of search_product_sales_idx). Popularity is
+ *   part of relevance, so the likeliest winners are ranked even when the index yields them late.
+ * - its parts: the first `limit` matches (up to the limit, every match), then `b` (empty up to the limit).
  *
- * `reached` (SQL, default true): false only when the first part is known to hold fewer than `limit` rows, e.g. a
- * count the reader already made of it (`before`: CTEs over the first part, placed ahead of `more`). `more`'s EXISTS is an InitPlan,
- * run when first needed, and AND stops at false: the re-read of up to `limit` stored rows (the last part of the
- * exactness check, ~0.3–1.3 ms at 6k matches) is then skipped. Up to the limit, nearly every search.
+ * `reached` (SQL, default true): false only when the first part of `w` is known to hold fewer than `limit` rows,
+ * e.g. a count the reader already made of it (`before`: CTEs over that part, placed ahead of `more`). `more`'s
+ * EXISTS is an InitPlan, run when first needed, and AND stops at false: the re-read of up to `limit` stored rows
+ * (the last part of the exactness check) is then skipped. Up to the limit, nearly every search.
  *
  * Readers aggregate (or take their top rows of) each part and then merge the few rows that come out, rather
  * than reading a UNION of the parts: a union's nodes on every match cost ~1.5 ms for `lampara` (6k matches,
- * below the limit; page 6.5 → 8.1 ms). Read twice, `w` is read from its stored rows the second time.
+ * below the limit; page 6.5 → 8.1 ms). Read twice, a CTE is read from its stored rows the second time.
  */
 export function candidatesSql(
   where: string[],
   columns: string,
   limit: number,
   { reached = 'true', before }: { reached?: string; before?: (first: string) => string } = {},
-): { ctes: string; parts: [string, string] } {
+): { ctes: string; first: string; parts: string[]; beyond: string } {
   const first = `(SELECT * FROM w LIMIT ${limit})`;
-  return {
-    ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')}),${before ? `\n     ${before(first)},` : ''}
-     more AS (SELECT ${reached} AND EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more),
-     b AS MATERIALIZED (SELECT ${columns}
+  const walked = `SELECT ${columns}
        FROM (SELECT * FROM search_product sp WHERE sp.searchable ORDER BY sp.sales_count DESC, sp.product_id DESC LIMIT ${bestSellerWalk(limit)}) sp
-      WHERE ${walkedWhere(where).join(' AND ')} AND sp.product_id NOT IN (SELECT w.product_id FROM w LIMIT ${limit}))`,
-    parts: [first, '(SELECT * FROM b WHERE (SELECT more FROM more))'],
+      WHERE ${walkedWhere(where).join(' AND ')}`;
+  const notFirst = `product_id NOT IN (SELECT w.product_id FROM w LIMIT ${limit})`;
+  const more = `more AS (SELECT ${reached} AND EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more)`;
+  if (!where.some((clause) => clause.startsWith(TEXT_MATCH))) {
+    return {
+      ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')}),${before ? `\n     ${before(first)},` : ''}
+     ${more},
+     b AS MATERIALIZED (SELECT * FROM (${walked}) sp WHERE sp.${notFirst})`,
+      first,
+      parts: [first, '(SELECT * FROM b WHERE (SELECT more FROM more))'],
+      beyond: '(SELECT more FROM more)',
+    };
+  }
+  const used = (tier: number) => `(SELECT tu.u${tier} FROM tu)`;
+  const served = (tier: number) => `(SELECT h${tier}.served FROM h${tier})`;
+  const tierCtes = TIERS.map(
+    (tier, i) => `t${tier} AS MATERIALIZED (SELECT ${columns} FROM search_product sp
+       WHERE ${where.join(' AND ')} AND sp.tier <= ${tier} AND ${used(tier)}${TIERS.slice(0, i).map((smaller) => ` AND NOT ${served(smaller)}`).join('')}),
+     h${tier} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${tier} LIMIT ${limit + 1}) x)`,
+  );
+  const noTierServed = TIERS.map((tier) => `NOT ${served(tier)}`).join(' AND ');
+  // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
+  // the best sellers' walk. Each branch behind its one-time filter.
+  const [small, large] = TIERS;
+  const popular = `(SELECT * FROM t${large} WHERE ${used(large)})
+       UNION ALL (SELECT * FROM t${small} WHERE ${used(small)} AND NOT ${used(large)})
+       UNION ALL (${walked} AND NOT ${used(small)})`;
+  return {
+    ctes: `tu AS MATERIALIZED (SELECT coalesce(bool_or(st.used) FILTER (WHERE st.tier = ${small}), false) AS u${small},
+                            coalesce(bool_or(st.used) FILTER (WHERE st.tier = ${large}), false) AS u${large} FROM search_tier st),
+     ${tierCtes.join(',\n     ')},
+     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')} AND ${noTierServed}),${before ? `\n     ${before(first)},` : ''}
+     ${more},
+     b AS MATERIALIZED (SELECT * FROM (${popular}) sp WHERE sp.${notFirst})`,
+    first,
+    parts: [
+      ...TIERS.map((tier) => `(SELECT * FROM t${tier} WHERE ${served(tier)} LIMIT ${limit})`),
+      first,
+      '(SELECT * FROM b WHERE (SELECT more FROM more))',
+    ],
+    beyond: `(${TIERS.map(served).join(' OR ')} OR (SELECT more FROM more))`,
   };
 }
 

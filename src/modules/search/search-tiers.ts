@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { guest } from '../../auth/viewer';
+import { createContext, type AppServices } from '../../core/context';
+import { startPeriodicTask } from '../../core/periodic-task';
+import { withTransaction } from '../../db/transaction';
+
+/**
+ * The popularity tiers' sizes in exact limits (README "Bounded work"; the partial indexes of migration
+ * 1764286000000 hold tiers 1 and 2): tier 1 the 10 × limit most popular searchable products, tier 2 the
+ * 100 × limit. A word is served by the smallest tier where it has more than `limit` matches, so the tier's bitmap
+ * holds at most ~10 × limit of them whatever the catalog's size (a word of 1 match in 10 passes tier 1 by).
+ */
+export const TIER_SIZES: readonly [number, number] = [10, 100];
+
+/**
+ * One statement: the `size2 + 1` most popular searchable products (a walk of search_product_popularity_idx: bounded
+ * by the tiers, not the catalog; ties by product id), each one's tier (a tier is used only when the walk found a
+ * product beyond it: a proper part of the catalog; otherwise its rows stay tier 3 and searches use the full index),
+ * the rows now in a tier (search_product_tiered_idx), and only the rows whose tier changes are written, with the
+ * tiers' sizes in the same statement (one snapshot: a search reads the tiers and their `used` flags together).
+ * What moves a product between tiers is its stored popularity (sales, likes, ratings, stock).
+ */
+const RANK_SQL = `
+WITH top AS MATERIALIZED (
+       SELECT t.product_id, row_number() OVER (ORDER BY t.popularity DESC, t.product_id DESC) AS n
+         FROM (SELECT product_id, popularity FROM search_product WHERE searchable
+                ORDER BY popularity DESC, product_id DESC LIMIT $2::int + 1) t),
+     walked AS (SELECT count(*) AS n FROM top),
+     wanted AS (SELECT t.product_id, CASE WHEN t.n <= $1::int AND w.n > $1::int THEN 1 WHEN t.n <= $2::int AND w.n > $2::int THEN 2 ELSE 3 END AS tier
+                  FROM top t, walked w),
+     tiered AS (SELECT product_id, tier FROM search_product WHERE tier IN (1, 2)),
+     changed AS (SELECT coalesce(w.product_id, t.product_id) AS product_id, coalesce(w.tier, 3) AS tier
+                   FROM (SELECT * FROM wanted WHERE tier < 3) w FULL JOIN tiered t ON t.product_id = w.product_id
+                  WHERE coalesce(w.tier, 3) <> coalesce(t.tier, 3)),
+     moved AS (UPDATE search_product sp SET tier = c.tier FROM changed c
+                WHERE sp.product_id = c.product_id AND sp.tier <> c.tier RETURNING sp.tier),
+     sizes AS (INSERT INTO search_tier AS st (tier, products, used, ranked_at)
+               SELECT x.tier, least(w.n, x.size), w.n > x.size, now() FROM walked w, (VALUES (1, $1::int), (2, $2::int)) x(tier, size)
+               ON CONFLICT (tier) DO UPDATE SET products = EXCLUDED.products, used = EXCLUDED.used, ranked_at = EXCLUDED.ranked_at
+               RETURNING st.tier, st.products, st.used)
+SELECT (SELECT count(*)::int FROM moved) AS moved,
+       (SELECT json_agg(json_build_object('tier', s.tier, 'products', s.products, 'used', s.used) ORDER BY s.tier) FROM sizes s) AS tiers`;
+
+export interface TierRanking {
+  /** Rows whose tier changed (the only rows written). */
+  moved: number;
+  tiers: { tier: number; products: number; used: boolean }[];
+}
+
+/**
+ * Ranks the searchable products into tiers for an exact limit of `limit` (config.searchExactLimit), in the caller's
+ * transaction. One job at a time (a transaction advisory lock; a second caller returns null at once): two would
+ * update the same rows in different orders.
+ */
+export async function rankSearchTiers(tx: EntityManager, limit: number): Promise<TierRanking | null> {
+  const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('search_tier')) AS locked`);
+  if (!locked) return null;
+  const [row] = await tx.query(RANK_SQL, [TIER_SIZES[0] * limit, TIER_SIZES[1] * limit]);
+  return row as TierRanking;
+}
+
+export interface SearchTiers {
+  /** One ranking now (null: another process was ranking). */
+  rank(): Promise<TierRanking | null>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The tier job (background.ts): every `intervalMs` it ranks the products again. Its reads are bounded by the tiers'
+ * sizes (100 × limit + the rows now tiered); its writes by the products whose popularity moved them across a tier's
+ * edge. The seed ranks once at its end (seed.ts).
+ */
+export function startSearchTiers(app: AppServices, { intervalMs }: { intervalMs: number }): SearchTiers {
+  const round = async (): Promise<TierRanking | null> => {
+    const ctx = createContext(app, guest, `search-tiers-${randomUUID()}`);
+    const ranked = await withTransaction(ctx, (ctx) => rankSearchTiers(ctx.tx, app.config.searchExactLimit));
+    if (ranked?.moved) app.log.info(ranked, 'search tiers ranked');
+    return ranked;
+  };
+  const task = startPeriodicTask({ name: 'search tiers', intervalMs, log: app.log, round, failed: null });
+  return { rank: task.run, stop: task.stop };
+}
