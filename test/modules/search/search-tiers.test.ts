@@ -1,0 +1,213 @@
+import { idOf } from '../../../src/core/global-id';
+import { rankSearchTiers, type TierRanking } from '../../../src/modules/search';
+import { totalsSql } from '../../../src/modules/search/search-facets';
+import { parameters, searchWhere } from '../../../src/modules/search/search.rows';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+import { bruteForce, FACETS, flattenCategories, walk, type Node } from './search-walk';
+
+/**
+ * Popularity tiers (src/modules/search README "Bounded work"): beyond config.searchExactLimit, a search with words
+ * ranks and counts matches of the most popular products (the smallest used tier with more than the limit), exact
+ * by construction; at or under the limit, exact as before. A limit of 4 on the small seed (300 products): tier 1
+ * is the 40 most popular searchable products, tier 2 (400) is not a proper part of the catalog and stays unused.
+ */
+const LIMIT = 4;
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ searchExactLimit: LIMIT }, { seed: 'small' });
+});
+afterAll(() => t.stop());
+
+const rank = (limit = LIMIT): Promise<TierRanking | null> => t.app.dataSource.transaction((tx) => rankSearchTiers(tx, limit));
+const tierOf = async (ids: string[]): Promise<Map<string, number>> => {
+  const rows = await t.sql<{ id: string; tier: number }>('SELECT product_id AS id, tier FROM search_product WHERE product_id = ANY($1::uuid[])', [
+    ids.map((id) => idOf(id, 'Product')),
+  ]);
+  return new Map(rows.map((r) => [r.id, r.tier]));
+};
+const uuids = (nodes: Node[]) => nodes.map((n) => idOf(n.id, 'Product'));
+/** Every product's units sold: `n` by product id, with `popular` (product ids) far above all. */
+async function setSales(popular: string[], others: 'ranked' | 'none' = 'ranked', except: string[] = []) {
+  await t.sql(
+    `UPDATE search_product sp SET sales_count = CASE WHEN sp.product_id = ANY($1::uuid[]) THEN 100000 + x.n
+                                                     WHEN sp.product_id = ANY($3::uuid[]) OR NOT $2 THEN 0 ELSE x.n END
+       FROM (SELECT product_id, row_number() OVER (ORDER BY product_id)::int AS n FROM search_product) x
+      WHERE x.product_id = sp.product_id`,
+    [popular, others === 'ranked', except],
+  );
+}
+
+/**
+ * The CTEs of the counting statement of `premium` (search.rows.ts candidatesSql) in which a scan of search_product
+ * ran (EXPLAIN ANALYZE): `t1`, `t2` the tiers, `w` the full index, `b` beyond it. The small seed's table is small
+ * enough for sequential scans, so the CTE, not the index, tells which source was read.
+ */
+async function sourcesRead(): Promise<string[]> {
+  const { params, param } = parameters();
+  const { where } = searchWhere({ terms: ['premium'], normalized: 'premium', corrected: null, prefixLast: false }, {}, param);
+  const [row] = await t.sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${totalsSql(where, true, LIMIT)}`, params);
+  const read = new Set<string>();
+  const visit = (node: any, cte: string | null) => {
+    const name = /^CTE (\w+)$/.exec(node['Subplan Name'] ?? '')?.[1] ?? cte;
+    if (name && node['Relation Name'] === 'search_product' && node['Actual Loops'] > 0) read.add(name);
+    for (const child of node.Plans ?? []) visit(child, name);
+  };
+  visit(row['QUERY PLAN'][0].Plan, null);
+  return [...read].sort();
+}
+
+async function answers(query: string, filter?: object) {
+  const ranked = await walk(t, query, 'RELEVANCE', filter, 3);
+  const { search } = await t.data(FACETS, { query, filter });
+  return { ids: ranked.nodes.map((n) => n.id), nodes: ranked.nodes, totalCounts: ranked.totalCounts, search };
+}
+
+describe('search popularity tiers', () => {
+  it('uses only the full index when the catalog is no bigger than a tier (same answers)', async () => {
+    const before = await answers('premium');
+    // The seed ranked for its default limit (1,000: tier 1 would be 10,000 products): nothing tiered.
+    expect(await rank(1000)).toEqual({
+      moved: 0,
+      tiers: [
+        { tier: 1, products: expect.any(Number), used: false },
+        { tier: 2, products: expect.any(Number), used: false },
+      ],
+    });
+    expect(await t.sql('SELECT count(*)::int AS n FROM search_product WHERE tier <> 3')).toEqual([{ n: 0 }]);
+    expect(await answers('premium')).toEqual(before);
+    expect(before.search.totalCountIsExact).toBe(false);
+    // The full index's first LIMIT matches and the best sellers' walk; no tier.
+    expect(await sourcesRead()).toEqual(['b', 'w']);
+  });
+
+  it('ranks and counts popular candidates beyond the limit when a tier has more than the limit of matches', async () => {
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    // Half of the word's matches in stock are best sellers (out of stock, popularity is halved): tier 1 holds them
+    // (more than the limit), the other matches not.
+    const half = every.nodes.filter((n) => n.inStock).filter((_, i) => i % 2 === 0);
+    expect(half.length).toBeGreaterThan(LIMIT);
+    await setSales(uuids(half));
+    const ranked = await rank();
+    expect(ranked!.tiers).toEqual([
+      { tier: 1, products: 10 * LIMIT, used: true },
+      { tier: 2, products: expect.any(Number), used: false },
+    ]);
+    const tiers = await tierOf(every.nodes.map((n) => n.id));
+    expect(half.every((n) => tiers.get(idOf(n.id, 'Product')) === 1)).toBe(true);
+    expect([...tiers.values()].filter((tier) => tier === 3).length).toBeGreaterThan(0);
+
+    const { nodes, totalCounts, search } = await answers('premium');
+    // The tier's first LIMIT matches: every candidate a best seller.
+    expect(nodes).toHaveLength(LIMIT);
+    const popular = new Set(half.map((n) => n.id));
+    for (const n of nodes) expect(popular.has(n.id)).toBe(true);
+    expect(new Set(totalCounts)).toEqual(new Set([LIMIT]));
+    expect(search.totalCount).toBe(LIMIT);
+    expect(search.totalCountIsExact).toBe(false);
+    expect(search.facets.countsAreExact).toBe(false);
+    const expected = bruteForce(nodes);
+    expect(flattenCategories(search.facets.categories)).toEqual(expected.categories);
+    expect(Object.fromEntries(search.facets.sellers.map((s: any) => [s.seller.id, s.count]))).toEqual(expected.sellers);
+    expect(search.facets.priceRanges).toEqual(expected.priceRanges);
+    expect(search.facets.inStock).toBe(expected.inStock);
+    // Only tier 1 is read: not the full index (its bitmap of every match), nor the best sellers.
+    expect(await sourcesRead()).toEqual(['t1']);
+    // Counted alone, the same bound.
+    const alone = await t.data(`{ search(query: "premium", first: 1) { totalCount totalCountIsExact } }`);
+    expect(alone.search).toEqual({ totalCount: LIMIT, totalCountIsExact: false });
+  });
+
+  it('is exact at and under the limit, whether or not a tier holds every match', async () => {
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    for (const n of [1, LIMIT, LIMIT + 1]) {
+      const filter = { priceMax: every.nodes[n - 1]!.priceRange!.min.amount };
+      const matches = (await walk(t, 'premium', 'PRICE_ASC', filter)).nodes;
+      expect(matches).toHaveLength(n);
+      const { nodes, search } = await answers('premium', filter);
+      expect(search.totalCountIsExact).toBe(n <= LIMIT);
+      expect(search.facets.countsAreExact).toBe(n <= LIMIT);
+      expect(search.totalCount).toBe(nodes.length);
+      expect(flattenCategories(search.facets.categories)).toEqual(bruteForce(nodes).categories);
+      if (n <= LIMIT) {
+        expect(new Set(nodes.map((x) => x.id))).toEqual(new Set(matches.map((x) => x.id)));
+        expect(search.facets.inStock).toBe(bruteForce(matches).inStock);
+      } else {
+        // The first LIMIT matches, and the tier's matches among the others.
+        expect(nodes.length).toBeGreaterThanOrEqual(LIMIT);
+        expect(nodes.length).toBeLessThanOrEqual(n);
+      }
+    }
+  });
+
+  it("falls back to the full index when no tier has more than the limit, with the tier's matches among the candidates", async () => {
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    // Two of the word's matches (in stock) are best sellers, its other matches sell nothing: tier 1 has 2 of them.
+    const two = every.nodes.filter((n) => n.inStock).slice(-2);
+    await setSales(uuids(two), 'ranked', uuids(every.nodes));
+    await rank();
+    const tiers = await tierOf(every.nodes.map((n) => n.id));
+    expect([...tiers.values()].filter((tier) => tier === 1)).toHaveLength(2);
+
+    const { ids, nodes, search } = await answers('premium');
+    expect(ids).toEqual(expect.arrayContaining(two.map((n) => n.id)));
+    expect(ids.length).toBeGreaterThanOrEqual(LIMIT);
+    expect(ids.length).toBeLessThanOrEqual(LIMIT + 2);
+    const matches = new Set(every.nodes.map((n) => n.id));
+    for (const id of ids) expect(matches.has(id)).toBe(true);
+    // Popularity is part of relevance: the two best sellers lead.
+    expect(new Set(ids.slice(0, 2))).toEqual(new Set(two.map((n) => n.id)));
+    expect(search.totalCount).toBe(ids.length);
+    expect(search.totalCountIsExact).toBe(false);
+    expect(search.facets.countsAreExact).toBe(false);
+    expect(flattenCategories(search.facets.categories)).toEqual(bruteForce(nodes).categories);
+    // Tier 1 (2 matches), then the full index; beyond it, tier 1's matches are reused, no best sellers' walk.
+    expect(await sourcesRead()).toEqual(['t1', 'w']);
+  });
+
+  it('moves products between tiers as their popularity changes, writing only the rows whose tier changes', async () => {
+    await setSales([]);
+    await rank();
+    expect(await rank()).toEqual({ moved: 0, tiers: expect.any(Array) });
+    const tier1 = await t.sql<{ id: string; sales: number }>(
+      'SELECT product_id AS id, sales_count AS sales FROM search_product WHERE tier = 1 ORDER BY popularity, product_id',
+    );
+    expect(tier1).toHaveLength(10 * LIMIT);
+    const [outside] = await t.sql<{ id: string }>('SELECT product_id AS id FROM search_product WHERE searchable AND tier = 3 ORDER BY product_id LIMIT 1');
+    await t.sql('UPDATE search_product SET sales_count = 1000000 WHERE product_id = $1', [outside!.id]);
+    const versions = async () =>
+      new Map((await t.sql<{ id: string; v: string }>('SELECT product_id AS id, xmin::text AS v FROM search_product')).map((r) => [r.id, r.v]));
+    const before = await versions();
+
+    expect(await rank()).toMatchObject({ moved: 2 });
+    const after = await versions();
+    const written = [...after].filter(([id, v]) => before.get(id) !== v).map(([id]) => id);
+    // The product that entered tier 1 and the least popular one it pushed out: nothing else.
+    const pushedOut = tier1.find((r) => r.id !== outside!.id)!;
+    expect(written.sort()).toEqual([outside!.id, pushedOut.id].sort());
+    const [entered] = await t.sql('SELECT tier FROM search_product WHERE product_id = $1', [outside!.id]);
+    const [left] = await t.sql('SELECT tier FROM search_product WHERE product_id = $1', [pushedOut.id]);
+    expect([entered.tier, left.tier]).toEqual([1, 3]);
+    expect(await rank()).toMatchObject({ moved: 0 });
+
+    // A product no longer searchable leaves its tier.
+    await t.sql('UPDATE search_product SET searchable = false WHERE product_id = $1', [outside!.id]);
+    expect(await rank()).toMatchObject({ moved: 2 });
+    expect(await t.sql('SELECT tier FROM search_product WHERE product_id = $1', [outside!.id])).toEqual([{ tier: 3 }]);
+    await t.sql('UPDATE search_product SET searchable = true, sales_count = 0 WHERE product_id = $1', [outside!.id]);
+  });
+
+  it('lets one ranking run at a time', async () => {
+    const qr = t.app.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      expect(await rankSearchTiers(qr.manager, LIMIT)).not.toBeNull();
+      expect(await rank()).toBeNull();
+      await qr.rollbackTransaction();
+      expect(await rank()).not.toBeNull();
+    } finally {
+      await qr.release();
+    }
+  });
+});
