@@ -222,8 +222,8 @@ export interface AppConfig {
   paymentRecoveryMs: number;
   /**
    * Search (src/modules/search README "Bounded work"): up to this many matches a search counts its result
-   * exactly and ranks every match; beyond it, totalCount and the facets count this many (lower bounds, flagged)
-   * and RELEVANCE ranks this many candidates.
+   * exactly and ranks every match; beyond it, totalCount and the facets count about this many candidates, matches of
+   * the most popular products (lower bounds, flagged), and RELEVANCE ranks them.
    */
   searchExactLimit: number;
   /** How often the search tier job ranks the searchable products by popularity (src/modules/search README "Bounded work"). */

@@ -36,9 +36,9 @@ export class SearchResolver {
 
   @FieldResolver(() => Boolean, {
     description:
-      'True when totalCount counts every match. False when more products match than the server counts (10,000 by default, ' +
-      'ZOCO_SEARCH_EXACT_LIMIT): totalCount then counts the candidates (that many of the matches, the first the index yields, ' +
-      'plus the matches among the best sellers), a lower bound (show "10,000+"), and RELEVANCE ranks those candidates; ' +
+      'True when totalCount counts every match. False when more products match than the server counts (1,000 by default, ' +
+      'ZOCO_SEARCH_EXACT_LIMIT): totalCount then counts the candidates (about that many of the matches, those of the most ' +
+      'popular products), a lower bound (show "1,000+"), and RELEVANCE ranks those candidates; ' +
       'a narrower query or a filter counts exactly again.',
   })
   totalCountIsExact(@Root() connection: SearchConnection): Promise<boolean> {

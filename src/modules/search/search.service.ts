@@ -46,8 +46,9 @@ export interface SearchSelection {
  * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  *
- * Bounded work (README "Bounded work"): with more than `config.searchExactLimit` matches, RELEVANCE ranks the
- * first that many the index yields and the matches among the best sellers (its candidates), and the counts count
+ * Bounded work (README "Bounded work"): with more than `config.searchExactLimit` matches, RELEVANCE ranks that many
+ * matches of the most popular products (the smallest popularity tier with more than the limit of them), or without
+ * such a tier the first that many the index yields and the popular matches (its candidates), and the counts count
  * the same ones, flagged as lower bounds; up to it, both read every match, exactly as without a limit.
  */
 export async function search(
@@ -131,8 +132,8 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   const top = (from: string) =>
     `SELECT ${alias}.product_id, ${order.key} AS key FROM ${from} AND ${keyset} ORDER BY 2 ${direction}, ${alias}.product_id ${direction} LIMIT ${limitRows}`;
   // RELEVANCE ranks the candidates (search.rows.ts candidatesSql), each with its rank × popularity computed as
-  // it is read: a word that matches a million products ranks `limit` of them and the best sellers' matches;
-  // up to `limit`, every match, as before. The top rows of each part, then of both. The other sorts read every
+  // it is read: a word that matches a million products ranks `limit` matches of popular products; up to `limit`,
+  // every match, as before. The top rows of each part, then of both. The other sorts read every
   // match (README "Bounded work").
   let ranked: string;
   if (args.sort === SearchSort.RELEVANCE) {

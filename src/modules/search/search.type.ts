@@ -87,8 +87,8 @@ export class SearchFacets {
   @Field({
     description:
       'True when these counts are over every match. False when the search matched more products than the server counts ' +
-      '(10,000 by default, ZOCO_SEARCH_EXACT_LIMIT): the counts are then over that many of them, the ones RELEVANCE ranks, ' +
-      'so each is a lower bound (show "1,200+").',
+      '(1,000 by default, ZOCO_SEARCH_EXACT_LIMIT): the counts are then over the candidates RELEVANCE ranks (about that many ' +
+      'of the matches, the most popular ones), so each is a lower bound (show "120+").',
   })
   countsAreExact!: boolean;
 }

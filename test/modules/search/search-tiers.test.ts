@@ -22,11 +22,11 @@ afterAll(() => t.stop());
 const rank = (limit = LIMIT): Promise<TierRanking | null> => t.app.dataSource.transaction((tx) => rankSearchTiers(tx, limit));
 const tierOf = async (ids: string[]): Promise<Map<string, number>> => {
   const rows = await t.sql<{ id: string; tier: number }>('SELECT product_id AS id, tier FROM search_product WHERE product_id = ANY($1::uuid[])', [
-    ids.map((id) => idOf(id, 'Product')),
+    ids.map((id) => idOf(id, 'Product')!),
   ]);
   return new Map(rows.map((r) => [r.id, r.tier]));
 };
-const uuids = (nodes: Node[]) => nodes.map((n) => idOf(n.id, 'Product'));
+const uuids = (nodes: Node[]) => nodes.map((n) => idOf(n.id, 'Product')!);
 /** Every product's units sold: `n` by product id, with `popular` (product ids) far above all. */
 async function setSales(popular: string[], others: 'ranked' | 'none' = 'ranked', except: string[] = []) {
   await t.sql(
@@ -94,7 +94,7 @@ describe('search popularity tiers', () => {
       { tier: 2, products: expect.any(Number), used: false },
     ]);
     const tiers = await tierOf(every.nodes.map((n) => n.id));
-    expect(half.every((n) => tiers.get(idOf(n.id, 'Product')) === 1)).toBe(true);
+    expect(half.every((n) => tiers.get(idOf(n.id, 'Product')!) === 1)).toBe(true);
     expect([...tiers.values()].filter((tier) => tier === 3).length).toBeGreaterThan(0);
 
     const { nodes, totalCounts, search } = await answers('premium');
@@ -195,6 +195,10 @@ describe('search popularity tiers', () => {
     expect(await rank()).toMatchObject({ moved: 2 });
     expect(await t.sql('SELECT tier FROM search_product WHERE product_id = $1', [outside!.id])).toEqual([{ tier: 3 }]);
     await t.sql('UPDATE search_product SET searchable = true, sales_count = 0 WHERE product_id = $1', [outside!.id]);
+  });
+
+  it("runs the app's statements without JIT compiling (the tier walk's estimate would cross jit_above_cost at 1M products)", async () => {
+    expect(await t.sql("SELECT current_setting('jit') AS setting")).toEqual([{ setting: 'off' }]);
   });
 
   it('lets one ranking run at a time', async () => {
