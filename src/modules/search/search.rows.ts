@@ -91,6 +91,8 @@ const TIERS = [1, 2] as const;
  *   part of relevance, so the likeliest winners are ranked even when the index yields them late.
  * - its parts: the first `limit` matches (up to the limit, every match), then `b` (empty up to the limit).
  *
+ * `tiers` false (no tier in use: search-tiers.ts tiersInUse) leaves the tier walk out: the full index only.
+ *
  * `reached` (SQL, default true): false only when the first part of `w` is known to hold fewer than `limit` rows,
  * e.g. a count the reader already made of it (`before`: CTEs over that part, placed ahead of `more`). `more`'s
  * EXISTS is an InitPlan, run when first needed, and AND stops at false: the re-read of up to `limit` stored rows
@@ -104,7 +106,7 @@ export function candidatesSql(
   where: string[],
   columns: string,
   limit: number,
-  { reached = 'true', before }: { reached?: string; before?: (first: string) => string } = {},
+  { reached = 'true', before, tiers = true }: { reached?: string; before?: (first: string) => string; tiers?: boolean } = {},
 ): { ctes: string; first: string; parts: string[]; beyond: string } {
   const first = `(SELECT * FROM w LIMIT ${limit})`;
   const walked = `SELECT ${columns}
@@ -112,7 +114,7 @@ export function candidatesSql(
       WHERE ${walkedWhere(where).join(' AND ')}`;
   const notFirst = `product_id NOT IN (SELECT w.product_id FROM w LIMIT ${limit})`;
   const more = `more AS (SELECT ${reached} AND EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more)`;
-  if (!where.some((clause) => clause.startsWith(TEXT_MATCH))) {
+  if (!tiers || !where.some((clause) => clause.startsWith(TEXT_MATCH))) {
     return {
       ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')}),${before ? `\n     ${before(first)},` : ''}
      ${more},

@@ -7,6 +7,7 @@ import { recordSearchLater } from './search-insights';
 import { searchQuery } from './search-prepared';
 import { sameAnalysis, startAnalysis, type AnalyzedQuery } from './search-query';
 import { recordSearchTouchpoint } from './search-touchpoint';
+import { tiersInUse } from './search-tiers';
 import { affinityCte, affinityJoin, candidatesSql, parameters, relevanceBaseSql, relevanceSql, searchWhere } from './search.rows';
 import { SearchSort, type SearchArgs } from './search.inputs';
 import type { SearchConnection, SearchFacets } from './search.type';
@@ -100,6 +101,8 @@ async function recorded(ctx: Context, searched: Searched): Promise<SearchConnect
  */
 async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchSelection, query: AnalyzedQuery, touch: boolean): Promise<Searched> {
   const customerId = args.sort === SearchSort.RELEVANCE ? await personalizedFor(ctx, args.personalized) : null;
+  // The tier walk only where some tier is in use (search-tiers.ts tiersInUse: read at most every 30 s per app).
+  const tiers = await tiersInUse(ctx.db);
 
   const { params, param } = parameters();
   const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
@@ -112,7 +115,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, facets, limit, narrowSellers), whereParams);
+      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, facets, limit, narrowSellers, tiers), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
@@ -137,7 +140,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   // match (README "Bounded work").
   let ranked: string;
   if (args.sort === SearchSort.RELEVANCE) {
-    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit);
+    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit, { tiers });
     const joins = affinityJoin(customerId !== null, 'c');
     const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
     ranked = `SELECT * FROM (WITH ${ctes}${withAffinity} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u

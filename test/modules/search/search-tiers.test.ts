@@ -1,5 +1,5 @@
 import { idOf } from '../../../src/core/global-id';
-import { rankSearchTiers, type TierRanking } from '../../../src/modules/search';
+import { rankSearchTiers, tiersInUse, type TierRanking } from '../../../src/modules/search';
 import { totalsSql } from '../../../src/modules/search/search-facets';
 import { parameters, searchWhere } from '../../../src/modules/search/search.rows';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
@@ -75,6 +75,8 @@ describe('search popularity tiers', () => {
       ],
     });
     expect(await t.sql('SELECT count(*)::int AS n FROM search_product WHERE tier <> 3')).toEqual([{ n: 0 }]);
+    // The app's statements leave the tier walk out (and with it in, the statement itself skips the unused tiers: below).
+    expect(await tiersInUse(t.app.dataSource)).toBe(false);
     expect(await answers('premium')).toEqual(before);
     expect(before.search.totalCountIsExact).toBe(false);
     // The full index's first LIMIT matches and the best sellers' walk; no tier.
@@ -93,6 +95,7 @@ describe('search popularity tiers', () => {
       { tier: 1, products: 10 * LIMIT, used: true },
       { tier: 2, products: expect.any(Number), used: false },
     ]);
+    expect(await tiersInUse(t.app.dataSource)).toBe(true);
     const tiers = await tierOf(every.nodes.map((n) => n.id));
     expect(half.every((n) => tiers.get(idOf(n.id, 'Product')!) === 1)).toBe(true);
     expect([...tiers.values()].filter((tier) => tier === 3).length).toBeGreaterThan(0);
@@ -195,6 +198,28 @@ describe('search popularity tiers', () => {
     expect(await rank()).toMatchObject({ moved: 2 });
     expect(await t.sql('SELECT tier FROM search_product WHERE product_id = $1', [outside!.id])).toEqual([{ tier: 3 }]);
     await t.sql('UPDATE search_product SET searchable = true, sales_count = 0 WHERE product_id = $1', [outside!.id]);
+  });
+
+  it('skips a row a writer holds (never waits on it) and moves it on the next ranking', async () => {
+    await rank();
+    const [outside] = await t.sql<{ id: string }>('SELECT product_id AS id FROM search_product WHERE searchable AND in_stock AND tier = 3 ORDER BY product_id DESC LIMIT 1');
+    await t.sql('UPDATE search_product SET sales_count = 2000000 WHERE product_id = $1', [outside!.id]);
+    const tierNow = async () => (await t.sql('SELECT tier FROM search_product WHERE product_id = $1', [outside!.id]))[0].tier;
+    const writer = t.app.dataSource.createQueryRunner();
+    await writer.connect();
+    try {
+      await writer.startTransaction();
+      await writer.query('SELECT 1 FROM search_product WHERE product_id = $1 FOR NO KEY UPDATE', [outside!.id]);
+      // The product it pushes out of tier 1 moves; the held one does not, and the ranking did not wait for it.
+      expect(await rank()).toMatchObject({ moved: 1 });
+      expect(await tierNow()).toBe(3);
+      await writer.rollbackTransaction();
+    } finally {
+      await writer.release();
+    }
+    expect(await rank()).toMatchObject({ moved: 1 });
+    expect(await tierNow()).toBe(1);
+    await t.sql('UPDATE search_product SET sales_count = 0 WHERE product_id = $1', [outside!.id]);
   });
 
   it("runs the app's statements without JIT compiling (the tier walk's estimate would cross jit_above_cost at 1M products)", async () => {
