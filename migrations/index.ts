@@ -40,6 +40,7 @@ import { SalesCountOwner1764275000000 } from './1764275000000-sales-count-owner'
 import { OffersCreatedBatches1764276000000 } from './1764276000000-offers-created-batches';
 import { ThrottleTakeMany1764284000000 } from './1764284000000-throttle-take-many';
 import { ThrottleClockForward1764285000000 } from './1764285000000-throttle-clock-forward';
+import { SearchSyncWrites1764287000000 } from './1764287000000-search-sync-writes';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -85,4 +86,5 @@ export const allMigrations = [
   OffersCreatedBatches1764276000000,
   ThrottleTakeMany1764284000000,
   ThrottleClockForward1764285000000,
+  SearchSyncWrites1764287000000,
 ];
