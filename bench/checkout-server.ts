@@ -153,6 +153,31 @@ async function main(): Promise<void> {
         await db.query('ANALYZE');
         return null;
       },
+      /** Empties pg_stat_statements (with DATABASE_URL on a server that preloads it; false when it cannot). */
+      async pgStatReset() {
+        try {
+          await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+          await db.query('SELECT pg_stat_statements_reset(), pg_stat_reset()');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      /** pg_stat_statements of this database since the reset: top-level and nested (triggers', foreign keys') statements. */
+      async pgStat() {
+        return db.query(
+          `SELECT toplevel, calls::int, total_exec_time AS "execMs", total_plan_time AS "planMs", rows::int,
+                  wal_records::int AS "walRecords", shared_blks_dirtied::int AS dirtied, regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
+             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY total_exec_time DESC`,
+        );
+      },
+      /** pg_stat_user_functions since the reset (with `track_functions = all`): the trigger functions' own and total time. */
+      async pgStatFunctions() {
+        return db.query(
+          `SELECT funcname AS name, calls::int, self_time AS "selfMs", total_time AS "totalMs" FROM pg_stat_user_functions ORDER BY total_time DESC`,
+        );
+      },
       /** The outbox now: events written so far and how many of them the handlers have delivered (the background's backlog). */
       async outbox() {
         const [row] = await db.query('SELECT count(*)::int AS written, count(dispatched_at)::int AS delivered FROM outbox');

@@ -24,6 +24,12 @@ const { values: args } = parseArgs({
     'no-analyze': { type: 'boolean', default: false },
     /** The embedded PostgreSQL's port: another for a second run at the same time (an A/B pair). */
     port: { type: 'string', default: '24340' },
+    /**
+     * With DATABASE_URL on a server that preloads pg_stat_statements (`pg_stat_statements.track = all`): prints its
+     * statements per purchase (top level and nested: triggers', foreign-key checks') over the first measured
+     * checkout phase and over the buyNow phase (bench/notes-checkout-db.md).
+     */
+    'pg-stat': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -85,6 +91,34 @@ async function phase(one: (buyer: number, i: number) => Promise<string | null>):
   );
   result.latencies.sort((a, b) => a - b);
   return result;
+}
+
+interface PgStatRow {
+  toplevel: boolean;
+  calls: number;
+  execMs: number;
+  planMs: number;
+  rows: number;
+  walRecords: number;
+  dirtied: number;
+  query: string;
+}
+
+/** pg_stat_statements per purchase of a phase: execution time (a nested statement's is also in its caller's), calls, WAL records. */
+function printPgStat(name: string, rows: PgStatRow[], purchases: number): void {
+  const per = (n: number) => n / Math.max(1, purchases);
+  const top = rows.filter((r) => r.toplevel);
+  const sum = (rs: PgStatRow[], f: (r: PgStatRow) => number) => rs.reduce((n, r) => n + f(r), 0);
+  console.log(
+    `pg_stat_statements, ${name} phase, per purchase (${purchases}): top-level statements ${per(sum(top, (r) => r.calls)).toFixed(1)}, ` +
+      `their execution ${per(sum(top, (r) => r.execMs)).toFixed(2)} ms + planning ${per(sum(top, (r) => r.planMs)).toFixed(2)} ms, WAL records ${per(sum(top, (r) => r.walRecords)).toFixed(1)}`,
+  );
+  console.log('  T/N  execution ms  planning ms  calls  WAL records (each per purchase)  query (N: nested, its time also in its caller\'s)');
+  for (const r of rows.filter((r) => per(r.execMs + r.planMs) >= 0.005).slice(0, 60)) {
+    console.log(
+      `  ${r.toplevel ? 'T' : 'N'} ${per(r.execMs).toFixed(3).padStart(7)} ${per(r.planMs).toFixed(3).padStart(7)} ${per(r.calls).toFixed(2).padStart(6)} ${per(r.walRecords).toFixed(1).padStart(6)}  ${r.query.slice(0, 150)}`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -179,10 +213,20 @@ async function main(): Promise<void> {
     // App and database CPU per purchase over a phase (the database's null when it cannot be read).
     const cpuPer = async (name: string, run: () => Promise<Phase>) => {
       if (args['cpu-prof']) await server.call('profileStart');
+      if (args['pg-stat']) await server.call('pgStatReset');
       const [app0, db0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
       const result = await run();
       const [app1, db1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
       if (args['cpu-prof']) await server.call('profileStop', path.join(profiles, `checkout-${name}.cpuprofile`));
+      if (args['pg-stat']) {
+        printPgStat(name, await server.call<PgStatRow[]>('pgStat'), result.done);
+        const functions = await server.call<{ name: string; calls: number; selfMs: number; totalMs: number }[]>('pgStatFunctions');
+        console.log('  functions (track_functions = all), per purchase: total ms (self ms) × calls');
+        for (const f of functions) {
+          const per = (n: number) => n / Math.max(1, result.done);
+          console.log(`    ${per(f.totalMs).toFixed(3).padStart(7)} (${per(f.selfMs).toFixed(3)}) × ${per(f.calls).toFixed(2)}  ${f.name}`);
+        }
+      }
       const per = (us: number) => us / 1000 / Math.max(1, result.done);
       return { result, ms: per(app1 - app0), dbMs: db0 === null || db1 === null ? null : per(db1 - db0) };
     };

@@ -41,6 +41,7 @@ import { OffersCreatedBatches1764276000000 } from './1764276000000-offers-create
 import { ThrottleTakeMany1764284000000 } from './1764284000000-throttle-take-many';
 import { ThrottleClockForward1764285000000 } from './1764285000000-throttle-clock-forward';
 import { SearchTiers1764286000000 } from './1764286000000-search-tiers';
+import { SearchSyncWrites1764287000000 } from './1764287000000-search-sync-writes';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -87,4 +88,5 @@ export const allMigrations = [
   ThrottleTakeMany1764284000000,
   ThrottleClockForward1764285000000,
   SearchTiers1764286000000,
+  SearchSyncWrites1764287000000,
 ];

@@ -32,6 +32,24 @@ export function statementText(key: string, build: () => string): string {
   return text;
 }
 
+const openEnded = new Set<string>();
+/** Distinct texts of open-ended families a process prepares (mayPrepare): each connection keeps at most this many of them. */
+const MAX_OPEN_ENDED = 256;
+
+/**
+ * Whether a statement whose text comes from an open-ended family (built from data, e.g. a promotion's targeting
+ * rule, its values all parameters) may run as a named statement: the first MAX_OPEN_ENDED distinct texts the
+ * process sees may, later ones run unnamed (parsed and planned on every call, as before). So the family keeps
+ * the plan cache's gain for the few texts a deployment actually has without letting a connection's prepared
+ * statements grow without bound.
+ */
+export function mayPrepare(text: string): boolean {
+  if (openEnded.has(text)) return true;
+  if (openEnded.size >= MAX_OPEN_ENDED) return false;
+  openEnded.add(text);
+  return true;
+}
+
 /**
  * A read as a named (prepared) statement on the DataSource's own pg pool: PostgreSQL parses and plans it once
  * per connection (then runs a generic plan) instead of on every call, and TypeORM's query runner, broadcaster

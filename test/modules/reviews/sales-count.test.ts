@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SalesCountOwner1764275000000 } from '../../../migrations/1764275000000-sales-count-owner';
+import { SearchSyncWrites1764287000000 } from '../../../migrations/1764287000000-search-sync-writes';
 import { reconcileOrdersSales } from '../../../src/modules/reviews/sales-count';
 import { logAddSql, logSubtractSql } from '../../../src/modules/reviews/trending';
 import { unitsSoldAtLeast } from '../../../src/modules/reviews/units-sold';
@@ -179,6 +180,9 @@ describe('the backfill (migration 1764275000000)', () => {
     const q = t.app.dataSource.createQueryRunner();
     try {
       const migration = new SalesCountOwner1764275000000();
+      // The later migration that replaced this one's trigger is taken down first and put back after.
+      const later = new SearchSyncWrites1764287000000();
+      await later.down(q);
       await migration.down(q);
       // What the old hook left: every paid order counted whole at its payment time, never taken back; search
       // with its own recount.
@@ -194,6 +198,7 @@ describe('the backfill (migration 1764275000000)', () => {
       await q.query('UPDATE search_product SET sales_count = sales_count + 7');
       await q.startTransaction();
       await migration.up(q);
+      await later.up(q);
       await q.commitTransaction();
     } finally {
       await q.release();
