@@ -153,7 +153,8 @@ export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logge
         for (const ids of productIds) await indexLoadedProducts(tx, ids);
       });
     });
-    await rankSearchTiers(tx, searchExactLimit);
+    // Every batch in the seed's own transaction (nobody else holds its rows): a fully ranked catalog at its commit.
+    await rankSearchTiers((fn) => fn(tx), searchExactLimit);
     await tx.query('ANALYZE search_product, search_vocabulary');
     log?.info(
       { scale, sellers: sellers.length, products: size.products, variants, listings, ms: Date.now() - started },

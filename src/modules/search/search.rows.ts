@@ -60,9 +60,6 @@ function walkedWhere(where: string[]): string[] {
  */
 export const bestSellerWalk = (limit: number): number => Math.max(1, Math.floor(limit / 5));
 
-/** The popularity tiers a search with words tries before the full index (migration 1764286000000, search-tiers.ts). */
-const TIERS = [1, 2] as const;
-
 /**
  * A search's candidates (README "Bounded work") with `columns` of `search_product sp`, for the page and the
  * counts alike so that the ranking and the counts see the same products: `ctes` to put in a WITH, the candidates
@@ -126,32 +123,31 @@ export function candidatesSql(
   }
   const used = (tier: number) => `(SELECT tu.u${tier} FROM tu)`;
   const served = (tier: number) => `(SELECT h${tier}.served FROM h${tier})`;
-  const tierCtes = TIERS.map(
-    (tier, i) => `t${tier} AS MATERIALIZED (SELECT ${columns} FROM search_product sp
-       WHERE ${where.join(' AND ')} AND sp.tier <= ${tier} AND ${used(tier)}${TIERS.slice(0, i).map((smaller) => ` AND NOT ${served(smaller)}`).join('')}),
-     h${tier} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${tier} LIMIT ${limit + 1}) x)`,
-  );
-  const noTierServed = TIERS.map((tier) => `NOT ${served(tier)}`).join(' AND ');
+  // Exactly two tiers (migration 1764286000000's partial indexes): tier 2 is tried only when tier 1 did not serve.
+  const tier = (n: 1 | 2, notServed: string) => `t${n} AS MATERIALIZED (SELECT ${columns} FROM search_product sp
+       WHERE ${where.join(' AND ')} AND sp.tier <= ${n} AND ${used(n)}${notServed}),
+     h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${n} LIMIT ${limit + 1}) x)`;
   // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
   // the best sellers' walk. Each branch behind its one-time filter.
-  const [small, large] = TIERS;
-  const popular = `(SELECT * FROM t${large} WHERE ${used(large)})
-       UNION ALL (SELECT * FROM t${small} WHERE ${used(small)} AND NOT ${used(large)})
-       UNION ALL (${walked} AND NOT ${used(small)})`;
+  const popular = `(SELECT * FROM t2 WHERE ${used(2)})
+       UNION ALL (SELECT * FROM t1 WHERE ${used(1)} AND NOT ${used(2)})
+       UNION ALL (${walked} AND NOT ${used(1)})`;
   return {
-    ctes: `tu AS MATERIALIZED (SELECT coalesce(bool_or(st.used) FILTER (WHERE st.tier = ${small}), false) AS u${small},
-                            coalesce(bool_or(st.used) FILTER (WHERE st.tier = ${large}), false) AS u${large} FROM search_tier st),
-     ${tierCtes.join(',\n     ')},
-     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')} AND ${noTierServed}),${before ? `\n     ${before(first)},` : ''}
+    ctes: `tu AS MATERIALIZED (SELECT coalesce(bool_or(st.used) FILTER (WHERE st.tier = 1), false) AS u1,
+                            coalesce(bool_or(st.used) FILTER (WHERE st.tier = 2), false) AS u2 FROM search_tier st),
+     ${tier(1, '')},
+     ${tier(2, ` AND NOT ${served(1)}`)},
+     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')} AND NOT ${served(1)} AND NOT ${served(2)}),${before ? `\n     ${before(first)},` : ''}
      ${more},
      b AS MATERIALIZED (SELECT * FROM (${popular}) sp WHERE sp.${notFirst})`,
     first,
     parts: [
-      ...TIERS.map((tier) => `(SELECT * FROM t${tier} WHERE ${served(tier)} LIMIT ${limit})`),
+      `(SELECT * FROM t1 WHERE ${served(1)} LIMIT ${limit})`,
+      `(SELECT * FROM t2 WHERE ${served(2)} LIMIT ${limit})`,
       first,
       '(SELECT * FROM b WHERE (SELECT more FROM more))',
     ],
-    beyond: `(${TIERS.map(served).join(' OR ')} OR (SELECT more FROM more))`,
+    beyond: `(${served(1)} OR ${served(2)} OR (SELECT more FROM more))`,
   };
 }
 

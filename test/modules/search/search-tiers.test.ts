@@ -1,4 +1,5 @@
 import { idOf } from '../../../src/core/global-id';
+import type { EntityManager } from 'typeorm';
 import { rankSearchTiers, tiersInUse, type TierRanking } from '../../../src/modules/search';
 import { totalsSql } from '../../../src/modules/search/search-facets';
 import { parameters, searchWhere } from '../../../src/modules/search/search.rows';
@@ -9,7 +10,9 @@ import { bruteForce, FACETS, flattenCategories, walk, type Node } from './search
  * Popularity tiers (src/modules/search README "Bounded work"): beyond config.searchExactLimit, a search with words
  * ranks and counts matches of the most popular products (the smallest used tier with more than the limit), exact
  * by construction; at or under the limit, exact as before. A limit of 4 on the small seed (300 products): tier 1
- * is the 40 most popular searchable products, tier 2 (400) is not a proper part of the catalog and stays unused.
+ * is the 40 most popular searchable products, tier 2 (400) is not a proper part of the catalog and stays unused
+ * (tier 2 is exercised by ranking for a limit of 2: tiers of 20 and 200, searched with the app's limit of 4).
+ * Each test starts from the same state: every product's units sold ranked by product id, nothing tiered.
  */
 const LIMIT = 4;
 let t: TestApp;
@@ -19,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const rank = (limit = LIMIT): Promise<TierRanking | null> => t.app.dataSource.transaction((tx) => rankSearchTiers(tx, limit));
+const inTransactions = <T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> => t.app.dataSource.transaction(fn);
+const rank = (limit = LIMIT): Promise<TierRanking | null> => rankSearchTiers(inTransactions, limit);
 const tierOf = async (ids: string[]): Promise<Map<string, number>> => {
   const rows = await t.sql<{ id: string; tier: number }>('SELECT product_id AS id, tier FROM search_product WHERE product_id = ANY($1::uuid[])', [
     ids.map((id) => idOf(id, 'Product')!),
@@ -64,11 +68,17 @@ async function answers(query: string, filter?: object) {
 }
 
 describe('search popularity tiers', () => {
+  beforeEach(async () => {
+    await setSales([]);
+    // Ranked for the default limit (1,000: tier 1 would be 10,000 products): nothing tiered.
+    await rank(1000);
+  });
+
   it('uses only the full index when the catalog is no bigger than a tier (same answers)', async () => {
     const before = await answers('premium');
-    // The seed ranked for its default limit (1,000: tier 1 would be 10,000 products): nothing tiered.
     expect(await rank(1000)).toEqual({
       moved: 0,
+      batches: 1,
       tiers: [
         { tier: 1, products: expect.any(Number), used: false },
         { tier: 2, products: expect.any(Number), used: false },
@@ -168,10 +178,93 @@ describe('search popularity tiers', () => {
     expect(await sourcesRead()).toEqual(['t1', 'w']);
   });
 
+  it('serves a word from tier 2 when tier 1 has no more than the limit of its matches and tier 2 has more', async () => {
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    const matches = uuids(every.nodes);
+    // Ranked for a limit of 2: tier 1 the 20 most popular, tier 2 the 200 (a proper part of the catalog). Two of the
+    // word's matches and 18 other products in stock are the best sellers: tier 1 holds 2 of its matches.
+    const two = uuids(every.nodes.filter((n) => n.inStock).slice(0, 2));
+    const others = await t.sql<{ id: string }>(
+      'SELECT product_id AS id FROM search_product WHERE searchable AND in_stock AND NOT product_id = ANY($1::uuid[]) ORDER BY product_id LIMIT 18',
+      [matches],
+    );
+    await setSales([...two, ...others.map((r) => r.id)]);
+    expect((await rank(2))!.tiers).toEqual([
+      { tier: 1, products: 20, used: true },
+      { tier: 2, products: 200, used: true },
+    ]);
+    const tiers = await tierOf(every.nodes.map((n) => n.id));
+    const inTier = (n: number) => [...tiers].filter(([, tier]) => tier <= n).map(([id]) => id);
+    expect(inTier(1).sort()).toEqual([...two].sort());
+    expect(inTier(2).length).toBeGreaterThan(LIMIT);
+
+    const { nodes, totalCounts, search } = await answers('premium');
+    // Tier 2's first LIMIT matches, each one of the 200 most popular.
+    expect(nodes).toHaveLength(LIMIT);
+    const tier2 = new Set(inTier(2));
+    for (const n of nodes) expect(tier2.has(idOf(n.id, 'Product')!)).toBe(true);
+    expect(new Set(totalCounts)).toEqual(new Set([LIMIT]));
+    expect(search.totalCount).toBe(LIMIT);
+    expect(search.totalCountIsExact).toBe(false);
+    expect(search.facets.countsAreExact).toBe(false);
+    expect(flattenCategories(search.facets.categories)).toEqual(bruteForce(nodes).categories);
+    // Tier 1 (2 matches: not enough), then tier 2; not the full index.
+    expect(await sourcesRead()).toEqual(['t1', 't2']);
+  });
+
+  it('moves the rows in batches, each its own transaction, until a batch moves fewer than its size', async () => {
+    // Nothing tiered (beforeEach): a ranking for LIMIT moves the 40 most popular into tier 1, 7 rows a batch.
+    const committed: number[] = [];
+    const writer = t.app.dataSource.createQueryRunner();
+    await writer.connect();
+    try {
+      const ranked = await rankSearchTiers(
+        async (fn) => {
+          const batch = await t.app.dataSource.transaction(fn);
+          // Between two batches another connection locks every row moved so far without waiting (NOWAIT fails at
+          // once on a held row): each batch's rows are committed and released before the next batch starts.
+          await writer.startTransaction();
+          const [{ n }] = await writer.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM search_product WHERE tier = 1 FOR NO KEY UPDATE NOWAIT) x`);
+          await writer.commitTransaction();
+          committed.push(n);
+          return batch;
+        },
+        LIMIT,
+        { batchRows: 7 },
+      );
+      expect(ranked).toEqual({ moved: 10 * LIMIT, batches: 6, tiers: expect.any(Array) });
+      expect(committed).toEqual([7, 14, 21, 28, 35, 40]);
+    } finally {
+      await writer.release();
+    }
+    const top = await t.sql<{ id: string }>(
+      `SELECT product_id AS id FROM search_product WHERE searchable ORDER BY popularity DESC, product_id DESC LIMIT ${10 * LIMIT}`,
+    );
+    const tier1 = await t.sql<{ id: string }>('SELECT product_id AS id FROM search_product WHERE tier = 1');
+    expect(tier1.map((r) => r.id).sort()).toEqual(top.map((r) => r.id).sort());
+    expect(await rank()).toMatchObject({ moved: 0, batches: 1 });
+  });
+
+  it('stops between batches when asked, and the next ranking finishes (searches exact meanwhile)', async () => {
+    const stopped = await rankSearchTiers(inTransactions, LIMIT, { batchRows: 7, stopped: () => true });
+    expect(stopped).toMatchObject({ moved: 7, batches: 1, tiers: [{ tier: 1, used: true }, { tier: 2, used: false }] });
+    expect(await t.sql('SELECT count(*)::int AS n FROM search_product WHERE tier = 1')).toEqual([{ n: 7 }]);
+    // Tier 1 is marked used with 7 of its 40 rows: a search it cannot serve (at most LIMIT matches there) reads the
+    // full index, and one it serves is exact by construction.
+    const every = new Set((await walk(t, 'premium', 'PRICE_ASC')).nodes.map((n) => n.id));
+    expect(every.size).toBeGreaterThan(LIMIT);
+    const { ids, search } = await answers('premium');
+    expect(ids.length).toBeGreaterThanOrEqual(LIMIT);
+    for (const id of ids) expect(every.has(id)).toBe(true);
+    expect(search.totalCount).toBe(ids.length);
+    expect(search.totalCountIsExact).toBe(false);
+    expect(await rank()).toMatchObject({ moved: 10 * LIMIT - 7 });
+    expect(await t.sql('SELECT count(*)::int AS n FROM search_product WHERE tier = 1')).toEqual([{ n: 10 * LIMIT }]);
+  });
+
   it('moves products between tiers as their popularity changes, writing only the rows whose tier changes', async () => {
-    await setSales([]);
     await rank();
-    expect(await rank()).toEqual({ moved: 0, tiers: expect.any(Array) });
+    expect(await rank()).toMatchObject({ moved: 0 });
     const tier1 = await t.sql<{ id: string; sales: number }>(
       'SELECT product_id AS id, sales_count AS sales FROM search_product WHERE tier = 1 ORDER BY popularity, product_id',
     );
@@ -231,7 +324,7 @@ describe('search popularity tiers', () => {
     await qr.connect();
     try {
       await qr.startTransaction();
-      expect(await rankSearchTiers(qr.manager, LIMIT)).not.toBeNull();
+      expect(await rankSearchTiers((fn) => fn(qr.manager), LIMIT)).not.toBeNull();
       expect(await rank()).toBeNull();
       await qr.rollbackTransaction();
       expect(await rank()).not.toBeNull();
