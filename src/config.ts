@@ -223,8 +223,10 @@ export interface AppConfig {
   paymentRecoveryMs: number;
   /**
    * Search (src/modules/search README "Bounded work"): up to this many matches a search counts its result
-   * exactly and ranks every match; beyond it, totalCount and the facets count about this many candidates, matches of
-   * the most popular products (lower bounds, flagged), and RELEVANCE ranks them.
+   * exactly and ranks every match; beyond it, totalCount and the facets count only candidates (lower bounds, flagged),
+   * and RELEVANCE ranks them: this many matches of the most popular products when a popularity tier has more than
+   * this many of them; otherwise (the full index) the first this many matches in the table's order plus the popular
+   * ones among the rest (the largest used tier's, or the best sellers' walk with no tier in use): up to ~2× this many.
    */
   searchExactLimit: number;
   /** How often the search tier job ranks the searchable products by popularity (src/modules/search README "Bounded work"). */

@@ -33,13 +33,14 @@ let categoryId: string;
 /** A page's worth of catalog: 6 products of 3 variants, each variant listed by 2 sellers; one product of 100 variants. */
 beforeAll(async () => {
   // No polling and no timed sweeps on the app's pool (complaint deadlines every 60 s, payment recovery every
-  // 30 s; one once landed inside a measured request): every statement counted below is the request's (or the
+  // 30 s, the search tiers' ranking every 300 s; one once landed inside a measured request): every statement counted below is the request's (or the
   // events it woke). Two plugins for the plugin examples: PluginInstall installs loyalty-points,
   // AddToCartGiftWrapped sets gift-wrap's option.
   t = await startTestApp({
     eventPollIntervalMs: 600_000,
     complaintScheduler: false,
     paymentRecoveryMs: 86_400_000,
+    searchTierMs: 86_400_000,
     plugins: [loyaltyPoints, giftWrap],
     migrateOnStart: true,
   });

@@ -37,8 +37,9 @@ export class SearchResolver {
   @FieldResolver(() => Boolean, {
     description:
       'True when totalCount counts every match. False when more products match than the server counts (1,000 by default, ' +
-      'ZOCO_SEARCH_EXACT_LIMIT): totalCount then counts the candidates (about that many of the matches, those of the most ' +
-      'popular products), a lower bound (show "1,000+"), and RELEVANCE ranks those candidates; ' +
+      'ZOCO_SEARCH_EXACT_LIMIT): totalCount then counts the candidates, a lower bound (show "1,000+"), and RELEVANCE ranks ' +
+      'them. The candidates are that many matches among the most popular products when the word has that many there; ' +
+      'otherwise the first that many matches the index yields plus the popular ones (up to about twice as many). ' +
       'a narrower query or a filter counts exactly again.',
   })
   totalCountIsExact(@Root() connection: SearchConnection): Promise<boolean> {

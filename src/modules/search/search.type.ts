@@ -87,8 +87,9 @@ export class SearchFacets {
   @Field({
     description:
       'True when these counts are over every match. False when the search matched more products than the server counts ' +
-      '(1,000 by default, ZOCO_SEARCH_EXACT_LIMIT): the counts are then over the candidates RELEVANCE ranks (about that many ' +
-      'of the matches, the most popular ones), so each is a lower bound (show "120+").',
+      '(1,000 by default, ZOCO_SEARCH_EXACT_LIMIT): the counts are then over the candidates RELEVANCE ranks (that many ' +
+      'matches among the most popular products, or the first that many matches plus the popular ones: see ' +
+      'SearchConnection.totalCountIsExact), so each is a lower bound (show "120+").',
   })
   countsAreExact!: boolean;
 }

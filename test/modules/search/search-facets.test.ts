@@ -37,7 +37,7 @@ describe('search facets', () => {
 
     const { search } = await t.data(FACETS, { query, filter });
     expect(search.totalCount).toBe(nodes.length);
-    // Below config.searchExactLimit (10,000; the small seed has 300 products): every match counted.
+    // Below config.searchExactLimit (1,000 by default; the small seed has 300 products): every match counted.
     expect(search.totalCountIsExact).toBe(true);
     expect(search.facets.countsAreExact).toBe(true);
     const expected = bruteForce(nodes);
