@@ -38,9 +38,9 @@ export class SearchResolver {
     description:
       'True when totalCount counts every match. False when more products match than the server counts (1,000 by default, ' +
       'ZOCO_SEARCH_EXACT_LIMIT): totalCount then counts the candidates, a lower bound (show "1,000+"), and RELEVANCE ranks ' +
-      'them. The candidates are that many matches among the most popular products when the word has that many there; ' +
-      'otherwise the first that many matches the index yields plus the popular ones (up to about twice as many). ' +
-      'a narrower query or a filter counts exactly again.',
+      'them. The candidates are that many matches of the most popular products when those have more than that many; ' +
+      'otherwise the first that many matches the index yields plus popular ones (up to about twice as many). ' +
+      'A narrower query or a filter counts exactly again.',
   })
   totalCountIsExact(@Root() connection: SearchConnection): Promise<boolean> {
     return connection.totals.totalCountIsExact();
