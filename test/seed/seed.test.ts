@@ -1,3 +1,5 @@
+import { DEFAULT_SEARCH_EXACT_LIMIT } from '../../src/config';
+import { rankSearchTiers } from '../../src/modules/search';
 import { seedDatabase } from '../../src/seed/seed';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -57,5 +59,16 @@ describe('seed', () => {
     );
     expect(words.length).toBeGreaterThan(20);
     expect(words).toEqual(expected);
+  });
+
+  it('leaves the search tiers fully ranked for the default exact limit (a ranking now moves nothing)', async () => {
+    const tiers = await t.sql('SELECT tier, products, used FROM search_tier ORDER BY tier');
+    // 300 products: no tier is a proper part of the catalog (tier 1 would be 10 × 1,000), so none is used.
+    expect(tiers).toEqual([
+      { tier: 1, products: expect.any(Number), used: false },
+      { tier: 2, products: expect.any(Number), used: false },
+    ]);
+    const ranked = await rankSearchTiers((fn) => t.app.dataSource.transaction(fn), DEFAULT_SEARCH_EXACT_LIMIT);
+    expect(ranked).toEqual({ moved: 0, batches: 1, tiers: tiers.map((row) => expect.objectContaining(row)) });
   });
 });
