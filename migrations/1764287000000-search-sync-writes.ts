@@ -9,6 +9,13 @@ const SYNC_COLUMNS = `category_id = excluded.category_id,
           seller_ids = excluded.seller_ids, conditions = excluded.conditions, min_price = excluded.min_price,
           in_stock = excluded.in_stock, created_at = excluded.created_at, searchable = excluded.searchable`;
 
+/** search_product_updated's vocabulary step, unchanged by this migration (as migration 1764140000000 wrote it). */
+const VOCABULARY_APPLY = `PERFORM search_vocabulary_apply(
+          ARRAY(SELECT n.title FROM new_rows n JOIN old_rows o ON o.id = n.id
+                 WHERE n.status = 'active' AND (o.status <> 'active' OR o.title <> n.title)),
+          ARRAY(SELECT o.title FROM new_rows n JOIN old_rows o ON o.id = n.id
+                 WHERE o.status = 'active' AND (n.status <> 'active' OR o.title <> n.title)));`;
+
 const SYNC_FROM = `FROM product p
           LEFT JOIN LATERAL (
             SELECT array_agg(DISTINCT l.seller_id) AS seller_ids, array_agg(DISTINCT l.condition) AS conditions
@@ -76,11 +83,7 @@ export class SearchSyncWrites1764287000000 implements MigrationInterface {
         PERFORM search_product_sync(ARRAY(SELECT id FROM new_rows),
           ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
                  WHERE (n.title, n.description, n.language) IS DISTINCT FROM (o.title, o.description, o.language)));
-        PERFORM search_vocabulary_apply(
-          ARRAY(SELECT n.title FROM new_rows n JOIN old_rows o ON o.id = n.id
-                 WHERE n.status = 'active' AND (o.status <> 'active' OR o.title <> n.title)),
-          ARRAY(SELECT o.title FROM new_rows n JOIN old_rows o ON o.id = n.id
-                 WHERE o.status = 'active' AND (n.status <> 'active' OR o.title <> n.title)));
+        ${VOCABULARY_APPLY}
         RETURN NULL;
       END $$;
     `);
@@ -103,11 +106,7 @@ export class SearchSyncWrites1764287000000 implements MigrationInterface {
       CREATE OR REPLACE FUNCTION search_product_updated() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM search_product_sync(ARRAY(SELECT id FROM new_rows));
-        PERFORM search_vocabulary_apply(
-          ARRAY(SELECT n.title FROM new_rows n JOIN old_rows o ON o.id = n.id
-                 WHERE n.status = 'active' AND (o.status <> 'active' OR o.title <> n.title)),
-          ARRAY(SELECT o.title FROM new_rows n JOIN old_rows o ON o.id = n.id
-                 WHERE o.status = 'active' AND (n.status <> 'active' OR o.title <> n.title)));
+        ${VOCABULARY_APPLY}
         RETURN NULL;
       END $$;
       DROP FUNCTION search_product_sync(uuid[], uuid[]);

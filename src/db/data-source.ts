@@ -54,7 +54,8 @@ export function createDataSource({ url, entities, log, poolSize = 20, applicatio
     // jit off: PostgreSQL compiles a statement whose estimate crosses jit_above_cost (100,000), whatever it then reads.
     // Search's counting statement is planned for every source it may read (each popularity tier and the full index:
     // search.rows.ts candidatesSql) and at 1M products crossed it: 151 ms of compiling on every execution (prepared
-    // too) for a statement that ran in 6.5 ms. The app's statements are short, bounded reads: JIT never pays there.
+    // too) for a statement that ran in 6.5 ms. Every statement of the app's pools (requests' and the background's, whose
+    // walks go in batches) is a bounded read or write: JIT never pays there.
     extra: { max: poolSize, application_name: applicationName, options: '-c synchronize_seqscans=off -c jit=off' },
     // An idle connection cut by the server (failover, restart, pg_terminate_backend) is reported here
     // and dropped by the pool; the next query opens a new one. Unhandled, it would end the process.

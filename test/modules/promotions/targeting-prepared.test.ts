@@ -41,8 +41,15 @@ describe('customerMatches, prepared', () => {
     const inTx = await withTransaction(ctx, async (c) => {
       const out = [];
       for (const [id, min] of asked.slice(0, 10)) out.push(await customerMatches(c, rule(min), id, seller.id));
-      return out;
+      // The transaction's connection holds the rule's statement prepared once, and ran it ten times at least.
+      const prepared: { runs: string }[] = await c.tx!.query(
+        `SELECT generic_plans + custom_plans AS runs FROM pg_prepared_statements
+          WHERE statement LIKE 'SELECT EXISTS (SELECT 1 FROM %' AND statement LIKE '%churn_risk%'`,
+      );
+      return { out, runs: prepared.map((p) => Number(p.runs)) };
     });
-    expect(inTx).toEqual(asked.slice(0, 10).map(([, , expected]) => expected));
+    expect(inTx.out).toEqual(asked.slice(0, 10).map(([, , expected]) => expected));
+    expect(inTx.runs).toHaveLength(1);
+    expect(inTx.runs[0]).toBeGreaterThanOrEqual(10);
   });
 });
