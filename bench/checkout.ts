@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     /**
      * With DATABASE_URL on a server that preloads pg_stat_statements (`pg_stat_statements.track = all`): prints its
      * statements per purchase (top level and nested: triggers', foreign-key checks') over the first measured
-     * checkout phase and over the buyNow phase (bench/notes-checkout-db.md).
+     * checkout phase and over the buyNow phase (bench/RESULTS.md section `checkout-db2`).
      */
     'pg-stat': { type: 'boolean', default: false },
   },

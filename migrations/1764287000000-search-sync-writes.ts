@@ -24,7 +24,7 @@ const SYNC_FROM = `FROM product p
           ) l ON true`;
 
 /**
- * Search's copies written only when they change, and in sets (issue 14, bench/notes-checkout-db.md).
+ * Search's copies written only when they change, and in sets (issue 14, bench/RESULTS.md section `checkout-db2`).
  *
  * 1. Units sold and likes (`product_popularity` → `search_product`): a statement trigger over the statement's
  *    new rows instead of a row trigger. The sales handler writes a batch of products in one statement; the row

@@ -12,7 +12,7 @@ export type CrashPoint = (typeof crashPoints)[number];
  * The matches a search reads at most for its ranking and counts (src/modules/search README "Bounded work"): beyond
  * it, "over 1,000 results" (Amazon's "1-48 of over 1,000"). 10,000 before the popularity tiers. Beyond the limit a
  * search reads about this many rows whatever the catalog's size; at 1M products, bench:growth's search mix ran at 0.33x
- * the 5k catalog's throughput with 1,000, 0.47x with 250, 0.13x with 1,000 and no tiers (bench/notes-search-tiers.md).
+ * the 5k catalog's throughput with 1,000, 0.47x with 250, 0.13x with 1,000 and no tiers (bench/RESULTS.md section `search-tiers`).
  */
 export const DEFAULT_SEARCH_EXACT_LIMIT = 1_000;
 

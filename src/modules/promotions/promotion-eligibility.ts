@@ -16,7 +16,7 @@ export const audienceSql = { from: TARGETABLE, where: targetable };
  * Whether `customerId` matches `rule` of a promotion of `sellerId` now: one query, whatever the rule. Prepared
  * (mayPrepare: the text is the rule's shape, its values are parameters): planned on every call, it cost 0.175 ms
  * to plan and 0.03 ms to run per targeted promotion of a checkout (pg_stat_statements, bench:checkout's buyNow
- * phase, bench/notes-checkout-db.md); a connection keeps the generic plan after five runs.
+ * phase, bench/RESULTS.md section `checkout-db2`); a connection keeps the generic plan after five runs.
  */
 export async function customerMatches(ctx: Context, rule: TargetingRule, customerId: string, sellerId: string): Promise<boolean> {
   const params = new SqlParams([customerId]);

@@ -35,7 +35,7 @@ export async function removeLike({ tx }: TxContext, productId: string, likedAt: 
  * their terms log-summed (logSumSql), rows written in product id order. One statement, not one per view:
  * search's trigger on product_popularity is a statement trigger since migration 1764287000000 (it fires once
  * per statement, also for a statement that changes no count it copies), so a view statement costs a trigger
- * call; per batch, that is once instead of once per view (bench/notes-checkout-db.md).
+ * call; per batch, that is once instead of once per view (bench/RESULTS.md section `checkout-db2`).
  */
 export async function countViews(app: AppServices, { events }: EventPayloads['touchpoint.recorded']): Promise<void> {
   const views = events.filter((e) => e.type === 'PRODUCT_VIEWED' && e.productId);
