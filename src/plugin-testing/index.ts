@@ -193,17 +193,21 @@ export async function startPluginTestApp({ plugins, ...options }: PluginTestOpti
       check(res.pluginInstall.userErrors, 'pluginInstall');
     },
     async dispatched(type, match = () => true, timeoutMs = 10_000) {
-      // dispatched_at is set once every hook and plugin handler had the event (a failed handler's retries come later).
+      // dispatched_at is set once every hook had the event and it was queued for the plugins (plugin_delivery, one
+      // queue per plugin and seller, worked outside the dispatcher: plugin-host/plugin-events.ts); the plugins' handlers
+      // have run once its queued rows are gone (a failed handler's retries come later).
       let found: DispatchedEvent | undefined;
       await until(
         async () => {
-          const rows: { id: string; type: string; payload: Record<string, unknown>; createdAt: Date }[] = await app.dataSource.query(
-            `SELECT id, type, payload, created_at AS "createdAt" FROM outbox WHERE type = $1 AND dispatched_at IS NOT NULL ORDER BY id`,
+          const rows: { id: string; type: string; payload: Record<string, unknown>; createdAt: Date; queued: boolean }[] = await app.dataSource.query(
+            `SELECT o.id, o.type, o.payload, o.created_at AS "createdAt", EXISTS (SELECT 1 FROM plugin_delivery d WHERE d.event_id = o.id) AS queued
+               FROM outbox o WHERE o.type = $1 AND o.dispatched_at IS NOT NULL ORDER BY o.id`,
             [type],
           );
           const row = rows.find((r) => match(r.payload));
-          found = row && { ...row, id: Number(row.id) };
-          return found !== undefined;
+          if (!row || row.queued) return false;
+          found = { id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt };
+          return true;
         },
         `a dispatched ${type} event`,
         timeoutMs,

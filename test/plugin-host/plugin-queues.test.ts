@@ -1,4 +1,4 @@
-import { startPluginTestApp, until, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
+import { startPluginTestApp, until, uuidOf, type PluginTestApp, type TestCustomer } from 'zoco/plugin/testing';
 import { webhooksPlugin } from '../../plugins/webhooks';
 import { startReceiver, type Receiver } from '../../plugins/webhooks/test/receiver';
 import { buy, createEndpoint, webhookSeller } from '../../plugins/webhooks/test/webhook-fixtures';
@@ -38,6 +38,18 @@ describe('plugin deliveries: a queue per (plugin, seller)', () => {
       `SELECT count(*)::int AS queued FROM plugin_delivery d JOIN seller s ON s.id = d.seller_id WHERE d.plugin = 'webhooks'`,
     );
     expect(queued).toBeGreaterThanOrEqual(1);
+  });
+
+  it("the kit's dispatched() answers once the plugins' queues had the event, not when it was only queued", async () => {
+    // E's endpoint never answers: its delivery holds E's queue for the webhook's 1.5 s timeout.
+    const e = await webhookSeller(t, { timeoutMs: 1_500, maxAttempts: 1 });
+    await createEndpoint(t, e.key, receiver.url('/e'), ['order.placed']);
+    receiver.hang('/e');
+    const orderId = uuidOf(await buy(t, buyer, e.listingId));
+    const event = await t.dispatched('order.placed', (p) => p['orderId'] === orderId);
+    const [{ queued }] = await t.app.dataSource.query('SELECT count(*)::int AS queued FROM plugin_delivery WHERE event_id = $1', [event.id]);
+    expect(queued).toBe(0);
+    expect(receiver.calls('/e').map((c) => c.json.type)).toEqual(['order.placed']);
   });
 
   it('queues each event once per pair however often it is dispatched (at least once)', async () => {
