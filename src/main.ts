@@ -46,7 +46,7 @@ const EXAMPLE_QUERY = `{ products(first: 5, sort: PRICE_ASC) { nodes { title pri
 type Seedable = Pick<Runtime, 'db' | 'log' | 'config'>;
 
 async function seedAndRemember(app: Seedable, scale: SeedScale): Promise<void> {
-  const result = await seedDatabase(app.db, scale, app.log, app.config.searchExactLimit);
+  const result = await seedDatabase(app.db, scale, { log: app.log, searchExactLimit: app.config.searchExactLimit });
   const demo = result.sellers[0]!;
   // Development aid: seller keys are stored hashed, so the demo key is kept here to print again.
   // With DATABASE_URL nothing else may have created the data folder yet.

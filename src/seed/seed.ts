@@ -70,7 +70,11 @@ function variantOptions(rng: Random, leaf: string, count: number, spanish: boole
  * Ends by ranking the search tiers for `searchExactLimit` (the app's config.searchExactLimit; its tier job ranks
  * them again every config.searchTierMs).
  */
-export async function seedDatabase(db: DataSource, scale: SeedScale, log?: Logger, searchExactLimit = DEFAULT_SEARCH_EXACT_LIMIT): Promise<SeedResult> {
+export async function seedDatabase(
+  db: DataSource,
+  scale: SeedScale,
+  { log, searchExactLimit = DEFAULT_SEARCH_EXACT_LIMIT }: { log?: Logger; searchExactLimit?: number } = {},
+): Promise<SeedResult> {
   const size = scales[scale];
   const rng = createRandom(20261123);
   const [{ count }] = await db.query('SELECT count(*)::int AS count FROM product');

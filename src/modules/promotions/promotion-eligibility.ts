@@ -22,10 +22,9 @@ export async function customerMatches(ctx: Context, rule: TargetingRule, custome
   const params = new SqlParams([customerId]);
   const predicate = compileRule(rule, params, sellerId);
   const text = `SELECT EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${predicate}) AS ok`;
-  const rows: { ok: boolean }[] = !mayPrepare(text)
-    ? await (ctx.tx ?? ctx.db).query(text, params.values)
-    : ctx.tx
-      ? await preparedTxQuery(ctx.tx, text, params.values)
-      : await preparedQuery(ctx.db, text, params.values);
+  let rows: { ok: boolean }[];
+  if (!mayPrepare(text)) rows = await (ctx.tx ?? ctx.db).query(text, params.values);
+  else if (ctx.tx) rows = await preparedTxQuery(ctx.tx, text, params.values);
+  else rows = await preparedQuery(ctx.db, text, params.values);
   return rows[0]?.ok === true;
 }

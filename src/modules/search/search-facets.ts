@@ -50,7 +50,7 @@ const PRICE_SHIFT = 7;
  * 17–22 ms with fifteen FILTERed counts on every match, 13–16 ms grouped by the stored key; the category and
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
-export function totalsSql(where: string[], facets: boolean, limit: number, narrowSellers = false, tiers = true): string {
+export function totalsSql(where: string[], { facets, limit, narrowSellers = false, tiers = true }: TotalsShape): string {
   // One text per shape, built once: ~4 KB of template work per search otherwise (1.2% of a faceted search's busy
   // CPU in a profile, as much as toFacets), and the same string each time (its hash kept) for the prepared
   // statements' lookups by text (search-prepared.ts, prepared-query.ts).
@@ -113,11 +113,21 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
        JOIN seller s ON s.id = x.s`;
 }
 
+/** What a counting statement counts: `facets` or the total alone, over at most `limit` candidates (README "Bounded work"). */
+export interface TotalsShape {
+  facets: boolean;
+  limit: number;
+  /** Narrow seller rows in the facets (search.resolver.ts). */
+  narrowSellers?: boolean;
+  /** Whether the tier walk is in (search-tiers.ts tiersInUse). */
+  tiers?: boolean;
+}
+
 /** The 'total' row's kind and key: 'window' beyond the limit (candidatesSql `beyond`), else 'exact'. */
 const total = (beyond: string) => `SELECT 'total' AS kind, CASE WHEN ${beyond} THEN 'window' ELSE 'exact' END AS key`;
 
 /**
- * The facets of the rows `totalsSql(…, true)` returned; their categories and sellers are primed into the
+ * The facets of the rows `totalsSql(…, { facets: true, … })` returned; their categories and sellers are primed into the
  * loaders (a product's `category` on the same page then costs no statement). Narrow sellers (`narrowSellers`:
  * the operation's facet sellers select only what narrowSellerJson keeps) are not: a loader's other readers may
  * ask for any field.

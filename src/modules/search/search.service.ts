@@ -115,7 +115,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, facets, limit, narrowSellers, tiers), whereParams);
+      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, { facets, limit, narrowSellers, tiers }), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };

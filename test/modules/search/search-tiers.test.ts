@@ -50,7 +50,7 @@ async function setSales(popular: string[], others: 'ranked' | 'none' = 'ranked',
 async function sourcesRead(): Promise<string[]> {
   const { params, param } = parameters();
   const { where } = searchWhere({ terms: ['premium'], normalized: 'premium', corrected: null, prefixLast: false }, {}, param);
-  const [row] = await t.sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${totalsSql(where, true, LIMIT)}`, params);
+  const [row] = await t.sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${totalsSql(where, { facets: true, limit: LIMIT })}`, params);
   const read = new Set<string>();
   const visit = (node: any, cte: string | null) => {
     const name = /^CTE (\w+)$/.exec(node['Subplan Name'] ?? '')?.[1] ?? cte;
