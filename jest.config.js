@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, plus a report of the database's sessions when a test runs out of time (test/helpers/database-environment.js).
+  testEnvironment: '<rootDir>/test/helpers/database-environment.js',
   roots: ['<rootDir>/test', '<rootDir>/plugins'],
   testMatch: ['**/*.test.ts'],
   // jose is ESM-only; jest's CommonJS runtime needs it transformed (Node 20 has no require(esm) under jest).
