@@ -7,7 +7,7 @@ import { trivialHandler } from './trivial-server';
 /**
  * The trivial operation in one process, a fixed number of times: for `valgrind --tool=callgrind`
  * (instruction counts do not depend on the machine's load, where CPU time does) or `node --cpu-prof`.
- * The client's work is in the count too: compare `--stack zoco` with `--stack raw`, and two request
+ * The client's work is in the count too: compare `--stack zoco` with `--stack raw` (or `--stack jit`), and two request
  * counts to cancel the start-up, e.g.
  *   valgrind --tool=callgrind --callgrind-out-file=/dev/null node dist/bench/trivial-driver.js --requests 2000
  */
@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
 });
 
 async function main(): Promise<void> {
-  const stack = args.stack === 'raw' ? 'raw' : 'zoco';
+  const stack = args.stack === 'raw' || args.stack === 'jit' ? args.stack : 'zoco';
   const server = createServer(await trivialHandler({ stack, fastPaths: !args['no-fast-paths'] }));
   // Under valgrind a request can take longer than Node's 5 s keep-alive: the client would reuse a closed socket.
   server.keepAliveTimeout = 600_000;

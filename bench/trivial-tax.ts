@@ -13,7 +13,8 @@ import type { ZocoServerInfo, ZocoServerOptions } from './zoco-server';
 /**
  * The framework tax of one trivial operation (issue "Speed": <= 70 µs of server CPU), in alternating
  * rounds: the trivial server (bench/trivial-server.ts: 20 in-memory objects x 5 scalars through our
- * HTTP handler, Apollo and the real per-request path) against a raw node:http handler, and the real
+ * HTTP handler, Apollo and the real per-request path) against a raw node:http handler and a bare graphql-jit
+ * server (the issue's yardstick: "a graphql-jit server on this machine spends ~69 µs"), and the real
  * app (createApp, throttle on as in `npm run bench`) on `{ __typename }` (cost 0: no statement) and
  * `{ viewer { id } }` (a guest: no SQL of its own; the throttle's bucket statement is all the
  * database sees). Medians of the rounds' server CPU per operation.
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   const trivial = (stack: TrivialOptions['stack']) => startChild<TrivialInfo>('trivial-server.js', { stack, fastPaths } satisfies TrivialOptions);
   const zoco = await trivial('zoco');
   const raw = await trivial('raw');
+  const jit = await trivial('jit');
   const app = args['trivial-only'] ? null : await startChild<ZocoServerInfo>('zoco-server.js', await appOptions());
   const itemsOk = goodGraphql(/"items"\s*:\s*\[\{/);
   const scenario = (label: string, server: Child<{ url: string }>, query: string, verify: (b: string) => boolean): Scenario => ({
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
   const scenarios = [
     scenario('trivial server, zoco', zoco, TRIVIAL, itemsOk),
     scenario('trivial server, raw node:http', raw, TRIVIAL, itemsOk),
+    scenario('trivial server, bare graphql-jit on node:http', jit, TRIVIAL, itemsOk),
     ...(app
       ? [
           scenario('createApp, `{ __typename }`', app, '{ __typename }', goodGraphql(/"__typename"\s*:\s*"Query"/)),
@@ -161,7 +164,7 @@ async function main(): Promise<void> {
   } finally {
     // autocannon drops its sockets at the end; let the servers finish what they had in flight.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await Promise.all([zoco.stop(), raw.stop(), app?.stop()]);
+    await Promise.all([zoco.stop(), raw.stop(), jit.stop(), app?.stop()]);
   }
 
   const section = [
