@@ -113,7 +113,10 @@ function jitHandler(schema: GraphQLSchema): RequestListener {
     readBody(req).then(async (text) => {
       const { query, variables } = JSON.parse(text) as { query: string; variables?: Record<string, unknown> };
       let q = compiled.get(query);
-      if (!q) compiled.set(query, (q = compile(query)));
+      if (!q) {
+        q = compile(query);
+        compiled.set(query, q);
+      }
       const body = q.stringify(await q.query(undefined, {}, variables ?? {}));
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
       res.end(body);

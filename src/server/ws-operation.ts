@@ -14,9 +14,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import type { Limits } from '../config';
 import type { GraphQLErrorCode } from '../core/errors';
 import { TOO_MANY_TOKENS, parseOptions, validationRules } from './limits';
-import { createCostCheck } from './cost-cache';
-import { refusedRootField } from './operation-access';
-import { oversizedVariable } from './input-checks';
+import { operationChecks } from './operation-policy';
 import type { Viewer } from '../auth/viewer';
 import { DocumentCache } from './document-cache';
 
@@ -41,9 +39,9 @@ export interface PreparedOperation {
 
 /**
  * graphql-ws's `onSubscribe`: what to execute, or the coded errors refusing it. The same checks as
- * HTTP in the same order: parse, validation with our limits, the operation, the viewer's access to its root
- * fields (operation-access.ts, before any variable is read), the variables (checked
- * here because graphql-js would report them without a code, and the cost estimator throws on them), cost.
+ * HTTP in the same order: parse, validation with our limits, the operation, then HTTP's own operationChecks
+ * (operation-policy.ts: the viewer's access to its root fields, oversized variables, cost), then the variables'
+ * coercion (Apollo's over HTTP; here because graphql-js would report them without a code).
  */
 export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, { introspection = true }: { introspection?: boolean } = {}) {
   // Apollo's `introspection: false` adds the same rule over HTTP.
@@ -51,7 +49,7 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
   const options = parseOptions(limits);
   // A reconnect storm sends the same few documents thousands of times: parse and validate each once (issue 16).
   const documents = new DocumentCache<DocumentNode | GraphQLError[]>();
-  const checkCostOf = createCostCheck(limits.maxCost);
+  const check = operationChecks(limits.maxCost);
   const parsed = (query: string): DocumentNode | GraphQLError[] => {
     const known = documents.get(query);
     if (known) return known;
@@ -77,14 +75,10 @@ export function createOperationPreparer(schema: GraphQLSchema, limits: Limits, {
       const message = operationName ? `Unknown operation named "${operationName}".` : 'Name the operation to run: the document holds several.';
       return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     }
-    const refused = refusedRootField(schema, document, operation, viewer, payload.variables ?? undefined);
-    if (refused) return [refused];
-    const oversized = oversizedVariable(operation, payload.variables);
-    if (oversized) return [oversized];
+    const checked = check(viewer, schema, document, operation, payload.query, operationName, payload.variables ?? undefined);
+    if ('error' in checked) return [checked.error];
     const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {});
     if (variables.errors) return variables.errors.map((error) => labelled(error, 'BAD_USER_INPUT'));
-    const { cost, error } = checkCostOf(schema, document, operation, payload.query, operationName, payload.variables ?? undefined);
-    if (error) return [error];
-    return { args: { schema, document, operationName, variableValues: payload.variables }, cost };
+    return { args: { schema, document, operationName, variableValues: payload.variables }, cost: checked.cost };
   };
 }
