@@ -124,16 +124,9 @@ export function candidatesSql(
   const used = (tier: number) => `(SELECT tu.u${tier} FROM tu)`;
   const served = (tier: number) => `(SELECT h${tier}.served FROM h${tier})`;
   // Exactly two tiers (migration 1764286000000's partial indexes): tier 2 is tried only when tier 1 did not serve.
-  // `h${n}` probes the tier on its own, reading no column (a bitmap heap scan that needs no column skips the heap
-  // pages the visibility map says all-visible: it counts from the index alone), so that a tier that does not serve
-  // costs its bitmap only; `t${n}`, the tier's rows, is read only when the tier serves (or, on the full index,
-  // as `b`). Before, `h${n}` counted `t${n}`'s rows: a word served by tier 2 at 1M read all its tier-1 matches
-  // (137–645 rows of every column) to learn there were not enough. When the tier serves, its bitmap is built twice
-  // (the probe's and the rows'): a tier's bitmap, not the catalog's.
-  const inTier = (n: 1 | 2, notServed: string) => `search_product sp WHERE ${where.join(' AND ')} AND sp.tier <= ${n} AND ${used(n)}${notServed}`;
-  const tier = (n: 1 | 2, notServed: string) => `p${n} AS MATERIALIZED (SELECT FROM ${inTier(n, notServed)}),
-     h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM p${n} LIMIT ${limit + 1}) x),
-     t${n} AS MATERIALIZED (SELECT ${columns} FROM ${inTier(n, notServed)})`;
+  const tier = (n: 1 | 2, notServed: string) => `t${n} AS MATERIALIZED (SELECT ${columns} FROM search_product sp
+       WHERE ${where.join(' AND ')} AND sp.tier <= ${n} AND ${used(n)}${notServed}),
+     h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${n} LIMIT ${limit + 1}) x)`;
   // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
   // the best sellers' walk. Each branch behind its one-time filter.
   const popular = `(SELECT * FROM t2 WHERE ${used(2)})
