@@ -149,9 +149,10 @@ export function candidatesSql(
      h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${n} LIMIT ${limit + 1}) x)`;
   // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
   // the best sellers' walk. Each branch behind its one-time filter.
+  // (`NOT u2` in the walk's branch too: `u1` is false also when the walk skips tier 1, and tier 2 is then used.)
   const popular = `(SELECT * FROM t2 WHERE ${used(2)})
        UNION ALL (SELECT * FROM t1 WHERE ${used(1)} AND NOT ${used(2)})
-       UNION ALL (${walked} AND NOT ${used(1)})`;
+       UNION ALL (${walked} AND NOT ${used(1)} AND NOT ${used(2)})`;
   // Tier 1 is left out of the walk (`u1` false: its CTEs never run) when tier 2 is used and the words' estimated
   // matches among tier 1's products (their share of the catalog, popularity taken as unrelated to the words) are
   // under half the limit: a word tier 2 serves at 1M read all its tier-1 matches first (137–645 rows, each read and,

@@ -184,6 +184,20 @@ describe('search popularity tiers', () => {
     expect(await sourcesRead()).toEqual(['t1', 'w']);
   });
 
+  it('falls back to the full index with tier 2 skipped-to (tier 1 left out by the estimate): tier 2 beyond it, no best sellers', async () => {
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    // Ranked for a limit of 2 (tiers of 20 and 200, both used): only two of the word's matches sell, so both tiers
+    // hold those two and no other.
+    const two = every.nodes.filter((n) => n.inStock).slice(-2);
+    await setSales(uuids(two), 'ranked', uuids(every.nodes));
+    expect((await rank(2))!.tiers.map((tier) => tier.used)).toEqual([true, true]);
+    const tiers = await tierOf(every.nodes.map((n) => n.id));
+    expect([...tiers.values()].filter((tier) => tier <= 2)).toHaveLength(2);
+    // Walked from tier 1, or from tier 2 (an estimate of 1 match): then the full index, and beyond it tier 2's matches.
+    expect(await sourcesRead()).toEqual(['t1', 't2', 'w']);
+    expect(await sourcesRead('1')).toEqual(['t2', 'w']);
+  });
+
   it('serves a word from tier 2 when tier 1 has no more than the limit of its matches and tier 2 has more', async () => {
     const every = await walk(t, 'premium', 'PRICE_ASC');
     const matches = uuids(every.nodes);
