@@ -42,6 +42,7 @@ import { ThrottleTakeMany1764284000000 } from './1764284000000-throttle-take-man
 import { ThrottleClockForward1764285000000 } from './1764285000000-throttle-clock-forward';
 import { SearchTiers1764286000000 } from './1764286000000-search-tiers';
 import { SearchSyncWrites1764287000000 } from './1764287000000-search-sync-writes';
+import { SearchGinPending1764288500000 } from './1764288500000-search-gin-pending';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const allMigrations = [
@@ -89,4 +90,5 @@ export const allMigrations = [
   ThrottleClockForward1764285000000,
   SearchTiers1764286000000,
   SearchSyncWrites1764287000000,
+  SearchGinPending1764288500000,
 ];

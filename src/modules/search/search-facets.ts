@@ -50,15 +50,15 @@ const PRICE_SHIFT = 7;
  * 17–22 ms with fifteen FILTERed counts on every match, 13–16 ms grouped by the stored key; the category and
  * seller rows in it spare the two loader statements that ran after it, and their round trip.
  */
-export function totalsSql(where: string[], { facets, limit, narrowSellers = false, tiers = true }: TotalsShape): string {
+export function totalsSql(where: string[], { facets, limit, narrowSellers = false, tiers = true, estimate = null }: TotalsShape): string {
   // One text per shape, built once: ~4 KB of template work per search otherwise (1.2% of a faceted search's busy
   // CPU in a profile, as much as toFacets), and the same string each time (its hash kept) for the prepared
   // statements' lookups by text (search-prepared.ts, prepared-query.ts).
-  const key = `${facets ? 'f' : 't'}${narrowSellers ? 'n' : 'w'}${tiers ? 'p' : 'x'}${limit}\n${where.join('\n')}`;
-  return statementText(`search totals ${key}`, () => buildTotalsSql(where, facets, limit, narrowSellers, tiers));
+  const key = `${facets ? 'f' : 't'}${narrowSellers ? 'n' : 'w'}${tiers ? 'p' : 'x'}${limit}\n${where.join('\n')}\n${estimate ?? ''}`;
+  return statementText(`search totals ${key}`, () => buildTotalsSql(where, facets, limit, narrowSellers, tiers, estimate));
 }
 
-function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowSellers: boolean, tiers: boolean): string {
+function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowSellers: boolean, tiers: boolean, estimate: string | null): string {
   const columns = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
   // The first part of the full index's matches is counted (or grouped) before the exactness check, which then
   // re-reads it only when that count reached the limit (candidatesSql `reached`): below it, the check costs nothing.
@@ -66,6 +66,7 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
   if (!facets) {
     const { ctes, first, parts, beyond } = candidatesSql(where, columns, limit, {
       tiers,
+      estimate,
       before: (first) => `n0 AS MATERIALIZED (SELECT count(*) AS n FROM ${first} c)`,
       reached: `(SELECT n0.n FROM n0) >= ${limit}`,
     });
@@ -74,6 +75,7 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
   }
   const { ctes, first, parts, beyond } = candidatesSql(where, columns, limit, {
     tiers,
+    estimate,
     before: (first) => `g0 AS MATERIALIZED (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${first} c GROUP BY 1, 2)`,
     reached: `coalesce((SELECT sum(g0.n) FROM g0), 0) >= ${limit}`,
   });
@@ -121,6 +123,8 @@ export interface TotalsShape {
   narrowSellers?: boolean;
   /** Whether the tier walk is in (search-tiers.ts tiersInUse). */
   tiers?: boolean;
+  /** The words' estimated matches (searchWhere): where the tier walk starts. */
+  estimate?: string | null;
 }
 
 /** The 'total' row's kind and key: 'window' beyond the limit (candidatesSql `beyond`), else 'exact'. */

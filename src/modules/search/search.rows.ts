@@ -3,7 +3,7 @@ import { requireIdOf } from '../../core/global-id';
 import { categoriesUnderSql } from '../catalog';
 import type { SearchFilter } from './search.inputs';
 import type { AnalyzedQuery } from './search-query';
-import { tsquerySql } from './search-query';
+import { matchEstimateSql, tsquerySql } from './search-query';
 import { AFFINITY_WEIGHT, affinitySql } from './search-affinity';
 
 /** Adds a value to a statement's parameters and returns its placeholder. */
@@ -18,9 +18,20 @@ export function parameters(): { params: unknown[]; param: Param } {
  * The WHERE clause of a search over `search_product sp` (its rows that match the words and the filters)
  * and the tsquery it matches, shared by the page, the count and the facets so that they always agree.
  */
-export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: Param): { where: string[]; tsquery: string | null } {
+export function searchWhere(
+  query: AnalyzedQuery,
+  filter: SearchFilter,
+  param: Param,
+): { where: string[]; tsquery: string | null; estimate: string | null } {
   const where = ['sp.searchable'];
-  const tsquery = tsquerySql(query, param);
+  const placeholders = new Map<unknown, string>();
+  const tsquery = tsquerySql(query, (value) => {
+    const placeholder = param(value);
+    placeholders.set(value, placeholder);
+    return placeholder;
+  });
+  // Where the tier walk starts (candidatesSql `estimate`): the words' estimated matches, before the filters narrow them.
+  const estimate = tsquery ? matchEstimateSql(query, (term) => placeholders.get(term)!) : null;
   if (tsquery) where.push(`${TEXT_MATCH}(${tsquery})`);
   if (filter.category) {
     const categoryId = requireIdOf(filter.category, 'Category', 'filter.category');
@@ -38,7 +49,7 @@ export function searchWhere(query: AnalyzedQuery, filter: SearchFilter, param: P
     where.push(`sp.rating_average >= ${param(filter.minRating)}`);
   }
   if (filter.inStock != null) where.push(filter.inStock ? 'sp.in_stock' : 'NOT sp.in_stock');
-  return { where, tsquery };
+  return { where, tsquery, estimate };
 }
 
 const TEXT_MATCH = 'sp.document @@ ';
@@ -59,6 +70,9 @@ function walkedWhere(where: string[]): string[] {
  * bigger than 10 × the limit, or a search without words): a fifth of the limit.
  */
 export const bestSellerWalk = (limit: number): number => Math.max(1, Math.floor(limit / 5));
+
+/** Tier 1 is skipped when the words' estimated matches in it are under limit / TIER_SKIP_MARGIN (candidatesSql). */
+export const TIER_SKIP_MARGIN = 2;
 
 /**
  * A search's candidates (README "Bounded work") with `columns` of `search_product sp`, for the page and the
@@ -89,6 +103,7 @@ export const bestSellerWalk = (limit: number): number => Math.max(1, Math.floor(
  * - its parts: the first `limit` matches (up to the limit, every match), then `b` (empty up to the limit).
  *
  * `tiers` false (no tier in use: search-tiers.ts tiersInUse) leaves the tier walk out: the full index only.
+ * `estimate` (SQL, searchWhere's): the words' estimated matches in the catalog, which may start the walk at tier 2.
  *
  * `reached` (SQL, default true): false only when the first part of `w` is known to hold fewer than `limit` rows,
  * e.g. a count the reader already made of it (`before`: CTEs over that part, placed ahead of `more`). `more`'s
@@ -103,7 +118,12 @@ export function candidatesSql(
   where: string[],
   columns: string,
   limit: number,
-  { reached = 'true', before, tiers = true }: { reached?: string; before?: (first: string) => string; tiers?: boolean } = {},
+  {
+    reached = 'true',
+    before,
+    tiers = true,
+    estimate = null,
+  }: { reached?: string; before?: (first: string) => string; tiers?: boolean; estimate?: string | null } = {},
 ): { ctes: string; first: string; parts: string[]; beyond: string } {
   const first = `(SELECT * FROM w LIMIT ${limit})`;
   const walked = `SELECT ${columns}
@@ -129,12 +149,25 @@ export function candidatesSql(
      h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${n} LIMIT ${limit + 1}) x)`;
   // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
   // the best sellers' walk. Each branch behind its one-time filter.
+  // (`NOT u2` in the walk's branch too: `u1` is false also when the walk skips tier 1, and tier 2 is then used.)
   const popular = `(SELECT * FROM t2 WHERE ${used(2)})
        UNION ALL (SELECT * FROM t1 WHERE ${used(1)} AND NOT ${used(2)})
-       UNION ALL (${walked} AND NOT ${used(1)})`;
+       UNION ALL (${walked} AND NOT ${used(1)} AND NOT ${used(2)})`;
+  // Tier 1 is left out of the walk (`u1` false: its CTEs never run) when tier 2 is used and the words' estimated
+  // matches among tier 1's products (their share of the catalog, popularity taken as unrelated to the words) are
+  // under half the limit: a word tier 2 serves at 1M read all its tier-1 matches first (137–645 rows, each read and,
+  // for the page, ranked) to learn there were not enough. Only when tier 2 is used: beyond the limit on the full
+  // index, `b` then reads tier 2, never tier 1. Exact either way: a tier serves only with more than `limit` real
+  // matches. What a wrong estimate costs: a word tier 1 would have served is served by tier 2 (its candidates
+  // popular products all the same, among the 100 × limit rather than the 10 × limit).
+  const skip1 = estimate
+    ? ` AND NOT (x.u2 AND (${estimate})::float8 * x.p1 * ${TIER_SKIP_MARGIN} < ${limit}::float8 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = 'search_product'::regclass))`
+    : '';
   return {
-    ctes: `tu AS MATERIALIZED (SELECT coalesce(bool_or(st.used) FILTER (WHERE st.tier = 1), false) AS u1,
-                            coalesce(bool_or(st.used) FILTER (WHERE st.tier = 2), false) AS u2 FROM search_tier st),
+    ctes: `tu AS MATERIALIZED (SELECT x.u1${skip1} AS u1, x.u2
+                            FROM (SELECT coalesce(bool_or(st.used) FILTER (WHERE st.tier = 1), false) AS u1,
+                                         coalesce(bool_or(st.used) FILTER (WHERE st.tier = 2), false) AS u2,
+                                         max(st.products) FILTER (WHERE st.tier = 1) AS p1 FROM search_tier st) x),
      ${tier(1, '')},
      ${tier(2, ` AND NOT ${served(1)}`)},
      w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')} AND NOT ${served(1)} AND NOT ${served(2)}),${before ? `\n     ${before(first)},` : ''}

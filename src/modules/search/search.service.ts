@@ -105,7 +105,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   const tiers = await tiersInUse(ctx.db);
 
   const { params, param } = parameters();
-  const { where, tsquery } = searchWhere(query, args.filter ?? {}, param);
+  const { where, tsquery, estimate } = searchWhere(query, args.filter ?? {}, param);
   // The WHERE's parameters so far: the whole result (without cursor, affinity or limit) needs no others.
   const whereParams = [...params];
   const limit = ctx.config.searchExactLimit;
@@ -115,7 +115,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
   const whole = (facets: boolean): Promise<FacetRow[]> => {
     if (!totals || (facets && !totals.facets)) {
-      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, { facets, limit, narrowSellers, tiers }), whereParams);
+      const rows = searchQuery<FacetRow>(ctx.db, totalsSql(where, { facets, limit, narrowSellers, tiers, estimate }), whereParams);
       // Started before the page is read: should the page fail, nobody awaits these.
       rows.catch(() => undefined);
       totals = { facets, rows };
@@ -140,7 +140,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   // match (README "Bounded work").
   let ranked: string;
   if (args.sort === SearchSort.RELEVANCE) {
-    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit, { tiers });
+    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit, { tiers, estimate });
     const joins = affinityJoin(customerId !== null, 'c');
     const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
     ranked = `SELECT * FROM (WITH ${ctes}${withAffinity} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u

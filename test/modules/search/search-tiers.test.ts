@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { rankSearchTiers, tiersInUse, type TierRanking } from '../../../src/modules/search';
 import { totalsSql } from '../../../src/modules/search/search-facets';
 import { parameters, searchWhere } from '../../../src/modules/search/search.rows';
+import { SEARCH_GIN_INDEXES, SEARCH_GIN_PENDING_KB } from '../../../migrations/1764288500000-search-gin-pending';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { bruteForce, FACETS, flattenCategories, walk, type Node } from './search-walk';
 
@@ -47,10 +48,13 @@ async function setSales(popular: string[], others: 'ranked' | 'none' = 'ranked',
  * ran (EXPLAIN ANALYZE): `t1`, `t2` the tiers, `w` the full index, `b` beyond it. The small seed's table is small
  * enough for sequential scans, so the CTE, not the index, tells which source was read.
  */
-async function sourcesRead(): Promise<string[]> {
+async function sourcesRead(estimate: 'vocabulary' | string | null = null): Promise<string[]> {
   const { params, param } = parameters();
-  const { where } = searchWhere({ terms: ['premium'], normalized: 'premium', corrected: null, prefixLast: false }, {}, param);
-  const [row] = await t.sql(`EXPLAIN (ANALYZE, FORMAT JSON) ${totalsSql(where, { facets: true, limit: LIMIT })}`, params);
+  const analyzed = searchWhere({ terms: ['premium'], normalized: 'premium', corrected: null, prefixLast: false }, {}, param);
+  const [row] = await t.sql(
+    `EXPLAIN (ANALYZE, FORMAT JSON) ${totalsSql(analyzed.where, { facets: true, limit: LIMIT, estimate: estimate === 'vocabulary' ? analyzed.estimate : estimate })}`,
+    params,
+  );
   const read = new Set<string>();
   const visit = (node: any, cte: string | null) => {
     const name = /^CTE (\w+)$/.exec(node['Subplan Name'] ?? '')?.[1] ?? cte;
@@ -126,6 +130,8 @@ describe('search popularity tiers', () => {
     expect(search.facets.inStock).toBe(expected.inStock);
     // Only tier 1 is read: not the full index (its bitmap of every match), nor the best sellers.
     expect(await sourcesRead()).toEqual(['t1']);
+    // Tier 1 is never skipped while tier 2 is unused, whatever the estimate.
+    expect(await sourcesRead('1')).toEqual(['t1']);
     // Counted alone, the same bound.
     const alone = await t.data(`{ search(query: "premium", first: 1) { totalCount totalCountIsExact } }`);
     expect(alone.search).toEqual({ totalCount: LIMIT, totalCountIsExact: false });
@@ -178,6 +184,20 @@ describe('search popularity tiers', () => {
     expect(await sourcesRead()).toEqual(['t1', 'w']);
   });
 
+  it('falls back to the full index with tier 2 skipped-to (tier 1 left out by the estimate): tier 2 beyond it, no best sellers', async () => {
+    const every = await walk(t, 'premium', 'PRICE_ASC');
+    // Ranked for a limit of 2 (tiers of 20 and 200, both used): only two of the word's matches sell, so both tiers
+    // hold those two and no other.
+    const two = every.nodes.filter((n) => n.inStock).slice(-2);
+    await setSales(uuids(two), 'ranked', uuids(every.nodes));
+    expect((await rank(2))!.tiers.map((tier) => tier.used)).toEqual([true, true]);
+    const tiers = await tierOf(every.nodes.map((n) => n.id));
+    expect([...tiers.values()].filter((tier) => tier <= 2)).toHaveLength(2);
+    // Walked from tier 1, or from tier 2 (an estimate of 1 match): then the full index, and beyond it tier 2's matches.
+    expect(await sourcesRead()).toEqual(['t1', 't2', 'w']);
+    expect(await sourcesRead('1')).toEqual(['t2', 'w']);
+  });
+
   it('serves a word from tier 2 when tier 1 has no more than the limit of its matches and tier 2 has more', async () => {
     const every = await walk(t, 'premium', 'PRICE_ASC');
     const matches = uuids(every.nodes);
@@ -210,6 +230,14 @@ describe('search popularity tiers', () => {
     expect(flattenCategories(search.facets.categories)).toEqual(bruteForce(nodes).categories);
     // Tier 1 (2 matches: not enough), then tier 2; not the full index.
     expect(await sourcesRead()).toEqual(['t1', 't2']);
+    // Where the words' estimate says tier 1 holds under half the limit of their matches (TIER_SKIP_MARGIN: here
+    // under 2 × 300 / 20 = 30 in the catalog), the walk starts at tier 2; a larger estimate starts at tier 1.
+    expect(await sourcesRead('29')).toEqual(['t2']);
+    expect(await sourcesRead('30')).toEqual(['t1', 't2']);
+    // The vocabulary's estimate for the word (its products in titles) against the same rule.
+    const [{ products }] = await t.sql<{ products: number }>(`SELECT max(doc_count) AS products FROM search_vocabulary WHERE word = 'premium'`);
+    const catalog = Number((await t.sql(`SELECT reltuples FROM pg_class WHERE oid = 'search_product'::regclass`))[0].reltuples);
+    expect(await sourcesRead('vocabulary')).toEqual(products * 20 * 2 < LIMIT * catalog ? ['t2'] : ['t1', 't2']);
   });
 
   it('moves the rows in batches, each its own transaction, until a batch moves fewer than its size', async () => {
@@ -313,6 +341,23 @@ describe('search popularity tiers', () => {
     expect(await rank()).toMatchObject({ moved: 1 });
     expect(await tierNow()).toBe(1);
     await t.sql('UPDATE search_product SET sales_count = 0 WHERE product_id = $1', [outside!.id]);
+  });
+
+  it("keeps every GIN index of search_product's pending list bounded (a search reads all of it), and the tier job's moves within it", async () => {
+    const gin = await t.sql<{ name: string; options: string[] | null }>(
+      `SELECT c.relname AS name, c.reloptions AS options
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+        WHERE i.indrelid = 'search_product'::regclass AND a.amname = 'gin' ORDER BY 1`,
+    );
+    expect(gin.map((i) => i.name)).toEqual([...SEARCH_GIN_INDEXES].sort());
+    for (const index of gin) expect(index.options).toContain(`gin_pending_list_limit=${SEARCH_GIN_PENDING_KB}`);
+    // A ranking that moves rows into both tiers (new entries in each index) leaves no more than the limit pending.
+    const moved = await rank(2);
+    expect(moved!.moved).toBeGreaterThan(0);
+    for (const { name } of gin) {
+      const [{ pages }] = await t.sql<{ pages: string }>('SELECT gin_clean_pending_list($1::regclass) AS pages', [name]);
+      expect(Number(pages) * 8).toBeLessThanOrEqual(SEARCH_GIN_PENDING_KB);
+    }
   });
 
   it("runs the app's statements without JIT compiling (the tier walk's estimate would cross jit_above_cost at 1M products)", async () => {
