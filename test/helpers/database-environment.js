@@ -15,16 +15,17 @@ const ACTIVITY = `
 
 class DatabaseEnvironment extends TestEnvironment {
   async handleTestEvent(event) {
-    if (event.name !== 'test_fn_failure' || !String(event.error).includes('Exceeded timeout')) return;
+    if ((event.name !== 'test_fn_failure' && event.name !== 'hook_failure') || !String(event.error).includes('Exceeded timeout')) return;
+    const name = event.name === 'hook_failure' ? `${event.hook.type} of ${event.hook.parent.name}` : event.test.name;
     const url = process.env.ZOCO_TEST_SERVER_URL;
     if (!url) return;
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
     try {
       await client.connect();
       const { rows } = await client.query(ACTIVITY);
-      console.error(`"${event.test.name}" ran out of time; the test server's sessions that were not idle:\n${JSON.stringify(rows, null, 1)}`);
+      console.error(`"${name}" ran out of time; the test server's sessions that were not idle:\n${JSON.stringify(rows, null, 1)}`);
     } catch (err) {
-      console.error(`"${event.test.name}" ran out of time; pg_stat_activity could not be read: ${err}`);
+      console.error(`"${name}" ran out of time; pg_stat_activity could not be read: ${err}`);
     } finally {
       await client.end().catch(() => undefined);
     }
