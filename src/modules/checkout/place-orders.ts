@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { prefetchAdjusters, runAdjusters, type AdjustableGroup, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
+import { prefetchAdjusters, runAdjustersOver, type AdjustableGroup, type AdjustedGroup, type AdjustmentWarning } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 import { withTransaction } from '../../db/transaction';
 import type { AddressData } from '../../core/address';
@@ -264,8 +264,11 @@ async function draftOrders(
   });
   // What the adjusters read for every seller at once (promotions, offers): one statement each, not one per seller.
   const prefetched = await prefetchAdjusters(ctx, ctx.adjusters, sellers.map((s) => s.group));
-  for (const { sellerId, first, priced, subtotal, shipping, group } of sellers) {
-    const adjusted = await runAdjusters(ctx, ctx.adjusters, group, prefetched);
+  // Every seller's group at once: an adjuster with adjustAll (promotions) reads, locks and consumes for the whole
+  // purchase in a fixed number of statements, not per seller (issue 14).
+  const adjustedGroups = await runAdjustersOver(ctx, ctx.adjusters, sellers.map((s) => s.group), prefetched);
+  for (const [i, { sellerId, first, priced, subtotal, shipping }] of sellers.entries()) {
+    const adjusted = adjustedGroups[i]!;
     warnings.push(...adjusted.warnings);
     const taxable = adjusted.adjustments.map((a) => ({ ...a, taxClass: (a.taxClass ?? null) as TaxClass | null }));
     // The invoice makes the same decision (invoice-issuing.ts) from the same rows, in this transaction.
