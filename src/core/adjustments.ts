@@ -240,7 +240,7 @@ export async function runAdjustersOver(
     const own = prefetched?.get(adjuster);
     if (adjuster.adjustAll) {
       const results = await adjuster.adjustAll(ctx, runs.map((r) => r.current()), own);
-      runs.forEach((r, i) => r.apply(results[i]!));
+      for (const [i, r] of runs.entries()) r.apply(results[i]!);
     } else {
       for (const r of runs) r.apply(await adjuster.adjust(ctx, r.current(), own));
     }

@@ -109,7 +109,7 @@ async function evaluateGroups(
       const out = pre[i]![k];
       if (out) reject(...out);
       else if (p.perCustomerLimit !== null && (known?.used.get(p.id) ?? 0) >= p.perCustomerLimit) reject(ErrorCode.PROMOTION_LIMIT_REACHED, 'you have used this promotion as often as it allows.');
-      else if (p.targeting && !(known && known.matches[known.asked.get(l)!])) reject(ErrorCode.PROMOTION_NOT_ELIGIBLE, 'this promotion is for other customers.');
+      else if (p.targeting && !known?.matches[known.asked.get(l)!]) reject(ErrorCode.PROMOTION_NOT_ELIGIBLE, 'this promotion is for other customers.');
       else if (budgetLeft(p) < totalOf(promotionAdjustments(candidate, group))) reject(ErrorCode.PROMOTION_BUDGET_EXHAUSTED, 'its budget has run out.');
       else eligible.push(candidate);
     }
