@@ -50,19 +50,25 @@ export async function customerFacts(
   rules: readonly { rule: TargetingRule; sellerId: string }[],
 ): Promise<CustomerFacts> {
   if (!limited.length && !rules.length) return { used: new Map(), matches: [] };
-  const params = new SqlParams([customerId, limited]);
-  const columns = rules.map(
-    ({ rule, sellerId }, i) =>
-      `EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${compileRule(rule, params, sellerId)}) AS m${i}`,
-  );
-  const text = `SELECT ARRAY(SELECT promotion_id::text || ':' || count(*) FROM promotion_redemption
-                  WHERE customer_id = $1::uuid AND promotion_id = ANY($2::uuid[]) AND reversed_at IS NULL GROUP BY promotion_id) AS used${columns.map((c) => `,\n ${c}`).join('')}`;
+  const params = new SqlParams([customerId]);
+  // The uses only when asked: with an empty array in the text's parameters PostgreSQL kept planning the statement
+  // on every call (a custom plan for '{}' looks cheaper than the generic one): 0.10 ms of planning per checkout.
+  const columns = limited.length
+    ? [
+        `ARRAY(SELECT promotion_id::text || ':' || count(*) FROM promotion_redemption
+                WHERE customer_id = $1::uuid AND promotion_id = ANY(${params.add(limited, 'uuid[]')}) AND reversed_at IS NULL GROUP BY promotion_id) AS used`,
+      ]
+    : [];
+  for (const [i, { rule, sellerId }] of rules.entries()) {
+    columns.push(`EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${compileRule(rule, params, sellerId)}) AS m${i}`);
+  }
+  const text = `SELECT ${columns.join(',\n       ')}`;
   let rows: Record<string, unknown>[];
   if (!mayPrepare(text)) rows = await (ctx.tx ?? ctx.db).query(text, params.values);
   else if (ctx.tx) rows = await preparedTxQuery(ctx.tx, text, params.values);
   else rows = await preparedQuery(ctx.db, text, params.values);
   const row = rows[0]!;
-  const used = new Map((row['used'] as string[]).map((u) => {
+  const used = new Map(((row['used'] as string[] | undefined) ?? []).map((u) => {
     const [id, n] = u.split(':');
     return [id!, Number(n)];
   }));
