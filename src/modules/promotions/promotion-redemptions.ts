@@ -1,6 +1,6 @@
 import type { TxContext } from '../../core/context';
 import type { EventPayloads } from '../../events/event-types';
-import { preparedTxQuery } from '../../db/prepared-query';
+import { opaqueParam, preparedTxQuery } from '../../db/prepared-query';
 
 /**
  * In checkout's transaction, once the order is paid: one redemption per promotion that discounted it, from
@@ -14,8 +14,9 @@ export const recordRedemptions = Object.assign(
   { many: recordRedemptionsOf },
 );
 
-// `oa.order_id = ANY($1)` beside the join: without it the generic plan, made while order_adjustment looked empty
-// (bench:checkout analyzes before any promotion ran), scanned the whole table per purchase as it grew.
+// `oa.order_id = ANY(…)` beside the join: without it the generic plan, made while order_adjustment looked empty
+// (bench:checkout analyzes before any promotion ran), scanned the whole table per purchase as it grew. The arrays
+// hidden from the planner (opaqueParam): seeing them, it planned the statement on every call (0.22 ms per buyNow).
 async function recordRedemptionsOf({ tx }: TxContext, payloads: readonly EventPayloads['order.paid'][]): Promise<void> {
   const discounted = payloads.filter((p) => p.discountTotal !== 0);
   if (!discounted.length) return;
@@ -23,8 +24,8 @@ async function recordRedemptionsOf({ tx }: TxContext, payloads: readonly EventPa
     tx,
     `INSERT INTO promotion_redemption (promotion_id, customer_id, order_id, amount, code)
      SELECT split_part(oa.reference, ':', 1)::uuid, x.customer_id, oa.order_id, sum(oa.amount), nullif(split_part(oa.reference, ':', 2), '')
-       FROM unnest($1::uuid[], $2::uuid[]) x(order_id, customer_id) JOIN order_adjustment oa ON oa.order_id = x.order_id
-      WHERE oa.source = 'promotion' AND oa.order_id = ANY($1::uuid[])
+       FROM unnest(${opaqueParam('$1', 'uuid[]')}, ${opaqueParam('$2', 'uuid[]')}) x(order_id, customer_id) JOIN order_adjustment oa ON oa.order_id = x.order_id
+      WHERE oa.source = 'promotion' AND oa.order_id = ANY(${opaqueParam('$1', 'uuid[]')})
       GROUP BY oa.order_id, x.customer_id, split_part(oa.reference, ':', 1), split_part(oa.reference, ':', 2)
      ON CONFLICT (promotion_id, order_id) DO NOTHING`,
     [discounted.map((p) => p.orderId), discounted.map((p) => p.customerId)],
