@@ -238,7 +238,25 @@ async function main(): Promise<void> {
     const { result: checkout, ms: checkoutCpu, dbMs: checkoutDbCpu } = await cpuPer('checkout', () => phase(checkoutOnce));
     await server.call('promote');
     const since = new Date().toISOString();
-    const promoted = await phase((buyer, i) => checkoutOnce(buyer, i + 7));
+    // Statements per purchase with the promotions live (median of 3, as the probes above): what issue 14's
+    // batching of the promotions over a checkout's seller groups shows.
+    const promotedProbes = { checkout: [] as TracedStatements[], buyNow: [] as TracedStatements[] };
+    for (let i = 0; i < 3; i++) {
+      await rest();
+      const cartId = (await gql(url, tokens[1]!, CART, { input: { lines: cartLines(1, i) } })).cartCreate.cart.id;
+      promotedProbes.checkout.push(
+        await traced(() =>
+          gql(url, tokens[1]!, CHECKOUT, { input: { cartId, paymentToken: 'tok_visa', idempotencyKey: randomUUID(), shippingAddress: MADRID } }),
+        ),
+      );
+      const listingId = listingsBySeller[i % listingsBySeller.length]![1];
+      promotedProbes.buyNow.push(await traced(() => gql(url, tokens[1]!, BUY_NOW, { input: { listingId, idempotencyKey: randomUUID() } })));
+    }
+    const promotedStatementsLine =
+      `The same with the promotions live (median of 3): checkoutComplete ${median(promotedProbes.checkout.map((p) => p.statements))}, of which ${median(promotedProbes.checkout.map((p) => p.inTransaction))} inside its transaction; ` +
+      `buyNow ${median(promotedProbes.buyNow.map((p) => p.statements))}, of which ${median(promotedProbes.buyNow.map((p) => p.inTransaction))} inside its transaction.`;
+    console.log(promotedStatementsLine);
+    const { result: promoted, ms: promotedCpu, dbMs: promotedDbCpu } = await cpuPer('promoted', () => phase((buyer, i) => checkoutOnce(buyer, i + 7)));
     const discounted = await server.call<{ orders: number; discounted: number }>('discounted', { since });
     await server.call('promotions', false);
     const checkout2 = await phase((buyer, i) => checkoutOnce(buyer, i + 3));
@@ -269,10 +287,14 @@ async function main(): Promise<void> {
       '',
       `With promotions: ${((withPromotions / Math.max(1, without)) * 100).toFixed(0)}% of the throughput without (both phases of each summed; issue 10 target ≥ 85%); in the first promotions phase ${discounted.discounted} of ${discounted.orders} orders were discounted. Load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared with other sessions).`,
       statementsLine,
+      promotedStatementsLine,
       `App process CPU (process.cpuUsage of the server, its events' dispatch included): ${checkoutCpu.toFixed(1)} ms per cartCreate + checkoutComplete (first phase), ${buyNowCpu.toFixed(1)} ms per buyNow.` +
         (checkoutDbCpu === null || buyNowDbCpu === null
           ? ''
           : ` Database CPU (its backends' or processes' time from /proc): ${checkoutDbCpu.toFixed(1)} ms per cartCreate + checkoutComplete, ${buyNowDbCpu.toFixed(1)} ms per buyNow.`),
+      `With the promotions live (the first promotions phase): app CPU ${promotedCpu.toFixed(1)} ms` +
+        (promotedDbCpu === null ? '' : `, database CPU ${promotedDbCpu.toFixed(1)} ms`) +
+        ' per cartCreate + checkoutComplete.',
       `Events' handlers during the run: ${outbox.delivered} of the ${outbox.written} outbox events written were delivered when the last phase ended (${((outbox.delivered / Math.max(1, outbox.written)) * 100).toFixed(0)}%; the rest is the background's backlog, delivered after).`,
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,

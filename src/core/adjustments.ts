@@ -80,6 +80,13 @@ export interface Adjuster<P = unknown> {
    * order every checkout follows.
    */
   prefetch?(ctx: Context, groups: readonly AdjustableGroup[]): Promise<P>;
+  /**
+   * Optional: adjusts several groups at once (checkout: every seller of the purchase, in seller id order), so
+   * that what `adjust` would read, lock and write group by group takes a fixed number of statements for the whole
+   * purchase (issue 14). Answers one result per group, in the groups' order; must answer what `adjust` would
+   * have answered for each group. Without it, the host calls `adjust` group by group.
+   */
+  adjustAll?(ctx: Context, groups: readonly AdjustableGroup[], prefetched?: P): Promise<AdjustmentResult[]>;
 }
 
 declare module './context' {
@@ -148,29 +155,40 @@ export async function runAdjusters(
   group: AdjustableGroup,
   prefetched?: ReadonlyMap<Adjuster, unknown>,
 ): Promise<AdjustedGroup> {
-  const left = group.lines.map((l) => l.subtotal);
-  let shippingLeft = group.shipping;
-  const applied: AppliedAdjustment[] = [];
-  const warnings: AdjustmentWarning[] = [];
-  let surcharge = 0;
-  for (const adjuster of adjusters) {
-    const current: AdjustableGroup = {
-      ...group,
-      lines: group.lines.map((l, i) => ({ ...l, subtotal: left[i]! })),
-      subtotal: left.reduce((a, b) => a + b, 0),
-      shipping: shippingLeft,
-    };
-    const result = await adjuster.adjust(ctx, current, prefetched?.get(adjuster));
-    warnings.push(...result.warnings);
+  return (await runAdjustersOver(ctx, adjusters, [group], prefetched))[0]!;
+}
+
+/** One group's running state while the adjusters run over it. */
+class GroupRun {
+  readonly left: number[];
+  shippingLeft: number;
+  readonly applied: AppliedAdjustment[] = [];
+  readonly warnings: AdjustmentWarning[] = [];
+  surcharge = 0;
+
+  constructor(readonly group: AdjustableGroup) {
+    this.left = group.lines.map((l) => l.subtotal);
+    this.shippingLeft = group.shipping;
+  }
+
+  /** The group as the next adjuster sees it: net of what the ones before it gave. */
+  current(): AdjustableGroup {
+    const { group, left } = this;
+    return { ...group, lines: group.lines.map((l, i) => ({ ...l, subtotal: left[i]! })), subtotal: left.reduce((a, b) => a + b, 0), shipping: this.shippingLeft };
+  }
+
+  apply(result: AdjustmentResult): void {
+    const { group, left } = this;
+    this.warnings.push(...result.warnings);
     for (const a of result.adjustments) {
       if (!Number.isSafeInteger(a.amount) || a.amount <= 0) continue;
       const perLine = group.lines.map(() => 0);
       let amount = a.amount;
       if (a.kind === 'SURCHARGE') {
-        surcharge += amount;
+        this.surcharge += amount;
       } else if (a.target === 'SHIPPING') {
-        amount = Math.min(amount, shippingLeft);
-        shippingLeft -= amount;
+        amount = Math.min(amount, this.shippingLeft);
+        this.shippingLeft -= amount;
       } else if (a.lineKey !== null) {
         const i = group.lines.findIndex((l) => l.key === a.lineKey);
         if (i < 0) continue;
@@ -186,10 +204,46 @@ export async function runAdjusters(
       perLine.forEach((part, i) => {
         left[i]! -= part;
       });
-      applied.push({ ...a, amount, perLine });
+      this.applied.push({ ...a, amount, perLine });
     }
   }
-  const lineDiscounts = group.lines.map((l, i) => l.subtotal - left[i]!);
-  const discount = lineDiscounts.reduce((a, b) => a + b, 0) + (group.shipping - shippingLeft);
-  return { adjustments: applied, warnings, lineDiscounts, discount, surcharge, total: group.subtotal + group.shipping - discount + surcharge };
+
+  result(): AdjustedGroup {
+    const { group, left } = this;
+    const lineDiscounts = group.lines.map((l, i) => l.subtotal - left[i]!);
+    const discount = lineDiscounts.reduce((a, b) => a + b, 0) + (group.shipping - this.shippingLeft);
+    return {
+      adjustments: this.applied,
+      warnings: this.warnings,
+      lineDiscounts,
+      discount,
+      surcharge: this.surcharge,
+      total: group.subtotal + group.shipping - discount + this.surcharge,
+    };
+  }
+}
+
+/**
+ * runAdjusters over several groups (checkout: one per seller, in seller id order): each adjuster runs over
+ * every group before the next one does, through its `adjustAll` when it has one (one batch of statements for
+ * the purchase instead of one per group: issue 14), else group by group. The groups are independent, so each
+ * gets what runAdjusters would give it alone.
+ */
+export async function runAdjustersOver(
+  ctx: Context,
+  adjusters: readonly Adjuster[],
+  groups: readonly AdjustableGroup[],
+  prefetched?: ReadonlyMap<Adjuster, unknown>,
+): Promise<AdjustedGroup[]> {
+  const runs = groups.map((g) => new GroupRun(g));
+  for (const adjuster of adjusters) {
+    const own = prefetched?.get(adjuster);
+    if (adjuster.adjustAll) {
+      const results = await adjuster.adjustAll(ctx, runs.map((r) => r.current()), own);
+      for (const [i, r] of runs.entries()) r.apply(results[i]!);
+    } else {
+      for (const r of runs) r.apply(await adjuster.adjust(ctx, r.current(), own));
+    }
+  }
+  return runs.map((r) => r.result());
 }

@@ -26,7 +26,14 @@ export type NodeFetcher = (ctx: Context, id: string) => Promise<object | null>;
  * consistent with the change (catalog prices when a seller is suspended). Work that may fail or wait
  * belongs in an after-commit hook instead.
  */
-export type TransactionListener<T extends EventType = EventType> = (ctx: TxContext, payload: EventPayloads[T]) => Promise<void>;
+export type TransactionListener<T extends EventType = EventType> = ((ctx: TxContext, payload: EventPayloads[T]) => Promise<void>) & {
+  /**
+   * Optional: what the listener does for each, done for all the events of its type that one emitAll records
+   * (a checkout's orders), in one call at the first of them: one statement for the purchase, not one per
+   * seller (issue 14). Without it, the listener is called event by event.
+   */
+  many?: (ctx: TxContext, payloads: readonly EventPayloads[T][]) => Promise<void>;
+};
 export type TransactionListeners = { readonly [T in EventType]?: readonly TransactionListener<T>[] };
 
 /**

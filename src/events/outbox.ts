@@ -63,10 +63,20 @@ export function recordEventsSql(types: string, payloads: string, more: string): 
           ORDER BY e.part, e.n`;
 }
 
-/** Runs the in-transaction listeners (core/context.ts, TransactionListener) of events already recorded, in order. */
+/**
+ * Runs the in-transaction listeners (core/context.ts, TransactionListener) of events already recorded, in order;
+ * a listener with `many` once for all the events of its type, at the first of them.
+ */
 export async function runListeners(ctx: TxContext, events: readonly PendingEvent[]): Promise<void> {
+  const ranMany = new Set<TransactionListener<never>>();
   for (const { type, payload } of events) {
-    for (const listener of (ctx.listeners[type] ?? []) as readonly TransactionListener<typeof type>[]) await listener(ctx, payload as never);
+    for (const listener of (ctx.listeners[type] ?? []) as readonly TransactionListener<typeof type>[]) {
+      if (!listener.many) await listener(ctx, payload as never);
+      else if (!ranMany.has(listener as TransactionListener<never>)) {
+        ranMany.add(listener as TransactionListener<never>);
+        await listener.many(ctx, events.filter((e) => e.type === type).map((e) => e.payload) as never[]);
+      }
+    }
   }
 }
 

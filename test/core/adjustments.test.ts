@@ -1,4 +1,4 @@
-import { runAdjusters, spreadAmount, type Adjuster, type AdjustableGroup } from '../../src/core/adjustments';
+import { runAdjusters, runAdjustersOver, spreadAmount, type Adjuster, type AdjustableGroup } from '../../src/core/adjustments';
 import type { Context } from '../../src/core/context';
 import { taxOrder } from '../../src/modules/invoices/order-tax';
 
@@ -41,6 +41,30 @@ describe('runAdjusters', () => {
     const result = await runAdjusters(ctx, [adjuster('a', async () => ({ adjustments: [discount(0), discount(-5), discount(1.5), discount(10, 'nope')], warnings: [] }))], group([line('x', 1000)]));
     expect(result.adjustments).toEqual([]);
     expect(result.total).toBe(1500);
+  });
+});
+
+describe('runAdjustersOver', () => {
+  it("gives every group what runAdjusters gives it alone, calling an adjuster's adjustAll once with every group", async () => {
+    const calls: number[] = [];
+    const halfOff: Adjuster = {
+      name: 'half',
+      adjust: async (_ctx, g) => ({ adjustments: [discount(g.subtotal / 2)], warnings: [] }),
+      adjustAll: async (_ctx, gs) => {
+        calls.push(gs.length);
+        return gs.map((g) => ({ adjustments: [discount(g.subtotal / 2)], warnings: [{ code: 'W', message: g.sellerId }] }));
+      },
+    };
+    const shipping = adjuster('ship', async (_ctx, g) => ({ adjustments: [discount(g.subtotal, null, 'SHIPPING')], warnings: [] }));
+    const groups = [{ ...group([line('x', 1000), line('y', 600)]), sellerId: 'a' }, { ...group([line('z', 400)], 300), sellerId: 'b' }];
+    const together = await runAdjustersOver(ctx, [halfOff, shipping], groups);
+    expect(calls).toEqual([2]);
+    const alone = [await runAdjusters(ctx, [halfOff, shipping], groups[0]!), await runAdjusters(ctx, [halfOff, shipping], groups[1]!)];
+    expect(together).toEqual(alone);
+    expect(together.map((g) => [g.discount, g.total, g.warnings])).toEqual([
+      [800 + 500, 1600 + 500 - 1300, [{ code: 'W', message: 'a' }]],
+      [200 + 200, 400 + 300 - 400, [{ code: 'W', message: 'b' }]],
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../core/errors';
 import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
-import { cartForCheckout, completeCart } from '../carts';
+import { cartForCheckout } from '../carts';
 import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
 import { toOrder } from '../orders';
 import type { PaymentProvider } from '../payments';
@@ -86,7 +86,6 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
       const lines = cart.lines.map((l, i) => ({ ...l, field: ['input', 'cartId', 'lines', String(i)] }));
       return { cartId: cart.id, lines, shippingAddress, codes: cart.codes };
     },
-    onPlaced: (ctx, purchase) => completeCart(ctx, purchase.cartId!),
   });
   return placedPayload(ctx, placed);
 }

@@ -1,4 +1,4 @@
-import type { AdjustableGroup, Adjuster, Adjustment, AdjustableLine } from '../../core/adjustments';
+import type { AdjustableGroup, Adjuster, Adjustment, AdjustableLine, AdjustmentResult } from '../../core/adjustments';
 import type { Context, TxContext } from '../../core/context';
 import { preparedTxQuery } from '../../db/prepared-query';
 
@@ -52,12 +52,25 @@ export const offerAdjuster: Adjuster<PrefetchedOffers | undefined> = {
     return { offers: await redeemedOffers(ctx, customerId, groups.flatMap((g) => g.lines), true), used: new Set<string>() };
   },
   async adjust(ctx: Context, group, prefetched) {
-    if (!group.customerId || !group.lines.length) return { adjustments: [], warnings: [] };
-    const checkout = group.phase === 'checkout' && !!ctx.tx;
-    const offers = prefetched ? offersOf(prefetched, group) : await redeemedOffers(ctx, group.customerId, group.lines, checkout);
+    return (await adjustGroups(ctx, [group], prefetched))[0]!;
+  },
+  /** Every group of a checkout: the offers they took marked used in one statement, not one per group (issue 14). */
+  adjustAll: adjustGroups,
+};
+
+/** Each group's offer discounts (groups in order: an offer goes to the first that takes it), then the taken ones marked used at checkout. */
+async function adjustGroups(ctx: Context, groups: readonly AdjustableGroup[], prefetched: PrefetchedOffers | undefined): Promise<AdjustmentResult[]> {
+  const results: AdjustmentResult[] = [];
+  const used: string[] = [];
+  for (const group of groups) {
+    if (!group.customerId || !group.lines.length) {
+      results.push({ adjustments: [], warnings: [] });
+      continue;
+    }
+    const inCheckout = group.phase === 'checkout' && !!ctx.tx;
+    const offers = prefetched ? offersOf(prefetched, group) : await redeemedOffers(ctx, group.customerId, group.lines, inCheckout);
     const taken = new Set<string>();
     const adjustments: Adjustment[] = [];
-    const used: string[] = [];
     for (const offer of offers) {
       const line: AdjustableLine | undefined =
         group.lines.find((l) => !taken.has(l.key) && l.listingId === offer.listingId) ?? group.lines.find((l) => !taken.has(l.key) && l.productId === offer.productId);
@@ -69,11 +82,12 @@ export const offerAdjuster: Adjuster<PrefetchedOffers | undefined> = {
           : 0;
       if (amount <= 0) continue;
       taken.add(line.key);
-      used.push(offer.id);
+      if (inCheckout) used.push(offer.id);
+      prefetched?.used.add(offer.id);
       adjustments.push({ source: 'offer', reference: offer.id, label: offer.reason.slice(0, 120), kind: 'DISCOUNT', amount, lineKey: line.key, target: 'ITEMS' });
     }
-    for (const id of used) prefetched?.used.add(id);
-    if (checkout && used.length) await (ctx as TxContext).tx.query('UPDATE offer SET used_at = $2 WHERE id = ANY($1)', [used, ctx.now()]);
-    return { adjustments, warnings: [] };
-  },
-};
+    results.push({ adjustments, warnings: [] });
+  }
+  if (used.length) await (ctx as TxContext).tx.query('UPDATE offer SET used_at = $2 WHERE id = ANY($1)', [used, ctx.now()]);
+  return results;
+}

@@ -28,3 +28,49 @@ export async function customerMatches(ctx: Context, rule: TargetingRule, custome
   else rows = await preparedQuery(ctx.db, text, params.values);
   return rows[0]?.ok === true;
 }
+
+/** What the promotions adjuster needs to know about one customer for a purchase (customerFacts). */
+export interface CustomerFacts {
+  /** Live (not reversed) redemptions by promotion id, of the promotions asked about. */
+  used: Map<string, number>;
+  /** Whether the customer matches each rule asked about, in the order asked. */
+  matches: boolean[];
+}
+
+/**
+ * The customer's live redemptions of `limited` promotions and whether they match each of `rules`, in one
+ * statement for every seller group of a checkout (issue 14: one statement per group and targeted promotion
+ * before, customerMatches and the adjuster's per-group count). No statement when nothing is asked. Each rule
+ * is the same predicate customerMatches runs, as one column; prepared as customerMatches is (mayPrepare).
+ */
+export async function customerFacts(
+  ctx: Context,
+  customerId: string,
+  limited: readonly string[],
+  rules: readonly { rule: TargetingRule; sellerId: string }[],
+): Promise<CustomerFacts> {
+  if (!limited.length && !rules.length) return { used: new Map(), matches: [] };
+  const params = new SqlParams([customerId]);
+  // The uses only when asked: with an empty array in the text's parameters PostgreSQL kept planning the statement
+  // on every call (a custom plan for '{}' looks cheaper than the generic one): 0.10 ms of planning per checkout.
+  const columns = limited.length
+    ? [
+        `ARRAY(SELECT promotion_id::text || ':' || count(*) FROM promotion_redemption
+                WHERE customer_id = $1::uuid AND promotion_id = ANY(${params.add(limited, 'uuid[]')}) AND reversed_at IS NULL GROUP BY promotion_id) AS used`,
+      ]
+    : [];
+  for (const [i, { rule, sellerId }] of rules.entries()) {
+    columns.push(`EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${compileRule(rule, params, sellerId)}) AS m${i}`);
+  }
+  const text = `SELECT ${columns.join(',\n       ')}`;
+  let rows: Record<string, unknown>[];
+  if (!mayPrepare(text)) rows = await (ctx.tx ?? ctx.db).query(text, params.values);
+  else if (ctx.tx) rows = await preparedTxQuery(ctx.tx, text, params.values);
+  else rows = await preparedQuery(ctx.db, text, params.values);
+  const row = rows[0]!;
+  const used = new Map(((row['used'] as string[] | undefined) ?? []).map((u) => {
+    const [id, n] = u.split(':');
+    return [id!, Number(n)];
+  }));
+  return { used, matches: rules.map((_, i) => row[`m${i}`] === true) };
+}

@@ -67,6 +67,9 @@ describe('checkoutComplete', () => {
     const cartUuid = Buffer.from(cartId, 'base64url').toString().split(':')[1];
     const [cart] = await t.sql('SELECT status, (SELECT count(*)::int FROM cart_line WHERE cart_id = $1) AS lines FROM cart WHERE id = $1', [cartUuid]);
     expect(cart).toEqual({ status: 'completed', lines: 0 });
+    // Completed in the statement that writes the orders (issue 14), with its event as completeCart records it.
+    const [event] = await t.sql(`SELECT payload FROM outbox WHERE type = 'cart.updated' AND payload->>'cartId' = $1 ORDER BY id DESC LIMIT 1`, [cartUuid]);
+    expect(event.payload).toEqual({ cartId: cartUuid, customerId: buyer!.id });
   });
 
   it('sells exactly the stock to 200 concurrent buyers and refuses the rest cleanly', async () => {
