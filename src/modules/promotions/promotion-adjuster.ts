@@ -144,21 +144,29 @@ async function consume(ctx: TxContext, groups: readonly AdjustableGroup[], appli
   const customerId = groups.find((g) => g.customerId)?.customerId;
   const used = customerId ? await liveRedemptions(ctx, customerId, needLock) : new Map<string, number>();
   const results = groups.map(() => ({ kept: [] as Adjustment[], warnings: [] as AdjustmentWarning[] }));
+  // What each budget has left, less what the candidates before took of it: one promotion can be chosen twice (two
+  // of its single-use codes on one cart, stackable), and each must fit what the other left.
+  const remaining = new Map([...locked].flatMap(([id, r]) => (r.budget === null ? [] : [[id, r.budget - r.budgetUsed] as const])));
   const passed: { i: number; a: Applied }[] = [];
   for (const [i, list] of applied.entries()) {
     for (const a of [...list].sort((x, y) => (x.candidate.promotion.id < y.candidate.promotion.id ? -1 : 1))) {
       const p = a.candidate.promotion;
-      const now = locked.get(p.id);
+      const amount = totalOf(a.adjustments);
+      const left = remaining.get(p.id);
       const drop = (code: ErrorCode, message: string) => results[i]!.warnings.push({ code, message: `${p.name}: ${message} Charged without it.` });
       if (p.perCustomerLimit !== null && (used.get(p.id) ?? 0) >= p.perCustomerLimit) drop(ErrorCode.PROMOTION_LIMIT_REACHED, 'you have used this promotion as often as it allows.');
-      else if (now && now.budget !== null && now.budget - now.budgetUsed < totalOf(a.adjustments)) drop(ErrorCode.PROMOTION_BUDGET_EXHAUSTED, 'its budget ran out.');
-      else passed.push({ i, a });
+      else if (left !== undefined && left < amount) drop(ErrorCode.PROMOTION_BUDGET_EXHAUSTED, 'its budget ran out.');
+      else {
+        // Reserved before the codes are taken: a code taken meanwhile leaves its share unspent, never overspent.
+        if (left !== undefined) remaining.set(p.id, left - amount);
+        passed.push({ i, a });
+      }
     }
   }
   const coded = passed.filter(({ a }) => a.candidate.promotion.trigger === 'UNIQUE_CODES');
   const taken = new Set<string>();
   if (coded.length) {
-    // The codes locked in promotion id order first (the order the loop of one UPDATE per code took them in before).
+    // The codes locked in (promotion id, code) order first: every checkout takes them in that order.
     // An UPDATE answers [rows, affected] through TypeORM.
     const [rows]: [{ code: string }[], number] = await tx.query(
       `WITH wanted AS (
@@ -173,21 +181,23 @@ async function consume(ctx: TxContext, groups: readonly AdjustableGroup[], appli
     );
     for (const r of rows) taken.add(r.code);
   }
-  const spent: { id: string; amount: number }[] = [];
+  // Per promotion, the sum of what its kept candidates spend: an UPDATE … FROM updates a row once, whatever the
+  // number of source rows it joins.
+  const spent = new Map<string, number>();
   for (const { i, a } of passed) {
     const p = a.candidate.promotion;
     if (p.trigger === 'UNIQUE_CODES' && !taken.has(a.candidate.code!)) {
       results[i]!.warnings.push({ code: ErrorCode.PROMOTION_LIMIT_REACHED, message: `${p.name}: this code has already been used. Charged without it.` });
       continue;
     }
-    if (locked.get(p.id)?.budget != null) spent.push({ id: p.id, amount: totalOf(a.adjustments) });
+    if (remaining.has(p.id)) spent.set(p.id, (spent.get(p.id) ?? 0) + totalOf(a.adjustments));
     results[i]!.kept.push(...a.adjustments);
   }
-  if (spent.length) {
-    await tx.query(
-      'UPDATE promotion SET budget_used = budget_used + x.amount FROM unnest($1::uuid[], $2::bigint[]) x(id, amount) WHERE promotion.id = x.id',
-      [spent.map((s) => s.id), spent.map((s) => s.amount)],
-    );
+  if (spent.size) {
+    await tx.query('UPDATE promotion SET budget_used = budget_used + x.amount FROM unnest($1::uuid[], $2::bigint[]) x(id, amount) WHERE promotion.id = x.id', [
+      [...spent.keys()],
+      [...spent.values()],
+    ]);
   }
   return results;
 }

@@ -3,7 +3,7 @@ import { statementCount } from '../../../src/db/data-source';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { createSeller } from '../../helpers/fixtures';
 import { cartWith, insertCustomers, madrid } from '../../helpers/customers';
-import { CHECKOUT, consentWithTraits, createPromotion, listingOf, uuidOf } from './promotion-fixtures';
+import { APPLY, CHECKOUT, consentWithTraits, createPromotion, listingOf, uuidOf } from './promotion-fixtures';
 
 let t: TestApp;
 
@@ -69,6 +69,34 @@ describe('promotions at checkout over several sellers', () => {
       ...Array(3).fill({ name: 'Once', used: 0, redemptions: 2 }),
       ...Array(3).fill({ name: 'Targeted', used: 0, redemptions: 2 }),
     ]);
+  });
+
+  it('spends a budget once per code when two single-use codes of one promotion are on the cart', async () => {
+    const s = await createSeller(t);
+    const item = await listingOf(t, s, 1000);
+    const buyers = await insertCustomers(t, 2);
+    // 1 € a code, stackable, with a budget of 1.50 €: room for one of a cart's two codes, then for none.
+    const p = await createPromotion(t, s.key, {
+      name: 'Two codes', trigger: 'UNIQUE_CODES', kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 100, currency: 'EUR' },
+      budget: { amount: 150, currency: 'EUR' }, stacking: 'STACKABLE',
+    });
+    const gen = await t.data('mutation ($input: PromotionCodesGenerateInput!) { promotionCodesGenerate(input: $input) { codes } }', { input: { id: p.id, count: 4 } }, s.key);
+    const codes: string[] = gen.promotionCodesGenerate.codes;
+    const cartOf = async (buyer: (typeof buyers)[number]) => cartWith(t, buyer.token, [{ listingId: item.listingId, quantity: 2 }]);
+    const apply = async (buyer: (typeof buyers)[number], cartId: string, code: string) =>
+      (await t.data(APPLY, { input: { cartId, code } }, buyer.token)).cartCodeApply.userErrors.map((e: any) => e.code);
+    const cart = await cartOf(buyers[0]!);
+    // Each code alone fits the budget, so the cart takes both.
+    for (const code of codes.slice(0, 2)) expect(await apply(buyers[0]!, cart, code)).toEqual([]);
+    const first = (await checkout(cart, buyers[0]!.token)).checkoutComplete;
+    expect(first.userErrors).toEqual([]);
+    expect(first.checkout.orders[0].discountTotal.amount).toBe(100);
+    expect(first.warnings.map((w: any) => w.code)).toEqual(['PROMOTION_BUDGET_EXHAUSTED']);
+    // The budget says what the orders got, and the code that was not applied is still free.
+    const state = async () => (await t.sql('SELECT budget_used AS used, (SELECT count(*)::int FROM promotion_code c WHERE c.promotion_id = p.id AND c.redeemed_at IS NOT NULL) AS redeemed FROM promotion p WHERE p.id = $1', [uuidOf(p.id)]))[0];
+    expect(await state()).toEqual({ used: 100, redeemed: 1 });
+    // 50 left: a third code no longer fits.
+    expect(await apply(buyers[1]!, await cartOf(buyers[1]!), codes[2]!)).toEqual(['PROMOTION_BUDGET_EXHAUSTED']);
   });
 
   it('sends as many statements for a three-seller checkout as for a one-seller one', async () => {
