@@ -68,15 +68,14 @@ export function recordEventsSql(types: string, payloads: string, more: string): 
  * a listener with `many` once for all the events of its type, at the first of them.
  */
 export async function runListeners(ctx: TxContext, events: readonly PendingEvent[]): Promise<void> {
-  const ranMany = new Set<TransactionListener<never>>();
+  // The types whose `many` listeners ran (a listener may be registered for several types).
+  const ranMany = new Set<string>();
   for (const { type, payload } of events) {
     for (const listener of (ctx.listeners[type] ?? []) as readonly TransactionListener<typeof type>[]) {
       if (!listener.many) await listener(ctx, payload as never);
-      else if (!ranMany.has(listener as TransactionListener<never>)) {
-        ranMany.add(listener as TransactionListener<never>);
-        await listener.many(ctx, events.filter((e) => e.type === type).map((e) => e.payload) as never[]);
-      }
+      else if (!ranMany.has(type)) await listener.many(ctx, events.filter((e) => e.type === type).map((e) => e.payload) as never[]);
     }
+    ranMany.add(type);
   }
 }
 

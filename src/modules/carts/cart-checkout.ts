@@ -56,14 +56,7 @@ export interface CompletedCart {
   cartCustomerId: string | null;
 }
 
-/** After the statement that ran completeCartSql: the cart's event, as completeCart emits it. */
+/** After the statement that ran completeCartSql: the cart's `cart.updated` event, when it completed the cart. */
 export async function cartCompleted(ctx: TxContext, cartId: string, row: CompletedCart): Promise<void> {
   if (row.cartCompleted) await emit(ctx, 'cart.updated', { cartId, customerId: row.cartCustomerId });
-}
-
-/** Empties the cart and marks it completed, in the checkout's transaction (after cartForCheckout locked it): one statement. */
-export async function completeCart(ctx: TxContext, cartId: string): Promise<void> {
-  const { ctes, returning } = completeCartSql('$1::uuid');
-  const [row]: CompletedCart[] = await preparedTxQuery(ctx.tx, `WITH ${ctes} SELECT ${returning}`, [cartId]);
-  await cartCompleted(ctx, cartId, row!);
 }

@@ -7,7 +7,7 @@ import { findCart, findCartLine } from './cart.service';
 
 export { Cart, CartLine } from './cart.type';
 export { mergeGuestCart } from './cart-merge';
-export { cartCompleted, cartForCheckout, completeCart, completeCartSql, type CheckoutCart, type CompletedCart } from './cart-checkout';
+export { cartCompleted, cartForCheckout, completeCartSql, type CheckoutCart, type CompletedCart } from './cart-checkout';
 export { CartPayload } from './cart.payloads';
 export { lockCart, requireShopper } from './cart-access';
 export { MAX_CART_CODES, saveCartCodes } from './cart-codes';

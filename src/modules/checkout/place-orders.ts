@@ -230,7 +230,7 @@ interface OrderDraft extends NewOrder {
   tax: number;
 }
 
-/** Prices each seller's lines and runs the adjusters, seller by seller in id order (see below). */
+/** Prices each seller's lines (sellers in id order, see below) and runs the adjusters over them, each adjuster over every seller's group at once. */
 async function draftOrders(
   ctx: TxContext,
   customerId: string,
@@ -247,8 +247,8 @@ async function draftOrders(
   }
   const orders: OrderDraft[] = [];
   const warnings: AdjustmentWarning[] = [];
-  // Seller order: invoice counters (and promotions' rows, locked by their adjusters) are then locked
-  // in the same order by every checkout.
+  // Seller order: invoice counters are then locked in the same order by every checkout (promotions lock
+  // their rows of the whole purchase in promotion id order: promotion-adjuster.ts consume).
   const sellers = [...bySeller.keys()].sort().map((sellerId) => {
     const sellerLines = bySeller.get(sellerId)!;
     const first = listings.get(sellerLines[0]!.listingId)!;

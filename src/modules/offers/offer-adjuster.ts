@@ -62,6 +62,8 @@ export const offerAdjuster: Adjuster<PrefetchedOffers | undefined> = {
 async function adjustGroups(ctx: Context, groups: readonly AdjustableGroup[], prefetched: PrefetchedOffers | undefined): Promise<AdjustmentResult[]> {
   const results: AdjustmentResult[] = [];
   const used: string[] = [];
+  // Offers an earlier group took (without a prefetch, each group reads them before any is marked used).
+  const given = new Set<string>();
   for (const group of groups) {
     if (!group.customerId || !group.lines.length) {
       results.push({ adjustments: [], warnings: [] });
@@ -72,6 +74,7 @@ async function adjustGroups(ctx: Context, groups: readonly AdjustableGroup[], pr
     const taken = new Set<string>();
     const adjustments: Adjustment[] = [];
     for (const offer of offers) {
+      if (given.has(offer.id)) continue;
       const line: AdjustableLine | undefined =
         group.lines.find((l) => !taken.has(l.key) && l.listingId === offer.listingId) ?? group.lines.find((l) => !taken.has(l.key) && l.productId === offer.productId);
       if (!line || line.subtotal <= 0) continue;
@@ -82,6 +85,7 @@ async function adjustGroups(ctx: Context, groups: readonly AdjustableGroup[], pr
           : 0;
       if (amount <= 0) continue;
       taken.add(line.key);
+      given.add(offer.id);
       if (inCheckout) used.push(offer.id);
       prefetched?.used.add(offer.id);
       adjustments.push({ source: 'offer', reference: offer.id, label: offer.reason.slice(0, 120), kind: 'DISCOUNT', amount, lineKey: line.key, target: 'ITEMS' });

@@ -9,7 +9,6 @@ import { findPromotion } from './promotion.service';
 export { Promotion } from './promotion.type';
 export { evaluatePromotions, normalizeCode } from './promotion-adjuster';
 export { applyCartCode, generateCodes } from './promotion-codes';
-export { customerMatches } from './promotion-eligibility';
 export { countReach } from './promotion-reach';
 export { runningPromotion, targetedCustomersAfter } from './promotion-audience';
 export { announceDueStarts } from './promotion-start';

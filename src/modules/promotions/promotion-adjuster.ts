@@ -2,7 +2,7 @@ import type { AdjustableGroup, Adjuster, Adjustment, AdjustmentResult, Adjustmen
 import type { Context, TxContext } from '../../core/context';
 import { ErrorCode } from '../../core/errors';
 import { choosePromotions, linesInScope, promotionAdjustments, totalOf, type Candidate } from './promotion-engine';
-import { customerFacts, type CustomerFacts } from './promotion-eligibility';
+import { customerFacts, liveRedemptionsSql, type CustomerFacts } from './promotion-eligibility';
 import { candidatesBySeller, type LoadedPromotion } from './promotion.loaders';
 import type { PromotionRow } from './promotion.rows';
 import { preparedTxQuery } from '../../db/prepared-query';
@@ -24,8 +24,7 @@ async function liveRedemptions(ctx: Context, customerId: string, promotionIds: s
   if (!promotionIds.length) return new Map();
   const db = ctx.tx ?? ctx.db;
   const rows: { id: string; n: number }[] = await db.query(
-    `SELECT promotion_id AS id, count(*)::int AS n FROM promotion_redemption
-      WHERE customer_id = $1 AND promotion_id = ANY($2::uuid[]) AND reversed_at IS NULL GROUP BY promotion_id`,
+    `SELECT r.promotion_id AS id, r.n FROM (${liveRedemptionsSql('$1::uuid', '$2::uuid[]')}) r`,
     [customerId, promotionIds],
   );
   return new Map(rows.map((r) => [r.id, r.n]));

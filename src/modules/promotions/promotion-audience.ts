@@ -20,7 +20,7 @@ export async function runningPromotion(ctx: Context, promotionId: string): Promi
 
 /**
  * One keyset page of the customers a promotion's targeting reaches (consenting, not erased: the same
- * compiled predicate as `customerMatches` and `countReach`), ids after `after` in id order, at most `limit`.
+ * compiled predicate as `customerFacts` and `countReach`), ids after `after` in id order, at most `limit`.
  */
 export async function targetedCustomersAfter(ctx: Context, promotion: Pick<PromotionRow, 'sellerId' | 'targeting'>, after: string, limit: number): Promise<string[]> {
   if (!promotion.targeting) return [];

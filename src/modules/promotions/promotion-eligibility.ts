@@ -13,21 +13,12 @@ const targetable = (customer: string) => `c.erased_at IS NULL AND ${personalizat
 export const audienceSql = { from: TARGETABLE, where: targetable };
 
 /**
- * Whether `customerId` matches `rule` of a promotion of `sellerId` now: one query, whatever the rule. Prepared
- * (mayPrepare: the text is the rule's shape, its values are parameters): planned on every call, it cost 0.175 ms
- * to plan and 0.03 ms to run per targeted promotion of a checkout (pg_stat_statements, bench:checkout's buyNow
- * phase, bench/RESULTS.md section `checkout-db2`); a connection keeps the generic plan after five runs.
+ * The rule of a promotion's uses by a customer: their redemptions not reversed (a cancelled order gives its use
+ * back), as rows (promotion_id, n) of the promotions `promotions` (a uuid[] SQL expression) for `customer`.
  */
-export async function customerMatches(ctx: Context, rule: TargetingRule, customerId: string, sellerId: string): Promise<boolean> {
-  const params = new SqlParams([customerId]);
-  const predicate = compileRule(rule, params, sellerId);
-  const text = `SELECT EXISTS (SELECT 1 FROM ${TARGETABLE} WHERE c.id = $1::uuid AND ${targetable('c.id')} AND ${predicate}) AS ok`;
-  let rows: { ok: boolean }[];
-  if (!mayPrepare(text)) rows = await (ctx.tx ?? ctx.db).query(text, params.values);
-  else if (ctx.tx) rows = await preparedTxQuery(ctx.tx, text, params.values);
-  else rows = await preparedQuery(ctx.db, text, params.values);
-  return rows[0]?.ok === true;
-}
+export const liveRedemptionsSql = (customer: string, promotions: string) =>
+  `SELECT promotion_id, count(*)::int AS n FROM promotion_redemption
+    WHERE customer_id = ${customer} AND promotion_id = ANY(${promotions}) AND reversed_at IS NULL GROUP BY promotion_id`;
 
 /** What the promotions adjuster needs to know about one customer for a purchase (customerFacts). */
 export interface CustomerFacts {
@@ -40,8 +31,12 @@ export interface CustomerFacts {
 /**
  * The customer's live redemptions of `limited` promotions and whether they match each of `rules`, in one
  * statement for every seller group of a checkout (issue 14: one statement per group and targeted promotion
- * before, customerMatches and the adjuster's per-group count). No statement when nothing is asked. Each rule
- * is the same predicate customerMatches runs, as one column; prepared as customerMatches is (mayPrepare).
+ * before). No statement when nothing is asked. Each rule is one column (compileRule's predicate over the
+ * targetable customer). Prepared (mayPrepare: the text is the rules' shapes, their values are parameters):
+ * planned on every call, one rule cost 0.175 ms to plan and 0.03 ms to run (pg_stat_statements, bench/RESULTS.md
+ * section `checkout-db2`); a connection keeps the generic plan after five runs. A text is the shapes of a
+ * purchase's rules together, so texts grow with the combinations carts hold; past mayPrepare's cap of 256 per
+ * process the rest are planned on each call, as every targeting read was before.
  */
 export async function customerFacts(
   ctx: Context,
@@ -55,8 +50,7 @@ export async function customerFacts(
   // on every call (a custom plan for '{}' looks cheaper than the generic one): 0.10 ms of planning per checkout.
   const columns = limited.length
     ? [
-        `ARRAY(SELECT promotion_id::text || ':' || count(*) FROM promotion_redemption
-                WHERE customer_id = $1::uuid AND promotion_id = ANY(${params.add(limited, 'uuid[]')}) AND reversed_at IS NULL GROUP BY promotion_id) AS used`,
+        `ARRAY(SELECT r.promotion_id::text || ':' || r.n FROM (${liveRedemptionsSql('$1::uuid', params.add(limited, 'uuid[]'))}) r) AS used`,
       ]
     : [];
   for (const [i, { rule, sellerId }] of rules.entries()) {

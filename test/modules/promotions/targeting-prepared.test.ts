@@ -1,14 +1,14 @@
 import type { Context } from '../../../src/core/context';
 import { withTransaction } from '../../../src/db/transaction';
-import { customerMatches } from '../../../src/modules/promotions/promotion-eligibility';
+import { customerFacts } from '../../../src/modules/promotions/promotion-eligibility';
 import type { TargetingRule } from '../../../src/modules/promotions/targeting-rule';
 import { insertCustomers } from '../../helpers/customers';
 import { createSeller } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { consentWithTraits } from './promotion-fixtures';
 
-// customerMatches runs as a named statement (mayPrepare): after five runs a connection plans it generically,
-// whatever the customer and the rule's values. Its answers must not change with that.
+// customerFacts (the targeting of a checkout's promotions) runs as a named statement (mayPrepare): after five runs a
+// connection plans it generically, whatever the customer and the rule's values. Its answers must not change with that.
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-describe('customerMatches, prepared', () => {
+describe('customerFacts, prepared', () => {
   it('answers each customer and threshold right, call after call, in and out of a transaction', async () => {
     const seller = await createSeller(t);
     const [risky, calm, unconsented] = [await insertCustomers(t, 1), await insertCustomers(t, 1), await insertCustomers(t, 1)];
@@ -25,6 +25,7 @@ describe('customerMatches, prepared', () => {
     await t.app.dataSource.query('INSERT INTO customer_trait (customer_id, churn_risk) VALUES ($1, 0.9)', [unconsented[0]!.id]);
     const ctx = { db: t.app.dataSource } as Context;
     const rule = (min: number): TargetingRule => ({ trait: 'CHURN_RISK', min });
+    const matches = async (c: Context, id: string, min: number) => (await customerFacts(c, id, [], [{ rule: rule(min), sellerId: seller.id }])).matches[0];
     const asked: [string, number, boolean][] = [];
     for (let i = 0; i < 8; i++) {
       asked.push(
@@ -36,11 +37,11 @@ describe('customerMatches, prepared', () => {
       );
     }
     const answers = [];
-    for (const [id, min] of asked) answers.push(await customerMatches(ctx, rule(min), id, seller.id));
+    for (const [id, min] of asked) answers.push(await matches(ctx, id, min));
     expect(answers).toEqual(asked.map(([, , expected]) => expected));
     const inTx = await withTransaction(ctx, async (c) => {
       const out = [];
-      for (const [id, min] of asked.slice(0, 10)) out.push(await customerMatches(c, rule(min), id, seller.id));
+      for (const [id, min] of asked.slice(0, 10)) out.push(await matches(c, id, min));
       // The transaction's connection holds the rule's statement prepared once, and ran it ten times at least.
       const prepared: { runs: string }[] = await c.tx!.query(
         `SELECT generic_plans + custom_plans AS runs FROM pg_prepared_statements
