@@ -62,8 +62,9 @@ export const offerAdjuster: Adjuster<PrefetchedOffers | undefined> = {
 async function adjustGroups(ctx: Context, groups: readonly AdjustableGroup[], prefetched: PrefetchedOffers | undefined): Promise<AdjustmentResult[]> {
   const results: AdjustmentResult[] = [];
   const used: string[] = [];
-  // Offers an earlier group took (without a prefetch, each group reads them before any is marked used).
-  const given = new Set<string>();
+  // Offers an earlier group took: the prefetch's set (shared by the purchase's groups), or, without one (each group
+  // then reads its offers before any is marked used), this call's own.
+  const given = prefetched?.used ?? new Set<string>();
   for (const group of groups) {
     if (!group.customerId || !group.lines.length) {
       results.push({ adjustments: [], warnings: [] });
@@ -87,7 +88,6 @@ async function adjustGroups(ctx: Context, groups: readonly AdjustableGroup[], pr
       taken.add(line.key);
       given.add(offer.id);
       if (inCheckout) used.push(offer.id);
-      prefetched?.used.add(offer.id);
       adjustments.push({ source: 'offer', reference: offer.id, label: offer.reason.slice(0, 120), kind: 'DISCOUNT', amount, lineKey: line.key, target: 'ITEMS' });
     }
     results.push({ adjustments, warnings: [] });
