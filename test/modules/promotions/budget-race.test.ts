@@ -54,6 +54,52 @@ describe('promotion budgets and limits under concurrency', () => {
     expect(await budgetOf(promo.id)).toEqual({ budget: 5000, used: 4500 });
   });
 
+  it('holds two sellers\' budgets across 30 concurrent two-seller checkouts, their carts listing the sellers in either order', async () => {
+    const [a, b] = [await createSeller(t), await createSeller(t)];
+    const [itemA, itemB] = [await listingOf(t, a, 2000, 1000), await listingOf(t, b, 3000, 1000)];
+    // Budgets for 5 and 7 discounts: each checkout locks both promotions, in one order whatever its cart's.
+    const promoA = await createPromotion(t, a.key, { name: 'A five', kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 300, currency: 'EUR' }, budget: { amount: 1500, currency: 'EUR' } });
+    const promoB = await createPromotion(t, b.key, { name: 'B seven', kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 200, currency: 'EUR' }, budget: { amount: 1400, currency: 'EUR' } });
+    const buyers = await insertCustomers(t, 30);
+    const lines = (i: number) => {
+      const both = [
+        { listingId: itemA.listingId, quantity: 1 },
+        { listingId: itemB.listingId, quantity: 1 },
+      ];
+      return i % 2 ? both.reverse() : both;
+    };
+    const carts = await Promise.all(buyers.map((buyer, i) => cartWith(t, buyer.token, lines(i))));
+    const results = await Promise.all(
+      buyers.map((buyer, i) =>
+        t.data(
+          `mutation ($input: CheckoutCompleteInput!) {
+            checkoutComplete(input: $input) { checkout { orders { seller { id } discountTotal { amount } } } userErrors { code } }
+          }`,
+          { input: { cartId: carts[i]!, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
+          buyer.token,
+        ),
+      ),
+    );
+    expect(results.every((r) => r.checkoutComplete.userErrors.length === 0)).toBe(true);
+    const discountsOf = (sellerId: string) =>
+      results.map((r) => r.checkoutComplete.checkout.orders.find((o: any) => o.seller.id === sellerId).discountTotal.amount);
+    expect(discountsOf(a.id).filter((d) => d === 300)).toHaveLength(5);
+    expect(discountsOf(a.id).filter((d) => d === 0)).toHaveLength(25);
+    expect(discountsOf(b.id).filter((d) => d === 200)).toHaveLength(7);
+    expect(discountsOf(b.id).filter((d) => d === 0)).toHaveLength(23);
+    expect(await budgetOf(promoA.id)).toEqual({ budget: 1500, used: 1500 });
+    expect(await budgetOf(promoB.id)).toEqual({ budget: 1400, used: 1400 });
+    const redeemed = await t.sql(
+      `SELECT promotion_id AS id, count(*)::int AS n, sum(amount)::int AS sum FROM promotion_redemption
+        WHERE promotion_id = ANY($1::uuid[]) AND reversed_at IS NULL GROUP BY promotion_id ORDER BY sum`,
+      [[uuidOf(promoA.id), uuidOf(promoB.id)]],
+    );
+    expect(redeemed).toEqual([
+      { id: uuidOf(promoB.id), n: 7, sum: 1400 },
+      { id: uuidOf(promoA.id), n: 5, sum: 1500 },
+    ]);
+  });
+
   it('holds a per-customer limit of one across 10 concurrent checkouts of the same customer', async () => {
     const s = await createSeller(t);
     const items = await Promise.all(Array.from({ length: 10 }, () => listingOf(t, s, 1000)));
