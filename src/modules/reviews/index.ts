@@ -1,4 +1,4 @@
-import { defineModule, type ModuleBatchHook, type ModuleHook } from '../../core/module';
+import { defineModule, type ModuleBatchHook } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
 import { countViews } from './popularity';
 import { refreshSellerRating } from './rating-summary';
@@ -15,9 +15,17 @@ import { SellerReviewsResolver } from './seller-reviews.resolver';
 export { complaintPenalties, sellerRating, PRIOR_MEAN, PRIOR_WEIGHT, type RatingPenalty } from './seller-rating';
 export { HALF_LIFE_HOURS, TRENDING_WEIGHTS } from './trending';
 
-/** The seller rating blends in the seller's record in complaints (seller-rating.ts): refreshed on each complaint event. */
-const refreshRatingOfComplained: ModuleHook = (event, app) =>
-  withTransaction(app, (ctx) => refreshSellerRating(ctx, (event.payload as ComplaintEvent).sellerId));
+/**
+ * The seller rating blends in the seller's record in complaints (seller-rating.ts): refreshed after complaint events,
+ * once per seller a dispatch round's events name (a refresh reads the seller's whole record: a burst of one seller's
+ * complaint events costs one), in one transaction, sellers in id order.
+ */
+const refreshRatingOfComplained: ModuleBatchHook = {
+  batch: (events, app) =>
+    withTransaction(app, async (ctx) => {
+      for (const sellerId of [...new Set(events.map((e) => (e.payload as ComplaintEvent).sellerId))].sort()) await refreshSellerRating(ctx, sellerId);
+    }),
+};
 
 /** One object under the three types: a dispatch round's orders are reconciled together, in one transaction. */
 const reconcileSalesOfOrders: ModuleBatchHook = {
