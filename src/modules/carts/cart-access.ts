@@ -26,7 +26,10 @@ export function canUseCart(viewer: Viewer, cart: Pick<Cart, 'customerUuid'>): bo
 export async function lockCart({ viewer, tx }: TxContext, globalId: string, field: string[]): Promise<Cart> {
   const uuid = cartUuid(globalId, field);
   const rows: CartRow[] = await preparedTxQuery(tx, `SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [uuid]);
-  return usableCart(viewer, rows[0], field);
+  const cart = rows[0] ? toCart(rows[0]) : null;
+  if (!cart || !canUseCart(viewer, cart)) fail(field, 'Cart not found.', ErrorCode.NOT_FOUND);
+  if (cart.status !== 'active') fail(field, `This cart is ${cart.status}; start a new one.`, ErrorCode.INVALID_STATE);
+  return cart;
 }
 
 /** The cart's uuid from its global ID, or INVALID_ID under `field`. */
@@ -34,12 +37,4 @@ export function cartUuid(globalId: string, field: string[]): string {
   const uuid = idOf(globalId, 'Cart');
   if (!uuid) fail(field, 'Not a valid Cart ID.', ErrorCode.INVALID_ID);
   return uuid;
-}
-
-/** The locked cart row as a Cart, if the viewer may change it: NOT_FOUND for anyone who may not, INVALID_STATE once it is no longer active. */
-export function usableCart(viewer: Viewer, row: CartRow | undefined, field: string[]): Cart {
-  const cart = row ? toCart(row) : null;
-  if (!cart || !canUseCart(viewer, cart)) fail(field, 'Cart not found.', ErrorCode.NOT_FOUND);
-  if (cart.status !== 'active') fail(field, `This cart is ${cart.status}; start a new one.`, ErrorCode.INVALID_STATE);
-  return cart;
 }

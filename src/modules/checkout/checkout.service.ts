@@ -5,7 +5,7 @@ import { ErrorCode } from '../../core/errors';
 import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
-import { cartForCheckout } from '../carts';
+import { cartUuid, checkoutCartOf } from '../carts';
 import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
 import { toOrder } from '../orders';
 import type { OpenPayment, PaymentProvider } from '../payments';
@@ -65,6 +65,8 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
   v.check(!(input.shippingAddress && input.addressId), 'addressId', 'Give shippingAddress or addressId, not both.');
   const inlineAddress = input.shippingAddress ? validateAddress(v, 'shippingAddress', input.shippingAddress) : null;
   v.done();
+  const cartField = ['input', 'cartId'];
+  const cartId = cartUuid(input.cartId, cartField);
   const { idempotencyKey, ...request } = input;
   const hash = requestHash(request);
   // A card token for a known provider: the replay check opens the payment too (one round trip fewer). A saved
@@ -88,8 +90,9 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
     requestHash: hash,
     opened,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentProvider'), token: method.token },
-    async prepare(ctx) {
-      const cart = await cartForCheckout(ctx, input.cartId);
+    cartId,
+    async prepare(ctx, locked) {
+      const cart = await checkoutCartOf(ctx, locked, cartField);
       const shippingAddress =
         inlineAddress ??
         (input.addressId ? toAddressData(await ownAddress(ctx, customerId, input.addressId, ['input', 'addressId'])) : cart.shippingAddress);

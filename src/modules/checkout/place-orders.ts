@@ -6,7 +6,7 @@ import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { UserErrors, fail, userError, type UserError } from '../../core/user-error';
 import { batchEvents, emitAll } from '../../events/outbox';
-import { cartCompleted, completeCartSql, type CompletedCart } from '../carts';
+import { cartCompleted, completeCartSql, lockedCartSql, type CompletedCart, type LockedCart } from '../carts';
 import { listingVisibleSql, takeStock, takeStockAsRead } from '../catalog';
 import {
   PARTY_COLUMNS,
@@ -72,8 +72,13 @@ export interface PurchaseRequest {
   idempotencyKey: string;
   /** Fingerprint of the input: the same key with another input is refused. */
   requestHash: string;
-  /** Reads (and locks) what is bought and where it goes, inside the transaction. */
-  prepare(ctx: TxContext): Promise<Purchase>;
+  /**
+   * Reads (and locks) what is bought and where it goes, inside the transaction; `locked`: the cart of `cartId`,
+   * locked and read by the transaction's first statement (the carts module's lockedCartSql), null without one.
+   */
+  prepare(ctx: TxContext, locked: LockedCart | null): Promise<Purchase>;
+  /** The cart bought (its uuid), locked with the key's claim: one round trip fewer in the transaction (issue 14). */
+  cartId?: string;
   payment: { provider: PaymentProvider; token: string };
   /** The first attempt's payment when the caller opened it already (openedWithReplayCheck); else the attempt opens one. */
   opened?: OpenPayment | null;
@@ -511,21 +516,25 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
     placed = await withTransaction(ctx, (ctx) => batchEvents(ctx, async (ctx) => {
       const { tx } = ctx;
       // The payment attempt locked first (holdPaymentSql), then the key claimed, in one statement: a pending
-      // payment claims, anything else fails before a checkout row is written.
-      const [claim]: { status: string | null; id: string | null; createdAt: Date }[] = await preparedTxQuery(
+      // payment claims, anything else fails before a checkout row is written. A cart's checkout locks and reads
+      // the cart in it too, once the key is claimed (lockedCartSql's gate).
+      const cart = req.cartId === undefined ? null : lockedCartSql('$6::uuid', 'EXISTS (SELECT FROM claimed)');
+      const [claim]: { status: string | null; id: string | null; createdAt: Date; checkoutCart?: LockedCart | null }[] = await preparedTxQuery(
         tx,
         `WITH held AS (${holdPaymentSql('$5')}),
          claimed AS (
            INSERT INTO checkout (customer_id, idempotency_key, request_hash, total, currency)
            SELECT $1, $2, $3, 0, $4 FROM held WHERE held.status = 'pending'
-           ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id, created_at)
-         SELECT held.status, claimed.id, claimed.created_at AS "createdAt" FROM (SELECT) one LEFT JOIN held ON true LEFT JOIN claimed ON true`,
-        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency, payment.id],
+           ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id, created_at)${cart ? `,
+         ${cart.ctes}` : ''}
+         SELECT held.status, claimed.id, claimed.created_at AS "createdAt"${cart ? `, ${cart.column}` : ''}
+           FROM (SELECT) one LEFT JOIN held ON true LEFT JOIN claimed ON true`,
+        [req.customerId, req.idempotencyKey, req.requestHash, ctx.config.currency, payment.id, ...(cart ? [req.cartId] : [])],
       );
       checkHeld(claim?.status);
       if (!claim!.id) throw new KeyInUse();
       const { id: checkoutId, createdAt } = claim! as { id: string; createdAt: Date };
-      const purchase = await req.prepare(ctx);
+      const purchase = await req.prepare(ctx, claim!.checkoutCart ?? null);
       const lines = mergeLines(purchase.lines);
       const { listings, parties } = await readListings(ctx, req.customerId, lines.map((l) => l.listingId), !optimistic);
       checkAvailability(lines, listings);
