@@ -124,6 +124,7 @@ export async function buyNow(ctx: Context, input: BuyNowInput) {
     requestHash: hash,
     opened,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentMethod'), token: method.token },
+    listingIds: [listingId],
     async prepare() {
       return { cartId: null, shippingAddress: address, codes: [], lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
     },
