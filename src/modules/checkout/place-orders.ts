@@ -152,8 +152,8 @@ export async function openedWithReplayCheck(
        FROM (SELECT) one LEFT JOIN prior p ON true`,
     [customerId, idempotencyKey, payment.id, payment.providerKey, provider.name, ctx.config.currency],
   );
-  if (row?.requestHash == null) return { replayed: null, payment };
-  replayedCheckout({ id: row.id, requestHash: row.requestHash }, requestHash);
+  if (!row?.id) return { replayed: null, payment };
+  replayedCheckout({ id: row.id, requestHash: row.requestHash! }, requestHash);
   const { requestHash: _hash, ...checkout } = row;
   return { replayed: checkout, payment: null };
 }
