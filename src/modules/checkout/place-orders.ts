@@ -222,7 +222,7 @@ function listingsSql(ids: string, customer: string, lock: boolean): string {
 function prefetchedListingsSql(ids: string): { ctes: string; columns: string } {
   return {
     ctes: `bought AS (SELECT ${ids} AS ids),
-         for_sale AS (${listingsSql('(SELECT ids FROM bought)::uuid[]', '$1::uuid', false)})`,
+         for_sale AS (${listingsSql('(SELECT ids FROM bought)::uuid[]', opaqueParam('$1', 'uuid'), false)})`,
     columns: `(SELECT ids FROM bought) AS "listingIds", (SELECT coalesce(json_agg(f), '[]') FROM for_sale f) AS listings`,
   };
 }
@@ -551,13 +551,15 @@ async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: b
       // payment claims, anything else fails before a checkout row is written. A cart's checkout locks and reads
       // the cart in it too, once the key is claimed (lockedCartSql's gate).
       // An optimistic attempt reads the listings in it too: the cart's (from its lines) or the ones asked for.
-      const cart = req.cartId === undefined ? null : lockedCartSql('$6::uuid', 'EXISTS (SELECT FROM claimed)');
+      // The parameters the listings' read sees hidden from the planner (opaqueParam, as readListings): a connection
+      // keeps the generic plan after five runs instead of planning this statement on every purchase.
+      const cart = req.cartId === undefined ? null : lockedCartSql(opaqueParam('$6', 'uuid'), 'EXISTS (SELECT FROM claimed)');
       const ids = !optimistic
         ? null
         : cart
           ? "(SELECT array_agg(DISTINCT (e->>'listingId')::uuid) FROM checkout_cart k, json_array_elements(k.lines) e)"
           : req.listingIds
-            ? 'CASE WHEN EXISTS (SELECT FROM claimed) THEN $6::uuid[] END'
+            ? `CASE WHEN EXISTS (SELECT FROM claimed) THEN ${opaqueParam('$6', 'uuid[]')} END`
             : null;
       const listed = ids === null ? null : prefetchedListingsSql(ids);
       const [claim]: {
