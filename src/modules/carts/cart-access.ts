@@ -24,11 +24,17 @@ export function canUseCart(viewer: Viewer, cart: Pick<Cart, 'customerUuid'>): bo
 
 /** Locks the cart named by a global ID for a change; NOT_FOUND under `field` for anyone who may not use it. */
 export async function lockCart({ viewer, tx }: TxContext, globalId: string, field: string[]): Promise<Cart> {
-  const uuid = idOf(globalId, 'Cart');
-  if (!uuid) fail(field, 'Not a valid Cart ID.', ErrorCode.INVALID_ID);
+  const uuid = cartUuid(globalId, field);
   const rows: CartRow[] = await preparedTxQuery(tx, `SELECT ${CART_COLUMNS} FROM cart c WHERE c.id = $1 FOR NO KEY UPDATE`, [uuid]);
   const cart = rows[0] ? toCart(rows[0]) : null;
   if (!cart || !canUseCart(viewer, cart)) fail(field, 'Cart not found.', ErrorCode.NOT_FOUND);
   if (cart.status !== 'active') fail(field, `This cart is ${cart.status}; start a new one.`, ErrorCode.INVALID_STATE);
   return cart;
+}
+
+/** The cart's uuid from its global ID, or INVALID_ID under `field`. */
+export function cartUuid(globalId: string, field: string[]): string {
+  const uuid = idOf(globalId, 'Cart');
+  if (!uuid) fail(field, 'Not a valid Cart ID.', ErrorCode.INVALID_ID);
+  return uuid;
 }

@@ -3,7 +3,7 @@ import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { emit } from '../../events/outbox';
-import { lockCart } from './cart-access';
+import { canUseCart, cartUuid } from './cart-access';
 import { preparedTxQuery } from '../../db/prepared-query';
 
 /** A cart as checkout needs it. Ids are database UUIDs. */
@@ -27,14 +27,54 @@ export interface CheckoutCart {
  */
 export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Promise<CheckoutCart> {
   const field = ['input', 'cartId'];
-  const cart = await lockCart(ctx, cartGlobalId, field);
-  const lines: { listingId: string; quantity: number; options: Record<string, unknown> }[] = await preparedTxQuery(
-    ctx.tx,
-    'SELECT listing_id AS "listingId", quantity, options FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id',
-    [cart.uuid],
-  );
+  const { ctes } = lockedCartSql('$1::uuid');
+  const [row]: LockedCart[] = await preparedTxQuery(ctx.tx, `WITH ${ctes} SELECT * FROM checkout_cart`, [cartUuid(cartGlobalId, field)]);
+  return checkoutCartOf(ctx, row, field);
+}
+
+/** A row of lockedCartSql's `checkout_cart`. */
+export interface LockedCart {
+  id: string;
+  customerId: string | null;
+  status: string;
+  email: string | null;
+  shippingAddress: AddressData | null;
+  codes: string[];
+  linesCurrent: boolean;
+  lines: CheckoutCart['lines'];
+}
+
+/**
+ * The cart locked and read with its lines, as a CTE (`checkout_cart`) for the checkout's own first statement, as
+ * completeCartSql gives its last one (one round trip fewer inside the purchase's transaction, issue 14); `cart`
+ * is the SQL parameter of the cart's id, `gate` a condition the lock waits for (the checkout's key claimed
+ * first: copies of one request then queue on the key, never on the cart); `column` the select-list item that
+ * answers the row as JSON (checkoutCartOf reads it). The lines come from the statement's snapshot, taken before
+ * the lock: when the lock waited for a change of the cart that committed meanwhile (every writer of a cart's lines
+ * locks and updates its row: cart.service.ts changeCart, cart-merge.ts, cart.privacy.ts, completeCartSql), the
+ * row locked is a newer version than the snapshot's (its xmin differs) and checkoutCartOf reads the lines again.
+ */
+export function lockedCartSql(cart: string, gate = 'true'): { ctes: string; column: string } {
+  return {
+    ctes: `checkout_cart AS (
+       SELECT c.id, c.customer_id AS "customerId", c.status, c.email, c.shipping_address AS "shippingAddress", c.codes,
+              (SELECT s.xmin FROM cart s WHERE s.id = c.id) = c.xmin AS "linesCurrent",
+              (SELECT coalesce(json_agg(json_build_object('listingId', l.listing_id, 'quantity', l.quantity, 'options', l.options) ORDER BY l.created_at, l.id), '[]')
+                 FROM cart_line l WHERE l.cart_id = c.id) AS lines
+         FROM cart c WHERE c.id = ${cart} AND ${gate} FOR NO KEY UPDATE)`,
+    column: '(SELECT row_to_json(x) FROM checkout_cart x) AS "checkoutCart"',
+  };
+}
+
+/** The checkout's cart from lockedCartSql's row (none: not found), with the rules of cartForCheckout. */
+export async function checkoutCartOf(ctx: TxContext, row: LockedCart | null | undefined, field: string[]): Promise<CheckoutCart> {
+  if (!row || !canUseCart(ctx.viewer, { customerUuid: row.customerId })) fail(field, 'Cart not found.', ErrorCode.NOT_FOUND);
+  if (row.status !== 'active') fail(field, `This cart is ${row.status}; start a new one.`, ErrorCode.INVALID_STATE);
+  const lines = row.linesCurrent
+    ? row.lines
+    : await preparedTxQuery(ctx.tx, 'SELECT listing_id AS "listingId", quantity, options FROM cart_line WHERE cart_id = $1 ORDER BY created_at, id', [row.id]);
   if (!lines.length) fail(field, 'The cart is empty.', ErrorCode.INVALID);
-  return { id: cart.uuid, customerId: cart.customerUuid, email: cart.email, shippingAddress: cart.shippingAddress, lines, codes: cart.codes };
+  return { id: row.id, customerId: row.customerId, email: row.email, shippingAddress: row.shippingAddress, lines, codes: row.codes };
 }
 
 /**

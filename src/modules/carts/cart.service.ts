@@ -13,6 +13,7 @@ import { ownAddress } from '../customers';
 import { MAX_LINES, MAX_QUANTITY } from './cart-limits';
 import { canUseCart, lockCart, requireShopper } from './cart-access';
 import { forgetCart } from './cart.loaders';
+import { createFreshCart } from './cart-create';
 import { forSale } from './cart-totals';
 import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.rows';
 import type { Cart, CartLine } from './cart.type';
@@ -225,6 +226,11 @@ export async function createCart(ctx: Context, input: CartCreateInput | undefine
   const lines = await wantedLines(ctx, validateNewLines(input?.lines ?? []));
   const { viewer } = ctx;
   const currency = ctx.config.currency;
+  const fresh = await createFreshCart(ctx, viewer.kind === 'customer' ? viewer.customerId : null, currency, lines);
+  if (fresh) {
+    forgetCart(ctx.loaders, fresh);
+    return { cart: fresh };
+  }
   return changeCart(
     ctx,
     (tx) => (viewer.kind === 'customer' ? openCustomerCart(tx, viewer.customerId, currency) : openGuestCart(tx, currency)),

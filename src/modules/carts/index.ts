@@ -7,9 +7,18 @@ import { findCart, findCartLine } from './cart.service';
 
 export { Cart, CartLine } from './cart.type';
 export { mergeGuestCart } from './cart-merge';
-export { cartCompleted, cartForCheckout, completeCartSql, type CheckoutCart, type CompletedCart } from './cart-checkout';
+export {
+  cartCompleted,
+  cartForCheckout,
+  checkoutCartOf,
+  completeCartSql,
+  lockedCartSql,
+  type CheckoutCart,
+  type CompletedCart,
+  type LockedCart,
+} from './cart-checkout';
 export { CartPayload } from './cart.payloads';
-export { lockCart, requireShopper } from './cart-access';
+export { cartUuid, lockCart, requireShopper } from './cart-access';
 export { MAX_CART_CODES, saveCartCodes } from './cart-codes';
 export { cartAdjustableGroups } from './cart-totals';
 

@@ -5,12 +5,12 @@ import { ErrorCode } from '../../core/errors';
 import { idOf } from '../../core/global-id';
 import { fail } from '../../core/user-error';
 import { Validator } from '../../core/validate';
-import { cartForCheckout } from '../carts';
+import { cartUuid, checkoutCartOf } from '../carts';
 import { CustomerAddressEntity, ownAddress, ownPaymentMethod } from '../customers';
 import { toOrder } from '../orders';
-import type { PaymentProvider } from '../payments';
+import type { OpenPayment, PaymentProvider } from '../payments';
 import { requestHash } from './idempotency';
-import { existingCheckout, placeOrders, type PlacedCheckout } from './place-orders';
+import { existingCheckout, openedWithReplayCheck, placeOrders, type PlacedCheckout } from './place-orders';
 import { oneClickDefaults } from './one-click-defaults';
 import { toCheckout, type CheckoutRow } from './checkout.rows';
 import type { Checkout } from './checkout.type';
@@ -65,10 +65,22 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
   v.check(!(input.shippingAddress && input.addressId), 'addressId', 'Give shippingAddress or addressId, not both.');
   const inlineAddress = input.shippingAddress ? validateAddress(v, 'shippingAddress', input.shippingAddress) : null;
   v.done();
+  const cartField = ['input', 'cartId'];
+  const cartId = cartUuid(input.cartId, cartField);
   const { idempotencyKey, ...request } = input;
   const hash = requestHash(request);
-  const replayed = await replay(ctx, customerId, idempotencyKey, hash);
-  if (replayed) return replayed;
+  // A card token for a known provider: the replay check opens the payment too (one round trip fewer). A saved
+  // method is read after the replay check (a replay must not need it), so its payment is opened by placeOrders.
+  const inlineProvider = input.paymentMethodId ? undefined : ctx.payments.get(input.paymentProvider);
+  let opened: OpenPayment | null = null;
+  if (inlineProvider) {
+    const found = await openedWithReplayCheck(ctx, { customerId, idempotencyKey, requestHash: hash, provider: inlineProvider });
+    if (found.replayed) return { checkout: toCheckout(found.replayed) };
+    opened = found.payment;
+  } else {
+    const replayed = await replay(ctx, customerId, idempotencyKey, hash);
+    if (replayed) return replayed;
+  }
   const method = input.paymentMethodId
     ? await ownPaymentMethod(ctx, customerId, input.paymentMethodId, ['input', 'paymentMethodId'])
     : { provider: input.paymentProvider, token: input.paymentToken! };
@@ -76,9 +88,11 @@ export async function completeCheckout(ctx: Context, input: CheckoutCompleteInpu
     customerId,
     idempotencyKey,
     requestHash: hash,
+    opened,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentProvider'), token: method.token },
-    async prepare(ctx) {
-      const cart = await cartForCheckout(ctx, input.cartId);
+    cartId,
+    async prepare(ctx, locked) {
+      const cart = await checkoutCartOf(ctx, locked, cartField);
       const shippingAddress =
         inlineAddress ??
         (input.addressId ? toAddressData(await ownAddress(ctx, customerId, input.addressId, ['input', 'addressId'])) : cart.shippingAddress);
@@ -100,15 +114,17 @@ export async function buyNow(ctx: Context, input: BuyNowInput) {
   const listingId = idOf(input.listingId, 'Listing');
   if (!listingId) fail('listingId', 'listingId is not a valid Listing ID.', ErrorCode.INVALID_ID);
   const hash = requestHash({ listingId, quantity: input.quantity });
-  const { replayedId, method, address } = await oneClickDefaults(ctx, customerId, input.idempotencyKey, hash);
-  if (replayedId) return { checkout: await loadCheckout(ctx, replayedId) };
+  const { replayed, method, address, opened } = await oneClickDefaults(ctx, customerId, input.idempotencyKey, hash);
+  if (replayed) return { checkout: toCheckout(replayed) };
   if (!method) fail(null, 'Save a default payment method to buy with one click.', ErrorCode.NO_DEFAULT_PAYMENT_METHOD);
   if (!address) fail(null, 'Save a default shipping address to buy with one click.', ErrorCode.NO_DEFAULT_ADDRESS);
   const placed = await placeOrders(ctx, {
     customerId,
     idempotencyKey: input.idempotencyKey,
     requestHash: hash,
+    opened,
     payment: { provider: providerNamed(ctx, method.provider, 'paymentMethod'), token: method.token },
+    listingIds: [listingId],
     async prepare() {
       return { cartId: null, shippingAddress: address, codes: [], lines: [{ listingId, quantity: input.quantity, field: ['input', 'listingId'] }] };
     },

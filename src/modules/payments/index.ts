@@ -1,11 +1,15 @@
 import { defineModule } from '../../core/module';
 
 export {
+  authorizeAtProvider,
   authorizePayment,
+  bookAuthorizationSql,
   capturePayment,
   checkHeld,
   holdPaymentSql,
+  newPayment,
   openPayment,
+  openPaymentSql,
   recordRefund,
   refundPayment,
   type IssuedRefund,

@@ -60,16 +60,35 @@ export async function openPayment(
   ctx: PaymentHost,
   { customerId, idempotencyKey, provider, currency }: { customerId: string; idempotencyKey: string; provider: PaymentProvider; currency: string },
 ): Promise<OpenPayment> {
-  const derived = createHash('sha256').update(`${customerId}:${idempotencyKey}`).digest('hex').slice(0, 40);
-  const id = randomUUID();
-  const providerKey = `checkout_${derived}_${id.replaceAll('-', '')}`;
+  const payment = { ...newPayment(customerId, idempotencyKey), provider };
   await preparedQuery(
     ctx.db,
-    `INSERT INTO payment (id, customer_id, idempotency_key, provider_key, provider, amount, currency, status)
-     VALUES ($1, $2, $3, $4, $5, 0, $6, 'pending')`,
-    [id, customerId, idempotencyKey, providerKey, provider.name, currency],
+    `${openPaymentSql({ id: '$1', customerId: '$2', idempotencyKey: '$3', providerKey: '$4', provider: '$5', currency: '$6' }, '(SELECT) one')}`,
+    [payment.id, customerId, idempotencyKey, payment.providerKey, provider.name, currency],
   );
-  return { id, provider, providerKey };
+  return payment;
+}
+
+/** Step 1's attempt: its id and the provider's idempotency key (see openPayment), before its row is written (openPaymentSql). */
+export function newPayment(customerId: string, idempotencyKey: string): Omit<OpenPayment, 'provider'> {
+  const derived = createHash('sha256').update(`${customerId}:${idempotencyKey}`).digest('hex').slice(0, 40);
+  const id = randomUUID();
+  return { id, providerKey: `checkout_${derived}_${id.replaceAll('-', '')}` };
+}
+
+/**
+ * Step 1 as a data-modifying CTE for a statement of the caller's (the purchase's replay check: one round trip
+ * fewer per purchase, issue 14): inserts the pending row of newPayment's attempt once for each row of `from`
+ * (a FROM list with its WHERE: the caller's condition), RETURNING its id. The values are SQL expressions
+ * (parameters, or the provider's column of a row the caller reads).
+ */
+export function openPaymentSql(
+  v: { id: string; customerId: string; idempotencyKey: string; providerKey: string; provider: string; currency: string },
+  from: string,
+): string {
+  return `INSERT INTO payment (id, customer_id, idempotency_key, provider_key, provider, amount, currency, status)
+     SELECT ${v.id}::uuid, ${v.customerId}::uuid, ${v.idempotencyKey}::text, ${v.providerKey}::text, ${v.provider}::text, 0, ${v.currency}::text, 'pending'
+       FROM ${from} RETURNING id`;
 }
 
 /**
@@ -98,6 +117,26 @@ export async function authorizePayment(
   { token, amount, checkoutId }: { token: string; amount: number; checkoutId: string },
   known: { authorization: AuthorizationState },
 ): Promise<void> {
+  const authorized = await authorizeAtProvider(ctx, payment, { token, amount }, known);
+  await preparedTxQuery(ctx.tx, bookAuthorizationSql({ id: '$1', checkoutId: '$2', reference: '$3', amount: '$4' }), [
+    payment.id,
+    checkoutId,
+    authorized.reference,
+    amount,
+  ]);
+}
+
+/**
+ * Step 2b's call to the provider alone, for a caller that books the authorization in a statement of its own
+ * (bookAuthorizationSql as a CTE: one round trip fewer inside the purchase's transaction, issue 14); its
+ * transaction must commit the booking or nothing, as authorizePayment's.
+ */
+export async function authorizeAtProvider(
+  ctx: TxContext,
+  payment: OpenPayment,
+  { token, amount }: { token: string; amount: number },
+  known: { authorization: AuthorizationState },
+): Promise<{ reference: string; amount: number }> {
   known.authorization = { state: 'unknown' };
   let result: Awaited<ReturnType<PaymentProvider['authorize']>>;
   try {
@@ -113,11 +152,13 @@ export async function authorizePayment(
     fail(['input', 'payment'], result.message, ErrorCode[result.code]);
   }
   known.authorization = { state: 'authorized', reference: result.reference, amount };
-  await preparedTxQuery(
-    ctx.tx,
-    `UPDATE payment SET status = 'authorized', checkout_id = $2, provider_ref = $3, amount = $4, updated_at = now() WHERE id = $1`,
-    [payment.id, checkoutId, result.reference, amount],
-  );
+  return { reference: result.reference, amount };
+}
+
+/** Step 2b's booking of an authorization (authorizeAtProvider's) on the held row: a statement, or a CTE of the caller's. Values are SQL expressions. */
+export function bookAuthorizationSql(v: { id: string; checkoutId: string; reference: string; amount: string }): string {
+  return `UPDATE payment SET status = 'authorized', checkout_id = ${v.checkoutId}::uuid, provider_ref = ${v.reference}::text, amount = ${v.amount}::bigint, updated_at = now()
+      WHERE id = ${v.id}::uuid`;
 }
 
 /** Captures a locked `authorized` row and books it; the caller's transaction commits the booking. */
