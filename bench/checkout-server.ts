@@ -24,6 +24,10 @@ export interface CheckoutServerInfo {
   tokens: string[];
   /** Hot listings' global IDs grouped by seller, for 3-seller carts. */
   listingsBySeller: string[][];
+  /** For the plain-SQL purchase baseline (purchase-baseline-server.ts): the app's database, token secret and currency. */
+  databaseUrl: string;
+  jwtSecret: string;
+  currency: string;
 }
 
 /** The real app with the small demo marketplace, buyers with a saved address and card, and stock to sell. */
@@ -61,6 +65,9 @@ async function main(): Promise<void> {
     url: app.url,
     tokens: buyers.map((b) => b.token),
     listingsBySeller: [...bySeller.values()],
+    databaseUrl: app.runtime.databaseUrl,
+    jwtSecret: app.config.jwtSecret,
+    currency: app.config.currency,
   };
   serveParent(
     info,
@@ -181,6 +188,62 @@ async function main(): Promise<void> {
       /** The outbox now: events written so far and how many of them the handlers have delivered (the background's backlog). */
       async outbox() {
         const [row] = await db.query('SELECT count(*)::int AS written, count(dispatched_at)::int AS delivered FROM outbox');
+        return row;
+      },
+      /**
+       * What each side's purchases left, per checkout (the baseline's idempotency keys start with `baseline-`, a cart's
+       * checkout has its cart_id): orders, lines, invoices and events per checkout, and the checks every purchase must
+       * pass (totals add up, invoices match their orders, the payment captured at the provider after one authorization).
+       */
+      async purchaseShapes() {
+        return db.query(
+          `WITH k AS (SELECT id, total, cart_id IS NOT NULL AS cart, idempotency_key LIKE 'baseline-%' AS baseline FROM checkout),
+           o AS (SELECT o.id, o.checkout_id, o.total, o.tax, o.subtotal + o.shipping - o.discount + o.surcharge = o.total AS adds_up FROM orders o),
+           per AS (
+             SELECT k.id, k.baseline, k.cart, k.total,
+                    (SELECT count(*) FROM o WHERE o.checkout_id = k.id) AS orders,
+                    (SELECT coalesce(sum(o.total), 0) FROM o WHERE o.checkout_id = k.id) AS orders_total,
+                    (SELECT count(*) FROM o WHERE o.checkout_id = k.id AND NOT o.adds_up) AS not_adding_up,
+                    (SELECT count(*) FROM order_line ol JOIN o ON o.id = ol.order_id WHERE o.checkout_id = k.id) AS lines,
+                    (SELECT count(*) FROM invoice i JOIN o ON o.id = i.order_id WHERE o.checkout_id = k.id AND i.gross = o.total AND i.tax = o.tax
+                        AND i.net + i.tax = i.gross AND jsonb_array_length(i.lines) > 0) AS invoices,
+                    (SELECT p.status FROM payment p WHERE p.checkout_id = k.id) AS payment,
+                    (SELECT string_agg(t.operation, ',' ORDER BY t.operation) FROM payment p JOIN test_payment t ON t.reference = p.provider_ref
+                      WHERE p.checkout_id = k.id) AS provider
+               FROM k)
+           SELECT baseline, cart, count(*)::int AS checkouts,
+                  (sum(orders) / count(*))::float8 AS "ordersEach", (sum(lines) / count(*))::float8 AS "linesEach",
+                  (sum(invoices) / count(*))::float8 AS "invoicesEach",
+                  count(*) FILTER (WHERE orders_total <> total OR not_adding_up > 0)::int AS "totalsWrong",
+                  count(*) FILTER (WHERE payment = 'captured' AND provider = 'authorize,capture')::int AS captured
+             FROM per GROUP BY 1, 2 ORDER BY 1, 2`,
+        );
+      },
+      /** The outbox events per checkout of each side, by type (their payloads name the order or the cart, whose checkout tells the side): the cart's include its cartCreate's. */
+      async purchaseEvents() {
+        return db.query(
+          `WITH k AS (SELECT id, cart_id, idempotency_key LIKE 'baseline-%' AS baseline, cart_id IS NOT NULL AS cart FROM checkout),
+           e AS (
+             SELECT o.checkout_id, e.type FROM outbox e JOIN orders o ON o.id = (e.payload->>'orderId')::uuid WHERE e.payload ? 'orderId'
+             UNION ALL
+             SELECT k.id, e.type FROM outbox e JOIN k ON k.cart_id = (e.payload->>'cartId')::uuid WHERE e.payload ? 'cartId'),
+           n AS (SELECT baseline, cart, count(*) AS checkouts FROM k GROUP BY 1, 2)
+           SELECT k.baseline, k.cart, e.type, count(*)::int AS events, n.checkouts::int AS checkouts
+             FROM e JOIN k ON k.id = e.checkout_id JOIN n ON n.baseline = k.baseline AND n.cart = k.cart
+            GROUP BY 1, 2, 3, n.checkouts ORDER BY 1, 2, 3`,
+        );
+      },
+      /** Invoice numbers per seller and year: gapless (1..n, each once) and the counter at n; the sellers that are not. */
+      async invoiceGaps() {
+        const [row] = await db.query(
+          `WITH per AS (
+             SELECT i.seller_id, i.year, count(*) AS n, count(DISTINCT i.sequence) AS distinct_n, min(i.sequence) AS lo, max(i.sequence) AS hi
+               FROM invoice i WHERE i.series = 'F' GROUP BY 1, 2)
+           SELECT count(*)::int AS sellers, coalesce(sum(n), 0)::int AS invoices,
+                  count(*) FILTER (WHERE n <> distinct_n OR lo <> 1 OR hi <> n
+                    OR hi <> (SELECT c.last_number FROM invoice_counter c WHERE c.seller_id = per.seller_id AND c.series = 'F' AND c.year = per.year))::int AS wrong
+             FROM per`,
+        );
         return row;
       },
     },

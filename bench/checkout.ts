@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { startChild } from './child-process';
 import type { CheckoutServerInfo, CheckoutServerOptions, TracedStatements } from './checkout-server';
 import { median } from './load';
+import type { Phase } from './checkout-phase';
+import { baselinePhases, type BaselineRun } from './purchase-baseline';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
      * checkout phase and over the buyNow phase (bench/RESULTS.md section `checkout-db2`).
      */
     'pg-stat': { type: 'boolean', default: false },
+    /** Skips the plain-SQL purchase baseline (bench/purchase-baseline-server.ts) and its phases. */
+    'no-baseline': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -62,13 +66,6 @@ const BEFORE = [
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-interface Phase {
-  done: number;
-  failed: number;
-  failures: Record<string, number>;
-  latencies: number[];
-  seconds: number;
-}
 
 /** `buyers` closed loops for `seconds`: each runs `one` again as soon as it finishes. */
 async function phase(one: (buyer: number, i: number) => Promise<string | null>): Promise<Phase> {
@@ -214,9 +211,11 @@ async function main(): Promise<void> {
     const cpuPer = async (name: string, run: () => Promise<Phase>) => {
       if (args['cpu-prof']) await server.call('profileStart');
       if (args['pg-stat']) await server.call('pgStatReset');
-      const [app0, db0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
+      const outbox0 = await server.call<{ written: number; delivered: number }>('outbox');
+      const [app0, db0, client0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu'), process.cpuUsage()];
       const result = await run();
-      const [app1, db1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
+      const [app1, db1, client1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu'), process.cpuUsage(client0)];
+      const outbox1 = await server.call<{ written: number; delivered: number }>('outbox');
       if (args['cpu-prof']) await server.call('profileStop', path.join(profiles, `checkout-${name}.cpuprofile`));
       if (args['pg-stat']) {
         printPgStat(name, await server.call<PgStatRow[]>('pgStat'), result.done);
@@ -228,14 +227,23 @@ async function main(): Promise<void> {
         }
       }
       const per = (us: number) => us / 1000 / Math.max(1, result.done);
-      return { result, ms: per(app1 - app0), dbMs: db0 === null || db1 === null ? null : per(db1 - db0) };
+      return {
+        result,
+        ms: per(app1 - app0),
+        dbMs: db0 === null || db1 === null ? null : per(db1 - db0),
+        // The load generator's (this process's) CPU, and the events the background delivered against those written in the phase.
+        clientMs: per(client1.user + client1.system),
+        delivered: (outbox1.delivered - outbox0.delivered) / Math.max(1, outbox1.written - outbox0.written),
+      };
     };
     // Issue 10: phases alternate without and with two live promotions per seller (one targeted), after a
     // warm-up, so JIT warm-up and drifting machine load weigh on both sides alike.
     await phase(checkoutOnce);
     // Statistics as a live database has them (see the server's `analyze`), before anything is measured.
     if (!args['no-analyze']) await server.call('analyze');
-    const { result: checkout, ms: checkoutCpu, dbMs: checkoutDbCpu } = await cpuPer('checkout', () => phase(checkoutOnce));
+    const { result: checkout, ms: checkoutCpu, dbMs: checkoutDbCpu, clientMs: checkoutClientCpu, delivered: checkoutDelivered } = await cpuPer('checkout', () =>
+      phase(checkoutOnce),
+    );
     await server.call('promote');
     const since = new Date().toISOString();
     // Statements per purchase with the promotions live (median of 3, as the probes above): what issue 14's
@@ -273,6 +281,24 @@ async function main(): Promise<void> {
     );
     // Read at once after the last phase: what the events' handlers kept up with while the purchases ran.
     const outbox = await server.call<{ written: number; delivered: number }>('outbox');
+    // The purchase ceiling (issue 14): zoco's buyNow again with the promotions paused (as the baseline buys), then the
+    // plain-SQL baseline's phases on the same database, seed, buyers and listings.
+    const baseline: BaselineRun | null = args['no-baseline']
+      ? null
+      : await baselinePhases({
+          server,
+          info: server.info,
+          zocoBuyNow: () =>
+            cpuPer('buyNow-paused', () =>
+              phase(async (buyer, i) => {
+                const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i + 3) % all.length], idempotencyKey: randomUUID() } });
+                return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
+              }),
+            ),
+          phase,
+          cartLines,
+          address: MADRID,
+        });
     const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
     const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);
     const buyNowP = (p: number) => percentile(buyNow.latencies, p).toFixed(1);
@@ -299,6 +325,12 @@ async function main(): Promise<void> {
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
       `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
+      ...(baseline
+        ? [
+            '',
+            baseline.report({ checkout, checkoutCpu, checkoutDbCpu, checkoutClientCpu, checkoutDelivered, seconds, statementsLine: { cart: median(probes.cart.map((p) => p.statements)), checkout: median(probes.checkout.map((p) => p.statements)), buyNow: median(probes.buyNow.map((p) => p.statements)) } }),
+          ]
+        : []),
     ];
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const section = [
