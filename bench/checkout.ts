@@ -298,6 +298,7 @@ async function main(): Promise<void> {
           phase,
           cartLines,
           address: MADRID,
+          cpuProfiles: args['cpu-prof'] ? profiles : null,
         });
     const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
     const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);

@@ -312,6 +312,8 @@ export interface PurchaseBaseline {
   roundTrips(): number;
   /** Turns the outbox events on or off. */
   setEvents(on: boolean): void;
+  /** Each statement's (by name) and provider call's calls and total wait since the last call, ms; then starts again. */
+  takeTimings(): Record<string, { calls: number; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -325,13 +327,26 @@ export async function startPurchaseBaseline(options: PurchaseBaselineOptions): P
   const tokens = createTokenIssuer(options.jwtSecret);
   let events = options.events;
   let roundTrips = 0;
+  // Each statement's and provider call's time as the server waits for it (run one purchase at a time: the database's work plus one round trip).
+  const timings = new Map<string, { calls: number; ms: number }>();
+  const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const t = timings.get(name) ?? { calls: 0, ms: 0 };
+      t.calls++;
+      t.ms += performance.now() - started;
+      timings.set(name, t);
+    }
+  };
   const query = async <T>(client: pg.PoolClient | pg.Pool, name: string, text: string, values: unknown[]): Promise<T[]> => {
     roundTrips++;
-    return (await client.query({ name, text, values })).rows as T[];
+    return timed(name, async () => (await client.query({ name, text, values })).rows as T[]);
   };
   const simple = async (client: pg.PoolClient, text: string) => {
     roundTrips++;
-    await client.query(text);
+    await timed(text, () => client.query(text));
   };
 
   /** The bearer's claims once its session is checked (in the caller's first statement), or a refusal. */
@@ -398,7 +413,7 @@ export async function startPurchaseBaseline(options: PurchaseBaselineOptions): P
         const { checkoutId, lines } = await claim(client, paymentId, lock);
         const drafts = draft(lines, shippingAddress);
         const total = drafts.reduce((sum, o) => sum + o.total, 0);
-        const result = await provider.authorize({ token, amount: total, currency, idempotencyKey: providerKey });
+        const result = await timed('provider authorize', () => provider.authorize({ token, amount: total, currency, idempotencyKey: providerKey }));
         if (!result.ok) throw new Refused(result.code);
         authorization = { reference: result.reference, amount: total };
         const [written] = await query<{ taken: number; invoices: number }>(client, 'baseline-write', WRITE, writeParameters(checkoutId, customerId, cartId, shippingAddress, drafts, lines, paymentId, authorization));
@@ -422,7 +437,7 @@ export async function startPurchaseBaseline(options: PurchaseBaselineOptions): P
       client.release();
       // After the commit, as zoco's capturePayment: a failure leaves the row authorized for the recovery sweep.
       try {
-        await provider.capture(authorization.reference, authorization.amount, `${providerKey}_capture`);
+        await timed('provider capture', () => provider.capture(authorization!.reference, authorization!.amount, `${providerKey}_capture`));
         await query(pool, 'baseline-captured', `UPDATE payment SET status = 'captured', updated_at = now() WHERE id = $1 AND status = 'authorized'`, [paymentId]);
       } catch {
         // The recovery sweep captures it.
@@ -664,6 +679,11 @@ export async function startPurchaseBaseline(options: PurchaseBaselineOptions): P
     setEvents(on) {
       events = on;
     },
+    takeTimings() {
+      const taken = Object.fromEntries(timings);
+      timings.clear();
+      return taken;
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -681,6 +701,7 @@ async function main(): Promise<void> {
     { url: baseline.url } satisfies PurchaseBaselineInfo,
     {
       roundTrips: () => baseline.roundTrips(),
+      timings: () => baseline.takeTimings(),
       /** `{ events: boolean }`: with or without the outbox events. */
       events: (arg: unknown) => baseline.setEvents((arg as { events: boolean }).events),
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import { startChild, type Child } from './child-process';
 import type { CheckoutServerInfo } from './checkout-server';
 import type { Phase } from './checkout-phase';
@@ -47,12 +48,15 @@ interface Setup {
   phase: (one: (buyer: number, i: number) => Promise<string | null>) => Promise<Phase>;
   cartLines: (buyer: number, i: number) => { listingId: string; quantity: number }[];
   address: object;
+  /** A folder: V8 CPU profiles of the baseline's measured phases with events go there (bench:checkout --cpu-prof). */
+  cpuProfiles: string | null;
 }
 
+const progress = (what: string) => console.log(`purchase baseline: ${what} (${new Date().toISOString().slice(11, 19)})`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const cpuMicros = (u: { user: number; system: number }) => u.user + u.system;
 
-export async function baselinePhases({ server, info, zocoBuyNow, phase, cartLines, address }: Setup): Promise<BaselineRun> {
+export async function baselinePhases({ server, info, zocoBuyNow, phase, cartLines, address, cpuProfiles }: Setup): Promise<BaselineRun> {
   const child = await startChild<PurchaseBaselineInfo>('purchase-baseline-server.js', {
     databaseUrl: info.databaseUrl,
     jwtSecret: info.jwtSecret,
@@ -90,8 +94,9 @@ export async function baselinePhases({ server, info, zocoBuyNow, phase, cartLine
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     };
-    const measure = async (one: (buyer: number, i: number) => Promise<string | null>, drainFirst: boolean): Promise<Measured> => {
+    const measure = async (one: (buyer: number, i: number) => Promise<string | null>, drainFirst: boolean, profile?: string): Promise<Measured> => {
       const drained = drainFirst ? await drain() : null;
+      if (profile && cpuProfiles) await child.call('profileStart');
       const read = async () => ({
         outbox: await server.call<{ written: number; delivered: number }>('outbox'),
         base: cpuMicros(await child.call<{ user: number; system: number }>('cpu')),
@@ -102,6 +107,7 @@ export async function baselinePhases({ server, info, zocoBuyNow, phase, cartLine
       const before = await read();
       const result = await phase(one);
       const after = await read();
+      if (profile && cpuProfiles) await child.call('profileStop', path.join(cpuProfiles, `purchase-baseline-${profile}.cpuprofile`));
       const per = (us: number) => us / 1000 / Math.max(1, result.done);
       return {
         result,
@@ -118,31 +124,46 @@ export async function baselinePhases({ server, info, zocoBuyNow, phase, cartLine
     await server.call('promotions', false);
     const zocoPaused = await zocoBuyNow();
 
-    // Round trips per purchase on the baseline's pool (median of 3 sequential purchases; the provider's 2 not counted).
+    // Round trips per purchase on the baseline's pool (median of 5 sequential purchases; the provider's 2 not counted),
+    // and what the server waited for in each (statements and provider calls, summed over the 5) against the request's latency.
     const trips = { cart: [] as number[], checkout: [] as number[], buyNow: [] as number[] };
-    for (let i = 0; i < 3; i++) {
+    const waits = { cart: new Map<string, number>(), checkout: new Map<string, number>(), buyNow: new Map<string, number>() };
+    const latency = { cart: 0, checkout: 0, buyNow: 0 };
+    const PROBES = 5;
+    await child.call('timings');
+    const probe = async (kind: 'cart' | 'checkout' | 'buyNow', run: () => Promise<any>) => {
       const t0 = await child.call<number>('roundTrips');
-      const { cartId } = await post('/cart', 0, { lines: cartLines(0, i + 11) });
-      const t1 = await child.call<number>('roundTrips');
-      await post('/checkout', 0, { cartId, paymentToken: 'tok_visa', idempotencyKey: `baseline-${randomUUID()}`, shippingAddress: address });
-      const t2 = await child.call<number>('roundTrips');
-      await post('/buy-now', 0, { listingId: all[i], idempotencyKey: `baseline-${randomUUID()}` });
-      const t3 = await child.call<number>('roundTrips');
-      trips.cart.push(t1 - t0);
-      trips.checkout.push(t2 - t1);
-      trips.buyNow.push(t3 - t2);
+      const started = performance.now();
+      const out = await run();
+      latency[kind] += performance.now() - started;
+      trips[kind].push((await child.call<number>('roundTrips')) - t0);
+      for (const [name, t] of Object.entries(await child.call<Record<string, { ms: number }>>('timings'))) waits[kind].set(name, (waits[kind].get(name) ?? 0) + t.ms);
+      return out;
+    };
+    for (let i = 0; i < PROBES; i++) {
+      const { cartId } = await probe('cart', () => post('/cart', 0, { lines: cartLines(0, i + 11) }));
+      await probe('checkout', () => post('/checkout', 0, { cartId, paymentToken: 'tok_visa', idempotencyKey: `baseline-${randomUUID()}`, shippingAddress: address }));
+      await probe('buyNow', () => post('/buy-now', 0, { listingId: all[i], idempotencyKey: `baseline-${randomUUID()}` }));
     }
+    const waitLine = (kind: 'cart' | 'checkout' | 'buyNow') => {
+      const entries = [...waits[kind]].map(([name, ms]) => `${name.replace(/^baseline-/, '')} ${(ms / PROBES).toFixed(2)}`);
+      const waited = [...waits[kind].values()].reduce((n, ms) => n + ms, 0) / PROBES;
+      return `${kind} ${(latency[kind] / PROBES).toFixed(2)} ms (${entries.join(', ')}; waited ${waited.toFixed(2)})`;
+    };
 
     // As zoco's: a warm-up phase first (its backlog of events then weighs on the measured phase as zoco's warm-up's does on zoco's).
-    await drain();
+    progress(`zoco's buyNow with the promotions paused done; waiting for the outbox (${JSON.stringify(await drain())})`);
     await phase(checkoutOnce);
-    const checkout = await measure(checkoutOnce, false);
-    const buyNow = await measure(buyNowOnce, false);
+    progress('warm-up done');
+    const checkout = await measure(checkoutOnce, false, 'checkout');
+    const buyNow = await measure(buyNowOnce, false, 'buyNow');
+    progress('checkout and buyNow with events done');
     // The bare purchase: no outbox events, so no background work follows it (each phase after the backlog is delivered).
     await child.call('events', { events: false });
     const bareCheckout = await measure(checkoutOnce, true);
     const bareBuyNow = await measure(buyNowOnce, true);
     await child.call('events', { events: true });
+    progress('bare checkout and buyNow done');
 
     const shapes = await server.call<
       { baseline: boolean; cart: boolean; checkouts: number; ordersEach: number; linesEach: number; invoicesEach: number; totalsWrong: number; captured: number }[]
@@ -195,6 +216,7 @@ export async function baselinePhases({ server, info, zocoBuyNow, phase, cartLine
           ratioRows('buyNow', zocoPaused.result, zocoBuy, buyNow),
           '',
           `Round trips per purchase (statements on the server's own pool; each side also makes 2 at the test payment provider): baseline cart ${median(trips.cart)}, checkout ${median(trips.checkout)}, buyNow ${median(trips.buyNow)}; zoco cartCreate ${zoco.statementsLine.cart}, checkoutComplete ${zoco.statementsLine.checkout}, buyNow ${zoco.statementsLine.buyNow}.`,
+          `The baseline one purchase at a time (5 of each, means): latency, and what the server waited for in it, ms each: ${waitLine('cart')}; ${waitLine('checkout')}; ${waitLine('buyNow')}. The rest of the latency is node (HTTP, JSON, pg protocol, the purchase's own code) and the client.`,
           `What 2 cores could do at the baseline's CPU per purchase (server + dispatcher + database + load generator, nothing else running): cart + checkout ${ceiling(checkout)} with events, ${ceiling(bareCheckout)} bare; buyNow ${ceiling(buyNow)} with events, ${ceiling(bareBuyNow)} bare.`,
           `Rows left by each side (after the run): ${shapeLines.join('; ')}.`,
           `Outbox events per checkout: ${eventLines.join('; ')}.`,
