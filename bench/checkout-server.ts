@@ -209,7 +209,7 @@ async function main(): Promise<void> {
              SELECT p.checkout_id, p.status,
                     (SELECT string_agg(t.operation, ',' ORDER BY t.operation) FROM test_payment t WHERE t.reference = p.provider_ref) AS provider
                FROM payment p WHERE p.checkout_id IS NOT NULL)
-           SELECT k.idempotency_key LIKE 'baseline-%' AS baseline, k.cart_id IS NOT NULL AS cart, count(*)::int AS checkouts,
+           SELECT ${SIDE} AS side, k.cart_id IS NOT NULL AS cart, count(*)::int AS checkouts,
                   (sum(ord.orders) / count(*))::float8 AS "ordersEach", (sum(ord.lines) / count(*))::float8 AS "linesEach",
                   (sum(ord.invoices) / count(*))::float8 AS "invoicesEach",
                   count(*) FILTER (WHERE ord.total IS DISTINCT FROM k.total OR ord.not_adding_up > 0)::int AS "totalsWrong",
@@ -221,14 +221,14 @@ async function main(): Promise<void> {
       /** The outbox events per checkout of each side, by type (their payloads name the order or the cart, whose checkout tells the side): the cart's include its cartCreate's. */
       async purchaseEvents() {
         return db.query(
-          `WITH k AS (SELECT id, cart_id, idempotency_key LIKE 'baseline-%' AS baseline, cart_id IS NOT NULL AS cart FROM checkout),
+          `WITH k AS (SELECT id, cart_id, ${SIDE} AS side, cart_id IS NOT NULL AS cart FROM checkout k),
            e AS (
              SELECT o.checkout_id, e.type FROM outbox e JOIN orders o ON o.id = (e.payload->>'orderId')::uuid WHERE e.payload ? 'orderId'
              UNION ALL
              SELECT k.id, e.type FROM outbox e JOIN k ON k.cart_id = (e.payload->>'cartId')::uuid WHERE e.payload ? 'cartId'),
-           n AS (SELECT baseline, cart, count(*) AS checkouts FROM k GROUP BY 1, 2)
-           SELECT k.baseline, k.cart, e.type, count(*)::int AS events, n.checkouts::int AS checkouts
-             FROM e JOIN k ON k.id = e.checkout_id JOIN n ON n.baseline = k.baseline AND n.cart = k.cart
+           n AS (SELECT side, cart, count(*) AS checkouts FROM k GROUP BY 1, 2)
+           SELECT k.side, k.cart, e.type, count(*)::int AS events, n.checkouts::int AS checkouts
+             FROM e JOIN k ON k.id = e.checkout_id JOIN n ON n.side = k.side AND n.cart = k.cart
             GROUP BY 1, 2, 3, n.checkouts ORDER BY 1, 2, 3`,
         );
       },
@@ -249,6 +249,9 @@ async function main(): Promise<void> {
     () => (scratch ? scratch.close() : app.stop()),
   );
 }
+
+/** Which side made a checkout, from its idempotency key (bench/purchase-baseline.ts): zoco, the baseline, or the baseline without events. */
+const SIDE = `CASE WHEN k.idempotency_key LIKE 'baseline-bare-%' THEN 'baseline (no events)' WHEN k.idempotency_key LIKE 'baseline-%' THEN 'baseline' ELSE 'zoco' END`;
 
 export interface TracedStatements {
   /** Every statement the app's and the background's pools sent while tracing: the request's (its events' handlers are held back). */
