@@ -34,7 +34,8 @@ import { childOptions, failToParent, serveParent } from './child-process';
  * - buyNow: the same, with the saved card and address read in (1) and no cart.
  *
  * Not implemented (refused with 409, never silently different): promotions and personal offers (the bench runs the
- * baseline with its promotions paused and its buyers have no offers), discount codes, plugins' line options.
+ * baseline with its promotions paused and its buyers have no offers), discount codes, plugins' line options; a copy
+ * of a purchase that loses the key's claim to a concurrent one is refused (zoco answers it with the winner's checkout).
  */
 
 export interface PurchaseBaselineOptions {
