@@ -24,6 +24,10 @@ export interface CheckoutServerInfo {
   tokens: string[];
   /** Hot listings' global IDs grouped by seller, for 3-seller carts. */
   listingsBySeller: string[][];
+  /** For the plain-SQL purchase baseline (purchase-baseline-server.ts): the app's database, token secret and currency. */
+  databaseUrl: string;
+  jwtSecret: string;
+  currency: string;
 }
 
 /** The real app with the small demo marketplace, buyers with a saved address and card, and stock to sell. */
@@ -61,6 +65,9 @@ async function main(): Promise<void> {
     url: app.url,
     tokens: buyers.map((b) => b.token),
     listingsBySeller: [...bySeller.values()],
+    databaseUrl: app.runtime.databaseUrl,
+    jwtSecret: app.config.jwtSecret,
+    currency: app.config.currency,
   };
   serveParent(
     info,
@@ -183,10 +190,68 @@ async function main(): Promise<void> {
         const [row] = await db.query('SELECT count(*)::int AS written, count(dispatched_at)::int AS delivered FROM outbox');
         return row;
       },
+      /**
+       * What each side's purchases left, per checkout (the baseline's idempotency keys start with `baseline-`, a cart's
+       * checkout has its cart_id): orders, lines, invoices and events per checkout, and the checks every purchase must
+       * pass (totals add up, invoices match their orders, the payment captured at the provider after one authorization).
+       */
+      async purchaseShapes() {
+        return db.query(
+          // Aggregates over joins (the correlated subqueries use the tables' indexes): a run leaves tens of thousands of checkouts.
+          `WITH ord AS (
+             SELECT o.checkout_id, count(*) AS orders, sum(o.total) AS total,
+                    count(*) FILTER (WHERE o.subtotal + o.shipping - o.discount + o.surcharge <> o.total) AS not_adding_up,
+                    sum((SELECT count(*) FROM order_line ol WHERE ol.order_id = o.id)) AS lines,
+                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM invoice i WHERE i.order_id = o.id AND i.gross = o.total AND i.tax = o.tax
+                                                     AND i.net + i.tax = i.gross AND jsonb_array_length(i.lines) > 0)) AS invoices
+               FROM orders o GROUP BY o.checkout_id),
+           pay AS (
+             SELECT p.checkout_id, p.status,
+                    (SELECT string_agg(t.operation, ',' ORDER BY t.operation) FROM test_payment t WHERE t.reference = p.provider_ref) AS provider
+               FROM payment p WHERE p.checkout_id IS NOT NULL)
+           SELECT ${SIDE} AS side, k.cart_id IS NOT NULL AS cart, count(*)::int AS checkouts,
+                  (sum(ord.orders) / count(*))::float8 AS "ordersEach", (sum(ord.lines) / count(*))::float8 AS "linesEach",
+                  (sum(ord.invoices) / count(*))::float8 AS "invoicesEach",
+                  count(*) FILTER (WHERE ord.total IS DISTINCT FROM k.total OR ord.not_adding_up > 0)::int AS "totalsWrong",
+                  count(*) FILTER (WHERE pay.status = 'captured' AND pay.provider = 'authorize,capture')::int AS captured
+             FROM checkout k LEFT JOIN ord ON ord.checkout_id = k.id LEFT JOIN pay ON pay.checkout_id = k.id
+            GROUP BY 1, 2 ORDER BY 1, 2`,
+        );
+      },
+      /** The outbox events per checkout of each side, by type (their payloads name the order or the cart, whose checkout tells the side): the cart's include its cartCreate's. */
+      async purchaseEvents() {
+        return db.query(
+          `WITH k AS (SELECT id, cart_id, ${SIDE} AS side, cart_id IS NOT NULL AS cart FROM checkout k),
+           e AS (
+             SELECT o.checkout_id, e.type FROM outbox e JOIN orders o ON o.id = (e.payload->>'orderId')::uuid WHERE e.payload ? 'orderId'
+             UNION ALL
+             SELECT k.id, e.type FROM outbox e JOIN k ON k.cart_id = (e.payload->>'cartId')::uuid WHERE e.payload ? 'cartId'),
+           n AS (SELECT side, cart, count(*) AS checkouts FROM k GROUP BY 1, 2)
+           SELECT k.side, k.cart, e.type, count(*)::int AS events, n.checkouts::int AS checkouts
+             FROM e JOIN k ON k.id = e.checkout_id JOIN n ON n.side = k.side AND n.cart = k.cart
+            GROUP BY 1, 2, 3, n.checkouts ORDER BY 1, 2, 3`,
+        );
+      },
+      /** Invoice numbers per seller and year: gapless (1..n, each once) and the counter at n; the sellers that are not. */
+      async invoiceGaps() {
+        const [row] = await db.query(
+          `WITH per AS (
+             SELECT i.seller_id, i.year, count(*) AS n, count(DISTINCT i.sequence) AS distinct_n, min(i.sequence) AS lo, max(i.sequence) AS hi
+               FROM invoice i WHERE i.series = 'F' GROUP BY 1, 2)
+           SELECT count(*)::int AS sellers, coalesce(sum(n), 0)::int AS invoices,
+                  count(*) FILTER (WHERE n <> distinct_n OR lo <> 1 OR hi <> n
+                    OR hi <> (SELECT c.last_number FROM invoice_counter c WHERE c.seller_id = per.seller_id AND c.series = 'F' AND c.year = per.year))::int AS wrong
+             FROM per`,
+        );
+        return row;
+      },
     },
     () => (scratch ? scratch.close() : app.stop()),
   );
 }
+
+/** Which side made a checkout, from its idempotency key (bench/purchase-baseline.ts): zoco, the baseline, or the baseline without events. */
+const SIDE = `CASE WHEN k.idempotency_key LIKE 'baseline-bare-%' THEN 'baseline (no events)' WHEN k.idempotency_key LIKE 'baseline-%' THEN 'baseline' ELSE 'zoco' END`;
 
 export interface TracedStatements {
   /** Every statement the app's and the background's pools sent while tracing: the request's (its events' handlers are held back). */

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { startChild } from './child-process';
 import type { CheckoutServerInfo, CheckoutServerOptions, TracedStatements } from './checkout-server';
 import { median } from './load';
+import type { Phase } from './checkout-phase';
+import { baselinePhases, type BaselineRun } from './purchase-baseline';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
@@ -30,6 +32,8 @@ const { values: args } = parseArgs({
      * checkout phase and over the buyNow phase (bench/RESULTS.md section `checkout-db2`).
      */
     'pg-stat': { type: 'boolean', default: false },
+    /** Skips the plain-SQL purchase baseline (bench/purchase-baseline-server.ts) and its phases. */
+    'no-baseline': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -61,14 +65,6 @@ const BEFORE = [
 ].join(' ');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-interface Phase {
-  done: number;
-  failed: number;
-  failures: Record<string, number>;
-  latencies: number[];
-  seconds: number;
-}
 
 /** `buyers` closed loops for `seconds`: each runs `one` again as soon as it finishes. */
 async function phase(one: (buyer: number, i: number) => Promise<string | null>): Promise<Phase> {
@@ -214,9 +210,11 @@ async function main(): Promise<void> {
     const cpuPer = async (name: string, run: () => Promise<Phase>) => {
       if (args['cpu-prof']) await server.call('profileStart');
       if (args['pg-stat']) await server.call('pgStatReset');
-      const [app0, db0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
+      const outbox0 = await server.call<{ written: number; delivered: number }>('outbox');
+      const [app0, db0, client0] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu'), process.cpuUsage()];
       const result = await run();
-      const [app1, db1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu')];
+      const [app1, db1, client1] = [await server.call<number>('cpu'), await server.call<number | null>('databaseCpu'), process.cpuUsage(client0)];
+      const outbox1 = await server.call<{ written: number; delivered: number }>('outbox');
       if (args['cpu-prof']) await server.call('profileStop', path.join(profiles, `checkout-${name}.cpuprofile`));
       if (args['pg-stat']) {
         printPgStat(name, await server.call<PgStatRow[]>('pgStat'), result.done);
@@ -228,7 +226,14 @@ async function main(): Promise<void> {
         }
       }
       const per = (us: number) => us / 1000 / Math.max(1, result.done);
-      return { result, ms: per(app1 - app0), dbMs: db0 === null || db1 === null ? null : per(db1 - db0) };
+      return {
+        result,
+        ms: per(app1 - app0),
+        dbMs: db0 === null || db1 === null ? null : per(db1 - db0),
+        // The load generator's (this process's) CPU, and the events the background delivered against those written in the phase.
+        clientMs: per(client1.user + client1.system),
+        delivered: (outbox1.delivered - outbox0.delivered) / Math.max(1, outbox1.written - outbox0.written),
+      };
     };
     // Issue 10: phases alternate without and with two live promotions per seller (one targeted), after a
     // warm-up, so JIT warm-up and drifting machine load weigh on both sides alike.
@@ -273,6 +278,29 @@ async function main(): Promise<void> {
     );
     // Read at once after the last phase: what the events' handlers kept up with while the purchases ran.
     const outbox = await server.call<{ written: number; delivered: number }>('outbox');
+    // The carts' time of the four phases above (the baseline's block below makes more with zoco).
+    const mainCartMs = cartMs;
+    // The purchase ceiling (issue 14): zoco's checkout and buyNow again with the promotions paused (as the baseline buys),
+    // each after the outbox's backlog is delivered, then the plain-SQL baseline's phases on the same database, seed,
+    // buyers and listings, the same way.
+    const baseline: BaselineRun | null = args['no-baseline']
+      ? null
+      : await baselinePhases({
+          server,
+          info: server.info,
+          zocoCheckout: () => cpuPer('checkout-paused', () => phase((buyer, i) => checkoutOnce(buyer, i + 9))),
+          zocoBuyNow: () =>
+            cpuPer('buyNow-paused', () =>
+              phase(async (buyer, i) => {
+                const res = await gql(url, tokens[buyer]!, BUY_NOW, { input: { listingId: all[(buyer * 7 + i + 3) % all.length], idempotencyKey: randomUUID() } });
+                return res.buyNow.userErrors.length ? res.buyNow.userErrors[0].code : null;
+              }),
+            ),
+          phase,
+          cartLines,
+          address: MADRID,
+          cpuProfiles: args['cpu-prof'] ? profiles : null,
+        });
     const oversell = await server.call<{ wrong: number; sold: number }>('oversell');
     const checkoutP = (p: number) => percentile(checkout.latencies, p).toFixed(1);
     const buyNowP = (p: number) => percentile(buyNow.latencies, p).toFixed(1);
@@ -297,8 +325,20 @@ async function main(): Promise<void> {
         ' per cartCreate + checkoutComplete.',
       `Events' handlers during the run: ${outbox.delivered} of the ${outbox.written} outbox events written were delivered when the last phase ended (${((outbox.delivered / Math.max(1, outbox.written)) * 100).toFixed(0)}%; the rest is the background's backlog, delivered after).`,
       `Oversell check after the run: ${oversell.wrong} listings whose stock differs from initial − sold (sold ${oversell.sold} units; 0 means none oversold or lost).`,
-      `Time spent creating carts (included in the checkout latency above): ${(cartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
+      `Time spent creating carts (included in the checkout latency above): ${(mainCartMs / Math.max(1, [checkout, promoted, checkout2, promoted2].reduce((n, p) => n + p.done + p.failed, 0) + 1)).toFixed(1)} ms per cart on average.`,
       checkout.failed || buyNow.failed ? `Failures: ${JSON.stringify({ ...checkout.failures, ...buyNow.failures })}` : 'No failed requests.',
+      ...(baseline
+        ? [
+            '',
+            baseline.report({
+              statements: {
+                cart: median(probes.cart.map((p) => p.statements)),
+                checkout: median(probes.checkout.map((p) => p.statements)),
+                buyNow: median(probes.buyNow.map((p) => p.statements)),
+              },
+            }),
+          ]
+        : []),
     ];
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const section = [
