@@ -126,6 +126,7 @@ export function candidatesSql(
   }: { reached?: string; before?: (first: string) => string; tiers?: boolean; estimate?: string | null } = {},
 ): { ctes: string; first: string; parts: string[]; beyond: string } {
   const first = `(SELECT * FROM w LIMIT ${limit})`;
+  const scanned = walkedWhere(where).join(' AND ');
   const walked = `SELECT ${columns}
        FROM (SELECT * FROM search_product sp WHERE sp.searchable ORDER BY sp.sales_count DESC, sp.product_id DESC LIMIT ${bestSellerWalk(limit)}) sp
       WHERE ${walkedWhere(where).join(' AND ')}`;
@@ -133,7 +134,7 @@ export function candidatesSql(
   const more = `more AS (SELECT ${reached} AND EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more)`;
   if (!tiers || !where.some((clause) => clause.startsWith(TEXT_MATCH))) {
     return {
-      ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')}),${before ? `\n     ${before(first)},` : ''}
+      ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned}),${before ? `\n     ${before(first)},` : ''}
      ${more},
      b AS MATERIALIZED (SELECT * FROM (${walked}) sp WHERE sp.${notFirst})`,
       first,
@@ -145,7 +146,7 @@ export function candidatesSql(
   const served = (tier: number) => `(SELECT h${tier}.served FROM h${tier})`;
   // Exactly two tiers (migration 1764286000000's partial indexes): tier 2 is tried only when tier 1 did not serve.
   const tier = (n: 1 | 2, notServed: string) => `t${n} AS MATERIALIZED (SELECT ${columns} FROM search_product sp
-       WHERE ${where.join(' AND ')} AND sp.tier <= ${n} AND ${used(n)}${notServed}),
+       WHERE ${scanned} AND sp.tier <= ${n} AND ${used(n)}${notServed}),
      h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${n} LIMIT ${limit + 1}) x)`;
   // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
   // the best sellers' walk. Each branch behind its one-time filter.
@@ -170,7 +171,7 @@ export function candidatesSql(
                                          max(st.products) FILTER (WHERE st.tier = 1) AS p1 FROM search_tier st) x),
      ${tier(1, '')},
      ${tier(2, ` AND NOT ${served(1)}`)},
-     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${where.join(' AND ')} AND NOT ${served(1)} AND NOT ${served(2)}),${before ? `\n     ${before(first)},` : ''}
+     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned} AND NOT ${served(1)} AND NOT ${served(2)}),${before ? `\n     ${before(first)},` : ''}
      ${more},
      b AS MATERIALIZED (SELECT * FROM (${popular}) sp WHERE sp.${notFirst})`,
     first,
