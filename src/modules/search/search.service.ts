@@ -42,9 +42,10 @@ export interface SearchSelection {
 /**
  * `search`: one round trip to read the words (folding, typos; none for a query whose words were all known
  * before; beside the page and counts for one analyzed before, README "What waits on what"), then the
- * page in one statement (with its products and a customer's affinities), and, when totalCount or facets are
- * selected, the statement that counts the result (search-facets.ts) at the same time on another connection,
- * and a customer's touchpoint on a third. Pages are keyset:
+ * page in one statement (with its products and a customer's affinities): for RELEVANCE with totalCount or facets
+ * selected, the same statement counts the result from the same candidates (search-page.rows.ts); for the explicit
+ * sorts the statement that counts it (search-facets.ts) runs at the same time on another connection. A customer's
+ * touchpoint runs beside them on another. Pages are keyset:
  * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  *
