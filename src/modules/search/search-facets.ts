@@ -59,7 +59,23 @@ export function totalsSql(where: string[], { facets, limit, narrowSellers = fals
 }
 
 function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowSellers: boolean, tiers: boolean, estimate: string | null): string {
-  const columns = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
+  const { ctes, rows } = countingSql(where, { facets, limit, narrowSellers, tiers, estimate });
+  return `WITH ${ctes} ${rows}`;
+}
+
+/** The candidates' columns the counts read (each part's rows: `c`). */
+export const COUNTED_COLUMNS = 'sp.product_id, sp.category_id, sp.facet_key, sp.seller_ids';
+
+/**
+ * The counting statement in two pieces, for totalsSql and for a statement that also reads the page from the same
+ * candidates (search-page.rows.ts): `ctes` (candidatesSql's, the counts' own after them) to put in a WITH, and `rows`,
+ * the query of the counts' rows (FacetRow) over them. `columns`: the candidates' columns, COUNTED_COLUMNS at least.
+ */
+export function countingSql(
+  where: string[],
+  { facets, limit, narrowSellers = false, tiers = true, estimate = null }: TotalsShape,
+  columns = COUNTED_COLUMNS,
+): { ctes: string; parts: string[]; rows: string } {
   // The first part of the full index's matches is counted (or grouped) before the exactness check, which then
   // re-reads it only when that count reached the limit (candidatesSql `reached`): below it, the check costs nothing.
   // A tier's part (beyond the limit) and `b` are counted on their own; all but one source are empty.
@@ -71,7 +87,7 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
       reached: `(SELECT n0.n FROM n0) >= ${limit}`,
     });
     const others = parts.filter((part) => part !== first).map((part) => ` + (SELECT count(*) FROM ${part} c)`);
-    return `WITH ${ctes} ${total(beyond)}, ((SELECT n0.n FROM n0)${others.join('')})::int AS count, NULL::json AS row`;
+    return { ctes, parts, rows: `${total(beyond)}, ((SELECT n0.n FROM n0)${others.join('')})::int AS count, NULL::json AS row` };
   }
   const { ctes, first, parts, beyond } = candidatesSql(where, columns, limit, {
     tiers,
@@ -91,9 +107,11 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
     ...RATINGS.map((r): [string, string, string] => ['rating', String(r), `(g.k >> ${RATING_SHIFT}) & 7 >= ${r}`]),
     ...[...PRICE_BOUNDS, null].map((_, bucket): [string, string, string] => ['price', String(bucket), `g.k >> ${PRICE_SHIFT} = ${bucket}`]),
   ];
-  return `WITH ${ctes},
-     g AS (SELECT x.category_id, x.k, sum(x.n)::int AS n FROM (${groups}) x GROUP BY 1, 2)
-     ${total(beyond)}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
+  return {
+    ctes: `${ctes},
+     g AS (SELECT x.category_id, x.k, sum(x.n)::int AS n FROM (${groups}) x GROUP BY 1, 2)`,
+    parts,
+    rows: `${total(beyond)}, (SELECT coalesce(sum(g.n), 0)::int FROM g) AS count, NULL::json AS row
      UNION ALL
      SELECT v.kind, v.key, v.count, NULL::json AS row
        FROM (SELECT ${counts.map(([, , condition], i) => `coalesce(sum(g.n) FILTER (WHERE ${condition}), 0)::int AS c${i}`).join(', ')} FROM g) a
@@ -112,7 +130,8 @@ function buildTotalsSql(where: string[], facets: boolean, limit: number, narrowS
      SELECT 'seller', s.id::text, x.count, ${narrowSellers ? narrowSellerJson('s') : sellerJson('s')}
        FROM (SELECT x.s, sum(x.n)::int AS count FROM (${sellers}) x
               GROUP BY x.s ORDER BY 2 DESC, x.s LIMIT ${MAX_SELLERS}) x
-       JOIN seller s ON s.id = x.s`;
+       JOIN seller s ON s.id = x.s`,
+  };
 }
 
 /** What a counting statement counts: `facets` or the total alone, over at most `limit` candidates (README "Bounded work"). */

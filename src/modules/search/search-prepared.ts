@@ -11,7 +11,7 @@ const MAX_PREPARED = 128;
 const preparedByApp = new WeakMap<DataSource, Set<string>>();
 
 /**
- * A search's counting statement (search-facets.ts totalsSql) or RELEVANCE page as a named statement
+ * A search's counting statement (search-facets.ts totalsSql), RELEVANCE page, or the two in one (search-page.rows.ts) as a named statement
  * (src/db/prepared-query.ts): PostgreSQL parses and plans it once per connection and, after five custom plans,
  * keeps a generic one when its estimate is no worse. Their plans barely depend on the words: the matches' bitmap
  * scan in a CTE planned on its own, then groups of a few hundred rows (counts) or a top-N and 21 index lookups (page).

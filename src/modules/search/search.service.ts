@@ -3,6 +3,7 @@ import { checkPageSize, decodeKeyset, encodeCursor, toConnection } from '../../c
 import { PRODUCT_COLUMNS, PRODUCT_NARROW_COLUMNS, toProduct, type ProductRow } from '../catalog';
 import { personalizedFor } from './search-affinity';
 import { isExact, toFacets, totalsSql, type FacetRow } from './search-facets';
+import { pageAndTotalsSql } from './search-page.rows';
 import { recordSearchLater } from './search-insights';
 import { searchQuery } from './search-prepared';
 import { sameAnalysis, startAnalysis, type AnalyzedQuery } from './search-query';
@@ -41,9 +42,10 @@ export interface SearchSelection {
 /**
  * `search`: one round trip to read the words (folding, typos; none for a query whose words were all known
  * before; beside the page and counts for one analyzed before, README "What waits on what"), then the
- * page in one statement (with its products and a customer's affinities), and, when totalCount or facets are
- * selected, the statement that counts the result (search-facets.ts) at the same time on another connection,
- * and a customer's touchpoint on a third. Pages are keyset:
+ * page in one statement (with its products and a customer's affinities): for RELEVANCE with totalCount or facets
+ * selected, the same statement counts the result from the same candidates (search-page.rows.ts); for the explicit
+ * sorts the statement that counts it (search-facets.ts) runs at the same time on another connection. A customer's
+ * touchpoint runs beside them on another. Pages are keyset:
  * (score, id) for RELEVANCE, (sort key, id) otherwise. A score moves when sales or likes change between
  * two pages, as in any ranked list; a walk of unchanged data never repeats a product.
  *
@@ -110,6 +112,8 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   const whereParams = [...params];
   const limit = ctx.config.searchExactLimit;
   const narrowSellers = selection.narrowSellers ?? false;
+  // RELEVANCE with counts: one statement reads the candidates once for the page and the counts (pageAndTotals).
+  const together = args.sort === SearchSort.RELEVANCE && (selection.totalCount || selection.facets);
   // The counts over the whole result, once each: with the facets when asked for (or when a caller
   // without lookahead asks for either), the total alone otherwise.
   let totals: { facets: boolean; rows: Promise<FacetRow[]> } | null = null;
@@ -122,7 +126,7 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
     }
     return totals.rows;
   };
-  if (selection.totalCount || selection.facets) whole(selection.facets);
+  if (!together && (selection.totalCount || selection.facets)) whole(selection.facets);
 
   const order = args.sort === SearchSort.RELEVANCE ? { key: relevanceSql(customerId !== null), cast: 'float8', desc: true } : orders[args.sort];
   const direction = order.desc ? 'DESC' : 'ASC';
@@ -134,35 +138,53 @@ async function searchAnalyzed(ctx: Context, args: SearchArgs, selection: SearchS
   const limitRows = param(args.first + 1);
   const top = (from: string) =>
     `SELECT ${alias}.product_id, ${order.key} AS key FROM ${from} AND ${keyset} ORDER BY 2 ${direction}, ${alias}.product_id ${direction} LIMIT ${limitRows}`;
-  // RELEVANCE ranks the candidates (search.rows.ts candidatesSql), each with its rank × popularity computed as
-  // it is read: a word that matches a million products ranks `limit` matches of popular products; up to `limit`,
-  // every match, as before. The top rows of each part, then of both. The other sorts read every
-  // match (README "Bounded work").
-  let ranked: string;
-  if (args.sort === SearchSort.RELEVANCE) {
-    const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit, { tiers, estimate });
-    const joins = affinityJoin(customerId !== null, 'c');
-    const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
-    ranked = `SELECT * FROM (WITH ${ctes}${withAffinity} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
-      ORDER BY u.key ${direction}, u.product_id ${direction} LIMIT ${limitRows}`;
-  } else {
-    ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
-  }
+  const productColumns = selection.narrowProducts ? PRODUCT_NARROW_COLUMNS : PRODUCT_COLUMNS;
   // The first page is the search (later pages are not): a signed-in customer's is a touchpoint, recorded (a
   // transaction: three round trips) beside the page and the counts rather than after the page, as it was: it needs
   // only the words. Awaited before the answer, as before; should the page fail first, nobody awaits it.
   const touchpoint = after || !touch ? null : recordSearchTouchpoint(ctx, query.normalized);
   touchpoint?.catch(() => undefined);
-  // RELEVANCE pages run prepared (search-prepared.ts); the explicit sorts' plans depend on the words' frequency.
-  const run = args.sort === SearchSort.RELEVANCE ? searchQuery : (db: typeof ctx.db, text: string, values: unknown[]) => db.query(text, values);
-  const rows: (ProductRow & { sortKey: string })[] = await run(
-    ctx.db,
-    `SELECT ${selection.narrowProducts ? PRODUCT_NARROW_COLUMNS : PRODUCT_COLUMNS}, s.key::text AS "sortKey"
-       FROM (${ranked}) s
-       JOIN product p ON p.id = s.product_id
-      ORDER BY s.key ${direction}, s.product_id ${direction}`,
-    params,
-  );
+  let rows: (ProductRow & { sortKey: string })[];
+  if (together) {
+    const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
+    const text = pageAndTotalsSql(where, { facets: selection.facets, limit, narrowSellers, tiers, estimate }, {
+      score: relevanceBaseSql(tsquery),
+      top: (part) => top(`${part} c ${affinityJoin(customerId !== null, 'c')} WHERE true`),
+      withAffinity,
+      limitRows,
+      productColumns,
+    });
+    const all = await searchQuery<ProductRow & { sortKey: string; totals: FacetRow[] | null }>(ctx.db, text, params);
+    // The counts' rows come in the one row without a product (search-page.rows.ts).
+    const counted = all.find((r) => r.id === null)!.totals!;
+    totals = { facets: selection.facets, rows: Promise.resolve(counted) };
+    rows = all.filter((r) => r.id !== null);
+  } else {
+    // RELEVANCE ranks the candidates (search.rows.ts candidatesSql), each with its rank × popularity computed as
+    // it is read: a word that matches a million products ranks `limit` matches of popular products; up to `limit`,
+    // every match, as before. The top rows of each part, then of both. The other sorts read every
+    // match (README "Bounded work").
+    let ranked: string;
+    if (args.sort === SearchSort.RELEVANCE) {
+      const { ctes, parts } = candidatesSql(where, `sp.product_id, sp.category_id, ${relevanceBaseSql(tsquery)} AS score`, limit, { tiers, estimate });
+      const joins = affinityJoin(customerId !== null, 'c');
+      const withAffinity = customerId !== null ? `, ${affinityCte(customerId, param)}` : '';
+      ranked = `SELECT * FROM (WITH ${ctes}${withAffinity} ${parts.map((part) => `(${top(`${part} c ${joins} WHERE true`)})`).join(' UNION ALL ')}) u
+      ORDER BY u.key ${direction}, u.product_id ${direction} LIMIT ${limitRows}`;
+    } else {
+      ranked = top(`search_product sp WHERE ${where.join(' AND ')}`);
+    }
+    // RELEVANCE pages run prepared (search-prepared.ts); the explicit sorts' plans depend on the words' frequency.
+    const run = args.sort === SearchSort.RELEVANCE ? searchQuery : (db: typeof ctx.db, text: string, values: unknown[]) => db.query(text, values);
+    rows = await run(
+      ctx.db,
+      `SELECT ${productColumns}, s.key::text AS "sortKey"
+         FROM (${ranked}) s
+         JOIN product p ON p.id = s.product_id
+        ORDER BY s.key ${direction}, s.product_id ${direction}`,
+      params,
+    );
+  }
   const items = rows.map((r) => ({ product: toProduct(r), sortKey: r.sortKey }));
   let facets: Promise<SearchFacets> | undefined;
   const connection: SearchConnection = {

@@ -60,6 +60,44 @@ describe('search facets', () => {
     expect(search.facets.inStock).toBe(expected.inStock);
   });
 
+  it('reads a RELEVANCE page and its counts in one statement, answering as the page alone and the counts alone', async () => {
+    // With counts selected, a RELEVANCE search reads both from one read of the candidates (search-page.rows.ts); the
+    // page alone runs the page's statement, and another sort the counting statement (search-facets.ts totalsSql).
+    const COUNTS = `totalCount totalCountIsExact facets { countsAreExact categories { category { id } count children { category { id } count } }
+      sellers { seller { id } count } priceRanges { min { amount } max { amount } count } conditions { condition count } ratings { minRating count } inStock }`;
+    const page = (counts: string) => `query ($query: String!, $filter: SearchFilter, $sort: SearchSort, $after: String) {
+      search(query: $query, first: 4, filter: $filter, sort: $sort, after: $after) { nodes { id } pageInfo { endCursor hasNextPage } ${counts} } }`;
+    const queries: [string, object | undefined][] = [
+      ['', undefined],
+      ['premium', undefined],
+      ['camiseta algodon', undefined],
+      ['zapatil', undefined],
+      ['premium', { inStock: true, priceMax: 9999 }],
+      ['zzzzqqq', undefined],
+    ];
+    for (const [query, filter] of queries) {
+      let after: string | null = null;
+      for (let n = 0; n < 3; n++) {
+        const both: any = (await t.data(page(COUNTS), { query, filter, after })).search;
+        const alone = (await t.data(page(''), { query, filter, after })).search;
+        // The counts do not depend on the page (a RELEVANCE cursor is not another sort's).
+        const counted = (await t.data(page(COUNTS), { query, filter, sort: 'PRICE_ASC' })).search;
+        expect({ nodes: both.nodes, pageInfo: both.pageInfo }).toEqual(alone);
+        const { nodes: _n, pageInfo: _p, ...counts } = both;
+        const { nodes: _n2, pageInfo: _p2, ...countsAlone } = counted;
+        expect(counts).toEqual(countsAlone);
+        if (!both.pageInfo.hasNextPage) break;
+        after = both.pageInfo.endCursor;
+      }
+    }
+    // A later page (no statistics to write): one statement for the page and the counts.
+    const first = (await t.data(page(COUNTS), { query: 'premium' })).search;
+    await t.data(page(COUNTS), { query: 'premium', after: first.pageInfo.endCursor });
+    const before = statementCount(t.app.dataSource);
+    await t.data(page(COUNTS), { query: 'premium', after: first.pageInfo.endCursor });
+    expect(statementCount(t.app.dataSource) - before).toBe(1);
+  });
+
   it('names the categories and sellers it counts without a statement after the counts', async () => {
     const NAMED = `query ($query: String!) { search(query: $query, first: 1) {
       facets { categories { category { id name slug } count } sellers { seller { id name slug } count } } } }`;

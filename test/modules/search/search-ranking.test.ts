@@ -81,6 +81,18 @@ describe('personalization: category affinity', () => {
     expect(await ids({}, fan.token)).toEqual([products.b.id, products.a.id]);
   });
 
+  it('nudges the same when the counts come with the page (one statement reads both: search-page.rows.ts)', async () => {
+    await consent(true);
+    await giveAffinity();
+    const COUNTED = `query ($after: String) { search(query: "gramofono", first: 1, after: $after) {
+      totalCount totalCountIsExact nodes { id } pageInfo { endCursor hasNextPage } facets { inStock } } }`;
+    const first = (await t.data(COUNTED, {}, fan.token)).search;
+    const second = (await t.data(COUNTED, { after: first.pageInfo.endCursor }, fan.token)).search;
+    expect([...first.nodes, ...second.nodes].map((n: { id: string }) => n.id)).toEqual([products.b.id, products.a.id]);
+    for (const page of [first, second]) expect(page).toMatchObject({ totalCount: 2, totalCountIsExact: true, facets: { inStock: 2 } });
+    expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+
   it('records a signed-in customer’s search as a SEARCH_PERFORMED touchpoint', async () => {
     await consent(true);
     await ids({ query: 'Gramófono  ANTIGUO' }, fan.token);
