@@ -50,9 +50,10 @@ export interface LockedCart {
  * is the SQL parameter of the cart's id, `gate` a condition the lock waits for (the checkout's key claimed
  * first: copies of one request then queue on the key, never on the cart); `column` the select-list item that
  * answers the row as JSON (checkoutCartOf reads it). The lines come from the statement's snapshot, taken before
- * the lock: when the lock waited for a change of the cart that committed meanwhile (every writer of a cart's lines
- * locks and updates its row: cart.service.ts changeCart, cart-merge.ts, cart.privacy.ts, completeCartSql), the
- * row locked is a newer version than the snapshot's (its xmin differs) and checkoutCartOf reads the lines again.
+ * the lock: when a change of the cart committed after the snapshot (every writer of a cart's lines updates the cart's
+ * row in the same transaction: cart.service.ts changeCart, cart-merge.ts, cart.privacy.ts, completeCartSql,
+ * cart-create.ts; a writer that only locked the row would go unseen here), the row locked is a newer version than
+ * the snapshot's (its xmin differs) and checkoutCartOf reads the lines again.
  */
 export function lockedCartSql(cart: string, gate = 'true'): { ctes: string; column: string } {
   return {

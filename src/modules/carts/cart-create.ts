@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from '../../core/context';
 import type { EventPayloads } from '../../events/event-types';
 import { preparedQuery } from '../../db/prepared-query';
+import { recordEventsSql } from '../../events/outbox';
 import { CART_COLUMNS, IN_INPUT_ORDER, toCart, type CartRow } from './cart.rows';
 import type { Cart } from './cart.type';
 
@@ -41,9 +42,7 @@ export async function createFreshCart(ctx: Context, customerUuid: string | null,
        INSERT INTO cart_line (cart_id, listing_id, quantity, price_at_add, options, created_at)
        SELECT o.id, u.listing_id, u.quantity, u.price, u.options, ${IN_INPUT_ORDER}
          FROM opened o, unnest($4::uuid[], $5::int[], $6::bigint[], $7::jsonb[]) WITH ORDINALITY AS u(listing_id, quantity, price, options, n)),
-     events AS (
-       INSERT INTO outbox (type, payload)
-       SELECT e.type, e.payload FROM opened, unnest($8::text[], $9::jsonb[]) WITH ORDINALITY AS e(type, payload, n) ORDER BY e.n)
+     events AS (${recordEventsSql('(SELECT $8::text[] FROM opened)', '(SELECT $9::jsonb[] FROM opened)', 'SELECT NULL::text AS type, NULL::jsonb AS payload, 0::bigint AS n WHERE false')})
      SELECT * FROM opened`,
     [
       id,

@@ -127,7 +127,7 @@ export async function existingCheckout(ctx: Context, customerId: string, key: st
 }
 
 /** What openedWithReplayCheck found: the checkout made under the key before, or the payment it opened instead. */
-export type ReplayOrPayment = { replayed: CheckoutRow; payment: null } | { replayed: null; payment: OpenPayment };
+type ReplayOrPayment = { replayed: CheckoutRow; payment: null } | { replayed: null; payment: OpenPayment };
 
 /**
  * The replay check (existingCheckout) and step 1 of the payment (openPayment) in one statement, before the
@@ -530,8 +530,8 @@ export async function placeOrders(ctx: Context, req: PurchaseRequest): Promise<P
 }
 
 async function attemptPurchase(ctx: Context, req: PurchaseRequest, optimistic: boolean, opened: OpenPayment | null): Promise<PlacedCheckout> {
-  // The callers answered a replay already (existingCheckout, before validating the payment method); a copy
-  // that commits after that is found when the key is claimed (KeyInUse below).
+  // The callers answered a replay already (openedWithReplayCheck, or buyNow's oneClickDefaults, before validating
+  // the payment method); a copy that commits after that is found when the key is claimed (KeyInUse below).
   const replay = () => existingCheckout(ctx, req.customerId, req.idempotencyKey, req.requestHash);
   const payment =
     opened ??

@@ -13,10 +13,11 @@ import { preparedQuery, preparedTxQuery } from '../../db/prepared-query';
  * each durable before the next starts, so that a crash between any two leaves a row that says what to
  * do (issue 9; the recovery sweep in payment-recovery.ts does it):
  *
- * 1. `openPayment`, before the checkout transaction: a `pending` row, committed, naming the idempotency
- *    key the provider will see. A pending row no transaction holds is an authorization, maybe, whose
- *    checkout did not commit: it is voided.
- * 2. `holdPaymentSql` (checkHeld) and `authorizePayment`, inside the checkout transaction: the row is locked for the
+ * 1. `openPayment` (or `openPaymentSql` inside another statement, e.g. the checkout's replay check), before the
+ *    checkout transaction: a `pending` row, committed, naming the idempotency key the provider will see. A pending
+ *    row no transaction holds is an authorization, maybe, whose checkout did not commit: it is voided.
+ * 2. `holdPaymentSql` (checkHeld) and `authorizePayment` (or `authorizeAtProvider`, then `bookAuthorizationSql`
+ *    inside another statement, e.g. the stock take), inside the checkout transaction: the row is locked for the
  *    whole transaction (so recovery skips it), the provider authorizes (never captures), and the row
  *    becomes `authorized` and linked to its checkout, committed or rolled back with the orders.
  * 3. `capturePayment`, after the commit: the provider captures, the row becomes `captured`. An
@@ -63,7 +64,7 @@ export async function openPayment(
   const payment = { ...newPayment(customerId, idempotencyKey), provider };
   await preparedQuery(
     ctx.db,
-    `${openPaymentSql({ id: '$1', customerId: '$2', idempotencyKey: '$3', providerKey: '$4', provider: '$5', currency: '$6' }, '(SELECT) one')}`,
+    openPaymentSql({ id: '$1', customerId: '$2', idempotencyKey: '$3', providerKey: '$4', provider: '$5', currency: '$6' }, '(SELECT) one'),
     [payment.id, customerId, idempotencyKey, payment.providerKey, provider.name, currency],
   );
   return payment;

@@ -82,6 +82,9 @@ describe('the purchase path (issue 14: statements per purchase)', () => {
     const first = await t.data(CHECKOUT, { input }, buyer!.token);
     const again = await t.data(CHECKOUT, { input }, buyer!.token);
     expect(again.checkoutComplete.checkout.id).toBe(first.checkoutComplete.checkout.id);
+    const reused = await t.data(CHECKOUT, { input: { ...input, shippingAddress: { ...madrid, line1: 'Calle Otra 2' } } }, buyer!.token);
+    expect(reused.checkoutComplete.userErrors.map((e: { code: string }) => e.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(await paymentsOf(buyer!)).toBe(1);
     const bought = { listingId: item, quantity: 1, idempotencyKey: randomUUID() };
     const one = await t.data(BUY_NOW, { input: bought }, buyer!.token);
     const two = await t.data(BUY_NOW, { input: bought }, buyer!.token);
@@ -133,13 +136,15 @@ describe('the purchase path (issue 14: statements per purchase)', () => {
         { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } },
         buyer!.token,
       );
-      for (let i = 0; i < 200; i++) {
-        const [{ waiting }] = await t.sql(
-          `SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' AND database IS NULL`,
-        );
-        if (waiting) break;
-        await new Promise((r) => setTimeout(r, 10));
+      // The checkout must be waiting on this change's transaction (not on anything else on the server) before it commits.
+      const blocker = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      let waited = false;
+      for (let i = 0; i < 500 && !waited; i++) {
+        const [{ waiting }] = await t.sql('SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blocker]);
+        waited = waiting > 0;
+        if (!waited) await new Promise((r) => setTimeout(r, 10));
       }
+      expect(waited).toBe(true);
       await db.query('COMMIT');
       const res = (await checkout).checkoutComplete;
       expect(res.userErrors).toEqual([]);
