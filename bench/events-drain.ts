@@ -55,7 +55,7 @@ interface ProfileNode {
 }
 
 /** Self and total sample time by function (name and file), from a V8 CPU profile. */
-function profileSummary(profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] }): void {
+function profileSummary(profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] }, purchases: number): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const perSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
   const key = (n: ProfileNode) => `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/.*\/(dist|node_modules)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     if (args['cpu-prof']) {
       const { profile } = await post('Profiler.stop');
       writeFileSync(`${args['cpu-prof']}-drain.cpuprofile`, JSON.stringify(profile));
-      profileSummary(profile);
+      profileSummary(profile, purchases);
     }
     if (heldStat) await printPgStat('the drain of held events');
     console.log(
@@ -231,15 +231,53 @@ async function main(): Promise<void> {
     });
     if (args['cpu-prof']) {
       const { profile } = await post('Profiler.stop');
-      session.disconnect();
       writeFileSync(`${args['cpu-prof']}-live.cpuprofile`, JSON.stringify(profile));
-      profileSummary(profile);
+      profileSummary(profile, purchases);
+      await post('Profiler.start');
     }
     if (liveStat) await printPgStat('purchases with dispatch live, until drained');
     console.log(
       `Purchases with dispatch live, until drained: app ${per(live.appUs)} ms, database ${per(live.dbUs)} ms per purchase; ` +
         `minus the held purchases': events' cost live ≈ app ${per(live.appUs - held.appUs)} ms, database ${per(live.dbUs - held.dbUs)} ms per purchase ` +
         `(batched in one drain: app ${per(drained.appUs)}, database ${per(drained.dbUs)}). Load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
+    );
+    // 4. One purchase at a time (a quiet shop, the checkout bench's probes): each one's events drained alone, in their own round(s).
+    const alone = Math.min(100, purchases);
+    const aloneStat = await pgStatReset();
+    const aloneWith = await measure(async () => {
+      for (let i = 0; i < alone; i++) {
+        events.kick = () => {};
+        await purchase(i % buyers.length, i);
+        events.kick = kick;
+        await drainAll();
+      }
+    });
+    if (args['cpu-prof']) {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(`${args['cpu-prof']}-alone.cpuprofile`, JSON.stringify(profile));
+      console.log('(the profile below: purchases one at a time with their drains, both)');
+      profileSummary(profile, alone);
+    }
+    events.kick = () => {};
+    const aloneWithout = await measure(async () => {
+      for (let i = 0; i < alone; i++) await purchase(i % buyers.length, i + alone);
+    });
+    events.kick = kick;
+    await drainAll();
+    const aloneApp = aloneWith.appUs - aloneWithout.appUs;
+    const aloneDb = aloneWith.dbUs - aloneWithout.dbUs;
+    if (aloneStat) {
+      const rows: { calls: number; execMs: number; query: string }[] = await db.query(
+        `SELECT calls::int, total_exec_time AS "execMs", regexp_replace(query, '[[:space:]]+', ' ', 'g') AS query
+           FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel
+          ORDER BY calls DESC`,
+      );
+      console.log(`pg_stat_statements, purchases one at a time, both loops (purchase statements twice, events once), calls and exec ms per purchase:`);
+      for (const r of rows.slice(0, 45)) console.log(`  ${(r.calls / alone).toFixed(2).padStart(6)} ${(r.execMs / alone).toFixed(3).padStart(7)} ms  ${r.query.slice(0, 170)}`);
+    }
+    console.log(
+      `One purchase at a time (${alone}), each one's events drained before the next, minus the same purchases without their drain: app ${(aloneApp / 1000 / alone).toFixed(2)} ms, database ${(aloneDb / 1000 / alone).toFixed(2)} ms per purchase.`,
     );
   } finally {
     events.kick = kick;
