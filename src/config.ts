@@ -135,6 +135,7 @@ const envSchema = z.object({
   ZOCO_PAYMENT_RECOVERY_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.1).max(86_400).default(30),
   ZOCO_SEARCH_EXACT_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1_000_000).default(DEFAULT_SEARCH_EXACT_LIMIT),
   ZOCO_SEARCH_TIER_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(300),
+  ZOCO_SEARCH_TOGETHER_FROM: z.coerce.number({ message: 'must be a number' }).int().min(1).max(1_000_000).default(2),
   ZOCO_COMPLAINT_WINDOW_DAYS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(3650).default(30),
   ZOCO_COMPLAINT_SLA_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(8760).default(48),
   ZOCO_COMPLAINT_SWEEP_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0.05).max(86_400).default(60),
@@ -231,6 +232,12 @@ export interface AppConfig {
   searchExactLimit: number;
   /** How often the search tier job ranks the searchable products by popularity (src/modules/search README "Bounded work"). */
   searchTierMs: number;
+  /**
+   * A RELEVANCE search with counts reads its page and its counts in one statement (one read of the candidates: less
+   * database CPU) when at least this many searches are running in the process, itself included; below, in two
+   * statements side by side (lower latency on an idle server). 1: always one statement.
+   */
+  searchTogetherFrom: number;
   /** Complaints (issue 11): how long after delivery (or expected delivery) a customer may complain. */
   complaintWindowDays: number;
   /** How long a seller has to answer a complaint before it is escalated to the operator. */
@@ -351,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     paymentRecoveryMs: e.ZOCO_PAYMENT_RECOVERY_SECONDS * 1000,
     searchExactLimit: e.ZOCO_SEARCH_EXACT_LIMIT,
     searchTierMs: e.ZOCO_SEARCH_TIER_SECONDS * 1000,
+    searchTogetherFrom: e.ZOCO_SEARCH_TOGETHER_FROM,
     complaintWindowDays: e.ZOCO_COMPLAINT_WINDOW_DAYS,
     complaintSlaHours: e.ZOCO_COMPLAINT_SLA_HOURS,
     complaintSweepMs: e.ZOCO_COMPLAINT_SWEEP_SECONDS * 1000,

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       paymentRecoveryMs: 30_000,
       searchExactLimit: 1_000,
       searchTierMs: 300_000,
+      searchTogetherFrom: 2,
       complaintWindowDays: 30,
       complaintSlaHours: 48,
       complaintSweepMs: 60_000,

@@ -36,7 +36,8 @@ async function consent(granted: boolean) {
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // searchTogetherFrom 1: the page and the counts in one statement even for one search at a time.
+  t = await startTestApp({ searchTogetherFrom: 1 });
   seller = await createSeller(t);
   [customer, fan] = (await insertCustomers(t, 2)) as [TestCustomer, TestCustomer];
   for (const key of ['a', 'b'] as const) {
