@@ -9,6 +9,7 @@ import type { CheckoutServerInfo, CheckoutServerOptions, TracedStatements } from
 import { median } from './load';
 import type { Phase } from './checkout-phase';
 import { baselinePhases, type BaselineRun } from './purchase-baseline';
+import { gql } from './graphql-client';
 
 const ROOT = path.resolve(__dirname, '../..');
 const { values: args } = parseArgs({
@@ -45,16 +46,6 @@ const CHECKOUT = `mutation ($input: CheckoutCompleteInput!) {
   checkoutComplete(input: $input) { checkout { id orders { id } } userErrors { code message } } }`;
 const BUY_NOW = `mutation ($input: BuyNowInput!) { buyNow(input: $input) { checkout { id } userErrors { code message } } }`;
 
-async function gql(url: string, token: string, query: string, variables: object): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 /** What this bench measured before issue 3's checkout work (branch checkout-speed), for comparison. */
 const BEFORE = [

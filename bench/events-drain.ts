@@ -9,6 +9,7 @@ import { toGlobalId } from '../src/core/global-id';
 import { seedDatabase } from '../src/seed/seed';
 import { processesCpuMicros } from './database-cpu';
 import { openScratchApp } from './scratch-app';
+import { gql } from './graphql-client';
 
 /**
  * Issue 14: what a purchase's events cost after commit. `purchases` 3-seller cart + checkouts are made with the
@@ -36,16 +37,6 @@ const MADRID = { name: 'Bench buyer', line1: 'Calle Mayor 1', city: 'Madrid', po
 const CART = `mutation ($input: CartCreateInput!) { cartCreate(input: $input) { cart { id } userErrors { code message } } }`;
 const CHECKOUT = `mutation ($input: CheckoutCompleteInput!) { checkoutComplete(input: $input) { checkout { id } userErrors { code message } } }`;
 
-async function gql(url: string, token: string, query: string, variables: object): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 interface ProfileNode {
   id: number;

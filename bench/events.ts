@@ -6,6 +6,7 @@ import { startChild } from './child-process';
 import { databaseCpuMicros } from './database-cpu';
 import type { EventsServerInfo, EventsServerOptions } from './events-server';
 import { publishSection } from './report';
+import { gql } from './graphql-client';
 
 /**
  * Issue 10: touchpoint ingestion. `clients` closed loops each send eventsTrack batches of 50 (random
@@ -40,16 +41,6 @@ const BEFORE = [
   'after 1627 / 1747 events/s, app 121 / 104 µs and database 161 / 148 µs per event, 7.3 / 7.4 statements per batch.',
 ];
 
-async function gql(url: string, token: string, query: string, variables: object = {}): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../src/db/databases';
 import { startChild } from './child-process';
 import type { InvoicePdfServerInfo, InvoicePdfServerOptions } from './invoice-pdf-server';
+import { gql } from './graphql-client';
 
 /**
  * Issue 9: event-loop time of GET /invoices/<id>.pdf, the first request of each invoice and a repeat.
@@ -17,12 +18,6 @@ const count = Number(args.invoices);
 const server = process.env['DATABASE_URL'];
 if (!server) throw new Error('Set DATABASE_URL to a PostgreSQL server (the bench makes and drops a database of its own).');
 
-async function gql(url: string, token: string, query: string, variables: object = {}): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
-}
 
 async function main(): Promise<void> {
   const name = `zoco_bench_pdf_${randomBytes(4).toString('hex')}`;
