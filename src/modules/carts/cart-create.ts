@@ -20,7 +20,9 @@ export interface FreshLine {
  * trips fewer than the transaction of changeCart (issue 14). Null when it does not apply and changeCart must
  * run: the customer already has an active cart (the insert conflicts and writes nothing), or a module or plugin
  * listens to the cart's events inside the transaction (they would need one). A new cart needs neither the line
- * limit's count nor the quantity check's upsert: its lines were merged and bounded before (wantedLines).
+ * limit's count nor the quantity check's upsert: its lines were merged and bounded before (wantedLines). The cart's
+ * and its lines' inserts are those of cart.service.ts (openCustomerCart / openGuestCart, addLines) as CTEs of one
+ * statement: a change to either table's columns changes both.
  */
 export async function createFreshCart(ctx: Context, customerUuid: string | null, currency: string, lines: readonly FreshLine[]): Promise<Cart | null> {
   if (ctx.tx || ctx.listeners['cart.lines_added']?.length || ctx.listeners['cart.updated']?.length) return null;

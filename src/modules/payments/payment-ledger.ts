@@ -137,7 +137,7 @@ export async function authorizeAtProvider(
   payment: OpenPayment,
   { token, amount }: { token: string; amount: number },
   known: { authorization: AuthorizationState },
-): Promise<{ reference: string; amount: number }> {
+): Promise<{ reference: string }> {
   known.authorization = { state: 'unknown' };
   let result: Awaited<ReturnType<PaymentProvider['authorize']>>;
   try {
@@ -153,7 +153,7 @@ export async function authorizeAtProvider(
     fail(['input', 'payment'], result.message, ErrorCode[result.code]);
   }
   known.authorization = { state: 'authorized', reference: result.reference, amount };
-  return { reference: result.reference, amount };
+  return { reference: result.reference };
 }
 
 /** Step 2b's booking of an authorization (authorizeAtProvider's) on the held row: a statement, or a CTE of the caller's. Values are SQL expressions. */
