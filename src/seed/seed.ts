@@ -4,7 +4,7 @@ import { generateSellerKey } from '../auth/api-keys';
 import { sellerScopes } from '../auth/viewer';
 import { slugify } from '../core/slug';
 import { isListingOffered } from '../modules/catalog';
-import { indexLoadedProducts, rankSearchTiers, withSearchIndexDeferred } from '../modules/search';
+import { holdTierRanking, indexLoadedProducts, rankSearchTiers, withSearchIndexDeferred } from '../modules/search';
 import { DEFAULT_SEARCH_EXACT_LIMIT } from '../config';
 import { bulkInsert } from './bulk-insert';
 import { withIndexesDeferred } from './deferred-indexes';
@@ -83,6 +83,9 @@ export async function seedDatabase(
   const epoch = Date.parse('2026-01-01T00:00:00Z');
 
   return db.transaction(async (tx) => {
+    // No other ranking from now to the commit: the seed ranks its own catalog at its end (below), and an app's tier
+    // job that took the lock meanwhile would make that ranking give way to it (search-tiers.ts holdTierRanking).
+    await holdTierRanking(tx);
     const sellers: SeedResult['sellers'] = [];
     const sellerRows: unknown[][] = [];
     const keyRows: unknown[][] = [];

@@ -2,7 +2,7 @@ import { defineModule } from '../../core/module';
 import { SearchResolver } from './search.resolver';
 
 export { indexLoadedProducts, withSearchIndexDeferred } from './search-bulk-load';
-export { rankSearchTiers, startSearchTiers, tiersInUse, type TierRanking } from './search-tiers';
+export { holdTierRanking, rankSearchTiers, startSearchTiers, tiersInUse, type TierRanking } from './search-tiers';
 
 /**
  * Full-text search with facets, typo correction and suggestions (issue 12): see README.md. Its tables

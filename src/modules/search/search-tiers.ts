@@ -102,8 +102,24 @@ export async function rankSearchTiers(
   }
 }
 
+/** The lock one ranking batch holds (a transaction advisory lock): one batch at a time across processes. */
+const RANKING_LOCK = `hashtext('search_tier')`;
+
+/**
+ * Takes the ranking's lock for the rest of `tx` (waiting for a batch under way to commit): until `tx` ends, every
+ * other process's ranking stops at its first batch (rankSearchTiers returns null there), and a ranking in `tx` itself
+ * still runs (the lock is the same session's). For the seed, whose transaction holds search_product (its indexes
+ * dropped and rebuilt: an exclusive lock) for minutes: the app's tier job, started with the app and due every
+ * 300 s, had taken the lock during the 1M seed (370 s), waited there on the table, and so made the seed's own ranking
+ * give way to it; then that job's app stopped after one batch, and the 1M bench database was left with 1,000 of its
+ * 110,000 tiered rows (every search there reading the full index or a tier-2 index of 1,000 rows).
+ */
+export async function holdTierRanking(tx: EntityManager): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(${RANKING_LOCK})`);
+}
+
 async function rankBatch(tx: EntityManager, limit: number, batchRows: number): Promise<Omit<TierRanking, 'batches'> | null> {
-  const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtext('search_tier')) AS locked`);
+  const [{ locked }] = await tx.query(`SELECT pg_try_advisory_xact_lock(${RANKING_LOCK}) AS locked`);
   if (!locked) return null;
   const [row] = (await tx.query(RANK_SQL, [TIER_SIZES[0] * limit, TIER_SIZES[1] * limit, batchRows])) as TierRanking[];
   // This app's searches see the new tiers at once (other processes within tiersInUse's 30 s). Before the commit,

@@ -1,6 +1,6 @@
 import { idOf } from '../../../src/core/global-id';
 import type { EntityManager } from 'typeorm';
-import { rankSearchTiers, tiersInUse, type TierRanking } from '../../../src/modules/search';
+import { holdTierRanking, rankSearchTiers, tiersInUse, type TierRanking } from '../../../src/modules/search';
 import { totalsSql } from '../../../src/modules/search/search-facets';
 import { parameters, searchWhere } from '../../../src/modules/search/search.rows';
 import { SEARCH_GIN_INDEXES, SEARCH_GIN_PENDING_KB } from '../../../migrations/1764288500000-search-gin-pending';
@@ -373,6 +373,23 @@ describe('search popularity tiers', () => {
       expect(await rank()).toBeNull();
       await qr.rollbackTransaction();
       expect(await rank()).not.toBeNull();
+    } finally {
+      await qr.release();
+    }
+  });
+
+  it("keeps other rankings out of a transaction that holds the ranking (the seed's), its own ranking still runs", async () => {
+    const qr = t.app.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      await holdTierRanking(qr.manager);
+      // Another process's tier job (an app started beside the seed) stops at once, before any batch.
+      expect(await rank()).toBeNull();
+      expect(await rankSearchTiers((fn) => fn(qr.manager), LIMIT)).toMatchObject({ moved: 10 * LIMIT });
+      expect(await rank()).toBeNull();
+      await qr.commitTransaction();
+      expect(await rank()).toMatchObject({ moved: 0 });
     } finally {
       await qr.release();
     }
