@@ -1,5 +1,5 @@
 import type { AppServices } from '../../core/context';
-import { withTransaction } from '../../db/transaction';
+import { HOOK_TRANSACTION, withTransaction } from '../../db/transaction';
 import { TRENDING_WEIGHTS, logAddSql, logSubtractSql, logSumSql, trendingTermSql } from './trending';
 
 /**
@@ -110,5 +110,5 @@ export async function reconcileOrdersSales(app: Pick<AppServices, 'db' | 'events
         columnsOf(taken),
       );
     }
-  });
+  }, HOOK_TRANSACTION);
 }
