@@ -131,7 +131,9 @@ async function recordCustomers(ctx: TxContext, customerId: string, events: NewTo
   if (accepted) {
     let parsed: RecordedTouchpoint[] | undefined;
     const stored = (): RecordedTouchpoint[] => (parsed ??= JSON.parse(recorded));
-    if (touchesOrders(events.map((e) => e.type))) await addOrderFacts(tx, customerId, { ids: stored().map((e) => e.id), orders: true });
+    if (touchesOrders(events.map((e) => e.type))) {
+      await addOrderFacts(tx, customerId, { ids: stored().map((e) => e.id), orders: true, cancels: events.some((e) => e.type === 'ORDER_CANCELLED') });
+    }
     // The trait row's last_seen_at is stored with the traits (one UPDATE of the locked row per batch).
     const traits = evaluateTraits((await readTraitInputs(tx, customerId, new Date(), lastSeenAt))!);
     // The same statement adds the per-product counts and writes the `touchpoint.recorded` outbox row (as
