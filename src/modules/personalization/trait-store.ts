@@ -93,7 +93,7 @@ export async function addOrderFacts(tx: Queryable, customerId: string, selection
   // Whichever of paid and cancelled arrives last (hooks are at least once, in any order) settles it: a paid order's
   // cancellation that came first is read by the insert above; a batch with cancellations marks the orders they name.
   // Without any (a purchase's order.paid: `cancels: false`) this statement would change nothing: one round trip
-  // fewer per purchase (bench/notes-events-cost.md).
+  // fewer per purchase (bench/RESULTS.md, events-cost).
   if (selection !== 'all' && selection.cancels === false) return;
   await tx.query(
     `UPDATE customer_order_fact f SET cancelled = true
