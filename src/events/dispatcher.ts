@@ -20,7 +20,7 @@ const isBatch = (handler: EventHandler): handler is BatchEventHandler => typeof 
 
 /**
  * Events claimed per round (one transaction: claim, handle, mark). 500, not 100: each round costs two
- * round trips (four statements), and bursts of small events (touchpoints, orders) come by the thousand (issue 16).
+ * round trips (BEGIN and the claim; the mark and COMMIT), and bursts of small events (touchpoints, orders) come by the thousand (issue 16).
  */
 const ROUND_SIZE = 500;
 
