@@ -19,8 +19,8 @@ export interface BatchEventHandler {
 const isBatch = (handler: EventHandler): handler is BatchEventHandler => typeof handler !== 'function';
 
 /**
- * Events claimed per round (one transaction: claim, handle, mark). 500, not 100: each round costs four
- * statements, and bursts of small events (touchpoints, orders) come by the thousand (issue 16).
+ * Events claimed per round (one transaction: claim, handle, mark). 500, not 100: each round costs two
+ * round trips (BEGIN and the claim; the mark and COMMIT), and bursts of small events (touchpoints, orders) come by the thousand (issue 16).
  */
 const ROUND_SIZE = 500;
 
@@ -126,15 +126,21 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // BEGIN, asynchronous commit and the claim in one simple-protocol query (one round trip, not two; its
+      // numbers are inlined, simple queries take no parameters). Asynchronous commit: the round's mark is the
+      // last commit of the round, after the handlers' (withTransaction's asyncCommit, same argument): WAL is
+      // flushed in order, so a crash that loses a handler's commit loses this mark too and the events are
+      // delivered again (at least once; handlers are idempotent). The WAL flush wait and its fsync per round
+      // were a large part of a quiet shop's cost per purchase (bench/notes-events-cpu.md).
       // Backoff: an event that failed n times waits 2^n seconds (capped at ~17 min) before its next try.
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, type, payload, created_at AS "createdAt", attempts FROM outbox
-          WHERE dispatched_at IS NULL AND attempts < $1
+      const claimed = (await client.query(
+        `BEGIN; SET LOCAL synchronous_commit = off;
+         SELECT id, type, payload, created_at AS "createdAt", attempts FROM outbox
+          WHERE dispatched_at IS NULL AND attempts < ${Math.trunc(maxAttempts)}
             AND (attempts = 0 OR created_at + make_interval(secs => least(power(2, attempts), 1024)) < now())
-          ORDER BY id LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`,
-        [maxAttempts, ROUND_SIZE],
-      );
+          ORDER BY id LIMIT ${ROUND_SIZE} FOR NO KEY UPDATE SKIP LOCKED`,
+      )) as unknown as pg.QueryResult<OutboxRow>[];
+      const rows = claimed[2]!.rows;
       const errors = await deliver(rows.map((row) => ({ id: Number(row.id), type: row.type, payload: row.payload, createdAt: row.createdAt }) as DomainEvent));
       const delivered: string[] = [];
       for (const [i, row] of rows.entries()) {
@@ -145,8 +151,10 @@ export function createDispatcher({ databaseUrl, log, handlers, pollIntervalMs = 
           await client.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, error]);
         }
       }
-      if (delivered.length) await client.query('UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1)', [delivered]);
-      await client.query('COMMIT');
+      // The mark and COMMIT in one simple query (one round trip, not two); the ids are the outbox's bigint ids
+      // as PostgreSQL sent them (digits only). An error in the UPDATE skips the COMMIT (the catch rolls back).
+      if (delivered.some((id) => !/^\d+$/.test(id))) throw new Error('outbox ids must be integers');
+      await client.query(delivered.length ? `UPDATE outbox SET dispatched_at = now() WHERE id = ANY('{${delivered.join(',')}}'::bigint[]); COMMIT` : 'COMMIT');
       return rows.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

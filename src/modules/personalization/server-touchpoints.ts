@@ -1,6 +1,7 @@
 import { addToList } from '../../core/batch';
 import { admin } from '../../auth/viewer';
 import { createContext, type AppServices } from '../../core/context';
+import { HOOK_TRANSACTION } from '../../db/transaction';
 import type { ModuleBatchHook, ModuleHook } from '../../core/module';
 import type { DomainEvent, EventPayloads } from '../../events/event-types';
 import { ingestTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
@@ -11,7 +12,7 @@ import { ingestTouchpoints, type NewTouchpoint } from './touchpoint-ingest';
  */
 async function record(app: AppServices, event: DomainEvent, customerId: string, touchpoints: NewTouchpoint[]): Promise<void> {
   const ctx = createContext(app, admin, `outbox-${event.id}`);
-  await ingestTouchpoints(ctx, { customerId }, touchpoints);
+  await ingestTouchpoints(ctx, { customerId }, touchpoints, HOOK_TRANSACTION);
 }
 
 const server = { channel: 'SERVER', source: 'server', searchText: null } as const;

@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Context, TxContext } from '../../core/context';
 import { recordedInStatement } from '../../events/outbox';
-import { withTransaction } from '../../db/transaction';
+import { type TransactionOptions, withTransaction } from '../../db/transaction';
 import { preparedTxQuery } from '../../db/prepared-query';
 import type { RecordedTouchpoint } from '../../events/event-types';
 import type { TouchpointChannel, TouchpointType } from './personalization.rows';
@@ -35,9 +35,12 @@ export interface IngestResult {
   duplicates: number;
 }
 
-/** recordTouchpoints in the caller's transaction or a new one, counted for the operator's metrics (issue 13). */
-export async function ingestTouchpoints(ctx: Context, subject: TouchpointSubject, events: NewTouchpoint[]): Promise<IngestResult> {
-  const result = await withTransaction(ctx, (tx) => recordTouchpoints(tx, subject, events));
+/**
+ * recordTouchpoints in the caller's transaction or a new one, counted for the operator's metrics (issue 13).
+ * `options`: the server's touchpoints, ingested by an outbox hook, commit asynchronously (HOOK_TRANSACTION).
+ */
+export async function ingestTouchpoints(ctx: Context, subject: TouchpointSubject, events: NewTouchpoint[], options?: TransactionOptions): Promise<IngestResult> {
+  const result = await withTransaction(ctx, (tx) => recordTouchpoints(tx, subject, events), options);
   ctx.telemetry.eventsIngested(result.accepted, events[0]?.source ?? 'server');
   return result;
 }
@@ -128,7 +131,9 @@ async function recordCustomers(ctx: TxContext, customerId: string, events: NewTo
   if (accepted) {
     let parsed: RecordedTouchpoint[] | undefined;
     const stored = (): RecordedTouchpoint[] => (parsed ??= JSON.parse(recorded));
-    if (touchesOrders(events.map((e) => e.type))) await addOrderFacts(tx, customerId, { ids: stored().map((e) => e.id), orders: true });
+    if (touchesOrders(events.map((e) => e.type))) {
+      await addOrderFacts(tx, customerId, { ids: stored().map((e) => e.id), orders: true, cancels: events.some((e) => e.type === 'ORDER_CANCELLED') });
+    }
     // The trait row's last_seen_at is stored with the traits (one UPDATE of the locked row per batch).
     const traits = evaluateTraits((await readTraitInputs(tx, customerId, new Date(), lastSeenAt))!);
     // The same statement adds the per-product counts and writes the `touchpoint.recorded` outbox row (as

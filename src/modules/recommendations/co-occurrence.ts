@@ -30,31 +30,32 @@ export interface CoTables {
 export const PURCHASES: CoTables = { items: 'basket_item', basket: 'checkout_id', basketType: 'uuid', counts: 'product_basket_count', pairs: 'product_pair', top: 'also_bought' };
 export const VIEWS: CoTables = { items: 'view_session_item', basket: 'session_id', basketType: 'text', counts: 'product_view_count', pairs: 'product_view_pair', top: 'also_viewed' };
 
+/** The INSERT of the top lists of products `$2` (all: every product) from the pair counts ($1: minimum support). */
+const insertTopListsSql = (t: CoTables, all: boolean) => `
+  INSERT INTO ${t.top} (product_id, rank, other_id, co_count, score)
+  SELECT a, rank, b, count, score FROM (
+    SELECT x.product_id AS a, pp.b, pp.count, (pp.count / sqrt(x.baskets::float8 * cb.baskets))::real AS score,
+           row_number() OVER (PARTITION BY x.product_id
+             ORDER BY pp.count / sqrt(x.baskets::float8 * cb.baskets) DESC, pp.count DESC, pp.b) AS rank
+      FROM ${t.counts} x
+      CROSS JOIN LATERAL (SELECT p.b, p.count FROM ${t.pairs} p WHERE p.a = x.product_id AND p.count >= $1
+                           ORDER BY p.count DESC, p.b LIMIT ${CANDIDATES}) pp
+      JOIN ${t.counts} cb ON cb.product_id = pp.b
+     WHERE ${all ? 'true' : 'x.product_id = ANY($2)'}
+  ) ranked WHERE rank <= ${TOP_N}`;
+
 /** Recomputes the top lists of `productIds` (null: all) from the pair counts. */
 export async function refreshTopLists(tx: EntityManager | DataSource, t: CoTables, productIds: readonly string[] | null, minSupport = MIN_SUPPORT): Promise<void> {
   const all = productIds === null;
   await tx.query(all ? `DELETE FROM ${t.top}` : `DELETE FROM ${t.top} WHERE product_id = ANY($1)`, all ? [] : [productIds]);
-  await tx.query(
-    `INSERT INTO ${t.top} (product_id, rank, other_id, co_count, score)
-     SELECT a, rank, b, count, score FROM (
-       SELECT x.product_id AS a, pp.b, pp.count, (pp.count / sqrt(x.baskets::float8 * cb.baskets))::real AS score,
-              row_number() OVER (PARTITION BY x.product_id
-                ORDER BY pp.count / sqrt(x.baskets::float8 * cb.baskets) DESC, pp.count DESC, pp.b) AS rank
-         FROM ${t.counts} x
-         CROSS JOIN LATERAL (SELECT p.b, p.count FROM ${t.pairs} p WHERE p.a = x.product_id AND p.count >= $1
-                              ORDER BY p.count DESC, p.b LIMIT ${CANDIDATES}) pp
-         JOIN ${t.counts} cb ON cb.product_id = pp.b
-        WHERE ${all ? 'true' : 'x.product_id = ANY($2)'}
-     ) ranked WHERE rank <= ${TOP_N}`,
-    all ? [minSupport] : [minSupport, productIds],
-  );
+  await tx.query(insertTopListsSql(t, all), all ? [minSupport] : [minSupport, productIds]);
 }
 
 /**
  * Adds products to baskets (basket → products): those not in their basket yet count for the product, pair
  * with each earlier product of the basket and with each other once, and the top lists of the baskets'
  * products are refreshed. The caller makes it happen once per source (an order, a touchpoint) in its
- * transaction. Any number of baskets in the same seven statements (a dispatch round's checkouts: issue 14),
+ * transaction. Any number of baskets in the same four statements (a dispatch round's checkouts: issue 14),
  * each table written once, its rows in key order; every transaction writes the tables in the same order,
  * so two never wait on each other in a cycle.
  */
@@ -90,24 +91,23 @@ export async function addToBaskets(tx: EntityManager, t: CoTables, products: Rea
     });
   }
   if (!items.length) return;
-  await tx.query(`INSERT INTO ${t.items} (${t.basket}, product_id) SELECT * FROM unnest($1::${t.basketType}[], $2::uuid[])`, [
-    items.map((i) => i.basket),
-    items.map((i) => i.productId),
-  ]);
+  // The items, the counts, the pairs and the removal of the touched products' top lists in one statement (three
+  // round trips fewer; bench/notes-events-cpu.md): sibling CTEs, each writing its own table from the parameters
+  // alone (none reads what another writes), run to completion in the order written, rows in key order as
+  // before; the top lists' INSERT reads the new counts and pairs, so it stays a statement of its own after.
+  const touchedIds = [...touched].sort();
   await tx.query(
-    `INSERT INTO ${t.counts} AS c (product_id, baskets) SELECT p, count(*) FROM unnest($1::uuid[]) p GROUP BY p ORDER BY p
-     ON CONFLICT (product_id) DO UPDATE SET baskets = c.baskets + EXCLUDED.baskets`,
-    [items.map((i) => i.productId)],
+    `WITH items AS (INSERT INTO ${t.items} (${t.basket}, product_id) SELECT * FROM unnest($1::${t.basketType}[], $2::uuid[])),
+          counts AS (INSERT INTO ${t.counts} AS c (product_id, baskets) SELECT p, count(*) FROM unnest($2::uuid[]) p GROUP BY p ORDER BY p
+                     ON CONFLICT (product_id) DO UPDATE SET baskets = c.baskets + EXCLUDED.baskets),
+          pairs AS (INSERT INTO ${t.pairs} AS p (a, b, count)
+                    SELECT a, b, count(*)::int FROM unnest($3::uuid[], $4::uuid[]) n(a, b) GROUP BY a, b ORDER BY a, b
+                    ON CONFLICT (a, b) DO UPDATE SET count = p.count + EXCLUDED.count),
+          stale AS (DELETE FROM ${t.top} WHERE product_id = ANY($5::uuid[]))
+     SELECT 1`,
+    [items.map((i) => i.basket), items.map((i) => i.productId), as, bs, touchedIds],
   );
-  if (as.length) {
-    await tx.query(
-      `INSERT INTO ${t.pairs} AS p (a, b, count)
-       SELECT a, b, count(*)::int FROM unnest($1::uuid[], $2::uuid[]) n(a, b) GROUP BY a, b ORDER BY a, b
-       ON CONFLICT (a, b) DO UPDATE SET count = p.count + EXCLUDED.count`,
-      [as, bs],
-    );
-  }
-  await refreshTopLists(tx, t, [...touched].sort());
+  await tx.query(insertTopListsSql(t, false), [MIN_SUPPORT, touchedIds]);
 }
 
 /** Counts, pairs and top lists from the items table as it stands (a rebuild's second half; bench/also-bought.ts). */

@@ -1,7 +1,7 @@
 import { addToList } from '../../core/batch';
 import type { DataSource } from 'typeorm';
 import type { AppServices } from '../../core/context';
-import { withTransaction } from '../../db/transaction';
+import { HOOK_TRANSACTION, withTransaction } from '../../db/transaction';
 import { MIN_SUPPORT, PURCHASES, addToBaskets, recountFromItems } from './co-occurrence';
 
 /**
@@ -46,7 +46,7 @@ async function countPaidOrderChunk(app: Pick<AppServices, 'db' | 'events'>, orde
     const baskets = new Map<string, string[]>();
     for (const l of lines) if (counted.has(l.orderId)) addToList(baskets, l.checkoutId, l.productId);
     await addToBaskets(tx, PURCHASES, baskets);
-  });
+  }, HOOK_TRANSACTION);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppServices } from '../../core/context';
-import { withTransaction } from '../../db/transaction';
+import { HOOK_TRANSACTION, withTransaction } from '../../db/transaction';
 import type { EventPayloads } from '../../events/event-types';
 import { VIEWS, addToBaskets } from './co-occurrence';
 
@@ -25,5 +25,5 @@ export async function countViews(app: Pick<AppServices, 'db' | 'events'>, { cust
       sessions.set(session, [...(sessions.get(session) ?? []), v.productId!]);
     }
     await addToBaskets(tx, VIEWS, sessions);
-  });
+  }, HOOK_TRANSACTION);
 }

@@ -2,7 +2,7 @@ import { defineModule, type ModuleBatchHook } from '../../core/module';
 import { CustomerLikesResolver } from './customer-likes.resolver';
 import { countViews } from './popularity';
 import { refreshSellerRating } from './rating-summary';
-import { withTransaction } from '../../db/transaction';
+import { HOOK_TRANSACTION, withTransaction } from '../../db/transaction';
 import type { ComplaintEvent, EventPayloads } from '../../events/event-types';
 import { ProductReviewsResolver } from './product-reviews.resolver';
 import { reviewLoaders } from './review.loaders';
@@ -24,7 +24,7 @@ const refreshRatingOfComplained: ModuleBatchHook = {
   batch: (events, app) =>
     withTransaction(app, async (ctx) => {
       for (const sellerId of [...new Set(events.map((e) => (e.payload as ComplaintEvent).sellerId))].sort()) await refreshSellerRating(ctx, sellerId);
-    }),
+    }, HOOK_TRANSACTION),
 };
 
 /** One object under the three types: a dispatch round's orders are reconciled together, in one transaction. */

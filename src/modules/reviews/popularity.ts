@@ -1,5 +1,5 @@
 import type { AppServices, TxContext } from '../../core/context';
-import { withTransaction } from '../../db/transaction';
+import { HOOK_TRANSACTION, withTransaction } from '../../db/transaction';
 import type { EventPayloads } from '../../events/event-types';
 import { TRENDING_WEIGHTS, logAddSql, logSubtractSql, logSumSql, trendingTermSql } from './trending';
 
@@ -59,5 +59,5 @@ export async function countViews(app: AppServices, { events }: EventPayloads['to
          trending_score = ${logAddSql('pp.trending_score', 'EXCLUDED.trending_score')}, updated_at = now()`,
       [mine.map((v) => v.productId), mine.map((v) => v.occurredAt), TRENDING_WEIGHTS.view],
     );
-  });
+  }, HOOK_TRANSACTION);
 }

@@ -209,6 +209,42 @@ describe('traits', () => {
     for (const row of later) expect(row.churn_risk).toBeGreaterThan(before.get(row.customer_id)!);
   });
 
+  it('settle an order whose cancellation arrives before its payment as cancelled, as a recompute does', async () => {
+    const [buyer] = await consenting(1);
+    const [cancelledId, paidId] = [randomUUID(), randomUUID()];
+    const server = { channel: 'SERVER', source: 'server', listingId: null, sellerId: null, searchText: null } as const;
+    const paid = (orderId: string): NewTouchpoint => ({
+      ...server,
+      clientEventId: `order.paid:${orderId}:0`,
+      type: 'ORDER_PAID',
+      occurredAt: new Date(Date.now() - DAY),
+      productId: products[0]!.uuid,
+      categoryId: products[0]!.categoryUuid,
+      orderId,
+      amount: 2500,
+      discount: 0,
+    });
+    // At least once and in any order: the cancellation's hook may run before the payment's.
+    await inTransaction(t, (ctx) =>
+      recordTouchpoints(ctx, { customerId: buyer!.id }, [
+        { ...server, clientEventId: `order.cancelled:${cancelledId}`, type: 'ORDER_CANCELLED', occurredAt: new Date(), productId: null, categoryId: null, orderId: cancelledId },
+      ]),
+    );
+    await inTransaction(t, (ctx) => recordTouchpoints(ctx, { customerId: buyer!.id }, [paid(cancelledId), paid(paidId)]));
+    const facts = async () =>
+      t.app.dataSource.query('SELECT order_id AS "orderId", cancelled, total::int AS total FROM customer_order_fact WHERE customer_id = $1 ORDER BY order_id', [buyer!.id]);
+    const incremental = await facts();
+    expect(incremental).toEqual(
+      [
+        { orderId: cancelledId, cancelled: true, total: 2500 },
+        { orderId: paidId, cancelled: false, total: 2500 },
+      ].sort((a, b) => (a.orderId < b.orderId ? -1 : 1)),
+    );
+    expect((await traitsOf(buyer!)).ordersLast365Days.value).toBe(1);
+    await recomputeTraits(t.app.services);
+    expect(await facts()).toEqual(incremental);
+  });
+
   it('follow the server: a paid order counts, a cancelled one no longer does, a cart line adds interest', async () => {
     const [buyer] = await consenting(1);
     const buy = await t.data(
