@@ -29,7 +29,7 @@ describe('withTransaction asyncCommit', () => {
     expect(await setting()).toEqual({ value: 'on', inside: 1 });
     // Many in a row: SET LOCAL ends with each transaction, whatever pooled connection ran it.
     const values = await Promise.all(Array.from({ length: 30 }, (_, i) => setting(i % 2 ? HOOK_TRANSACTION : undefined)));
-    values.forEach((v, i) => expect(v.value).toBe(i % 2 ? 'off' : 'on'));
+    expect(values.map((v) => v.value)).toEqual(values.map((_, i) => (i % 2 ? 'off' : 'on')));
     const [{ value }] = await t.sql(`SELECT current_setting('synchronous_commit') AS value`);
     expect(value).toBe('on');
   });
