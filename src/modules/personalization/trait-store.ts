@@ -7,11 +7,8 @@ type Queryable = Pick<EntityManager, 'query'>;
 
 /**
  * Which of a customer's stored events to add to their aggregates: new ones (incremental; `orders` when
- * any of them is about an order) or all (recompute).
- */
-/**
- * The events to add: all of a customer's, or these. `cancels: false` says none of them is an ORDER_CANCELLED
- * (addOrderFacts then has no cancellation to settle but the one it reads as it inserts the paid orders).
+ * any of them is about an order; `cancels: false` when none of them is an ORDER_CANCELLED, so addOrderFacts has
+ * no cancellation to settle but those it reads as it inserts the paid orders) or all (recompute).
  */
 export type EventSelection = { ids: string[]; orders: boolean; cancels?: boolean } | 'all';
 
