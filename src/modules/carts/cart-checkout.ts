@@ -3,7 +3,7 @@ import type { AddressData } from '../../core/address';
 import { ErrorCode } from '../../core/errors';
 import { fail } from '../../core/user-error';
 import { emit } from '../../events/outbox';
-import { canUseCart, cartUuid } from './cart-access';
+import { canUseCart } from './cart-access';
 import { preparedTxQuery } from '../../db/prepared-query';
 
 /** A cart as checkout needs it. Ids are database UUIDs. */
@@ -17,19 +17,6 @@ export interface CheckoutCart {
   lines: { listingId: string; quantity: number; options: Record<string, unknown> }[];
   /** The discount codes entered on the cart, for checkout's adjusters. */
   codes: string[];
-}
-
-/**
- * Locks the cart (FOR NO KEY UPDATE, until the transaction ends) for a checkout: nothing changes under it, and a second
- * checkout of the same cart waits, then finds it completed. The rule is the carts' own: a customer may
- * check out its own cart or a guest cart. Failures are UserErrors on ['input', 'cartId']: NOT_FOUND for a
- * cart the viewer may not use, INVALID_STATE when it is no longer active, INVALID when it is empty.
- */
-export async function cartForCheckout(ctx: TxContext, cartGlobalId: string): Promise<CheckoutCart> {
-  const field = ['input', 'cartId'];
-  const { ctes } = lockedCartSql('$1::uuid');
-  const [row]: LockedCart[] = await preparedTxQuery(ctx.tx, `WITH ${ctes} SELECT * FROM checkout_cart`, [cartUuid(cartGlobalId, field)]);
-  return checkoutCartOf(ctx, row, field);
 }
 
 /** A row of lockedCartSql's `checkout_cart`. */
@@ -67,7 +54,12 @@ export function lockedCartSql(cart: string, gate = 'true'): { ctes: string; colu
   };
 }
 
-/** The checkout's cart from lockedCartSql's row (none: not found), with the rules of cartForCheckout. */
+/**
+ * The checkout's cart from lockedCartSql's row (none: not found). The row is locked (FOR NO KEY UPDATE, until the
+ * transaction ends): nothing changes under it, and a second checkout of the same cart waits, then finds it completed.
+ * The rule is the carts' own: a customer may check out its own cart or a guest cart. Failures are UserErrors on
+ * `field`: NOT_FOUND for a cart the viewer may not use, INVALID_STATE when it is no longer active, INVALID when empty.
+ */
 export async function checkoutCartOf(ctx: TxContext, row: LockedCart | null | undefined, field: string[]): Promise<CheckoutCart> {
   if (!row || !canUseCart(ctx.viewer, { customerUuid: row.customerId })) fail(field, 'Cart not found.', ErrorCode.NOT_FOUND);
   if (row.status !== 'active') fail(field, `This cart is ${row.status}; start a new one.`, ErrorCode.INVALID_STATE);

@@ -9,7 +9,6 @@ export { Cart, CartLine } from './cart.type';
 export { mergeGuestCart } from './cart-merge';
 export {
   cartCompleted,
-  cartForCheckout,
   checkoutCartOf,
   completeCartSql,
   lockedCartSql,

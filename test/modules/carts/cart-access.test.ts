@@ -1,7 +1,6 @@
-import { cartForCheckout } from '../../../src/modules/carts';
-import { UserErrors } from '../../../src/core/user-error';
+import { randomUUID } from 'node:crypto';
 import { createSeller, type TestSeller, uuidOf } from '../../helpers/fixtures';
-import { inTransaction } from '../../helpers/in-transaction';
+import { madrid } from '../../helpers/customers';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../../helpers/test-app';
 import {
   BUYER_UPDATE,
@@ -27,6 +26,9 @@ afterAll(() => t.stop());
 
 const VIEWER_CART = `{ viewer { cart { id lines { quantity listing { id } } } } }`;
 const LOGIN = `mutation ($input: CustomerLoginInput!) { customerLogin(input: $input) { customerAccessToken { accessToken } userErrors { code } } }`;
+const CHECKOUT = `mutation ($input: CheckoutCompleteInput!) {
+  checkoutComplete(input: $input) { checkout { id orders { lines { quantity } } } userErrors { field message code } }
+}`;
 const ADDRESS = { name: 'Ana', line1: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'es' };
 
 describe('cart ownership', () => {
@@ -189,29 +191,24 @@ describe('cart events and checkout hand-off', () => {
     expect(events.map((e: { payload: unknown }) => e.payload)).toEqual(Array(3).fill({ cartId: uuidOf(cart.id), customerId: null }));
   });
 
-  it('hands checkout a locked, owned, non-empty active cart, and completes it', async () => {
+  it('checks out only an owned, non-empty, active cart, and completes it', async () => {
     const x = await listing(t, a);
     const customer = await signUp(t);
     const stranger = await signUp(t);
     const cart = await createCart(t, [{ listingId: x, quantity: 2 }], customer.token);
     const empty = await createCart(t, []);
-    const run = (customerId: string, cartId: string) =>
-      inTransaction(t, (ctx) => cartForCheckout(ctx, cartId), { kind: 'customer', customerId: uuidOf(customerId)! }).catch((err: UserErrors) => err.errors);
+    const checkout = async (cartId: string, token: string) => {
+      const input = { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() };
+      return (await t.data(CHECKOUT, { input }, token)).checkoutComplete;
+    };
+    const refused = (code: string) => ({ checkout: null, userErrors: [{ field: ['input', 'cartId'], message: expect.any(String), code }] });
 
-    expect(await run(customer.id, cart.id)).toEqual({
-      id: uuidOf(cart.id),
-      customerId: uuidOf(customer.id),
-      email: null,
-      shippingAddress: null,
-      lines: [{ listingId: uuidOf(x), quantity: 2, options: {} }],
-      codes: [],
-    });
-    const error = (code: string) => [{ field: ['input', 'cartId'], message: expect.any(String), code }];
-    expect(await run(stranger.id, cart.id)).toEqual(error('NOT_FOUND'));
-    expect(await run(customer.id, empty.id)).toEqual(error('INVALID'));
-    // Completed beneath the API (a checkout completes it in the statement that writes its orders: completeCartSql).
-    await t.sql(`UPDATE cart SET status = 'completed' WHERE id = $1`, [uuidOf(cart.id)]);
-    expect(await run(customer.id, cart.id)).toEqual(error('INVALID_STATE'));
+    expect(await checkout(cart.id, stranger.token)).toEqual(refused('NOT_FOUND'));
+    expect(await checkout(empty.id, customer.token)).toEqual(refused('INVALID'));
+    expect(quantities((await t.data(CART_QUERY, { id: cart.id }, customer.token)).cart)).toEqual({ [x]: 2 });
+    const done = await checkout(cart.id, customer.token);
+    expect(done).toEqual({ checkout: { id: expect.any(String), orders: [{ lines: [{ quantity: 2 }] }] }, userErrors: [] });
+    expect(await checkout(cart.id, customer.token)).toEqual(refused('INVALID_STATE'));
     expect((await t.data(VIEWER_CART, {}, customer.token)).viewer.cart).toBeNull();
   });
 });
