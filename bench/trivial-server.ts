@@ -161,7 +161,7 @@ async function zocoHandler(fastPaths: boolean): Promise<RequestListener> {
     privacy: [],
     adjusters: [],
     lineOptions: unused,
-    createLoaders: lazyLoaders([]),
+    createLoaders: lazyLoaders([], () => new Date()),
     topics: unused,
     now: () => new Date(),
     payments: new Map(),

@@ -45,7 +45,7 @@ export interface RuntimeOptions extends Partial<Omit<AppConfig, 'throttle' | 'li
   pluginRetryBaseMs?: number;
   /** Delivers password-reset and verification messages; default: written to the log. */
   notificationSender?: NotificationSender;
-  /** The clock of deadlines (offer expiry, idle carts); default: the system's. */
+  /** The clock of deadlines (offer expiry, idle carts) and of promotions' windows; default: the system's. */
   now?: () => Date;
 }
 
@@ -176,6 +176,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       onLive: (live) => installations.setLive(live),
     }).catch(abandon);
   }
+  const clock = now ?? (() => new Date());
   const services: AppServices = {
     db,
     config,
@@ -188,9 +189,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     privacy: privacyParticipants(modules, plugins),
     adjusters: [...modules.flatMap((m) => m.adjusters ?? []), ...pluginAdjusters(plugins)],
     lineOptions: validateLineOptions,
-    createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? [])),
+    createLoaders: lazyLoaders(modules.flatMap((m) => m.loaders ?? []), clock),
     topics: createTopicRouter(pubSub, log),
-    now: now ?? (() => new Date()),
+    now: clock,
     payments: new Map((paymentProviders ?? [createTestPaymentProvider({ databaseUrl, log })]).map((p) => [p.name, p])),
     plugins: new Map(plugins.map((p) => [p.name, p])),
     installations,

@@ -17,7 +17,7 @@ async function loadPromotions(ctx: Context, group: AdjustableGroup, codes: strin
   if (prefetched) return prefetched.get(group.sellerId) ?? [];
   if (!ctx.tx) return ctx.loaders.promotionCandidates.load({ sellerId: group.sellerId, currency: group.currency, codes });
   // Checkout: read inside its transaction (the limits and budget are re-read under lock in consume()).
-  return (await candidatesBySeller(ctx.tx, [group.sellerId], group.currency, codes)).get(group.sellerId) ?? [];
+  return (await candidatesBySeller(ctx.tx, [group.sellerId], group.currency, codes, ctx.now())).get(group.sellerId) ?? [];
 }
 
 async function liveRedemptions(ctx: Context, customerId: string, promotionIds: string[]): Promise<Map<string, number>> {
@@ -218,7 +218,7 @@ export const promotionAdjuster: Adjuster<PrefetchedCandidates> = {
     if (!inTx || !currency || groups.some((g) => g.currency !== currency)) return undefined;
     // One of the purchase's hot statements: prepared (db/prepared-query.ts, preparedTxQuery).
     const tx = { query: (text: string, values: unknown[]) => preparedTxQuery(inTx, text, values) };
-    return candidatesBySeller(tx, groups.map((g) => g.sellerId), currency, groups[0]!.codes.map(normalizeCode));
+    return candidatesBySeller(tx, groups.map((g) => g.sellerId), currency, groups[0]!.codes.map(normalizeCode), ctx.now());
   },
   async adjust(ctx: Context, group: AdjustableGroup, prefetched?: PrefetchedCandidates): Promise<AdjustmentResult> {
     return (await adjustGroups(ctx, [group], prefetched))[0]!;

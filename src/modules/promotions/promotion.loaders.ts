@@ -18,18 +18,20 @@ export const MAX_CANDIDATES = 50;
 
 /**
  * A seller's promotions a group might get: automatic live ones, and those its codes name (in any state but
- * archived, to say why not). `codes` are normalised (upper case).
+ * archived, to say why not). `codes` are normalised (upper case). `now`: the app's clock (AppServices.now), the one
+ * a start is announced by (promotion-start.ts) and an audience read by (promotion-audience.ts), not the database's:
+ * a customer offered a promotion that has just started finds it in the cart, whatever the two clocks' skew.
  */
-const candidatesSql = (sellers: string, currency: string, codes: string) => `
+const candidatesSql = (sellers: string, currency: string, codes: string, now: string) => `
   SELECT * FROM (
     SELECT ${PROMOTION_COLUMNS}, CASE WHEN pr.scope = 'CATEGORIES' THEN ARRAY(${categoriesUnderSql('pr.scope_ids')}) END AS "coveredIds",
-           pr.starts_at <= now() AS started, (pr.ends_at IS NULL OR pr.ends_at > now()) AS running,
+           pr.starts_at <= ${now} AS started, (pr.ends_at IS NULL OR pr.ends_at > ${now}) AS running,
            uc.code AS "uniqueCode", uc.redeemed_at IS NOT NULL AS "codeUsed",
            row_number() OVER (PARTITION BY pr.seller_id ORDER BY pr.id) AS n
       FROM promotion pr
       LEFT JOIN promotion_code uc ON uc.promotion_id = pr.id AND pr.trigger = 'UNIQUE_CODES' AND uc.code = ANY(${codes})
      WHERE pr.seller_id = ANY(${sellers}) AND pr.currency = ${currency} AND pr.status <> 'archived'
-       AND ((pr.trigger = 'AUTOMATIC' AND pr.status = 'active' AND pr.starts_at <= now() AND (pr.ends_at IS NULL OR pr.ends_at > now()))
+       AND ((pr.trigger = 'AUTOMATIC' AND pr.status = 'active' AND pr.starts_at <= ${now} AND (pr.ends_at IS NULL OR pr.ends_at > ${now}))
             OR (pr.trigger = 'SHARED_CODE' AND upper(pr.code) = ANY(${codes}))
             OR uc.code IS NOT NULL)) x
    WHERE x.n <= ${MAX_CANDIDATES} ORDER BY x.id`;
@@ -40,14 +42,15 @@ function toLoaded({ started, running, uniqueCode, codeUsed, n: _n, coveredIds, .
   return { promotion: coveredIds ? { ...promotion, scopeIds: coveredIds } : promotion, started, running, uniqueCode, codeUsed };
 }
 
-/** The candidates of several sellers' groups in one statement, by seller (`db`: the pool, or a transaction). */
+/** The candidates of several sellers' groups in one statement, by seller (`db`: the pool, or a transaction), at `now`. */
 export async function candidatesBySeller(
   db: Pick<EntityManager, 'query'>,
   sellerIds: readonly string[],
   currency: string,
   codes: readonly string[],
+  now: Date,
 ): Promise<Map<string, LoadedPromotion[]>> {
-  const rows: Row[] = await db.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]'), [sellerIds, currency, codes]);
+  const rows: Row[] = await db.query(candidatesSql('$1::uuid[]', '$2', '$3::text[]', '$4::timestamptz'), [sellerIds, currency, codes, now]);
   const bySeller = new Map<string, LoadedPromotion[]>();
   for (const row of rows) {
     const loaded = toLoaded(row);
@@ -69,7 +72,7 @@ export interface CandidateKey {
  * Per request: the candidates of every seller group of a cart in one statement (the groups are adjusted
  * concurrently, so their loads batch), instead of one per seller.
  */
-export function promotionLoaders(db: DataSource) {
+export function promotionLoaders(db: DataSource, _loaders: unknown, now: () => Date) {
   return {
     promotionCandidates: new DataLoader<CandidateKey, LoadedPromotion[], string>(
       async (keys) => {
@@ -79,9 +82,10 @@ export function promotionLoaders(db: DataSource) {
           byQuery.set(q, [...(byQuery.get(q) ?? []), k]);
         }
         const found = new Map<string, LoadedPromotion[]>();
+        const at = now();
         for (const group of byQuery.values()) {
           const { currency, codes } = group[0]!;
-          const bySeller = await candidatesBySeller(db, group.map((k) => k.sellerId), currency, codes);
+          const bySeller = await candidatesBySeller(db, group.map((k) => k.sellerId), currency, codes, at);
           for (const k of group) found.set(keyOf(k), bySeller.get(k.sellerId) ?? []);
         }
         return keys.map((k) => found.get(keyOf(k)) ?? []);

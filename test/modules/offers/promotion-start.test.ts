@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { insertCustomers, type TestCustomer } from '../../helpers/customers';
+import { cartWith, insertCustomers, madrid, type TestCustomer } from '../../helpers/customers';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 import { until } from '../../helpers/until';
 import type { WsClient } from '../../helpers/ws-client';
 import { announceDueStarts } from '../../../src/modules/promotions';
-import { consentWithTraits, createPromotion, listingOf, uuidOf } from '../promotions/promotion-fixtures';
+import { CART_TOTALS, CHECKOUT, consentWithTraits, createPromotion, listingOf, uuidOf } from '../promotions/promotion-fixtures';
 import { listenFromNow } from './offers.fixtures';
 
 const UPDATE = `mutation ($input: PromotionUpdateInput!) { promotionUpdate(input: $input) { promotion { id startsAt } userErrors { field message code } } }`;
@@ -211,5 +212,26 @@ describe('a scheduled promotion is announced when it starts (the timer), once', 
     await t.app.services.events.drain();
     expect(await announcements(missed.id)).toBe(1);
     expect(await offersOf(missed.id)).toEqual(once(customers));
+  });
+
+  it("prices carts and checkouts by the app's clock, the one a start is announced by, not the database's", async () => {
+    // The app's clock runs hours ahead of the database's here (the tests above moved it): by the database's, this
+    // promotion would not start for hours; by the app's, it starts in one and ends in three.
+    const shop = await createSeller(t);
+    const item = await listingOf(t, shop, 10_000, 10, { title: 'Wool scarf' });
+    await createPromotion(t, shop.key, { name: 'Clocked', percentOff: 10, startsAt: later(HOUR), endsAt: later(3 * HOUR) });
+    const [buyer] = await insertCustomers(t, 1);
+    const discountOf = async (cartId: string) => (await t.data(CART_TOTALS, { id: cartId }, buyer!.token)).cart.discountTotal.amount;
+    const cartId = await cartWith(t, buyer!.token, [{ listingId: item.listingId, quantity: 1 }]);
+    expect(await discountOf(cartId)).toBe(0);
+
+    clock = new Date(clock.getTime() + HOUR + 60_000);
+    expect(await discountOf(cartId)).toBe(1000);
+    const bought = await t.data(CHECKOUT, { input: { cartId, shippingAddress: madrid, paymentToken: 'tok_visa', idempotencyKey: randomUUID() } }, buyer!.token);
+    expect(bought.checkoutComplete.userErrors).toEqual([]);
+    expect(bought.checkoutComplete.checkout.orders.map((o: { discountTotal: { amount: number } }) => o.discountTotal.amount)).toEqual([1000]);
+
+    clock = new Date(clock.getTime() + 2 * HOUR);
+    expect(await discountOf(await cartWith(t, buyer!.token, [{ listingId: item.listingId, quantity: 1 }]))).toBe(0);
   });
 });
