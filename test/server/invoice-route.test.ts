@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../src/core/global-id';
-import { issueInvoice } from '../../src/modules/invoices';
+import { issueInvoice } from '../modules/invoices/stored-order-invoice';
 import { capturedLog, type LogLine } from '../helpers/captured-log';
 import { insertCustomers } from '../helpers/customers';
 import { createSeller, type TestSeller } from '../helpers/fixtures';

@@ -75,7 +75,7 @@ export async function issueRefundCreditNote(
   const order = await lockOrder(ctx, orderId);
   const [invoice]: InvoiceRow[] = await tx.query(`SELECT ${INVOICE_COLUMNS} FROM invoice i WHERE i.order_id = $1 AND i.kind = 'invoice'`, [orderId]);
   if (!invoice) fail(null, 'The order has no invoice to correct.', ErrorCode.INVALID_STATE);
-  // The invoice's goods lines are the order lines in this order (invoice-issuing.ts, issueInvoice).
+  // The invoice's goods lines are the order lines in this order (new-order-invoices.ts, invoiceDocument).
   const orderLines: { id: string }[] = await tx.query(`SELECT id FROM order_line WHERE order_id = $1 ORDER BY position, id`, [orderId]);
   // The shipping line follows the goods lines when shipping was charged (invoiceDocument).
   const shipping = invoice.lines.slice(orderLines.length).find(isShippingLine);

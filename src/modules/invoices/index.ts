@@ -5,7 +5,7 @@ import { CustomerInvoicesResolver } from './customer-invoices.resolver';
 import { InvoiceResolver } from './invoice.resolver';
 import { findInvoice } from './invoice.service';
 
-export { issueInvoice, type IssuedInvoice } from './invoice-issuing';
+export type { IssuedInvoice } from './invoice-issuing';
 export { invoicePartiesOf, issueNewOrderInvoices, type InvoiceParties, type InvoiceParty, type NewOrder } from './new-order-invoices';
 export { PARTY_COLUMNS } from './invoice-issuing';
 export { issueCreditNote, issueRefundCreditNote, type RefundedLine } from './credit-note';

@@ -151,41 +151,6 @@ function lineData(description: string, sku: string | null, quantity: number, uni
 // The catalog names the one variant of a product without options "Default": nothing to add to the title.
 const lineDescription = (l: OrderLineRow) => (l.variantTitle && l.variantTitle !== 'Default' ? `${l.title} (${l.variantTitle})` : l.title);
 
-/** The order's discounts and surcharges (order_adjustment, written by checkout), in the order applied. */
-export async function orderAdjustments({ tx }: TxContext, orderId: string): Promise<TaxableAdjustment[]> {
-  const rows: { label: string; kind: 'DISCOUNT' | 'SURCHARGE'; target: 'ITEMS' | 'SHIPPING'; amount: string; perLine: string[]; taxClass: TaxClass | null }[] =
-    await tx.query(
-      `SELECT label, kind, target, amount, per_line AS "perLine", tax_class AS "taxClass" FROM order_adjustment WHERE order_id = $1 ORDER BY position`,
-      [orderId],
-    );
-  return rows.map((r) => ({ ...r, amount: Number(r.amount), perLine: r.perLine.map(Number) }));
-}
-
-/**
- * Issues the invoice of an order in the caller's transaction (checkout's), where the order and its
- * lines already exist: the parties as they are now, one line per order line plus the shipping and one per
- * discount and VAT rate (negative) or surcharge, VAT of
- * the destination country (see order-tax.ts), and the seller's next number of the year. Calling it
- * again for the same order returns the invoice already issued.
- */
-export async function issueInvoice(ctx: TxContext, orderId: string): Promise<IssuedInvoice> {
-  const { tx } = ctx;
-  const order = await lockOrder(ctx, orderId);
-  const existing: IssuedInvoice[] = await tx.query(`SELECT id, number FROM invoice WHERE order_id = $1 AND kind = 'invoice'`, [orderId]);
-  if (existing[0]) return existing[0];
-  if (order.state === 'cancelled') fail(null, 'A cancelled order is not invoiced.', ErrorCode.INVALID_STATE);
-  return recordInvoice(ctx, order, invoiceDocument(order, await orderLines(ctx, orderId), await orderAdjustments(ctx, orderId)));
-}
-
-/** The order's lines as its invoice lists them. */
-export function orderLines({ tx }: TxContext, orderId: string): Promise<OrderLineRow[]> {
-  return tx.query(
-    `SELECT title, variant_title AS "variantTitle", sku, quantity, unit_price AS "unitPrice", total, tax_class AS "taxClass"
-       FROM order_line WHERE order_id = $1 ORDER BY position, id`,
-    [orderId],
-  );
-}
-
 /** The invoice of an order from its lines (in position order) and adjustments (in the order applied). */
 export function invoiceDocument(order: OrderToInvoice, lines: readonly OrderLineRow[], adjustments: readonly TaxableAdjustment[]): InvoiceDocument {
   const taxed = taxOrder(lines, order.shipping, order.shippingAddress.country, adjustments);

@@ -16,7 +16,7 @@ export type InvoiceParties = ReadonlyMap<string, InvoiceParty>;
 /**
  * A purchase's invoice parties from rows that carry PARTY_COLUMNS (`s` the seller, `c` the customer) and the
  * seller's id, any other columns ignored: checkout reads them with its listings, in the same statement, before
- * it takes any lock (the rows are not locked by issueInvoice either), and decides reverse charge from the same
+ * it takes any lock (invoices never lock the seller's or the customer's row), and decides reverse charge from the same
  * customer VAT number its invoices print.
  */
 export function invoicePartiesOf(rows: readonly (InvoiceParty & { sellerId: string })[]): InvoiceParties {
@@ -56,7 +56,7 @@ export interface NewOrder {
 
 /**
  * Issues the invoices of orders written earlier in the caller's transaction, one per order and seller: the
- * documents issueInvoice would make from the stored rows (test/modules/invoices/new-order-invoices.test.ts
+ * documents invoiceDocument makes of the stored rows (test/modules/invoices/new-order-invoices.test.ts
  * compares them), numbered and stored in one statement, with their `invoice.issued` events. The sellers'
  * counter rows are locked in seller id order, as every checkout takes them, so two checkouts never deadlock
  * on them; one issue date for all, read with the numbers so that the date and the numbers' year agree.

@@ -1,4 +1,5 @@
-import { issueCreditNote, issueInvoice } from '../../../src/modules/invoices';
+import { issueCreditNote } from '../../../src/modules/invoices';
+import { issueInvoice } from './stored-order-invoice';
 import { toGlobalId } from '../../../src/core/global-id';
 import { inTransaction } from '../../helpers/in-transaction';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';

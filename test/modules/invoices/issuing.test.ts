@@ -1,4 +1,5 @@
-import { issueCreditNote, issueInvoice } from '../../../src/modules/invoices';
+import { issueCreditNote } from '../../../src/modules/invoices';
+import { issueInvoice } from './stored-order-invoice';
 import { formatInvoiceNumber, invoiceNumberSql } from '../../../src/modules/invoices/invoice-numbering';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
 import { inTransaction } from '../../helpers/in-transaction';

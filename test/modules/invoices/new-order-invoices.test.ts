@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Adjuster } from '../../../src/core/adjustments';
 import { defineModule } from '../../../src/core/module';
-import { invoiceDocument, lockOrder, orderAdjustments, orderLines } from '../../../src/modules/invoices/invoice-issuing';
+import { invoiceDocument, lockOrder } from '../../../src/modules/invoices/invoice-issuing';
+import { orderAdjustments, orderLines } from './stored-order-invoice';
 import { inTransaction } from '../../helpers/in-transaction';
 import { berlin, cartWith, insertCustomers, madrid } from '../../helpers/customers';
 import { createCategory, createListing, createProduct, createSeller, uuidOf, type TestSeller } from '../../helpers/fixtures';

@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../../src/core/global-id';
-import { issueInvoice } from '../../../src/modules/invoices';
+import { issueInvoice } from './stored-order-invoice';
 import { insertCustomers } from '../../helpers/customers';
 import { createSeller, type TestSeller } from '../../helpers/fixtures';
 import { inTransaction } from '../../helpers/in-transaction';
