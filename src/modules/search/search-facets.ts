@@ -77,14 +77,14 @@ export function countingSql(
   columns = COUNTED_COLUMNS,
 ): { ctes: string; parts: string[]; rows: string } {
   // The first part of the full index's matches is counted (or grouped) before the exactness check, which then
-  // re-reads it only when that count reached the limit (candidatesSql `reached`): below it, the check costs nothing.
-  // A tier's part (beyond the limit) and `b` are counted on their own; all but one source are empty.
+  // re-reads it only when that count reached its cap (candidatesSql `reached`): below it, the check costs nothing.
+  // The other parts (a tier's, the popular matches, `b`) are counted on their own.
   if (!facets) {
     const { ctes, first, parts, beyond } = candidatesSql(where, columns, limit, {
       tiers,
       estimate,
       before: (first) => `n0 AS MATERIALIZED (SELECT count(*) AS n FROM ${first} c)`,
-      reached: `(SELECT n0.n FROM n0) >= ${limit}`,
+      reached: (cap) => `(SELECT n0.n FROM n0) >= ${cap}`,
     });
     const others = parts.filter((part) => part !== first).map((part) => ` + (SELECT count(*) FROM ${part} c)`);
     return { ctes, parts, rows: `${total(beyond)}, ((SELECT n0.n FROM n0)${others.join('')})::int AS count, NULL::json AS row` };
@@ -93,7 +93,7 @@ export function countingSql(
     tiers,
     estimate,
     before: (first) => `g0 AS MATERIALIZED (SELECT c.category_id, c.facet_key AS k, count(*) AS n FROM ${first} c GROUP BY 1, 2)`,
-    reached: `coalesce((SELECT sum(g0.n) FROM g0), 0) >= ${limit}`,
+    reached: (cap) => `coalesce((SELECT sum(g0.n) FROM g0), 0) >= ${cap}`,
   });
   // Each part grouped on its own, then the groups merged (candidatesSql: no union on every candidate).
   const groups = [

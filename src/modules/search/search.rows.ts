@@ -81,9 +81,8 @@ export const TIER_SKIP_MARGIN = 2;
 /**
  * A search's candidates (README "Bounded work") with `columns` of `search_product sp`, for the page and the
  * counts alike so that the ranking and the counts see the same products: `ctes` to put in a WITH, the candidates
- * in `parts` to read FROM (each with the columns; at most one source's parts are not empty), and `beyond`, SQL
- * true when the search has more than `limit` matches (the candidates are then `limit` of them and their counts
- * lower bounds).
+ * in `parts` to read FROM (each with the columns), and `beyond`, SQL true when the search has more than `limit`
+ * matches (the candidates are then `limit` of them and their counts lower bounds).
  *
  * The tier walk, for a search with words (the tiers' partial GIN indexes answer only a text match):
  * - `t1`, `t2`: the matches among the products of tier 1 (the 10 × limit most popular searchable products), then
@@ -92,27 +91,32 @@ export const TIER_SKIP_MARGIN = 2;
  *   InitPlans: a skipped tier costs nothing). `h1`, `h2`: whether the tier has more than `limit` matches (it reads
  *   at most `limit` + 1 of them). If so, the whole result has more than `limit` (a tier is part of the catalog):
  *   the tier's first `limit` matches are the candidates, every one a popular product, and nothing else is read.
- * - otherwise `w`, the full index's matches, as without tiers: up to `limit`, every match (exact).
+ * - otherwise the full index, as without tiers, its popular matches first (below).
  *
- * The full index (`w`, run only when no tier served):
- * - `w`: the matches, planned for the whole result (a MATERIALIZED CTE is planned on its own: the GIN bitmap
- *   scan) but read lazily, only as far as its readers pull: at most `limit` + 1 rows of the heap. (A LIMIT in
- *   the scan's own query made PostgreSQL choose a sequential scan for `premium`, whose matches it overestimates
- *   threefold: 71 ms against 7 for the bitmap scan.)
- * - `more`: whether there are more than `limit` matches (one row past it).
- * - `b`: only then, the popular matches that are not among the first `limit`: those of the largest used tier
- *   (already read whole: it had at most `limit`), or with no tier used, the matches among the
- *   `bestSellerWalk(limit)` best-selling searchable products (a walk of search_product_sales_idx). Popularity is
- *   part of relevance, so the likeliest winners are ranked even when the index yields them late.
- * - its parts: the first `limit` matches (up to the limit, every match), then `b` (empty up to the limit).
+ * The full index (run only when no tier served):
+ * - `p`: the popular matches, those of the largest used tier (all of them, already read: it had at most `limit`);
+ *   empty when no tier is used. `room`: what is left of the limit after them.
+ * - `w`: the other matches (`sp.tier` above that tier's), planned for the whole result (a MATERIALIZED CTE is
+ *   planned on its own: the GIN bitmap scan) but read lazily, only as far as its readers pull: at most `room` + 1
+ *   rows of the heap. (A LIMIT in the scan's own query made PostgreSQL choose a sequential scan for `premium`, whose
+ *   matches it overestimates threefold: 71 ms against 7 for the bitmap scan.)
+ * - `more`: whether `w` has more than `room` rows (one row past it), i.e. the search more than `limit` matches.
+ * - `b`: only then, and only with no tier used, the matches among the `bestSellerWalk(limit)` best-selling
+ *   searchable products that are not among `w`'s first (a walk of search_product_sales_idx). Popularity is part of
+ *   relevance, so the likeliest winners are ranked even when the index yields them late.
+ * - its parts: `p`, `w`'s first `room` rows (with `p`: every match up to the limit; beyond it, exactly `limit`
+ *   candidates), then `b` (empty up to the limit, and with a tier used). Until stop 28, `w` was every match and the
+ *   popular ones came beyond the limit on top of its first `limit`: up to 2 × `limit` candidates, the popular read
+ *   twice (bench/RESULTS.md section `search-room`).
  *
- * `tiers` false (no tier in use: search-tiers.ts tiersInUse) leaves the tier walk out: the full index only.
+ * `tiers` false (no tier in use: search-tiers.ts tiersInUse) leaves the tier walk out: the full index only, `p`
+ * empty and `room` the limit.
  * `estimate` (SQL, searchWhere's): the words' estimated matches in the catalog, which may start the walk at tier 2.
  *
- * `reached` (SQL, default true): false only when the first part of `w` is known to hold fewer than `limit` rows,
- * e.g. a count the reader already made of it (`before`: CTEs over that part, placed ahead of `more`). `more`'s
- * EXISTS is an InitPlan, run when first needed, and AND stops at false: the re-read of up to `limit` stored rows
- * (the last part of the exactness check) is then skipped. Up to the limit, nearly every search.
+ * `reached` (SQL of the cap of the first part of `w`, default true): false only when the first part is known to
+ * hold fewer rows than its cap, e.g. a count the reader already made of it (`before`: CTEs over that part, placed
+ * ahead of `more`). `more`'s EXISTS is an InitPlan, run when first needed, and AND stops at false: the re-read of
+ * the stored rows (the last part of the exactness check) is then skipped. Up to the limit, nearly every search.
  *
  * Readers aggregate (or take their top rows of) each part and then merge the few rows that come out, rather
  * than reading a UNION of the parts: a union's nodes on every match cost ~1.5 ms for `lampara` (6k matches,
@@ -123,51 +127,55 @@ export function candidatesSql(
   columns: string,
   limit: number,
   {
-    reached = 'true',
+    reached = () => 'true',
     before,
     tiers = true,
     estimate = null,
-  }: { reached?: string; before?: (first: string) => string; tiers?: boolean; estimate?: string | null } = {},
+  }: { reached?: (cap: string) => string; before?: (first: string) => string; tiers?: boolean; estimate?: string | null } = {},
 ): { ctes: string; first: string; parts: string[]; beyond: string } {
-  const first = `(SELECT * FROM w LIMIT ${limit})`;
   const scanned = initPlanWhere(where).join(' AND ');
   const walked = `SELECT ${columns}
        FROM (SELECT * FROM search_product sp WHERE sp.searchable ORDER BY sp.sales_count DESC, sp.product_id DESC LIMIT ${bestSellerWalk(limit)}) sp
-      WHERE ${initPlanWhere(where).join(' AND ')}`;
-  const notFirst = `product_id NOT IN (SELECT w.product_id FROM w LIMIT ${limit})`;
-  const more = `more AS (SELECT ${reached} AND EXISTS (SELECT 1 FROM w OFFSET ${limit}) AS more)`;
-  if (!tiers || !where.some((clause) => clause.startsWith(TEXT_MATCH))) {
+      WHERE ${scanned}`;
+  const fullIndex = (cap: string, notTiered: string) => {
+    const first = `(SELECT * FROM w LIMIT ${cap})`;
     return {
-      ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned}),${before ? `\n     ${before(first)},` : ''}
-     ${more},
-     b AS MATERIALIZED (SELECT * FROM (${walked}) sp WHERE sp.${notFirst})`,
       first,
-      parts: [first, '(SELECT * FROM b WHERE (SELECT more FROM more))'],
+      ctes: `${before ? `${before(first)},\n     ` : ''}more AS (SELECT ${reached(cap)} AND EXISTS (SELECT 1 FROM w OFFSET ${cap}) AS more),
+     b AS MATERIALIZED (SELECT * FROM (${walked}${notTiered}) sp WHERE sp.product_id NOT IN (SELECT w.product_id FROM ${first} w))`,
+    };
+  };
+  if (!tiers || !where.some((clause) => clause.startsWith(TEXT_MATCH))) {
+    const full = fullIndex(`${limit}`, '');
+    return {
+      ctes: `w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned}),
+     ${full.ctes}`,
+      first: full.first,
+      parts: [full.first, '(SELECT * FROM b WHERE (SELECT more FROM more))'],
       beyond: '(SELECT more FROM more)',
     };
   }
   const used = (tier: number) => `(SELECT tu.u${tier} FROM tu)`;
   const served = (tier: number) => `(SELECT h${tier}.served FROM h${tier})`;
+  const unserved = `NOT ${served(1)} AND NOT ${served(2)}`;
   // Exactly two tiers (migration 1764286000000's partial indexes): tier 2 is tried only when tier 1 did not serve.
   const tier = (n: 1 | 2, notServed: string) => `t${n} AS MATERIALIZED (SELECT ${columns} FROM search_product sp
        WHERE ${scanned} AND sp.tier <= ${n} AND ${used(n)}${notServed}),
      h${n} AS MATERIALIZED (SELECT count(*) > ${limit} AS served FROM (SELECT FROM t${n} LIMIT ${limit + 1}) x)`;
-  // Beyond the limit on the full index: the largest used tier's matches (all of them: it had at most `limit`), else
-  // the best sellers' walk. Each branch behind its one-time filter.
-  // (`NOT u2` in the walk's branch too: `u1` is false also when the walk skips tier 1, and tier 2 is then used.)
-  const popular = `(SELECT * FROM t2 WHERE ${used(2)})
-       UNION ALL (SELECT * FROM t1 WHERE ${used(1)} AND NOT ${used(2)})
-       UNION ALL (${walked} AND NOT ${used(1)} AND NOT ${used(2)})`;
   // Tier 1 is left out of the walk (`u1` false: its CTEs never run) when tier 2 is used and the words' estimated
   // matches among tier 1's products (their share of the catalog, popularity taken as unrelated to the words) are
   // under half the limit: a word tier 2 serves at 1M read all its tier-1 matches first (137–645 rows, each read and,
-  // for the page, ranked) to learn there were not enough. Only when tier 2 is used: beyond the limit on the full
-  // index, `b` then reads tier 2, never tier 1. Exact either way: a tier serves only with more than `limit` real
-  // matches. What a wrong estimate costs: a word tier 1 would have served is served by tier 2 (its candidates
-  // popular products all the same, among the 100 × limit rather than the 10 × limit).
+  // for the page, ranked) to learn there were not enough. Only when tier 2 is used: on the full index, `p` is then
+  // tier 2's matches, never tier 1's. Exact either way: a tier serves only with more than `limit` real matches. What a
+  // wrong estimate costs: a word tier 1 would have served is served by tier 2 (its candidates popular products all
+  // the same, among the 100 × limit rather than the 10 × limit).
   const skip1 = estimate
     ? ` AND NOT (x.u2 AND (${estimate})::float8 * x.p1 * ${TIER_SKIP_MARGIN} < ${limit}::float8 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = 'search_product'::regclass))`
     : '';
+  // On the full index, the largest used tier's matches, all of them (it had at most `limit`: it did not serve), each
+  // branch behind its one-time filter; `w` then reads the rows above that tier (`popularTier`: 0 with none used).
+  const popularTier = `(SELECT CASE WHEN tu.u2 THEN 2 WHEN tu.u1 THEN 1 ELSE 0 END FROM tu)`;
+  const full = fullIndex('(SELECT room.n FROM room)', ` AND NOT ${used(1)} AND NOT ${used(2)}`);
   return {
     ctes: `tu AS MATERIALIZED (SELECT x.u1${skip1} AS u1, x.u2
                             FROM (SELECT coalesce(bool_or(st.used) FILTER (WHERE st.tier = 1), false) AS u1,
@@ -175,14 +183,17 @@ export function candidatesSql(
                                          max(st.products) FILTER (WHERE st.tier = 1) AS p1 FROM search_tier st) x),
      ${tier(1, '')},
      ${tier(2, ` AND NOT ${served(1)}`)},
-     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned} AND NOT ${served(1)} AND NOT ${served(2)}),${before ? `\n     ${before(first)},` : ''}
-     ${more},
-     b AS MATERIALIZED (SELECT * FROM (${popular}) sp WHERE sp.${notFirst})`,
-    first,
+     p AS MATERIALIZED ((SELECT * FROM t2 WHERE ${used(2)} AND ${unserved})
+       UNION ALL (SELECT * FROM t1 WHERE ${used(1)} AND NOT ${used(2)} AND ${unserved})),
+     room AS MATERIALIZED (SELECT ${limit} - count(*) AS n FROM p),
+     w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned} AND ${unserved} AND sp.tier > ${popularTier}),
+     ${full.ctes}`,
+    first: full.first,
     parts: [
       `(SELECT * FROM t1 WHERE ${served(1)} LIMIT ${limit})`,
       `(SELECT * FROM t2 WHERE ${served(2)} LIMIT ${limit})`,
-      first,
+      '(SELECT * FROM p)',
+      full.first,
       '(SELECT * FROM b WHERE (SELECT more FROM more))',
     ],
     beyond: `(${served(1)} OR ${served(2)} OR (SELECT more FROM more))`,
