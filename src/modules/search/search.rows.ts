@@ -172,8 +172,9 @@ export function candidatesSql(
   const skip1 = estimate
     ? ` AND NOT (x.u2 AND (${estimate})::float8 * x.p1 * ${TIER_SKIP_MARGIN} < ${limit}::float8 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = 'search_product'::regclass))`
     : '';
-  // On the full index, the largest used tier's matches, all of them (it had at most `limit`: it did not serve), each
-  // branch behind its one-time filter; `w` then reads the rows above that tier (`popularTier`: 0 with none used).
+  // On the full index, the largest used tier's matches (`p`: all of them, it had at most `limit`: it did not serve),
+  // each branch behind its one-time filter; `w` then reads the rows above that tier. One rule for both: `popularTier`,
+  // the largest used tier (0 with none used).
   const popularTier = `(SELECT CASE WHEN tu.u2 THEN 2 WHEN tu.u1 THEN 1 ELSE 0 END FROM tu)`;
   const full = fullIndex('(SELECT room.n FROM room)', ` AND NOT ${used(1)} AND NOT ${used(2)}`);
   return {
@@ -183,8 +184,8 @@ export function candidatesSql(
                                          max(st.products) FILTER (WHERE st.tier = 1) AS p1 FROM search_tier st) x),
      ${tier(1, '')},
      ${tier(2, ` AND NOT ${served(1)}`)},
-     p AS MATERIALIZED ((SELECT * FROM t2 WHERE ${used(2)} AND ${unserved})
-       UNION ALL (SELECT * FROM t1 WHERE ${used(1)} AND NOT ${used(2)} AND ${unserved})),
+     p AS MATERIALIZED ((SELECT * FROM t2 WHERE ${popularTier} = 2 AND ${unserved})
+       UNION ALL (SELECT * FROM t1 WHERE ${popularTier} = 1 AND ${unserved})),
      room AS MATERIALIZED (SELECT ${limit} - count(*) AS n FROM p),
      w AS MATERIALIZED (SELECT ${columns} FROM search_product sp WHERE ${scanned} AND ${unserved} AND sp.tier > ${popularTier}),
      ${full.ctes}`,
